@@ -1,0 +1,225 @@
+"""The discrete-event engine: runs a TaskGraph on a Machine with SimPy and records spans.
+
+Each task runs on one PE from start to end. Its arithmetic takes
+`compute_time` (see machine.py) and, overlapped with it, its memory traffic is a fluid
+flow through the node's memory (latency + bytes at the fair share, see fluid.py).
+The task ends when both are done: the trace shows a `compute` span for the
+arithmetic and, if memory finished later, a `stall` span for the wait.
+
+When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
+The engine is callback-driven (no SimPy process per task): a compute-only task costs
+one SimPy timeout, a task with memory traffic two (flow end, task end).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+from simpy.core import EmptySchedule
+
+from .fluid import FluidModel
+from .machine import PRECISIONS, Machine
+from .schedule import STATIC_POLICIES, place
+from .taskgraph import TaskGraph
+from .trace import KIND_CODE, Trace, TraceRecorder
+
+MAX_SPANS = 20_000_000
+COMPUTE, STALL, WAIT = KIND_CODE["compute"], KIND_CODE["stall"], KIND_CODE["wait"]
+
+
+class Cancelled(Exception):
+    """The run was cancelled through its cancel callback."""
+
+
+class SimulationTooLarge(Exception):
+    """The run would record more spans than the limit; the message suggests a fix."""
+
+
+def compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
+    """Seconds of arithmetic per task (vectorised form of Machine.compute_time)."""
+    vec = np.array([machine.vector_rate(p) for p in PRECISIONS])[graph.precision]
+    v = graph.vector_fraction
+    return graph.flops * ((1.0 - v) / machine.scalar_rate()
+                          + v / (vec * graph.lane_efficiency))
+
+
+def min_durations(machine: Machine, graph: TaskGraph) -> np.ndarray:
+    """A lower bound on each task's run time: max(compute, latency + bytes / best rate)."""
+    mem_rate = min(machine.core_bandwidth, machine.mem_bandwidth)
+    mem = np.where(graph.bytes > 0, machine.mem_latency + graph.bytes / mem_rate, 0.0)
+    return np.maximum(compute_times(machine, graph), mem)
+
+
+def lanes_active(machine: Machine, graph: TaskGraph) -> np.ndarray:
+    """Lanes doing useful work in a task's vector part (1 for purely scalar tasks)."""
+    lanes = np.array([machine.lanes(p) for p in PRECISIONS])[graph.precision]
+    active = np.maximum(1, np.rint(lanes * graph.lane_efficiency)).astype(np.int16)
+    return np.where(graph.vector_fraction > 0, active, 1).astype(np.int16)
+
+
+class Engine:
+    """One simulation: build with a machine, a graph and a policy, then call run()."""
+
+    def __init__(self, machine: Machine, graph: TaskGraph, policy: str = "dynamic",
+                 record: bool = True,
+                 progress: Callable[[float], None] | None = None,
+                 cancel: Callable[[], bool] | None = None):
+        if len(graph.msg_src):
+            raise ValueError("this engine build has no network model for messages")
+        self.m = machine
+        self.g = graph
+        self.policy = policy
+        self.progress = progress
+        self.cancel = cancel
+        self.env = simpy.Environment()
+        self.rec = TraceRecorder() if record else None
+        pes = machine.pes
+        owner = graph.owner
+        if policy in STATIC_POLICIES:
+            owner = place(owner, pes, policy)
+        if owner.size and owner.max() >= pes:
+            raise ValueError(f"a task is owned by PE {int(owner.max())} but the machine "
+                             f"has {pes} PEs")
+        self.owner = owner.tolist()
+        self.ctime = compute_times(machine, graph).tolist()
+        self.nbytes = graph.bytes.tolist()
+        self.flops = graph.flops.tolist()
+        self.lanes = lanes_active(machine, graph).tolist()
+        self.pending = np.diff(graph.dep_ptr).tolist()
+        sp, si = graph.successors()
+        self.succ_ptr, self.succ_idx = sp.tolist(), si.tolist()
+        self.memory = [FluidModel(self.env, [machine.mem_bandwidth]) for _ in range(machine.nodes)]
+        # ready queues: per PE (owned tasks, by index) and shared (dynamic policies)
+        self.pe_queue: list[list[int]] = [[] for _ in range(pes)]
+        self.owned_left = np.bincount(owner[owner >= 0], minlength=pes).tolist()
+        if policy == "critical-path":
+            self.priority = (-graph.bottom_levels(min_durations(machine, graph))).tolist()
+            self.shared: list = []
+        else:
+            self.priority = None
+            self.shared = deque()
+        self.busy = [False] * pes
+        self.idle = list(range(pes))          # heap of idle PEs, lowest first
+        self.in_idle = [True] * pes
+        self.wait_since = [0.0] * pes
+        self.done_count = 0
+        self.makespan = 0.0
+
+    # -- scheduling ------------------------------------------------------------------
+
+    def _ready(self, t: int) -> None:
+        o = self.owner[t]
+        if o >= 0:
+            heapq.heappush(self.pe_queue[o], t)
+            if not self.busy[o]:
+                self._start_next(o)
+            return
+        if self.priority is None:
+            self.shared.append(t)
+        else:
+            heapq.heappush(self.shared, (self.priority[t], t))
+        idle, busy = self.idle, self.busy
+        while idle:
+            pe = heapq.heappop(idle)
+            self.in_idle[pe] = False
+            if not busy[pe]:
+                self._start_next(pe)
+                return
+
+    def _take(self, pe: int) -> int:
+        q = self.pe_queue[pe]
+        if q:
+            return heapq.heappop(q)
+        if self.shared:
+            if self.priority is None:
+                return self.shared.popleft()
+            return heapq.heappop(self.shared)[1]
+        return -1
+
+    def _start_next(self, pe: int) -> None:
+        t = self._take(pe)
+        if t < 0:
+            if not self.in_idle[pe]:
+                heapq.heappush(self.idle, pe)
+                self.in_idle[pe] = True
+            return
+        now = self.env.now
+        if self.owned_left[pe] and self.rec is not None and now > self.wait_since[pe]:
+            self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
+        self.busy[pe] = True
+        b = self.nbytes[t]
+        if b > 0:
+            mem = self.memory[pe // self.m.cores]
+            mem.start(b, (0,), self.m.core_bandwidth,
+                      lambda t1, pe=pe, t=t, s=now: self._memory_done(pe, t, s, t1))
+        else:
+            ev = self.env.timeout(self.ctime[t])
+            ev.callbacks.append(lambda _e, pe=pe, t=t, s=now: self._finish(pe, t, s, self.env.now))
+
+    def _memory_done(self, pe: int, t: int, start: float, t1: float) -> None:
+        end = max(start + self.ctime[t], t1 + self.m.mem_latency)
+        delay = end - self.env.now
+        if delay > 0:
+            ev = self.env.timeout(delay)
+            ev.callbacks.append(lambda _e: self._finish(pe, t, start, end))
+        else:
+            self._finish(pe, t, start, end)
+
+    def _finish(self, pe: int, t: int, start: float, end: float) -> None:
+        rec = self.rec
+        if rec is not None:
+            cend = start + self.ctime[t]
+            if cend > start:
+                rec.span(pe, COMPUTE, t, start, cend, self.flops[t], self.nbytes[t],
+                         lanes=self.lanes[t])
+                if end > cend:
+                    rec.span(pe, STALL, t, cend, end)
+            elif end > start or self.nbytes[t] > 0:
+                rec.span(pe, STALL, t, start, end, self.flops[t], self.nbytes[t])
+        self.busy[pe] = False
+        self.wait_since[pe] = end
+        if end > self.makespan:
+            self.makespan = end
+        if self.owner[t] >= 0:
+            self.owned_left[pe] -= 1
+        self.done_count += 1
+        pending, ptr, idx = self.pending, self.succ_ptr, self.succ_idx
+        for k in range(ptr[t], ptr[t + 1]):
+            s = idx[k]
+            pending[s] -= 1
+            if pending[s] == 0:
+                self._ready(s)
+        if not self.busy[pe]:
+            self._start_next(pe)
+
+    # -- driving -----------------------------------------------------------------------
+
+    def run(self) -> tuple[float, Trace | None]:
+        """Run to completion; return (makespan, trace or None when not recording)."""
+        for t, p in enumerate(self.pending):
+            if p == 0:
+                self._ready(t)
+        step = self.env.step
+        n = max(self.g.n, 1)
+        try:
+            while True:
+                for _ in range(8192):
+                    step()
+                if self.cancel is not None and self.cancel():
+                    raise Cancelled("simulation cancelled")
+                if self.rec is not None and len(self.rec) > MAX_SPANS:
+                    raise SimulationTooLarge(
+                        f"the run passed {MAX_SPANS:,} trace spans; use fewer, larger tasks")
+                if self.progress is not None:
+                    self.progress(self.done_count / n)
+        except EmptySchedule:
+            pass
+        if self.done_count != self.g.n:
+            raise RuntimeError(f"deadlock: {self.g.n - self.done_count} tasks never ran")
+        makespan = self.makespan
+        trace = self.rec.finish(self.m.cores) if self.rec is not None else None
+        return makespan, trace

@@ -1,0 +1,54 @@
+"""The summary as a printed table, every number with its unit and FLOP convention."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .units import percent, seconds, si
+
+CONVENTIONS = {
+    "flops": ("FLOP", 1.0, "FLOPs (1 multiply-add = 2 FLOPs)"),
+    "macs": ("MAC", 0.5, "MACs (1 multiply-add = 1 MAC)"),
+}
+
+
+def work_unit(convention: str) -> tuple[str, float, str]:
+    """(unit, factor from FLOPs, label) for a display convention."""
+    return CONVENTIONS[convention]
+
+
+def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]:
+    """(label, value) pairs in display order; keys a run lacks are skipped."""
+    unit, k, _ = work_unit(convention)
+    rows = [
+        ("Work", si(s["flops"] * k, unit)),
+        ("Makespan", seconds(s["makespan_s"])),
+        ("Achieved", si(s["flops_per_s"] * k, f"{unit}/s")),
+        ("Peak (Rpeak)", si(s["peak_flops_per_s"] * k, f"{unit}/s")
+         if s.get("peak_flops_per_s") else "n/a"),
+        ("Fraction of peak", percent(s.get("fraction_of_peak"))),
+        ("One-core time (T1)", seconds(s.get("serial_time_s"))),
+        ("Speedup", "n/a" if s.get("speedup") is None else f"{s['speedup']:.3f} x"),
+        ("Parallel efficiency", percent(s.get("parallel_efficiency"))),
+        ("Karp-Flatt serial fraction", "n/a" if s.get("karp_flatt") is None
+         else f"{s['karp_flatt']:.4f}"),
+        ("Critical path", seconds(s.get("critical_path_s"))),
+        ("PEs", f"{s['pes']}"),
+        ("Tasks / spans", f"{s.get('tasks', 0):,} / {s.get('spans', 0):,}"),
+        ("Memory traffic", si(s["bytes_moved"], "B")),
+        ("Time: compute / stall / comm / idle",
+         " / ".join(percent(s.get(f"{k}_fraction")) for k in ("compute", "stall", "comm", "idle"))),
+    ]
+    extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
+             ("Peak power", "peak_power_w", "W")]
+    rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]
+    return rows
+
+
+def format_summary(s: Mapping, title: str = "", convention: str = "flops") -> str:
+    rows = summary_rows(s, convention)
+    width = max(len(label) for label, _ in rows)
+    lines = [title] if title else []
+    lines.append(f"Work counted in {work_unit(convention)[2]}")
+    lines += [f"  {label:<{width}}  {value}" for label, value in rows]
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""A finished run: its scenario, its trace and its summary. Immutable.
+
+The GUI animates a Run; the CLI prints and exports it. `Run.from_trace_csv` rebuilds a
+run from a saved trace alone (no scenario: speedup and peak are then unknown).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from .metrics import summarize
+from .scenario import Scenario
+from .trace import Trace, write_atomic
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    scenario: Scenario | None
+    trace: Trace
+    summary: MappingProxyType
+    nodes: int
+    cores: int
+    task_names: tuple[str, ...] | None = None
+    extras: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def pes(self) -> int:
+        return self.nodes * self.cores
+
+    @property
+    def makespan(self) -> float:
+        return float(self.summary["makespan_s"])
+
+    def summary_json(self) -> str:
+        return json.dumps(_jsonable(dict(self.summary)), indent=2, sort_keys=True) + "\n"
+
+    def write_summary(self, path: str | os.PathLike) -> None:
+        write_atomic(path, self.summary_json())
+
+    def write_csv(self, path: str | os.PathLike) -> None:
+        self.trace.write_csv(path)
+
+    @classmethod
+    def from_trace_csv(cls, path: str | os.PathLike) -> Run:
+        """A run rebuilt from a trace CSV: PEs and nodes from its columns."""
+        trace = Trace.read_csv(path)
+        return cls.from_trace(trace)
+
+    @classmethod
+    def from_trace(cls, trace: Trace) -> Run:
+        nodes = int(trace.node.max()) + 1 if len(trace) else 1
+        cores = int(trace.core.max()) + 1 if len(trace) else 1
+        makespan = float(trace.end_s.max()) if len(trace) else 0.0
+        summary = summarize(trace, makespan, None, nodes * cores)
+        return cls(None, trace, MappingProxyType(summary), nodes, cores)
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

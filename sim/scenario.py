@@ -1,0 +1,184 @@
+"""Scenarios: machine + workload + schedule + options, loaded from and saved to TOML.
+
+    name, description, explain, seed
+    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits
+    [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
+    [workload]        kind, then the generator's own parameters
+    [schedule]        policy
+    [options]         flop_convention
+
+Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
+the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
+data before validation, so they are checked like everything else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from . import spec
+from .machine import MachineSpec
+from .schedule import ScheduleSpec
+from .spec import ScenarioError, param
+from .trace import write_atomic
+from .workloads import KINDS, module_for
+from .workloads.common import MAX_TASKS as MAX_TASKS_HINT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
+MAX_PES = 1_000_000
+
+
+@dataclass
+class Options:
+    flop_convention: str = param("flops", choices=("flops", "macs"),
+                                 help="Display FLOPs (1 FMA = 2 FLOPs) or MACs (1 FMA = 1)")
+
+
+@dataclass
+class Scenario:
+    name: str = param("untitled", help="Short name")
+    description: str = param("", help="One line: what this scenario shows")
+    explain: str = param("", help="A short lesson shown beside the scenario")
+    seed: int = param(1, ge=0, help="Random seed: same seed, same trace")
+    machine: MachineSpec = field(default_factory=MachineSpec)
+    workload: Any = None
+    schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
+    options: Options = field(default_factory=Options)
+
+    def replace(self, **changes) -> Scenario:
+        return dataclasses.replace(self, **changes)
+
+
+def _workload_from(data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ScenarioError(f"workload must be a table, got {data!r}", "workload")
+    data = dict(data)
+    kind = data.pop("kind", None)
+    if kind is None:
+        raise ScenarioError(f"workload.kind is required (one of {', '.join(KINDS)})",
+                            "workload.kind")
+    if kind not in KINDS:
+        raise ScenarioError(f"workload.kind must be one of {', '.join(KINDS)}, got {kind!r}",
+                            "workload.kind")
+    params = spec.from_dict(module_for(kind).Params, data, "workload")
+    n = params.tasks_estimate()
+    if n > MAX_TASKS_HINT:
+        raise ScenarioError(
+            f"workload would create {n:,} tasks (limit {MAX_TASKS_HINT:,}); use a coarser "
+            f"decomposition: fewer, larger tasks (e.g. a larger tile or fewer chunks)",
+            "workload")
+    return params
+
+
+def from_dict(data: dict) -> Scenario:
+    """Validate plain data (as parsed from TOML) into a Scenario."""
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario must be a table")
+    data = dict(data)
+    workload = _workload_from(data.pop("workload", {"kind": "matmul"}))
+    sc = spec.from_dict(Scenario, data)
+    pes = sc.machine.nodes * sc.machine.cores
+    if pes > MAX_PES:
+        raise ScenarioError(
+            f"machine has {pes:,} PEs (nodes x cores), more than the {MAX_PES:,} an event "
+            f"simulator can follow; simulate a slice of the machine (fewer nodes)",
+            "machine.nodes")
+    return dataclasses.replace(sc, workload=workload)
+
+
+def to_dict(sc: Scenario) -> dict:
+    """Plain data for TOML; `from_dict(to_dict(sc)) == sc`."""
+    out = spec.to_dict(dataclasses.replace(sc, workload=None))
+    work = {"kind": sc.workload.kind, **spec.to_dict(sc.workload)}
+    ordered = {k: out[k] for k in ("name", "description", "explain", "seed")}
+    ordered["machine"] = out["machine"]
+    ordered["workload"] = work
+    ordered["schedule"] = out["schedule"]
+    ordered["options"] = out["options"]
+    return ordered
+
+
+def loads(text: str, overrides: list[str] = ()) -> Scenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"not valid TOML: {exc}") from None
+    return from_dict(apply_overrides(data, overrides))
+
+
+def dumps(sc: Scenario) -> str:
+    return tomli_w.dumps(to_dict(sc))
+
+
+def save(sc: Scenario, path: str | os.PathLike) -> None:
+    """Write the scenario as TOML, atomically."""
+    write_atomic(path, dumps(sc))
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+
+
+def resolve(name_or_path: str) -> Path:
+    """A preset name or a path to a TOML file -> the file's path."""
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or os.sep in name_or_path or p.exists():
+        if not p.is_file():
+            raise ScenarioError(f"scenario file {name_or_path} does not exist")
+        return p
+    preset = PRESET_DIR / f"{name_or_path}.toml"
+    if not preset.is_file():
+        raise ScenarioError(f"no preset or file named {name_or_path!r} "
+                            f"(presets: {', '.join(preset_names())})")
+    return preset
+
+
+def load(name_or_path: str, overrides: list[str] = ()) -> Scenario:
+    """Load a preset by name or a TOML file by path, with `key=value` overrides."""
+    path = resolve(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read {path}: {exc}") from None
+    return loads(text, overrides)
+
+
+def parse_value(text: str) -> Any:
+    """A TOML value (`8`, `2.5`, `"block"`, `[1, 2]`, `true`); a bare word is a string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_overrides(data: dict, overrides: list[str]) -> dict:
+    """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
+    import copy
+    data = copy.deepcopy(data)
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ScenarioError(f"--set expects key=value, got {item!r}")
+        node = data
+        parts = key.split(".")
+        for i, part in enumerate(parts[:-1]):
+            nxt = node.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                raise ScenarioError(f"{'.'.join(parts[:i + 1])} is not a table, cannot set {key}",
+                                    key)
+            node = nxt
+        node[parts[-1]] = parse_value(value.strip())
+    return data

@@ -1,0 +1,160 @@
+"""Typed, validated settings: dataclass fields with units, ranges and help text.
+
+Every scenario section is a dataclass whose fields are declared with `param()`.
+`from_dict` builds one from plain TOML data and raises `ScenarioError` naming the
+dotted path and the bad value (`machine.memory.bandwidth_gbs must be > 0, got 0`);
+`to_dict` turns it back into plain data. The GUI builds its forms from the same
+metadata (`unit`, `help`, `gt`/`ge`/`le`, `choices`), so a rule lives in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from typing import Any
+
+
+class ScenarioError(ValueError):
+    """A scenario value is invalid; the message names its dotted path and value."""
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(message)
+        self.path = path
+
+
+def param(default: Any = dataclasses.MISSING, *, help: str = "", unit: str = "",
+          gt: float | None = None, ge: float | None = None, le: float | None = None,
+          lt: float | None = None, choices: tuple | None = None,
+          default_factory: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field carrying the metadata that validation and the GUI read."""
+    meta = {"help": help, "unit": unit, "gt": gt, "ge": ge, "le": le, "lt": lt,
+            "choices": choices}
+    if default_factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=default_factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_dataclass_type(tp: Any) -> bool:
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
+def _optional_inner(tp: Any) -> Any | None:
+    """For `X | None` return X, else None."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and type(None) in typing.get_args(tp):
+            return args[0]
+    return None
+
+
+def convert(tp: Any, value: Any, path: str) -> Any:
+    """Check `value` against the annotation `tp`, converting ints to floats where allowed."""
+    inner = _optional_inner(tp)
+    if inner is not None:
+        return None if value is None else convert(inner, value, path)
+    if _is_dataclass_type(tp):
+        if not isinstance(value, dict):
+            raise ScenarioError(f"{path} must be a table, got {_fmt(value)}", path)
+        return from_dict(tp, value, path)
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            raise ScenarioError(f"{path} must be a list, got {_fmt(value)}", path)
+        args = typing.get_args(tp)
+        item_tp = args[0] if args else Any
+        return [convert(item_tp, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if origin is dict or tp is dict:
+        if not isinstance(value, dict):
+            raise ScenarioError(f"{path} must be a table, got {_fmt(value)}", path)
+        return dict(value)
+    if tp is Any:
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{path} must be true or false, got {_fmt(value)}", path)
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise ScenarioError(f"{path} must be an integer, got {_fmt(value)}", path)
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(f"{path} must be a number, got {_fmt(value)}", path)
+        if not math.isfinite(value):
+            raise ScenarioError(f"{path} must be finite, got {_fmt(value)}", path)
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ScenarioError(f"{path} must be a string, got {_fmt(value)}", path)
+        return value
+    return value
+
+
+def check_range(meta: dict, value: Any, path: str, shown: Any = None) -> None:
+    """Apply the field's `choices` and `gt`/`ge`/`lt`/`le` bounds; `shown` is the raw value."""
+    shown = value if shown is None else shown
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        opts = ", ".join(_fmt(c) for c in choices)
+        raise ScenarioError(f"{path} must be one of {opts}, got {_fmt(shown)}", path)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    for key, op, ok in (("gt", ">", lambda v, b: v > b), ("ge", ">=", lambda v, b: v >= b),
+                        ("lt", "<", lambda v, b: v < b), ("le", "<=", lambda v, b: v <= b)):
+        bound = meta.get(key)
+        if bound is not None and not ok(value, bound):
+            raise ScenarioError(f"{path} must be {op} {_fmt(bound)}, got {_fmt(shown)}", path)
+
+
+def from_dict(cls: type, data: dict, path: str = "") -> Any:
+    """Build dataclass `cls` from `data`, rejecting unknown keys and bad values."""
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    prefix = f"{path}." if path else ""
+    for key in data:
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ScenarioError(f"{prefix}{key} is not a known setting (known: {known})",
+                                f"{prefix}{key}")
+    kwargs = {}
+    for name, f in fields.items():
+        p = f"{prefix}{name}"
+        if name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ScenarioError(f"{p} is required", p)
+            continue
+        value = convert(hints[name], data[name], p)
+        check_range(f.metadata, value, p, data[name])
+        kwargs[name] = value
+    obj = cls(**kwargs)
+    validate = getattr(obj, "validate", None)
+    if validate is not None:
+        validate(path)
+    return obj
+
+
+def to_dict(obj: Any) -> dict:
+    """Plain data for TOML: nested tables, None fields left out."""
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if value is None:
+            continue
+        if dataclasses.is_dataclass(value):
+            value = to_dict(value)
+        elif isinstance(value, list):
+            value = [to_dict(v) if dataclasses.is_dataclass(v) else v for v in value]
+        out[f.name] = value
+    return out

@@ -1,0 +1,159 @@
+"""A workload as a DAG of tasks, stored column-wise in numpy arrays.
+
+Task i has `flops`, `bytes` (memory traffic), a precision, a `vector_fraction`, a
+`lane_efficiency` and an optional `owner` PE (-1: any PE). Its predecessors are
+`dep_idx[dep_ptr[i]:dep_ptr[i+1]]`, and every predecessor has a smaller index, so
+index order is a topological order. Messages carry `msg_bytes` from the end of task
+`msg_src` to the start of task `msg_dst`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .machine import PRECISIONS
+
+
+@dataclass(frozen=True)
+class TaskGraph:
+    flops: np.ndarray
+    bytes: np.ndarray
+    precision: np.ndarray          # int8 index into PRECISIONS
+    vector_fraction: np.ndarray
+    lane_efficiency: np.ndarray
+    owner: np.ndarray              # int32, -1 = any PE
+    dep_ptr: np.ndarray            # int64, n + 1
+    dep_idx: np.ndarray            # int32
+    names: tuple[str, ...] | None = None
+    msg_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    msg_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    msg_bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+
+    @property
+    def n(self) -> int:
+        return len(self.flops)
+
+    @property
+    def total_flops(self) -> float:
+        return float(self.flops.sum())
+
+    def deps(self, i: int) -> np.ndarray:
+        return self.dep_idx[self.dep_ptr[i]:self.dep_ptr[i + 1]]
+
+    def successors(self) -> tuple[np.ndarray, np.ndarray]:
+        """CSR of successors (succ_ptr, succ_idx), each list in increasing order."""
+        n = self.n
+        counts = np.diff(self.dep_ptr)
+        child = np.repeat(np.arange(n, dtype=np.int32), counts)
+        order = np.lexsort((child, self.dep_idx))
+        succ_idx = child[order].astype(np.int32)
+        succ_ptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(self.dep_idx, minlength=n), out=succ_ptr[1:])
+        return succ_ptr, succ_idx
+
+    def longest_path(self, durations: np.ndarray) -> float:
+        """Length of the critical path: the makespan with unlimited PEs and no contention."""
+        finish = np.zeros(self.n)
+        ptr, idx = self.dep_ptr, self.dep_idx
+        for i in range(self.n):
+            a, b = ptr[i], ptr[i + 1]
+            start = finish[idx[a:b]].max() if b > a else 0.0
+            finish[i] = start + durations[i]
+        return float(finish.max()) if self.n else 0.0
+
+    def bottom_levels(self, durations: np.ndarray) -> np.ndarray:
+        """Longest path from each task to an exit, its own duration included."""
+        succ_ptr, succ_idx = self.successors()
+        level = durations.astype(np.float64).copy()
+        for i in range(self.n - 1, -1, -1):
+            a, b = succ_ptr[i], succ_ptr[i + 1]
+            if b > a:
+                level[i] += level[succ_idx[a:b]].max()
+        return level
+
+    def check(self) -> None:
+        """Raise ValueError if the arrays disagree or a dependency points forward."""
+        n = self.n
+        for name in ("bytes", "precision", "vector_fraction", "lane_efficiency", "owner"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"task graph column {name} has the wrong length")
+        if len(self.dep_ptr) != n + 1 or self.dep_ptr[-1] != len(self.dep_idx):
+            raise ValueError("task graph dependency pointers are inconsistent")
+        child = np.repeat(np.arange(n), np.diff(self.dep_ptr))
+        if np.any(self.dep_idx >= child) or np.any(self.dep_idx < 0):
+            raise ValueError("task graph dependencies must point to earlier tasks")
+        if np.any(self.flops < 0) or np.any(self.bytes < 0):
+            raise ValueError("task flops and bytes must be >= 0")
+
+
+class GraphBuilder:
+    """Append tasks one at a time; `build()` returns the TaskGraph."""
+
+    def __init__(self, precision: str = "fp64", vector_fraction: float = 1.0,
+                 lane_efficiency: float = 1.0):
+        self._prec = PRECISIONS.index(precision)
+        self._vf = vector_fraction
+        self._le = lane_efficiency
+        self.flops: list[float] = []
+        self.bytes: list[float] = []
+        self.owner: list[int] = []
+        self.dep_ptr: list[int] = [0]
+        self.dep_idx: list[int] = []
+        self.names: list[str] = []
+        self.msgs: list[tuple[int, int, float]] = []
+
+    def add(self, flops: float, nbytes: float = 0.0, deps=(), owner: int = -1,
+            name: str = "") -> int:
+        """Add a task after its `deps` (earlier task indices); return its index."""
+        i = len(self.flops)
+        self.flops.append(flops)
+        self.bytes.append(nbytes)
+        self.owner.append(owner)
+        self.dep_idx.extend(deps)
+        self.dep_ptr.append(len(self.dep_idx))
+        self.names.append(name)
+        return i
+
+    def message(self, src: int, dst: int, nbytes: float) -> None:
+        """Send `nbytes` from the end of task `src` to the start of task `dst`."""
+        self.msgs.append((src, dst, nbytes))
+
+    def build(self) -> TaskGraph:
+        n = len(self.flops)
+        src, dst, nb = zip(*self.msgs) if self.msgs else ((), (), ())
+        g = TaskGraph(
+            flops=np.asarray(self.flops, np.float64),
+            bytes=np.asarray(self.bytes, np.float64),
+            precision=np.full(n, self._prec, np.int8),
+            vector_fraction=np.full(n, self._vf, np.float64),
+            lane_efficiency=np.full(n, self._le, np.float64),
+            owner=np.asarray(self.owner, np.int32),
+            dep_ptr=np.asarray(self.dep_ptr, np.int64),
+            dep_idx=np.asarray(self.dep_idx, np.int32),
+            names=tuple(self.names) if any(self.names) else None,
+            msg_src=np.asarray(src, np.int32),
+            msg_dst=np.asarray(dst, np.int32),
+            msg_bytes=np.asarray(nb, np.float64),
+        )
+        g.check()
+        return g
+
+
+def independent(flops: np.ndarray, nbytes: np.ndarray, precision: str = "fp64",
+                vector_fraction: float = 1.0) -> TaskGraph:
+    """A graph of independent tasks built straight from arrays (fast for millions)."""
+    n = len(flops)
+    g = TaskGraph(
+        flops=np.asarray(flops, np.float64),
+        bytes=np.asarray(nbytes, np.float64),
+        precision=np.full(n, PRECISIONS.index(precision), np.int8),
+        vector_fraction=np.full(n, vector_fraction, np.float64),
+        lane_efficiency=np.ones(n),
+        owner=np.full(n, -1, np.int32),
+        dep_ptr=np.zeros(n + 1, np.int64),
+        dep_idx=np.zeros(0, np.int32),
+    )
+    g.check()
+    return g

@@ -1,0 +1,30 @@
+"""Shared pieces of the workload generators: precision and vectorisation settings."""
+
+from __future__ import annotations
+
+from ..machine import PRECISION_BITS, PRECISIONS
+from ..spec import param
+
+MAX_TASKS = 5_000_000
+
+
+def precision_param(default: str = "fp64"):
+    return param(default, choices=PRECISIONS, help="Floating-point precision of the arithmetic")
+
+
+def vector_param(default: float = 1.0):
+    return param(default, ge=0, le=1, help="Share of the flops that run on the SIMD lanes")
+
+
+def element_bytes(precision: str) -> int:
+    """Bytes of one number in this precision (fp64 8, fp32 4, fp16/bf16 2)."""
+    return PRECISION_BITS[precision] // 8
+
+
+def chunks(n: int, parts: int):
+    """Split range(n) into `parts` contiguous chunk lengths differing by at most one."""
+    import numpy as np
+    base, extra = divmod(n, parts)
+    sizes = np.full(parts, base, dtype=np.int64)
+    sizes[:extra] += 1
+    return sizes
