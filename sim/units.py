@@ -15,11 +15,7 @@ def si(value: float | None, unit: str = "", digits: int = 3) -> str:
     if value == 0:
         return f"0 {unit}".rstrip()
     mag = abs(value)
-    for scale, prefix in _PREFIXES:
-        if mag >= scale * 0.9995:
-            break
-    else:
-        scale, prefix = _PREFIXES[-1]
+    scale, prefix = next(((s, p) for s, p in _PREFIXES if mag >= s * 0.9995), _PREFIXES[-1])
     return f"{value / scale:.{digits}g} {prefix}{unit}".rstrip()
 
 
