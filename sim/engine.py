@@ -106,29 +106,37 @@ class Engine:
         self.idle = list(range(pes))          # heap of idle PEs, lowest first
         self.in_idle = [True] * pes
         self.wait_since = [0.0] * pes
+        self.kick: list[int] = []             # PEs whose own queue just got work
         self.done_count = 0
         self.makespan = 0.0
 
     # -- scheduling ------------------------------------------------------------------
 
     def _ready(self, t: int) -> None:
+        """Queue a task whose dependencies are met; `_dispatch` hands it to a PE."""
         o = self.owner[t]
         if o >= 0:
             heapq.heappush(self.pe_queue[o], t)
             if not self.busy[o]:
-                self._start_next(o)
-            return
-        if self.priority is None:
+                self.kick.append(o)
+        elif self.priority is None:
             self.shared.append(t)
         else:
             heapq.heappush(self.shared, (self.priority[t], t))
-        idle, busy = self.idle, self.busy
-        while idle:
+
+    def _dispatch(self) -> None:
+        """Start idle PEs on queued work: owners first, then the lowest idle PEs."""
+        busy = self.busy
+        kick, self.kick = self.kick, []
+        for pe in kick:
+            if not busy[pe]:
+                self._start_next(pe)
+        idle = self.idle
+        while self.shared and idle:
             pe = heapq.heappop(idle)
             self.in_idle[pe] = False
             if not busy[pe]:
                 self._start_next(pe)
-                return
 
     def _take(self, pe: int) -> int:
         q = self.pe_queue[pe]
@@ -188,13 +196,16 @@ class Engine:
             self.owned_left[pe] -= 1
         self.done_count += 1
         pending, ptr, idx = self.pending, self.succ_ptr, self.succ_idx
+        if not self.in_idle[pe]:
+            heapq.heappush(self.idle, pe)
+            self.in_idle[pe] = True
+        self.kick.append(pe)
         for k in range(ptr[t], ptr[t + 1]):
             s = idx[k]
             pending[s] -= 1
             if pending[s] == 0:
                 self._ready(s)
-        if not self.busy[pe]:
-            self._start_next(pe)
+        self._dispatch()
 
     # -- driving -----------------------------------------------------------------------
 
@@ -203,6 +214,8 @@ class Engine:
         for t, p in enumerate(self.pending):
             if p == 0:
                 self._ready(t)
+        self.kick = list(range(self.m.pes))
+        self._dispatch()
         step = self.env.step
         n = max(self.g.n, 1)
         try:
