@@ -36,7 +36,7 @@ the right padding, which removes the last position when it would).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar
 
 from .base import Layer, LayerCost, LayerError, Pair, Shape, _numel
@@ -290,6 +290,12 @@ class Dropout(Layer):
             raise self.error(f"p must be in [0, 1), got {self.p!r}")
 
 
+def required_fields(cls: type[Layer]) -> list[str]:
+    """Constructor fields without a default (``name`` excluded)."""
+    return [f.name for f in fields(cls) if f.name != "name"
+            and f.default is MISSING and f.default_factory is MISSING]
+
+
 def layer_fields(cls: type[Layer]) -> list[str]:
     """Constructor field names of a layer class (``name`` excluded)."""
     return [f.name for f in fields(cls) if f.name != "name"]
@@ -299,5 +305,5 @@ __all__ = [
     "ACTIVATION_OPS", "Activation", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Add",
     "AvgPool2d", "BatchNorm2d", "Concat", "Conv2d", "Dropout", "Flatten", "Layer",
     "LayerCost", "LayerError", "Linear", "MaxPool2d", "Pair", "Shape", "Upsample",
-    "depthwise", "layer_fields",
+    "depthwise", "layer_fields", "required_fields",
 ]

@@ -123,6 +123,9 @@ def _make_layer(entry: dict[str, Any], where: str) -> L.Layer:
     if unknown:
         raise ModelFileError(f"{where}: unknown field(s) {', '.join(unknown)} for {kind}; "
                              f"allowed: {', '.join(allowed) or 'none'}")
+    missing = [f for f in L.required_fields(cls) if f not in args]
+    if missing:
+        raise ModelFileError(f"{where}: missing field(s) {', '.join(missing)} for {kind}")
     for key, value in list(args.items()):
         if isinstance(value, list):  # TOML/JSON arrays -> tuples (pairs)
             args[key] = tuple(value)
