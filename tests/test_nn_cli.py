@@ -111,3 +111,13 @@ def test_python_m_entry():
     bad = subprocess.run([sys.executable, "-m", "sim.nn.cli", "flops", "nope"],
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_no_gui_or_torch_imports():
+    code = ("import sys, sim.nn, sim.nn.cli, sim.nn.zoo; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'pyqtgraph', 'gui', 'torch')]; print(bad)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

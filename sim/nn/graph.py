@@ -84,6 +84,8 @@ class Model:
     def __post_init__(self) -> None:
         seen = {INPUT}
         for node in self.nodes:
+            if not isinstance(node.name, str) or not node.name:
+                raise LayerError(f"layer {node.name!r} ({node.layer.kind}): name must be a non-empty string")
             if node.name in seen:
                 what = "reserved name" if node.name == INPUT else "duplicate layer name"
                 raise node.layer.error(what)

@@ -317,6 +317,6 @@ def load_model(spec: str | Path) -> Model:
     from .modelfile import load_model_file
 
     path = Path(spec)
-    if isinstance(spec, Path) or path.suffix.lower() in (".toml", ".json") or path.exists():
+    if isinstance(spec, Path) or path.suffix.lower() in (".toml", ".json") or path.is_file():
         return load_model_file(path)
     return get_model(str(spec))
