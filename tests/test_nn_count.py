@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.nn import LayerError, ModelFileError, count, format_report, layer_tasks, load_model
 from sim.nn.count import si
@@ -158,3 +160,14 @@ def test_bad_files(tmp_path):
                    'out_channels = 8\nkernel = 3\ngroups = 4\n')
     with pytest.raises(LayerError, match="bad.toml: layer 'conv3' \\(conv2d\\): in_channels 30"):
         load_model(bad)
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=st.sampled_from(["alexnet", "resnet18", "mobilenet_v2", "googlenet"]),
+       batch=st.integers(1, 64), hw=st.integers(64, 320), all_ops=st.booleans())
+def test_batch_is_linear_and_params_fixed(name, batch, hw, all_ops):
+    one = count(name, hw, 1, all_ops=all_ops)
+    many = count(name, hw, batch, all_ops=all_ops)
+    assert many.macs == batch * one.macs and many.flops == batch * one.flops
+    assert many.params == one.params
+    assert many.flops == 2 * many.core_macs + many.other_ops
