@@ -11,6 +11,7 @@ import sys
 
 from . import scenario as scenario_mod
 from .engine import Cancelled, SimulationTooLarge
+from .nn import cli as nn_cli
 from .report import format_summary
 from .run import _jsonable
 from .spec import ScenarioError
@@ -66,7 +67,7 @@ def cmd_presets(args) -> int:
     return 0
 
 
-REGISTRARS = [_add_run, _add_presets]
+REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser]
 
 
 def build_parser() -> argparse.ArgumentParser:

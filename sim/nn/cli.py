@@ -22,11 +22,9 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
+from ..trace import write_atomic
 from .count import Report, count, format_report, shape_text
 from .zoo import MODELS, load_model
 
@@ -85,20 +83,6 @@ def csv_text(report: Report) -> str:
         writer.writerow([r.name, r.type, shape_text(r.output_shape), r.params, r.macs, r.flops,
                          f"{r.share:.6f}"])
     return buf.getvalue()
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` via a temporary file in the same folder + ``os.replace``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
-                               prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run(args: argparse.Namespace) -> int:
