@@ -224,9 +224,11 @@ class TraceRecorder:
                  "end": (self.end, np.float64), "flops": (self.flops, np.float64),
                  "bytes": (self.bytes, np.float64), "peer": (self.peer, np.int32),
                  "msg": (self.msg, np.int32), "lanes": (self.lanes, np.int16)}
-        col = {k: np.concatenate([t[k], np.frombuffer(buf, dt)]).astype(dt)
+        col = {k: np.concatenate([t[k], np.frombuffer(buf, dt)]) if len(buf) else t[k]
                for k, (buf, dt) in other.items()}
         order = np.lexsort((col["end"], col["pe"], col["start"]))
+        if np.all(order[1:] > order[:-1]):          # already in order: skip the gather
+            order = slice(None)
         pe = col["pe"][order]
         return Trace(
             pe=pe, node=(pe // cores_per_node).astype(np.int32),
