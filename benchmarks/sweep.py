@@ -1,0 +1,67 @@
+"""Wall time of a 16-point sweep: serial vs a local process pool, and the shared baseline.
+
+    python benchmarks/sweep.py [--tasks 20000] [--workers 2]
+
+Sweeps the smp-memory-wall preset (STREAM triad) over machine.cores = 1..16 with
+`--tasks` chunks per run. Prints figures, not pass/fail:
+- serial: run_sweep in this process (one shared one-core baseline + 16 runs);
+- pool: the same on a PoolExecutor of `--workers` processes, pool start-up included;
+  the ratio serial / pool (the ideal is the worker count);
+- unshared: 16 plain simulate() calls, each re-simulating its own baseline, against
+  the serial sweep (what sharing T1 saves).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from sim import scenario as sm  # noqa: E402
+from sim.executors import PoolExecutor, SerialExecutor  # noqa: E402
+from sim.simulate import simulate  # noqa: E402
+from sim.sweep import expand, run_sweep  # noqa: E402
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tasks", type=int, default=20_000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    sc = sm.load("smp-memory-wall", [f"workload.tasks={args.tasks}"])
+    grid = {"machine.cores": list(range(1, 17))}
+
+    serial_s, serial = timed(lambda: run_sweep(sc, grid, executor=SerialExecutor()))
+
+    def pooled():
+        with PoolExecutor(args.workers) as ex:
+            return run_sweep(sc, grid, executor=ex)
+
+    pool_s, pool = timed(pooled)
+    assert pool.records() == serial.records(), "pool and serial rows differ"
+    _, scenarios, _ = expand(sc, grid)
+    unshared_s, runs = timed(lambda: [simulate(s) for s in scenarios])
+    assert [dict(r.summary) for r in runs] == [
+        {k: v for k, v in row.items() if k not in ("machine.cores", "scale")}
+        for row in serial.records()], "shared baseline changed a result"
+
+    print(f"16-point sweep, smp-memory-wall, {args.tasks} tasks per run, "
+          f"{os.cpu_count()} CPUs")
+    print(f"  serial sweep                 {serial_s:7.2f} s")
+    print(f"  process pool ({args.workers} workers)    {pool_s:7.2f} s   "
+          f"serial / pool = {serial_s / pool_s:.2f}x (ideal {args.workers})")
+    print(f"  16 x simulate (T1 each run)  {unshared_s:7.2f} s   "
+          f"unshared / shared baseline = {unshared_s / serial_s:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
