@@ -6,7 +6,8 @@ Sweeps the smp-memory-wall preset (STREAM triad) over machine.cores = 1..16 with
 `--tasks` chunks per run. Prints figures, not pass/fail:
 - serial: run_sweep in this process (one shared one-core baseline + 16 runs);
 - pool: the same on a PoolExecutor of `--workers` processes, pool start-up included;
-  the ratio serial / pool (the ideal is the worker count);
+  the ratio serial / pool (the ideal is the worker count, on idle CPUs);
+- pool start-up: the time a fresh pool takes to answer a trivial job;
 - unshared: 16 plain simulate() calls, each re-simulating its own baseline, against
   the serial sweep (what sharing T1 saves).
 """
@@ -14,6 +15,7 @@ Sweeps the smp-memory-wall preset (STREAM triad) over machine.cores = 1..16 with
 from __future__ import annotations
 
 import argparse
+import operator
 import os
 import sys
 import time
@@ -40,12 +42,19 @@ def main() -> None:
     sc = sm.load("smp-memory-wall", [f"workload.tasks={args.tasks}"])
     grid = {"machine.cores": list(range(1, 17))}
 
+    cpu0 = time.process_time()
     serial_s, serial = timed(lambda: run_sweep(sc, grid, executor=SerialExecutor()))
+    share = (time.process_time() - cpu0) / serial_s
 
     def pooled():
         with PoolExecutor(args.workers) as ex:
             return run_sweep(sc, grid, executor=ex)
 
+    def startup():
+        with PoolExecutor(args.workers) as ex:
+            return ex.map(operator.is_, range(args.workers))
+
+    start_s, _ = timed(startup)
     pool_s, pool = timed(pooled)
     assert pool.records() == serial.records(), "pool and serial rows differ"
     _, scenarios, _ = expand(sc, grid)
@@ -55,10 +64,12 @@ def main() -> None:
         for row in serial.records()], "shared baseline changed a result"
 
     print(f"16-point sweep, smp-memory-wall, {args.tasks} tasks per run, "
-          f"{os.cpu_count()} CPUs")
-    print(f"  serial sweep                 {serial_s:7.2f} s")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(f"  serial sweep                 {serial_s:7.2f} s   "
+          f"(CPU share it got: {share:.0%}; below 100 % other processes compete)")
     print(f"  process pool ({args.workers} workers)    {pool_s:7.2f} s   "
           f"serial / pool = {serial_s / pool_s:.2f}x (ideal {args.workers})")
+    print(f"  pool start-up                {start_s:7.2f} s")
     print(f"  16 x simulate (T1 each run)  {unshared_s:7.2f} s   "
           f"unshared / shared baseline = {unshared_s / serial_s:.2f}x")
 

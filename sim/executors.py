@@ -9,8 +9,9 @@ engine.Cancelled. Executors are context managers (`close()` frees workers).
 - SerialExecutor: one item after another in this process (`cancel` also reaches
   inside each run when `fn` accepts it).
 - PoolExecutor(workers): concurrent.futures.ProcessPoolExecutor started with the
-  "forkserver" method (fresh interpreters, safe beside GUI threads; "spawn" where
-  forkserver is missing). Runs already started finish in the background on cancel.
+  "forkserver" method (fresh interpreters, safe beside GUI threads; the server
+  preloads sim, so workers start without re-importing it; "spawn" where forkserver is
+  missing). Runs already started finish in the background on cancel.
 - DaskExecutor(address, workers): dask.distributed; `address="local"` starts a
   LocalCluster of `workers` single-threaded processes on this machine, otherwise it
   connects to a running scheduler ("tcp://host:8786"), whose workers must have this
@@ -81,8 +82,11 @@ class PoolExecutor(SerialExecutor):
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["sim.sweep"])   # workers fork with sim imported
+        else:
+            ctx = multiprocessing.get_context("spawn")
         self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
 
     def map(self, fn, items, done=None, cancel=None) -> list:
@@ -95,7 +99,11 @@ class PoolExecutor(SerialExecutor):
             for fut in pending:
                 fut.cancel()
 
-        return _collect(futures, wait_some, done, cancel or _never, drop)
+        try:
+            return _collect(futures, wait_some, done, cancel or _never, drop)
+        except cf.process.BrokenProcessPool:
+            raise OSError("a sweep worker process died (out of memory, or killed); "
+                          "try fewer --workers") from None
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

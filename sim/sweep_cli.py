@@ -69,7 +69,12 @@ def _value(v) -> str:
 
 
 def _num(v, fmt: str) -> str:
-    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
+    """`v` formatted, "n/a" for None or NaN; never "-0.0000" (rounded to 0, then + 0.0)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if math.isfinite(v):
+        v = round(float(v), 12) + 0.0
+    return format(v, fmt)
 
 
 def format_table(result: SweepResult) -> str:
@@ -102,12 +107,14 @@ def format_fits(result: SweepResult) -> str:
             continue
         if s.fit.law == "amdahl":
             lines.append(f"{head}Amdahl fit (strong scaling): serial fraction s = "
-                         f"{s.fit.serial_fraction:.4f}, speedup limit 1/s = "
-                         f"{_num(s.fit.limit, '.2f')}, rms error {s.fit.rms_error:.3g}")
+                         f"{_num(s.fit.serial_fraction, '.4f')}, speedup limit 1/s = "
+                         f"{'none' if math.isinf(s.fit.limit) else _num(s.fit.limit, '.2f')}"
+                         f", rms error {s.fit.rms_error:.3g}")
         else:
             top = int(s.pes.argmax())
             lines.append(f"{head}Gustafson fit (weak scaling): serial fraction s = "
-                         f"{s.fit.serial_fraction:.4f}; scaled speedup at P = {s.pes[top]:g}: "
+                         f"{_num(s.fit.serial_fraction, '.4f')}; scaled speedup at P = "
+                         f"{s.pes[top]:g}: "
                          f"{_num(s.speedup[top], '.3f')} measured, "
                          f"{float(s.fit.predict(s.pes[top])):.3f} fitted")
         kf = ", ".join(f"{p:g}: {_num(e, '.4f')}" for p, e in zip(s.pes, s.karp_flatt) if p > 1)
