@@ -4,6 +4,8 @@ import csv
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import scenario as scenario_mod
 from sim.engine import Cancelled
@@ -169,3 +171,33 @@ def test_csv_has_one_row_per_run(tmp_path):
     assert rows[0]["karp_flatt"] == ""           # undefined at P = 1
     assert float(rows[2]["speedup"]) == result.rows[2]["speedup"]
     assert set(result.rows[0]) <= set(rows[0])
+
+
+@pytest.mark.parametrize("kind, params, factor, grown", [
+    ("bag", {"tasks": 10}, 2.5, {"tasks": 25}),
+    ("triad", {"n": 1000, "tasks": 8}, 3, {"n": 3000, "tasks": 24}),
+    ("reduction", {"n": 1000, "tasks": 8}, 0.5, {"n": 500, "tasks": 4}),
+    ("spmv", {"rows": 1000, "tasks": 8}, 4, {"rows": 4000, "tasks": 32}),
+    ("matmul", {"n": 1000, "tile": 100}, 8, {"n": 2000, "tile": 100}),   # 8^(1/3) = 2
+    # serial work 0.25 x 1e9 stays, parallel 0.75e9 x 3: 2.5e9 in all, s = 0.25 / 2.5
+    ("amdahl", {"flops": 1e9, "serial_fraction": 0.25, "tasks": 6}, 3,
+     {"flops": 2.5e9, "serial_fraction": 0.1, "tasks": 18}),
+])
+def test_weak_scaling_rules_by_hand(kind, params, factor, grown):
+    out = module_for(kind).Params(**params).scaled(factor)
+    assert {k: getattr(out, k) for k in grown} == pytest.approx(grown, rel=1e-12)
+
+
+def test_grid_size_is_limited():
+    with pytest.raises(ScenarioError, match="the grid has 10,201 points"):
+        expand(small_amdahl(), {"seed": list(range(101)), "machine.cores": list(range(1, 102))})
+
+
+@settings(max_examples=20)
+@given(cores=st.lists(st.integers(1, 64), min_size=1, max_size=4, unique=True),
+       seeds=st.lists(st.integers(0, 9), min_size=1, max_size=3, unique=True))
+def test_points_are_the_product_in_order(cores, seeds):
+    points, scenarios, _ = expand(small_amdahl(), {"seed": seeds, "machine.cores": cores})
+    assert len(points) == len(seeds) * len(cores)
+    assert [(sc.seed, sc.machine.cores) for sc in scenarios] == [
+        (s, c) for s in seeds for c in cores]
