@@ -15,7 +15,8 @@ before anything runs, so a bad key or value fails at once, naming it.
 T1 (one core, same graph) is simulated once per distinct graph and machine and shared
 by the runs that have the same: a sweep over cores simulates one baseline, not one
 per point (the key is the graph's content, so a workload that builds a different
-graph for other PE counts still gets its own baseline).
+graph for other PE counts still gets its own baseline). The executor runs three
+rounds: the keys (graph digests), the distinct baselines, then the points.
 """
 
 from __future__ import annotations
@@ -167,6 +168,11 @@ def baseline_key(sc: Scenario) -> str:
     return h.hexdigest()
 
 
+def key_job(sc: Scenario, cancel: Callable[[], bool] | None = None) -> str:
+    """Top-level worker: baseline_key, on the executor (building graphs takes time)."""
+    return baseline_key(sc)
+
+
 def baseline_job(sc: Scenario, cancel: Callable[[], bool] | None = None) -> float:
     """Top-level worker: T1 of a scenario (picklable, runs in any process)."""
     return serial_time(sc, build_graph(sc, Machine(sc.machine)), cancel=cancel)
@@ -257,7 +263,8 @@ def run_sweep(scenario: Scenario, grid: Mapping[str, Sequence], mode: str = "str
     `cancel()` returning True stops the sweep with engine.Cancelled.
     """
     points, scenarios, factors = expand(scenario, grid, mode)
-    keys = [baseline_key(sc) for sc in scenarios]
+    ex = executor or SerialExecutor()
+    keys = ex.map(key_job, scenarios, None, cancel)
     first = list(dict.fromkeys(keys))
     jobs = [scenarios[keys.index(k)] for k in first]
     total = len(jobs) + len(scenarios)
@@ -268,7 +275,6 @@ def run_sweep(scenario: Scenario, grid: Mapping[str, Sequence], mode: str = "str
         if progress:
             progress(count[0], total)
 
-    ex = executor or SerialExecutor()
     if progress:
         progress(0, total)
     serial = dict(zip(first, ex.map(baseline_job, jobs, done, cancel)))
