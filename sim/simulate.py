@@ -13,6 +13,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .engine import Engine
+from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
 from .metrics import summarize
 from .run import Run
@@ -62,5 +63,6 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
+    extras = {"layers": layer_rows(trace, graph.names)} if scenario.workload.kind == "cnn" else {}
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names)
+               graph.names, MappingProxyType(extras))
