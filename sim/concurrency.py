@@ -1,0 +1,47 @@
+"""Concurrency and parallelism over time, from a run's trace (the lecture's two words).
+
+    concurrency(t) = tasks started and not finished at t: a task counts from the start
+                     of its first span to the end of its last, including the time it
+                     is preempted or blocked on I/O (logically active);
+    parallelism(t) = PEs running a task at t: inside a compute or stall span (actually
+                     active; a stalled core still holds its task; switch and wait
+                     spans do not count).
+
+Each PE runs one task at a time, so parallelism <= concurrency at every instant.
+Averages are time averages over [0, makespan].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .steps import count_steps, level_at
+from .trace import KIND_CODE, Trace
+
+RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
+
+
+def concurrency_series(trace: Trace, makespan: float) -> dict:
+    """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid."""
+    run = np.isin(trace.kind, RUNNING) & (trace.task >= 0)
+    task, s, e = trace.task[run], trace.start_s[run], trace.end_s[run]
+    ids, first = np.unique(task, return_index=True)     # the trace is sorted by start
+    last_end = np.full(len(ids), -np.inf)
+    np.maximum.at(last_end, np.searchsorted(ids, task), e)
+    _, tc, conc = count_steps(s[first], last_end, horizon=makespan)
+    _, tp, par = count_steps(s, e, horizon=makespan)
+    t = np.union1d(tc, tp)
+    return {"t_s": t, "concurrency": level_at(tc, conc, t), "parallelism": level_at(tp, par, t)}
+
+
+def concurrency_summary(series: dict, makespan: float) -> dict:
+    """avg_/max_ concurrency and parallelism (time averages over the makespan)."""
+    t = series["t_s"]
+    dt = np.diff(t)
+    out = {}
+    for key in ("concurrency", "parallelism"):
+        level = series[key]
+        avg = float(np.sum(level[:-1] * dt) / makespan) if makespan > 0 else 0.0
+        out[f"avg_{key}"] = avg
+        out[f"max_{key}"] = int(level.max()) if len(level) else 0
+    return out
