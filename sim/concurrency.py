@@ -25,10 +25,12 @@ def concurrency_series(trace: Trace, makespan: float) -> dict:
     """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid."""
     run = np.isin(trace.kind, RUNNING) & (trace.task >= 0)
     task, s, e = trace.task[run], trace.start_s[run], trace.end_s[run]
-    ids, first = np.unique(task, return_index=True)     # the trace is sorted by start
-    last_end = np.full(len(ids), -np.inf)
-    np.maximum.at(last_end, np.searchsorted(ids, task), e)
-    _, tc, conc = count_steps(s[first], last_end, horizon=makespan)
+    order = np.argsort(task, kind="stable")     # the trace is sorted by start, so a
+    by_task = task[order]                        # task's first span is its earliest
+    heads = np.flatnonzero(np.r_[True, by_task[1:] != by_task[:-1]])[:len(task)]
+    first = s[order[heads]]
+    last_end = np.maximum.reduceat(e[order], heads) if len(heads) else np.zeros(0)
+    _, tc, conc = count_steps(first, last_end, horizon=makespan)
     _, tp, par = count_steps(s, e, horizon=makespan)
     t = np.union1d(tc, tp)
     return {"t_s": t, "concurrency": level_at(tc, conc, t), "parallelism": level_at(tp, par, t)}

@@ -25,7 +25,7 @@ def count_steps(start: np.ndarray, end: np.ndarray, group: np.ndarray | None = N
     t = np.concatenate([start, end, np.zeros(groups), np.full(groups, float(horizon))])
     g = np.concatenate([group, group, g_all, g_all]).astype(np.int64)
     d = np.concatenate([np.ones(len(start)), -np.ones(len(end)), np.zeros(2 * groups)])
-    order = np.lexsort((t, g))
+    order = np.argsort(t, kind="stable") if groups == 1 else np.lexsort((t, g))
     t, g, d = t[order], g[order], d[order]
     new = np.ones(len(t), bool)
     new[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
