@@ -95,5 +95,9 @@ def add_parser(sub) -> None:
                    help="override a field in every scenario (value parsed as TOML)")
     p.add_argument("--vary", metavar="KEY=V1,V2,...",
                    help="run every scenario once per value of this field")
-    p.set_defaults(func=lambda args: print(compare(args.scenarios, args.overrides,
-                                                   args.vary)) or 0)
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args) -> int:
+    print(compare(args.scenarios, args.overrides, args.vary))
+    return 0

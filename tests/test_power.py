@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import scenario as sm
 from sim.cli import main
@@ -152,3 +154,38 @@ def test_cli_power_error_is_one_line_exit_2(capsys):
     assert main(["run", "power-wall", "--set", "machine.freq_ghz=3.0"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: machine.freq_ghz must lie within") and err.count("\n") == 1
+
+
+@settings(max_examples=15)
+@given(kind=st.sampled_from(["bag", "amdahl", "io-bag"]), nodes=st.integers(1, 3),
+       cores=st.integers(1, 3), policy=st.sampled_from(["dynamic", "timeslice", "cyclic"]),
+       model=st.sampled_from(["cmos", "datasheet"]), seed=st.integers(0, 3))
+def test_energy_integral_equals_static_plus_dynamic(kind, nodes, cores, policy, model, seed):
+    params = {"bag": {"tasks": 7, "flops_per_task": 3e7, "cv": 0.6},
+              "amdahl": {"flops": 2e8, "tasks": 5, "serial_fraction": 0.3},
+              "io-bag": {"tasks": 5, "flops_per_task": 3e7, "io_waits": 2,
+                         "io_wait_s": 1e-3}}[kind]
+    power = {"model": model, "vf_curve": [[1.0, 0.8], [3.0, 1.2]], "link_w": 0.3}
+    m = {"nodes": nodes, "cores": cores, "freq_ghz": 2.0, "power": power}
+    run = simulate(scenario(kind, m, policy=policy, seed=seed, **params), baseline=False)
+    s, ser = run.summary, run.extras["power"]
+    assert s["energy_j"] == pytest.approx(s["static_energy_j"] + s["dynamic_energy_j"],
+                                          rel=1e-9)
+    assert s["peak_power_w"] >= s["avg_power_w"] * (1 - 1e-12)
+    node_e = sum(integral(*node_series(ser, k)) for k in range(nodes))
+    links = 0.3 * (nodes if nodes > 1 else 0) * run.makespan
+    assert node_e + links == pytest.approx(s["energy_j"], rel=1e-9)
+    assert np.all(np.diff(ser["t_s"]) > 0) and ser["t_s"][-1] == run.makespan
+
+
+def test_oxen_vs_chickens_who_wins_when():
+    def both(s):
+        return [simulate(sm.load(f"oxen-vs-chickens-{k}",
+                                 [f"workload.serial_fraction={s}"])).summary
+                for k in ("oxen", "chickens")]
+    ox, ch = both(0.0)
+    assert ch["makespan_s"] < ox["makespan_s"] and ch["energy_j"] < ox["energy_j"]
+    ox, ch = both(0.01)          # the oxen finish first, the chickens use less energy
+    assert ox["makespan_s"] < ch["makespan_s"] and ch["energy_j"] < ox["energy_j"]
+    ox, ch = both(0.1)
+    assert ox["makespan_s"] < ch["makespan_s"] and ox["energy_j"] < ch["energy_j"]

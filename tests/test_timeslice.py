@@ -128,3 +128,14 @@ def test_io_bag_flops_and_one_job_time():
     run = simulate(io_scenario("dynamic", tasks=1, waits=2, wait_s=0.25))
     assert run.summary["flops"] == 3 * 2.0 ** -4 * RATE
     assert math.isclose(run.makespan, 3 * 2.0 ** -4 + 2 * 0.25)
+
+
+def test_io_under_static_cyclic_placement_runs_each_pe_queue_in_order():
+    # 4 jobs, 2 cores, cyclic: jobs 0, 2 on PE 0 and 1, 3 on PE 1, each keeps its core
+    run = simulate(io_scenario("cyclic", tasks=4, cores=2))
+    q, waits, wait_s = 2.0 ** -4, 3, 2.0 ** -3
+    job = (waits + 1) * q + waits * wait_s
+    assert run.makespan == 2 * job
+    t = run.trace
+    comp = t.kind == KIND_CODE["compute"]
+    assert sorted(set(t.task[comp & (t.pe == 0)].tolist())) == [0, 2]
