@@ -1,8 +1,9 @@
 """Concurrency and parallelism over time, from a run's trace (the lecture's two words).
 
     concurrency(t) = tasks started and not finished at t: a task counts from the start
-                     of its first span to the end of its last, including the time it
-                     is preempted or blocked on I/O (logically active);
+                     of its first span carrying its id (any kind but the switch into
+                     it) to the end of its last, including the time it is preempted,
+                     blocked on I/O or waiting on a message (logically active);
     parallelism(t) = PEs running a task at t: inside a compute or stall span (actually
                      active; a stalled core still holds its task; switch and wait
                      spans do not count).
@@ -23,15 +24,16 @@ RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
 
 def concurrency_series(trace: Trace, makespan: float) -> dict:
     """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid."""
-    run = np.isin(trace.kind, RUNNING) & (trace.task >= 0)
-    task, s, e = trace.task[run], trace.start_s[run], trace.end_s[run]
+    mine = (trace.task >= 0) & (trace.kind != KIND_CODE["switch"])
+    task, s, e = trace.task[mine], trace.start_s[mine], trace.end_s[mine]
     order = np.argsort(task, kind="stable")     # the trace is sorted by start, so a
     by_task = task[order]                        # task's first span is its earliest
     heads = np.flatnonzero(np.r_[True, by_task[1:] != by_task[:-1]])[:len(task)]
     first = s[order[heads]]
     last_end = np.maximum.reduceat(e[order], heads) if len(heads) else np.zeros(0)
     _, tc, conc = count_steps(first, last_end, horizon=makespan)
-    _, tp, par = count_steps(s, e, horizon=makespan)
+    run = np.isin(trace.kind, RUNNING) & (trace.task >= 0)
+    _, tp, par = count_steps(trace.start_s[run], trace.end_s[run], horizon=makespan)
     t = np.union1d(tc, tp)
     return {"t_s": t, "concurrency": level_at(tc, conc, t), "parallelism": level_at(tp, par, t)}
 
