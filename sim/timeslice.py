@@ -74,11 +74,14 @@ class TimeSlicer:
                  record: bool = True, progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
         if len(graph.msg_src):
-            raise ValueError("the time-slicing executor has no network model for messages")
+            raise ScenarioError(f"schedule.policy {policy!r} with time slicing or I/O waits "
+                                f"has no network model: the workload sends "
+                                f"{len(graph.msg_src)} messages", "schedule.policy")
         if np.any(graph.bytes > 0):
-            raise ScenarioError("time slicing and I/O waits are modelled for CPU-bound tasks "
-                                "only: set the workload's memory traffic (bytes) to 0",
-                                "schedule.policy")
+            raise ScenarioError(f"schedule.policy {policy!r} with time slicing or I/O waits "
+                                f"models CPU-bound tasks only, but the workload moves "
+                                f"{graph.bytes.sum():.3g} bytes of memory traffic; set its "
+                                f"bytes to 0", "schedule.policy")
         self.m, self.g = machine, graph
         self.preempt = policy == "timeslice"
         self.quantum = quantum_s if self.preempt else math.inf

@@ -189,3 +189,12 @@ def test_oxen_vs_chickens_who_wins_when():
     assert ox["makespan_s"] < ch["makespan_s"] and ch["energy_j"] < ox["energy_j"]
     ox, ch = both(0.1)
     assert ox["makespan_s"] < ch["makespan_s"] and ox["energy_j"] < ch["energy_j"]
+
+
+def test_power_series_are_deterministic():
+    sc = sm.load("concurrency-vs-parallelism-io", ["machine.cores=2"])
+    a, b = simulate(sc), simulate(sc)
+    assert a.trace.to_csv_text() == b.trace.to_csv_text()
+    for k in a.extras["power"]:
+        assert np.array_equal(a.extras["power"][k], b.extras["power"][k])
+    assert a.summary_json() == b.summary_json()
