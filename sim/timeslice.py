@@ -18,7 +18,12 @@ are listed in `io_intervals()` (Run.extras["io"]). Under the run-to-completion
 policies (dynamic, block, cyclic) a blocked task keeps its core through the wait,
 shown as a `wait` span carrying the task's id: the tasks run one after another.
 
-This executor models CPU-bound tasks: memory traffic (bytes > 0) is rejected.
+Memory traffic is spread over a task's compute: a slice of r seconds of arithmetic
+moves bytes x r / compute time (all of them if the task has no arithmetic) as a flow
+through the node's memory, shared fairly with the other cores (fluid.py), and ends
+when both are done (a `stall` span for the rest). The memory latency is paid once,
+on the task's first slice, so a task that is never preempted takes exactly as long
+as in the engine.
 """
 
 from __future__ import annotations
@@ -34,13 +39,15 @@ from simpy.core import EmptySchedule
 from simpy.events import Timeout
 
 from .engine import MAX_SPANS, Cancelled, Engine, SimulationTooLarge, compute_times, lanes_active
+from .fluid import FluidModel
 from .machine import Machine
 from .schedule import STATIC_POLICIES, ScheduleSpec, place
 from .spec import ScenarioError
 from .taskgraph import TaskGraph
 from .trace import KIND_CODE, Trace, TraceRecorder
 
-COMPUTE, WAIT, SWITCH = KIND_CODE["compute"], KIND_CODE["wait"], KIND_CODE["switch"]
+COMPUTE, STALL = KIND_CODE["compute"], KIND_CODE["stall"]
+WAIT, SWITCH = KIND_CODE["wait"], KIND_CODE["switch"]
 IO_POLICIES = ("dynamic", "block", "cyclic", "timeslice")
 
 
@@ -77,11 +84,6 @@ class TimeSlicer:
             raise ScenarioError(f"schedule.policy {policy!r} with time slicing or I/O waits "
                                 f"has no network model: the workload sends "
                                 f"{len(graph.msg_src)} messages", "schedule.policy")
-        if np.any(graph.bytes > 0):
-            raise ScenarioError(f"schedule.policy {policy!r} with time slicing or I/O waits "
-                                f"models CPU-bound tasks only, but the workload moves "
-                                f"{graph.bytes.sum():.3g} bytes of memory traffic; set its "
-                                f"bytes to 0", "schedule.policy")
         self.m, self.g = machine, graph
         self.preempt = policy == "timeslice"
         self.quantum = quantum_s if self.preempt else math.inf
@@ -117,6 +119,12 @@ class TimeSlicer:
         self.last = [-1] * pes                    # the task each PE ran last
         self.cur = [-1] * pes
         self.cur_run = [0.0] * pes
+        self.cur_start = [0.0] * pes
+        self.cur_bytes = [0.0] * pes
+        self.nbytes = graph.bytes.tolist()
+        self.bytes_left = self.nbytes[:]
+        self.latency_paid = [False] * n
+        self.memory = [FluidModel(self.env, [machine.mem_bandwidth]) for _ in range(machine.nodes)]
         self.io_log: list[tuple[int, float, float]] = []
         self.done_count = 0
         self.makespan = 0.0
@@ -156,24 +164,48 @@ class TimeSlicer:
         self._slice(pe, t, cs)
 
     def _slice(self, pe: int, t: int, cs: float = 0.0) -> None:
-        """After a switch of `cs` s, run task t on pe for min(quantum, its burst's rest)."""
+        """After a switch of `cs` s, run task t on pe for min(quantum, its burst's rest)
+        with its share of the task's memory traffic."""
         run = min(self.quantum, self.rem[t])
         now = self.env.now
         start, end = now + cs, now + (cs + run)
+        last = run == self.rem[t] and self.waits_left[t] == 0
+        b = self.bytes_left[t] if last or self.ctime[t] == 0 \
+            else self.nbytes[t] * run / self.ctime[t]
+        self.bytes_left[t] -= b
         if run > 0 and self.rec is not None:
-            f = self.flops_left[t] if run == self.rem[t] and self.waits_left[t] == 0 \
-                else self.flops[t] * run / self.ctime[t]
+            f = self.flops_left[t] if last else self.flops[t] * run / self.ctime[t]
             self.flops_left[t] -= f
-            self.rec.span(pe, COMPUTE, t, start, end, f, 0.0, lanes=self.lanes[t])
+            self.rec.span(pe, COMPUTE, t, start, end, f, b, lanes=self.lanes[t])
         self.busy[pe] = True
         self.last[pe] = self.cur[pe] = t
-        self.cur_run[pe] = run
-        Timeout(self.env, cs + run, pe).callbacks.append(self._slice_end)
+        self.cur_run[pe], self.cur_start[pe], self.cur_bytes[pe] = run, start, b
+        if b <= 0:
+            Timeout(self.env, cs + run, pe).callbacks.append(self._slice_end)
+            return
+        lat = 0.0 if self.latency_paid[t] else self.m.mem_latency   # once per task
+        self.latency_paid[t] = True
+
+        def flow_done(t1: float) -> None:
+            wait = max(start + run, t1 + lat) - self.env.now
+            Timeout(self.env, max(wait, 0.0), pe).callbacks.append(self._slice_end)
+
+        def begin(_e=None) -> None:
+            self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth, flow_done)
+
+        if cs > 0:
+            Timeout(self.env, cs).callbacks.append(begin)
+        else:
+            begin()
 
     def _slice_end(self, ev) -> None:
         pe = ev.value
         t = self.cur[pe]
         now = self.env.now
+        cend = self.cur_start[pe] + self.cur_run[pe]
+        if now > cend and self.rec is not None:     # waited on memory after its arithmetic
+            b = 0.0 if self.cur_run[pe] > 0 else self.cur_bytes[pe]
+            self.rec.span(pe, STALL, t, cend, now, 0.0, b)
         self.rem[t] -= self.cur_run[pe]
         self.busy[pe] = False
         if self.rem[t] > 0:                       # preempted: back of its queue

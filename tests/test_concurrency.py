@@ -46,7 +46,8 @@ def test_two_tasks_sliced_on_one_core_by_hand():
        policy=st.sampled_from(["timeslice", "dynamic"]), tasks=st.integers(1, 9),
        quantum=st.sampled_from([2.0 ** -6, 2.0 ** -3, 1.0]), seed=st.integers(0, 5))
 def test_concurrency_is_never_below_parallelism(kind, cores, policy, tasks, quantum, seed):
-    params = {"bag": {"tasks": tasks, "flops_per_task": 2.0 ** 26, "cv": 0.5},
+    params = {"bag": {"tasks": tasks, "flops_per_task": 2.0 ** 26, "cv": 0.5,
+                      "bytes_per_task": 2.0 ** 22},
               "io-bag": {"tasks": tasks, "flops_per_task": 2.0 ** 26, "io_waits": 2,
                          "io_wait_s": 0.03},
               "amdahl": {"flops": 2.0 ** 28, "tasks": tasks, "serial_fraction": 0.2}}[kind]

@@ -161,7 +161,7 @@ def test_cli_power_error_is_one_line_exit_2(capsys):
        cores=st.integers(1, 3), policy=st.sampled_from(["dynamic", "timeslice", "cyclic"]),
        model=st.sampled_from(["cmos", "datasheet"]), seed=st.integers(0, 3))
 def test_energy_integral_equals_static_plus_dynamic(kind, nodes, cores, policy, model, seed):
-    params = {"bag": {"tasks": 7, "flops_per_task": 3e7, "cv": 0.6},
+    params = {"bag": {"tasks": 7, "flops_per_task": 3e7, "cv": 0.6, "bytes_per_task": 1e7},
               "amdahl": {"flops": 2e8, "tasks": 5, "serial_fraction": 0.3},
               "io-bag": {"tasks": 5, "flops_per_task": 3e7, "io_waits": 2,
                          "io_wait_s": 1e-3}}[kind]

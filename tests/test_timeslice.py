@@ -96,11 +96,45 @@ def test_time_slicing_hides_io_on_one_core():
         assert not np.any((t.start_s[m] < e) & (t.end_s[m] > s))
 
 
-def test_timeslice_rejects_memory_traffic_and_critical_path_rejects_io():
-    with pytest.raises(ScenarioError, match="schedule.policy|bytes"):
-        simulate(sliced(tasks=2, flops_per_task=1e6, bytes_per_task=1e3))
+def test_critical_path_rejects_io():
     with pytest.raises(ScenarioError, match="critical-path"):
         simulate(io_scenario("critical-path"))
+
+
+def mem_run(policy, quantum, tasks=2, cores=1, lat_ns=0.0, compute_q=2, memory_q=3,
+            switch=2.0 ** -10):
+    """Tasks of compute_q quanta of arithmetic and memory_q quanta of memory traffic."""
+    q, bw = 2.0 ** -4, 2.0 ** 30
+    m = {"cores": cores, "freq_ghz": POW2["freq_ghz"], "fma_units": 1, "simd_bits": 64,
+         "memory": {"bandwidth_gbs": bw / 1e9 * cores, "core_bandwidth_gbs": bw / 1e9,
+                    "latency_ns": lat_ns}}
+    sc = scenario("bag", m, policy=policy, tasks=tasks, flops_per_task=compute_q * q * RATE,
+                  bytes_per_task=memory_q * q * bw)
+    return simulate(sc.replace(schedule=type(sc.schedule)(policy, quantum, switch)))
+
+
+def test_memory_traffic_spread_over_slices_by_hand():
+    q, c = 2.0 ** -4, 2.0 ** -10
+    # each slice: q of arithmetic and 1.5 q of memory traffic -> 1.5 q; 4 slices, 3 switches
+    run = mem_run("timeslice", q)
+    assert run.makespan == pytest.approx(6 * q + 3 * c, rel=1e-12)
+    t = run.trace
+    stall = t.kind == KIND_CODE["stall"]
+    assert int(stall.sum()) == 4
+    assert np.allclose((t.end_s - t.start_s)[stall], 0.5 * q)
+    assert run.summary["bytes_moved"] == pytest.approx(2 * 3 * q * 2.0 ** 30)
+    assert run.summary["flops"] == 2 * 2 * q * RATE
+
+
+def test_unpreempted_tasks_with_memory_match_the_engine():
+    # a quantum longer than any task: no preemption; latency once per task, as in the engine
+    sliced_run = mem_run("timeslice", 1.0, tasks=3, cores=2, lat_ns=100.0, switch=0.0)
+    engine_run = mem_run("dynamic", 1.0, tasks=3, cores=2, lat_ns=100.0)
+    assert sliced_run.makespan == pytest.approx(engine_run.makespan, rel=1e-12)
+    assert engine_run.makespan == pytest.approx(2 * (1e-7 + 3 * 2.0 ** -4), rel=1e-12)
+    # with a switch cost, core 0 pays one switch (task 0 -> task 2)
+    assert mem_run("timeslice", 1.0, tasks=3, cores=2, lat_ns=100.0).makespan == \
+        pytest.approx(engine_run.makespan + 2.0 ** -10, rel=1e-12)
 
 
 def test_quantum_must_be_positive():
