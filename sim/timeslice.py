@@ -118,9 +118,7 @@ class TimeSlicer:
         self.in_idle = [True] * pes
         self.last = [-1] * pes                    # the task each PE ran last
         self.cur = [-1] * pes
-        self.cur_run = [0.0] * pes
-        self.cur_start = [0.0] * pes
-        self.cur_bytes = [0.0] * pes
+        self.cur_slice = [(0.0, 0.0, 0.0, 0.0, 0.0)] * pes   # run, start, compute end, flops, bytes
         self.nbytes = graph.bytes.tolist()
         self.bytes_left = self.nbytes[:]
         self.latency_paid = [False] * n
@@ -173,13 +171,13 @@ class TimeSlicer:
         b = self.bytes_left[t] if last or self.ctime[t] == 0 \
             else self.nbytes[t] * run / self.ctime[t]
         self.bytes_left[t] -= b
-        if run > 0 and self.rec is not None:
+        f = 0.0
+        if run > 0:
             f = self.flops_left[t] if last else self.flops[t] * run / self.ctime[t]
             self.flops_left[t] -= f
-            self.rec.span(pe, COMPUTE, t, start, end, f, b, lanes=self.lanes[t])
         self.busy[pe] = True
         self.last[pe] = self.cur[pe] = t
-        self.cur_run[pe], self.cur_start[pe], self.cur_bytes[pe] = run, start, b
+        self.cur_slice[pe] = (run, start, end, f, b)
         if b <= 0:
             Timeout(self.env, cs + run, pe).callbacks.append(self._slice_end)
             return
@@ -187,7 +185,7 @@ class TimeSlicer:
         self.latency_paid[t] = True
 
         def flow_done(t1: float) -> None:
-            wait = max(start + run, t1 + lat) - self.env.now
+            wait = max(end, t1 + lat) - self.env.now
             Timeout(self.env, max(wait, 0.0), pe).callbacks.append(self._slice_end)
 
         def begin(_e=None) -> None:
@@ -202,11 +200,14 @@ class TimeSlicer:
         pe = ev.value
         t = self.cur[pe]
         now = self.env.now
-        cend = self.cur_start[pe] + self.cur_run[pe]
-        if now > cend and self.rec is not None:     # waited on memory after its arithmetic
-            b = 0.0 if self.cur_run[pe] > 0 else self.cur_bytes[pe]
-            self.rec.span(pe, STALL, t, cend, now, 0.0, b)
-        self.rem[t] -= self.cur_run[pe]
+        run, start, cend, f, b = self.cur_slice[pe]
+        cend = min(cend, now)
+        if self.rec is not None:
+            if run > 0:
+                self.rec.span(pe, COMPUTE, t, start, cend, f, b, lanes=self.lanes[t])
+            if now > cend:                        # waited on memory after its arithmetic
+                self.rec.span(pe, STALL, t, cend, now, 0.0, 0.0 if run > 0 else b)
+        self.rem[t] -= run
         self.busy[pe] = False
         if self.rem[t] > 0:                       # preempted: back of its queue
             (self.pe_q[self.owner[t]] if self.owner[t] >= 0 else self.shared).append(t)

@@ -59,6 +59,10 @@ def test_concurrency_is_never_below_parallelism(kind, cores, policy, tasks, quan
     assert np.all(ser["parallelism"] <= cores)
     assert np.all(ser["concurrency"] <= max(tasks, 1))
     assert np.all(np.diff(ser["t_s"]) > 0)
+    t = run.trace
+    for pe in range(cores):                  # a PE does one thing at a time
+        m = t.pe == pe
+        assert np.all(t.start_s[m][1:] >= t.end_s[m][:-1])
     # the parallelism integral is the PE-seconds spent running tasks
     busy = np.isin(run.trace.kind, (0, 1))
     assert integral(ser["t_s"], ser["parallelism"]) == pytest.approx(
