@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..layer_profile import tagged
+from ..nn import count, layer_tasks, load_model
 from ..spec import ScenarioError, param
 from ..taskgraph import GraphBuilder, TaskGraph
 from .common import chunks, element_bytes
@@ -86,7 +87,6 @@ class Layer:
 
 def layers(p: Params, path: str = "workload") -> list[Layer]:
     """The model's layers at p.input, per sample; ScenarioError naming `path.model`."""
-    from ..nn import count, layer_tasks, load_model
     where = f"{path}.model"
     try:
         model = load_model(p.model)
