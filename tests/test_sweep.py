@@ -126,7 +126,14 @@ def test_weak_factor_is_relative_to_the_smallest_pe_count():
     assert [sc.workload.tasks for sc in scenarios] == [10, 20, 20, 40]
 
 
-@pytest.mark.parametrize("kind", KINDS)
+SCALABLE = [k for k in KINDS if hasattr(module_for(k).Params, "scaled")]
+
+
+def test_the_foundation_kinds_have_a_weak_scaling_rule():
+    assert {"matmul", "triad", "spmv", "reduction", "bag", "amdahl"} <= set(SCALABLE)
+
+
+@pytest.mark.parametrize("kind", SCALABLE)
 def test_each_workload_scaled_grows_the_work(kind):
     params = module_for(kind).Params()
     if kind == "amdahl":
