@@ -63,3 +63,16 @@ def test_cancel_stops_the_sweep(panel, qtbot):
     qtbot.waitUntil(lambda: panel.worker is None, timeout=20000)
     assert panel.status.text() == "Sweep cancelled."
     assert panel.result is None
+
+
+def test_frequency_sweep_plots_energy_against_time(panel, qtbot):
+    panel.set_scenario(scenario_mod.load("power-wall"))
+    panel.vary.setPlainText("machine.freq_ghz=1,2")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    result = sig.args[0]
+    assert not panel.energy_plot.isHidden()
+    ((_, x, y),) = curves(panel.energy_plot)
+    assert list(x) == list(result.column("makespan_s"))
+    assert list(y) == list(result.column("energy_j"))
+    assert panel.fits.text().startswith("No fits")
