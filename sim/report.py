@@ -42,6 +42,11 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]
+    if "messages" in s:
+        rows.append(("Messages / bytes sent", f"{s['messages']:,} / {si(s['bytes_sent'], 'B')}"))
+    if "busiest_link_utilisation" in s:
+        rows.append(("Busiest link", f"{percent(s['busiest_link_utilisation'])} busy "
+                                     f"({s['busiest_link']})"))
     return rows
 
 

@@ -53,8 +53,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     graph = build_graph(scenario, machine)
     share = 0.6 if baseline else 1.0
     main_progress = (lambda f: progress(share * f)) if progress else None
-    makespan, trace = Engine(machine, graph, scenario.schedule.policy,
-                             progress=main_progress, cancel=cancel).run()
+    engine = Engine(machine, graph, scenario.schedule.policy,
+                    progress=main_progress, cancel=cancel)
+    makespan, trace = engine.run()
     serial = None
     if baseline:
         base_progress = (lambda f: progress(share + (1 - share) * f)) if progress else None
@@ -62,5 +63,7 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
+    if engine.net is not None:
+        summary.update(engine.net.summary(makespan))
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names)
