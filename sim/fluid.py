@@ -69,7 +69,11 @@ class FluidModel:
                 alone = False
             users[r][f.seq] = f
         if alone:                                  # nobody to share with: no filling needed
-            f.rate = min(cap, min(self.capacity[r] for r in f.resources))
+            rate = cap
+            for r in f.resources:
+                if self.capacity[r] < rate:
+                    rate = self.capacity[r]
+            f.rate = rate
             f.finish = f.t + f.remaining / f.rate
             heapq.heappush(self._heap, (f.finish, f.seq, f))
         else:
@@ -94,8 +98,13 @@ class FluidModel:
     # -- internals ---------------------------------------------------------------------
 
     def _component(self, resources) -> list[_Flow]:
-        """Active flows connected to `resources` through shared resources (start order)."""
+        """Active flows connected to `resources` through shared resources."""
         users = self.users
+        if len(resources) == 1:                    # one resource whose flows use it alone
+            (r,) = resources
+            flows = list(users[r].values())
+            if all(len(f.resources) == 1 for f in flows):
+                return flows
         seen_r = set(resources)
         stack = list(seen_r)
         found: dict[int, _Flow] = {}
@@ -107,7 +116,7 @@ class FluidModel:
                         if r not in seen_r:
                             seen_r.add(r)
                             stack.append(r)
-        return [found[s] for s in sorted(found)]
+        return list(found.values())
 
     def _reshare(self, flows: list[_Flow]) -> None:
         """Bring `flows` up to date, refill their rates, re-project their completions."""
@@ -126,6 +135,15 @@ class FluidModel:
     def _fill(self, flows: list[_Flow]) -> None:
         """Progressive filling over `flows` (a closed component)."""
         capacity = self.capacity
+        res = flows[0].resources
+        if len(res) == 1 and all(f.resources == res for f in flows):
+            left, k = capacity[res[0]], len(flows)   # one resource: fill by increasing cap
+            for f in sorted(flows, key=lambda f: f.cap):
+                share = left / k
+                f.rate = f.cap if f.cap <= share else share
+                left -= f.rate
+                k -= 1
+            return
         left: dict[int, float] = {}
         count: dict[int, int] = {}
         for f in flows:

@@ -129,9 +129,11 @@ class Transport:
         return True
 
     def summary(self, makespan: float) -> dict:
-        """messages, bytes_sent and, on a multi-node machine, the busiest link's share of
-        the run it spent carrying data: bytes / (capacity x makespan)."""
-        out = {"messages": self.count, "bytes_sent": self.bytes_sent}
+        """messages, bytes_sent, the critical path with messages (critical_path below)
+        and, on a multi-node machine, the busiest link's share of the run it spent
+        carrying data: bytes / (capacity x makespan)."""
+        out = {"messages": self.count, "bytes_sent": self.bytes_sent,
+               "critical_path_s": self.critical_path()}
         if self.net is not None:
             busy, cap = self.links.busy_bytes, self.net.capacity
             use = [b / (c * makespan) if makespan > 0 else 0.0 for b, c in zip(busy, cap)]
@@ -139,6 +141,35 @@ class Transport:
             out["busiest_link_utilisation"] = use[i]
             out["busiest_link"] = self.net.names[i]
         return out
+
+    def ideal_time(self, m: int) -> float:
+        """Message m alone on an idle path: latency + bytes / bottleneck bandwidth."""
+        mach = self.e.m
+        sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
+        if sn == dn:
+            return mach.mem_latency + 2.0 * self.nbytes[m] / min(mach.core_bandwidth,
+                                                                 mach.mem_bandwidth)
+        links, latency = self.net.route(sn, dn)
+        return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
+
+    def critical_path(self) -> float:
+        """Longest path through the dependencies (program order included) and the
+        messages, each task at its contention-free duration and each message at
+        ideal_time: a lower bound on the makespan."""
+        from .engine import min_durations
+        g = self.e.g
+        dur = min_durations(self.e.m, g).tolist()
+        ptr, idx = g.dep_ptr.tolist(), g.dep_idx.tolist()
+        in_ptr, in_idx, src = self.in_ptr, self.in_idx, self.src
+        ideal = [self.ideal_time(m) for m in range(len(src))]
+        finish = [0.0] * g.n
+        for t in range(g.n):
+            start = max((finish[d] for d in idx[ptr[t]:ptr[t + 1]]), default=0.0)
+            for k in range(in_ptr[t], in_ptr[t + 1]):
+                m = in_idx[k]
+                start = max(start, finish[src[m]] + ideal[m])
+            finish[t] = start + dur[t]
+        return max(finish, default=0.0)
 
     # -- carrying ----------------------------------------------------------------------
 
@@ -195,8 +226,13 @@ class Transport:
         """One recv span per incoming message, in arrival order, from `post` on."""
         if self.rec is None:
             return
-        msgs = sorted(self.in_idx[self.in_ptr[t]:self.in_ptr[t + 1]],
-                      key=lambda m: (self.arrival[m], m))
+        a, b = self.in_ptr[t], self.in_ptr[t + 1]
+        if b - a == 1:
+            m = self.in_idx[a]
+            self.rec.span(pe, RECV, t, post, max(post, self.arrival[m]), 0.0, self.nbytes[m],
+                          self.src_pe[m], m)
+            return
+        msgs = sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m))
         cursor = post
         for m in msgs:
             end = max(cursor, self.arrival[m])
