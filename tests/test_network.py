@@ -228,3 +228,31 @@ def test_nonblocking_send_lets_the_sender_compute_while_the_message_flies():
         ends.append(makespan)
         assert np.all(tr.end_s[tr.kind == RECV] == pytest.approx(1e-3))
     assert ends == pytest.approx([1e-3, 2e-3])
+
+
+def test_message_graphs_place_unowned_tasks_by_block():
+    g = GraphBuilder()
+    ts = [g.add(0.0) for _ in range(4)]
+    g.message(ts[0], ts[3], 0.0)
+    _, _, e = run(cluster(2), g, "dynamic")
+    assert e.owner == [0, 0, 1, 1]
+
+
+def test_each_pe_runs_its_tasks_in_program_order():
+    """PE 1's task s computes 1 ms, then sends to task a on PE 0. Task b (after a in
+    program order on PE 0) is ready at once but must wait for a: PE 0 receives until
+    1 ms + alpha, then computes b for 1 ms."""
+    m = cluster(2)
+    flops = 1e-3 * m.vector_rate("fp64")
+    g = GraphBuilder()
+    s = g.add(flops, owner=1)
+    a = g.add(0.0, owner=0)
+    b = g.add(flops, owner=0)
+    g.message(s, a, 0.0)
+    makespan, tr, _ = run(m, g)
+    recv = tr.select(tr.kind == RECV)
+    assert recv.pe.tolist() == [0] and recv.task.tolist() == [a]
+    assert (recv.start_s[0], recv.end_s[0]) == pytest.approx((0.0, 1e-3 + ALPHA))
+    work = tr.select((tr.kind == KIND_CODE["compute"]) & (tr.task == b))
+    assert work.start_s[0] == pytest.approx(1e-3 + ALPHA)
+    assert makespan == pytest.approx(2e-3 + ALPHA)
