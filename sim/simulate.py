@@ -63,7 +63,8 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
-    if engine.net is not None:
-        summary.update(engine.net.summary(makespan))
+    net = getattr(engine, "net", None)         # the message layer, when the graph has messages
+    if net is not None:
+        summary.update(net.summary(makespan))
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names)

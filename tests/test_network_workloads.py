@@ -178,3 +178,18 @@ def test_busiest_link_utilisation_by_hand():
     assert s["busiest_link_utilisation"] == pytest.approx(100 / 202, rel=1e-9)
     assert s["messages"] == 2 and s["bytes_sent"] == 2e6
     assert math.isclose(s["makespan_s"], 202e-6, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("alg, P, adds", [("ring", 8, 7), ("tree", 8, 7), ("ring", 5, 4),
+                                           ("recursive-doubling", 8, 8 * 3)])
+def test_allreduce_flops_are_one_add_per_number_per_combine(alg, P, adds):
+    """ring and tree: (P - 1) n / 8; recursive doubling: P log2 P n / 8."""
+    g = graph("allreduce", m=machine(nodes=P), bytes=800.0, algorithm=alg)
+    assert g.total_flops == pytest.approx(adds * 100, rel=1e-12)
+
+
+def test_bcast_and_pingpong_do_no_arithmetic_and_count_their_messages():
+    g = graph("bcast", m=machine(nodes=6), bytes=10.0, repeats=2)
+    assert g.total_flops == 0 and len(g.msg_src) == 2 * 5
+    g = graph("pingpong", m=machine(nodes=3), bytes=10.0, repeats=4, peer_node=2)
+    assert g.total_flops == 0 and len(g.msg_src) == 8 and set(g.owner.tolist()) == {0, 2}
