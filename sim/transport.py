@@ -9,7 +9,9 @@ Carrying (eager protocol: data flows as soon as it is sent, receive buffers unli
   - between nodes: after latency_us + (hops - 1) hop_latency_us, the bytes are one flow
     over the route's links in the machine-wide network FluidModel (max-min fair);
   - within a node: after the memory latency, a copy of 2 x bytes (read + write) through
-    that node's memory FluidModel, at most core_bandwidth_gbs.
+    that node's memory FluidModel, at most core_bandwidth_gbs;
+  - to the same PE: the data is already there, it arrives at once (this keeps the
+    one-core speedup baseline free of the decomposition's messages).
 
 Blocking vs non-blocking (per message, `GraphBuilder.message(..., blocking=)`):
   - blocking send (MPI_Send, rendezvous-like): the sender's PE stays in a `send` span
@@ -146,6 +148,8 @@ class Transport:
         """Message m alone on an idle path: latency + bytes / bottleneck bandwidth."""
         mach = self.e.m
         sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
+        if self.src_pe[m] == self.dst_pe[m]:
+            return 0.0
         if sn == dn:
             return mach.mem_latency + 2.0 * self.nbytes[m] / min(mach.core_bandwidth,
                                                                  mach.mem_bandwidth)
@@ -180,7 +184,10 @@ class Transport:
         nb = self.nbytes[m]
         self.bytes_sent += nb
         sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
-        if sn == dn:
+        if self.src_pe[m] == self.dst_pe[m]:
+            latency = 0.0
+            self.path[m] = (None, (), 0.0, 0.0)
+        elif sn == dn:
             e = self.e
             latency = e.m.mem_latency
             self.path[m] = (e.memory[sn], (0,), 2.0 * nb, e.m.core_bandwidth)

@@ -125,6 +125,13 @@ def test_message_within_a_node_is_a_memory_copy():
     assert e.net.net is None
 
 
+def test_message_to_the_same_pe_arrives_at_once():
+    g = GraphBuilder()
+    g.message(g.add(0.0, owner=0), g.add(0.0, owner=0), 1e9, blocking=True)
+    makespan, tr, _ = run(cluster(1, lat_ns=100.0), g)
+    assert makespan == 0.0 and len(tr) == 2
+
+
 def net(topology, nodes, **kw):
     return Network(NetworkSpec(topology=topology, latency_us=1.0, hop_latency_us=1.0,
                                bandwidth_gbs=1.0, **kw), nodes)

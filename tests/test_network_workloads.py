@@ -150,7 +150,7 @@ def test_a_message_cycle_through_deps_is_reported():
         sm.loads(text)
 
 
-@pytest.mark.parametrize("name", ["cluster-stencil", "cluster-allreduce",
+@pytest.mark.parametrize("name", ["cluster-stencil", "cluster-allreduce", "cluster-fft",
                                   "cluster-allreduce-small", "cluster-pingpong"])
 def test_cluster_presets_run_deterministically_and_report_the_network(name):
     sc = sm.load(name)
