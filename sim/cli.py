@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from . import compare as compare_verb
 from . import scenario as scenario_mod
 from .engine import Cancelled, SimulationTooLarge
 from .nn import cli as nn_cli
@@ -67,7 +68,7 @@ def cmd_presets(args) -> int:
     return 0
 
 
-REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser]
+REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,7 +5,9 @@ Task i has `flops`, `bytes` (memory traffic), a precision, a `vector_fraction`, 
 `dep_idx[dep_ptr[i]:dep_ptr[i+1]]`, and every predecessor has a smaller index, so
 index order is a topological order. Messages carry `msg_bytes` from the end of task
 `msg_src` to the start of a later task `msg_dst`; `msg_blocking` marks blocking sends
-(empty: none are). See transport.py for how the engine runs them.
+(empty: none are; see transport.py). Optional I/O waits: task i runs its
+compute in `io_count[i] + 1` equal bursts separated by `io_count[i]` waits of
+`io_wait_s[i]` seconds (see timeslice.py); None means no I/O.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class TaskGraph:
     msg_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     msg_bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
     msg_blocking: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    io_count: np.ndarray | None = None     # int32 I/O waits per task
+    io_wait_s: np.ndarray | None = None    # float64 seconds per wait
 
     @property
     def n(self) -> int:
