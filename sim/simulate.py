@@ -13,6 +13,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .concurrency import concurrency_series, concurrency_summary
+from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
 from .metrics import summarize
 from .power import power_series, power_summary
@@ -71,6 +72,8 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     extras = observe(scenario, machine, trace, makespan, summary)
     if has_io(graph):
         extras["io"] = engine.io_intervals()
+    if scenario.workload.kind == "cnn":
+        extras["layers"] = layer_rows(trace, graph.names)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names, MappingProxyType(extras))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag",
+_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
             "stencil", "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
             "custom")
 
