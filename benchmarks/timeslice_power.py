@@ -54,7 +54,7 @@ def main() -> None:
     conc, conc_s = timed(lambda: concurrency_series(trace, makespan))
     concurrency_summary(conc, makespan)
     spec = PowerSpec()
-    args = (spec, sc.machine.freq_ghz, machine.nodes, machine.cores, makespan)
+    args = (spec, sc.machine.freq_ghz, machine.nodes, machine.cores, 0.0, makespan)
     pw, power_s = timed(lambda: power_series(trace, *args))
     _, psum_s = timed(lambda: power_summary(trace, pw, *args))
 

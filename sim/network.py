@@ -114,6 +114,15 @@ class Network:
         self.names.append(name)
         return len(self.capacity) - 1
 
+    @property
+    def physical_links(self) -> float:
+        """Full-duplex links (each two directed ones) counted in links of bandwidth_gbs:
+        a fattree link of r x that bandwidth is r links (cables in parallel); the bus,
+        one shared medium, is one."""
+        if self.topology == "bus":
+            return 1.0
+        return sum(self.capacity) / (2 * self.bandwidth)
+
     def route(self, a: int, b: int) -> tuple[tuple[int, ...], float]:
         """(directed links from node a to node b, latency in seconds); a != b."""
         key = (a, b)

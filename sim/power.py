@@ -7,8 +7,14 @@
     idle core   P = static_w
 
 model "datasheet" (SimGrid style, linear in load): an idle core draws idle_w, a busy
-one busy_w. Both models add uncore_w per node and link_w per network link (one link
-per node when there are several nodes: its connection to the network), always on.
+one busy_w. Both models add uncore_w per node and link_w per network link.
+
+Links: the physical (full-duplex) links of the machine's topology (network.py,
+`Network.physical_links`): a ring of n nodes has n, an X x Y torus 2 X Y (fewer when a
+side is 2 or 1), a crossbar n (node to switch), a bus 1, a fattree's link of r x the
+bandwidth counts r. None on one node. Link power is static: a link's transceivers stay
+powered and keep its lanes trained whether or not data flows, so it draws link_w for
+the whole run (real links vary little with load; per-byte energy is not modelled).
 
 A core is busy while it computes, stalls on memory (the core is still clocked and
 holds its task: real chips draw somewhat less there, ParaSim counts it as busy) or
@@ -27,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .network import NetworkSpec, network_for
 from .spec import ScenarioError, param
 from .steps import count_steps, integral
 from .trace import KIND_CODE, Trace
@@ -89,18 +96,18 @@ class PowerSpec:
         return self.static_w, self.activity * self.capacitance_nf * 1e-9 * v * v * freq_ghz * 1e9
 
 
-def links(nodes: int) -> int:
-    """Network links counted for link_w: one per node when there is a network."""
-    return nodes if nodes > 1 else 0
+def link_count(network: NetworkSpec | None, nodes: int) -> float:
+    """Network links counted for link_w: the topology's physical links (0 on one node)."""
+    return network_for(network, nodes).physical_links if nodes > 1 else 0.0
 
 
 def power_series(trace: Trace, spec: PowerSpec, freq_ghz: float, nodes: int, cores: int,
-                 makespan: float) -> dict:
+                 links: float, makespan: float) -> dict:
     """{"t_s", "watts"} for the machine and CSR {"node_ptr", "node_t_s", "node_watts"}
     per node (node k: entries node_ptr[k]:node_ptr[k+1]); levels hold on [t_i, t_(i+1))."""
     idle, dyn = spec.core_watts(freq_ghz)
     node_idle = cores * idle + spec.uncore_w
-    link = spec.link_w * links(nodes)
+    link = spec.link_w * links
     busy = np.isin(trace.kind, BUSY)
     s, e, nd = trace.start_s[busy], trace.end_s[busy], trace.node[busy]
     _, t, level = count_steps(s, e, horizon=makespan)
@@ -110,13 +117,13 @@ def power_series(trace: Trace, spec: PowerSpec, freq_ghz: float, nodes: int, cor
 
 
 def power_summary(trace: Trace, series: dict, spec: PowerSpec, freq_ghz: float, nodes: int,
-                  cores: int, makespan: float) -> dict:
+                  cores: int, links: float, makespan: float) -> dict:
     """energy_j (the integral of the series), its static/dynamic split, avg and peak
     power, flops_per_watt (GFLOP/s per W) and edp (J s)."""
     idle, dyn = spec.core_watts(freq_ghz)
     busy = np.isin(trace.kind, BUSY)
     busy_s = float(np.sum(trace.end_s[busy] - trace.start_s[busy]))
-    static = (nodes * (cores * idle + spec.uncore_w) + spec.link_w * links(nodes)) * makespan
+    static = (nodes * (cores * idle + spec.uncore_w) + spec.link_w * links) * makespan
     energy = integral(series["t_s"], series["watts"])
     avg = energy / makespan if makespan > 0 else 0.0
     flops = float(trace.flops.sum())

@@ -16,7 +16,7 @@ from .concurrency import concurrency_series, concurrency_summary
 from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
 from .metrics import summarize
-from .power import power_series, power_summary
+from .power import link_count, power_series, power_summary
 from .run import Run
 from .scenario import Scenario
 from .taskgraph import TaskGraph
@@ -89,7 +89,8 @@ def observe(scenario: Scenario, machine: Machine, trace, makespan: float, summar
     summary.update(concurrency_summary(extras["concurrency"], makespan))
     spec = scenario.machine.power
     if spec is not None:
-        args = (spec, scenario.machine.freq_ghz, machine.nodes, machine.cores, makespan)
+        links = link_count(scenario.machine.network, machine.nodes)
+        args = (spec, scenario.machine.freq_ghz, machine.nodes, machine.cores, links, makespan)
         extras["power"] = power_series(trace, *args)
         summary.update(power_summary(trace, extras["power"], *args))
     return extras

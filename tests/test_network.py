@@ -263,3 +263,20 @@ def test_each_pe_runs_its_tasks_in_program_order():
     work = tr.select((tr.kind == KIND_CODE["compute"]) & (tr.task == b))
     assert work.start_s[0] == pytest.approx(1e-3 + ALPHA)
     assert makespan == pytest.approx(2e-3 + ALPHA)
+
+
+@pytest.mark.parametrize("spec, nodes, links", [
+    ({"topology": "ring"}, 5, 5),                    # 0-1-2-3-4-0
+    ({"topology": "ring"}, 2, 2),                    # both ways round: two links 0-1
+    ({"topology": "torus2d"}, 16, 32),               # 4 x 4: 4 rings of 4 each way
+    ({"topology": "torus2d"}, 8, 12),                # 2 x 4: x rings of 2 are 1 link: 4 + 8
+    ({"topology": "torus2d", "mesh_x": 3}, 9, 18),   # 3 x 3: 2 per node
+    ({"topology": "mesh2d"}, 9, 12),                 # 3 x 3: 2 x 3 rows + 2 x 3 columns
+    ({"topology": "crossbar"}, 8, 8),                # node to switch
+    ({"topology": "bus"}, 8, 1),
+    ({"topology": "fattree"}, 16, 32),               # 16 up to 4 switches, 4 x 4-wide to root
+    ({"topology": "fattree", "oversubscription": 2.0}, 16, 24),     # 16 + 4 x 2
+    ({"topology": "fattree"}, 10, 22),               # 10 + ceil(10 / 4) x 4
+])
+def test_physical_links_of_each_topology_by_hand(spec, nodes, links):
+    assert Network(NetworkSpec(**spec), nodes).physical_links == links

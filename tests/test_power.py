@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sim import scenario as sm
 from sim.cli import main
-from sim.power import PowerSpec, node_series
+from sim.power import PowerSpec, link_count, node_series
 from sim.simulate import simulate
 from sim.spec import ScenarioError
 from sim.steps import integral, level_at
@@ -198,3 +198,23 @@ def test_power_series_are_deterministic():
     for k in a.extras["power"]:
         assert np.array_equal(a.extras["power"][k], b.extras["power"][k])
     assert a.summary_json() == b.summary_json()
+
+
+@pytest.mark.parametrize("network, nodes, links", [
+    ({"topology": "ring"}, 4, 4),
+    ({"topology": "torus2d", "mesh_x": 3}, 9, 18),
+])
+def test_link_power_counts_the_topologys_physical_links_by_hand(network, nodes, links):
+    # amdahl: 1 s serial on node 0, then two 0.5 s tasks on nodes 0 and 1 (1 core each)
+    power = {"vf_curve": [[1.0, 1.0]], "capacitance_nf": 1.0, "activity": 0.5,
+             "static_w": 1.0, "uncore_w": 2.0, "link_w": 0.5}
+    m = {"nodes": nodes, "cores": 1, "freq_ghz": 1.0, "fma_units": 1, "simd_bits": 64,
+         "power": power, "network": network}
+    run = simulate(scenario("amdahl", m, flops=4e9, serial_fraction=0.5, tasks=2))
+    static = nodes * (1.0 + 2.0) + 0.5 * links       # ring: 12 + 2 W; torus: 27 + 9 W
+    assert run.makespan == 1.5
+    assert run.summary["static_energy_j"] == pytest.approx(static * 1.5, rel=1e-12)
+    assert run.summary["energy_j"] == pytest.approx((static + 0.5) * 1.0 + (static + 1.0) * 0.5,
+                                                    rel=1e-12)
+    assert link_count(run.scenario.machine.network, nodes) == links
+    assert link_count(run.scenario.machine.network, 1) == 0
