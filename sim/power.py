@@ -17,8 +17,13 @@ powered and keep its lanes trained whether or not data flows, so it draws link_w
 the whole run (real links vary little with load; per-byte energy is not modelled).
 
 A core is busy while it computes, stalls on memory (the core is still clocked and
-holds its task: real chips draw somewhat less there, ParaSim counts it as busy) or
-switches context; waiting (a `wait` span or no span) is idle.
+holds its task: real chips draw somewhat less there, ParaSim counts it as busy),
+switches context, or sends or receives a message: a blocking MPI send or receive
+busy-polls the network (the progress engine spins, the core stays clocked), so `send`
+and `recv` spans draw busy power though they do no arithmetic. Waiting (a `wait`
+span, e.g. on I/O, or no span) is idle. Busy for power is thus not parallelism
+(concurrency.py: PEs computing, i.e. compute and stall only): a core spinning in recv
+costs energy but adds nothing to parallelism.
 
 Power is a step function of time that changes only at span boundaries; energy is its
 exact integral, E = P_idle x T + P_dyn x (busy core-seconds), and
@@ -38,7 +43,7 @@ from .spec import ScenarioError, param
 from .steps import count_steps, integral
 from .trace import KIND_CODE, Trace
 
-BUSY = (KIND_CODE["compute"], KIND_CODE["stall"], KIND_CODE["switch"])
+BUSY = tuple(KIND_CODE[k] for k in ("compute", "stall", "switch", "send", "recv"))
 MODELS = ("cmos", "datasheet")
 
 

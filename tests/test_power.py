@@ -218,3 +218,17 @@ def test_link_power_counts_the_topologys_physical_links_by_hand(network, nodes, 
                                                     rel=1e-12)
     assert link_count(run.scenario.machine.network, nodes) == links
     assert link_count(run.scenario.machine.network, 1) == 0
+
+
+def test_send_and_recv_spans_draw_busy_power_but_are_not_parallelism():
+    # 3 nodes, pingpong between nodes 0 and 1: each message 1 us + 1e3 B / 1 GB/s = 2 us,
+    # 2 round trips = 8 us; one PE in send, the other in recv all the time, node 2 idle.
+    power = {"model": "datasheet", "idle_w": 1.0, "busy_w": 3.0, "uncore_w": 0.0}
+    m = {"nodes": 3, "cores": 1, "power": power,
+         "network": {"latency_us": 1.0, "bandwidth_gbs": 1.0}}
+    run = simulate(scenario("pingpong", m, bytes=1e3, repeats=2))
+    s = run.summary
+    assert run.makespan == pytest.approx(8e-6, rel=1e-12)
+    assert s["dynamic_energy_j"] == pytest.approx(2 * 2.0 * 8e-6, rel=1e-12)
+    assert s["energy_j"] == pytest.approx((3 * 1.0 + 2 * 2.0) * 8e-6, rel=1e-12)   # 7 W
+    assert s["avg_parallelism"] == 0.0 and s["avg_concurrency"] == 2.0
