@@ -132,9 +132,9 @@ def _grow(scenarios: list[Scenario], grid: Mapping
                             "machine.cores or machine.nodes")
     kind = scenarios[0].workload.kind
     if not hasattr(scenarios[0].workload, "scaled"):
+        why = getattr(scenarios[0].workload, "no_weak_rule", "its Params has no scaled(factor)")
         raise ScenarioError(f"--mode weak: workload kind {kind!r} has no weak-scaling rule "
-                            f"(its Params has no scaled(factor)); use --mode strong",
-                            "workload.kind")
+                            f"({why}); use --mode strong", "workload.kind")
     p0 = min(_pes(sc) for sc in scenarios)
     grown, factors = [], []
     for sc in scenarios:

@@ -10,13 +10,13 @@ doubling (P a power of two).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import ALLREDUCE, allreduce
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .spmd import rank_pes, ranks_param
+from .spmd import rank_pes, ranks_param, scaled_ranks
 
 
 @dataclass
@@ -30,6 +30,11 @@ class Params:
     def tasks_estimate(self) -> int:
         r = max(self.ranks, 1)
         return self.repeats * r * 2 * (r + r.bit_length())
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: each rank keeps its n bytes (the data reduced, P n, already
+        grows with the ranks), so only a set rank count changes (x `factor`)."""
+        return replace(self, ranks=scaled_ranks(self.ranks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

@@ -7,13 +7,13 @@ See collectives.py. FLOPs: 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import BCAST, bcast
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .spmd import rank_pes, ranks_param
+from .spmd import rank_pes, ranks_param, scaled_ranks
 
 
 @dataclass
@@ -26,6 +26,11 @@ class Params:
 
     def tasks_estimate(self) -> int:
         return self.repeats * max(self.ranks, 1)
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: every rank still receives n bytes (the data delivered, (P - 1) n,
+        already grows with the ranks), so only a set rank count changes (x `factor`)."""
+        return replace(self, ranks=scaled_ranks(self.ranks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

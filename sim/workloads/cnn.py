@@ -27,14 +27,14 @@ between nodes they are messages of e x n x (output of the stage's last layer) by
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..layer_profile import tagged
 from ..nn import count, layer_tasks, load_model
 from ..spec import ScenarioError, param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import chunks, element_bytes
+from .common import chunks, element_bytes, scale_count
 from .stages import partition
 
 SPLITS = ("data", "pipeline")
@@ -68,6 +68,11 @@ class Params:
     def tasks_estimate(self) -> int:
         n = len(layers(self))
         return n * (self.batch if self.split == "data" else min(self.micro_batches, self.batch))
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the batch grows by `factor` (data split: each PE keeps as many
+        images; the model, the micro-batch count and a set stage count stay)."""
+        return replace(self, batch=scale_count(self.batch, factor))
 
 
 @dataclass(frozen=True)

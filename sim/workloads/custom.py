@@ -40,6 +40,8 @@ class MessageSpec:
 @dataclass
 class Params:
     kind: ClassVar[str] = "custom"
+    no_weak_rule: ClassVar[str] = ("its tasks and messages are listed one by one: write the "
+                                   "larger program as its own scenario")
     tasks: list[TaskSpec] = param(default_factory=list, help="[[workload.tasks]] entries")
     messages: list[MessageSpec] = param(default_factory=list,
                                         help="[[workload.messages]] entries")

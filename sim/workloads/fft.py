@@ -12,14 +12,14 @@ fp64: 16 bytes a point) in and out once. FLOPs: 5 n log2 n per transform.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import alltoall
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
 from .common import vector_param
-from .spmd import rank_pes, ranks_param
+from .spmd import rank_pes, ranks_param, scaled_ranks
 
 POINT_BYTES = 16
 
@@ -38,6 +38,19 @@ class Params:
 
     def expected_flops(self) -> float:
         return 5.0 * self.n * math.log2(self.n) * self.transforms
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the work 5 n log2 n grows by `factor`: n' log2 n' = factor n log2 n
+        (Newton's method, rounded; n' grows a little less than `factor`). A set rank
+        count grows by `factor`."""
+        target = factor * self.n * math.log2(self.n)
+        x = max(target, 2.0)              # x log2 x is convex and rising: Newton from above
+        for _ in range(100):
+            step = (x * math.log2(x) - target) / (math.log2(x) + 1 / math.log(2))
+            x = max(x - step, 2.0)
+            if abs(step) <= 1e-9 * x:
+                break
+        return replace(self, n=max(2, round(x)), ranks=scaled_ranks(self.ranks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

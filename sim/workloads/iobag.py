@@ -18,7 +18,7 @@ import numpy as np
 
 from ..spec import param
 from ..taskgraph import TaskGraph, independent
-from .common import precision_param, vector_param
+from .common import precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -37,6 +37,10 @@ class Params:
 
     def expected_flops(self) -> float:
         return self.tasks * self.flops_per_task
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: `factor` times as many jobs of the same size and waits."""
+        return dataclasses.replace(self, tasks=scale_count(self.tasks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

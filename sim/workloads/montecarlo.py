@@ -8,14 +8,14 @@ FLOPs: samples x flops_per_sample + (ranks - 1) x result_bytes / 8 (the reduce's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import reduce
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import chunks, precision_param, vector_param
-from .spmd import rank_pes, ranks_param
+from .common import chunks, precision_param, scale_count, vector_param
+from .spmd import rank_pes, ranks_param, scaled_ranks
 
 
 @dataclass
@@ -30,6 +30,12 @@ class Params:
 
     def tasks_estimate(self) -> int:
         return 3 * max(self.ranks, 1)
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: `factor` times the samples (each rank draws as many); a set rank
+        count grows by `factor`."""
+        return replace(self, samples=scale_count(self.samples, factor),
+                       ranks=scaled_ranks(self.ranks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

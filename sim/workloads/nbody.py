@@ -10,14 +10,14 @@ has them for the next step. FLOPs: 20 n (n - 1) steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import allgather
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import chunks, precision_param, vector_param
-from .spmd import rank_pes, ranks_param
+from .common import chunks, precision_param, scale_count, vector_param
+from .spmd import rank_pes, ranks_param, scaled_ranks
 
 FLOPS_PER_INTERACTION = 20
 
@@ -37,6 +37,13 @@ class Params:
 
     def expected_flops(self) -> float:
         return FLOPS_PER_INTERACTION * self.bodies * (self.bodies - 1) * self.steps
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the work 20 n (n - 1) per step grows by `factor` (work per PE
+        constant), so the bodies by sqrt(factor) (rounded); a set rank count grows by
+        `factor`."""
+        return replace(self, bodies=max(2, scale_count(self.bodies, factor ** 0.5)),
+                       ranks=scaled_ranks(self.ranks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

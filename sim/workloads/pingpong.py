@@ -8,7 +8,7 @@ small n and n / beta at large n. No arithmetic: FLOPs 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import ScenarioError, param
@@ -24,6 +24,12 @@ class Params:
 
     def tasks_estimate(self) -> int:
         return 2 * self.repeats + 1
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: two ranks whatever the machine, so the PEs added take no part;
+        the data moved grows instead: `factor` times the bytes (the time then grows
+        like alpha + factor n / beta: a ping-pong never scales)."""
+        return replace(self, bytes=self.bytes * factor)
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

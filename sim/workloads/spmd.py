@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..spec import ScenarioError, param
+from .common import scale_count
 
 
 def ranks_param():
@@ -30,3 +31,9 @@ def near_square(p: int) -> tuple[int, int]:
     """(a, b) with a b = p, a <= b, a as large as possible."""
     a = max(d for d in range(1, math.isqrt(p) + 1) if p % d == 0)
     return a, p // a
+
+
+def scaled_ranks(ranks: int, factor: float) -> int:
+    """Weak scaling of the rank count: 0 (one per PE) follows the machine; a set count
+    grows by `factor` (rounded, at least 1)."""
+    return scale_count(ranks, factor) if ranks else 0

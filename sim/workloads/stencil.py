@@ -17,13 +17,13 @@ blocks) raises the communication share while weak scaling keeps a sweep's time f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import chunks, element_bytes, precision_param, vector_param
-from .spmd import near_square, rank_pes, ranks_param
+from .common import chunks, element_bytes, precision_param, scale_count, vector_param
+from .spmd import near_square, rank_pes, ranks_param, scaled_ranks
 
 
 @dataclass
@@ -40,6 +40,14 @@ class Params:
 
     def tasks_estimate(self) -> int:
         return 2 * self.iterations * max(self.ranks, 1) + max(self.ranks, 1)
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling, the local block kept: with scaling = "strong" the global side n
+        grows by sqrt(factor) (the grid's area by `factor`; blocks exactly the same when
+        the rank grid's sides grow by sqrt(factor), e.g. 2 x 2 -> 4 x 4); with "weak" n
+        is already each rank's block, so n stays. A set rank count grows too."""
+        n = self.n if self.scaling == "weak" else scale_count(self.n, factor ** 0.5)
+        return replace(self, n=n, ranks=scaled_ranks(self.ranks, factor))
 
 
 def grid(p: Params, ranks: int) -> tuple[int, int, int, int]:

@@ -10,14 +10,14 @@ FLOPs: 2 n^3 in all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import bcast
 from ..spec import ScenarioError, param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import chunks, element_bytes, precision_param, vector_param
-from .spmd import near_square, rank_pes, ranks_param
+from .common import chunks, element_bytes, precision_param, scale_count, vector_param
+from .spmd import near_square, rank_pes, ranks_param, scaled_ranks
 
 
 @dataclass
@@ -36,6 +36,13 @@ class Params:
 
     def expected_flops(self) -> float:
         return 2.0 * self.n ** 3
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the work 2 n^3 grows by `factor`, so n by factor^(1/3) (rounded;
+        the panel width stays; a set grid_p x grid_q must still match the ranks). A set
+        rank count grows by `factor`."""
+        return replace(self, n=scale_count(self.n, factor ** (1.0 / 3.0)),
+                       ranks=scaled_ranks(self.ranks, factor))
 
 
 def shape(p: Params, ranks: int) -> tuple[int, int]:
