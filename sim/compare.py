@@ -4,15 +4,15 @@
     python main.py compare oxen-vs-chickens-oxen oxen-vs-chickens-chickens \\
         --vary workload.serial_fraction=0,0.01,0.1
 
-Each scenario (after the common `--set` overrides) is run once per `--vary` value;
-one column per run. Below the table, for each `--vary` value: which run finished
-first and which used the least energy.
+Each scenario (after the common `--set` overrides) is run once per `--vary` value
+(repeat --vary for every combination, as in a sweep); one column per run. Below the
+table, for each `--vary` point: which run finished first and which used the least
+energy.
 """
 
 from __future__ import annotations
 
 from . import scenario as scenario_mod
-from .spec import ScenarioError
 from .units import percent, seconds, si
 
 ROWS = (
@@ -32,17 +32,6 @@ ROWS = (
 )
 
 
-def parse_vary(text: str | None) -> tuple[str, list[str]]:
-    """`key=v1,v2` -> (key, ["v1", "v2"]); None -> ("", [""]) (no variation)."""
-    if not text:
-        return "", [""]
-    key, sep, values = text.partition("=")
-    items = [v.strip() for v in values.split(",") if v.strip()]
-    if not sep or not key.strip() or not items:
-        raise ScenarioError(f"--vary expects key=v1,v2,..., got {text!r}")
-    return key.strip(), items
-
-
 def short_names(names: list[str]) -> list[str]:
     """Drop the dash-separated words all names share at the front, if none becomes empty
     (oxen-vs-chickens-oxen, oxen-vs-chickens-chickens -> oxen, chickens)."""
@@ -55,19 +44,24 @@ def short_names(names: list[str]) -> list[str]:
     return ["-".join(w[k:]) for w in words]
 
 
-def compare(names: list[str], overrides: list[str], vary: str | None) -> str:
-    """Run every scenario for every --vary value; return the printed table."""
+def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
+    """Run every scenario at every --vary point (sweep.parse_vary / sweep.expand: the
+    product of the values, validated before anything runs); return the printed table."""
     from .simulate import simulate
-    key, values = parse_vary(vary)
+    from .sweep import expand, parse_vary
+    grid = parse_vary(vary)
+    runs = []                               # per name: its scenario at each point
+    for name in names:
+        sc = scenario_mod.load(name, list(overrides))
+        points, scs, _ = expand(sc, grid) if grid else ([{}], [sc], None)
+        runs.append(scs)
     columns, groups = [], []
-    for value in values:
-        group = []
-        for name in names:
-            extra = [f"{key}={value}"] if key else []
-            sc = scenario_mod.load(name, list(overrides) + extra)
-            group.append([sc.name, dict(simulate(sc).summary, freq_ghz=sc.machine.freq_ghz)])
+    for i, point in enumerate(points):
+        shown = "".join(f" {k.rsplit('.', 1)[-1]}={_text(v)}" for k, v in point.items())
+        group = [[scs[i].name, dict(simulate(scs[i]).summary, freq_ghz=scs[i].machine.freq_ghz)]
+                 for scs in runs]
         for col, short in zip(group, short_names([c[0] for c in group])):
-            col[0] = short + (f" {key.rsplit('.', 1)[-1]}={value}" if key else "")
+            col[0] = short + shown
         columns += group
         groups.append(group)
     rows = [("", [label for label, _ in columns])]
@@ -88,13 +82,19 @@ def compare(names: list[str], overrides: list[str], vary: str | None) -> str:
     return "\n".join(lines)
 
 
+def _text(value) -> str:
+    """A varied value as it was typed (TOML booleans in lower case)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser("compare", help="run several scenarios and print them side by side")
     p.add_argument("scenarios", nargs="+", help="preset names or scenario TOML files")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a field in every scenario (value parsed as TOML)")
-    p.add_argument("--vary", metavar="KEY=V1,V2,...",
-                   help="run every scenario once per value of this field")
+    p.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
+                   help="run every scenario once per value of this field (repeatable: "
+                        "every combination)")
     p.set_defaults(func=cmd_compare)
 
 

@@ -100,7 +100,7 @@ def test_compare_verb_side_by_side(capsys):
 
 
 @pytest.mark.parametrize("argv, msg", [
-    (["compare", "amdahl", "--vary", "nokey"], "--vary expects key=v1,v2"),
+    (["compare", "amdahl", "--vary", "nokey"], "--vary expects KEY=V1,V2"),
     (["compare", "amdahl", "--vary", "machine.cores=0"], "machine.cores must be >= 1"),
     (["compare", "no-such-preset"], "no preset or file named"),
 ])
