@@ -1,7 +1,10 @@
 """A finished run: its scenario, its trace and its summary. Immutable.
 
 The GUI animates a Run; the CLI prints and exports it. `Run.from_trace_csv` rebuilds a
-run from a saved trace alone (no scenario: speedup and peak are then unknown).
+run from a saved trace alone: what the trace determines is recomputed (the metrics,
+concurrency and parallelism with their series in extras, exactly as a simulated run
+has them); with no scenario, speedup, peak, power and energy are unknown and left out,
+and so are the I/O intervals of a time-sliced run (not on any PE's row).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .concurrency import concurrency_series, concurrency_summary
 from .metrics import summarize
 from .scenario import Scenario
 from .trace import Trace, write_atomic
@@ -58,7 +62,10 @@ class Run:
         cores = int(trace.core.max()) + 1 if len(trace) else 1
         makespan = float(trace.end_s.max()) if len(trace) else 0.0
         summary = summarize(trace, makespan, None, nodes * cores)
-        return cls(None, trace, MappingProxyType(summary), nodes, cores)
+        series = concurrency_series(trace, makespan)
+        summary.update(concurrency_summary(series, makespan))
+        return cls(None, trace, MappingProxyType(summary), nodes, cores,
+                   extras=MappingProxyType({"concurrency": series}))
 
 
 def _jsonable(obj):

@@ -63,3 +63,35 @@ def test_malformed_csv_is_rejected_with_its_line(body, message):
 def test_parse_of_a_hand_written_row():
     t = Trace.parse_csv(io.StringIO(",".join(COLUMNS) + "\n" + GOOD + "\n"))
     assert len(t) == 1 and t.lanes_active.dtype == np.int16 and t.flops[0] == 10.0
+
+
+@pytest.mark.parametrize("name", ["concurrency-vs-parallelism-io", "cluster-pingpong"])
+def test_loaded_csv_has_the_concurrency_keys_and_series_but_no_power(name, tmp_path):
+    from sim import scenario as sm
+    from sim.report import format_summary
+    sc = sm.load(name, ["machine.power.link_w=1.0"])
+    run = simulate(sc, baseline=False)
+    path = tmp_path / "t.csv"
+    run.write_csv(path)
+    back = Run.from_trace_csv(path)
+    for key in ("avg_concurrency", "max_concurrency", "avg_parallelism", "max_parallelism"):
+        assert back.summary[key] == pytest.approx(run.summary[key], rel=1e-12), key
+    for key, series in run.extras["concurrency"].items():
+        assert np.array_equal(back.extras["concurrency"][key], series), key
+    assert "energy_j" in run.summary and "energy_j" not in back.summary
+    assert "power" not in back.extras
+    assert "Concurrency" in format_summary(back.summary)
+    back.summary_json()
+
+
+def test_loaded_csv_concurrency_by_hand():
+    # PE 0: task 0 computes [0, 1), waits on I/O [1, 2), computes [2, 3);
+    # PE 1: task 1 computes [0.5, 1.5): concurrency 2 on [0.5, 1.5) and parallelism 2
+    # on [0.5, 1): avg concurrency (1 x 0.5 + 2 x 1 + 1 x 1.5) / 3 = 4 / 3,
+    # avg parallelism (0.5 + 2 x 0.5 + 0.5 + 1) / 3 = 1
+    rows = ["0,0,0,compute,0,0.0,1.0,1.0,0.0,-1,-1,1", "1,0,1,compute,1,0.5,1.5,1.0,0.0,-1,-1,1",
+            "0,0,0,wait,0,1.0,2.0,0.0,0.0,-1,-1,0", "0,0,0,compute,0,2.0,3.0,1.0,0.0,-1,-1,1"]
+    trace = Trace.parse_csv(io.StringIO(",".join(COLUMNS) + "\n" + "\n".join(rows) + "\n"))
+    s = Run.from_trace(trace).summary
+    assert s["avg_concurrency"] == pytest.approx(4 / 3) and s["max_concurrency"] == 2
+    assert s["avg_parallelism"] == pytest.approx(1.0) and s["max_parallelism"] == 2
