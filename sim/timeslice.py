@@ -81,9 +81,11 @@ class TimeSlicer:
                  record: bool = True, progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
         if len(graph.msg_src):
-            raise ScenarioError(f"schedule.policy {policy!r} with time slicing or I/O waits "
-                                f"has no network model: the workload sends "
-                                f"{len(graph.msg_src)} messages", "schedule.policy")
+            fix = "; use dynamic, block or cyclic" if policy == "timeslice" else ""
+            raise ScenarioError(f"schedule.policy {policy!r} cannot run a workload that sends "
+                                f"messages (this one sends {len(graph.msg_src):,}): time "
+                                f"slicing and I/O waits have no network model{fix}",
+                                "schedule.policy")
         self.m, self.g = machine, graph
         self.preempt = policy == "timeslice"
         self.quantum = quantum_s if self.preempt else math.inf

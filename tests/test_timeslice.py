@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.cli import main
 from sim.simulate import simulate
 from sim.spec import ScenarioError
 from sim.trace import KIND_CODE
@@ -173,3 +174,19 @@ def test_io_under_static_cyclic_placement_runs_each_pe_queue_in_order():
     t = run.trace
     comp = t.kind == KIND_CODE["compute"]
     assert sorted(set(t.task[comp & (t.pe == 0)].tolist())) == [0, 2]
+
+
+def test_time_slicing_a_workload_with_messages_is_a_one_line_cli_error(capsys):
+    assert main(["run", "cluster-pingpong", "--set", "schedule.policy=timeslice",
+                 "--set", "workload.repeats=3"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: schedule.policy 'timeslice' cannot run a workload that sends "
+                   "messages (this one sends 6): time slicing and I/O waits have no network "
+                   "model; use dynamic, block or cyclic\n")
+
+
+def test_the_message_error_names_schedule_policy():
+    sc = scenario("allreduce", {"nodes": 2}, policy="timeslice", bytes=8.0)
+    with pytest.raises(ScenarioError) as err:
+        simulate(sc)
+    assert err.value.path == "schedule.policy"
