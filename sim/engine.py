@@ -233,26 +233,29 @@ class Engine:
                 self._ready(t)
         self.kick = list(range(self.m.pes))
         self._dispatch()
-        step = self.env.step
-        n = max(self.g.n, 1)
-        try:
-            while True:
-                for _ in range(8192):
-                    step()
-                if self.cancel is not None and self.cancel():
-                    raise Cancelled("simulation cancelled")
-                if self.rec is not None and len(self.rec) > MAX_SPANS:
-                    raise SimulationTooLarge(
-                        f"the run passed {MAX_SPANS:,} trace spans; use fewer, larger tasks")
-                if self.progress is not None:
-                    self.progress(self.done_count / n)
-        except EmptySchedule:
-            pass
-        if self.done_count != self.g.n:
-            raise RuntimeError(f"deadlock: {self.g.n - self.done_count} tasks never ran")
-        makespan = self.makespan
-        trace = None
-        if self.rec is not None:
-            g = self.g
-            trace = self.rec.finish(self.m.cores, g.flops, g.bytes, lanes_active(self.m, g))
-        return makespan, trace
+        trace = drive(self, "use fewer, larger tasks")
+        return self.makespan, trace
+
+
+def drive(ex, fix: str) -> Trace | None:
+    """Step executor `ex`'s SimPy environment until no event is left, checking
+    `ex.cancel()`, the span limit (SimulationTooLarge suggesting `fix`) and reporting
+    `ex.progress(done / tasks)` every 8192 events; the trace, or None without one."""
+    step, n = ex.env.step, max(ex.g.n, 1)
+    try:
+        while True:
+            for _ in range(8192):
+                step()
+            if ex.cancel is not None and ex.cancel():
+                raise Cancelled("simulation cancelled")
+            if ex.rec is not None and len(ex.rec) > MAX_SPANS:
+                raise SimulationTooLarge(f"the run passed {MAX_SPANS:,} trace spans; {fix}")
+            if ex.progress is not None:
+                ex.progress(ex.done_count / n)
+    except EmptySchedule:
+        pass
+    if ex.done_count != ex.g.n:
+        raise RuntimeError(f"deadlock: {ex.g.n - ex.done_count} tasks never ran")
+    if ex.rec is None:
+        return None
+    return ex.rec.finish(ex.m.cores, ex.g.flops, ex.g.bytes, lanes_active(ex.m, ex.g))

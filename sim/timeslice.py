@@ -35,10 +35,9 @@ from collections.abc import Callable
 
 import numpy as np
 import simpy
-from simpy.core import EmptySchedule
 from simpy.events import Timeout
 
-from .engine import MAX_SPANS, Cancelled, Engine, SimulationTooLarge, compute_times, lanes_active
+from .engine import Engine, compute_times, drive, lanes_active
 from .fluid import FluidModel
 from .machine import Machine
 from .schedule import STATIC_POLICIES, ScheduleSpec, place
@@ -254,25 +253,5 @@ class TimeSlicer:
         for t, p in enumerate(self.pending):
             if p == 0:
                 self._enqueue(t)
-        step, n = self.env.step, max(self.g.n, 1)
-        try:
-            while True:
-                for _ in range(8192):
-                    step()
-                if self.cancel is not None and self.cancel():
-                    raise Cancelled("simulation cancelled")
-                if self.rec is not None and len(self.rec) > MAX_SPANS:
-                    raise SimulationTooLarge(
-                        f"the run passed {MAX_SPANS:,} trace spans; use a longer quantum "
-                        f"or fewer, larger tasks")
-                if self.progress is not None:
-                    self.progress(self.done_count / n)
-        except EmptySchedule:
-            pass
-        if self.done_count != self.g.n:
-            raise RuntimeError(f"deadlock: {self.g.n - self.done_count} tasks never ran")
-        trace = None
-        if self.rec is not None:
-            g = self.g
-            trace = self.rec.finish(self.m.cores, g.flops, g.bytes, lanes_active(self.m, g))
+        trace = drive(self, "use a longer quantum or fewer, larger tasks")
         return self.makespan, trace
