@@ -158,26 +158,23 @@ def _recursive_doubling(g, pes, nbytes, after, elem, blocking) -> list[int]:
 
 def allgather(g, pes, nbytes, after=None, blocking=True) -> list[int]:
     """Ring: in step s rank i passes the block it got last step (its own first) to i + 1."""
-    P, dep = len(pes), _after(after, len(pes))
-    prev = [g.add(0.0, deps=dep[i], owner=pes[i], name="allgather s0") for i in range(P)]
-    for s in range(1, P):
-        cur = [g.add(0.0, deps=(prev[i],), owner=pes[i], name=f"allgather s{s}")
-               for i in range(P)]
-        for i in range(P):
-            g.message(prev[i], cur[(i + 1) % P], nbytes, blocking)
-        prev = cur
-    return prev
+    return _shifts(g, pes, nbytes, after, blocking, "allgather s", lambda s: 1)
 
 
 def alltoall(g, pes, nbytes, after=None, blocking=True) -> list[int]:
     """Pairwise exchange: in round k (1..P-1) rank i sends its block for i + k and
     receives the one from i - k, so every rank sends and receives once per round."""
+    return _shifts(g, pes, nbytes, after, blocking, "alltoall r", lambda k: k)
+
+
+def _shifts(g, pes, nbytes, after, blocking, name, shift) -> list[int]:
+    """P - 1 rounds (tasks named `name` + round); in round k rank i sends nbytes to
+    rank (i + shift(k)) mod P."""
     P, dep = len(pes), _after(after, len(pes))
-    prev = [g.add(0.0, deps=dep[i], owner=pes[i], name="alltoall r0") for i in range(P)]
+    prev = [g.add(0.0, deps=dep[i], owner=pes[i], name=f"{name}0") for i in range(P)]
     for k in range(1, P):
-        cur = [g.add(0.0, deps=(prev[i],), owner=pes[i], name=f"alltoall r{k}")
-               for i in range(P)]
+        cur = [g.add(0.0, deps=(prev[i],), owner=pes[i], name=f"{name}{k}") for i in range(P)]
         for i in range(P):
-            g.message(prev[i], cur[(i + k) % P], nbytes, blocking)
+            g.message(prev[i], cur[(i + shift(k)) % P], nbytes, blocking)
         prev = cur
     return prev
