@@ -182,21 +182,6 @@ def test_csv_has_one_row_per_run(tmp_path):
     assert set(result.rows[0]) <= set(rows[0])
 
 
-@pytest.mark.parametrize("kind, params, factor, grown", [
-    ("bag", {"tasks": 10}, 2.5, {"tasks": 25}),
-    ("triad", {"n": 1000, "tasks": 8}, 3, {"n": 3000, "tasks": 24}),
-    ("reduction", {"n": 1000, "tasks": 8}, 0.5, {"n": 500, "tasks": 4}),
-    ("spmv", {"rows": 1000, "tasks": 8}, 4, {"rows": 4000, "tasks": 32}),
-    ("matmul", {"n": 1000, "tile": 100}, 8, {"n": 2000, "tile": 100}),   # 8^(1/3) = 2
-    # serial work 0.25 x 1e9 stays, parallel 0.75e9 x 3: 2.5e9 in all, s = 0.25 / 2.5
-    ("amdahl", {"flops": 1e9, "serial_fraction": 0.25, "tasks": 6}, 3,
-     {"flops": 2.5e9, "serial_fraction": 0.1, "tasks": 18}),
-])
-def test_weak_scaling_rules_by_hand(kind, params, factor, grown):
-    out = module_for(kind).Params(**params).scaled(factor)
-    assert {k: getattr(out, k) for k in grown} == pytest.approx(grown, rel=1e-12)
-
-
 def test_grid_size_is_limited():
     with pytest.raises(ScenarioError, match="the grid has 10,201 points"):
         expand(small_amdahl(), {"seed": list(range(101)), "machine.cores": list(range(1, 102))})

@@ -1,4 +1,4 @@
-"""Weak-scaling rules (Params.scaled) of the message-passing, I/O and CNN workloads."""
+"""Weak-scaling rules (Params.scaled) of every workload, by hand; a weak stencil sweep."""
 
 import pytest
 
@@ -17,6 +17,14 @@ def test_every_kind_but_custom_has_a_weak_scaling_rule():
 
 
 @pytest.mark.parametrize("kind, params, factor, grown", [
+    ("bag", {"tasks": 10}, 2.5, {"tasks": 25}),
+    ("triad", {"n": 1000, "tasks": 8}, 3, {"n": 3000, "tasks": 24}),
+    ("reduction", {"n": 1000, "tasks": 8}, 0.5, {"n": 500, "tasks": 4}),
+    ("spmv", {"rows": 1000, "tasks": 8}, 4, {"rows": 4000, "tasks": 32}),
+    ("matmul", {"n": 1000, "tile": 100}, 8, {"n": 2000, "tile": 100}),   # 8^(1/3) = 2
+    # serial work 0.25 x 1e9 stays, parallel 0.75e9 x 3: 2.5e9 in all, s = 0.25 / 2.5
+    ("amdahl", {"flops": 1e9, "serial_fraction": 0.25, "tasks": 6}, 3,
+     {"flops": 2.5e9, "serial_fraction": 0.1, "tasks": 18}),
     ("io-bag", {"tasks": 10}, 3, {"tasks": 30, "io_waits": 4}),
     ("cnn", {"batch": 8}, 4, {"batch": 32, "micro_batches": 4}),
     ("stencil", {"n": 1000}, 4, {"n": 2000}),                     # 1000 x sqrt 4
