@@ -5,8 +5,9 @@
                      it) to the end of its last, including the time it is preempted,
                      blocked on I/O or waiting on a message (logically active);
     parallelism(t) = PEs running a task at t: inside a compute or stall span (actually
-                     active; a stalled core still holds its task; switch and wait
-                     spans do not count).
+                     active; a stalled core still holds its task; switch, wait, send
+                     and recv spans do not count: a core spinning on a message computes
+                     nothing, though power.py counts it busy).
 
 Each PE runs one task at a time, so parallelism <= concurrency at every instant.
 Averages are time averages over [0, makespan].

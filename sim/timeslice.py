@@ -24,6 +24,9 @@ through the node's memory, shared fairly with the other cores (fluid.py), and en
 when both are done (a `stall` span for the rest). The memory latency is paid once,
 on the task's first slice, so a task that is never preempted takes exactly as long
 as in the engine.
+
+There is no network model here: a workload with messages is refused with a one-line
+ScenarioError on schedule.policy (use dynamic, block or cyclic).
 """
 
 from __future__ import annotations
