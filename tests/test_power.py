@@ -13,6 +13,7 @@ from sim.power import PowerSpec, link_count, node_series
 from sim.simulate import simulate
 from sim.spec import ScenarioError
 from sim.steps import integral, level_at
+from sim.trace import KIND_CODE
 from tests.helpers import scenario
 
 
@@ -232,3 +233,27 @@ def test_send_and_recv_spans_draw_busy_power_but_are_not_parallelism():
     assert s["dynamic_energy_j"] == pytest.approx(2 * 2.0 * 8e-6, rel=1e-12)
     assert s["energy_j"] == pytest.approx((3 * 1.0 + 2 * 2.0) * 8e-6, rel=1e-12)   # 7 W
     assert s["avg_parallelism"] == 0.0 and s["avg_concurrency"] == 2.0
+
+
+@settings(max_examples=12)
+@given(topology=st.sampled_from(["crossbar", "bus", "ring", "mesh2d", "torus2d", "fattree"]),
+       nodes=st.integers(2, 6), cores=st.integers(1, 2),
+       algorithm=st.sampled_from(["ring", "tree", "recursive-doubling"]))
+def test_energy_with_messages_is_static_plus_busy_including_send_recv(topology, nodes, cores,
+                                                                      algorithm):
+    power = {"model": "datasheet", "idle_w": 1.0, "busy_w": 3.0, "uncore_w": 2.0,
+             "link_w": 0.25}
+    m = {"nodes": nodes, "cores": cores, "power": power, "network": {"topology": topology}}
+    run = simulate(scenario("allreduce", m, bytes=1e5, algorithm=algorithm), baseline=False)
+    s, tr, T = run.summary, run.trace, run.makespan
+    busy = np.isin(tr.kind, [KIND_CODE[k] for k in ("compute", "stall", "switch", "send",
+                                                     "recv")])
+    assert np.any(tr.kind[busy] == KIND_CODE["recv"])
+    assert s["dynamic_energy_j"] == pytest.approx(2.0 * np.sum(tr.end_s[busy] - tr.start_s[busy]),
+                                                  rel=1e-9)
+    links = link_count(run.scenario.machine.network, nodes)
+    assert s["static_energy_j"] == pytest.approx((nodes * (cores + 2.0) + 0.25 * links) * T,
+                                                 rel=1e-9)
+    assert s["energy_j"] == pytest.approx(s["static_energy_j"] + s["dynamic_energy_j"], rel=1e-9)
+    node_e = sum(integral(*node_series(run.extras["power"], k)) for k in range(nodes))
+    assert node_e + 0.25 * links * T == pytest.approx(s["energy_j"], rel=1e-9)
