@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl")
+_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "simd_loop")
 
 REGISTRY = {}
 for _name in _MODULES:
