@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import roofline
 from .machine import PRECISIONS, Machine
 from .taskgraph import TaskGraph
 from .trace import KIND_CODE, KINDS, Trace
@@ -86,4 +87,5 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
         "comm_fraction": fractions["comm"],
         "switch_fraction": fractions["switch"],
         "idle_fraction": max(0.0, 1.0 - sum(fractions.values())) if total > 0 else 0.0,
+        **roofline.summary(graph, machine, precision),
     }

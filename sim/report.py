@@ -36,6 +36,9 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         ("PEs", f"{s['pes']}"),
         ("Tasks / spans", f"{s.get('tasks', 0):,} / {s.get('spans', 0):,}"),
         ("Memory traffic", si(s["bytes_moved"], "B")),
+        ("Roofline", "n/a" if s.get("roofline_bound") is None else
+         f"{s['arithmetic_intensity']:.3g} FLOP/B vs ridge {s['ridge_point']:.3g} FLOP/B: "
+         f"{s['roofline_bound']}-bound"),
         ("Time: compute / stall / comm / idle",
          " / ".join(percent(s.get(f"{k}_fraction")) for k in ("compute", "stall", "comm", "idle"))),
     ]
