@@ -42,6 +42,12 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         ("Time: compute / stall / comm / idle",
          " / ".join(percent(s.get(f"{k}_fraction")) for k in ("compute", "stall", "comm", "idle"))),
     ]
+    if s.get("rmax_flops_per_s") is not None:
+        rows += [("Linpack Rmax (HPL count)", si(s["rmax_flops_per_s"] * k, f"{unit}/s")),
+                 ("Linpack Rpeak (fp64)", si(s["rpeak_flops_per_s"] * k, f"{unit}/s")),
+                 ("Rmax / Rpeak", percent(s["rmax_over_rpeak"]))]
+    if s.get("hpl_mixed_speedup") is not None:
+        rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]

@@ -62,5 +62,8 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
+    extra = getattr(module_for(scenario.workload.kind), "summary", None)
+    if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
+        summary.update(extra(scenario.workload, machine, graph, makespan))
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names)
