@@ -15,6 +15,7 @@ from .nn import cli as nn_cli
 from .report import format_summary
 from .run import _jsonable
 from .spec import ScenarioError
+from .top500_cli import add_parser as add_machines
 from .trace import TraceFormatError
 
 USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
@@ -67,7 +68,7 @@ def cmd_presets(args) -> int:
     return 0
 
 
-REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser]
+REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, add_machines]
 
 
 def build_parser() -> argparse.ArgumentParser:

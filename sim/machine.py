@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .accelerator import AcceleratorSpec
 from .spec import ScenarioError, param
 
 PRECISION_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16}
@@ -46,6 +47,7 @@ class MachineSpec:
     simd_bits: int = param(256, ge=64, le=65536,
                            help="SIMD register width; lanes = simd_bits / precision bits")
     memory: MemorySpec = field(default_factory=MemorySpec)
+    accelerator: AcceleratorSpec | None = None     # GPU-like devices per node (accelerator.py)
 
     def validate(self, path: str) -> None:
         if self.simd_bits % 64:

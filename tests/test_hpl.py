@@ -120,3 +120,12 @@ def test_multi_node_hpl_runs_and_communication_costs_time():
     t1, _ = Engine(machine(cores=4), hpl.build(params("hpl", n=512, nb=64, p=2, q=2),
                                                machine(cores=4), None)).run()
     assert t2 > t1
+
+
+def test_presets_say_what_they_show():
+    from sim import scenario as scenario_mod
+    s = simulate(scenario_mod.load("hpl"), baseline=False).summary
+    assert 0.75 < s["rmax_over_rpeak"] < 0.85                  # "about 80 %"
+    s = simulate(scenario_mod.load("hpl-ai"), baseline=False).summary
+    assert 3.4 < s["hpl_mixed_speedup"] < 3.8                  # "about 3.6x"
+    assert s["rmax_over_rpeak"] > 1                            # credited fp64 FLOPs
