@@ -48,6 +48,13 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
                  ("Rmax / Rpeak", percent(s["rmax_over_rpeak"]))]
     if s.get("hpl_mixed_speedup") is not None:
         rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
+    if s.get("offload_speedup") is not None:
+        rows += [("Offload: copy in / kernel / copy out", " / ".join(
+                     seconds(s[k]) for k in ("copy_in_s", "kernel_s", "copy_out_s"))),
+                 ("Host-only time", seconds(s["host_only_s"])),
+                 ("Offload speedup over the host", f"{s['offload_speedup']:.2f} x"),
+                 ("Offload pays off above", "never" if s.get("crossover_n") is None
+                  else f"n = {s['crossover_n']:,.0f} elements")]
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]

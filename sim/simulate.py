@@ -49,6 +49,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     `progress(fraction)` is called now and then; `cancel()` returning True stops the
     run with engine.Cancelled. `baseline=False` skips the one-core run (no speedup).
     """
+    own = getattr(module_for(scenario.workload.kind), "simulate", None)
+    if own is not None:                         # a workload with its own model (offload)
+        return own(scenario, progress, cancel, baseline)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
     share = 0.6 if baseline else 1.0

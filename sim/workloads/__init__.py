@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "simd_loop", "hpl")
+_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "simd_loop", "hpl", "offload")
 
 REGISTRY = {}
 for _name in _MODULES:
