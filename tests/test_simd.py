@@ -81,3 +81,26 @@ def test_simd_loop_rejects_more_lanes_than_the_register_holds():
         scenario_mod.load("simd-lanes", ["workload.vector_fractions=[0.5, 1.5]"])
     with pytest.raises(ScenarioError, match="workload.lane_efficiency must be > 0"):
         scenario("triad", lane_efficiency=0)
+
+
+@pytest.mark.parametrize("kind, kw", [("triad", {"n": 1000, "tasks": 4}),
+                                      ("matmul", {"n": 64, "tile": 32}),
+                                      ("bag", {"tasks": 3})])
+def test_lane_efficiency_reaches_every_task(kind, kw):
+    from sim.machine import Machine
+    from sim.workloads import module_for
+    sc = scenario(kind, lane_efficiency=0.25, **kw)
+    g = module_for(kind).build(sc.workload, Machine(sc.machine), np.random.default_rng(1))
+    assert np.all(g.lane_efficiency == 0.25)
+
+
+@settings(max_examples=20)
+@given(v=st.floats(0, 1), k=st.sampled_from([1, 2, 4, 8]))
+def test_more_lanes_never_slow_a_loop_and_gain_is_capped_by_amdahl(v, k):
+    sc = scenario_mod.load("simd-lanes", [f"workload.lanes=[1, {k}]",
+                                          f"workload.vector_fractions=[{v!r}]"])
+    t = simulate(sc, baseline=False).trace
+    d = (t.end_s - t.start_s)[np.argsort(t.task)]
+    assert d[1] <= d[0] * (1 + 1e-12)
+    if v < 1:
+        assert d[0] / d[1] <= 1 / (1 - v) * (1 + 1e-9)
