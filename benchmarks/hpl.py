@@ -40,6 +40,6 @@ def bench(label, overrides):
 
 
 bench("1 node, 6 x 8, n = 24576", [])
-bench("16 nodes, 24 x 32, n = 32768, nb = 512",
-      ["machine.nodes=16", "workload.p=24", "workload.q=32", "workload.n=32768",
-       "workload.nb=512"])
+bench("16 nodes, 24 x 32, n = 49152, nb = 384",
+      ["machine.nodes=16", "workload.p=24", "workload.q=32", "workload.n=49152",
+       "workload.nb=384"])
