@@ -143,3 +143,21 @@ def table() -> list[dict]:
             "note": s.note, "source": LIST,
         })
     return rows
+
+
+def expand_preset(machine: dict) -> dict:
+    """`[machine] preset = "fugaku"` -> that system's node fields (nodes = 1), with the
+    table's own keys applied on top (e.g. `nodes = 16` for a slice)."""
+    from . import spec
+    data = dict(machine)
+    key = data.pop("preset")
+    if key not in BY_KEY:
+        raise spec.ScenarioError(f"machine.preset must be one of {', '.join(BY_KEY)}, "
+                                 f"got {key!r}", "machine.preset")
+    base = spec.to_dict(BY_KEY[key].spec(nodes=1))
+    for name, value in data.items():
+        if isinstance(value, dict) and isinstance(base.get(name), dict):
+            base[name] = {**base[name], **value}
+        else:
+            base[name] = value
+    return base

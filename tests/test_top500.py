@@ -79,3 +79,17 @@ def test_machines_verb_json_and_table(capsys):
     assert main(["machines"]) == 0
     out = capsys.readouterr().out
     assert "fugaku" in out and "537 PFLOP/s" in out and "7,630,848" in out
+
+
+def test_machine_preset_fills_the_node_and_keys_beside_it_override():
+    data = {"machine": {"preset": "summit", "nodes": 16, "memory": {"latency_ns": 50.0}},
+            "workload": {"kind": "bag", "tasks": 4}}
+    sc = scenario_mod.from_dict(data)
+    want = top500.get("summit").spec(nodes=16)
+    assert sc.machine.accelerator == want.accelerator
+    assert sc.machine.nodes == 16 and sc.machine.cores == want.cores
+    assert sc.machine.memory.latency_ns == 50.0
+    assert sc.machine.memory.bandwidth_gbs == want.memory.bandwidth_gbs
+    data["machine"]["preset"] = "k-computer"
+    with pytest.raises(ValueError, match="machine.preset must be one of fugaku"):
+        scenario_mod.from_dict(data)
