@@ -4,9 +4,9 @@ The kernel processes n independent elements, `flops_per_element` FLOPs each (FLO
 n x flops_per_element), reading `bytes_in` and writing `bytes_out` bytes per element.
 On the host it is `host_tasks` equal tasks (0: one per core) moving (in + out) bytes per
 element through the host memory; `build` makes that graph (the host-only run).
-Offloaded (sim/offload.py), to one of the node's devices: copy n x bytes_in over the link, run the
-kernel as `blocks` tasks (0: one per SM) on the device's SMs and HBM, copy
-n x bytes_out back.
+Offloaded (sim/offload.py) to one of the node's devices: copy n x bytes_in over the
+link, run the kernel as `blocks` tasks (0: one per SM) on the device's SMs and HBM,
+copy n x bytes_out back.
 """
 
 from __future__ import annotations
