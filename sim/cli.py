@@ -9,8 +9,10 @@ import argparse
 import json
 import sys
 
+from . import compare as compare_verb
 from . import scenario as scenario_mod
 from .engine import Cancelled, SimulationTooLarge
+from .layer_profile import format_layers, per_layer
 from .nn import cli as nn_cli
 from .report import format_summary
 from .run import _jsonable
@@ -30,6 +32,8 @@ def _add_run(sub) -> None:
     p.add_argument("--summary", metavar="FILE", help="write the summary JSON here")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--save-scenario", metavar="FILE", help="write the resolved scenario TOML")
+    p.add_argument("--layers", action="store_true",
+                   help="also print FLOPs and busy time per layer (cnn workloads)")
     p.set_defaults(func=cmd_run)
 
 
@@ -48,6 +52,8 @@ def cmd_run(args) -> int:
     else:
         title = f"{sc.name}: {sc.description}" if sc.description else sc.name
         print(format_summary(run.summary, title, sc.options.flop_convention))
+    if args.layers:
+        print(format_layers(per_layer(run), sc.options.flop_convention))
     return 0
 
 
@@ -68,7 +74,8 @@ def cmd_presets(args) -> int:
     return 0
 
 
-REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, add_machines]
+REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,
+              add_machines]
 
 
 def build_parser() -> argparse.ArgumentParser:

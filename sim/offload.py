@@ -15,6 +15,7 @@ all SMs) offloading pays off above
 
 and never if the denominator is <= 0 (the copies alone cost more than the host's work).
 
+Not modelled yet: power ([machine.power] describes the host's cores, not the SMs).
 Trace layout: PE 0 is the host core driving the device (a `send` span for the copy in,
 a `recv` span for the copy out); PEs 1..sms are the device's SMs.
 """
@@ -27,6 +28,7 @@ from types import MappingProxyType
 import numpy as np
 import simpy
 
+from .concurrency import concurrency_series, concurrency_summary
 from .engine import Engine
 from .fluid import FluidModel
 from .machine import Machine
@@ -122,4 +124,7 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
         "host_only_s": t_host, "offload_speedup": t_host / makespan,
         "offload_pays_off": t_host > makespan, "crossover_n": n_star,
     })
-    return Run(scenario, trace, MappingProxyType(summary), 1, 1 + dev.pes, None)
+    extras = {"concurrency": concurrency_series(trace, makespan)}
+    summary.update(concurrency_summary(extras["concurrency"], makespan))
+    return Run(scenario, trace, MappingProxyType(summary), 1, 1 + dev.pes, None,
+               MappingProxyType(extras))

@@ -12,12 +12,15 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .engine import Engine
+from .concurrency import concurrency_series, concurrency_summary
+from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
 from .metrics import summarize
+from .power import power_series, power_summary
 from .run import Run
 from .scenario import Scenario
 from .taskgraph import TaskGraph
+from .timeslice import has_io, make_engine
 from .workloads import module_for
 
 
@@ -37,8 +40,8 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
     """Makespan of the same graph on one core of the same machine."""
     machine = Machine(one_core(scenario.machine))
     g = dataclasses.replace(graph, owner=np.where(graph.owner >= 0, 0, -1).astype(np.int32))
-    makespan, _ = Engine(machine, g, "dynamic", record=False, progress=progress,
-                         cancel=cancel).run()
+    makespan, _ = make_engine(machine, g, None, record=False, progress=progress,
+                              cancel=cancel).run()
     return makespan
 
 
@@ -56,8 +59,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     graph = build_graph(scenario, machine)
     share = 0.6 if baseline else 1.0
     main_progress = (lambda f: progress(share * f)) if progress else None
-    makespan, trace = Engine(machine, graph, scenario.schedule.policy,
-                             progress=main_progress, cancel=cancel).run()
+    engine = make_engine(machine, graph, scenario.schedule, progress=main_progress,
+                         cancel=cancel)
+    makespan, trace = engine.run()
     serial = None
     if baseline:
         base_progress = (lambda f: progress(share + (1 - share) * f)) if progress else None
@@ -65,8 +69,26 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
+    extras = observe(scenario, machine, trace, makespan, summary)
+    if has_io(graph):
+        extras["io"] = engine.io_intervals()
+    if scenario.workload.kind == "cnn":
+        extras["layers"] = layer_rows(trace, graph.names)
     extra = getattr(module_for(scenario.workload.kind), "summary", None)
     if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
         summary.update(extra(scenario.workload, machine, graph, makespan))
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names)
+               graph.names, MappingProxyType(extras))
+
+
+def observe(scenario: Scenario, machine: Machine, trace, makespan: float, summary: dict) -> dict:
+    """Concurrency/parallelism and (with [machine.power]) power over time: adds their
+    summary keys to `summary` and returns the time series for Run.extras."""
+    extras = {"concurrency": concurrency_series(trace, makespan)}
+    summary.update(concurrency_summary(extras["concurrency"], makespan))
+    spec = scenario.machine.power
+    if spec is not None:
+        args = (spec, scenario.machine.freq_ghz, machine.nodes, machine.cores, makespan)
+        extras["power"] = power_series(trace, *args)
+        summary.update(power_summary(trace, extras["power"], *args))
+    return extras

@@ -4,7 +4,9 @@ Task i has `flops`, `bytes` (memory traffic), a precision, a `vector_fraction`, 
 `lane_efficiency` and an optional `owner` PE (-1: any PE). Its predecessors are
 `dep_idx[dep_ptr[i]:dep_ptr[i+1]]`, and every predecessor has a smaller index, so
 index order is a topological order. Messages carry `msg_bytes` from the end of task
-`msg_src` to the start of task `msg_dst`.
+`msg_src` to the start of task `msg_dst`. Optional I/O waits: task i runs its
+compute in `io_count[i] + 1` equal bursts separated by `io_count[i]` waits of
+`io_wait_s[i]` seconds (see timeslice.py); None means no I/O.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class TaskGraph:
     msg_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     msg_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     msg_bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    io_count: np.ndarray | None = None     # int32 I/O waits per task
+    io_wait_s: np.ndarray | None = None    # float64 seconds per wait
 
     @property
     def n(self) -> int:

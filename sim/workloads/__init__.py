@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "simd_loop", "hpl", "offload")
+_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
+            "simd_loop", "hpl", "offload")
 
 REGISTRY = {}
 for _name in _MODULES:
