@@ -28,6 +28,7 @@ from types import MappingProxyType
 import numpy as np
 import simpy
 
+from . import roofline
 from .concurrency import concurrency_series, concurrency_summary
 from .engine import Engine
 from .fluid import FluidModel
@@ -124,7 +125,8 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
         "host_only_s": t_host, "offload_speedup": t_host / makespan,
         "offload_pays_off": t_host > makespan, "crossover_n": n_star,
     })
-    extras = {"concurrency": concurrency_series(trace, makespan)}
+    extras = {"concurrency": concurrency_series(trace, makespan),
+              "roofline": roofline.plot_data(dev, trace)}
     summary.update(concurrency_summary(extras["concurrency"], makespan))
     return Run(scenario, trace, MappingProxyType(summary), 1, 1 + dev.pes, None,
                MappingProxyType(extras))

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from . import roofline
 from .concurrency import concurrency_series, concurrency_summary
 from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
@@ -74,6 +75,7 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
         extras["io"] = engine.io_intervals()
     if scenario.workload.kind == "cnn":
         extras["layers"] = layer_rows(trace, graph.names)
+    extras["roofline"] = roofline.plot_data(machine, trace)
     extra = getattr(module_for(scenario.workload.kind), "summary", None)
     if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
         summary.update(extra(scenario.workload, machine, graph, makespan))

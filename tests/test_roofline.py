@@ -67,3 +67,11 @@ def test_intensity_and_bound_are_consistent(f, b):
     else:
         assert ai == (math.inf if f > 0 else 0.0)
     assert roofline.bound(ai, 4.0) == ("memory" if ai < 4.0 else "compute")
+
+
+def test_runs_carry_the_roofline_plot_data():
+    run = simulate(scenario("triad", machine_kw=MKW, n=1 << 16, tasks=8), baseline=False)
+    data = run.extras["roofline"]
+    assert data["peak_flops_per_s"]["fp64"] == 640e9
+    assert data["memory_bandwidth_bytes_per_s"] == 40e9
+    assert data["tasks"]["task"].tolist() == list(range(8))
