@@ -20,8 +20,6 @@ from .machine import PRECISIONS, Machine
 from .taskgraph import TaskGraph
 from .trace import Trace
 
-BOUNDS = ("memory", "compute")
-
 
 def intensity(flops, nbytes) -> np.ndarray:
     """FLOPs per byte, element-wise; inf where no bytes move (0 FLOPs and 0 bytes: 0)."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .accelerator import AcceleratorSpec, node_peak
+from .accelerator import AcceleratorSpec, system_peak
 from .machine import MachineSpec, MemorySpec
 
 LIST = "TOP500, November 2020 (top500.org/lists/top500/2020/11/)"
@@ -60,7 +60,7 @@ class System:
 
     def computed_rpeak(self) -> float:
         """FLOP/s: nodes x node peak (fp64)."""
-        return self.nodes * node_peak(self.node, "fp64")
+        return system_peak(self.spec(), "fp64")
 
 
 SYSTEMS = (
