@@ -9,6 +9,8 @@ arithmetic and, if memory finished later, a `stall` span for the wait.
 When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
 one SimPy timeout, a task with memory traffic two (flow end, task end).
+Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
+task's receive before it begins and its sends after its arithmetic.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .machine import PRECISIONS, Machine
 from .schedule import STATIC_POLICIES, place
 from .taskgraph import TaskGraph
 from .trace import KIND_CODE, Trace, TraceRecorder
+from .transport import Transport, programs
 
 MAX_SPANS = 20_000_000
 WAIT = KIND_CODE["wait"]
@@ -70,7 +73,7 @@ class Engine:
                  progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
         if len(graph.msg_src):
-            raise ValueError("this engine build has no network model for messages")
+            graph = programs(graph, machine.pes, policy)     # placed, run in program order
         self.m = machine
         self.g = graph
         self.policy = policy
@@ -112,6 +115,7 @@ class Engine:
         self._on_end = self._finish            # one bound method, reused by every timeout
         self.done_count = 0
         self.makespan = 0.0
+        self.net = Transport(self) if len(graph.msg_src) else None
 
     # -- scheduling ------------------------------------------------------------------
 
@@ -160,6 +164,12 @@ class Engine:
         self.busy[pe] = True
         self.cur_task[pe] = t
         self.cur_start[pe] = now
+        if self.net is not None and self.net.receive(pe, t, now):
+            return                                  # waits in recv; the transport begins t
+        self._begin(pe, t)
+
+    def _begin(self, pe: int, t: int) -> None:
+        """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
         b = self.nbytes[t]
         if b > 0:
             self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth,
@@ -182,6 +192,12 @@ class Engine:
         if self.log is not None:
             cend = start + self.ctime[t]
             self.log((pe, t, start, cend if cend < end else end, end))
+        if self.net is not None and self.net.send(pe, t, end):
+            return                                  # blocking sends: the transport releases
+        self._release(pe, t, end)
+
+    def _release(self, pe: int, t: int, end: float) -> None:
+        """Task t on `pe` is over at `end`: free the PE, release successors, go on."""
         self.busy[pe] = False
         self.wait_since[pe] = end
         self.makespan = end

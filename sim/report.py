@@ -67,6 +67,11 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     if s.get("avg_concurrency") is not None:
         rows += [(f"{w.capitalize()}: average / max", f"{s[f'avg_{w}']:.2f} / {s[f'max_{w}']}")
                  for w in ("concurrency", "parallelism")]
+    if "messages" in s:
+        rows.append(("Messages / bytes sent", f"{s['messages']:,} / {si(s['bytes_sent'], 'B')}"))
+    if "busiest_link_utilisation" in s:
+        rows.append(("Busiest link", f"{percent(s['busiest_link_utilisation'])} busy "
+                                     f"({s['busiest_link']})"))
     return rows
 
 

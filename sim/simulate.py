@@ -70,6 +70,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
+    net = getattr(engine, "net", None)         # the message layer, when the graph has messages
+    if net is not None:
+        summary.update(net.summary(makespan))
     extras = observe(scenario, machine, trace, makespan, summary)
     if has_io(graph):
         extras["io"] = engine.io_intervals()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib import import_module
 
 _MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
-            "simd_loop", "hpl", "offload")
+            "stencil", "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
+            "custom", "simd_loop", "hpl", "offload")
 
 REGISTRY = {}
 for _name in _MODULES:
