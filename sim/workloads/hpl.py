@@ -1,7 +1,7 @@
 """High-Performance Linpack: blocked right-looking LU with partial pivoting on a P x Q grid.
 
 The n x n matrix is cut into nb x nb blocks dealt block-cyclically: block (I, J) lives
-on process (I mod P, J mod Q), and process (r, c) runs on PE r Q + c. Step k of the
+on process (I mod P, J mod Q), and processes map to PEs by `process_pes`. Step k of the
 N = ceil(n / nb) steps (b = the width of block column k, w = the columns right of it,
 m' = the rows below it):
 
@@ -24,9 +24,14 @@ process) and solve for a correction with the low-precision factors (2 n^2). The 
 reports the same (2/3 n^3 + 3/2 n^2) / time, and `summary` gives the speedup over the
 same run in fp64 (Fugaku, Nov 2020: 2.0 EFLOP/s mixed vs 442 PFLOP/s HPL, 4.5x).
 
-Inter-node data (panel and U broadcasts, the solve chain) are messages; one node
-shares memory, so there a consumer just reads what it needs (counted in its bytes).
-Not modelled: look-ahead, the pivot search's per-column latency, broadcast trees.
+Inter-node data (panel and U broadcasts, the solve chain) are messages, one per
+destination node (as HPL with one process per node and threads inside it would send);
+a zero-FLOP relay task receives it and the node's tasks that need it depend on it.
+Within a node memory is shared: a consumer just reads what it needs (in its bytes).
+With `lookahead` (HPL's DEPTH = 1) the processes holding the next panel update its
+block column first and factorise it before the rest of their update, so the panel
+leaves the critical path. Not modelled: the pivot search's per-column latency,
+broadcast trees (each node gets its own copy from the source).
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ class Params:
     p: int = param(2, ge=1, help="Process grid rows P")
     q: int = param(4, ge=1, help="Process grid columns Q (HPL advises P <= Q)")
     precision: str = precision_param()
+    lookahead: bool = param(True, help="Factorise the next panel while the trailing "
+                                       "update goes on (HPL's DEPTH 1)")
     refine_steps: int = param(3, ge=0, le=100,
                               help="Iterative-refinement steps in fp64 when precision is "
                                    "below fp64 (HPL-AI)")
@@ -60,7 +67,7 @@ class Params:
 
     def tasks_estimate(self) -> int:
         steps = -(-self.n // self.nb)
-        per_step = self.p + self.q + self.p * self.q
+        per_step = 2 * self.p + self.q + self.p * self.q      # + relay tasks between nodes
         refine = self.refine_steps * (self.p * self.q + steps) if self.precision != "fp64" else 0
         return steps * per_step + steps + refine
 
@@ -96,6 +103,22 @@ def _local(sizes: np.ndarray, first: int, parts: int) -> np.ndarray:
     return np.bincount(idx % parts, weights=sizes[first:], minlength=parts).astype(np.int64)
 
 
+def process_pes(P: int, Q: int, nodes: int, cores: int) -> np.ndarray:
+    """PE of each process (P x Q array). On one node: row-major, r Q + c. On several, in
+    node blocks: the nodes form a Pn x Qn grid and each holds a (P/Pn) x (Q/Qn) block
+    of processes, so a row or column broadcast reaches as few nodes as possible (Pn
+    divides P and nodes, Qn = nodes / Pn divides Q; the squarest such grid of nodes;
+    row-major when there is none)."""
+    r, c = np.meshgrid(np.arange(P), np.arange(Q), indexing="ij")
+    fits = [pn for pn in range(1, nodes + 1) if nodes % pn == 0 and P % pn == 0
+            and Q % (nodes // pn) == 0 and (P // pn) * (Q * pn // nodes) <= cores]
+    if nodes == 1 or not fits:
+        return r * Q + c
+    pn = min(fits, key=lambda x: abs(np.log(x * x / nodes)))
+    bp, bq = P // pn, Q * pn // nodes                # processes per node: bp x bq
+    return ((r // bp) * (nodes // pn) + c // bq) * cores + (r % bp) * bq + c % bq
+
+
 def build(p: Params, machine, rng) -> TaskGraph:
     P, Q = p.p, p.q
     if P * Q > machine.pes:
@@ -107,23 +130,32 @@ def build(p: Params, machine, rng) -> TaskGraph:
     sizes = np.full(N, nb, np.int64)
     sizes[-1] = n - (N - 1) * nb
     g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
-    node = [(r * Q + c) // machine.cores for r in range(P) for c in range(Q)]
+    pe_of = process_pes(P, Q, machine.nodes, machine.cores)
+    node = pe_of // machine.cores
+
+    relays: dict[tuple[int, int, float], int] = {}
 
     def add(flops, nbytes, deps, r, c, name, sends=()):
-        """A task on process (r, c); `sends` = ((task, bytes), ...) it receives."""
-        t = g.add(float(flops), float(nbytes), deps=sorted({d for d in deps if d >= 0}),
-                  owner=r * Q + c, name=name)
+        """A task on process (r, c) after `deps`; `sends` = ((task, bytes), ...) is the
+        data it needs from other processes: from another node it arrives as one message
+        per node, received by a zero-FLOP relay task that the node's tasks depend on."""
+        pe, deps = int(pe_of[r, c]), [d for d in deps if d >= 0]
         for src, nbytes_msg in sends:
-            if node[g.owner[src]] != node[r * Q + c]:
-                g.message(src, t, float(nbytes_msg))
-        return t
+            key = (src, int(node[r, c]), float(nbytes_msg))
+            if g.owner[src] // machine.cores != node[r, c] and key not in relays:
+                relays[key] = g.add(0.0, 0.0, deps=(src,), owner=pe,
+                                    name=f"recv {g.names[src]}")
+                g.message(src, relays[key], float(nbytes_msg))
+            if key in relays:
+                deps.append(relays[key])
+        return g.add(float(flops), float(nbytes), deps=sorted(set(deps)), owner=pe, name=name)
 
     last = np.full((P, Q), -1, np.int64)
-    for k in range(N):
-        b, kp, kq = int(sizes[k]), k % P, k % Q
-        prow = _local(sizes, k, P)            # panel rows per process row
-        rows = _local(sizes, k + 1, P)        # trailing rows per process row
-        cols = _local(sizes, k + 1, Q)        # trailing columns per process column
+
+    def factor_panel(k: int) -> dict[int, int]:
+        """Panel k's tasks (one per process row holding rows of it) on column k mod Q."""
+        b, kq = int(sizes[k]), k % Q
+        prow = _local(sizes, k, P)
         m = int(prow.sum())
         pf = panel_flops(m, b)
         panel = {}
@@ -132,23 +164,49 @@ def build(p: Params, machine, rng) -> TaskGraph:
                 panel[r] = add(pf * prow[r] / m, 2 * e * prow[r] * b, [last[r, kq]], r, kq,
                                f"panel k{k} r{r}")
                 last[r, kq] = panel[r]
+        return panel
+
+    def update(k, r, c, w, panel, trsm, part=""):
+        b, mr = int(sizes[k]), int(rows_k[r])
+        last[r, c] = add(2.0 * mr * w * b, e * (mr * b + b * w + 2 * mr * w),
+                         [panel[r], trsm[c], last[r, c]], r, c, f"update{part} k{k} r{r} c{c}",
+                         sends=[(panel[r], e * mr * b), (trsm[c], e * b * cols_k[c])])
+
+    panel = factor_panel(0)
+    for k in range(N):
+        b, kp = int(sizes[k]), k % P
+        rows_k = _local(sizes, k + 1, P)      # trailing rows per process row
+        cols_k = _local(sizes, k + 1, Q)      # trailing columns per process column
         trsm = {}
         for c in range(Q):
-            if cols[c]:
-                w = int(cols[c])
+            if cols_k[c]:
+                w = int(cols_k[c])
                 trsm[c] = add(b * (b - 1) * w, e * (b * b + 2 * b * w),
                               [*panel.values(), last[kp, c]], kp, c, f"U k{k} c{c}",
                               sends=[(t, e * (b * b if r == kp else b * w / P))
                                      for r, t in panel.items()])
                 last[kp, c] = trsm[c]
-        for r in range(P):
-            for c in range(Q):
-                if rows[r] and cols[c]:
-                    mr, w = int(rows[r]), int(cols[c])
-                    last[r, c] = add(2.0 * mr * w * b, e * (mr * b + b * w + 2 * mr * w),
-                                     [panel[r], trsm[c], last[r, c]], r, c,
-                                     f"update k{k} r{r} c{c}",
-                                     sends=[(panel[r], e * mr * b), (trsm[c], e * b * w)])
+        nq = (k + 1) % Q                      # the column holding the next panel
+        ahead = p.lookahead and k + 1 < N
+        for c in range(Q):
+            if not cols_k[c]:
+                continue
+            if ahead and c == nq:
+                # look-ahead: update the next panel's block column first, factorise it,
+                # then update the rest while the other columns still work on step k
+                for r in range(P):
+                    if rows_k[r]:
+                        update(k, r, c, int(sizes[k + 1]), panel, trsm, " next")
+                nxt = factor_panel(k + 1)
+                for r in range(P):
+                    if rows_k[r] and cols_k[c] > sizes[k + 1]:
+                        update(k, r, c, int(cols_k[c] - sizes[k + 1]), panel, trsm, " rest")
+            else:
+                for r in range(P):
+                    if rows_k[r]:
+                        update(k, r, c, int(cols_k[c]), panel, trsm)
+        if k + 1 < N:
+            panel = nxt if ahead else factor_panel(k + 1)
     tail = _solve(add, sizes, P, Q, e, list(last.ravel()), "solve")
     low = list(range(len(g.flops)))        # factorisation and first solve
     if p.precision != "fp64":
