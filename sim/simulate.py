@@ -47,23 +47,27 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
 
 
 def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None,
-             cancel: Callable[[], bool] | None = None, baseline: bool = True) -> Run:
+             cancel: Callable[[], bool] | None = None, baseline: bool = True,
+             serial_s: float | None = None) -> Run:
     """Run a scenario to completion. Same scenario, same seed -> identical trace.
 
     `progress(fraction)` is called now and then; `cancel()` returning True stops the
     run with engine.Cancelled. `baseline=False` skips the one-core run (no speedup).
+    `serial_s`: a one-core time already measured for this same graph and machine
+    (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
     """
     own = getattr(module_for(scenario.workload.kind), "simulate", None)
     if own is not None:                         # a workload with its own model (offload)
         return own(scenario, progress, cancel, baseline)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
+    baseline = baseline and serial_s is None
     share = 0.6 if baseline else 1.0
     main_progress = (lambda f: progress(share * f)) if progress else None
     engine = make_engine(machine, graph, scenario.schedule, progress=main_progress,
                          cancel=cancel)
     makespan, trace = engine.run()
-    serial = None
+    serial = serial_s
     if baseline:
         base_progress = (lambda f: progress(share + (1 - share) * f)) if progress else None
         serial = serial_time(scenario, graph, base_progress, cancel)
