@@ -5,7 +5,8 @@
     compute ceiling       P(p) = machine peak in precision p (every core's vector rate)
     attainable            min(P(p), I x B)
     ridge point           I* = P(p) / B: below it a kernel is memory-bound, above it
-                          compute-bound.
+                          compute-bound. A run mixing precisions uses the peak of its
+                          mix (mixed_peak) for P.
 
 A task with no memory traffic has infinite intensity (compute-bound). The run's
 intensity is its total FLOPs over its total bytes. The GUI's roofline plot takes
@@ -34,6 +35,16 @@ def memory_bandwidth(machine: Machine) -> float:
     return machine.nodes * min(machine.mem_bandwidth, machine.cores * machine.core_bandwidth)
 
 
+def mixed_peak(machine: Machine, graph: TaskGraph | None) -> float:
+    """Peak FLOP/s for a graph's mix of precisions: F / sum_p (F_p / peak(p)), the rate
+    at which every core would do the whole mix at its peaks (peak(p) for one precision)."""
+    if graph is None or graph.total_flops <= 0:
+        return machine.peak("fp64")
+    w = np.bincount(graph.precision, weights=graph.flops, minlength=len(PRECISIONS))
+    t = sum(f / machine.peak(p) for f, p in zip(w, PRECISIONS) if f > 0)
+    return float(w.sum() / t)
+
+
 def ridge_point(machine: Machine, precision: str = "fp64") -> float:
     """I* = peak / bandwidth (FLOP/B)."""
     return machine.peak(precision) / memory_bandwidth(machine)
@@ -50,20 +61,20 @@ def bound(ai: float, ridge: float) -> str:
     return "memory" if ai < ridge else "compute"
 
 
-def summary(graph: TaskGraph | None, machine: Machine | None, precision: str) -> dict:
+def summary(graph: TaskGraph | None, machine: Machine | None) -> dict:
     """Summary keys: arithmetic_intensity, ridge_point, roofline_bound,
     memory_bandwidth_bytes_per_s, attainable_flops_per_s (None when unknown)."""
     if graph is None or machine is None or graph.n == 0:
         return dict.fromkeys(("arithmetic_intensity", "ridge_point", "roofline_bound",
                               "memory_bandwidth_bytes_per_s", "attainable_flops_per_s"))
     ai = float(intensity(graph.total_flops, graph.bytes.sum()))
-    ridge = ridge_point(machine, precision)
+    ridge = mixed_peak(machine, graph) / memory_bandwidth(machine)
     return {
         "arithmetic_intensity": ai,
         "ridge_point": ridge,
         "roofline_bound": bound(ai, ridge),
         "memory_bandwidth_bytes_per_s": memory_bandwidth(machine),
-        "attainable_flops_per_s": float(attainable(machine, ai, precision)),
+        "attainable_flops_per_s": min(mixed_peak(machine, graph), ai * memory_bandwidth(machine)),
     }
 
 

@@ -75,3 +75,12 @@ def test_runs_carry_the_roofline_plot_data():
     assert data["peak_flops_per_s"]["fp64"] == 640e9
     assert data["memory_bandwidth_bytes_per_s"] == 40e9
     assert data["tasks"]["task"].tolist() == list(range(8))
+
+
+def test_mixed_peak_by_hand():
+    from sim import scenario as scenario_mod
+    run = simulate(scenario_mod.load("mixed-precision"), baseline=False)
+    # 200 MFLOP at each of 64, 128, 256 GFLOP/s: 600 MFLOP / 5.46875 ms = 109.7 GFLOP/s
+    peak = 6e8 / (2e8 / 64e9 + 2e8 / 128e9 + 2e8 / 256e9)
+    assert run.summary["peak_flops_per_s"] == pytest.approx(peak, rel=1e-12)
+    assert run.summary["fraction_of_peak"] == pytest.approx(1.0, rel=1e-9)
