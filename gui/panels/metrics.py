@@ -1,0 +1,82 @@
+"""The metrics panel: the summary table and the plot tabs, redrawn when the run changes."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sim.report import summary_rows, work_unit
+
+from ..state import AppState
+from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, SpeedupTab, UtilisationTab
+
+
+def convention_of(run) -> str:
+    return run.scenario.options.flop_convention if run and run.scenario else "flops"
+
+
+def fill_table(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:
+    table.clear()
+    table.setColumnCount(len(header))
+    table.setRowCount(len(rows))
+    table.setHorizontalHeaderLabels(header)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(len(header) - 1, QHeaderView.Stretch)
+
+
+class SummaryTab(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.table = QTableWidget()
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.title)
+        lay.addWidget(self.table, 1)
+
+    def show_run(self, run) -> None:
+        if run is None:
+            self.title.setText("No run yet.")
+            fill_table(self.table, ["metric", "value"], [])
+            return
+        conv = convention_of(run)
+        source = run.scenario.name if run.scenario else "trace file (no scenario: "\
+            "peak and speedup unknown)"
+        self.title.setText(f"<b>{source}</b><br>work counted in {work_unit(conv)[2]}")
+        fill_table(self.table, ["metric", "value"],
+                   [list(r) for r in summary_rows(run.summary, conv)])
+
+
+class MetricsPanel(QTabWidget):
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.summary = SummaryTab()
+        self.concurrency = ConcurrencyTab()
+        self.plots = [self.concurrency, PowerTab(), UtilisationTab(), RooflineTab(),
+                      LayersTab(), SpeedupTab()]
+        self.addTab(self.summary, "Summary")
+        for tab, name in zip(self.plots, ("Concurrency", "Power", "Utilisation", "Roofline",
+                                          "Layers", "Speedup")):
+            self.addTab(tab, name)
+        state.run_changed.connect(self.show_run)
+        state.time_changed.connect(self.concurrency.set_time)
+        self.show_run(state.run)
+
+    def show_run(self, run) -> None:
+        self.summary.show_run(run)
+        for tab in self.plots:
+            tab.show_run(self.state.index if run is not None else None)

@@ -1,0 +1,204 @@
+"""The plot tabs of the metrics panel. Each tab shows a plot, or says why it cannot.
+
+    concurrency vs parallelism   step curves over time (definitions in gui/analysis.py)
+    power                        the run's power samples, W over time
+    utilisation                  per PE: compute / stall / comm / switch / wait+idle,
+                                 as % of the makespan, stacked
+    roofline                     per task: intensity = flops / bytes  vs
+                                 achieved rate = flops / (last end - first start);
+                                 ceilings per core: peak (flat) and core bandwidth x intensity
+    FLOPs per layer              layers (or task-name groups) as horizontal bars
+    speedup                      speedup against PEs, from sweeps
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget
+
+from sim.machine import Machine
+from sim.metrics import time_by_kind
+from sim.trace import KIND_CODE
+
+from ..analysis import TraceIndex, layer_flops, task_points
+from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
+
+MAX_ROOFLINE_POINTS = 20_000
+
+
+class PlotTab(QStackedWidget):
+    """A plot, or a message in its place."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.item = self.plot.getPlotItem()
+        self.item.hideButtons()
+        self.item.showGrid(x=True, y=True, alpha=0.25)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555555; font-size: 12pt; padding: 20px")
+        self.addWidget(self.plot)
+        self.addWidget(self.message)
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.setCurrentWidget(self.message)
+
+    def reset(self) -> pg.PlotItem:
+        self.item.clear()
+        if self.item.legend is not None:
+            self.item.legend.clear()
+        self.setCurrentWidget(self.plot)
+        return self.item
+
+
+def _step(item, t, level, end, color, name):
+    x = np.r_[t, max(end, t[-1])]
+    item.plot(x, level, stepMode="center", pen=pg.mkPen(color, width=2), name=name)
+
+
+class ConcurrencyTab(PlotTab):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen(PLAYHEAD_COLOR, style=Qt.DashLine))
+
+    def show_run(self, ix: TraceIndex | None) -> None:
+        if ix is None or not len(ix.run.trace):
+            return self.say("No run yet.")
+        item = self.reset()
+        item.addLegend(offset=(-10, 10))
+        item.setLabel("bottom", "simulated time", units="s")
+        item.setLabel("left", "count")
+        item.setTitle("concurrency (tasks in progress) vs parallelism (PEs computing)")
+        if len(ix.task_first):
+            _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
+                  "concurrency: tasks started, not finished")
+        _step(item, *ix.parallelism_series(), ix.makespan, KIND_COLORS["compute"],
+              "parallelism: PEs computing")
+        item.addItem(self.playhead, ignoreBounds=True)
+
+    def set_time(self, t: float) -> None:
+        self.playhead.setValue(t)
+
+
+class PowerTab(PlotTab):
+    def show_run(self, ix: TraceIndex | None) -> None:
+        if ix is None or ix.power is None:
+            return self.say("This run has no power model, so there is no power over time.\n"
+                            "Runs from machines with a power model show their watts here.")
+        item = self.reset()
+        t, w = ix.power
+        item.plot(np.r_[t, max(ix.makespan, t[-1])], w, stepMode="center",
+                  pen=pg.mkPen("#D55E00", width=2))
+        item.setLabel("bottom", "simulated time", units="s")
+        item.setLabel("left", "power", units="W")
+        item.setTitle("power over time")
+
+
+class UtilisationTab(PlotTab):
+    GROUPS = (("compute", ("compute",)), ("stall", ("stall",)), ("comm", ("send", "recv")),
+              ("switch", ("switch",)), ("wait + idle", None))
+
+    def show_run(self, ix: TraceIndex | None) -> None:
+        run = ix.run if ix else None
+        if run is None or ix.makespan <= 0:
+            return self.say("No run yet.")
+        item = self.reset()
+        tk = time_by_kind(run.trace, run.pes) / ix.makespan * 100
+        label = "PE"
+        if run.pes > 256:                       # too many bars: average per node
+            tk = tk.reshape(run.nodes, run.cores, -1).mean(axis=1)
+            label = "node (mean of its PEs)"
+        n = len(tk)
+        y = np.arange(n)
+        left = np.zeros(n)
+        item.addLegend(offset=(-10, 10))
+        for name, kinds in self.GROUPS:
+            if kinds is None:
+                width = np.maximum(100 - left, 0)
+                color = IDLE_COLOR
+            else:
+                width = sum(tk[:, KIND_CODE[k]] for k in kinds)
+                color = KIND_COLORS[kinds[0]]
+            if kinds is None or width.any():
+                bar = pg.BarGraphItem(x0=left, width=width, y=y, height=0.8, brush=color,
+                                      pen=pg.mkPen("#888888", width=0.5) if kinds is None
+                                      else None, name=name)
+                item.addItem(bar)
+            left = left + width
+        item.getViewBox().invertY(True)
+        item.setLabel("bottom", "share of the makespan (%)")
+        item.setLabel("left", label)
+        item.setTitle("utilisation per " + label.split()[0])
+        item.setXRange(0, 100, padding=0.02)
+
+
+class RooflineTab(PlotTab):
+    def show_run(self, ix: TraceIndex | None) -> None:
+        run = ix.run if ix else None
+        if run is None:
+            return self.say("No run yet.")
+        flops, nbytes, dur = task_points(run.trace)
+        ok = (flops > 0) & (nbytes > 0) & (dur > 0)
+        if not ok.any():
+            return self.say("No task moves memory and computes, so there is no roofline:\n"
+                            "every task here is pure compute or pure data movement.")
+        item = self.reset()
+        item.setLogMode(True, True)
+        intensity, rate = flops[ok] / nbytes[ok], flops[ok] / dur[ok]
+        if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
+            pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
+            intensity, rate = intensity[pick], rate[pick]
+        item.addLegend(offset=(-10, 10))
+        item.plot(intensity, rate, pen=None, symbol="o", symbolSize=6,
+                  symbolBrush=pg.mkBrush(0, 114, 178, 120), symbolPen=None,
+                  name="tasks (achieved)")
+        if run.scenario is not None:
+            m = Machine(run.scenario.machine)
+            peak = m.core_peak(run.summary.get("precision", "fp64"))
+            lo = min(intensity.min(), peak / m.core_bandwidth) / 4
+            hi = max(intensity.max(), peak / m.core_bandwidth) * 4
+            xs = np.geomspace(lo, hi, 64)
+            item.plot(xs, np.minimum(peak, m.core_bandwidth * xs),
+                      pen=pg.mkPen("#D62728", width=2),
+                      name="one core's roof: min(peak, core bandwidth x intensity)")
+        item.setLabel("bottom", "arithmetic intensity (FLOP/B)")
+        item.setLabel("left", "achieved rate (FLOP/s)")
+        item.setTitle("roofline: each task's rate against its intensity")
+        skipped = int((~ok & (flops > 0)).sum())
+        if skipped:
+            item.setTitle(f"roofline ({skipped} compute-only tasks have no intensity)")
+
+
+class LayersTab(PlotTab):
+    def show_run(self, ix: TraceIndex | None) -> None:
+        run = ix.run if ix else None
+        got = layer_flops(run) if run is not None else None
+        if got is None:
+            return self.say("FLOPs per layer appear for runs whose tasks belong to layers\n"
+                            "(CNN workloads) or to named groups; this run has none.")
+        names, flops = got
+        item = self.reset()
+        conv = run.scenario.options.flop_convention if run.scenario else "flops"
+        k, unit = (0.5, "MAC") if conv == "macs" else (1.0, "FLOP")
+        y = np.arange(len(names))
+        item.addItem(pg.BarGraphItem(x0=0, width=flops * k, y=y, height=0.7,
+                                     brush="#0072B2", pen=None))
+        item.getAxis("left").setTicks([list(zip(y.tolist(), names))])
+        item.getViewBox().invertY(True)
+        item.setLabel("bottom", f"work ({unit})", units="")
+        item.setTitle(f"{unit}s per layer / task group")
+
+
+class SpeedupTab(PlotTab):
+    def show_run(self, ix: TraceIndex | None) -> None:
+        s = ix.run.summary if ix else {}
+        text = ("Speedup curves appear when a sweep over the number of PEs is run.\n")
+        if s.get("speedup") is not None:
+            text += (f"This single run: speedup {s['speedup']:.3f} x on {s['pes']} PEs, "
+                     f"efficiency {100 * s['parallel_efficiency']:.1f} %.")
+        self.say(text)
