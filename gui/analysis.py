@@ -26,6 +26,10 @@ _WAIT = KIND_CODE["wait"]
 _COMPUTE = KIND_CODE["compute"]
 
 
+def _is_sorted(a: np.ndarray) -> bool:
+    return bool(np.all(a[1:] >= a[:-1]))
+
+
 def _counter(starts: np.ndarray, ends: np.ndarray):
     """Sorted start and end times for count(start <= t) - count(end <= t)."""
     return np.sort(starts), np.sort(ends)
@@ -55,25 +59,40 @@ class TraceIndex:
         self.run = run
         self.start, self.end = tr.start_s, tr.end_s
         self.makespan = float(max(run.makespan, self.end.max() if len(tr) else 0.0))
-        self.events = np.unique(np.concatenate([self.start, self.end, [0.0]]))
-        # FLOPs: completed spans by end time, in-progress spans through a start window
+        # one sort by start (skipped when the trace is already in start order, as a
+        # simulated trace is) and one by end serve every counter below
+        by_start = None if _is_sorted(self.start) else np.argsort(self.start, kind="stable")
         by_end = np.argsort(self.end, kind="stable")
-        self._end_sorted = self.end[by_end]
+        start_sorted = self.start if by_start is None else self.start[by_start]
+        end_sorted = self.end[by_end]
+
+        def pair(mask):
+            s = start_sorted[mask if by_start is None else mask[by_start]]
+            return s, end_sorted[mask[by_end]]
+
+        # FLOPs: completed spans by end time, in-progress spans through a start window
+        self._end_sorted = end_sorted
         self._flops_cum = np.r_[0.0, np.cumsum(tr.flops[by_end])]
-        fl = np.flatnonzero(tr.flops > 0)
-        by_start = fl[np.argsort(self.start[fl], kind="stable")]
-        self._fl_start = self.start[by_start]
-        self._fl_end = self.end[by_start]
-        self._fl_flops = tr.flops[by_start]
+        fl = tr.flops > 0
+        order = np.arange(len(tr)) if by_start is None else by_start
+        order = order[fl[order]]
+        self._fl_start, self._fl_end, self._fl_flops = self.start[order], self.end[order], \
+            tr.flops[order]
         dur = self._fl_end - self._fl_start
         self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
-        busy = tr.kind != _WAIT
-        self._busy = _counter(self.start[busy], self.end[busy])
-        comp = tr.kind == _COMPUTE
-        self._compute = _counter(self.start[comp], self.end[comp])
+        self._busy = pair(tr.kind != _WAIT)
+        self._compute = pair(tr.kind == _COMPUTE)
         self.task_first, self.task_last = task_extents(tr)
         self._tasks = _counter(self.task_first, self.task_last)
         self.power = power_samples(run)
+        self._events = None
+
+    @property
+    def events(self) -> np.ndarray:
+        """Every distinct span start and end time, and 0 (computed on first use)."""
+        if self._events is None:
+            self._events = np.unique(np.concatenate([self.start, self.end, [0.0]]))
+        return self._events
 
     # -- stepping ----------------------------------------------------------------------
 
@@ -125,17 +144,28 @@ class TraceIndex:
         return step_series(self.task_first, self.task_last)
 
 
+def dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Task ids as indices into arrays of length k: the ids themselves when they are
+    dense enough (no sort), else their ranks."""
+    k = int(ids.max()) + 1
+    if k <= 4 * len(ids) + 1024:
+        return ids, k
+    uniq, inv = np.unique(ids, return_inverse=True)
+    return inv, len(uniq)
+
+
 def task_extents(tr) -> tuple[np.ndarray, np.ndarray]:
-    """Per task (id >= 0): first span start and last span end."""
+    """Per task (id >= 0, in id order): first span start and last span end."""
     m = tr.task >= 0
     if not m.any():
         return np.zeros(0), np.zeros(0)
-    ids, inv = np.unique(tr.task[m], return_inverse=True)
-    first = np.full(len(ids), np.inf)
-    last = np.full(len(ids), -np.inf)
-    np.minimum.at(first, inv, tr.start_s[m])
-    np.maximum.at(last, inv, tr.end_s[m])
-    return first, last
+    ids, k = dense_ids(tr.task[m])
+    first = np.full(k, np.inf)
+    last = np.full(k, -np.inf)
+    np.minimum.at(first, ids, tr.start_s[m])
+    np.maximum.at(last, ids, tr.end_s[m])
+    present = np.isfinite(first)
+    return first[present], last[present]
 
 
 def task_points(tr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,9 +173,10 @@ def task_points(tr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = tr.task >= 0
     if not m.any():
         return np.zeros(0), np.zeros(0), np.zeros(0)
-    ids, inv = np.unique(tr.task[m], return_inverse=True)
-    flops = np.bincount(inv, weights=tr.flops[m], minlength=len(ids))
-    nbytes = np.bincount(inv, weights=tr.bytes[m], minlength=len(ids))
+    ids, k = dense_ids(tr.task[m])
+    present = np.bincount(ids, minlength=k) > 0
+    flops = np.bincount(ids, weights=tr.flops[m], minlength=k)[present]
+    nbytes = np.bincount(ids, weights=tr.bytes[m], minlength=k)[present]
     first, last = task_extents(tr)
     return flops, nbytes, last - first
 

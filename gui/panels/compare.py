@@ -40,11 +40,21 @@ class CompareView(QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.hint)
         lay.addWidget(split, 1)
+        self._stale = True
         state.run_changed.connect(self.refresh)
         state.pinned_changed.connect(self.refresh)
         self.refresh()
 
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if self._stale:
+            self.refresh()
+
     def refresh(self, *_):
+        """Redraw now if visible, else when next shown."""
+        self._stale = not self.isVisible()
+        if self._stale:
+            return
         pinned, current = self.state.pinned, self.state.run
         self.hint.setVisible(pinned is None)
         self.pinned_view.set_run(pinned)

@@ -72,11 +72,20 @@ class MetricsPanel(QTabWidget):
         for tab, name in zip(self.plots, ("Concurrency", "Power", "Utilisation", "Roofline",
                                           "Layers", "Speedup")):
             self.addTab(tab, name)
+        self._stale = set()
         state.run_changed.connect(self.show_run)
         state.time_changed.connect(self.concurrency.set_time)
+        self.currentChanged.connect(self._refresh_current)
         self.show_run(state.run)
 
     def show_run(self, run) -> None:
+        """Fill the summary now and the plots lazily: a tab is drawn when it is shown."""
         self.summary.show_run(run)
-        for tab in self.plots:
-            tab.show_run(self.state.index if run is not None else None)
+        self._stale = set(self.plots)
+        self._refresh_current()
+
+    def _refresh_current(self, *_):
+        tab = self.currentWidget()
+        if tab in self._stale:
+            self._stale.discard(tab)
+            tab.show_run(self.state.index if self.state.run is not None else None)

@@ -158,11 +158,14 @@ def test_compare_pins_and_shows_both_runs(ran, qtbot):
         ran.start_run()
     qtbot.waitUntil(lambda: ran.worker is None, timeout=5000)
     c = ran.compare
+    assert c.pinned_view.run is None                 # drawn when first shown
+    ran.tabs.setCurrentWidget(c)
     assert c.pinned_view.run is first and c.current_view.run is ran.state.run
     assert c.table.columnCount() == 3 and c.table.rowCount() > 5
 
 
 def test_power_tab_says_when_there_is_no_power_model(ran):
     power = ran.metrics.plots[1]
+    ran.metrics.setCurrentWidget(power)
     assert power.currentWidget() is power.message
     assert "no power model" in power.message.text()
