@@ -79,6 +79,7 @@ class Player(QWidget):
         self.time_label = QLabel()
         self.counters = QLabel()
         self.counters.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.counters.setWordWrap(True)
 
         top = QHBoxLayout()
         for b in self.buttons:

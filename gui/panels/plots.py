@@ -56,9 +56,9 @@ class PlotTab(QStackedWidget):
         return self.item
 
 
-def _step(item, t, level, end, color, name):
+def _step(item, t, level, end, color, name, width=2):
     x = np.r_[t, max(end, t[-1])]
-    item.plot(x, level, stepMode="center", pen=pg.mkPen(color, width=2), name=name)
+    item.plot(x, level, stepMode="center", pen=pg.mkPen(color, width=width), name=name)
 
 
 class ConcurrencyTab(PlotTab):
@@ -70,15 +70,17 @@ class ConcurrencyTab(PlotTab):
         if ix is None or not len(ix.run.trace):
             return self.say("No run yet.")
         item = self.reset()
-        item.addLegend(offset=(-10, 10))
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "count")
-        item.setTitle("concurrency (tasks in progress) vs parallelism (PEs computing)")
+        item.setTitle("concurrency vs parallelism", size="10pt")
         if len(ix.task_first):
             _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
-                  "concurrency: tasks started, not finished")
-        _step(item, *ix.parallelism_series(), ix.makespan, KIND_COLORS["compute"],
-              "parallelism: PEs computing")
+                  "concurrency (tasks in progress)", width=5)
+        par = ix.parallelism_series()
+        _step(item, *par, ix.makespan, KIND_COLORS["compute"], "parallelism (PEs computing)")
+        top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
+        item.setYRange(0, 1.35 * top + 1, padding=0)      # headroom for the legend
         item.addItem(self.playhead, ignoreBounds=True)
 
     def set_time(self, t: float) -> None:
@@ -96,7 +98,7 @@ class PowerTab(PlotTab):
                   pen=pg.mkPen("#D55E00", width=2))
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "power", units="W")
-        item.setTitle("power over time")
+        item.setTitle("power over time", size="10pt")
 
 
 class UtilisationTab(PlotTab):
@@ -116,7 +118,7 @@ class UtilisationTab(PlotTab):
         n = len(tk)
         y = np.arange(n)
         left = np.zeros(n)
-        item.addLegend(offset=(-10, 10))
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         for name, kinds in self.GROUPS:
             if kinds is None:
                 width = np.maximum(100 - left, 0)
@@ -133,11 +135,21 @@ class UtilisationTab(PlotTab):
         item.getViewBox().invertY(True)
         item.setLabel("bottom", "share of the makespan (%)")
         item.setLabel("left", label)
-        item.setTitle("utilisation per " + label.split()[0])
-        item.setXRange(0, 100, padding=0.02)
+        item.setTitle("utilisation per " + label.split()[0], size="10pt")
+        item.setXRange(0, 150, padding=0)            # the legend sits right of 100 %
+        item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
+
+
+def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
+    """Ticks at whole decades of log10 values: (k, '10^k unit') with SI prefixes."""
+    from sim.units import si
+    return [(float(k), si(10.0 ** k, unit)) for k in
+            range(int(np.floor(lo)), int(np.ceil(hi)) + 1)]
 
 
 class RooflineTab(PlotTab):
+    """Plotted as log10 values on linear axes, with decade ticks labelled in SI units."""
+
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
         if run is None:
@@ -145,33 +157,41 @@ class RooflineTab(PlotTab):
         flops, nbytes, dur = task_points(run.trace)
         ok = (flops > 0) & (nbytes > 0) & (dur > 0)
         if not ok.any():
-            return self.say("No task moves memory and computes, so there is no roofline:\n"
-                            "every task here is pure compute or pure data movement.")
+            return self.say("No task both moves memory and computes, so there is no "
+                            "roofline: every task here is pure compute or pure data movement.")
         item = self.reset()
-        item.setLogMode(True, True)
         intensity, rate = flops[ok] / nbytes[ok], flops[ok] / dur[ok]
         if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
             pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
             intensity, rate = intensity[pick], rate[pick]
-        item.addLegend(offset=(-10, 10))
-        item.plot(intensity, rate, pen=None, symbol="o", symbolSize=6,
-                  symbolBrush=pg.mkBrush(0, 114, 178, 120), symbolPen=None,
-                  name="tasks (achieved)")
+        xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
+        item.addLegend(offset=(-10, -40), brush=pg.mkBrush(255, 255, 255, 210))
         if run.scenario is not None:
             m = Machine(run.scenario.machine)
             peak = m.core_peak(run.summary.get("precision", "fp64"))
-            lo = min(intensity.min(), peak / m.core_bandwidth) / 4
-            hi = max(intensity.max(), peak / m.core_bandwidth) * 4
-            xs = np.geomspace(lo, hi, 64)
-            item.plot(xs, np.minimum(peak, m.core_bandwidth * xs),
-                      pen=pg.mkPen("#D62728", width=2),
-                      name="one core's roof: min(peak, core bandwidth x intensity)")
-        item.setLabel("bottom", "arithmetic intensity (FLOP/B)")
-        item.setLabel("left", "achieved rate (FLOP/s)")
-        item.setTitle("roofline: each task's rate against its intensity")
+            ridge = peak / m.core_bandwidth
+            xs = np.geomspace(min(intensity.min(), ridge) / 4, max(intensity.max(), ridge) * 4,
+                              64)
+            roof = np.minimum(peak, m.core_bandwidth * xs)
+            item.plot(np.log10(xs), np.log10(roof), pen=pg.mkPen("#D62728", width=2),
+                      name="roof of one core: min(peak, bandwidth x I)")
+            xs_all.append(np.log10(xs))
+            ys_all.append(np.log10(roof))
+        item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
+                  symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
+                  name="tasks (achieved)")
+        x = np.concatenate(xs_all)
+        y = np.concatenate(ys_all)
+        item.setXRange(x.min() - 0.2, x.max() + 0.2, padding=0)
+        item.setYRange(y.min() - 0.6, y.max() + 0.3, padding=0)
+        item.getAxis("bottom").setTicks([decade_ticks(x.min() - 0.2, x.max() + 0.2,
+                                                      "FLOP/B")])
+        item.getAxis("left").setTicks([decade_ticks(y.min() - 0.6, y.max() + 0.3, "FLOP/s")])
+        item.setLabel("bottom", "arithmetic intensity I (log scale)")
+        item.setLabel("left", "achieved rate (log scale)")
         skipped = int((~ok & (flops > 0)).sum())
-        if skipped:
-            item.setTitle(f"roofline ({skipped} compute-only tasks have no intensity)")
+        item.setTitle("roofline, one point per task" if not skipped else
+                      f"roofline (+{skipped} pure-compute tasks)", size="10pt")
 
 
 class LayersTab(PlotTab):
@@ -190,8 +210,8 @@ class LayersTab(PlotTab):
                                      brush="#0072B2", pen=None))
         item.getAxis("left").setTicks([list(zip(y.tolist(), names))])
         item.getViewBox().invertY(True)
-        item.setLabel("bottom", f"work ({unit})", units="")
-        item.setTitle(f"{unit}s per layer / task group")
+        item.setLabel("bottom", "work", units=unit)
+        item.setTitle(f"{unit}s per layer / task group", size="10pt")
 
 
 class SpeedupTab(PlotTab):
