@@ -22,6 +22,8 @@ from sim.perfetto import power_samples
 from sim.run import Run
 from sim.trace import KIND_CODE
 
+from .spans import SpanLayout
+
 _WAIT = KIND_CODE["wait"]
 _COMPUTE = KIND_CODE["compute"]
 
@@ -86,6 +88,7 @@ class TraceIndex:
         self._tasks = _counter(self.task_first, self.task_last)
         self.power = power_samples(run)
         self._events = None
+        self.spans = SpanLayout(run)
 
     @property
     def events(self) -> np.ndarray:

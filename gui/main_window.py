@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ParaSim")
         self.state = AppState(self)
         self.worker: SimWorker | None = None
+        self._detached: set[SimWorker] = set()     # cancelled, still winding down
         self._t0 = 0.0
 
         self.timeline = TimelineView(self.state)
@@ -257,16 +258,26 @@ class MainWindow(QMainWindow):
         return True
 
     def cancel_run(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("cancelling…")
+        """Stop the run. The engine stops within its next 8192 events; a worker still in
+        a phase that cannot be interrupted (graph building, summary) is detached: the
+        window is free at once and its result is dropped."""
+        w = self.worker
+        if w is None:
+            return
+        w.cancel()
+        for sig, slot in ((w.progress, self._on_progress), (w.done, self._on_done),
+                          (w.failed, self._on_failed), (w.cancelled, self._on_cancelled)):
+            sig.disconnect(slot)
+        self._detached.add(w)
+        w.finished.connect(lambda w=w: (self._detached.discard(w), w.deleteLater()))
+        self._on_thread_finished()
+        self._on_cancelled()
 
     def _on_progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 1000))
 
-    def _on_done(self, run) -> None:
-        self.state.set_run(run)
+    def _on_done(self, run, index) -> None:
+        self.state.set_run(run, index)
         self.learn.show_scenario(run.scenario)
         self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans in "
                             f"{time.perf_counter() - self._t0:.2f} s wall time")
@@ -279,7 +290,11 @@ class MainWindow(QMainWindow):
         self.status.setText("cancelled; the previous run is still shown")
 
     def _on_thread_finished(self) -> None:
-        self.worker.deleteLater()
+        if self.worker is None:
+            return
+        if self.worker not in self._detached:
+            self.worker.deleteLater()
+        self.worker.finished.disconnect(self._on_thread_finished)
         self.worker = None
         self.progress.hide()
         self.cancel_button.hide()
@@ -290,7 +305,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(2000)
+        for w in [self.worker, *self._detached]:
+            if w is not None:
+                w.cancel()
+                w.wait(5000)
         super().closeEvent(ev)

@@ -25,10 +25,12 @@ class AppState(QObject):
         self.time = 0.0
         self.pinned: Run | None = None
 
-    def set_run(self, run: Run | None) -> None:
-        """Show a new run; the playhead moves to its end (the whole run revealed)."""
+    def set_run(self, run: Run | None, index: TraceIndex | None = None) -> None:
+        """Show a new run (with its TraceIndex if already built); the playhead moves to
+        its end (the whole run revealed)."""
         self.run = run
-        self.index = TraceIndex(run) if run is not None else None
+        self.index = index if index is not None else TraceIndex(run) if run is not None \
+            else None
         self.time = self.index.makespan if self.index else 0.0
         self.run_changed.emit(run)
         self.time_changed.emit(self.time)

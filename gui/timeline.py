@@ -18,27 +18,17 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QToolTip, QVBoxLayout, QWidget
 
-from sim.perfetto import message_pairs
 from sim.run import Run
 from sim.trace import KINDS
 from sim.units import seconds, si
 
 from .rows import RowLayout
+from .spans import SpanLayout
 from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
 
 BAR_HEIGHT = 0.8
 MAX_ARROWS = 20_000
 MAX_EDGES = 20_000
-
-
-def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(x, pe) sorted by x of every span start that directly follows a span of another
-    task on the same PE (where same-coloured bars would otherwise merge)."""
-    a, b = pe_order[:-1], pe_order[1:]
-    m = (tr.pe[a] == tr.pe[b]) & (tr.end_s[a] == tr.start_s[b]) & (tr.task[a] != tr.task[b])
-    x, pe = tr.start_s[b[m]], tr.pe[b[m]]
-    order = np.argsort(x, kind="stable")
-    return x[order], pe[order]
 
 
 class Bars(pg.BarGraphItem):
@@ -129,7 +119,8 @@ class TimelineView(QWidget):
         self.playhead.sigPositionChanged.connect(self._on_drag_playhead)
         if state is not None:
             state.time_changed.connect(self.set_time)
-            state.run_changed.connect(lambda run: self.set_run(run, keep_rows=True))
+            state.run_changed.connect(lambda run: self.set_run(
+                run, keep_rows=True, spans=state.index.spans if state.index else None))
         self._time = None
         self.clear()
 
@@ -138,33 +129,22 @@ class TimelineView(QWidget):
     def clear(self) -> None:
         self.set_run(None)
 
-    def set_run(self, run: Run | None, keep_rows: bool = False) -> None:
+    def set_run(self, run: Run | None, keep_rows: bool = False,
+                spans: SpanLayout | None = None) -> None:
+        """Show `run`; `spans` is its SpanLayout if already built (by the worker)."""
         self.run = run
         if run is None:
             self.rows = RowLayout(1, 1)
-            self._kind_rows = {}
-            self._pairs = (np.zeros(0, int), np.zeros(0, int))
-            self._edges = (np.zeros(0), np.zeros(0, np.int32))
+            self.spans = SpanLayout(None)
         else:
             if not (keep_rows and self.rows and self.rows.nodes == run.nodes
                     and self.rows.cores == run.cores):
                 self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > 512)
-            tr = run.trace
-            order = np.lexsort((tr.start_s, tr.pe))
-            self._pe_order = order
-            self._pe_ptr = np.searchsorted(tr.pe[order], np.arange(run.pes + 1))
-            self._kind_rows = {}
-            for code, k in enumerate(KINDS):
-                idx = np.flatnonzero(tr.kind == code)
-                if len(idx):
-                    idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
-                    s, e = tr.start_s[idx], tr.end_s[idx]
-                    self._kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()))
-            self._pairs = message_pairs(tr)
-            self._edges = task_edges(tr, order)
-        self.legend.setText(legend_html([k for k in KINDS if k in self._kind_rows])
-                            + (f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> "
-                               "message" if len(self._pairs[0]) else ""))
+            self.spans = spans if spans is not None else SpanLayout(run)
+        kinds = [k for k in KINDS if k in self.spans.kind_rows]
+        self.legend.setText(legend_html(kinds) + (
+            f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
+            if len(self.spans.pairs[0]) else ""))
         self._layout_rows()
         self.reset_view()
         if self.state is not None:
@@ -205,24 +185,15 @@ class TimelineView(QWidget):
 
     # -- drawing -----------------------------------------------------------------------
 
-    def visible_spans(self, kind: str, x0: float, x1: float) -> slice | np.ndarray:
-        """Positions (in the kind's start order) of the spans overlapping [x0, x1]."""
-        s, e, _pe, maxdur = self._kind_rows[kind]
-        lo = np.searchsorted(s, x0 - maxdur, "left")
-        hi = np.searchsorted(s, x1, "right")
-        if lo == 0 and hi == len(s):
-            return slice(None)
-        return lo + np.flatnonzero(e[lo:hi] >= x0)
-
     def _redraw(self, *_args) -> None:
         x0, x1 = self.box.viewRange()[0]
         row_of_pe = self.rows.row_of_pe
         for k, bar in self.bars.items():
-            if k not in self._kind_rows:
+            if k not in self.spans.kind_rows:
                 bar.setOpts(x0=[], width=[], y0=[], height=[])
                 continue
-            s, e, pe, _ = self._kind_rows[k]
-            sel = self.visible_spans(k, x0, x1)
+            s, e, pe, _ = self.spans.kind_rows[k]
+            sel = self.spans.visible(k, x0, x1)
             y = row_of_pe[pe[sel]] - BAR_HEIGHT / 2
             bar.setOpts(x0=s[sel], width=e[sel] - s[sel], y0=y, height=BAR_HEIGHT)
         self._draw_arrows(x0, x1)
@@ -230,7 +201,7 @@ class TimelineView(QWidget):
 
     def _draw_edges(self, x0: float, x1: float) -> None:
         """White lines where one task's span follows another's on a PE (when few)."""
-        x, pe = self._edges
+        x, pe = self.spans.edges
         lo, hi = np.searchsorted(x, x0), np.searchsorted(x, x1, "right")
         if hi - lo > MAX_EDGES or hi == lo:
             self.edges.setData([], [])
@@ -240,7 +211,7 @@ class TimelineView(QWidget):
                            np.column_stack([y - BAR_HEIGHT / 2, y + BAR_HEIGHT / 2]).ravel())
 
     def _draw_arrows(self, x0: float, x1: float) -> None:
-        send, recv = self._pairs
+        send, recv = self.spans.pairs
         if not len(send):
             self.arrows.setData([], [])
             self.heads.setData([], [])
@@ -280,14 +251,7 @@ class TimelineView(QWidget):
         row = int(round(y))
         if not 0 <= row < self.rows.n_rows:
             return None
-        tr = self.run.trace
-        for pe in self.rows.pes_in_row[row]:
-            a, b = self._pe_ptr[pe], self._pe_ptr[pe + 1]
-            idx = self._pe_order[a:b]
-            j = np.searchsorted(tr.start_s[idx], x, "right") - 1
-            if j >= 0 and tr.end_s[idx[j]] >= x:
-                return int(idx[j])
-        return None
+        return self.spans.span_at(self.rows.pes_in_row[row], x)
 
     def describe(self, i: int) -> str:
         tr, run = self.run.trace, self.run

@@ -15,10 +15,12 @@ from sim.engine import Cancelled
 from sim.scenario import Scenario
 from sim.simulate import simulate
 
+from .analysis import TraceIndex
+
 
 class SimWorker(QThread):
     progress = Signal(float)       # fraction done, 0..1
-    done = Signal(object)          # Run
+    done = Signal(object, object)  # Run, its TraceIndex (built here, off the GUI thread)
     failed = Signal(str)           # one-line error message
     cancelled = Signal()
 
@@ -40,6 +42,7 @@ class SimWorker(QThread):
     def run(self) -> None:
         try:
             result = simulate(self.scenario, progress=self._progress, cancel=self._stop.is_set)
+            index = TraceIndex(result)
         except Cancelled:
             self.cancelled.emit()
             return
@@ -49,4 +52,4 @@ class SimWorker(QThread):
         if self._stop.is_set():
             self.cancelled.emit()
         else:
-            self.done.emit(result)
+            self.done.emit(result, index)

@@ -1,0 +1,68 @@
+"""The trace arranged for drawing (pure numpy, built once per run, off the GUI thread).
+
+    kind_rows[kind]  (start, end, pe, longest duration) of that kind's spans, by start;
+                     the spans overlapping [x0, x1] are found by two binary searches,
+                     the first widened by the longest duration
+    pe_order/pe_ptr  trace rows grouped by PE, each group by start: the span under the
+                     mouse on a PE is one binary search
+    pairs            (send row, recv row) per message
+    edges            (x, pe) where a span follows another task's span on the same PE
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.perfetto import message_pairs
+from sim.trace import KINDS
+
+
+class SpanLayout:
+    def __init__(self, run):
+        self.run = run
+        self.kind_rows: dict[str, tuple] = {}
+        self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.edges = (np.zeros(0), np.zeros(0, np.int32))
+        if run is None:
+            return
+        tr = run.trace
+        order = np.lexsort((tr.start_s, tr.pe))
+        self.pe_order = order
+        self.pe_ptr = np.searchsorted(tr.pe[order], np.arange(run.pes + 1))
+        for code, k in enumerate(KINDS):
+            idx = np.flatnonzero(tr.kind == code)
+            if len(idx):
+                idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
+                s, e = tr.start_s[idx], tr.end_s[idx]
+                self.kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()))
+        self.pairs = message_pairs(tr)
+        self.edges = task_edges(tr, order)
+
+    def visible(self, kind: str, x0: float, x1: float) -> slice | np.ndarray:
+        """Positions (in the kind's start order) of the spans overlapping [x0, x1]."""
+        s, e, _pe, maxdur = self.kind_rows[kind]
+        lo = np.searchsorted(s, x0 - maxdur, "left")
+        hi = np.searchsorted(s, x1, "right")
+        if lo == 0 and hi == len(s):
+            return slice(None)
+        return lo + np.flatnonzero(e[lo:hi] >= x0)
+
+    def span_at(self, pes, x: float) -> int | None:
+        """Trace row of the span covering time x on one of `pes`, or None."""
+        tr = self.run.trace
+        for pe in pes:
+            idx = self.pe_order[self.pe_ptr[pe]:self.pe_ptr[pe + 1]]
+            j = np.searchsorted(tr.start_s[idx], x, "right") - 1
+            if j >= 0 and tr.end_s[idx[j]] >= x:
+                return int(idx[j])
+        return None
+
+
+def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, pe) sorted by x of every span start that directly follows a span of another
+    task on the same PE (where same-coloured bars would otherwise merge)."""
+    a, b = pe_order[:-1], pe_order[1:]
+    m = (tr.pe[a] == tr.pe[b]) & (tr.end_s[a] == tr.start_s[b]) & (tr.task[a] != tr.task[b])
+    x, pe = tr.start_s[b[m]], tr.pe[b[m]]
+    order = np.argsort(x, kind="stable")
+    return x[order], pe[order]
