@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         self._action(v, "Reset zoom", self.timeline.reset_view, "0")
         self._action(v, "Collapse all nodes", lambda: self.timeline.collapse_all(True))
         self._action(v, "Expand all nodes", lambda: self.timeline.collapse_all(False))
+        self.lanes_action = self._action(v, "Show SIMD lanes", self._toggle_lanes, "L")
+        self.lanes_action.setCheckable(True)
         p = self.player
         for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
                           ("Home", p.home), ("End", p.end)):
@@ -156,6 +158,12 @@ class MainWindow(QMainWindow):
         for key in "WASD":
             self._action(None, key, lambda k=key: self.timeline.key(getattr(Qt, f"Key_{k}")),
                          key)
+
+    def _toggle_lanes(self) -> None:
+        on = self.lanes_action.isChecked()
+        if not self.timeline.show_lanes(on) and on:
+            self.lanes_action.setChecked(False)
+            self.status.setText("this trace records no SIMD lanes")
 
     # -- scenarios ---------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The trace arranged for drawing (pure numpy, built once per run, off the GUI thread).
 
-    kind_rows[kind]  (start, end, pe, longest duration) of that kind's spans, by start;
+    kind_rows[kind]  (start, end, pe, longest duration, lanes active) of that kind's
+                     spans, by start;
                      the spans overlapping [x0, x1] are found by two binary searches,
                      the first widened by the longest duration
     pe_order/pe_ptr  trace rows grouped by PE, each group by start: the span under the
@@ -23,6 +24,7 @@ class SpanLayout:
         self.kind_rows: dict[str, tuple] = {}
         self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         self.edges = (np.zeros(0), np.zeros(0, np.int32))
+        self.max_lanes = 0
         if run is None:
             return
         tr = run.trace
@@ -34,13 +36,15 @@ class SpanLayout:
             if len(idx):
                 idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
                 s, e = tr.start_s[idx], tr.end_s[idx]
-                self.kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()))
+                self.kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()),
+                                     tr.lanes_active[idx])
+        self.max_lanes = int(tr.lanes_active.max()) if len(tr) else 0
         self.pairs = message_pairs(tr)
         self.edges = task_edges(tr, order)
 
     def visible(self, kind: str, x0: float, x1: float) -> slice | np.ndarray:
         """Positions (in the kind's start order) of the spans overlapping [x0, x1]."""
-        s, e, _pe, maxdur = self.kind_rows[kind]
+        s, e, _pe, maxdur, _lanes = self.kind_rows[kind]
         lo = np.searchsorted(s, x0 - maxdur, "left")
         hi = np.searchsorted(s, x1, "right")
         if lo == 0 and hi == len(s):

@@ -95,7 +95,9 @@ class TimelineView(QWidget):
         self.arrows = pg.PlotCurveItem(pen=pg.mkPen(MESSAGE_COLOR, width=1), connect="pairs")
         self.heads = pg.ScatterPlotItem(size=5, brush=MESSAGE_COLOR, pen=None)
         self.edges = pg.PlotCurveItem(pen=pg.mkPen("w", width=1), connect="pairs")
-        for it in (self.separators, self.edges, self.arrows, self.heads):
+        self.lane_lines = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 160, width=1),
+                                           connect="pairs")
+        for it in (self.separators, self.edges, self.lane_lines, self.arrows, self.heads):
             self.item.addItem(it)
         self.veil = QGraphicsRectItem()
         self.veil.setBrush(QBrush(QColor(255, 255, 255, 215)))
@@ -141,6 +143,8 @@ class TimelineView(QWidget):
                     and self.rows.cores == run.cores):
                 self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > 512)
             self.spans = spans if spans is not None else SpanLayout(run)
+            if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
+                self.rows = self.rows.with_lanes(max(1, self.spans.max_lanes))
         kinds = [k for k in KINDS if k in self.spans.kind_rows]
         self.legend.setText(legend_html(kinds) + (
             f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
@@ -165,6 +169,9 @@ class TimelineView(QWidget):
         ys = np.repeat(rows.separators(), 2)
         xs = np.tile([0.0, self.makespan * 10], len(rows.separators()))
         self.separators.setData(xs, ys)
+        lanes = rows.lane_lines()
+        self.lane_lines.setData(np.tile([0.0, self.makespan * 10], len(lanes)),
+                                np.repeat(lanes, 2))
         self.box.setLimits(xMin=-0.05 * self.makespan, xMax=1.1 * self.makespan,
                            yMin=-1, yMax=rows.n_rows, minXRange=self.makespan * 1e-7)
         self._redraw()
@@ -177,6 +184,16 @@ class TimelineView(QWidget):
         self.rows = self.rows.toggled(node)
         self._layout_rows()
         self.box.setYRange(-0.5, self.rows.n_rows - 0.5, padding=0.02)
+
+    def show_lanes(self, on: bool) -> bool:
+        """Expand every SIMD core into its lanes (when the trace records lanes)."""
+        lanes = self.spans.max_lanes if on else 1
+        if on and lanes <= 1:
+            return False
+        self.rows = self.rows.with_lanes(lanes)
+        self._layout_rows()
+        self.box.setYRange(-0.5, self.rows.n_rows - 0.5, padding=0.02)
+        return True
 
     def collapse_all(self, collapse: bool) -> None:
         self.rows = self.rows.all_collapsed(collapse)
@@ -192,10 +209,18 @@ class TimelineView(QWidget):
             if k not in self.spans.kind_rows:
                 bar.setOpts(x0=[], width=[], y0=[], height=[])
                 continue
-            s, e, pe, _ = self.spans.kind_rows[k]
+            s, e, pe, _, lanes = self.spans.kind_rows[k]
             sel = self.spans.visible(k, x0, x1)
-            y = row_of_pe[pe[sel]] - BAR_HEIGHT / 2
-            bar.setOpts(x0=s[sel], width=e[sel] - s[sel], y0=y, height=BAR_HEIGHT)
+            p = pe[sel]
+            y = row_of_pe[p] - BAR_HEIGHT / 2
+            if self.rows.lanes > 1:             # a span covers its PE's lane rows
+                n = self.rows.rows_per_pe[p]
+                if k == "compute":              # ... or as many as it has lanes active
+                    n = np.clip(lanes[sel], 1, n)
+                height = n - (1 - BAR_HEIGHT)
+            else:
+                height = BAR_HEIGHT
+            bar.setOpts(x0=s[sel], width=e[sel] - s[sel], y0=y, height=height)
         self._draw_arrows(x0, x1)
         self._draw_edges(x0, x1)
 
@@ -207,8 +232,9 @@ class TimelineView(QWidget):
             self.edges.setData([], [])
             return
         y = self.rows.row_of_pe[pe[lo:hi]].astype(float)
+        bottom = y + self.rows.rows_per_pe[pe[lo:hi]] - 1 + BAR_HEIGHT / 2
         self.edges.setData(np.repeat(x[lo:hi], 2),
-                           np.column_stack([y - BAR_HEIGHT / 2, y + BAR_HEIGHT / 2]).ravel())
+                           np.column_stack([y - BAR_HEIGHT / 2, bottom]).ravel())
 
     def _draw_arrows(self, x0: float, x1: float) -> None:
         send, recv = self.spans.pairs

@@ -213,3 +213,20 @@ def test_shift_drag_measures_a_duration(ran):
     ran.timeline.box.measured.emit(0.001, 0.004, True)
     assert abs(ran.timeline.last_measure - 0.003) < 1e-15
     assert "3 ms" in ran.timeline.measure_text.textItem.toPlainText()
+
+
+def test_simd_cores_expand_into_their_lanes(ran):
+    tl = ran.timeline
+    lanes = int(ran.state.run.trace.lanes_active.max())
+    assert lanes == 4                                   # 256-bit SIMD, fp64
+    rows = tl.rows.n_rows
+    ran.lanes_action.trigger()
+    assert tl.rows.n_rows == rows * lanes
+    h = tl.bars["compute"].opts["height"]
+    assert np.allclose(h, lanes - 0.2)                  # every lane of a triad is busy
+    tr = ran.state.run.trace
+    i = int(np.flatnonzero(tr.kind == 0)[0])
+    x = (tr.start_s[i] + tr.end_s[i]) / 2
+    assert tl.span_at(x, tl.rows.row_of_pe[tr.pe[i]] + lanes - 1) is not None
+    ran.lanes_action.trigger()
+    assert tl.rows.n_rows == rows
