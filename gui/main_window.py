@@ -196,10 +196,16 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save scenario", f"{sc.name}.toml",
                                               "Scenario (*.toml)")
         if path:
-            try:
-                scenario_mod.save(sc, path)
-            except OSError as exc:
-                QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
+            self.save_scenario(path)
+
+    def save_scenario(self, path: str) -> bool:
+        """Write the form's scenario as TOML; report a failure in a dialog."""
+        try:
+            scenario_mod.save(self.form.scenario, path)
+        except OSError as exc:
+            QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
+            return False
+        return True
 
     def _validity(self, ok: bool) -> None:
         busy = self.worker is not None

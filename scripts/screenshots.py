@@ -1,6 +1,7 @@
 """Render the README screenshots offscreen: python scripts/screenshots.py [OUT_DIR].
 
 Each shot is a main window after a real run, with one view brought forward.
+(hover-tooltip.png needs a real display for the tooltip: it was grabbed under xvfb-run.)
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ def main(out: Path) -> None:
     win = window(app, "amdahl")
     win.metrics.setCurrentWidget(win.metrics.plots[4])
     save(app, win, out / "layers.png")
+
+    win = window(app, "smp-matmul", ["machine.cores=4"])
+    win.lanes_action.trigger()
+    m = win.state.makespan
+    win.timeline.box.setXRange(0.3 * m, 0.5 * m, padding=0)
+    win.state.set_time(0.42 * m)
+    save(app, win, out / "simd-lanes.png")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget
 from sim.machine import Machine
 from sim.metrics import time_by_kind
 from sim.trace import KIND_CODE
+from sim.units import si
 
 from ..analysis import TraceIndex, layer_flops, task_points
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
@@ -141,10 +142,16 @@ class UtilisationTab(PlotTab):
 
 
 def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
-    """Ticks at whole decades of log10 values: (k, '10^k unit') with SI prefixes."""
+    """Ticks for log10 values: whole decades, plus 2x and 5x when under 3 decades show."""
     from sim.units import si
-    return [(float(k), si(10.0 ** k, unit)) for k in
-            range(int(np.floor(lo)), int(np.ceil(hi)) + 1)]
+    mults = (1, 2, 5) if hi - lo < 3 else (1,)
+    out = []
+    for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
+        for m in mults:
+            v = np.log10(m) + k
+            if lo <= v <= hi:
+                out.append((float(v), si(m * 10.0 ** k, unit) if unit else f"{m * 10.0 ** k:g}"))
+    return out
 
 
 class RooflineTab(PlotTab):
@@ -177,6 +184,10 @@ class RooflineTab(PlotTab):
                       name="roof of one core: min(peak, bandwidth x I)")
             xs_all.append(np.log10(xs))
             ys_all.append(np.log10(roof))
+            label = pg.TextItem(f"peak {si(peak, 'FLOP/s')}, ridge at I = {ridge:.3g} FLOP/B",
+                                color="#D62728", anchor=(1.0, 1.2))
+            label.setPos(np.log10(xs[-1]), np.log10(peak))
+            item.addItem(label)
         item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
                   symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
                   name="tasks (achieved)")
@@ -184,10 +195,9 @@ class RooflineTab(PlotTab):
         y = np.concatenate(ys_all)
         item.setXRange(x.min() - 0.2, x.max() + 0.2, padding=0)
         item.setYRange(y.min() - 0.6, y.max() + 0.3, padding=0)
-        item.getAxis("bottom").setTicks([decade_ticks(x.min() - 0.2, x.max() + 0.2,
-                                                      "FLOP/B")])
+        item.getAxis("bottom").setTicks([decade_ticks(x.min() - 0.2, x.max() + 0.2, "")])
         item.getAxis("left").setTicks([decade_ticks(y.min() - 0.6, y.max() + 0.3, "FLOP/s")])
-        item.setLabel("bottom", "arithmetic intensity I (log scale)")
+        item.setLabel("bottom", "arithmetic intensity I, FLOP/B (log scale)")
         item.setLabel("left", "achieved rate (log scale)")
         skipped = int((~ok & (flops > 0)).sum())
         item.setTitle("roofline, one point per task" if not skipped else

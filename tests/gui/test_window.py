@@ -230,3 +230,30 @@ def test_simd_cores_expand_into_their_lanes(ran):
     assert tl.span_at(x, tl.rows.row_of_pe[tr.pe[i]] + lanes - 1) is not None
     ran.lanes_action.trigger()
     assert tl.rows.n_rows == rows
+
+
+def test_save_and_open_scenario_round_trip(window, tmp_path):
+    from sim import scenario
+    window.form.editors["machine.cores"].widget.setText("6")
+    path = tmp_path / "mine.toml"
+    assert window.save_scenario(str(path))
+    assert scenario.load(str(path)) == window.form.scenario
+    assert not window.save_scenario(str(tmp_path / "no-dir" / "x.toml"))
+    assert window.dialogs[-1][0] == "critical"
+    window.load_scenario("amdahl")
+    assert window.form.editors["machine.cores"].widget.text() == "16"
+    assert window.load_scenario(str(path))
+    assert window.form.scenario.machine.cores == 6
+    assert "Amdahl" not in window.learn.toPlainText()
+
+
+def test_hover_shows_a_tooltip_for_the_span(ran, monkeypatch):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QToolTip
+    shown = []
+    monkeypatch.setattr(QToolTip, "showText", staticmethod(lambda *a: shown.append(a[1])))
+    tl, tr = ran.timeline, ran.state.run.trace
+    i = len(tr) // 2
+    x = (tr.start_s[i] + tr.end_s[i]) / 2
+    tl._on_hover(tl.box.mapViewToScene(QPointF(x, float(tl.rows.row_of_pe[tr.pe[i]]))))
+    assert shown and f"PE {tr.pe[i]}" in shown[-1] and "duration" in shown[-1]
