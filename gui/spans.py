@@ -8,6 +8,9 @@
                      mouse on a PE is one binary search
     pairs            (send row, recv row) per message
     edges            (x, pe) where a span follows another task's span on the same PE
+    lod_rows[kind]   the same spans with neighbours on a PE merged when the gap between
+                     them is under makespan / LOD_RESOLUTION (below a pixel on any screen);
+                     drawn instead of kind_rows for big traces seen whole
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ import numpy as np
 from sim.perfetto import message_pairs
 from sim.trace import KINDS
 
+LOD_RESOLUTION = 4096      # merge gap: makespan / this
+LOD_MIN_SPANS = 50_000     # smaller traces are always drawn span by span
+LOD_VIEW_SHARE = 0.125     # use the merged spans when the view shows more than this share
+
 
 class SpanLayout:
     def __init__(self, run):
@@ -25,6 +32,8 @@ class SpanLayout:
         self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         self.edges = (np.zeros(0), np.zeros(0, np.int32))
         self.max_lanes = 0
+        self.lod_rows: dict[str, tuple] = {}
+        self.makespan = 0.0
         if run is None:
             return
         tr = run.trace
@@ -41,10 +50,22 @@ class SpanLayout:
         self.max_lanes = int(tr.lanes_active.max()) if len(tr) else 0
         self.pairs = message_pairs(tr)
         self.edges = task_edges(tr, order)
+        self.makespan = float(tr.end_s.max()) if len(tr) else 0.0
+        if len(tr) >= LOD_MIN_SPANS:
+            eps = self.makespan / LOD_RESOLUTION
+            kind_by_pe = tr.kind[order]
+            self.lod_rows = {k: merge_close(tr, order[kind_by_pe == code], eps)
+                             for code, k in enumerate(KINDS) if k in self.kind_rows}
 
-    def visible(self, kind: str, x0: float, x1: float) -> slice | np.ndarray:
+    def use_lod(self, view_width: float) -> bool:
+        return bool(self.lod_rows) and view_width > LOD_VIEW_SHARE * self.makespan
+
+    def rows_for(self, kind: str, lod: bool = False) -> tuple:
+        return (self.lod_rows if lod else self.kind_rows)[kind]
+
+    def visible(self, kind: str, x0: float, x1: float, lod: bool = False) -> slice | np.ndarray:
         """Positions (in the kind's start order) of the spans overlapping [x0, x1]."""
-        s, e, _pe, maxdur, _lanes = self.kind_rows[kind]
+        s, e, _pe, maxdur, _lanes = self.rows_for(kind, lod)
         lo = np.searchsorted(s, x0 - maxdur, "left")
         hi = np.searchsorted(s, x1, "right")
         if lo == 0 and hi == len(s):
@@ -70,3 +91,17 @@ def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x, pe = tr.start_s[b[m]], tr.pe[b[m]]
     order = np.argsort(x, kind="stable")
     return x[order], pe[order]
+
+
+def merge_close(tr, rows: np.ndarray, eps: float) -> tuple:
+    """Merge one kind's spans (`rows`: trace rows sorted by PE, then start) that follow
+    each other on a PE with a gap <= eps (one kind's spans do not overlap on a PE).
+    Returns kind_rows' layout: (start, end, pe, longest duration, lanes) by start."""
+    s, e, pe, lanes = tr.start_s[rows], tr.end_s[rows], tr.pe[rows], tr.lanes_active[rows]
+    brk = np.r_[True, (pe[1:] != pe[:-1]) | (s[1:] - e[:-1] > eps)]
+    first = np.flatnonzero(brk)
+    gs, ge = s[first], np.maximum.reduceat(e, first)
+    gp, gl = pe[first], np.maximum.reduceat(lanes, first)
+    by_start = np.argsort(gs, kind="stable")
+    gs, ge, gp, gl = gs[by_start], ge[by_start], gp[by_start], gl[by_start]
+    return gs, ge, gp, float((ge - gs).max()), gl

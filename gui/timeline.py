@@ -124,6 +124,7 @@ class TimelineView(QWidget):
             state.run_changed.connect(lambda run: self.set_run(
                 run, keep_rows=True, spans=state.index.spans if state.index else None))
         self._time = None
+        self._hold = False
         self.clear()
 
     # -- data --------------------------------------------------------------------------
@@ -149,8 +150,11 @@ class TimelineView(QWidget):
         self.legend.setText(legend_html(kinds) + (
             f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
             if len(self.spans.pairs[0]) else ""))
-        self._layout_rows()
+        self._layout_rows(redraw=False)
+        self._hold = True                       # one redraw below, not one per change
         self.reset_view()
+        self._hold = False
+        self._redraw()
         if self.state is not None:
             self.set_time(self.state.time)
         else:
@@ -162,7 +166,7 @@ class TimelineView(QWidget):
             return 1.0
         return float(max(self.run.makespan, self.run.trace.end_s.max())) or 1.0
 
-    def _layout_rows(self) -> None:
+    def _layout_rows(self, redraw: bool = True) -> None:
         rows = self.rows
         axis = self.item.getAxis("left")
         axis.setTicks([rows.ticks(), []])
@@ -174,7 +178,8 @@ class TimelineView(QWidget):
                                 np.repeat(lanes, 2))
         self.box.setLimits(xMin=-0.05 * self.makespan, xMax=1.1 * self.makespan,
                            yMin=-1, yMax=rows.n_rows, minXRange=self.makespan * 1e-7)
-        self._redraw()
+        if redraw:
+            self._redraw()
 
     def reset_view(self) -> None:
         self.box.setRange(xRange=(0, self.makespan), yRange=(-0.5, self.rows.n_rows - 0.5),
@@ -203,14 +208,17 @@ class TimelineView(QWidget):
     # -- drawing -----------------------------------------------------------------------
 
     def _redraw(self, *_args) -> None:
+        if self._hold:
+            return
         x0, x1 = self.box.viewRange()[0]
         row_of_pe = self.rows.row_of_pe
         for k, bar in self.bars.items():
             if k not in self.spans.kind_rows:
                 bar.setOpts(x0=[], width=[], y0=[], height=[])
                 continue
-            s, e, pe, _, lanes = self.spans.kind_rows[k]
-            sel = self.spans.visible(k, x0, x1)
+            lod = self.spans.use_lod(x1 - x0)
+            s, e, pe, _, lanes = self.spans.rows_for(k, lod)
+            sel = self.spans.visible(k, x0, x1, lod)
             p = pe[sel]
             y = row_of_pe[p] - BAR_HEIGHT / 2
             if self.rows.lanes > 1:             # a span covers its PE's lane rows

@@ -257,3 +257,16 @@ def test_hover_shows_a_tooltip_for_the_span(ran, monkeypatch):
     x = (tr.start_s[i] + tr.end_s[i]) / 2
     tl._on_hover(tl.box.mapViewToScene(QPointF(x, float(tl.rows.row_of_pe[tr.pe[i]]))))
     assert shown and f"PE {tr.pe[i]}" in shown[-1] and "duration" in shown[-1]
+
+
+def test_big_traces_draw_merged_spans_only_when_seen_whole(window):
+    from benchmarks.gui import synthetic_run
+    run = synthetic_run(100_000, pes=16)
+    window.state.set_run(run)
+    tl = window.timeline
+    whole = drawn_spans(tl)
+    assert 0 < whole < len(run.trace) // 4             # merged below a pixel
+    m = tl.makespan
+    tl.box.setXRange(0.5 * m, 0.51 * m, padding=0)
+    s, e = run.trace.start_s, run.trace.end_s
+    assert drawn_spans(tl) == int(((e >= 0.5 * m) & (s <= 0.51 * m)).sum())   # exact
