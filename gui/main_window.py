@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.cancel_button)
 
         self.form.validity_changed.connect(self._validity)
+        self.form.edited.connect(self._form_edited)
         self._build_menus()
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -206,6 +207,11 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
             return False
         return True
+
+    def _form_edited(self) -> None:
+        """The display convention applies at once, to the run already shown."""
+        if self.form.scenario is not None:
+            self.state.set_convention(self.form.scenario.options.flop_convention)
 
     def _validity(self, ok: bool) -> None:
         busy = self.worker is not None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sim.report import work_unit
 from sim.scenario import parse_value
 from sim.units import seconds, si
 
@@ -98,6 +99,7 @@ class Player(QWidget):
         lay.addWidget(self.counters)
         state.time_changed.connect(self._on_time)
         state.run_changed.connect(self._on_run)
+        state.convention_changed.connect(lambda _c: self._on_time(self.state.time))
         self._on_run(state.run)
 
     # -- speed -------------------------------------------------------------------------
@@ -202,8 +204,7 @@ class Player(QWidget):
         if ix is None:
             return "no run"
         run = self.state.run
-        conv = run.scenario.options.flop_convention if run.scenario else "flops"
-        k, unit = (0.5, "MAC") if conv == "macs" else (1.0, "FLOP")
+        unit, k, _ = work_unit(self.state.convention)
         parts = [f"done: {si(ix.flops_done(t) * k, unit)}",
                  f"active PEs: {ix.active_pes(t)} / {run.pes}",
                  f"parallelism (computing): {ix.parallelism(t)}",

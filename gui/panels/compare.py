@@ -9,7 +9,7 @@ from sim.report import summary_rows
 
 from ..state import AppState
 from ..timeline import TimelineView
-from .metrics import convention_of, fill_table
+from .metrics import fill_table
 
 
 def run_title(run, label: str) -> str:
@@ -43,6 +43,7 @@ class CompareView(QWidget):
         self._stale = True
         state.run_changed.connect(self.refresh)
         state.pinned_changed.connect(self.refresh)
+        state.convention_changed.connect(self.refresh)
         self.refresh()
 
     def showEvent(self, ev) -> None:
@@ -66,7 +67,7 @@ class CompareView(QWidget):
         for v in (self.pinned_view, self.current_view):
             v.box.setLimits(xMax=1.1 * longest)
         self.pinned_view.box.setXRange(0, longest, padding=0.02)
-        conv = convention_of(current or pinned)
+        conv = self.state.convention
         a = dict(summary_rows(pinned.summary, conv)) if pinned else {}
         b = dict(summary_rows(current.summary, conv)) if current else {}
         keys = list(b) + [k for k in a if k not in b]

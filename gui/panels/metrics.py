@@ -18,10 +18,6 @@ from ..state import AppState
 from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, SpeedupTab, UtilisationTab
 
 
-def convention_of(run) -> str:
-    return run.scenario.options.flop_convention if run and run.scenario else "flops"
-
-
 def fill_table(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:
     table.clear()
     table.setColumnCount(len(header))
@@ -47,12 +43,11 @@ class SummaryTab(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.table, 1)
 
-    def show_run(self, run) -> None:
+    def show_run(self, run, conv: str = "flops") -> None:
         if run is None:
             self.title.setText("No run yet.")
             fill_table(self.table, ["metric", "value"], [])
             return
-        conv = convention_of(run)
         source = run.scenario.name if run.scenario else "trace file (no scenario: "\
             "peak and speedup unknown)"
         self.title.setText(f"<b>{source}</b><br>work counted in {work_unit(conv)[2]}")
@@ -74,13 +69,14 @@ class MetricsPanel(QTabWidget):
             self.addTab(tab, name)
         self._stale = set()
         state.run_changed.connect(self.show_run)
+        state.convention_changed.connect(lambda _c: self.show_run(state.run))
         state.time_changed.connect(self.concurrency.set_time)
         self.currentChanged.connect(self._refresh_current)
         self.show_run(state.run)
 
     def show_run(self, run) -> None:
         """Fill the summary now and the plots lazily: a tab is drawn when it is shown."""
-        self.summary.show_run(run)
+        self.summary.show_run(run, self.state.convention)
         self._stale = set(self.plots)
         self._refresh_current()
 
@@ -88,4 +84,5 @@ class MetricsPanel(QTabWidget):
         tab = self.currentWidget()
         if tab in self._stale:
             self._stale.discard(tab)
+            tab.convention = self.state.convention
             tab.show_run(self.state.index if self.state.run is not None else None)

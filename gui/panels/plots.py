@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget
 
 from sim.machine import Machine
 from sim.metrics import time_by_kind
+from sim.report import work_unit
 from sim.trace import KIND_CODE
 from sim.units import si
 
@@ -30,10 +31,11 @@ MAX_ROOFLINE_POINTS = 20_000
 
 
 class PlotTab(QStackedWidget):
-    """A plot, or a message in its place."""
+    """A plot, or a message in its place. `convention` is how work is displayed."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.convention = "flops"
         self.plot = pg.PlotWidget()
         self.item = self.plot.getPlotItem()
         self.item.hideButtons()
@@ -213,8 +215,7 @@ class LayersTab(PlotTab):
                             "(CNN workloads) or to named groups; this run has none.")
         names, flops = got
         item = self.reset()
-        conv = run.scenario.options.flop_convention if run.scenario else "flops"
-        k, unit = (0.5, "MAC") if conv == "macs" else (1.0, "FLOP")
+        unit, k, _ = work_unit(self.convention)
         y = np.arange(len(names))
         item.addItem(pg.BarGraphItem(x0=0, width=flops * k, y=y, height=0.7,
                                      brush="#0072B2", pen=None))

@@ -4,6 +4,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from sim.trace import Trace
+from sim.units import si
 
 
 def drawn_spans(timeline):
@@ -103,6 +104,7 @@ def test_cancel_stops_a_long_run_within_a_second(window, qtbot):
     assert window.start_run()
     window.worker.progress.connect(got.append)
     qtbot.waitUntil(lambda: bool(got) and got[-1] > 0.02, timeout=20000)
+    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=1000)   # via the signal
     worker = window.worker
     t0 = time.perf_counter()
     window.cancel_button.click()
@@ -270,3 +272,13 @@ def test_big_traces_draw_merged_spans_only_when_seen_whole(window):
     tl.box.setXRange(0.5 * m, 0.51 * m, padding=0)
     s, e = run.trace.start_s, run.trace.end_s
     assert drawn_spans(tl) == int(((e >= 0.5 * m) & (s <= 0.51 * m)).sum())   # exact
+
+
+def test_flop_convention_switch_applies_to_the_shown_run(ran):
+    work = ran.state.run.summary["flops"]
+    ran.form.editors["options.flop_convention"].widget.setCurrentText("macs")
+    table = ran.metrics.summary.table
+    assert table.item(0, 1).text() == si(work / 2, "MAC")
+    assert "MAC" in ran.player.counters.text()
+    ran.form.editors["options.flop_convention"].widget.setCurrentText("flops")
+    assert table.item(0, 1).text() == si(work, "FLOP")
