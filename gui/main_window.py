@@ -116,11 +116,11 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, menu, text, slot, shortcut=None, tip=""):
+    def _action(self, menu, text, slot, shortcut=None):
+        """A menu entry (or, with menu None, a window-wide key) calling slot()."""
         act = QAction(text, self)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
-        act.setToolTip(tip)
         act.triggered.connect(lambda *_: slot())
         menu.addAction(act) if menu is not None else self.addAction(act)
         return act

@@ -47,8 +47,7 @@ class TimelineBox(pg.ViewBox):
     measured = Signal(float, float, bool)      # x0, x1, finished
 
     def wheelEvent(self, ev, axis=None):
-        mods = ev.modifiers() if hasattr(ev, "modifiers") else Qt.NoModifier
-        super().wheelEvent(ev, axis=1 if mods & Qt.ControlModifier else 0)
+        super().wheelEvent(ev, axis=1 if ev.modifiers() & Qt.ControlModifier else 0)
 
     def mouseDragEvent(self, ev, axis=None):
         if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ShiftModifier:
@@ -125,6 +124,7 @@ class TimelineView(QWidget):
                 run, keep_rows=True, spans=state.index.spans if state.index else None))
         self._time = None
         self._hold = False
+        self.last_measure: float | None = None
         self.clear()
 
     # -- data --------------------------------------------------------------------------
