@@ -2,14 +2,17 @@
 
 Pure numpy (no Qt), built once per Run. Definitions used everywhere in the GUI:
 
-    parallelism(t)  = PEs in a `compute` span at t          (work actually running)
-    concurrency(t)  = tasks started and not finished at t   (work logically in progress;
-                      a task starts at its first span and finishes at the end of its last)
+    parallelism(t)  = PEs running a task at t: in a `compute` or `stall` span (a stalled
+                      core still holds its task)
+    concurrency(t)  = tasks started and not finished at t: from the start of a task's
+                      first span (`switch` spans excluded) to the end of its last
     active PEs(t)   = PEs in any span other than `wait` at t
     FLOPs done(t)   = sum over spans of flops x clip((t - start) / (end - start), 0, 1)
                       (spans in progress are prorated linearly)
 
-A span covers [start, end): at t = end it no longer counts.
+A span covers [start, end): at t = end it no longer counts. These are the definitions of
+the model's concurrency module; when a run carries its series (`extras["concurrency"]`)
+the plots use them, and traces loaded from CSV get the same curves from here.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from sim.trace import KIND_CODE
 from .spans import SpanLayout
 
 _WAIT = KIND_CODE["wait"]
-_COMPUTE = KIND_CODE["compute"]
+_RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
+_SWITCH = KIND_CODE["switch"]
 
 
 def _is_sorted(a: np.ndarray) -> bool:
@@ -83,7 +87,7 @@ class TraceIndex:
         dur = self._fl_end - self._fl_start
         self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
         self._busy = pair(tr.kind != _WAIT)
-        self._compute = pair(tr.kind == _COMPUTE)
+        self._running = pair(np.isin(tr.kind, _RUNNING) & (tr.task >= 0))
         self.task_first, self.task_last = task_extents(tr)
         self._tasks = _counter(self.task_first, self.task_last)
         self.power = power_samples(run)
@@ -125,7 +129,7 @@ class TraceIndex:
         return _count_at(self._busy, t)
 
     def parallelism(self, t: float) -> int:
-        return _count_at(self._compute, t)
+        return _count_at(self._running, t)
 
     def concurrency(self, t: float) -> int:
         return _count_at(self._tasks, t)
@@ -141,10 +145,17 @@ class TraceIndex:
     # -- series over the run -----------------------------------------------------------
 
     def parallelism_series(self) -> tuple[np.ndarray, np.ndarray]:
-        return step_series(*self._compute)
+        return self._series("parallelism") or step_series(*self._running)
 
     def concurrency_series(self) -> tuple[np.ndarray, np.ndarray]:
-        return step_series(self.task_first, self.task_last)
+        return self._series("concurrency") or step_series(self.task_first, self.task_last)
+
+    def _series(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The run's own series, if it carries one."""
+        got = self.run.extras.get("concurrency") if self.run.extras else None
+        if got is None or name not in got:
+            return None
+        return np.asarray(got["t_s"], np.float64), np.asarray(got[name])
 
 
 def dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
@@ -159,7 +170,7 @@ def dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
 
 def task_extents(tr) -> tuple[np.ndarray, np.ndarray]:
     """Per task (id >= 0, in id order): first span start and last span end."""
-    m = tr.task >= 0
+    m = (tr.task >= 0) & (tr.kind != _SWITCH)
     if not m.any():
         return np.zeros(0), np.zeros(0)
     ids, k = dense_ids(tr.task[m])

@@ -207,7 +207,7 @@ class Player(QWidget):
         unit, k, _ = work_unit(self.state.convention)
         parts = [f"done: {si(ix.flops_done(t) * k, unit)}",
                  f"active PEs: {ix.active_pes(t)} / {run.pes}",
-                 f"parallelism (computing): {ix.parallelism(t)}",
+                 f"parallelism (PEs running a task): {ix.parallelism(t)}",
                  f"concurrency (tasks in progress): {ix.concurrency(t)}"]
         p = ix.power_at(t)
         parts.append("power: no power model" if p is None else f"power: {si(p, 'W')}")

@@ -81,7 +81,7 @@ class ConcurrencyTab(PlotTab):
             _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
                   "concurrency (tasks in progress)", width=5)
         par = ix.parallelism_series()
-        _step(item, *par, ix.makespan, KIND_COLORS["compute"], "parallelism (PEs computing)")
+        _step(item, *par, ix.makespan, KIND_COLORS["compute"], "parallelism (PEs running a task)")
         top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
         item.setYRange(0, 1.35 * top + 1, padding=0)      # headroom for the legend
         item.addItem(self.playhead, ignoreBounds=True)

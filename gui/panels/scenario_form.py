@@ -5,11 +5,14 @@ else -> a line edit whose text is parsed as a TOML value. Labels carry the unit,
 tooltips the help text and the allowed range. After each edit the whole scenario is
 validated by `sim.scenario.from_dict`; a ScenarioError is shown under the field its
 path names, and `validity_changed(False)` tells the window to disable Run.
-The workload `kind` combo swaps the workload form for that kind's Params.
+The workload `kind` combo swaps the workload form for that kind's Params. An optional
+section (`network: NetworkSpec | None`) sits behind a check box; an optional value
+left empty stays unset.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import typing
 
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from sim import scenario as scenario_mod
+from sim import spec
 from sim.machine import MachineSpec
 from sim.scenario import Options, Scenario
 from sim.schedule import ScheduleSpec
@@ -33,6 +37,7 @@ from sim.spec import ScenarioError
 from sim.workloads import KINDS, REGISTRY
 
 HIDDEN = {"description", "explain"}        # shown in the Learn panel, kept as loaded
+SECTIONS = ("machine", "workload", "schedule", "options")
 ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
 
 
@@ -54,6 +59,9 @@ class FieldEditor:
 
     def __init__(self, path: str, f: dataclasses.Field, tp, value, on_change):
         self.path = path
+        inner = optional_inner(tp)
+        self.optional = inner is not None
+        tp = inner if inner is not None else tp
         meta = f.metadata
         choices = meta.get("choices")
         tip = meta.get("help", "")
@@ -73,8 +81,11 @@ class FieldEditor:
             self.get = w.isChecked
         else:
             w = QLineEdit(_text(value))
+            if self.optional:
+                w.setPlaceholderText("unset")
             w.textChanged.connect(on_change)
-            self.get = lambda: _parse(w.text(), tp)
+            self.get = lambda: w.text() if tp is str else \
+                scenario_mod.parse_value(w.text().strip()) if w.text().strip() else ""
         w.setToolTip(f"{path}\n{tip}".strip())
         w.setObjectName(path)
         self.widget = w
@@ -90,18 +101,33 @@ class FieldEditor:
 
 
 def _text(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return repr(value) if abs(value) < 1e6 or value != int(value) else f"{value:g}"
     return str(value)
 
 
-def _parse(text: str, tp):
-    if tp is str:
-        return text
-    return scenario_mod.parse_value(text.strip())
+def optional_inner(tp):
+    """X for an `X | None` annotation, else None."""
+    args = typing.get_args(tp)
+    if type(None) in args and len(args) == 2:
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+def default_of(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        value = f.default_factory()
+        return spec.to_dict(value) if dataclasses.is_dataclass(value) else value
+    return None
 
 
 class ScenarioForm(QWidget):
+    """Editors for a scenario, built from plain scenario data (as in TOML)."""
+
     validity_changed = Signal(bool)
     edited = Signal()
 
@@ -109,6 +135,7 @@ class ScenarioForm(QWidget):
         super().__init__(parent)
         self.base: dict = {}
         self.editors: dict[str, FieldEditor] = {}
+        self.toggles: dict[str, QCheckBox] = {}
         self.scenario: Scenario | None = None
         self.error: str | None = None
         self.banner = QLabel()
@@ -118,98 +145,127 @@ class ScenarioForm(QWidget):
         self.lay = QVBoxLayout(self)
         self.lay.addWidget(self.banner)
         self.lay.addStretch(1)
-        self.groups: dict[str, QGroupBox] = {}
+        self.groups: list[QGroupBox] = []
         self._building = False
 
     # -- building ----------------------------------------------------------------------
 
     def set_scenario(self, sc: Scenario) -> None:
-        self.base = scenario_mod.to_dict(sc)
+        self.build(scenario_mod.to_dict(sc))
+
+    def build(self, data: dict) -> None:
+        """(Re)build every editor from scenario data, then validate."""
+        self.base = data
         self._building = True
-        for box in self.groups.values():
+        for box in self.groups:
             self.lay.removeWidget(box)
             box.deleteLater()
         self.groups.clear()
-        self.editors = {}
-        self._group("scenario", "Scenario", Scenario, sc, "", skip={"machine", "workload",
-                                                                    "schedule", "options"})
-        self._group("machine", "Machine", MachineSpec, sc.machine, "machine")
-        self._workload_group(sc.workload)
-        self._group("schedule", "Schedule", ScheduleSpec, sc.schedule, "schedule")
-        self._group("options", "Display", Options, sc.options, "options")
+        self.editors, self.toggles = {}, {}
+        top = {k: v for k, v in data.items() if k not in SECTIONS}
+        self._group(self._box("Scenario"), Scenario, top, "", skip=SECTIONS)
+        self._group(self._box("Machine"), MachineSpec, data.get("machine", {}), "machine")
+        work = data.get("workload", {})
+        kind = work.get("kind", KINDS[0])
+        form = self._box("Workload")
+        self.kind = QComboBox()
+        self.kind.addItems(list(KINDS))
+        self.kind.setCurrentText(kind)
+        self.kind.setToolTip("workload.kind\nThe motif to run; each kind has its own settings")
+        self.kind.setObjectName("workload.kind")
+        self.kind.currentTextChanged.connect(self._kind_changed)
+        form.addRow("kind", self.kind)
+        self._group(form, REGISTRY[kind].Params, work, "workload")
+        self._group(self._box("Schedule"), ScheduleSpec, data.get("schedule", {}), "schedule")
+        self._group(self._box("Display"), Options, data.get("options", {}), "options")
         self._building = False
         self.validate()
 
-    def _group(self, key, title, cls, obj, prefix, skip=(), box=None, form=None):
-        if box is None:
-            box = QGroupBox(title)
-            form = QFormLayout(box)
-            self.groups[key] = box
-            self.lay.insertWidget(self._group_pos(key), box)
+    def _box(self, title: str) -> QFormLayout:
+        box = QGroupBox(title)
+        self.groups.append(box)
+        self.lay.insertWidget(len(self.groups), box)
+        return QFormLayout(box)
+
+    def _group(self, form: QFormLayout, cls, values: dict, prefix: str, skip=()) -> None:
+        """Rows for the fields of `cls`; nested sections inline under a bold heading, an
+        optional section (`X | None`) behind a check box that switches it on."""
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
             if f.name in HIDDEN or f.name in skip or not f.init:
                 continue
             path = f"{prefix}.{f.name}" if prefix else f.name
             tp = hints[f.name]
-            value = getattr(obj, f.name)
+            value = values.get(f.name, default_of(f))
+            inner = optional_inner(tp)
+            if inner is not None and dataclasses.is_dataclass(inner):
+                box = QCheckBox(f"{f.name} (optional section)")
+                box.setChecked(value is not None)
+                box.setToolTip(f"{path}\n{(inner.__doc__ or '').strip()}")
+                box.toggled.connect(lambda on, p=path: self._toggle_section(p, on))
+                self.toggles[path] = box
+                form.addRow(box)
+                if value is not None:
+                    self._group(form, inner, value, path)
+                continue
             if dataclasses.is_dataclass(tp):
-                head = QLabel(f"<b>{f.name}</b>")
-                form.addRow(head)
-                self._group(key, title, tp, value, path, box=box, form=form)
+                form.addRow(QLabel(f"<b>{f.name}</b>"))
+                self._group(form, tp, value if isinstance(value, dict) else {}, path)
                 continue
             ed = FieldEditor(path, f, tp, value, self._changed)
             self.editors[path] = ed
             form.addRow(field_label(f), ed.widget)
             form.addRow("", ed.error)
-        return box
 
-    def _group_pos(self, key: str) -> int:
-        order = ["scenario", "machine", "workload", "schedule", "options"]
-        before = [k for k in order[:order.index(key)] if k in self.groups]
-        return 1 + len(before)
-
-    def _workload_group(self, params) -> None:
-        box = QGroupBox("Workload")
-        form = QFormLayout(box)
-        self.groups["workload"] = box
-        self.lay.insertWidget(self._group_pos("workload"), box)
-        self.kind = QComboBox()
-        self.kind.addItems(list(KINDS))
-        self.kind.setCurrentText(params.kind)
-        self.kind.setToolTip("workload.kind\nThe motif to run; each kind has its own settings")
-        self.kind.setObjectName("workload.kind")
-        self.kind.currentTextChanged.connect(self._kind_changed)
-        form.addRow("kind", self.kind)
-        self._group("workload", "Workload", type(params), params, "workload", box=box, form=form)
+    def _toggle_section(self, path: str, on: bool) -> None:
+        """Switch an optional section on (its defaults) or off (unset)."""
+        if self._building:
+            return
+        data = self.data()
+        *parents, leaf = path.split(".")
+        node = data
+        for p in parents:
+            node = node.setdefault(p, {})
+        if on:
+            node[leaf] = {}
+        else:
+            node.pop(leaf, None)
+        self.build(data)
+        self.edited.emit()
 
     def _kind_changed(self, kind: str) -> None:
         """Swap in the new kind's form with its defaults."""
         if self._building:
             return
-        self._building = True
-        box = self.groups.pop("workload")
-        self.lay.removeWidget(box)
-        box.deleteLater()
-        self.editors = {k: e for k, e in self.editors.items() if not k.startswith("workload.")}
-        self.base["workload"] = {"kind": kind}
-        self._workload_group(REGISTRY[kind].Params())
-        self._building = False
-        self._changed()
+        data = self.data()
+        data["workload"] = {"kind": kind}
+        self.build(data)
+        self.edited.emit()
 
     # -- validation --------------------------------------------------------------------
 
     def data(self) -> dict:
-        """The scenario as plain data: the loaded base overwritten by the editors."""
-        import copy
+        """The scenario as plain data: the loaded base overwritten by the editors; an
+        empty optional value is left unset."""
         data = copy.deepcopy(self.base)
         data["workload"] = {"kind": self.kind.currentText()}
+        for path, box in self.toggles.items():
+            if not box.isChecked():
+                *parents, leaf = path.split(".")
+                node = data
+                for p in parents:
+                    node = node.get(p, {})
+                node.pop(leaf, None)
         for path, ed in self.editors.items():
+            value = ed.get()
             node = data
             *parents, leaf = path.split(".")
             for p in parents:
                 node = node.setdefault(p, {})
-            node[leaf] = ed.get()
+            if value is None or (ed.optional and value == ""):
+                node.pop(leaf, None)
+            else:
+                node[leaf] = value
         return data
 
     def _changed(self, *_):

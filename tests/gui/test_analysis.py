@@ -21,7 +21,8 @@ def test_flops_done_prorates_spans_in_progress():
 
 def test_counters_at_a_time():
     i = ix()
-    assert i.parallelism(1.5) == 2 and i.parallelism(2.5) == 1 and i.parallelism(4.0) == 0
+    assert i.parallelism(1.5) == 2 and i.parallelism(2.5) == 2   # a stalled PE counts
+    assert i.parallelism(3.5) == 1 and i.parallelism(4.0) == 0
     assert i.concurrency(2.5) == 2 and i.concurrency(3.5) == 1   # t0, t2 then t1
     assert i.active_pes(0.5) == 1 and i.active_pes(2.5) == 2     # the wait does not count
     assert i.power_at(1.0) is None
@@ -35,9 +36,10 @@ def test_events_step_exactly():
 
 def test_parallelism_series_by_hand():
     t, level = ix().parallelism_series()
-    # compute spans [0,2) [1,3) [3,4): 1 from 0, 2 from 1, 1 from 2, 1 from 3, 0 from 4
+    # running spans [0,2) [2,3) [3,4) on PE0, [1,3) on PE1: 1 from 0, 2 from 1, 2 from 2,
+    # 1 from 3, 0 from 4
     assert list(t) == [0.0, 0.0, 1.0, 2.0, 3.0, 4.0]
-    assert list(level) == [0, 1, 2, 1, 1, 0]
+    assert list(level) == [0, 1, 2, 2, 1, 0]
 
 
 def test_power_steps():
@@ -73,3 +75,17 @@ def test_flops_done_is_monotone_and_reaches_the_total(raw):
     assert np.isclose(i.flops_done(i.makespan), run.trace.flops.sum())
     t, level = step_series(run.trace.start_s, run.trace.end_s)
     assert level[-1] == 0 and level.min() >= 0
+
+
+def test_series_carried_by_the_run_are_used():
+    from types import MappingProxyType
+
+    from sim.run import Run
+    base = make_run(SMALL)
+    series = {"t_s": [0.0, 1.5], "concurrency": [3, 0], "parallelism": [2, 0]}
+    run = Run(None, base.trace, base.summary, 1, 2, None,
+              MappingProxyType({"concurrency": series}))
+    i = TraceIndex(run)
+    t, level = i.concurrency_series()
+    assert list(t) == [0.0, 1.5] and list(level) == [3, 0]
+    assert list(i.parallelism_series()[1]) == [2, 0]

@@ -282,3 +282,29 @@ def test_flop_convention_switch_applies_to_the_shown_run(ran):
     assert "MAC" in ran.player.counters.text()
     ran.form.editors["options.flop_convention"].widget.setCurrentText("flops")
     assert table.item(0, 1).text() == si(work, "FLOP")
+
+
+def test_optional_sections_and_values_in_forms(qtbot):
+    from dataclasses import dataclass
+
+    from gui.panels.scenario_form import ScenarioForm
+    from sim.spec import param
+
+    @dataclass
+    class Inner:
+        a: float = param(1.0, unit="W", help="a power")
+
+    @dataclass
+    class Outer:
+        opt: Inner | None = None
+        lat: float | None = param(None, unit="us", ge=0, help="unset: a default")
+
+    form = ScenarioForm()
+    qtbot.addWidget(form)
+    form._group(form._box("T"), Outer, {}, "x")
+    assert not form.toggles["x.opt"].isChecked() and "x.opt.a" not in form.editors
+    lat = form.editors["x.lat"]
+    assert lat.optional and lat.widget.text() == "" and lat.get() == ""
+    form._group(form._box("U"), Outer, {"opt": {"a": 2.0}, "lat": 3.0}, "y")
+    assert form.toggles["y.opt"].isChecked() and form.editors["y.opt.a"].widget.text() == "2.0"
+    assert form.editors["y.lat"].get() == 3.0
