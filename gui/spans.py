@@ -37,13 +37,17 @@ class SpanLayout:
         if run is None:
             return
         tr = run.trace
-        order = np.lexsort((tr.start_s, tr.pe))
+        in_order = bool(np.all(tr.start_s[1:] >= tr.start_s[:-1]))   # as simulated
+        # rows by PE, then start: a stable (radix) sort by PE when already in start order
+        order = np.argsort(tr.pe, kind="stable") if in_order else \
+            np.lexsort((tr.start_s, tr.pe))
         self.pe_order = order
         self.pe_ptr = np.searchsorted(tr.pe[order], np.arange(run.pes + 1))
         for code, k in enumerate(KINDS):
             idx = np.flatnonzero(tr.kind == code)
             if len(idx):
-                idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
+                if not in_order:
+                    idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
                 s, e = tr.start_s[idx], tr.end_s[idx]
                 self.kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()),
                                      tr.lanes_active[idx])
