@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_LABELLED_ROWS = 48
+MAX_LABELLED_ROWS = 48     # more rows: label nodes only
+MAX_NODE_LABELS = 24       # ... and at most about this many of them
 
 
 class RowLayout:
@@ -59,7 +60,7 @@ class RowLayout:
         """Axis labels: every row when few, else the first row of each node."""
         out = []
         many = self.n_rows > MAX_LABELLED_ROWS
-        step = max(1, self.nodes // MAX_LABELLED_ROWS)
+        step = max(1, -(-self.nodes // MAX_NODE_LABELS))
         for node in range(self.nodes):
             first = self.node_first_row[node]
             if node in self.collapsed:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainterPath
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from sim.run import Run
@@ -79,7 +79,7 @@ class TimelineView(QWidget):
         self.item.hideButtons()
         self.box.invertY(True)
         self.box.setMenuEnabled(False)
-        self.item.getAxis("left").setStyle(tickTextWidth=110, autoExpandTextSpace=False)
+        self.item.getAxis("left").setStyle(autoExpandTextSpace=False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -169,7 +169,11 @@ class TimelineView(QWidget):
     def _layout_rows(self, redraw: bool = True) -> None:
         rows = self.rows
         axis = self.item.getAxis("left")
-        axis.setTicks([rows.ticks(), []])
+        ticks = rows.ticks()
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        width = max((metrics.horizontalAdvance(label) for _, label in ticks), default=40)
+        axis.setStyle(tickTextWidth=width + 8)       # labels wider than this are dropped
+        axis.setTicks([ticks, []])
         ys = np.repeat(rows.separators(), 2)
         xs = np.tile([0.0, self.makespan * 10], len(rows.separators()))
         self.separators.setData(xs, ys)

@@ -29,3 +29,10 @@ def test_row_layout_collapse_and_lanes():
     assert lanes.n_rows == 1 + 3 * 4 and list(lanes.row_of_pe[3:]) == [1, 5, 9]
     assert list(lanes.rows_per_pe) == [1, 1, 1, 4, 4, 4]
     assert len(lanes.lane_lines()) == 3 * 3
+
+
+def test_ticks_stay_readable_for_many_rows():
+    few = RowLayout(1, 4).ticks()
+    assert [label for _, label in few] == ["core 0", "core 1", "core 2", "core 3"]
+    many = RowLayout(64, 16).all_collapsed(True).ticks()
+    assert len(many) <= 24 and many[0] == (0, "node 0 (16 PEs) ▸")
