@@ -13,8 +13,11 @@ from .metrics import fill_table
 
 
 def run_title(run, label: str) -> str:
-    name = run.scenario.name if run is not None and run.scenario else "trace file"
-    return f"{label}: {name}" if run is not None else f"{label}: none"
+    """'pinned: smp-memory-wall, 4 PEs'."""
+    if run is None:
+        return f"{label}: none"
+    name = run.scenario.name if run.scenario else "trace file"
+    return f"{label}: {name}, {run.pes} PEs"
 
 
 class CompareView(QWidget):
@@ -67,6 +70,10 @@ class CompareView(QWidget):
         for v in (self.pinned_view, self.current_view):
             v.box.setLimits(xMax=1.1 * longest)
         self.pinned_view.box.setXRange(0, longest, padding=0.02)
+        axes = [v.item.getAxis("left") for v in (self.pinned_view, self.current_view)]
+        width = max(a.style["tickTextWidth"] for a in axes)
+        for a in axes:                              # same width: the time axes line up
+            a.setStyle(tickTextWidth=width)
         conv = self.state.convention
         a = dict(summary_rows(pinned.summary, conv)) if pinned else {}
         b = dict(summary_rows(current.summary, conv)) if current else {}
