@@ -1,7 +1,8 @@
 """The plot tabs of the metrics panel. Each tab shows a plot, or says why it cannot.
 
     concurrency vs parallelism   step curves over time (definitions in gui/analysis.py)
-    power                        the run's power samples, W over time
+    power                        the run's power samples, W over time (and per node, for
+                                 a few nodes, when the run carries node series)
     utilisation                  per PE: compute / stall / comm / switch / wait+idle,
                                  as % of the makespan, stacked
     roofline                     per task: intensity = flops / bytes  vs
@@ -12,6 +13,8 @@
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,6 +31,7 @@ from ..analysis import TraceIndex, layer_flops, task_points
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
 MAX_ROOFLINE_POINTS = 20_000
+MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
 
 
 class PlotTab(QStackedWidget):
@@ -97,8 +101,21 @@ class PowerTab(PlotTab):
                             "Runs from machines with a power model show their watts here.")
         item = self.reset()
         t, w = ix.power
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.plot(np.r_[t, max(ix.makespan, t[-1])], w, stepMode="center",
-                  pen=pg.mkPen("#D55E00", width=2))
+                  pen=pg.mkPen("#D55E00", width=2), name="machine")
+        p = ix.run.extras["power"]
+        nodes = p.get("node_ptr") if isinstance(p, Mapping) else None
+        if nodes is not None and 1 < len(nodes) - 1 <= MAX_NODE_LINES:
+            for k in range(len(nodes) - 1):
+                a, b = int(nodes[k]), int(nodes[k + 1])
+                nt, nw = np.asarray(p["node_t_s"][a:b]), np.asarray(p["node_watts"][a:b])
+                if len(nt):
+                    item.plot(np.r_[nt, max(ix.makespan, nt[-1])], nw, stepMode="center",
+                              pen=pg.mkPen(pg.intColor(k, len(nodes) - 1), width=1),
+                              name=f"node {k}")
+        top = float(np.max(w))
+        item.setYRange(0, 1.3 * top if top > 0 else 1.0, padding=0)
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "power", units="W")
         item.setTitle("power over time", size="10pt")

@@ -21,3 +21,11 @@ def test_bad_scenario_is_one_line_and_exit_2(qapp, capsys):
     assert main(["--scenario", "no-such-preset"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_bad_trace_is_one_line_and_exit_2(qapp, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("pe,node\n1,2\n")
+    assert main(["view", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: line 1: header must be") and err.count("\n") == 1

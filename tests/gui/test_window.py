@@ -177,7 +177,8 @@ def test_power_tab_says_when_there_is_no_power_model(ran):
 def test_messages_power_and_nodes_are_drawn_when_present(window):
     from tests.test_perfetto import MSG_SPANS
     from tests.trace_factory import make_run
-    power = {"t_s": [0.0, 2.0], "watts": [40.0, 90.0]}
+    power = {"t_s": [0.0, 2.0], "watts": [40.0, 90.0], "node_ptr": [0, 2, 3],
+             "node_t_s": [0.0, 2.0, 0.0], "node_watts": [20.0, 50.0, 40.0]}
     run = make_run(MSG_SPANS, nodes=2, cores=2, power=power)
     window.state.set_run(run)
     tl = window.timeline
@@ -188,6 +189,7 @@ def test_messages_power_and_nodes_are_drawn_when_present(window):
     tab = window.metrics.plots[1]
     window.metrics.setCurrentWidget(tab)
     assert tab.currentWidget() is tab.plot
+    assert len(tab.item.listDataItems()) == 3          # machine + 2 nodes
     assert tl.rows.n_rows == 4
     tl.toggle_node(1)
     assert tl.rows.n_rows == 3 and tl.span_at(4.5, 2.0) is not None   # node 1 is one row
