@@ -32,6 +32,8 @@ from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
 MAX_ROOFLINE_POINTS = 20_000
 MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
+NODE_COLORS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#999999", "#F0E442",
+               "#882255")
 
 
 class PlotTab(QStackedWidget):
@@ -112,7 +114,7 @@ class PowerTab(PlotTab):
                 nt, nw = np.asarray(p["node_t_s"][a:b]), np.asarray(p["node_watts"][a:b])
                 if len(nt):
                     item.plot(np.r_[nt, max(ix.makespan, nt[-1])], nw, stepMode="center",
-                              pen=pg.mkPen(pg.intColor(k, len(nodes) - 1), width=1),
+                              pen=pg.mkPen(NODE_COLORS[k % len(NODE_COLORS)], width=1),
                               name=f"node {k}")
         top = float(np.max(w))
         item.setYRange(0, 1.3 * top if top > 0 else 1.0, padding=0)
