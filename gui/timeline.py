@@ -109,6 +109,9 @@ class TimelineView(QWidget):
         self.item.addItem(self.playhead, ignoreBounds=True)
         self.measure = pg.LinearRegionItem(movable=False, brush=QColor(255, 200, 0, 60))
         self.measure_text = pg.TextItem(color="k", anchor=(0.5, 1.0), fill=QColor(255, 255, 220))
+        for it in (self.measure, *self.measure.lines):   # a measurement never takes the mouse
+            it.setAcceptedMouseButtons(Qt.NoButton)
+            it.setAcceptHoverEvents(False)
         for it in (self.measure, self.measure_text):
             it.setZValue(20)
             it.hide()

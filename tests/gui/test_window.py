@@ -310,3 +310,40 @@ def test_optional_sections_and_values_in_forms(qtbot):
     form._group(form._box("U"), Outer, {"opt": {"a": 2.0}, "lat": 3.0}, "y")
     assert form.toggles["y.opt"].isChecked() and form.editors["y.opt.a"].widget.text() == "2.0"
     assert form.editors["y.lat"].get() == 3.0
+
+
+def _mouse(widget, kind, pos, buttons, mods):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+    types = {"press": QEvent.MouseButtonPress, "move": QEvent.MouseMove,
+             "release": QEvent.MouseButtonRelease}
+    button = Qt.NoButton if kind == "move" else Qt.LeftButton
+    p = QPointF(pos)
+    ev = QMouseEvent(types[kind], p, widget.mapToGlobal(p), button, buttons, mods)
+    QApplication.sendEvent(widget, ev)
+
+
+def test_real_shift_drag_measures_and_plain_drag_pans(ran, qtbot):
+    from PySide6.QtCore import QPointF
+    tl = ran.timeline
+    vp = tl.plot.viewport()
+
+    def to_px(x, y):
+        return tl.plot.mapFromScene(tl.box.mapViewToScene(QPointF(x, y)))
+
+    m = ran.state.makespan
+    a, b = to_px(0.2 * m, 3.0), to_px(0.6 * m, 3.0)
+    _mouse(vp, "press", a, Qt.LeftButton, Qt.ShiftModifier)
+    for k in range(1, 6):
+        _mouse(vp, "move", a + (b - a) * k / 5, Qt.LeftButton, Qt.ShiftModifier)
+    _mouse(vp, "release", b, Qt.NoButton, Qt.ShiftModifier)
+    assert tl.last_measure is not None
+    assert abs(tl.last_measure - 0.4 * m) < 0.02 * m        # within a few pixels
+    qtbot.wait(300)                                          # a human pause between gestures
+    before = tl.box.viewRange()[0]
+    _mouse(vp, "press", b, Qt.LeftButton, Qt.NoModifier)
+    for k in range(1, 6):
+        _mouse(vp, "move", b + (a - b) * k / 5, Qt.LeftButton, Qt.NoModifier)
+    _mouse(vp, "release", a, Qt.NoButton, Qt.NoModifier)
+    assert tl.box.viewRange()[0][0] > before[0]              # dragged left: view moved right
