@@ -9,11 +9,15 @@ import argparse
 import json
 import sys
 
+from . import compare as compare_verb
 from . import scenario as scenario_mod
 from .engine import Cancelled, SimulationTooLarge
+from .layer_profile import format_layers, per_layer
+from .nn import cli as nn_cli
 from .report import format_summary
 from .run import _jsonable
 from .spec import ScenarioError
+from .sweep_cli import add_parser as add_sweep
 from .trace import TraceFormatError
 
 USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
@@ -28,6 +32,8 @@ def _add_run(sub) -> None:
     p.add_argument("--summary", metavar="FILE", help="write the summary JSON here")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--save-scenario", metavar="FILE", help="write the resolved scenario TOML")
+    p.add_argument("--layers", action="store_true",
+                   help="also print FLOPs and busy time per layer (cnn workloads)")
     p.set_defaults(func=cmd_run)
 
 
@@ -46,6 +52,8 @@ def cmd_run(args) -> int:
     else:
         title = f"{sc.name}: {sc.description}" if sc.description else sc.name
         print(format_summary(run.summary, title, sc.options.flop_convention))
+    if args.layers:
+        print(format_layers(per_layer(run), sc.options.flop_convention))
     return 0
 
 
@@ -66,7 +74,8 @@ def cmd_presets(args) -> int:
     return 0
 
 
-REGISTRARS = [_add_run, _add_presets]
+REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,
+              add_sweep]
 
 
 def build_parser() -> argparse.ArgumentParser:

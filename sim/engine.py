@@ -9,6 +9,8 @@ arithmetic and, if memory finished later, a `stall` span for the wait.
 When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
 one SimPy timeout, a task with memory traffic two (flow end, task end).
+Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
+task's receive before it begins and its sends after its arithmetic.
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ from collections.abc import Callable
 import numpy as np
 import simpy
 from simpy.core import EmptySchedule
+from simpy.events import Timeout
 
 from .fluid import FluidModel
 from .machine import PRECISIONS, Machine
 from .schedule import STATIC_POLICIES, place
 from .taskgraph import TaskGraph
 from .trace import KIND_CODE, Trace, TraceRecorder
+from .transport import Transport, programs
 
 MAX_SPANS = 20_000_000
-COMPUTE, STALL, WAIT = KIND_CODE["compute"], KIND_CODE["stall"], KIND_CODE["wait"]
+WAIT = KIND_CODE["wait"]
 
 
 class Cancelled(Exception):
@@ -69,7 +73,7 @@ class Engine:
                  progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
         if len(graph.msg_src):
-            raise ValueError("this engine build has no network model for messages")
+            graph = programs(graph, machine.pes, policy)     # placed, run in program order
         self.m = machine
         self.g = graph
         self.policy = policy
@@ -87,8 +91,6 @@ class Engine:
         self.owner = owner.tolist()
         self.ctime = compute_times(machine, graph).tolist()
         self.nbytes = graph.bytes.tolist()
-        self.flops = graph.flops.tolist()
-        self.lanes = lanes_active(machine, graph).tolist()
         self.pending = np.diff(graph.dep_ptr).tolist()
         sp, si = graph.successors()
         self.succ_ptr, self.succ_idx = sp.tolist(), si.tolist()
@@ -106,95 +108,121 @@ class Engine:
         self.idle = list(range(pes))          # heap of idle PEs, lowest first
         self.in_idle = [True] * pes
         self.wait_since = [0.0] * pes
+        self.kick: list[int] = []             # PEs whose own queue just got work
+        self.cur_task = [-1] * pes
+        self.cur_start = [0.0] * pes
+        self.log = self.rec.task_log.extend if self.rec is not None else None
+        self._on_end = self._finish            # one bound method, reused by every timeout
         self.done_count = 0
         self.makespan = 0.0
+        self.net = Transport(self) if len(graph.msg_src) else None
 
     # -- scheduling ------------------------------------------------------------------
 
     def _ready(self, t: int) -> None:
+        """Queue a task whose dependencies are met; `_dispatch` hands it to a PE."""
         o = self.owner[t]
         if o >= 0:
             heapq.heappush(self.pe_queue[o], t)
             if not self.busy[o]:
-                self._start_next(o)
-            return
-        if self.priority is None:
+                self.kick.append(o)
+        elif self.priority is None:
             self.shared.append(t)
         else:
             heapq.heappush(self.shared, (self.priority[t], t))
-        idle, busy = self.idle, self.busy
-        while idle:
+
+    def _dispatch(self) -> None:
+        """Start idle PEs on queued work: owners first, then the lowest idle PEs."""
+        busy = self.busy
+        kick, self.kick = self.kick, []
+        for pe in kick:
+            if not busy[pe]:
+                self._start_next(pe)
+        idle = self.idle
+        while self.shared and idle:
             pe = heapq.heappop(idle)
             self.in_idle[pe] = False
             if not busy[pe]:
                 self._start_next(pe)
-                return
 
-    def _take(self, pe: int) -> int:
+    def _start_next(self, pe: int, now: float | None = None) -> None:
+        """Start `pe` on its next task (own queue first, then the shared one) or idle it."""
         q = self.pe_queue[pe]
         if q:
-            return heapq.heappop(q)
-        if self.shared:
-            if self.priority is None:
-                return self.shared.popleft()
-            return heapq.heappop(self.shared)[1]
-        return -1
-
-    def _start_next(self, pe: int) -> None:
-        t = self._take(pe)
-        if t < 0:
+            t = heapq.heappop(q)
+        elif self.shared:
+            t = self.shared.popleft() if self.priority is None else heapq.heappop(self.shared)[1]
+        else:
             if not self.in_idle[pe]:
                 heapq.heappush(self.idle, pe)
                 self.in_idle[pe] = True
             return
-        now = self.env.now
+        if now is None:
+            now = self.env.now
         if self.owned_left[pe] and self.rec is not None and now > self.wait_since[pe]:
             self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
         self.busy[pe] = True
+        self.cur_task[pe] = t
+        self.cur_start[pe] = now
+        if self.net is not None and self.net.receive(pe, t, now):
+            return                                  # waits in recv; the transport begins t
+        self._begin(pe, t)
+
+    def _begin(self, pe: int, t: int) -> None:
+        """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
         b = self.nbytes[t]
         if b > 0:
-            mem = self.memory[pe // self.m.cores]
-            mem.start(b, (0,), self.m.core_bandwidth,
-                      lambda t1, pe=pe, t=t, s=now: self._memory_done(pe, t, s, t1))
+            self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth,
+                                                  lambda t1, pe=pe: self._memory_done(pe, t1))
         else:
-            ev = self.env.timeout(self.ctime[t])
-            ev.callbacks.append(lambda _e, pe=pe, t=t, s=now: self._finish(pe, t, s, self.env.now))
+            Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
 
-    def _memory_done(self, pe: int, t: int, start: float, t1: float) -> None:
-        end = max(start + self.ctime[t], t1 + self.m.mem_latency)
-        delay = end - self.env.now
-        if delay > 0:
-            ev = self.env.timeout(delay)
-            ev.callbacks.append(lambda _e: self._finish(pe, t, start, end))
-        else:
-            self._finish(pe, t, start, end)
+    def _memory_done(self, pe: int, t1: float) -> None:
+        """The memory flow ended at t1: the task ends when its arithmetic does too."""
+        now = self.env.now
+        end = max(self.cur_start[pe] + self.ctime[self.cur_task[pe]], t1 + self.m.mem_latency)
+        Timeout(self.env, max(end - now, 0.0), pe).callbacks.append(self._on_end)
 
-    def _finish(self, pe: int, t: int, start: float, end: float) -> None:
-        rec = self.rec
-        if rec is not None:
+    def _finish(self, ev) -> None:
+        """`ev.value` (a PE) ended its task now: log it, release successors, go on."""
+        pe = ev.value
+        end = self.env.now
+        t = self.cur_task[pe]
+        start = self.cur_start[pe]
+        if self.log is not None:
             cend = start + self.ctime[t]
-            if cend > start:
-                rec.span(pe, COMPUTE, t, start, cend, self.flops[t], self.nbytes[t],
-                         lanes=self.lanes[t])
-                if end > cend:
-                    rec.span(pe, STALL, t, cend, end)
-            elif end > start or self.nbytes[t] > 0:
-                rec.span(pe, STALL, t, start, end, self.flops[t], self.nbytes[t])
+            self.log((pe, t, start, cend if cend < end else end, end))
+        if self.net is not None and self.net.send(pe, t, end):
+            return                                  # blocking sends: the transport releases
+        self._release(pe, t, end)
+
+    def _release(self, pe: int, t: int, end: float) -> None:
+        """Task t on `pe` is over at `end`: free the PE, release successors, go on."""
         self.busy[pe] = False
         self.wait_since[pe] = end
-        if end > self.makespan:
-            self.makespan = end
+        self.makespan = end
         if self.owner[t] >= 0:
             self.owned_left[pe] -= 1
         self.done_count += 1
-        pending, ptr, idx = self.pending, self.succ_ptr, self.succ_idx
-        for k in range(ptr[t], ptr[t + 1]):
-            s = idx[k]
-            pending[s] -= 1
-            if pending[s] == 0:
-                self._ready(s)
-        if not self.busy[pe]:
-            self._start_next(pe)
+        released = False
+        a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
+        if a != b:
+            pending, idx = self.pending, self.succ_idx
+            for k in range(a, b):
+                s = idx[k]
+                pending[s] -= 1
+                if pending[s] == 0:
+                    self._ready(s)
+                    released = True
+        if not released:
+            # nothing new is queued, so no other idle PE can take work: only this one
+            self._start_next(pe, end)
+            return
+        if not self.in_idle[pe]:
+            heapq.heappush(self.idle, pe)
+            self.in_idle[pe] = True
+        self.kick.append(pe)
+        self._dispatch()
 
     # -- driving -----------------------------------------------------------------------
 
@@ -203,6 +231,8 @@ class Engine:
         for t, p in enumerate(self.pending):
             if p == 0:
                 self._ready(t)
+        self.kick = list(range(self.m.pes))
+        self._dispatch()
         step = self.env.step
         n = max(self.g.n, 1)
         try:
@@ -221,5 +251,8 @@ class Engine:
         if self.done_count != self.g.n:
             raise RuntimeError(f"deadlock: {self.g.n - self.done_count} tasks never ran")
         makespan = self.makespan
-        trace = self.rec.finish(self.m.cores) if self.rec is not None else None
+        trace = None
+        if self.rec is not None:
+            g = self.g
+            trace = self.rec.finish(self.m.cores, g.flops, g.bytes, lanes_active(self.m, g))
         return makespan, trace

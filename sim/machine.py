@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .network import NetworkSpec
+from .power import PowerSpec
 from .spec import ScenarioError, param
 
 PRECISION_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16}
@@ -46,11 +48,17 @@ class MachineSpec:
     simd_bits: int = param(256, ge=64, le=65536,
                            help="SIMD register width; lanes = simd_bits / precision bits")
     memory: MemorySpec = field(default_factory=MemorySpec)
+    network: NetworkSpec | None = None     # between nodes; unset: a crossbar (sim/network.py)
+    power: PowerSpec | None = None
 
     def validate(self, path: str) -> None:
         if self.simd_bits % 64:
             raise ScenarioError(f"{path}.simd_bits must be a multiple of 64, got {self.simd_bits}",
                                 f"{path}.simd_bits")
+        if self.network is not None:
+            self.network.check_nodes(self.nodes, f"{path}.network")
+        if self.power is not None:
+            self.power.voltage(self.freq_ghz, path)
 
 
 class Machine:

@@ -42,6 +42,20 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]
+    if s.get("energy_j") is not None:
+        rows += [("Energy: static / dynamic", f"{si(s['static_energy_j'], 'J')} / "
+                                              f"{si(s['dynamic_energy_j'], 'J')}"),
+                 ("Performance per watt", "n/a" if s["flops_per_watt"] is None
+                  else si(s["flops_per_watt"] * 1e9 * k, f"{unit}/s/W")),
+                 ("Energy-delay product", si(s["edp"], "J s"))]
+    if s.get("avg_concurrency") is not None:
+        rows += [(f"{w.capitalize()}: average / max", f"{s[f'avg_{w}']:.2f} / {s[f'max_{w}']}")
+                 for w in ("concurrency", "parallelism")]
+    if "messages" in s:
+        rows.append(("Messages / bytes sent", f"{s['messages']:,} / {si(s['bytes_sent'], 'B')}"))
+    if "busiest_link_utilisation" in s:
+        rows.append(("Busiest link", f"{percent(s['busiest_link_utilisation'])} busy "
+                                     f"({s['busiest_link']})"))
     return rows
 
 

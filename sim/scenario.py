@@ -3,6 +3,7 @@
     name, description, explain, seed
     [machine]         nodes, cores, freq_ghz, fma_units, simd_bits
     [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
+    [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...
     [workload]        kind, then the generator's own parameters
     [schedule]        policy
     [options]         flop_convention

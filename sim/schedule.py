@@ -7,6 +7,7 @@
 - "block" / "cyclic": static owner-computes placement. Tasks without an owner are
   dealt to PEs in contiguous blocks (task k of m goes to PE k*P // m) or round robin
   (k mod P); each PE runs its ready tasks in program (index) order.
+- "timeslice": round robin with a quantum and a context-switch cost (see timeslice.py).
 
 Tasks that name an owner always run on it, whatever the policy.
 """
@@ -19,7 +20,7 @@ import numpy as np
 
 from .spec import param
 
-POLICIES = ("dynamic", "critical-path", "block", "cyclic")
+POLICIES = ("dynamic", "critical-path", "block", "cyclic", "timeslice")
 STATIC_POLICIES = ("block", "cyclic")
 
 
@@ -27,7 +28,12 @@ STATIC_POLICIES = ("block", "cyclic")
 class ScheduleSpec:
     policy: str = param("dynamic", choices=POLICIES,
                         help="dynamic / critical-path: shared ready queue; "
-                             "block / cyclic: static owner-computes placement")
+                             "block / cyclic: static owner-computes placement; "
+                             "timeslice: round robin with a quantum")
+    quantum_s: float = param(0.001, unit="s", gt=0,
+                             help="timeslice: the longest a task runs before the next one")
+    context_switch_s: float = param(5e-6, unit="s", ge=0,
+                                    help="timeslice: cost of switching a core to another task")
 
 
 def place(owner: np.ndarray, pes: int, policy: str) -> np.ndarray:

@@ -12,12 +12,15 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .engine import Engine
+from .concurrency import concurrency_series, concurrency_summary
+from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
 from .metrics import summarize
+from .power import power_series, power_summary
 from .run import Run
 from .scenario import Scenario
 from .taskgraph import TaskGraph
+from .timeslice import has_io, make_engine
 from .workloads import module_for
 
 
@@ -37,30 +40,56 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
     """Makespan of the same graph on one core of the same machine."""
     machine = Machine(one_core(scenario.machine))
     g = dataclasses.replace(graph, owner=np.where(graph.owner >= 0, 0, -1).astype(np.int32))
-    makespan, _ = Engine(machine, g, "dynamic", record=False, progress=progress,
-                         cancel=cancel).run()
+    makespan, _ = make_engine(machine, g, None, record=False, progress=progress,
+                              cancel=cancel).run()
     return makespan
 
 
 def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None,
-             cancel: Callable[[], bool] | None = None, baseline: bool = True) -> Run:
+             cancel: Callable[[], bool] | None = None, baseline: bool = True,
+             serial_s: float | None = None) -> Run:
     """Run a scenario to completion. Same scenario, same seed -> identical trace.
 
     `progress(fraction)` is called now and then; `cancel()` returning True stops the
     run with engine.Cancelled. `baseline=False` skips the one-core run (no speedup).
+    `serial_s`: a one-core time already measured for this same graph and machine
+    (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
     """
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
+    baseline = baseline and serial_s is None
     share = 0.6 if baseline else 1.0
     main_progress = (lambda f: progress(share * f)) if progress else None
-    makespan, trace = Engine(machine, graph, scenario.schedule.policy,
-                             progress=main_progress, cancel=cancel).run()
-    serial = None
+    engine = make_engine(machine, graph, scenario.schedule, progress=main_progress,
+                         cancel=cancel)
+    makespan, trace = engine.run()
+    serial = serial_s
     if baseline:
         base_progress = (lambda f: progress(share + (1 - share) * f)) if progress else None
         serial = serial_time(scenario, graph, base_progress, cancel)
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
+    net = getattr(engine, "net", None)         # the message layer, when the graph has messages
+    if net is not None:
+        summary.update(net.summary(makespan))
+    extras = observe(scenario, machine, trace, makespan, summary)
+    if has_io(graph):
+        extras["io"] = engine.io_intervals()
+    if scenario.workload.kind == "cnn":
+        extras["layers"] = layer_rows(trace, graph.names)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names)
+               graph.names, MappingProxyType(extras))
+
+
+def observe(scenario: Scenario, machine: Machine, trace, makespan: float, summary: dict) -> dict:
+    """Concurrency/parallelism and (with [machine.power]) power over time: adds their
+    summary keys to `summary` and returns the time series for Run.extras."""
+    extras = {"concurrency": concurrency_series(trace, makespan)}
+    summary.update(concurrency_summary(extras["concurrency"], makespan))
+    spec = scenario.machine.power
+    if spec is not None:
+        args = (spec, scenario.machine.freq_ghz, machine.nodes, machine.cores, makespan)
+        extras["power"] = power_series(trace, *args)
+        summary.update(power_summary(trace, extras["power"], *args))
+    return extras

@@ -4,7 +4,10 @@ Task i has `flops`, `bytes` (memory traffic), a precision, a `vector_fraction`, 
 `lane_efficiency` and an optional `owner` PE (-1: any PE). Its predecessors are
 `dep_idx[dep_ptr[i]:dep_ptr[i+1]]`, and every predecessor has a smaller index, so
 index order is a topological order. Messages carry `msg_bytes` from the end of task
-`msg_src` to the start of task `msg_dst`.
+`msg_src` to the start of a later task `msg_dst`; `msg_blocking` marks blocking sends
+(empty: none are; see transport.py). Optional I/O waits: task i runs its
+compute in `io_count[i] + 1` equal bursts separated by `io_count[i]` waits of
+`io_wait_s[i]` seconds (see timeslice.py); None means no I/O.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ class TaskGraph:
     msg_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     msg_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     msg_bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    msg_blocking: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    io_count: np.ndarray | None = None     # int32 I/O waits per task
+    io_wait_s: np.ndarray | None = None    # float64 seconds per wait
 
     @property
     def n(self) -> int:
@@ -86,6 +92,14 @@ class TaskGraph:
             raise ValueError("task graph dependencies must point to earlier tasks")
         if np.any(self.flops < 0) or np.any(self.bytes < 0):
             raise ValueError("task flops and bytes must be >= 0")
+        src, dst = self.msg_src, self.msg_dst
+        if len(dst) != len(src) or len(self.msg_bytes) != len(src) \
+                or len(self.msg_blocking) not in (0, len(src)):
+            raise ValueError("task graph message columns have different lengths")
+        if len(src) and (src.min() < 0 or dst.max() >= n or np.any(src >= dst)):
+            raise ValueError("a message must go from a task to a later task of the graph")
+        if np.any(self.msg_bytes < 0):
+            raise ValueError("message bytes must be >= 0")
 
 
 class GraphBuilder:
@@ -102,7 +116,7 @@ class GraphBuilder:
         self.dep_ptr: list[int] = [0]
         self.dep_idx: list[int] = []
         self.names: list[str] = []
-        self.msgs: list[tuple[int, int, float]] = []
+        self.msgs: list[tuple[int, int, float, bool]] = []
 
     def add(self, flops: float, nbytes: float = 0.0, deps=(), owner: int = -1,
             name: str = "") -> int:
@@ -116,13 +130,13 @@ class GraphBuilder:
         self.names.append(name)
         return i
 
-    def message(self, src: int, dst: int, nbytes: float) -> None:
-        """Send `nbytes` from the end of task `src` to the start of task `dst`."""
-        self.msgs.append((src, dst, nbytes))
+    def message(self, src: int, dst: int, nbytes: float, blocking: bool = False) -> None:
+        """Send `nbytes` from the end of task `src` to the start of task `dst` (> src)."""
+        self.msgs.append((src, dst, nbytes, blocking))
 
     def build(self) -> TaskGraph:
         n = len(self.flops)
-        src, dst, nb = zip(*self.msgs) if self.msgs else ((), (), ())
+        src, dst, nb, blk = zip(*self.msgs) if self.msgs else ((), (), (), ())
         g = TaskGraph(
             flops=np.asarray(self.flops, np.float64),
             bytes=np.asarray(self.bytes, np.float64),
@@ -136,6 +150,7 @@ class GraphBuilder:
             msg_src=np.asarray(src, np.int32),
             msg_dst=np.asarray(dst, np.int32),
             msg_bytes=np.asarray(nb, np.float64),
+            msg_blocking=np.asarray(blk, bool),
         )
         g.check()
         return g

@@ -78,23 +78,33 @@ class Trace:
 
     # -- CSV ---------------------------------------------------------------------------
 
+    def csv_chunks(self, rows: int = 100_000):
+        """Yield the CSV text in pieces: the header, then `rows` lines at a time.
+
+        Floats are written with repr (shortest round trip); repeated values are
+        formatted once (np.unique), which is what keeps 1M spans near a second.
+        """
+        yield ",".join(COLUMNS) + "\n"
+        kinds = np.asarray(KINDS, dtype=object)
+        for a in range(0, len(self), rows):
+            part = self.select(slice(a, a + rows))
+            start, end = _float_strings(part.start_s, part.end_s)
+            flops, nbytes = _float_strings(part.flops, part.bytes)
+            ints = {c: _int_strings(part[c]) for c in _INT_COLUMNS}
+            yield "".join([
+                f"{p},{n},{c},{k},{t},{s},{e},{f},{b},{pr},{m},{la}\n"
+                for p, n, c, k, t, s, e, f, b, pr, m, la in zip(
+                    ints["pe"], ints["node"], ints["core"], kinds[part.kind].tolist(),
+                    ints["task"], start, end, flops, nbytes, ints["peer"], ints["msg"],
+                    ints["lanes_active"])])
+
     def to_csv_text(self) -> str:
         """The whole CSV as one string (header + one line per span)."""
-        cols = []
-        for c in COLUMNS:
-            col = self[c]
-            if c == "kind":
-                cols.append(np.asarray(KINDS, dtype=object)[col].tolist())
-            elif c in _INT_COLUMNS:
-                cols.append(col.astype(str).tolist())
-            else:
-                cols.append([repr(v) for v in col.tolist()])
-        lines = map(",".join, zip(*cols))
-        return ",".join(COLUMNS) + "\n" + "".join(line + "\n" for line in lines)
+        return "".join(self.csv_chunks())
 
     def write_csv(self, path: str | os.PathLike) -> None:
         """Write the CSV atomically (temp file in the same folder, then rename)."""
-        write_atomic(path, self.to_csv_text())
+        write_atomic(path, self.csv_chunks())
 
     @classmethod
     def read_csv(cls, path: str | os.PathLike) -> Trace:
@@ -144,22 +154,23 @@ class Trace:
 
 
 class TraceRecorder:
-    """Collects spans into compact typed arrays during a run (about 55 bytes a span)."""
+    """Collects a run's spans into compact typed arrays (about 60 bytes a span).
+
+    Task executions, by far the most common record, are logged as one row
+    (pe, task, start, compute end, end) and expanded into their compute and stall
+    spans when the run finishes; other spans (wait, send, recv, switch) go through
+    `span`.
+    """
 
     def __init__(self):
-        self.pe = array("i")
-        self.kind = array("b")
-        self.task = array("i")
-        self.start = array("d")
-        self.end = array("d")
-        self.flops = array("d")
-        self.bytes = array("d")
-        self.peer = array("i")
-        self.msg = array("i")
-        self.lanes = array("h")
+        self.task_log = array("d")       # (pe, task, start, compute end, end) per task
+        self.pe, self.kind, self.task = array("i"), array("b"), array("i")
+        self.start, self.end = array("d"), array("d")
+        self.flops, self.bytes = array("d"), array("d")
+        self.peer, self.msg, self.lanes = array("i"), array("i"), array("h")
 
     def __len__(self) -> int:
-        return len(self.pe)
+        return len(self.pe) + 2 * len(self.task_log) // 5
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
@@ -175,35 +186,90 @@ class TraceRecorder:
         self.msg.append(msg)
         self.lanes.append(lanes)
 
-    def finish(self, cores_per_node: int) -> Trace:
-        """Freeze into a Trace sorted by (start, pe, end), node/core derived from pe."""
-        pe = np.frombuffer(self.pe, np.int32)
-        start = np.frombuffer(self.start, np.float64)
-        end = np.frombuffer(self.end, np.float64)
-        order = np.lexsort((end, pe, start))
-        pe = pe[order]
+    def _task_spans(self, flops: np.ndarray, nbytes: np.ndarray, lanes: np.ndarray) -> dict:
+        """Expand task rows: a compute span if the arithmetic took time, then a stall
+        span for the rest. Flops and bytes go on the task's first span."""
+        log = np.frombuffer(self.task_log, np.float64).reshape(-1, 5)
+        pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
+        s, c, e = log[:, 2], log[:, 3], log[:, 4]
+        has_c = c > s
+        has_s = (e > c) | (~has_c & (nbytes[task] > 0))
+        zeros = np.zeros(int(has_s.sum()))
+        first_is_stall = ~has_c[has_s]
+        ts = task[has_s]
+        tc = task[has_c]
+        return {
+            "pe": np.concatenate([pe[has_c], pe[has_s]]),
+            "kind": np.concatenate([np.full(len(tc), KIND_CODE["compute"], np.int8),
+                                    np.full(len(ts), KIND_CODE["stall"], np.int8)]),
+            "task": np.concatenate([tc, ts]),
+            "start": np.concatenate([s[has_c], c[has_s]]),
+            "end": np.concatenate([c[has_c], e[has_s]]),
+            "flops": np.concatenate([flops[tc], np.where(first_is_stall, flops[ts], zeros)]),
+            "bytes": np.concatenate([nbytes[tc], np.where(first_is_stall, nbytes[ts], zeros)]),
+            "peer": np.full(len(tc) + len(ts), -1, np.int32),
+            "msg": np.full(len(tc) + len(ts), -1, np.int32),
+            "lanes": np.concatenate([lanes[tc], np.zeros(len(ts), np.int16)]),
+        }
+
+    def finish(self, cores_per_node: int, flops: np.ndarray, nbytes: np.ndarray,
+               lanes: np.ndarray) -> Trace:
+        """Freeze into a Trace sorted by (start, pe, end); node and core derived from pe.
+
+        `flops`, `nbytes`, `lanes` are the per-task columns of the graph that ran.
+        """
+        t = self._task_spans(flops, nbytes, lanes)
+        other = {"pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
+                 "task": (self.task, np.int32), "start": (self.start, np.float64),
+                 "end": (self.end, np.float64), "flops": (self.flops, np.float64),
+                 "bytes": (self.bytes, np.float64), "peer": (self.peer, np.int32),
+                 "msg": (self.msg, np.int32), "lanes": (self.lanes, np.int16)}
+        col = {k: np.concatenate([t[k], np.frombuffer(buf, dt)]) if len(buf) else t[k]
+               for k, (buf, dt) in other.items()}
+        order = np.lexsort((col["end"], col["pe"], col["start"]))
+        if np.all(order[1:] > order[:-1]):          # already in order: skip the gather
+            order = slice(None)
+        pe = col["pe"][order]
         return Trace(
             pe=pe, node=(pe // cores_per_node).astype(np.int32),
-            core=(pe % cores_per_node).astype(np.int32),
-            kind=np.frombuffer(self.kind, np.int8)[order],
-            task=np.frombuffer(self.task, np.int32)[order],
-            start_s=start[order], end_s=end[order],
-            flops=np.frombuffer(self.flops, np.float64)[order],
-            bytes=np.frombuffer(self.bytes, np.float64)[order],
-            peer=np.frombuffer(self.peer, np.int32)[order],
-            msg=np.frombuffer(self.msg, np.int32)[order],
-            lanes_active=np.frombuffer(self.lanes, np.int16)[order],
+            core=(pe % cores_per_node).astype(np.int32), kind=col["kind"][order],
+            task=col["task"][order], start_s=col["start"][order], end_s=col["end"][order],
+            flops=col["flops"][order], bytes=col["bytes"][order], peer=col["peer"][order],
+            msg=col["msg"][order], lanes_active=col["lanes"][order],
         )
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write text to a temp file beside `path`, then rename it over `path`."""
+def _float_strings(*cols: np.ndarray) -> list[list[str]]:
+    """repr of every value of the columns, each distinct value formatted once."""
+    values, inverse = np.unique(np.concatenate(cols), return_inverse=True)
+    table = np.array([repr(v) for v in values.tolist()], dtype=object)[inverse]
+    n = len(cols[0])
+    return [table[i * n:(i + 1) * n].tolist() for i in range(len(cols))]
+
+
+def _int_strings(col: np.ndarray) -> list[str]:
+    """str of every value; a lookup table when the values span a small range."""
+    if not len(col):
+        return []
+    lo, hi = int(col.min()), int(col.max())
+    if hi - lo <= 4 * len(col):
+        table = np.array([str(i) for i in range(lo, hi + 1)], dtype=object)
+        return table[col.astype(np.int64) - lo].tolist()
+    return [str(v) for v in col.tolist()]
+
+
+def write_atomic(path: str | os.PathLike, text) -> None:
+    """Write text (a string or an iterable of strings) to a temp file beside `path`,
+    then rename it over `path`: a reader never sees a half-written file."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         os.replace(tmp, path)
     except BaseException:
         try:

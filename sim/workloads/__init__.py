@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl")
+_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
+            "stencil", "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
+            "custom")
 
 REGISTRY = {}
 for _name in _MODULES:

@@ -8,12 +8,12 @@ speedup is Amdahl's 1 / (s + (1 - s) / P).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import precision_param, vector_param
+from .common import precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -31,6 +31,14 @@ class Params:
 
     def expected_flops(self) -> float:
         return self.flops
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling (Gustafson): the serial work stays, the parallel work and the
+        number of tasks grow by `factor`."""
+        ws = self.serial_fraction * self.flops
+        wp = (1.0 - self.serial_fraction) * self.flops * factor
+        return replace(self, flops=ws + wp, serial_fraction=ws / (ws + wp),
+                       tasks=scale_count(self.tasks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

@@ -8,14 +8,14 @@ when cv = 0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
 
 from ..spec import param
 from ..taskgraph import TaskGraph, independent
-from .common import precision_param, vector_param
+from .common import precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -30,6 +30,10 @@ class Params:
 
     def tasks_estimate(self) -> int:
         return self.tasks
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: `factor` times as many tasks of the same size."""
+        return replace(self, tasks=scale_count(self.tasks, factor))
 
 
 def sizes(p: Params, rng: np.random.Generator) -> np.ndarray:

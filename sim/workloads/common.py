@@ -28,3 +28,8 @@ def chunks(n: int, parts: int):
     sizes = np.full(parts, base, dtype=np.int64)
     sizes[:extra] += 1
     return sizes
+
+
+def scale_count(count: int, factor: float) -> int:
+    """A count grown by `factor` for weak scaling: round(count x factor), at least 1."""
+    return max(1, round(count * factor))

@@ -9,12 +9,12 @@ one tile form a chain (each adds into the tile the previous one left).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import element_bytes, precision_param, vector_param
+from .common import element_bytes, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -32,6 +32,11 @@ class Params:
 
     def expected_flops(self) -> float:
         return 2.0 * self.n ** 3
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the work 2 n^3 grows by `factor`, so n grows by factor^(1/3)
+        (rounded; the tile size stays)."""
+        return replace(self, n=scale_count(self.n, factor ** (1.0 / 3.0)))
 
 
 def _edges(n: int, parts: int) -> list[int]:

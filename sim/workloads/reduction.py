@@ -7,12 +7,12 @@ The tree has ceil(log2 tasks) levels, so the critical path grows with log2 of th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import chunks, element_bytes, precision_param, vector_param
+from .common import chunks, element_bytes, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -28,6 +28,10 @@ class Params:
 
     def expected_flops(self) -> float:
         return float(self.n - 1)
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: n and the number of leaves grow by `factor` (same leaf size)."""
+        return replace(self, n=scale_count(self.n, factor), tasks=scale_count(self.tasks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

@@ -8,14 +8,14 @@ column index (4) and the gathered x entry (e); per row its row pointer (4) and y
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
 
 from ..spec import param
 from ..taskgraph import TaskGraph, independent
-from .common import chunks, element_bytes, precision_param, vector_param
+from .common import chunks, element_bytes, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -29,6 +29,11 @@ class Params:
 
     def tasks_estimate(self) -> int:
         return min(self.tasks, self.rows)
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: rows and row chunks grow by `factor` (same nonzeros per row)."""
+        return replace(self, rows=scale_count(self.rows, factor),
+                       tasks=scale_count(self.tasks, factor))
 
 
 def row_nnz(p: Params, rng: np.random.Generator) -> np.ndarray:

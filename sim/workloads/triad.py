@@ -6,12 +6,12 @@ e = 8 in fp64, so 24 n bytes). Intensity 1/12 flop per byte in fp64: memory boun
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph, independent
-from .common import chunks, element_bytes, precision_param, vector_param
+from .common import chunks, element_bytes, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -27,6 +27,10 @@ class Params:
 
     def expected_flops(self) -> float:
         return 2.0 * self.n
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: n and the number of chunks grow by `factor` (same chunk size)."""
+        return replace(self, n=scale_count(self.n, factor), tasks=scale_count(self.tasks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:

@@ -1,0 +1,207 @@
+"""Sweep tab: run a parameter sweep in the background, plot speedup and efficiency
+against PEs (measured points, the ideal line, the fitted Amdahl or Gustafson law), and
+energy against time when the runs report energy (frequency sweeps).
+
+The window gives it the current scenario with `set_scenario(sc)`. A `SweepWorker`
+(QThread) calls `sim.sweep.run_sweep` with a progress callback and a cancel flag; the
+result arrives on the GUI thread through `SweepPanel.finished`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sim.engine import Cancelled
+from sim.executors import make_executor
+from sim.scenario import Scenario
+from sim.spec import ScenarioError
+from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
+
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+class SweepWorker(QThread):
+    progress = Signal(int, int)    # runs done, runs in all
+    done = Signal(object)          # SweepResult
+    failed = Signal(str)           # one-line error message
+    cancelled = Signal()
+
+    def __init__(self, scenario: Scenario, grid: dict, mode: str, workers: int, parent=None):
+        super().__init__(parent)
+        self.scenario, self.grid, self.mode, self.workers = scenario, grid, mode, workers
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        try:
+            with make_executor(self.workers) as ex:
+                result = run_sweep(self.scenario, self.grid, self.mode, ex,
+                                   self.progress.emit, self._stop.is_set)
+        except Cancelled:
+            self.cancelled.emit()
+            return
+        except Exception as exc:  # noqa: BLE001 - any model error is shown to the user
+            self.failed.emit(str(exc) or type(exc).__name__)
+            return
+        self.done.emit(result)
+
+
+class SweepPanel(QWidget):
+    finished = Signal(object)      # SweepResult, after the plots are drawn
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scenario: Scenario | None = None
+        self.result: SweepResult | None = None
+        self.worker: SweepWorker | None = None
+        self.vary = QPlainTextEdit("machine.cores=1,2,4,8,16")
+        self.vary.setToolTip("One KEY=V1,V2,... per line; the sweep runs every combination")
+        self.vary.setMaximumHeight(70)
+        self.mode = QComboBox()
+        self.mode.addItems(MODES)
+        self.workers = QSpinBox()
+        self.workers.setRange(1, 256)
+        self.workers.setValue(os.cpu_count() or 1)
+        self.workers.setToolTip("Worker processes (1 runs in this process)")
+        self.run_button = QPushButton("Run sweep")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.bar = QProgressBar()
+        self.status = QLabel("Set the values to vary, then Run sweep.")
+        self.status.setWordWrap(True)
+        self.fits = QLabel("")
+        self.fits.setWordWrap(True)
+        self.speedup_plot = pg.PlotWidget(title="Speedup")
+        self.efficiency_plot = pg.PlotWidget(title="Parallel efficiency")
+        self.energy_plot = pg.PlotWidget(title="Energy against time")
+        for plot, y in ((self.speedup_plot, "speedup"), (self.efficiency_plot, "efficiency"),
+                        (self.energy_plot, "energy (J)")):
+            plot.showGrid(x=True, y=True, alpha=0.3)
+            plot.setLabel("left", y)
+            plot.setLabel("bottom", "time (s)" if plot is self.energy_plot else "PEs")
+            plot.addLegend(offset=(10, 10))
+        self.energy_plot.hide()
+
+        form = QFormLayout()
+        form.addRow("Vary", self.vary)
+        form.addRow("Mode", self.mode)
+        form.addRow("Workers", self.workers)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.bar, 1)
+        plots = QHBoxLayout()
+        for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
+            plots.addWidget(plot)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(buttons)
+        lay.addWidget(self.status)
+        lay.addLayout(plots, 1)
+        lay.addWidget(self.fits)
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+
+    def start(self) -> bool:
+        """Validate the grid (errors shown in the status line) and start the worker."""
+        if self.worker is not None or self.scenario is None:
+            return False
+        mode = self.mode.currentText()
+        try:
+            lines = [ln.strip() for ln in self.vary.toPlainText().splitlines() if ln.strip()]
+            grid = parse_vary(lines)
+            expand(self.scenario, grid, mode)
+        except ScenarioError as exc:
+            self.status.setText(f"error: {exc}")
+            return False
+        self.worker = SweepWorker(self.scenario, grid, mode, self.workers.value(), self)
+        self.worker.progress.connect(self._progress)
+        self.worker.done.connect(self._done)
+        self.worker.failed.connect(lambda msg: self._stopped(f"error: {msg}"))
+        self.worker.cancelled.connect(lambda: self._stopped("Sweep cancelled."))
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.bar.setValue(0)
+        self.status.setText("Running...")
+        self.worker.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.bar.setMaximum(total)
+        self.bar.setValue(done)
+
+    def _stopped(self, message: str) -> None:
+        if self.worker is not None:
+            self.worker.wait()
+            self.worker.deleteLater()
+        self.worker = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.status.setText(message)
+
+    def _done(self, result: SweepResult) -> None:
+        self.result = result
+        self._stopped(f"{len(result.rows)} runs, {result.mode} scaling.")
+        self.plot(result)
+        self.finished.emit(result)
+
+    def plot(self, result: SweepResult) -> None:
+        """Measured points and fitted law per series; the ideal line; energy vs time."""
+        for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
+            plot.clear()
+        texts = []
+        top = max((s.pes.max() for s in result.series), default=1.0)
+        if result.series:
+            ideal = np.array([1.0, top])
+            self.speedup_plot.plot(ideal, ideal, pen=pg.mkPen("#888", style=Qt.DashLine), name="ideal")
+            self.efficiency_plot.plot(ideal, [1.0, 1.0], pen=pg.mkPen("#888", style=Qt.DashLine),
+                                      name="ideal")
+        for i, s in enumerate(result.series):
+            color = COLORS[i % len(COLORS)]
+            label = ", ".join(f"{k}={v}" for k, v in s.label.items()) or "measured"
+            order = np.argsort(s.pes, kind="stable")
+            pes, speedup = s.pes[order], s.speedup[order]
+            self.speedup_plot.plot(pes, speedup, pen=None, symbol="o", symbolBrush=color,
+                                   name=label)
+            self.efficiency_plot.plot(pes, speedup / pes, pen=pg.mkPen(color), symbol="o",
+                                      symbolBrush=color, name=label)
+            if s.fit is not None:
+                grid = np.linspace(1.0, top, 200)
+                self.speedup_plot.plot(grid, s.fit.predict(grid), pen=pg.mkPen(color),
+                                       name=f"{s.fit.law} fit s={s.fit.serial_fraction:.4f}")
+                texts.append(f"{label}: {s.fit.law.capitalize()} serial fraction "
+                             f"s = {s.fit.serial_fraction:.4f}")
+        energy = result.column("energy_j") if "energy_j" in result.columns() else None
+        has_energy = energy is not None and bool(np.isfinite(energy).any())
+        self.energy_plot.setVisible(has_energy)
+        if has_energy:
+            self.energy_plot.plot(result.column("makespan_s"), energy, pen=None, symbol="s",
+                                  name="runs")
+        self.fits.setText("\n".join(texts) if texts else
+                          "No fits: vary machine.cores or machine.nodes to study scaling.")

@@ -1,0 +1,103 @@
+"""The `compare` verb: run several scenarios and print their figures side by side.
+
+    python main.py compare power-wall power-wall-half-clock
+    python main.py compare oxen-vs-chickens-oxen oxen-vs-chickens-chickens \\
+        --vary workload.serial_fraction=0,0.01,0.1
+
+Each scenario (after the common `--set` overrides) is run once per `--vary` value;
+one column per run. Below the table, for each `--vary` value: which run finished
+first and which used the least energy.
+"""
+
+from __future__ import annotations
+
+from . import scenario as scenario_mod
+from .spec import ScenarioError
+from .units import percent, seconds, si
+
+ROWS = (
+    ("PEs", "pes", lambda v: f"{v:,}"),
+    ("Clock", "freq_ghz", lambda v: si(v * 1e9, "Hz")),
+    ("Makespan", "makespan_s", seconds),
+    ("Achieved", "flops_per_s", lambda v: si(v, "FLOP/s")),
+    ("Speedup vs its own core", "speedup", lambda v: f"{v:.2f} x"),
+    ("Parallel efficiency", "parallel_efficiency", percent),
+    ("Average power", "avg_power_w", lambda v: si(v, "W")),
+    ("Peak power", "peak_power_w", lambda v: si(v, "W")),
+    ("Energy", "energy_j", lambda v: si(v, "J")),
+    ("Performance per watt", "flops_per_watt", lambda v: si(v * 1e9, "FLOP/s/W")),
+    ("Energy-delay product", "edp", lambda v: si(v, "J s")),
+    ("Avg concurrency", "avg_concurrency", lambda v: f"{v:.2f}"),
+    ("Avg parallelism", "avg_parallelism", lambda v: f"{v:.2f}"),
+)
+
+
+def parse_vary(text: str | None) -> tuple[str, list[str]]:
+    """`key=v1,v2` -> (key, ["v1", "v2"]); None -> ("", [""]) (no variation)."""
+    if not text:
+        return "", [""]
+    key, sep, values = text.partition("=")
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not sep or not key.strip() or not items:
+        raise ScenarioError(f"--vary expects key=v1,v2,..., got {text!r}")
+    return key.strip(), items
+
+
+def short_names(names: list[str]) -> list[str]:
+    """Drop the dash-separated words all names share at the front, if none becomes empty
+    (oxen-vs-chickens-oxen, oxen-vs-chickens-chickens -> oxen, chickens)."""
+    words = [n.split("-") for n in names]
+    k = 0
+    while len(names) > 1 and all(len(w) > k and w[k] == words[0][k] for w in words):
+        k += 1
+    if any(len(w) == k for w in words):
+        k = 0
+    return ["-".join(w[k:]) for w in words]
+
+
+def compare(names: list[str], overrides: list[str], vary: str | None) -> str:
+    """Run every scenario for every --vary value; return the printed table."""
+    from .simulate import simulate
+    key, values = parse_vary(vary)
+    columns, groups = [], []
+    for value in values:
+        group = []
+        for name in names:
+            extra = [f"{key}={value}"] if key else []
+            sc = scenario_mod.load(name, list(overrides) + extra)
+            group.append([sc.name, dict(simulate(sc).summary, freq_ghz=sc.machine.freq_ghz)])
+        for col, short in zip(group, short_names([c[0] for c in group])):
+            col[0] = short + (f" {key.rsplit('.', 1)[-1]}={value}" if key else "")
+        columns += group
+        groups.append(group)
+    rows = [("", [label for label, _ in columns])]
+    for title, k, fmt in ROWS:
+        if any(s.get(k) is not None for _, s in columns):
+            rows.append((title, [fmt(s[k]) if s.get(k) is not None else "n/a"
+                                 for _, s in columns]))
+    w0 = max(len(r[0]) for r in rows)
+    widths = [max(len(r[1][j]) for r in rows) for j in range(len(columns))]
+    lines = ["  ".join([f"{title:<{w0}}"] + [f"{c:>{w}}" for c, w in zip(cells, widths)])
+             for title, cells in rows]
+    for group in groups:
+        fastest = min(group, key=lambda c: c[1]["makespan_s"])[0]
+        line = f"fastest: {fastest}"
+        if all(s.get("energy_j") is not None for _, s in group):
+            line += f"; least energy: {min(group, key=lambda c: c[1]['energy_j'])[0]}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("compare", help="run several scenarios and print them side by side")
+    p.add_argument("scenarios", nargs="+", help="preset names or scenario TOML files")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field in every scenario (value parsed as TOML)")
+    p.add_argument("--vary", metavar="KEY=V1,V2,...",
+                   help="run every scenario once per value of this field")
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args) -> int:
+    print(compare(args.scenarios, args.overrides, args.vary))
+    return 0

@@ -1,0 +1,118 @@
+"""Base class of layer specifications: shapes, errors and the cost protocol.
+
+See :mod:`sim.nn.layers` for the formulas of each layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+Shape = tuple[int, ...]
+Pair = tuple[int, int]
+
+
+class LayerError(ValueError):
+    """An invalid layer or an input it cannot take; the message names the layer."""
+
+
+def _numel(shape: Shape) -> int:
+    return math.prod(shape)
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    """Per-sample cost of one layer for given input shapes."""
+
+    output_shape: Shape
+    params: int
+    macs: int
+    other_ops: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layer:
+    """Base class: a layer with no parameters and no arithmetic (identity)."""
+
+    name: str
+    KIND: ClassVar[str] = "layer"
+    #: number of inputs the layer takes; ``None`` means two or more
+    ARITY: ClassVar[int | None] = 1
+
+    @property
+    def kind(self) -> str:
+        """Type name used in tables, files and messages (e.g. ``conv2d``)."""
+        return self.KIND
+
+    def error(self, message: str) -> LayerError:
+        return LayerError(f"layer {self.name!r} ({self.kind}): {message}")
+
+    # -- pair helpers ------------------------------------------------------
+    def _pair(self, field: str, minimum: int) -> None:
+        value = getattr(self, field)
+        pair = (value, value) if isinstance(value, int) else tuple(value)
+        if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
+            raise self.error(f"{field} must be an integer or a pair of integers, got {value!r}")
+        if min(pair) < minimum:
+            raise self.error(f"{field} must be >= {minimum}, got {value!r}")
+        object.__setattr__(self, field, pair)
+
+    def _positive(self, *names: str) -> None:
+        for field in names:
+            value = getattr(self, field)
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise self.error(f"{field} must be a positive integer, got {value!r}")
+
+    # -- shape handling ----------------------------------------------------
+    def _inputs(self, x: Shape | Sequence[Shape]) -> tuple[Shape, ...]:
+        """Normalise one shape or a sequence of shapes to a tuple of shapes."""
+        if len(x) and isinstance(x[0], int):
+            shapes: tuple[Shape, ...] = (tuple(x),)  # type: ignore[arg-type]
+        else:
+            shapes = tuple(tuple(s) for s in x)  # type: ignore[union-attr]
+        if self.ARITY is None:
+            if len(shapes) < 2:
+                raise self.error(f"needs at least two inputs, got {len(shapes)}")
+        elif len(shapes) != self.ARITY:
+            raise self.error(f"takes {self.ARITY} input(s), got {len(shapes)}")
+        return shapes
+
+    def _image(self, shape: Shape) -> tuple[int, int, int]:
+        if len(shape) != 3:
+            raise self.error(f"expects a (C, H, W) input, got {shape}")
+        return shape  # type: ignore[return-value]
+
+    def _window(self, size: int, k: int, s: int, p: int, d: int, ceil_mode: bool, axis: str) -> int:
+        span = size + 2 * p - d * (k - 1) - 1
+        if ceil_mode:
+            out = -(-span // s) + 1
+            if (out - 1) * s >= size + p:
+                out -= 1
+        else:
+            out = span // s + 1
+        if span < 0 or out <= 0:
+            raise self.error(f"output {axis} would be {out} <= 0 for input {axis} {size}")
+        return out
+
+    # -- the four questions -------------------------------------------------
+    def _compute(self, shapes: tuple[Shape, ...]) -> tuple[Shape, int, int]:
+        """Return (output shape, MACs, other ops) per sample."""
+        return shapes[0], 0, 0
+
+    def cost(self, x: Shape | Sequence[Shape]) -> LayerCost:
+        out, macs, other = self._compute(self._inputs(x))
+        return LayerCost(out, self.params(), macs, other)
+
+    def output_shape(self, x: Shape | Sequence[Shape]) -> Shape:
+        return self.cost(x).output_shape
+
+    def macs(self, x: Shape | Sequence[Shape]) -> int:
+        return self.cost(x).macs
+
+    def other_ops(self, x: Shape | Sequence[Shape]) -> int:
+        return self.cost(x).other_ops
+
+    def params(self) -> int:
+        return 0

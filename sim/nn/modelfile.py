@@ -1,0 +1,186 @@
+"""Load a user's own model from a TOML or JSON file.
+
+Format
+------
+Top-level keys:
+
+``name``
+    model name (default: the file name without extension).
+``input_channels``
+    channels of an image input ``(C, H, W)`` (default 3); ``H, W`` are chosen
+    when counting (``--input``).
+``input_features``
+    instead of ``input_channels``: a flat input of this many features.
+``layers``
+    a list of tables, in execution order.  Each has ``name`` (unique; not
+    ``"input"``), ``type`` and the layer's fields; optional ``inputs`` is a
+    name or a list of names of earlier layers (or ``"input"``) — by default a
+    layer reads the previous one (the model input for the first layer).
+
+Types and their fields (defaults in brackets; int-or-pair fields accept
+``3`` or ``[3, 5]``):
+
+========================  =====================================================
+``conv2d`` (``conv``)     in_channels, out_channels, kernel, stride [1],
+                          padding [0], dilation [1], groups [1], bias [true]
+``linear`` (``fc``)       in_features, out_features, bias [true]
+``batchnorm2d`` (``bn``)  num_features, affine [true]
+``maxpool2d``             kernel, stride [kernel], padding [0], dilation [1],
+                          ceil_mode [false]
+``avgpool2d``             kernel, stride [kernel], padding [0], ceil_mode [false]
+``adaptive_avgpool2d``    output_size
+``adaptive_maxpool2d``    output_size
+``relu`` ``relu6``        (no fields); also ``leaky_relu``, ``sigmoid``,
+``tanh`` ...              ``hardsigmoid``, ``hardswish``, ``silu``, ``gelu``
+``add`` (``residual``)    inputs: two or more layer names
+``concat`` (``cat``)      inputs: two or more layer names (channel axis)
+``upsample``              scale or size, mode ["nearest"|"bilinear"]
+``flatten``               (no fields)
+``dropout``               p [0.5]
+========================  =====================================================
+
+Example (``assets/models/tiny-cnn.toml``)::
+
+    name = "tiny-cnn"
+    input_channels = 3
+
+    [[layers]]
+    name = "conv1"
+    type = "conv2d"
+    in_channels = 3
+    out_channels = 16
+    kernel = 3
+    padding = 1
+
+    [[layers]]
+    name = "relu1"
+    type = "relu"
+
+    [[layers]]
+    name = "skip"
+    type = "add"
+    inputs = ["relu1", "conv1"]
+
+The same in JSON: ``{"name": "tiny-cnn", "input_channels": 3, "layers":
+[{"name": "conv1", "type": "conv2d", ...}, ...]}``.
+
+Errors raise :class:`ModelFileError` (a ``ValueError``) naming the file and,
+where relevant, the layer; invalid layer parameters raise the layer's
+:class:`~sim.nn.base.LayerError` message prefixed by the file name.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import layers as L
+from .base import LayerError
+from .graph import INPUT, Model, Node
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be read or does not describe a valid model."""
+
+
+LAYER_TYPES: dict[str, type[L.Layer]] = {
+    "conv2d": L.Conv2d, "conv": L.Conv2d,
+    "linear": L.Linear, "fc": L.Linear, "dense": L.Linear,
+    "batchnorm2d": L.BatchNorm2d, "bn": L.BatchNorm2d, "batchnorm": L.BatchNorm2d,
+    "maxpool2d": L.MaxPool2d, "maxpool": L.MaxPool2d,
+    "avgpool2d": L.AvgPool2d, "avgpool": L.AvgPool2d,
+    "adaptive_avgpool2d": L.AdaptiveAvgPool2d, "adaptive_maxpool2d": L.AdaptiveMaxPool2d,
+    "add": L.Add, "residual": L.Add,
+    "concat": L.Concat, "cat": L.Concat,
+    "upsample": L.Upsample,
+    "flatten": L.Flatten,
+    "dropout": L.Dropout,
+}
+
+
+def _make_layer(entry: dict[str, Any], where: str) -> L.Layer:
+    kind = str(entry.get("type", "")).lower()
+    name = entry["name"]
+    args = {k: v for k, v in entry.items() if k not in ("type", "inputs", "name")}
+    if kind in L.ACTIVATION_OPS or kind == "activation":
+        cls: type[L.Layer] = L.Activation
+        if kind != "activation":
+            args["fn"] = kind
+    elif kind in LAYER_TYPES:
+        cls = LAYER_TYPES[kind]
+    else:
+        known = ", ".join(sorted(set(LAYER_TYPES) | set(L.ACTIVATION_OPS)))
+        raise ModelFileError(f"{where}: unknown type {entry.get('type')!r}; known: {known}")
+    allowed = L.layer_fields(cls)
+    unknown = sorted(set(args) - set(allowed))
+    if unknown:
+        raise ModelFileError(f"{where}: unknown field(s) {', '.join(unknown)} for {kind}; "
+                             f"allowed: {', '.join(allowed) or 'none'}")
+    missing = [f for f in L.required_fields(cls) if f not in args]
+    if missing:
+        raise ModelFileError(f"{where}: missing field(s) {', '.join(missing)} for {kind}")
+    for key, value in list(args.items()):
+        if isinstance(value, list):  # TOML/JSON arrays -> tuples (pairs)
+            args[key] = tuple(value)
+    try:
+        return cls(name=name, **args)
+    except TypeError as exc:  # missing required fields
+        raise ModelFileError(f"{where}: {exc}") from None
+
+
+def model_from_dict(data: dict[str, Any], source: str = "<model>") -> Model:
+    """Build a :class:`Model` from the parsed file contents (see module docs)."""
+    if not isinstance(data, dict):
+        raise ModelFileError(f"{source}: top level must be a table/object")
+    entries = data.get("layers")
+    if not isinstance(entries, list) or not entries:
+        raise ModelFileError(f"{source}: needs a non-empty 'layers' list")
+    nodes, previous = [], INPUT
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+            raise ModelFileError(f"{source}: layer {i} needs a 'name' string")
+        where = f"{source}: layer {i} {entry['name']!r}"
+        layer = _make_layer(entry, where)
+        inputs = entry.get("inputs", previous)
+        if isinstance(inputs, str):
+            inputs = [inputs]
+        if not isinstance(inputs, list) or not all(isinstance(s, str) for s in inputs):
+            raise ModelFileError(f"{where}: 'inputs' must be a name or a list of names")
+        nodes.append(Node(layer, tuple(inputs)))
+        previous = layer.name
+    channels, features = data.get("input_channels"), data.get("input_features")
+    for key, value in (("input_channels", channels), ("input_features", features)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise ModelFileError(f"{source}: {key} must be a positive integer, got {value!r}")
+    if channels is not None and features is not None:
+        raise ModelFileError(f"{source}: give input_channels or input_features, not both")
+    name = data.get("name") or Path(source).stem
+    if features is not None:
+        channels = None
+    elif channels is None:
+        channels = 3
+    return Model(str(name), tuple(nodes), channels, features)
+
+
+def load_model_file(path: str | Path) -> Model:
+    """Read a ``.toml`` or ``.json`` model file (JSON is tried for other suffixes)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"{path.name}: not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}") from None
+    try:
+        return model_from_dict(data, path.name)
+    except LayerError as exc:
+        raise LayerError(f"{path.name}: {exc}") from None

@@ -1,0 +1,41 @@
+"""Allreduce alone: every rank ends with the sum of all ranks' `bytes` of numbers.
+
+`algorithm` picks ring, tree (binomial reduce + broadcast) or recursive doubling;
+collectives.py gives each one's cost. Ring moves 2 (P - 1) / P n bytes per rank in
+2 (P - 1) latency-bound steps (best for large n); tree and recursive doubling need only
+about log2 P steps but move n each (best for small n). FLOPs per allreduce (one add
+per fp64 number): (P - 1) n / 8 for ring and tree, P log2 P n / 8 for recursive
+doubling (P a power of two).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..collectives import ALLREDUCE, allreduce
+from ..spec import param
+from ..taskgraph import GraphBuilder, TaskGraph
+from .spmd import rank_pes, ranks_param
+
+
+@dataclass
+class Params:
+    kind: ClassVar[str] = "allreduce"
+    bytes: float = param(8e6, ge=0, unit="B", help="Vector size n on each rank (fp64 numbers)")
+    algorithm: str = param("ring", choices=ALLREDUCE, help="Allreduce algorithm")
+    repeats: int = param(1, ge=1, le=10_000, help="Allreduces one after another")
+    ranks: int = ranks_param()
+
+    def tasks_estimate(self) -> int:
+        r = max(self.ranks, 1)
+        return self.repeats * r * 2 * (r + r.bit_length())
+
+
+def build(p: Params, machine, rng) -> TaskGraph:
+    pes = rank_pes(p.ranks, machine)
+    g = GraphBuilder(vector_fraction=1.0)
+    last = None
+    for _ in range(p.repeats):
+        last = allreduce(g, pes, p.bytes, p.algorithm, after=last)
+    return g.build()

@@ -1,0 +1,78 @@
+"""Sweep tab: a sweep runs in the background and its points and fit land on the plots."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from gui.panels.sweep import SweepPanel  # noqa: E402
+from sim import scenario as scenario_mod  # noqa: E402
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = SweepPanel()
+    qtbot.addWidget(p)
+    p.set_scenario(scenario_mod.load("amdahl", ["workload.tasks=48"]))
+    p.workers.setValue(1)
+    yield p
+    if p.worker is not None:
+        p.worker.cancel()
+        p.worker.wait(5000)
+
+
+def curves(plot):
+    return [(item.opts.get("name"), *item.getData()) for item in plot.getPlotItem().listDataItems()]
+
+
+def test_sweep_runs_and_plots_points_ideal_and_fit(panel, qtbot):
+    panel.vary.setPlainText("machine.cores=1,2,4")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    result = sig.args[0]
+    assert panel.worker is None and panel.run_button.isEnabled()
+    assert panel.bar.value() == panel.bar.maximum() == 4      # 1 shared baseline + 3 runs
+    named = {name: (x, y) for name, x, y in curves(panel.speedup_plot)}
+    assert list(named["ideal"][1]) == [1.0, 4.0]
+    assert list(named["measured"][0]) == [1, 2, 4]
+    assert np.allclose(named["measured"][1], result.column("speedup"))
+    fit_name = next(n for n in named if n.startswith("amdahl fit"))
+    assert fit_name == "amdahl fit s=0.1000"
+    x, y = named[fit_name]
+    assert np.allclose(y, 1 / (0.1 + 0.9 / x), rtol=1e-6)
+    eff = {name: y for name, _, y in curves(panel.efficiency_plot)}
+    assert np.allclose(eff["measured"], result.column("parallel_efficiency"))
+    assert "Amdahl serial fraction s = 0.1000" in panel.fits.text()
+    assert panel.energy_plot.isHidden()          # no energy in these runs
+
+
+def test_bad_vary_is_shown_and_nothing_starts(panel):
+    panel.vary.setPlainText("machine.corez=1,2")
+    assert not panel.start()
+    assert panel.worker is None
+    assert panel.status.text().startswith("error: --vary machine.corez: no such setting")
+
+
+def test_cancel_stops_the_sweep(panel, qtbot):
+    panel.vary.setPlainText("machine.cores=1,2,3,4,5,6,7,8\nseed=1,2,3,4")
+    panel.set_scenario(scenario_mod.load("amdahl", ["workload.tasks=20000"]))
+    assert panel.start()
+    panel.cancel()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=20000)
+    assert panel.status.text() == "Sweep cancelled."
+    assert panel.result is None
+
+
+def test_frequency_sweep_plots_energy_against_time(panel, qtbot):
+    panel.set_scenario(scenario_mod.load("power-wall"))
+    panel.vary.setPlainText("machine.freq_ghz=1,2")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    result = sig.args[0]
+    assert not panel.energy_plot.isHidden()
+    ((_, x, y),) = curves(panel.energy_plot)
+    assert list(x) == list(result.column("makespan_s"))
+    assert list(y) == list(result.column("energy_j"))
+    assert panel.fits.text().startswith("No fits")

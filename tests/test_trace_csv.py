@@ -1,0 +1,65 @@
+"""The trace CSV: exact columns, exact round trip, malformed files rejected by line."""
+
+import io
+
+import numpy as np
+import pytest
+
+from sim.run import Run
+from sim.simulate import simulate
+from sim.trace import COLUMNS, Trace, TraceFormatError
+from tests.helpers import scenario
+
+
+@pytest.fixture(scope="module")
+def run():
+    return simulate(scenario("triad", {"cores": 4, "memory": {"bandwidth_gbs": 30.0}},
+                             n=100_000, tasks=20), baseline=False)
+
+
+def test_header_and_columns_are_the_contract(run, tmp_path):
+    path = tmp_path / "t.csv"
+    run.write_csv(path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+    assert len(lines) == len(run.trace) + 1
+    assert lines[1].split(",")[3] in ("compute", "stall")
+
+
+def test_csv_loads_back_into_the_same_trace(run, tmp_path):
+    path = tmp_path / "t.csv"
+    run.write_csv(path)
+    back = Trace.read_csv(path)
+    assert back.equals(run.trace)
+    assert Run.from_trace_csv(path).summary["flops"] == run.summary["flops"]
+
+
+def test_atomic_write_leaves_no_temp_files(run, tmp_path):
+    run.write_csv(tmp_path / "t.csv")
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_unwritable_path_raises_and_keeps_nothing_half_written(run, tmp_path):
+    with pytest.raises(OSError):
+        run.write_csv(tmp_path / "missing-folder" / "t.csv")
+
+
+GOOD = "0,0,0,compute,0,0.0,1.0,10.0,0.0,-1,-1,4"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("", "line 1: empty file"),
+    ("pe,node\n", "line 1: header must be"),
+    (",".join(COLUMNS) + "\n" + GOOD + "\n0,0,0,compute,0,0.0\n", "line 3: expected 12 fields"),
+    (",".join(COLUMNS) + "\n" + GOOD.replace("compute", "nap") + "\n", "line 2: kind must be"),
+    (",".join(COLUMNS) + "\n" + GOOD.replace("10.0", "ten") + "\n", "line 2: column flops"),
+    (",".join(COLUMNS) + "\n" + GOOD.replace("0.0,1.0", "2.0,1.0") + "\n", "line 2: end_s"),
+])
+def test_malformed_csv_is_rejected_with_its_line(body, message):
+    with pytest.raises(TraceFormatError, match=message):
+        Trace.parse_csv(io.StringIO(body))
+
+
+def test_parse_of_a_hand_written_row():
+    t = Trace.parse_csv(io.StringIO(",".join(COLUMNS) + "\n" + GOOD + "\n"))
+    assert len(t) == 1 and t.lanes_active.dtype == np.int16 and t.flops[0] == 10.0
