@@ -36,6 +36,7 @@ from .panels.export import export_with_dialog
 from .panels.learn import LearnPanel
 from .panels.metrics import MetricsPanel
 from .panels.scenario_form import ScenarioForm
+from .panels.sweep import SweepPanel
 from .player import Player
 from .state import AppState
 from .timeline import TimelineView
@@ -62,9 +63,11 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.timeline, 1)
         lay.addWidget(self.player)
         self.compare = CompareView(self.state)
+        self.sweep = SweepPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(centre, "Timeline")
         self.tabs.addTab(self.compare, "Compare")
+        self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
 
         self.form = ScenarioForm()
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
 
     def set_scenario(self, sc: Scenario) -> None:
         self.form.set_scenario(sc)
+        self.sweep.set_scenario(sc)
         self.learn.show_scenario(sc)
         self.setWindowTitle(f"ParaSim — {sc.name}")
 
@@ -220,9 +224,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _form_edited(self) -> None:
-        """The display convention applies at once, to the run already shown."""
+        """The display convention applies at once, to the run already shown; the sweep
+        tab sweeps the scenario as edited."""
         if self.form.scenario is not None:
             self.state.set_convention(self.form.scenario.options.flop_convention)
+            self.sweep.set_scenario(self.form.scenario)
 
     def _validity(self, ok: bool) -> None:
         busy = self.worker is not None
@@ -336,6 +342,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
+        self.sweep.cancel()
+        if self.sweep.worker is not None:
+            self.sweep.worker.wait(5000)
         for w in [self.worker, *self._detached]:
             if w is not None:
                 w.cancel()

@@ -9,7 +9,7 @@
                                  achieved rate = flops / (last end - first start);
                                  ceilings per core: peak (flat) and core bandwidth x intensity
     FLOPs per layer              layers (or task-name groups) as horizontal bars
-    speedup                      speedup against PEs, from sweeps
+    speedup                      this run's speedup; the curves live in the Sweep tab
 """
 
 from __future__ import annotations
@@ -247,7 +247,8 @@ class LayersTab(PlotTab):
 class SpeedupTab(PlotTab):
     def show_run(self, ix: TraceIndex | None) -> None:
         s = ix.run.summary if ix else {}
-        text = ("Speedup curves appear when a sweep over the number of PEs is run.\n")
+        text = ("Speedup curves come from sweeps: open the Sweep tab (beside Timeline and "
+                "Compare) and vary machine.cores or machine.nodes.\n")
         if s.get("speedup") is not None:
             text += (f"This single run: speedup {s['speedup']:.3f} x on {s['pes']} PEs, "
                      f"efficiency {100 * s['parallel_efficiency']:.1f} %.")

@@ -347,3 +347,10 @@ def test_real_shift_drag_measures_and_plain_drag_pans(ran, qtbot):
         _mouse(vp, "move", b + (a - b) * k / 5, Qt.LeftButton, Qt.NoModifier)
     _mouse(vp, "release", a, Qt.NoButton, Qt.NoModifier)
     assert tl.box.viewRange()[0][0] > before[0]              # dragged left: view moved right
+
+
+def test_sweep_tab_follows_the_edited_scenario(window):
+    assert window.tabs.indexOf(window.sweep) >= 0
+    assert window.sweep.scenario == window.form.scenario
+    window.form.editors["machine.cores"].widget.setText("4")
+    assert window.sweep.scenario.machine.cores == 4
