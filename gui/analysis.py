@@ -17,8 +17,6 @@ the plots use them, and traces loaded from CSV get the same curves from here.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from sim.perfetto import power_samples
@@ -193,27 +191,3 @@ def task_points(tr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     nbytes = np.bincount(ids, weights=tr.bytes[m], minlength=k)[present]
     first, last = task_extents(tr)
     return flops, nbytes, last - first
-
-
-_GROUP = re.compile(r"^[^\s\[/#:(]+")
-
-
-def layer_flops(run: Run) -> tuple[list[str], np.ndarray] | None:
-    """FLOPs per layer (or per task group: a task name up to its first space, '[', '/',
-    '#', ':' or '('), in first-appearance order; None if fewer than two groups."""
-    layers = run.extras.get("layers")
-    if layers:
-        names = [str(item["name"]) for item in layers]
-        return names, np.array([float(item["flops"]) for item in layers])
-    names = run.task_names
-    tr = run.trace
-    if not names or not len(tr):
-        return None
-    keys = np.array([(_GROUP.match(n) or re.match(".*", n)).group(0) for n in names])
-    m = (tr.task >= 0) & (tr.task < len(keys))
-    groups, first, inv = np.unique(keys[tr.task[m]], return_index=True, return_inverse=True)
-    if not 2 <= len(groups) <= 500:
-        return None
-    flops = np.bincount(inv, weights=tr.flops[m], minlength=len(groups))
-    order = np.argsort(first)
-    return [str(g) for g in groups[order]], flops[order]

@@ -75,7 +75,7 @@ def main(out: Path) -> None:
     win.metrics.setCurrentWidget(win.metrics.plots[2])
     save(app, win, out / "utilisation.png")
 
-    win = window(app, "amdahl")
+    win = window(app, "vgg16-inference")
     win.metrics.setCurrentWidget(win.metrics.plots[4])
     save(app, win, out / "layers.png")
 

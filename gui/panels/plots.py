@@ -8,7 +8,7 @@
     roofline                     per task: intensity = flops / bytes  vs
                                  achieved rate = flops / (last end - first start);
                                  ceilings per core: peak (flat) and core bandwidth x intensity
-    FLOPs per layer              layers (or task-name groups) as horizontal bars
+    FLOPs per layer              per layer: share of the FLOPs and of the busy time
     speedup                      this run's speedup; the curves live in the Sweep tab
 """
 
@@ -21,16 +21,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
+from sim.layer_profile import per_layer
 from sim.machine import Machine
 from sim.metrics import time_by_kind
 from sim.report import work_unit
 from sim.trace import KIND_CODE
 from sim.units import si
 
-from ..analysis import TraceIndex, layer_flops, task_points
+from ..analysis import TraceIndex, task_points
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
 MAX_ROOFLINE_POINTS = 20_000
+MAX_LAYERS = 200            # more groups than this are not layers worth a bar each
 MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
 NODE_COLORS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#999999", "#F0E442",
                "#882255")
@@ -226,22 +228,31 @@ class RooflineTab(PlotTab):
 
 
 class LayersTab(PlotTab):
+    """Per layer (sim.layer_profile): share of the FLOPs beside share of the busy time."""
+
     def show_run(self, ix: TraceIndex | None) -> None:
-        run = ix.run if ix else None
-        got = layer_flops(run) if run is not None else None
-        if got is None:
-            return self.say("FLOPs per layer appear for runs whose tasks belong to layers\n"
-                            "(CNN workloads) or to named groups; this run has none.")
-        names, flops = got
+        rows = per_layer(ix.run) if ix is not None else ()
+        if not 1 < len(rows) <= MAX_LAYERS:
+            return self.say("FLOPs per layer appear for runs whose tasks are layers "
+                            "(CNN workloads: tasks named 'layer @ tag'); this run has none.")
         item = self.reset()
-        unit, k, _ = work_unit(self.convention)
-        y = np.arange(len(names))
-        item.addItem(pg.BarGraphItem(x0=0, width=flops * k, y=y, height=0.7,
-                                     brush="#0072B2", pen=None))
-        item.getAxis("left").setTicks([list(zip(y.tolist(), names))])
+        y = np.arange(len(rows))
+        flops = np.array([r.flops_share for r in rows]) * 100
+        busy = np.array([r.time_share for r in rows]) * 100
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.addItem(pg.BarGraphItem(x0=0, width=flops, y=y - 0.2, height=0.4,
+                                     brush="#0072B2", pen=None, name="share of the FLOPs"))
+        item.addItem(pg.BarGraphItem(x0=0, width=busy, y=y + 0.2, height=0.4,
+                                     brush="#E69F00", pen=None, name="share of the busy time"))
+        step = max(1, len(rows) // 40)
+        item.getAxis("left").setTicks([[(int(i), rows[i].layer)
+                                        for i in range(0, len(rows), step)]])
         item.getViewBox().invertY(True)
-        item.setLabel("bottom", "work", units=unit)
-        item.setTitle(f"{unit}s per layer / task group", size="10pt")
+        item.setXRange(0, max(flops.max(), busy.max()) * 1.45, padding=0)
+        item.setLabel("bottom", "share of the run (%)")
+        unit = work_unit(self.convention)[0]
+        total = sum(r.flops for r in rows) * work_unit(self.convention)[1]
+        item.setTitle(f"per layer: {si(total, unit)} in {len(rows)} layers", size="10pt")
 
 
 class SpeedupTab(PlotTab):

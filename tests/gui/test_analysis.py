@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gui.analysis import TraceIndex, layer_flops, step_series
+from gui.analysis import TraceIndex, step_series
 from tests.trace_factory import SMALL, make_run
 
 
@@ -46,13 +46,6 @@ def test_power_steps():
     run = make_run(SMALL, power={"t_s": [0.0, 2.0], "watts": [50.0, 80.0]})
     i = TraceIndex(run)
     assert i.power_at(1.9) == 50.0 and i.power_at(2.0) == 80.0
-
-
-def test_layer_groups_from_task_names():
-    run = make_run(SMALL, names=("conv1 [0]", "fc", "conv1 [1]"))
-    names, flops = layer_flops(run)
-    assert names == ["conv1", "fc"] and list(flops) == [10.0, 2.0]
-    assert layer_flops(make_run(SMALL)) is None
 
 
 spans = st.lists(st.tuples(st.integers(0, 3), st.floats(0, 10), st.floats(0, 5),

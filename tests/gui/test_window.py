@@ -354,3 +354,19 @@ def test_sweep_tab_follows_the_edited_scenario(window):
     assert window.sweep.scenario == window.form.scenario
     window.form.editors["machine.cores"].widget.setText("4")
     assert window.sweep.scenario.machine.cores == 4
+
+
+def test_layers_tab_shows_shares_per_layer(window):
+    from tests.trace_factory import SMALL, make_run
+    run = make_run(SMALL, names=("conv1 @ pe0", "fc @ pe0", "conv1 @ pe1"))
+    window.state.set_run(run)
+    tab = window.metrics.plots[4]
+    window.metrics.setCurrentWidget(tab)
+    assert tab.currentWidget() is tab.plot
+    bars = [i for i in tab.item.items if hasattr(i, "opts") and "width" in i.opts]
+    flops = next(b for b in bars if b.opts["name"] == "share of the FLOPs")
+    assert np.allclose(flops.opts["width"], [100 * 10 / 12, 100 * 2 / 12])   # conv1, fc
+    window.state.set_run(make_run(SMALL))
+    window.metrics.setCurrentWidget(window.metrics.summary)
+    window.metrics.setCurrentWidget(tab)
+    assert tab.currentWidget() is tab.message
