@@ -7,6 +7,10 @@
     pe_order/pe_ptr  trace rows grouped by PE, each group by start: the span under the
                      mouse on a PE is one binary search
     pairs            (send row, recv row) per message
+    flight           (left, arrived) per message: it leaves at its send span's start and
+                     arrives at the end of its send span when that has a length (a blocking
+                     send lasts until delivery), else at the end of its recv span (a recv
+                     ends at the arrival; a zero-length recv: it was already there)
     edges            (x, pe) where a span follows another task's span on the same PE
     lod_rows[kind]   the same spans with neighbours on a PE merged when the gap between
                      them is under makespan / LOD_RESOLUTION (below a pixel on any screen);
@@ -30,6 +34,7 @@ class SpanLayout:
         self.run = run
         self.kind_rows: dict[str, tuple] = {}
         self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.flight = (np.zeros(0), np.zeros(0))
         self.edges = (np.zeros(0), np.zeros(0, np.int32))
         self.max_lanes = 0
         self.lod_rows: dict[str, tuple] = {}
@@ -53,6 +58,9 @@ class SpanLayout:
                                      tr.lanes_active[idx])
         self.max_lanes = int(tr.lanes_active.max()) if len(tr) else 0
         self.pairs = message_pairs(tr)
+        send, recv = self.pairs
+        s0, s1 = tr.start_s[send], tr.end_s[send]
+        self.flight = (s0, np.where(s1 > s0, s1, tr.end_s[recv]))
         self.edges = task_edges(tr, order)
         self.makespan = float(tr.end_s.max()) if len(tr) else 0.0
         if len(tr) >= LOD_MIN_SPANS:

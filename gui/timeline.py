@@ -258,7 +258,7 @@ class TimelineView(QWidget):
             self.heads.setData([], [])
             return
         tr = self.run.trace
-        a, b = tr.start_s[send], tr.end_s[recv]
+        a, b = self.spans.flight
         vis = np.flatnonzero((b >= x0) & (a <= x1))[:MAX_ARROWS]
         rows = self.rows.row_of_pe
         ya, yb = rows[tr.pe[send[vis]]], rows[tr.pe[recv[vis]]]

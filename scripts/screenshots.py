@@ -79,6 +79,17 @@ def main(out: Path) -> None:
     win.metrics.setCurrentWidget(win.metrics.plots[4])
     save(app, win, out / "layers.png")
 
+    win = window(app, "cluster-stencil")
+    m = win.state.makespan
+    win.timeline.box.setXRange(0.30 * m, 0.42 * m, padding=0)
+    win.metrics.setCurrentWidget(win.metrics.concurrency)
+    save(app, win, out / "cluster-messages.png")
+
+    win = window(app, "power-wall")
+    win.metrics.setCurrentWidget(win.metrics.plots[1])
+    win.state.set_time(0.5 * win.state.makespan)
+    save(app, win, out / "power.png")
+
     win = window(app, "smp-matmul", ["machine.cores=4"])
     win.lanes_action.trigger()
     m = win.state.makespan

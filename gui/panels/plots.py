@@ -248,7 +248,7 @@ class LayersTab(PlotTab):
         item.getAxis("left").setTicks([[(int(i), rows[i].layer)
                                         for i in range(0, len(rows), step)]])
         item.getViewBox().invertY(True)
-        item.setXRange(0, max(flops.max(), busy.max()) * 1.45, padding=0)
+        item.setXRange(0, max(flops.max(), busy.max()) * 1.8, padding=0)
         item.setLabel("bottom", "share of the run (%)")
         unit = work_unit(self.convention)[0]
         total = sum(r.flops for r in rows) * work_unit(self.convention)[1]

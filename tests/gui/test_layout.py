@@ -36,3 +36,14 @@ def test_ticks_stay_readable_for_many_rows():
     assert [label for _, label in few] == ["core 0", "core 1", "core 2", "core 3"]
     many = RowLayout(64, 16).all_collapsed(True).ticks()
     assert len(many) <= 24 and many[0] == (0, "node 0 (16 PEs) ▸")
+
+
+def test_message_flight_from_send_start_to_arrival():
+    from tests.test_perfetto import MSG_SPANS
+    sp = SpanLayout(make_run(MSG_SPANS, nodes=2, cores=2))
+    left, arrived = sp.flight
+    assert list(left) == [4.0] and list(arrived) == [4.5]      # blocking send: its end
+    nonblocking = SMALL + [(0, "send", -1, 4.0, 4.0, 0.0, 8.0, 3, 1),
+                           (3, "recv", -1, 4.2, 5.0, 0.0, 8.0, 0, 1)]
+    left, arrived = SpanLayout(make_run(nonblocking, nodes=2, cores=2)).flight
+    assert list(left) == [4.0] and list(arrived) == [5.0]      # the recv ends at arrival
