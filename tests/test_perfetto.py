@@ -55,3 +55,13 @@ def test_simulated_run_exports_every_span():
     assert len(ph["X"]) == len(run.trace)
     names = {e["name"] for e in ph["X"]}
     assert "serial part" in names
+
+
+def test_network_run_has_one_flow_per_message_and_power_counters():
+    run = simulate(load("cluster-pingpong"), baseline=False)
+    ph = by_phase(json.loads(to_json(run))["traceEvents"])
+    sends = int((run.trace.kind == 2).sum())
+    assert sends > 0 and len(ph["s"]) == len(ph["f"]) == sends
+    power = simulate(load("power-wall"), baseline=False)
+    ph = by_phase(json.loads(to_json(power))["traceEvents"])
+    assert len(ph["C"]) == len(power.extras["power"]["t_s"])
