@@ -18,6 +18,7 @@ from .report import format_summary
 from .run import _jsonable
 from .spec import ScenarioError
 from .sweep_cli import add_parser as add_sweep
+from .top500_cli import add_parser as add_machines
 from .trace import TraceFormatError
 
 USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
@@ -75,7 +76,7 @@ def cmd_presets(args) -> int:
 
 
 REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,
-              add_sweep]
+              add_sweep, add_machines]
 
 
 def build_parser() -> argparse.ArgumentParser:

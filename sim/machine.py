@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .accelerator import AcceleratorSpec
 from .network import NetworkSpec
 from .power import PowerSpec
 from .spec import ScenarioError, param
@@ -50,6 +51,7 @@ class MachineSpec:
     memory: MemorySpec = field(default_factory=MemorySpec)
     network: NetworkSpec | None = None     # between nodes; unset: a crossbar (sim/network.py)
     power: PowerSpec | None = None
+    accelerator: AcceleratorSpec | None = None     # GPU-like devices per node (accelerator.py)
 
     def validate(self, path: str) -> None:
         if self.simd_bits % 64:

@@ -3,7 +3,8 @@
     speedup      S = T1 / TP   (T1: the same workload simulated on one core of the machine)
     efficiency   E = S / P
     Karp-Flatt   e = (1/S - 1/P) / (1 - 1/P)   (experimentally determined serial fraction)
-    fraction of peak = achieved FLOP/s / machine peak FLOP/s   (Rmax / Rpeak)
+    fraction of peak = achieved FLOP/s / machine peak FLOP/s   (Rmax / Rpeak; for a mix of
+                       precisions the peak of that mix, see roofline.mixed_peak)
 
 Time fractions split the P x makespan PE-seconds into compute, stall (waiting on
 memory), comm (send/recv), switch (context switches) and idle (the rest, waits included).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import roofline
 from .machine import PRECISIONS, Machine
 from .taskgraph import TaskGraph
 from .trace import KIND_CODE, KINDS, Trace
@@ -50,7 +52,7 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
         return float(sum(tk[KIND_CODE[k]] for k in kinds) / total) if total > 0 else 0.0
 
     precision = dominant_precision(graph)
-    peak = machine.peak(precision) if machine is not None else None
+    peak = roofline.mixed_peak(machine, graph) if machine is not None else None
     rate = flops / makespan if makespan > 0 else 0.0
     speedup = serial_s / makespan if serial_s and makespan > 0 else None
     eff = speedup / pes if speedup is not None else None
@@ -87,4 +89,5 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
         "comm_fraction": fractions["comm"],
         "switch_fraction": fractions["switch"],
         "idle_fraction": max(0.0, 1.0 - sum(fractions.values())) if total > 0 else 0.0,
+        **roofline.summary(graph, machine),
     }

@@ -36,9 +36,25 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         ("PEs", f"{s['pes']}"),
         ("Tasks / spans", f"{s.get('tasks', 0):,} / {s.get('spans', 0):,}"),
         ("Memory traffic", si(s["bytes_moved"], "B")),
+        ("Roofline", "n/a" if s.get("roofline_bound") is None else
+         f"{s['arithmetic_intensity']:.3g} FLOP/B vs ridge {s['ridge_point']:.3g} FLOP/B: "
+         f"{s['roofline_bound']}-bound"),
         ("Time: compute / stall / comm / idle",
          " / ".join(percent(s.get(f"{k}_fraction")) for k in ("compute", "stall", "comm", "idle"))),
     ]
+    if s.get("rmax_flops_per_s") is not None:
+        rows += [("Linpack Rmax (HPL count)", si(s["rmax_flops_per_s"] * k, f"{unit}/s")),
+                 ("Linpack Rpeak (fp64)", si(s["rpeak_flops_per_s"] * k, f"{unit}/s")),
+                 ("Rmax / Rpeak", percent(s["rmax_over_rpeak"]))]
+    if s.get("hpl_mixed_speedup") is not None:
+        rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
+    if s.get("offload_speedup") is not None:
+        rows += [("Offload: copy in / kernel / copy out", " / ".join(
+                     seconds(s[k]) for k in ("copy_in_s", "kernel_s", "copy_out_s"))),
+                 ("Host-only time", seconds(s["host_only_s"])),
+                 ("Offload speedup over the host", f"{s['offload_speedup']:.2f} x"),
+                 ("Offload pays off above", "never" if s.get("crossover_n") is None
+                  else f"n = {s['crossover_n']:,.0f} elements")]
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]

@@ -4,6 +4,8 @@
     [machine]         nodes, cores, freq_ghz, fma_units, simd_bits
     [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
     [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...
+    [machine.accelerator]  optional GPU-like devices per node (sim/accelerator.py)
+    machine.preset    a Top500 node (sim/top500.py) filling the machine's fields
     [workload]        kind, then the generator's own parameters
     [schedule]        policy
     [options]         flop_convention
@@ -24,7 +26,7 @@ from typing import Any
 
 import tomli_w
 
-from . import spec
+from . import spec, top500
 from .machine import MachineSpec
 from .schedule import ScheduleSpec
 from .spec import ScenarioError, param
@@ -89,6 +91,8 @@ def from_dict(data: dict) -> Scenario:
         raise ScenarioError("a scenario must be a table")
     data = dict(data)
     workload = _workload_from(data.pop("workload", {"kind": "matmul"}))
+    if isinstance(data.get("machine"), dict) and "preset" in data["machine"]:
+        data["machine"] = top500.expand_preset(data["machine"])
     sc = spec.from_dict(Scenario, data)
     pes = sc.machine.nodes * sc.machine.cores
     if pes > MAX_PES:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from . import roofline
 from .concurrency import concurrency_series, concurrency_summary
 from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
@@ -55,6 +56,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     `serial_s`: a one-core time already measured for this same graph and machine
     (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
     """
+    own = getattr(module_for(scenario.workload.kind), "simulate", None)
+    if own is not None:                         # a workload with its own model (offload)
+        return own(scenario, progress, cancel, baseline)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
     baseline = baseline and serial_s is None
@@ -78,6 +82,10 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
         extras["io"] = engine.io_intervals()
     if scenario.workload.kind == "cnn":
         extras["layers"] = layer_rows(trace, graph.names)
+    extras["roofline"] = roofline.plot_data(machine, trace)
+    extra = getattr(module_for(scenario.workload.kind), "summary", None)
+    if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
+        summary.update(extra(scenario.workload, machine, graph, makespan))
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names, MappingProxyType(extras))
 

@@ -157,7 +157,7 @@ class GraphBuilder:
 
 
 def independent(flops: np.ndarray, nbytes: np.ndarray, precision: str = "fp64",
-                vector_fraction: float = 1.0) -> TaskGraph:
+                vector_fraction: float = 1.0, lane_efficiency: float = 1.0) -> TaskGraph:
     """A graph of independent tasks built straight from arrays (fast for millions)."""
     n = len(flops)
     g = TaskGraph(
@@ -165,7 +165,7 @@ def independent(flops: np.ndarray, nbytes: np.ndarray, precision: str = "fp64",
         bytes=np.asarray(nbytes, np.float64),
         precision=np.full(n, PRECISIONS.index(precision), np.int8),
         vector_fraction=np.full(n, vector_fraction, np.float64),
-        lane_efficiency=np.ones(n),
+        lane_efficiency=np.full(n, lane_efficiency, np.float64),
         owner=np.full(n, -1, np.int32),
         dep_ptr=np.zeros(n + 1, np.int64),
         dep_idx=np.zeros(0, np.int32),

@@ -258,6 +258,12 @@ def _int_strings(col: np.ndarray) -> list[str]:
     return [str(v) for v in col.tolist()]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | os.PathLike, text) -> None:
     """Write text (a string or an iterable of strings) to a temp file beside `path`,
     then rename it over `path`: a reader never sees a half-written file."""
@@ -265,6 +271,7 @@ def write_atomic(path: str | os.PathLike, text) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; use the usual mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             if isinstance(text, str):
                 fh.write(text)

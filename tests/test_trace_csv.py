@@ -39,6 +39,16 @@ def test_atomic_write_leaves_no_temp_files(run, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
 
+def test_written_files_get_the_usual_permissions(run, tmp_path):
+    import os
+    mask = os.umask(0o022)
+    try:
+        run.write_csv(tmp_path / "t.csv")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644
+
+
 def test_unwritable_path_raises_and_keeps_nothing_half_written(run, tmp_path):
     with pytest.raises(OSError):
         run.write_csv(tmp_path / "missing-folder" / "t.csv")

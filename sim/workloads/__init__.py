@@ -11,7 +11,7 @@ from importlib import import_module
 
 _MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
             "stencil", "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
-            "custom")
+            "custom", "simd_loop", "hpl", "offload")
 
 REGISTRY = {}
 for _name in _MODULES:

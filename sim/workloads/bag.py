@@ -15,7 +15,7 @@ import numpy as np
 
 from ..spec import param
 from ..taskgraph import TaskGraph, independent
-from .common import precision_param, scale_count, vector_param
+from .common import lane_param, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Params:
     cv: float = param(0.0, ge=0, le=10, help="Coefficient of variation of task sizes")
     precision: str = precision_param()
     vector_fraction: float = vector_param()
+    lane_efficiency: float = lane_param()
 
     def tasks_estimate(self) -> int:
         return self.tasks
@@ -47,4 +48,4 @@ def sizes(p: Params, rng: np.random.Generator) -> np.ndarray:
 def build(p: Params, machine, rng) -> TaskGraph:
     f = sizes(p, rng)
     return independent(p.flops_per_task * f, p.bytes_per_task * f, p.precision,
-                       p.vector_fraction)
+                       p.vector_fraction, p.lane_efficiency)

@@ -16,6 +16,12 @@ def vector_param(default: float = 1.0):
     return param(default, ge=0, le=1, help="Share of the flops that run on the SIMD lanes")
 
 
+def lane_param(default: float = 1.0):
+    return param(default, gt=0, le=1,
+                 help="Share of the SIMD lanes doing useful work in the vector part "
+                      "(branch divergence, remainder loops)")
+
+
 def element_bytes(precision: str) -> int:
     """Bytes of one number in this precision (fp64 8, fp32 4, fp16/bf16 2)."""
     return PRECISION_BITS[precision] // 8

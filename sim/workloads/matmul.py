@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
-from .common import element_bytes, precision_param, scale_count, vector_param
+from .common import element_bytes, lane_param, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Params:
     k_split: int = param(1, ge=1, help="Split each tile's inner loop into this many chained tasks")
     precision: str = precision_param()
     vector_fraction: float = vector_param()
+    lane_efficiency: float = lane_param()
 
     def tasks_estimate(self) -> int:
         t = -(-self.n // self.tile)
@@ -48,7 +49,7 @@ def build(p: Params, machine, rng) -> TaskGraph:
     tiles = -(-p.n // p.tile)
     rows = [min(p.tile, p.n - i * p.tile) for i in range(tiles)]
     ks = _edges(p.n, min(p.k_split, p.n))
-    g = GraphBuilder(p.precision, p.vector_fraction)
+    g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
     for i, bi in enumerate(rows):
         for j, bj in enumerate(rows):
             prev = ()

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph, independent
-from .common import chunks, element_bytes, precision_param, scale_count, vector_param
+from .common import chunks, element_bytes, lane_param, precision_param, scale_count, vector_param
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Params:
     tasks: int = param(256, ge=1, help="Number of chunks (tasks) the loop is split into")
     precision: str = precision_param()
     vector_fraction: float = vector_param()
+    lane_efficiency: float = lane_param()
 
     def tasks_estimate(self) -> int:
         return min(self.tasks, self.n)
@@ -36,4 +37,4 @@ class Params:
 def build(p: Params, machine, rng) -> TaskGraph:
     sizes = chunks(p.n, min(p.tasks, p.n)).astype(float)
     return independent(2.0 * sizes, 3.0 * element_bytes(p.precision) * sizes,
-                       p.precision, p.vector_fraction)
+                       p.precision, p.vector_fraction, p.lane_efficiency)

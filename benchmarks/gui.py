@@ -1,0 +1,161 @@
+"""GUI speed, offscreen. Prints figures against the targets; never fails.
+
+    first full render of a 1M-span trace        target <= 1 s
+    zoom / pan repaint of that trace            target <= 100 ms
+    playback frames per second at 100k spans    target >= 25 fps
+    longest event-loop stall during a run       target <= 100 ms
+
+The traces are synthetic (numpy, no simulation): PEs alternate compute and stall spans
+of random length, back to back.  Wall-clock figures depend on what else the machine
+runs; the CPU figures (this process) show the cost itself.  Run: python benchmarks/gui.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from types import MappingProxyType
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from sim.metrics import summarize  # noqa: E402
+from sim.run import Run  # noqa: E402
+from sim.trace import KIND_CODE, Trace  # noqa: E402
+
+
+def synthetic_run(spans: int, pes: int = 64, seed: int = 0) -> Run:
+    rng = np.random.default_rng(seed)
+    per = spans // pes
+    dur = rng.exponential(1e-6, (pes, per))
+    end = np.cumsum(dur, axis=1)
+    start = end - dur
+    kind = np.where(np.arange(per) % 2 == 0, KIND_CODE["compute"], KIND_CODE["stall"])
+    pe = np.repeat(np.arange(pes, dtype=np.int32), per)
+    order = np.argsort(start.ravel(), kind="stable")
+    task = (pe * per + np.tile(np.arange(per), pes)) // 2
+    n = pes * per
+    tr = Trace(pe=pe[order], node=np.zeros(n, np.int32), core=pe[order],
+               kind=np.tile(kind, pes).astype(np.int8)[order],
+               task=task.astype(np.int32)[order], start_s=start.ravel()[order],
+               end_s=end.ravel()[order], flops=np.where(np.tile(kind, pes) == 0, 1e4, 0)[order],
+               bytes=np.full(n, 64.0), peer=np.full(n, -1, np.int32),
+               msg=np.full(n, -1, np.int32), lanes_active=np.zeros(n, np.int16))
+    makespan = float(tr.end_s.max())
+    return Run(None, tr, MappingProxyType(summarize(tr, makespan, None, pes)), 1, pes)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:7.1f} ms"
+
+
+def bench_render(app) -> None:
+    from gui.state import AppState
+    from gui.timeline import TimelineView
+    run = synthetic_run(1_000_000)
+    state = AppState()
+    view = TimelineView(state)
+    view.resize(1400, 800)
+    view.show()
+    app.processEvents()
+    from gui.analysis import TraceIndex
+    c0, t0 = time.process_time(), time.perf_counter()
+    index = TraceIndex(run)                 # built in the worker thread after a run
+    t1 = time.perf_counter()
+    state.set_run(run, index)
+    view.plot.viewport().repaint()
+    t2, c2 = time.perf_counter(), time.process_time()
+    print(f"1M spans  first full render      {ms(t2 - t0)}   (index, worker thread {ms(t1 - t0)}; "
+          f"GUI thread: bars + paint {ms(t2 - t1)}; CPU {ms(c2 - c0)})   target <= 1000 ms")
+    m = view.makespan
+    rng = np.random.default_rng(1)
+    times, cpu = [], []
+    for _ in range(20):
+        w = m * 10 ** rng.uniform(-4, 0)
+        x0 = rng.uniform(0, m - w)
+        c0, t0 = time.process_time(), time.perf_counter()
+        view.box.setXRange(x0, x0 + w, padding=0)
+        view.plot.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    t0 = time.perf_counter()
+    view.reset_view()
+    view.plot.viewport().repaint()
+    full = time.perf_counter() - t0
+    print(f"1M spans  zoom/pan repaint        {ms(np.mean(times))} mean, {ms(max(times))} max "
+          f"(CPU {ms(np.mean(cpu))} mean; zoom out to all 1M: {ms(full)})   target <= 100 ms")
+
+
+def bench_playback(app) -> None:
+    from gui.main_window import MainWindow
+    win = MainWindow()
+    win.resize(1600, 1000)
+    win.show()
+    app.processEvents()
+    win.state.set_run(synthetic_run(100_000, pes=32))
+    app.processEvents()
+    m = win.state.makespan
+    frames = 60
+    c0, t0 = time.process_time(), time.perf_counter()
+    for k in range(frames):
+        win.state.set_time(m * k / frames)
+        app.processEvents()
+        win.repaint()
+    fps = frames / (time.perf_counter() - t0)
+    cpu_fps = frames / (time.process_time() - c0)
+    print(f"100k spans playback               {fps:7.1f} fps (whole window repainted per frame;"
+          f" {cpu_fps:.0f} frames per CPU second)   target >= 25 fps")
+    win.close()
+
+
+TASKS = 150_000
+
+
+def bench_responsiveness(app) -> None:
+    from gui.main_window import MainWindow
+    from sim.scenario import load
+    win = MainWindow()
+    win.set_scenario(load("smp-memory-wall"))
+    win.form.kind.setCurrentText("bag")
+    win.form.editors["workload.tasks"].widget.setText(str(TASKS))
+    win.show()
+    end = time.perf_counter() + 0.5                 # let the window paint itself first
+    while time.perf_counter() < end:
+        app.processEvents()
+    gaps, clock = [], QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def tick():
+        gaps.append(clock.restart())
+    timer.timeout.connect(tick)
+    clock.start()
+    timer.start()
+    t0 = time.perf_counter()
+    win.start_run(confirm_large=False)
+    while win.worker is not None:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    print(f"run of {TASKS:,} tasks ({time.perf_counter() - t0:.1f} s): longest event-loop gap "
+          f"{max(gaps[1:]):5d} ms over {len(gaps)} ticks   target <= 100 ms")
+    win.close()
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    from gui.style import setup_pyqtgraph
+    setup_pyqtgraph()
+    bench_render(app)
+    bench_playback(app)
+    bench_responsiveness(app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""Queries on a finished trace for the views: events, counters at a time, series.
+
+Pure numpy (no Qt), built once per Run. Definitions used everywhere in the GUI:
+
+    parallelism(t)  = PEs running a task at t: in a `compute` or `stall` span (a stalled
+                      core still holds its task)
+    concurrency(t)  = tasks started and not finished at t: from the start of a task's
+                      first span (`switch` spans excluded) to the end of its last
+    active PEs(t)   = PEs in any span other than `wait` at t
+    FLOPs done(t)   = sum over spans of flops x clip((t - start) / (end - start), 0, 1)
+                      (spans in progress are prorated linearly)
+
+A span covers [start, end): at t = end it no longer counts. These are the definitions of
+the model's concurrency module; when a run carries its series (`extras["concurrency"]`)
+the plots use them, and traces loaded from CSV get the same curves from here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.perfetto import power_samples
+from sim.run import Run
+from sim.trace import KIND_CODE
+
+from .spans import SpanLayout
+
+_WAIT = KIND_CODE["wait"]
+_RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
+_SWITCH = KIND_CODE["switch"]
+
+
+def _is_sorted(a: np.ndarray) -> bool:
+    return bool(np.all(a[1:] >= a[:-1]))
+
+
+def _counter(starts: np.ndarray, ends: np.ndarray):
+    """Sorted start and end times for count(start <= t) - count(end <= t)."""
+    return np.sort(starts), np.sort(ends)
+
+
+def _count_at(pair, t: float) -> int:
+    s, e = pair
+    return int(np.searchsorted(s, t, "right") - np.searchsorted(e, t, "right"))
+
+
+def step_series(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(times, level) of the step function count(start <= t < end); level[i] holds
+    from times[i] to times[i+1]."""
+    t = np.concatenate([starts, ends])
+    d = np.concatenate([np.ones(len(starts), np.int64), -np.ones(len(ends), np.int64)])
+    order = np.argsort(t, kind="stable")
+    t, level = t[order], np.cumsum(d[order])
+    keep = np.r_[t[1:] != t[:-1], True]           # the level after the last event at a time
+    return np.r_[0.0, t[keep]], np.r_[0, level[keep]]
+
+
+class TraceIndex:
+    """Sorted views of one run's trace for O(log n) queries at a playhead time."""
+
+    def __init__(self, run: Run):
+        tr = run.trace
+        self.run = run
+        self.start, self.end = tr.start_s, tr.end_s
+        self.makespan = float(max(run.makespan, self.end.max() if len(tr) else 0.0))
+        # one sort by start (skipped when the trace is already in start order, as a
+        # simulated trace is) and one by end serve every counter below
+        by_start = None if _is_sorted(self.start) else np.argsort(self.start, kind="stable")
+        by_end = np.argsort(self.end, kind="stable")
+        start_sorted = self.start if by_start is None else self.start[by_start]
+        end_sorted = self.end[by_end]
+
+        def pair(mask):
+            s = start_sorted[mask if by_start is None else mask[by_start]]
+            return s, end_sorted[mask[by_end]]
+
+        # FLOPs: completed spans by end time, in-progress spans through a start window
+        self._end_sorted = end_sorted
+        self._flops_cum = np.r_[0.0, np.cumsum(tr.flops[by_end])]
+        fl = tr.flops > 0
+        order = np.arange(len(tr)) if by_start is None else by_start
+        order = order[fl[order]]
+        self._fl_start, self._fl_end, self._fl_flops = self.start[order], self.end[order], \
+            tr.flops[order]
+        dur = self._fl_end - self._fl_start
+        self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
+        self._busy = pair(tr.kind != _WAIT)
+        self._running = pair(np.isin(tr.kind, _RUNNING) & (tr.task >= 0))
+        self.task_first, self.task_last = task_extents(tr)
+        self._tasks = _counter(self.task_first, self.task_last)
+        self.power = power_samples(run)
+        self._events = None
+        self.spans = SpanLayout(run)
+
+    @property
+    def events(self) -> np.ndarray:
+        """Every distinct span start and end time, and 0 (computed on first use)."""
+        if self._events is None:
+            self._events = np.unique(np.concatenate([self.start, self.end, [0.0]]))
+        return self._events
+
+    # -- stepping ----------------------------------------------------------------------
+
+    def next_event(self, t: float) -> float:
+        """The first span start or end strictly after t (or the last one)."""
+        i = np.searchsorted(self.events, t, "right")
+        return float(self.events[min(i, len(self.events) - 1)])
+
+    def prev_event(self, t: float) -> float:
+        """The last span start or end strictly before t (or 0)."""
+        i = np.searchsorted(self.events, t, "left") - 1
+        return float(self.events[max(i, 0)])
+
+    # -- counters at a time ------------------------------------------------------------
+
+    def flops_done(self, t: float) -> float:
+        done = self._flops_cum[np.searchsorted(self._end_sorted, t, "right")]
+        lo = np.searchsorted(self._fl_start, t - self._fl_maxdur, "left")
+        hi = np.searchsorted(self._fl_start, t, "left")
+        s, e, f = self._fl_start[lo:hi], self._fl_end[lo:hi], self._fl_flops[lo:hi]
+        run = e > t
+        if run.any():
+            done += float(np.sum(f[run] * (t - s[run]) / (e[run] - s[run])))
+        return float(done)
+
+    def active_pes(self, t: float) -> int:
+        return _count_at(self._busy, t)
+
+    def parallelism(self, t: float) -> int:
+        return _count_at(self._running, t)
+
+    def concurrency(self, t: float) -> int:
+        return _count_at(self._tasks, t)
+
+    def power_at(self, t: float) -> float | None:
+        """The power sample in force at t (samples are steps), None without a power model."""
+        if self.power is None:
+            return None
+        ts, watts = self.power
+        i = np.searchsorted(ts, t, "right") - 1
+        return float(watts[max(i, 0)])
+
+    # -- series over the run -----------------------------------------------------------
+
+    def parallelism_series(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._series("parallelism") or step_series(*self._running)
+
+    def concurrency_series(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._series("concurrency") or step_series(self.task_first, self.task_last)
+
+    def _series(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The run's own series, if it carries one."""
+        got = self.run.extras.get("concurrency") if self.run.extras else None
+        if got is None or name not in got:
+            return None
+        return np.asarray(got["t_s"], np.float64), np.asarray(got[name])
+
+
+def dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Task ids as indices into arrays of length k: the ids themselves when they are
+    dense enough (no sort), else their ranks."""
+    k = int(ids.max()) + 1
+    if k <= 4 * len(ids) + 1024:
+        return ids, k
+    uniq, inv = np.unique(ids, return_inverse=True)
+    return inv, len(uniq)
+
+
+def task_extents(tr) -> tuple[np.ndarray, np.ndarray]:
+    """Per task (id >= 0, in id order): first span start and last span end."""
+    m = (tr.task >= 0) & (tr.kind != _SWITCH)
+    if not m.any():
+        return np.zeros(0), np.zeros(0)
+    ids, k = dense_ids(tr.task[m])
+    first = np.full(k, np.inf)
+    last = np.full(k, -np.inf)
+    np.minimum.at(first, ids, tr.start_s[m])
+    np.maximum.at(last, ids, tr.end_s[m])
+    present = np.isfinite(first)
+    return first[present], last[present]
+
+
+def task_points(tr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per task: (flops, bytes, seconds from first start to last end) for the roofline."""
+    m = tr.task >= 0
+    if not m.any():
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    ids, k = dense_ids(tr.task[m])
+    present = np.bincount(ids, minlength=k) > 0
+    flops = np.bincount(ids, weights=tr.flops[m], minlength=k)[present]
+    nbytes = np.bincount(ids, weights=tr.bytes[m], minlength=k)[present]
+    first, last = task_extents(tr)
+    return flops, nbytes, last - first

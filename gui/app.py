@@ -1,0 +1,94 @@
+"""Desktop entry point.
+
+    python main.py                               the default preset, already simulated
+    python main.py --scenario FILE_OR_PRESET     another scenario
+    python main.py view trace.csv                a saved trace
+    python main.py ... --screenshot out.png      render the window after the run, then exit
+
+A bad scenario or trace on the command line prints one line `error: ...` and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sim import scenario as scenario_mod
+from sim.run import Run
+from sim.spec import ScenarioError
+from sim.trace import TraceFormatError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="parasim", description="ParaSim desktop app")
+    p.add_argument("view", nargs="*", metavar="view TRACE.csv",
+                   help="'view FILE' opens a saved trace CSV instead of simulating")
+    p.add_argument("--scenario", default=None, help="preset name or scenario TOML file")
+    p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
+    p.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
+    p.add_argument("--tab", choices=("timeline", "compare"), default="timeline",
+                   help="the central tab to show")
+    return p
+
+
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    try:
+        return int(w), int(h)
+    except ValueError:
+        raise ScenarioError(f"--size must look like 1600x1000, got {text!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
+    trace_path = None
+    if args.view:
+        if args.view[0] != "view" or len(args.view) != 2:
+            print(f"error: unknown command {' '.join(args.view)!r} (try: view TRACE.csv)",
+                  file=sys.stderr)
+            return 2
+        trace_path = args.view[1]
+    try:
+        size = _size(args.size)
+        sc = scenario_mod.load(args.scenario or "smp-memory-wall")
+        run = Run.from_trace_csv(trace_path) if trace_path else None
+    except (ScenarioError, TraceFormatError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from .style import setup_pyqtgraph
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    setup_pyqtgraph()
+    from .main_window import MainWindow
+    win = MainWindow()
+    win.set_scenario(sc)
+    win.resize(*size)
+    if args.tab == "compare":
+        win.tabs.setCurrentWidget(win.compare)
+    if args.screenshot:
+        from sim.simulate import simulate
+
+        from .panels.export import write_png
+        win.state.set_run(run if run is not None else simulate(sc))
+        if run is not None:
+            win.learn.show_scenario(None)
+        win.show()
+        for _ in range(3):
+            app.processEvents()
+        try:
+            write_png(win, args.screenshot)
+        except OSError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        win.close()
+        return 0
+    win.show()
+    if run is not None:
+        win.state.set_run(run)
+        win.learn.show_scenario(None)
+    else:
+        win.start_run()
+    return app.exec()

@@ -1,0 +1,352 @@
+"""The main window: scenario form and lesson (left), timeline and player (centre, with the
+compare tab), metrics (right), progress and Cancel in the status bar.
+
+The window owns the AppState and the worker thread; widgets only follow the state.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sim import scenario as scenario_mod
+from sim.run import Run
+from sim.scenario import Scenario
+from sim.spec import ScenarioError
+from sim.trace import TraceFormatError
+
+from .panels.compare import CompareView
+from .panels.export import export_with_dialog
+from .panels.learn import LearnPanel
+from .panels.metrics import MetricsPanel
+from .panels.scenario_form import ScenarioForm
+from .panels.sweep import SweepPanel
+from .player import Player
+from .state import AppState
+from .timeline import TimelineView
+from .worker import SimWorker
+
+LARGE_RUN_TASKS = 200_000
+DEFAULT_PRESET = "smp-memory-wall"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("ParaSim")
+        self.state = AppState(self)
+        self.worker: SimWorker | None = None
+        self._detached: set[SimWorker] = set()     # cancelled, still winding down
+        self._t0 = 0.0
+
+        self.timeline = TimelineView(self.state)
+        self.player = Player(self.state)
+        centre = QWidget()
+        lay = QVBoxLayout(centre)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.timeline, 1)
+        lay.addWidget(self.player)
+        self.compare = CompareView(self.state)
+        self.sweep = SweepPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(centre, "Timeline")
+        self.tabs.addTab(self.compare, "Compare")
+        self.tabs.addTab(self.sweep, "Sweep")
+        self.setCentralWidget(self.tabs)
+
+        self.form = ScenarioForm()
+        self.run_button = QPushButton("▶ Run simulation")
+        self.run_button.setToolTip("Simulate this scenario (Ctrl+R)")
+        self.run_button.clicked.connect(lambda: self.start_run())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        form_box = QWidget()
+        fl = QVBoxLayout(form_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addWidget(scroll, 1)
+        fl.addWidget(self.run_button)
+        self.learn = LearnPanel()
+        left = QSplitter(Qt.Vertical)
+        left.addWidget(form_box)
+        left.addWidget(self.learn)
+        left.setSizes([620, 260])
+        left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
+        self.metrics = MetricsPanel(self.state)
+        right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
+        left.setMinimumWidth(330)
+        self.metrics.setMinimumWidth(360)
+        self._docks = [left_dock, right_dock]
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_run)
+        self.cancel_button.hide()
+        self.status = QLabel("ready")
+        sb = self.statusBar()
+        sb.addWidget(self.status, 1)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_button)
+
+        self.form.validity_changed.connect(self._validity)
+        self.form.edited.connect(self._form_edited)
+        self._build_menus()
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu, text, slot, shortcut=None):
+        """A menu entry (or, with menu None, a window-wide key) calling slot()."""
+        act = QAction(text, self)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda *_: slot())
+        menu.addAction(act) if menu is not None else self.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self._action(f, "Open scenario…", self.open_scenario_dialog, "Ctrl+O")
+        self._action(f, "Save scenario…", self.save_scenario_dialog, "Ctrl+S")
+        self._action(f, "Open trace CSV…", self.open_trace_dialog, "Ctrl+T")
+        ex = f.addMenu("Export")
+        csv = self._action(ex, "Trace CSV…", lambda: self.export("csv"))
+        perfetto = self._action(ex, "Perfetto / Chrome JSON…", lambda: self.export("perfetto"))
+        self._action(ex, "Summary JSON…", lambda: self.export("summary"))
+        self._action(ex, "PNG of the current view…", lambda: self.export("png"))
+        f.addSeparator()
+        self._action(f, "Quit", self.close, "Ctrl+Q")
+        pm = mb.addMenu("&Presets")
+        for name in scenario_mod.preset_names():
+            self._action(pm, name, lambda n=name: self.load_scenario(n, run=True))
+        r = mb.addMenu("&Run")
+        self.run_action = self._action(r, "Run", self.start_run, "Ctrl+R")
+        self._action(r, "Cancel", self.cancel_run, "Escape")
+        pin = self._action(r, "Pin current run for comparison", self.pin, "Ctrl+P")
+        self._action(r, "Unpin", lambda: self.state.pin(None))
+        bar = self.addToolBar("Main")
+        bar.setObjectName("Main")
+        bar.setMovable(False)
+        for act, text in ((self.run_action, "▶ Run"), (pin, "Pin for compare"),
+                          (csv, "Export CSV"), (perfetto, "Export Perfetto")):
+            button = QAction(text, self)
+            button.setToolTip(act.text().rstrip("…") + (f" ({act.shortcut().toString()})"
+                                                        if not act.shortcut().isEmpty() else ""))
+            button.triggered.connect(act.trigger)
+            act.changed.connect(lambda a=act, b=button: b.setEnabled(a.isEnabled()))
+            bar.addAction(button)
+        v = mb.addMenu("&View")
+        self._action(v, "Reset zoom", self.timeline.reset_view, "0")
+        self._action(v, "Collapse all nodes", lambda: self.timeline.collapse_all(True))
+        self._action(v, "Expand all nodes", lambda: self.timeline.collapse_all(False))
+        self.lanes_action = self._action(v, "Show SIMD lanes", self._toggle_lanes, "L")
+        self.lanes_action.setCheckable(True)
+        p = self.player
+        for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
+                          ("Home", p.home), ("End", p.end)):
+            self._action(None, key, slot, key)
+        for key in "WASD":
+            self._action(None, key, lambda k=key: self.timeline.key(getattr(Qt, f"Key_{k}")),
+                         key)
+
+    def _toggle_lanes(self) -> None:
+        on = self.lanes_action.isChecked()
+        if not self.timeline.show_lanes(on) and on:
+            self.lanes_action.setChecked(False)
+            self.status.setText("this trace records no SIMD lanes")
+
+    # -- scenarios ---------------------------------------------------------------------
+
+    def load_scenario(self, name_or_path: str, run: bool = False) -> bool:
+        try:
+            sc = scenario_mod.load(name_or_path)
+        except ScenarioError as exc:
+            QMessageBox.critical(self, "Cannot open scenario", str(exc))
+            return False
+        self.set_scenario(sc)
+        if run:
+            self.start_run()
+        return True
+
+    def set_scenario(self, sc: Scenario) -> None:
+        self.form.set_scenario(sc)
+        self.sweep.set_scenario(sc)
+        self.learn.show_scenario(sc)
+        self.setWindowTitle(f"ParaSim — {sc.name}")
+
+    def open_scenario_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", "", "Scenario (*.toml)")
+        if path:
+            self.load_scenario(path)
+
+    def save_scenario_dialog(self) -> None:
+        sc = self.form.scenario
+        if sc is None:
+            QMessageBox.warning(self, "Invalid scenario", self.form.error or "invalid")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save scenario", f"{sc.name}.toml",
+                                              "Scenario (*.toml)")
+        if path:
+            self.save_scenario(path)
+
+    def save_scenario(self, path: str) -> bool:
+        """Write the form's scenario as TOML; report a failure in a dialog."""
+        try:
+            scenario_mod.save(self.form.scenario, path)
+        except OSError as exc:
+            QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
+            return False
+        return True
+
+    def _form_edited(self) -> None:
+        """The display convention applies at once, to the run already shown; the sweep
+        tab sweeps the scenario as edited."""
+        if self.form.scenario is not None:
+            self.state.set_convention(self.form.scenario.options.flop_convention)
+            self.sweep.set_scenario(self.form.scenario)
+
+    def _validity(self, ok: bool) -> None:
+        busy = self.worker is not None
+        self.run_button.setEnabled(ok and not busy)
+        self.run_action.setEnabled(ok and not busy)
+        self.run_button.setToolTip("Simulate this scenario (Ctrl+R)" if ok
+                                   else f"Fix the scenario first: {self.form.error}")
+
+    # -- traces ------------------------------------------------------------------------
+
+    def open_trace_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open trace", "", "Trace CSV (*.csv)")
+        if path:
+            self.open_trace(path)
+
+    def open_trace(self, path: str) -> bool:
+        """Show a saved trace; on a bad file show the error and keep the current view."""
+        try:
+            run = Run.from_trace_csv(path)
+        except (TraceFormatError, OSError, UnicodeDecodeError, ValueError) as exc:
+            QMessageBox.critical(self, "Cannot open trace", f"{path}:\n{exc}")
+            return False
+        self.state.set_run(run)
+        self.learn.show_scenario(None)
+        self.status.setText(f"opened {path}: {len(run.trace):,} spans")
+        return True
+
+    def export(self, kind: str, path: str | None = None) -> bool:
+        view = self.tabs.currentWidget()
+        return export_with_dialog(self, kind, self.state.run, view, path)
+
+    def pin(self) -> None:
+        if self.state.run is not None:
+            self.state.pin(self.state.run)
+            self.status.setText("pinned; change the scenario and run again, then open Compare")
+
+    # -- running -----------------------------------------------------------------------
+
+    def start_run(self, confirm_large: bool = True) -> bool:
+        sc = self.form.validate()
+        if sc is None or self.worker is not None:
+            return False
+        n = sc.workload.tasks_estimate()
+        if confirm_large and n > LARGE_RUN_TASKS:
+            answer = QMessageBox.question(
+                self, "Large run", f"This run has about {n:,} tasks and may take a while "
+                "and a lot of memory. Start it?", QMessageBox.Yes | QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return False
+        self.worker = SimWorker(sc, self)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.done.connect(self._on_done)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.finished.connect(self._on_thread_finished)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self._validity(True)
+        self.status.setText(f"simulating {sc.name}…")
+        self._t0 = time.perf_counter()
+        self.worker.start()
+        return True
+
+    def cancel_run(self) -> None:
+        """Stop the run. The engine stops within its next 8192 events; a worker still in
+        a phase that cannot be interrupted (graph building, summary) is detached: the
+        window is free at once and its result is dropped."""
+        w = self.worker
+        if w is None:
+            return
+        w.cancel()
+        for sig, slot in ((w.progress, self._on_progress), (w.done, self._on_done),
+                          (w.failed, self._on_failed), (w.cancelled, self._on_cancelled)):
+            sig.disconnect(slot)
+        self._detached.add(w)
+        w.finished.connect(lambda w=w: (self._detached.discard(w), w.deleteLater()))
+        self._on_thread_finished()
+        self._on_cancelled()
+
+    def _on_progress(self, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 1000))
+
+    def _on_done(self, run, index) -> None:
+        self.state.set_run(run, index)
+        self.learn.show_scenario(run.scenario)
+        self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans in "
+                            f"{time.perf_counter() - self._t0:.2f} s wall time")
+
+    def _on_failed(self, message: str) -> None:
+        self.status.setText("simulation failed")
+        QMessageBox.critical(self, "Simulation failed", message)
+
+    def _on_cancelled(self) -> None:
+        self.status.setText("cancelled; the previous run is still shown")
+
+    def _on_thread_finished(self) -> None:
+        if self.worker is None:
+            return
+        if self.worker not in self._detached:
+            self.worker.deleteLater()
+        self.worker.finished.disconnect(self._on_thread_finished)
+        self.worker = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._validity(self.form.scenario is not None)
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
+
+    def closeEvent(self, ev) -> None:
+        self.sweep.cancel()
+        if self.sweep.worker is not None:
+            self.sweep.worker.wait(5000)
+        for w in [self.worker, *self._detached]:
+            if w is not None:
+                w.cancel()
+                w.wait(5000)
+        super().closeEvent(ev)

@@ -1,0 +1,83 @@
+"""Export the current run: trace CSV, Perfetto/Chrome JSON, summary JSON, PNG of a view.
+
+Every write is atomic (a temp file beside the target, then a rename), so a failed
+export leaves the old file, and the app's state, untouched. Errors reach the caller
+as OSError/ValueError; `export_with_dialog` shows them in a message box.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from sim.perfetto import write_perfetto
+
+FORMATS = {
+    "csv": ("Trace CSV (*.csv)", ".csv"),
+    "perfetto": ("Perfetto / Chrome trace JSON (*.json)", ".perfetto.json"),
+    "summary": ("Summary JSON (*.json)", ".summary.json"),
+    "png": ("PNG image (*.png)", ".png"),
+}
+
+
+def write_bytes_atomic(path: str, data: bytes) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)          # mkstemp makes 0600; honour the umask
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_png(widget: QWidget, path: str) -> None:
+    """Render `widget` as it is on screen into a PNG file."""
+    buf = QBuffer()
+    buf.open(QIODevice.WriteOnly)
+    if not widget.grab().save(buf, "PNG"):
+        raise OSError(f"could not encode the PNG for {path}")
+    write_bytes_atomic(path, bytes(buf.data()))
+
+
+def export(kind: str, path: str, run, view: QWidget | None = None) -> None:
+    if kind == "csv":
+        run.write_csv(path)
+    elif kind == "perfetto":
+        write_perfetto(run, path)
+    elif kind == "summary":
+        run.write_summary(path)
+    elif kind == "png":
+        write_png(view, path)
+    else:
+        raise ValueError(f"unknown export format {kind!r}")
+
+
+def export_with_dialog(parent: QWidget, kind: str, run, view: QWidget | None = None,
+                       path: str | None = None) -> bool:
+    """Ask for a path (unless given), export, and report a failure in a dialog."""
+    if run is None and kind != "png":
+        QMessageBox.information(parent, "Nothing to export", "Run a scenario first.")
+        return False
+    if path is None:
+        filt, suffix = FORMATS[kind]
+        name = (run.scenario.name if run is not None and run.scenario else "parasim") + suffix
+        path, _ = QFileDialog.getSaveFileName(parent, "Export", name, filt)
+        if not path:
+            return False
+    try:
+        export(kind, path, run, view)
+    except (OSError, ValueError) as exc:
+        QMessageBox.critical(parent, "Export failed", f"Could not write {path}:\n{exc}")
+        return False
+    return True

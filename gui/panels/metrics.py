@@ -1,0 +1,88 @@
+"""The metrics panel: the summary table and the plot tabs, redrawn when the run changes."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sim.report import summary_rows, work_unit
+
+from ..state import AppState
+from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, SpeedupTab, UtilisationTab
+
+
+def fill_table(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:
+    table.clear()
+    table.setColumnCount(len(header))
+    table.setRowCount(len(rows))
+    table.setHorizontalHeaderLabels(header)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(len(header) - 1, QHeaderView.Stretch)
+
+
+class SummaryTab(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.table = QTableWidget()
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.title)
+        lay.addWidget(self.table, 1)
+
+    def show_run(self, run, conv: str = "flops") -> None:
+        if run is None:
+            self.title.setText("No run yet.")
+            fill_table(self.table, ["metric", "value"], [])
+            return
+        source = run.scenario.name if run.scenario else "trace file (no scenario: "\
+            "peak and speedup unknown)"
+        self.title.setText(f"<b>{source}</b><br>work counted in {work_unit(conv)[2]}")
+        fill_table(self.table, ["metric", "value"],
+                   [list(r) for r in summary_rows(run.summary, conv)])
+
+
+class MetricsPanel(QTabWidget):
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.summary = SummaryTab()
+        self.concurrency = ConcurrencyTab()
+        self.plots = [self.concurrency, PowerTab(), UtilisationTab(), RooflineTab(),
+                      LayersTab(), SpeedupTab()]
+        self.addTab(self.summary, "Summary")
+        for tab, name in zip(self.plots, ("Concurrency", "Power", "Utilisation", "Roofline",
+                                          "Layers", "Speedup")):
+            self.addTab(tab, name)
+        self._stale = set()
+        state.run_changed.connect(self.show_run)
+        state.convention_changed.connect(lambda _c: self.show_run(state.run))
+        state.time_changed.connect(self.concurrency.set_time)
+        self.currentChanged.connect(self._refresh_current)
+        self.show_run(state.run)
+
+    def show_run(self, run) -> None:
+        """Fill the summary now and the plots lazily: a tab is drawn when it is shown."""
+        self.summary.show_run(run, self.state.convention)
+        self._stale = set(self.plots)
+        self._refresh_current()
+
+    def _refresh_current(self, *_):
+        tab = self.currentWidget()
+        if tab in self._stale:
+            self._stale.discard(tab)
+            tab.convention = self.state.convention
+            tab.show_run(self.state.index if self.state.run is not None else None)

@@ -1,0 +1,266 @@
+"""The plot tabs of the metrics panel. Each tab shows a plot, or says why it cannot.
+
+    concurrency vs parallelism   step curves over time (definitions in gui/analysis.py)
+    power                        the run's power samples, W over time (and per node, for
+                                 a few nodes, when the run carries node series)
+    utilisation                  per PE: compute / stall / comm / switch / wait+idle,
+                                 as % of the makespan, stacked
+    roofline                     per task: intensity = flops / bytes  vs
+                                 achieved rate = flops / (last end - first start);
+                                 ceilings per core: peak (flat) and core bandwidth x intensity
+    FLOPs per layer              per layer: share of the FLOPs and of the busy time
+    speedup                      this run's speedup; the curves live in the Sweep tab
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget
+
+from sim.layer_profile import per_layer
+from sim.machine import Machine
+from sim.metrics import time_by_kind
+from sim.report import work_unit
+from sim.trace import KIND_CODE
+from sim.units import si
+
+from ..analysis import TraceIndex, task_points
+from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
+
+MAX_ROOFLINE_POINTS = 20_000
+MAX_LAYERS = 200            # more groups than this are not layers worth a bar each
+MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
+NODE_COLORS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#999999", "#F0E442",
+               "#882255")
+
+
+class PlotTab(QStackedWidget):
+    """A plot, or a message in its place. `convention` is how work is displayed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.convention = "flops"
+        self.plot = pg.PlotWidget()
+        self.item = self.plot.getPlotItem()
+        self.item.hideButtons()
+        self.item.showGrid(x=True, y=True, alpha=0.25)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555555; font-size: 12pt; padding: 20px")
+        self.addWidget(self.plot)
+        self.addWidget(self.message)
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.setCurrentWidget(self.message)
+
+    def reset(self) -> pg.PlotItem:
+        self.item.clear()
+        if self.item.legend is not None:
+            self.item.legend.clear()
+        self.setCurrentWidget(self.plot)
+        return self.item
+
+
+def _step(item, t, level, end, color, name, width=2):
+    x = np.r_[t, max(end, t[-1])]
+    item.plot(x, level, stepMode="center", pen=pg.mkPen(color, width=width), name=name)
+
+
+class ConcurrencyTab(PlotTab):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen(PLAYHEAD_COLOR, style=Qt.DashLine))
+
+    def show_run(self, ix: TraceIndex | None) -> None:
+        if ix is None or not len(ix.run.trace):
+            return self.say("No run yet.")
+        item = self.reset()
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.setLabel("bottom", "simulated time", units="s")
+        item.setLabel("left", "count")
+        item.setTitle("concurrency vs parallelism", size="10pt")
+        if len(ix.task_first):
+            _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
+                  "concurrency (tasks in progress)", width=5)
+        par = ix.parallelism_series()
+        _step(item, *par, ix.makespan, KIND_COLORS["compute"], "parallelism (PEs running a task)")
+        top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
+        item.setYRange(0, 1.35 * top + 1, padding=0)      # headroom for the legend
+        item.addItem(self.playhead, ignoreBounds=True)
+
+    def set_time(self, t: float) -> None:
+        self.playhead.setValue(t)
+
+
+class PowerTab(PlotTab):
+    def show_run(self, ix: TraceIndex | None) -> None:
+        if ix is None or ix.power is None:
+            return self.say("This run has no power model, so there is no power over time.\n"
+                            "Runs from machines with a power model show their watts here.")
+        item = self.reset()
+        t, w = ix.power
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.plot(np.r_[t, max(ix.makespan, t[-1])], w, stepMode="center",
+                  pen=pg.mkPen("#D55E00", width=2), name="machine")
+        p = ix.run.extras["power"]
+        nodes = p.get("node_ptr") if isinstance(p, Mapping) else None
+        if nodes is not None and 1 < len(nodes) - 1 <= MAX_NODE_LINES:
+            for k in range(len(nodes) - 1):
+                a, b = int(nodes[k]), int(nodes[k + 1])
+                nt, nw = np.asarray(p["node_t_s"][a:b]), np.asarray(p["node_watts"][a:b])
+                if len(nt):
+                    item.plot(np.r_[nt, max(ix.makespan, nt[-1])], nw, stepMode="center",
+                              pen=pg.mkPen(NODE_COLORS[k % len(NODE_COLORS)], width=1),
+                              name=f"node {k}")
+        top = float(np.max(w))
+        item.setYRange(0, 1.3 * top if top > 0 else 1.0, padding=0)
+        item.setLabel("bottom", "simulated time", units="s")
+        item.setLabel("left", "power", units="W")
+        item.setTitle("power over time", size="10pt")
+
+
+class UtilisationTab(PlotTab):
+    GROUPS = (("compute", ("compute",)), ("stall", ("stall",)), ("comm", ("send", "recv")),
+              ("switch", ("switch",)), ("wait + idle", None))
+
+    def show_run(self, ix: TraceIndex | None) -> None:
+        run = ix.run if ix else None
+        if run is None or ix.makespan <= 0:
+            return self.say("No run yet.")
+        item = self.reset()
+        tk = time_by_kind(run.trace, run.pes) / ix.makespan * 100
+        label = "PE"
+        if run.pes > 256:                       # too many bars: average per node
+            tk = tk.reshape(run.nodes, run.cores, -1).mean(axis=1)
+            label = "node (mean of its PEs)"
+        n = len(tk)
+        y = np.arange(n)
+        left = np.zeros(n)
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        for name, kinds in self.GROUPS:
+            if kinds is None:
+                width = np.maximum(100 - left, 0)
+                color = IDLE_COLOR
+            else:
+                width = sum(tk[:, KIND_CODE[k]] for k in kinds)
+                color = KIND_COLORS[kinds[0]]
+            if kinds is None or width.any():
+                bar = pg.BarGraphItem(x0=left, width=width, y=y, height=0.8, brush=color,
+                                      pen=pg.mkPen("#888888", width=0.5) if kinds is None
+                                      else None, name=name)
+                item.addItem(bar)
+            left = left + width
+        item.getViewBox().invertY(True)
+        item.setLabel("bottom", "share of the makespan (%)")
+        item.setLabel("left", label)
+        item.setTitle("utilisation per " + label.split()[0], size="10pt")
+        item.setXRange(0, 150, padding=0)            # the legend sits right of 100 %
+        item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
+
+
+def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
+    """Ticks for log10 values: whole decades, plus 2x and 5x when under 3 decades show."""
+    from sim.units import si
+    mults = (1, 2, 5) if hi - lo < 3 else (1,)
+    out = []
+    for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
+        for m in mults:
+            v = np.log10(m) + k
+            if lo <= v <= hi:
+                out.append((float(v), si(m * 10.0 ** k, unit) if unit else f"{m * 10.0 ** k:g}"))
+    return out
+
+
+class RooflineTab(PlotTab):
+    """Plotted as log10 values on linear axes, with decade ticks labelled in SI units."""
+
+    def show_run(self, ix: TraceIndex | None) -> None:
+        run = ix.run if ix else None
+        if run is None:
+            return self.say("No run yet.")
+        flops, nbytes, dur = task_points(run.trace)
+        ok = (flops > 0) & (nbytes > 0) & (dur > 0)
+        if not ok.any():
+            return self.say("No task both moves memory and computes, so there is no "
+                            "roofline: every task here is pure compute or pure data movement.")
+        item = self.reset()
+        intensity, rate = flops[ok] / nbytes[ok], flops[ok] / dur[ok]
+        if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
+            pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
+            intensity, rate = intensity[pick], rate[pick]
+        xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
+        item.addLegend(offset=(-10, -40), brush=pg.mkBrush(255, 255, 255, 210))
+        if run.scenario is not None:
+            m = Machine(run.scenario.machine)
+            peak = m.core_peak(run.summary.get("precision", "fp64"))
+            ridge = peak / m.core_bandwidth
+            xs = np.geomspace(min(intensity.min(), ridge) / 4, max(intensity.max(), ridge) * 4,
+                              64)
+            roof = np.minimum(peak, m.core_bandwidth * xs)
+            item.plot(np.log10(xs), np.log10(roof), pen=pg.mkPen("#D62728", width=2),
+                      name="roof of one core: min(peak, bandwidth x I)")
+            xs_all.append(np.log10(xs))
+            ys_all.append(np.log10(roof))
+            label = pg.TextItem(f"peak {si(peak, 'FLOP/s')}, ridge at I = {ridge:.3g} FLOP/B",
+                                color="#D62728", anchor=(1.0, 1.2))
+            label.setPos(np.log10(xs[-1]), np.log10(peak))
+            item.addItem(label)
+        item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
+                  symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
+                  name="tasks (achieved)")
+        x = np.concatenate(xs_all)
+        y = np.concatenate(ys_all)
+        item.setXRange(x.min() - 0.2, x.max() + 0.2, padding=0)
+        item.setYRange(y.min() - 0.6, y.max() + 0.3, padding=0)
+        item.getAxis("bottom").setTicks([decade_ticks(x.min() - 0.2, x.max() + 0.2, "")])
+        item.getAxis("left").setTicks([decade_ticks(y.min() - 0.6, y.max() + 0.3, "FLOP/s")])
+        item.setLabel("bottom", "arithmetic intensity I, FLOP/B (log scale)")
+        item.setLabel("left", "achieved rate (log scale)")
+        skipped = int((~ok & (flops > 0)).sum())
+        item.setTitle("roofline, one point per task" if not skipped else
+                      f"roofline (+{skipped} pure-compute tasks)", size="10pt")
+
+
+class LayersTab(PlotTab):
+    """Per layer (sim.layer_profile): share of the FLOPs beside share of the busy time."""
+
+    def show_run(self, ix: TraceIndex | None) -> None:
+        rows = per_layer(ix.run) if ix is not None else ()
+        if not 1 < len(rows) <= MAX_LAYERS:
+            return self.say("FLOPs per layer appear for runs whose tasks are layers "
+                            "(CNN workloads: tasks named 'layer @ tag'); this run has none.")
+        item = self.reset()
+        y = np.arange(len(rows))
+        flops = np.array([r.flops_share for r in rows]) * 100
+        busy = np.array([r.time_share for r in rows]) * 100
+        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.addItem(pg.BarGraphItem(x0=0, width=flops, y=y - 0.2, height=0.4,
+                                     brush="#0072B2", pen=None, name="share of the FLOPs"))
+        item.addItem(pg.BarGraphItem(x0=0, width=busy, y=y + 0.2, height=0.4,
+                                     brush="#E69F00", pen=None, name="share of the busy time"))
+        step = max(1, len(rows) // 40)
+        item.getAxis("left").setTicks([[(int(i), rows[i].layer)
+                                        for i in range(0, len(rows), step)]])
+        item.getViewBox().invertY(True)
+        item.setXRange(0, max(flops.max(), busy.max()) * 1.8, padding=0)
+        item.setLabel("bottom", "share of the run (%)")
+        unit = work_unit(self.convention)[0]
+        total = sum(r.flops for r in rows) * work_unit(self.convention)[1]
+        item.setTitle(f"per layer: {si(total, unit)} in {len(rows)} layers", size="10pt")
+
+
+class SpeedupTab(PlotTab):
+    def show_run(self, ix: TraceIndex | None) -> None:
+        s = ix.run.summary if ix else {}
+        text = ("Speedup curves come from sweeps: open the Sweep tab (beside Timeline and "
+                "Compare) and vary machine.cores or machine.nodes.\n")
+        if s.get("speedup") is not None:
+            text += (f"This single run: speedup {s['speedup']:.3f} x on {s['pes']} PEs, "
+                     f"efficiency {100 * s['parallel_efficiency']:.1f} %.")
+        self.say(text)

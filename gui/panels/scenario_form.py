@@ -1,0 +1,302 @@
+"""The scenario panel: forms generated from the `param()` metadata of the scenario model.
+
+Every field becomes an editor: `choices` -> combo box, bool -> check box, anything
+else -> a line edit whose text is parsed as a TOML value. Labels carry the unit,
+tooltips the help text and the allowed range. After each edit the whole scenario is
+validated by `sim.scenario.from_dict`; a ScenarioError is shown under the field its
+path names, and `validity_changed(False)` tells the window to disable Run.
+The workload `kind` combo swaps the workload form for that kind's Params. An optional
+section (`network: NetworkSpec | None`) sits behind a check box; an optional value
+left empty stays unset.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import typing
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sim import scenario as scenario_mod
+from sim import spec
+from sim.machine import MachineSpec
+from sim.scenario import Options, Scenario
+from sim.schedule import ScheduleSpec
+from sim.spec import ScenarioError
+from sim.workloads import KINDS, REGISTRY
+
+HIDDEN = {"description", "explain"}        # shown in the Learn panel, kept as loaded
+SECTIONS = ("machine", "workload", "schedule", "options")
+ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
+
+
+def range_text(meta: dict) -> str:
+    """'> 0, <= 100' from a field's bounds."""
+    parts = [f"{op} {meta[k]:g}" for k, op in (("gt", ">"), ("ge", ">="), ("lt", "<"),
+                                               ("le", "<="))
+             if meta.get(k) is not None]
+    return ", ".join(parts)
+
+
+def field_label(f: dataclasses.Field) -> str:
+    unit = f.metadata.get("unit")
+    return f"{f.name} [{unit}]" if unit else f.name
+
+
+class FieldEditor:
+    """One field's editor, its dotted path and its in-place error label."""
+
+    def __init__(self, path: str, f: dataclasses.Field, tp, value, on_change):
+        self.path = path
+        inner = optional_inner(tp)
+        self.optional = inner is not None
+        tp = inner if inner is not None else tp
+        meta = f.metadata
+        choices = meta.get("choices")
+        tip = meta.get("help", "")
+        rng = range_text(meta)
+        if rng:
+            tip += f"\nAllowed: {rng}"
+        if choices:
+            w = QComboBox()
+            w.addItems([str(c) for c in choices])
+            w.setCurrentText(str(value))
+            w.currentTextChanged.connect(on_change)
+            self.get = w.currentText
+        elif tp is bool:
+            w = QCheckBox()
+            w.setChecked(bool(value))
+            w.toggled.connect(on_change)
+            self.get = w.isChecked
+        else:
+            w = QLineEdit(_text(value))
+            if self.optional:
+                w.setPlaceholderText("unset")
+            w.textChanged.connect(on_change)
+            self.get = lambda: w.text() if tp is str else \
+                scenario_mod.parse_value(w.text().strip()) if w.text().strip() else ""
+        w.setToolTip(f"{path}\n{tip}".strip())
+        w.setObjectName(path)
+        self.widget = w
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #B00000")
+        self.error.hide()
+
+    def mark(self, message: str | None) -> None:
+        self.widget.setStyleSheet(ERROR_STYLE if message else "")
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if abs(value) < 1e6 or value != int(value) else f"{value:g}"
+    return str(value)
+
+
+def optional_inner(tp):
+    """X for an `X | None` annotation, else None."""
+    args = typing.get_args(tp)
+    if type(None) in args and len(args) == 2:
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+def default_of(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        value = f.default_factory()
+        return spec.to_dict(value) if dataclasses.is_dataclass(value) else value
+    return None
+
+
+class ScenarioForm(QWidget):
+    """Editors for a scenario, built from plain scenario data (as in TOML)."""
+
+    validity_changed = Signal(bool)
+    edited = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.base: dict = {}
+        self.editors: dict[str, FieldEditor] = {}
+        self.toggles: dict[str, QCheckBox] = {}
+        self.scenario: Scenario | None = None
+        self.error: str | None = None
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("color: #B00000; font-weight: bold")
+        self.banner.hide()
+        self.lay = QVBoxLayout(self)
+        self.lay.addWidget(self.banner)
+        self.lay.addStretch(1)
+        self.groups: list[QGroupBox] = []
+        self._building = False
+
+    # -- building ----------------------------------------------------------------------
+
+    def set_scenario(self, sc: Scenario) -> None:
+        self.build(scenario_mod.to_dict(sc))
+
+    def build(self, data: dict) -> None:
+        """(Re)build every editor from scenario data, then validate."""
+        self.base = data
+        self._building = True
+        for box in self.groups:
+            self.lay.removeWidget(box)
+            box.deleteLater()
+        self.groups.clear()
+        self.editors, self.toggles = {}, {}
+        top = {k: v for k, v in data.items() if k not in SECTIONS}
+        self._group(self._box("Scenario"), Scenario, top, "", skip=SECTIONS)
+        self._group(self._box("Machine"), MachineSpec, data.get("machine", {}), "machine")
+        work = data.get("workload", {})
+        kind = work.get("kind", KINDS[0])
+        form = self._box("Workload")
+        self.kind = QComboBox()
+        self.kind.addItems(list(KINDS))
+        self.kind.setCurrentText(kind)
+        self.kind.setToolTip("workload.kind\nThe motif to run; each kind has its own settings")
+        self.kind.setObjectName("workload.kind")
+        self.kind.currentTextChanged.connect(self._kind_changed)
+        form.addRow("kind", self.kind)
+        self._group(form, REGISTRY[kind].Params, work, "workload")
+        self._group(self._box("Schedule"), ScheduleSpec, data.get("schedule", {}), "schedule")
+        self._group(self._box("Display"), Options, data.get("options", {}), "options")
+        self._building = False
+        self.validate()
+
+    def _box(self, title: str) -> QFormLayout:
+        box = QGroupBox(title)
+        self.groups.append(box)
+        self.lay.insertWidget(len(self.groups), box)
+        return QFormLayout(box)
+
+    def _group(self, form: QFormLayout, cls, values: dict, prefix: str, skip=()) -> None:
+        """Rows for the fields of `cls`; nested sections inline under a bold heading, an
+        optional section (`X | None`) behind a check box that switches it on."""
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            if f.name in HIDDEN or f.name in skip or not f.init:
+                continue
+            path = f"{prefix}.{f.name}" if prefix else f.name
+            tp = hints[f.name]
+            value = values.get(f.name, default_of(f))
+            inner = optional_inner(tp)
+            if inner is not None and dataclasses.is_dataclass(inner):
+                box = QCheckBox(f"{f.name} (optional section)")
+                box.setChecked(value is not None)
+                box.setToolTip(f"{path}\n{(inner.__doc__ or '').strip()}")
+                box.toggled.connect(lambda on, p=path: self._toggle_section(p, on))
+                self.toggles[path] = box
+                form.addRow(box)
+                if value is not None:
+                    self._group(form, inner, value, path)
+                continue
+            if dataclasses.is_dataclass(tp):
+                form.addRow(QLabel(f"<b>{f.name}</b>"))
+                self._group(form, tp, value if isinstance(value, dict) else {}, path)
+                continue
+            ed = FieldEditor(path, f, tp, value, self._changed)
+            self.editors[path] = ed
+            form.addRow(field_label(f), ed.widget)
+            form.addRow("", ed.error)
+
+    def _toggle_section(self, path: str, on: bool) -> None:
+        """Switch an optional section on (its defaults) or off (unset)."""
+        if self._building:
+            return
+        data = self.data()
+        *parents, leaf = path.split(".")
+        node = data
+        for p in parents:
+            node = node.setdefault(p, {})
+        if on:
+            node[leaf] = {}
+        else:
+            node.pop(leaf, None)
+        self.build(data)
+        self.edited.emit()
+
+    def _kind_changed(self, kind: str) -> None:
+        """Swap in the new kind's form with its defaults."""
+        if self._building:
+            return
+        data = self.data()
+        data["workload"] = {"kind": kind}
+        self.build(data)
+        self.edited.emit()
+
+    # -- validation --------------------------------------------------------------------
+
+    def data(self) -> dict:
+        """The scenario as plain data: the loaded base overwritten by the editors; an
+        empty optional value is left unset."""
+        data = copy.deepcopy(self.base)
+        data["workload"] = {"kind": self.kind.currentText()}
+        for path, box in self.toggles.items():
+            if not box.isChecked():
+                *parents, leaf = path.split(".")
+                node = data
+                for p in parents:
+                    node = node.get(p, {})
+                node.pop(leaf, None)
+        for path, ed in self.editors.items():
+            value = ed.get()
+            node = data
+            *parents, leaf = path.split(".")
+            for p in parents:
+                node = node.setdefault(p, {})
+            if value is None or (ed.optional and value == ""):
+                node.pop(leaf, None)
+            else:
+                node[leaf] = value
+        return data
+
+    def _changed(self, *_):
+        if not self._building:
+            self.validate()
+            self.edited.emit()
+
+    def validate(self) -> Scenario | None:
+        """Validate the form; mark the field the error names; emit validity."""
+        for ed in self.editors.values():
+            ed.mark(None)
+        self.banner.hide()
+        try:
+            sc = scenario_mod.from_dict(self.data())
+        except ScenarioError as exc:
+            self.scenario, self.error = None, str(exc)
+            ed = self._editor_for(getattr(exc, "path", ""))
+            if ed is not None:
+                ed.mark(self.error)
+            else:
+                self.banner.setText(self.error)
+                self.banner.show()
+            self.validity_changed.emit(False)
+            return None
+        self.scenario, self.error = sc, None
+        self.validity_changed.emit(True)
+        return sc
+
+    def _editor_for(self, path: str) -> FieldEditor | None:
+        while path:
+            if path in self.editors:
+                return self.editors[path]
+            path = path.rpartition(".")[0]
+        return None

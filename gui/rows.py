@@ -1,0 +1,89 @@
+"""Row layout of the timeline: one row per PE, grouped by node; a collapsed node is one row.
+
+Rows run top to bottom in node order. `row_of_pe[pe]` is the first row a PE's spans are
+drawn on and `rows_per_pe[pe]` how many rows it has: `lanes` when its SIMD lanes are
+shown (a compute span then covers as many lane rows as it has lanes active), else 1.
+`pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed).
+Pure numpy, no Qt.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_LABELLED_ROWS = 48     # more rows: label nodes only
+MAX_NODE_LABELS = 24       # ... and at most about this many of them
+
+
+class RowLayout:
+    def __init__(self, nodes: int, cores: int, collapsed: frozenset[int] = frozenset(),
+                 lanes: int = 1):
+        self.nodes, self.cores, self.lanes = nodes, cores, max(1, lanes)
+        self.collapsed = frozenset(n for n in collapsed if 0 <= n < nodes)
+        row_of_pe = np.empty(nodes * cores, np.int32)
+        rows_per_pe = np.ones(nodes * cores, np.int32)
+        lanes = self.lanes
+        self.node_first_row: list[int] = []
+        self.pes_in_row: list[np.ndarray] = []
+        r = 0
+        for node in range(nodes):
+            self.node_first_row.append(r)
+            pes = np.arange(node * cores, (node + 1) * cores)
+            if node in self.collapsed:
+                row_of_pe[pes] = r
+                self.pes_in_row.append(pes)
+                r += 1
+            else:
+                row_of_pe[pes] = np.arange(r, r + cores * lanes, lanes)
+                rows_per_pe[pes] = lanes
+                self.pes_in_row.extend(np.repeat(pes, lanes)[:, None])
+                r += cores * lanes
+        self.row_of_pe = row_of_pe
+        self.rows_per_pe = rows_per_pe
+        self.n_rows = r
+
+    def node_of_row(self, row: int) -> int:
+        return int(np.searchsorted(self.node_first_row, row, "right") - 1)
+
+    def toggled(self, node: int) -> RowLayout:
+        """The same layout with `node` collapsed or expanded."""
+        return RowLayout(self.nodes, self.cores, self.collapsed ^ {node}, self.lanes)
+
+    def all_collapsed(self, collapse: bool) -> RowLayout:
+        return RowLayout(self.nodes, self.cores,
+                         frozenset(range(self.nodes)) if collapse else frozenset(), self.lanes)
+
+    def with_lanes(self, lanes: int) -> RowLayout:
+        return RowLayout(self.nodes, self.cores, self.collapsed, lanes)
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """Axis labels: every row when few, else the first row of each node."""
+        out = []
+        many = self.n_rows > MAX_LABELLED_ROWS
+        step = max(1, -(-self.nodes // MAX_NODE_LABELS))
+        for node in range(self.nodes):
+            first = self.node_first_row[node]
+            if node in self.collapsed:
+                if not many or node % step == 0:
+                    out.append((first, f"node {node} ({self.cores} PEs) ▸"))
+            elif many:
+                if node % step == 0:
+                    out.append((first, f"node {node}" if self.nodes > 1 else "core 0"))
+            else:
+                prefix = f"n{node} " if self.nodes > 1 else ""
+                suffix = f" (lanes 0-{self.lanes - 1})" if self.lanes > 1 else ""
+                out += [(first + c * self.lanes, f"{prefix}core {c}{suffix}")
+                        for c in range(self.cores)]
+        return out
+
+    def separators(self) -> list[float]:
+        """y positions of the lines between nodes."""
+        if self.lanes > 1:                      # between PEs too when lanes are shown
+            firsts = sorted(set(self.row_of_pe.tolist()) | set(self.node_first_row))
+            return [r - 0.5 for r in firsts[1:]]
+        return [r - 0.5 for r in self.node_first_row[1:]]
+
+    def lane_lines(self) -> list[float]:
+        """y positions of the lines between the lane rows of expanded PEs."""
+        firsts = self.row_of_pe[self.rows_per_pe > 1]
+        return [float(f + k) - 0.5 for f in firsts.tolist() for k in range(1, self.lanes)]

@@ -1,0 +1,119 @@
+"""The trace arranged for drawing (pure numpy, built once per run, off the GUI thread).
+
+    kind_rows[kind]  (start, end, pe, longest duration, lanes active) of that kind's
+                     spans, by start;
+                     the spans overlapping [x0, x1] are found by two binary searches,
+                     the first widened by the longest duration
+    pe_order/pe_ptr  trace rows grouped by PE, each group by start: the span under the
+                     mouse on a PE is one binary search
+    pairs            (send row, recv row) per message
+    flight           (left, arrived) per message: it leaves at its send span's start and
+                     arrives at the end of its send span when that has a length (a blocking
+                     send lasts until delivery), else at the end of its recv span (a recv
+                     ends at the arrival; a zero-length recv: it was already there)
+    edges            (x, pe) where a span follows another task's span on the same PE
+    lod_rows[kind]   the same spans with neighbours on a PE merged when the gap between
+                     them is under makespan / LOD_RESOLUTION (below a pixel on any screen);
+                     drawn instead of kind_rows for big traces seen whole
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.perfetto import message_pairs
+from sim.trace import KINDS
+
+LOD_RESOLUTION = 4096      # merge gap: makespan / this
+LOD_MIN_SPANS = 50_000     # smaller traces are always drawn span by span
+LOD_VIEW_SHARE = 0.125     # use the merged spans when the view shows more than this share
+
+
+class SpanLayout:
+    def __init__(self, run):
+        self.run = run
+        self.kind_rows: dict[str, tuple] = {}
+        self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.flight = (np.zeros(0), np.zeros(0))
+        self.edges = (np.zeros(0), np.zeros(0, np.int32))
+        self.max_lanes = 0
+        self.lod_rows: dict[str, tuple] = {}
+        self.makespan = 0.0
+        if run is None:
+            return
+        tr = run.trace
+        in_order = bool(np.all(tr.start_s[1:] >= tr.start_s[:-1]))   # as simulated
+        # rows by PE, then start: a stable (radix) sort by PE when already in start order
+        order = np.argsort(tr.pe, kind="stable") if in_order else \
+            np.lexsort((tr.start_s, tr.pe))
+        self.pe_order = order
+        self.pe_ptr = np.searchsorted(tr.pe[order], np.arange(run.pes + 1))
+        for code, k in enumerate(KINDS):
+            idx = np.flatnonzero(tr.kind == code)
+            if len(idx):
+                if not in_order:
+                    idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
+                s, e = tr.start_s[idx], tr.end_s[idx]
+                self.kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()),
+                                     tr.lanes_active[idx])
+        self.max_lanes = int(tr.lanes_active.max()) if len(tr) else 0
+        self.pairs = message_pairs(tr)
+        send, recv = self.pairs
+        s0, s1 = tr.start_s[send], tr.end_s[send]
+        self.flight = (s0, np.where(s1 > s0, s1, tr.end_s[recv]))
+        self.edges = task_edges(tr, order)
+        self.makespan = float(tr.end_s.max()) if len(tr) else 0.0
+        if len(tr) >= LOD_MIN_SPANS:
+            eps = self.makespan / LOD_RESOLUTION
+            kind_by_pe = tr.kind[order]
+            self.lod_rows = {k: merge_close(tr, order[kind_by_pe == code], eps)
+                             for code, k in enumerate(KINDS) if k in self.kind_rows}
+
+    def use_lod(self, view_width: float) -> bool:
+        return bool(self.lod_rows) and view_width > LOD_VIEW_SHARE * self.makespan
+
+    def rows_for(self, kind: str, lod: bool = False) -> tuple:
+        return (self.lod_rows if lod else self.kind_rows)[kind]
+
+    def visible(self, kind: str, x0: float, x1: float, lod: bool = False) -> slice | np.ndarray:
+        """Positions (in the kind's start order) of the spans overlapping [x0, x1]."""
+        s, e, _pe, maxdur, _lanes = self.rows_for(kind, lod)
+        lo = np.searchsorted(s, x0 - maxdur, "left")
+        hi = np.searchsorted(s, x1, "right")
+        if lo == 0 and hi == len(s):
+            return slice(None)
+        return lo + np.flatnonzero(e[lo:hi] >= x0)
+
+    def span_at(self, pes, x: float) -> int | None:
+        """Trace row of the span covering time x on one of `pes`, or None."""
+        tr = self.run.trace
+        for pe in pes:
+            idx = self.pe_order[self.pe_ptr[pe]:self.pe_ptr[pe + 1]]
+            j = np.searchsorted(tr.start_s[idx], x, "right") - 1
+            if j >= 0 and tr.end_s[idx[j]] >= x:
+                return int(idx[j])
+        return None
+
+
+def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, pe) sorted by x of every span start that directly follows a span of another
+    task on the same PE (where same-coloured bars would otherwise merge)."""
+    a, b = pe_order[:-1], pe_order[1:]
+    m = (tr.pe[a] == tr.pe[b]) & (tr.end_s[a] == tr.start_s[b]) & (tr.task[a] != tr.task[b])
+    x, pe = tr.start_s[b[m]], tr.pe[b[m]]
+    order = np.argsort(x, kind="stable")
+    return x[order], pe[order]
+
+
+def merge_close(tr, rows: np.ndarray, eps: float) -> tuple:
+    """Merge one kind's spans (`rows`: trace rows sorted by PE, then start) that follow
+    each other on a PE with a gap <= eps (one kind's spans do not overlap on a PE).
+    Returns kind_rows' layout: (start, end, pe, longest duration, lanes) by start."""
+    s, e, pe, lanes = tr.start_s[rows], tr.end_s[rows], tr.pe[rows], tr.lanes_active[rows]
+    brk = np.r_[True, (pe[1:] != pe[:-1]) | (s[1:] - e[:-1] > eps)]
+    first = np.flatnonzero(brk)
+    gs, ge = s[first], np.maximum.reduceat(e, first)
+    gp, gl = pe[first], np.maximum.reduceat(lanes, first)
+    by_start = np.argsort(gs, kind="stable")
+    gs, ge, gp, gl = gs[by_start], ge[by_start], gp[by_start], gl[by_start]
+    return gs, ge, gp, float((ge - gs).max()), gl

@@ -1,0 +1,59 @@
+"""The app model the widgets subscribe to: the current run, the playhead, the pinned run.
+
+Widgets never talk to each other; they read and set this object and redraw on its
+signals (napari-style). The playhead time is clamped to [0, makespan].
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from sim.run import Run
+
+from .analysis import TraceIndex
+
+
+class AppState(QObject):
+    run_changed = Signal(object)        # Run (or None)
+    time_changed = Signal(float)        # playhead, simulated seconds
+    pinned_changed = Signal(object)     # Run pinned for comparison (or None)
+    convention_changed = Signal(str)    # "flops" or "macs": how work is displayed
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.run: Run | None = None
+        self.index: TraceIndex | None = None
+        self.time = 0.0
+        self.pinned: Run | None = None
+        self.convention = "flops"
+
+    def set_run(self, run: Run | None, index: TraceIndex | None = None) -> None:
+        """Show a new run (with its TraceIndex if already built); the playhead moves to
+        its end (the whole run revealed)."""
+        self.run = run
+        if run is not None and run.scenario is not None:
+            self.convention = run.scenario.options.flop_convention
+        self.index = index if index is not None else TraceIndex(run) if run is not None \
+            else None
+        self.time = self.index.makespan if self.index else 0.0
+        self.run_changed.emit(run)
+        self.time_changed.emit(self.time)
+
+    @property
+    def makespan(self) -> float:
+        return self.index.makespan if self.index else 0.0
+
+    def set_time(self, t: float) -> None:
+        t = min(max(float(t), 0.0), self.makespan)
+        if t != self.time:
+            self.time = t
+            self.time_changed.emit(t)
+
+    def set_convention(self, convention: str) -> None:
+        if convention != self.convention:
+            self.convention = convention
+            self.convention_changed.emit(convention)
+
+    def pin(self, run: Run | None) -> None:
+        self.pinned = run
+        self.pinned_changed.emit(run)

@@ -1,0 +1,34 @@
+"""Colours and look shared by the views: one colour per span kind, light theme."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from sim.trace import KINDS
+
+# distinguishable for common colour-vision deficiencies (Okabe-Ito based); stall is red
+# because the lessons call memory stalls "the red spans"
+KIND_COLORS = {
+    "compute": "#009E73",   # bluish green
+    "stall": "#D62728",     # red
+    "send": "#0072B2",      # blue
+    "recv": "#56B4E9",      # sky blue
+    "wait": "#BBBBBB",      # grey
+    "switch": "#E69F00",    # orange
+}
+assert set(KIND_COLORS) == set(KINDS)
+IDLE_COLOR = "#EEEEEE"
+MESSAGE_COLOR = "#6A3D9A"
+PLAYHEAD_COLOR = "#222222"
+
+
+def setup_pyqtgraph() -> None:
+    """White background, black text, antialiasing off (fast bars)."""
+    pg.setConfigOptions(background="w", foreground="k", antialias=False)
+
+
+def legend_html(kinds) -> str:
+    """A one-line legend: a coloured square and the name per kind."""
+    return "&nbsp;&nbsp;".join(
+        f"<span style='color:{KIND_COLORS[k]}; font-size:14pt'>&#9632;</span> {k}"
+        for k in kinds)

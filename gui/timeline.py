@@ -1,0 +1,362 @@
+"""The Gantt timeline of a run: one row per PE, one colour per span kind.
+
+Rendering: one `BarGraphItem` per kind (single brush, no pen), fed only the spans
+that overlap the visible time range (spans are sorted by start, so the window is two
+binary searches widened by the longest span). Hover finds the span under the mouse by
+binary search in the PE's spans. The future past the playhead is veiled, so playing
+reveals the run as it happened.
+
+Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
+duration, double-click a row collapses/expands its node. Keys W/S zoom, A/D pan.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainterPath
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QToolTip, QVBoxLayout, QWidget
+
+from sim.run import Run
+from sim.trace import KINDS
+from sim.units import seconds, si
+
+from .rows import RowLayout
+from .spans import SpanLayout
+from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
+
+BAR_HEIGHT = 0.8
+MAX_ARROWS = 20_000
+MAX_EDGES = 20_000
+
+
+class Bars(pg.BarGraphItem):
+    """A BarGraphItem whose shape is its bounding box (the default builds one path per
+    rectangle, which the scene would do on every mouse move)."""
+
+    def shape(self):
+        path = QPainterPath()
+        path.addRect(self.boundingRect())
+        return path
+
+
+class TimelineBox(pg.ViewBox):
+    """Wheel zooms time only (Ctrl: rows); shift-drag reports a measured interval."""
+
+    measured = Signal(float, float, bool)      # x0, x1, finished
+
+    def wheelEvent(self, ev, axis=None):
+        super().wheelEvent(ev, axis=1 if ev.modifiers() & Qt.ControlModifier else 0)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ShiftModifier:
+            ev.accept()
+            x0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
+            x1 = self.mapSceneToView(ev.scenePos()).x()
+            self.measured.emit(min(x0, x1), max(x0, x1), ev.isFinish())
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class TimelineView(QWidget):
+    """Legend above a plot of the run. `state` (optional) drives the playhead."""
+
+    def __init__(self, state=None, parent=None, title: str = ""):
+        super().__init__(parent)
+        self.state = state
+        self.run: Run | None = None
+        self.rows: RowLayout | None = None
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.RichText)
+        self.box = TimelineBox()
+        self.plot = pg.PlotWidget(viewBox=self.box)
+        self.plot.setFocusPolicy(Qt.StrongFocus)
+        self.item = self.plot.getPlotItem()
+        self.item.setLabel("bottom", "simulated time", units="s")
+        if title:
+            self.item.setTitle(title)
+        self.item.hideButtons()
+        self.box.invertY(True)
+        self.box.setMenuEnabled(False)
+        self.item.getAxis("left").setStyle(autoExpandTextSpace=False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.legend)
+        lay.addWidget(self.plot, 1)
+        self.bars = {}
+        for k in KINDS:
+            b = Bars(x0=[], width=[], y0=[], height=[], brush=KIND_COLORS[k], pen=None)
+            self.item.addItem(b)
+            self.bars[k] = b
+        self.separators = pg.PlotCurveItem(pen=pg.mkPen("#999999", width=1), connect="pairs")
+        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(MESSAGE_COLOR, width=1), connect="pairs")
+        self.heads = pg.ScatterPlotItem(size=5, brush=MESSAGE_COLOR, pen=None)
+        self.edges = pg.PlotCurveItem(pen=pg.mkPen("w", width=1), connect="pairs")
+        self.lane_lines = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 160, width=1),
+                                           connect="pairs")
+        for it in (self.separators, self.edges, self.lane_lines, self.arrows, self.heads):
+            self.item.addItem(it)
+        self.veil = QGraphicsRectItem()
+        self.veil.setBrush(QBrush(QColor(255, 255, 255, 215)))
+        self.veil.setPen(Qt.NoPen)
+        self.veil.setZValue(5)
+        self.item.addItem(self.veil, ignoreBounds=True)
+        self.playhead = pg.InfiniteLine(angle=90, movable=state is not None,
+                                        pen=pg.mkPen(PLAYHEAD_COLOR, width=2))
+        self.playhead.setZValue(10)
+        self.item.addItem(self.playhead, ignoreBounds=True)
+        self.measure = pg.LinearRegionItem(movable=False, brush=QColor(255, 200, 0, 60))
+        self.measure_text = pg.TextItem(color="k", anchor=(0.5, 1.0), fill=QColor(255, 255, 220))
+        for it in (self.measure, *self.measure.lines):   # a measurement never takes the mouse
+            it.setAcceptedMouseButtons(Qt.NoButton)
+            it.setAcceptHoverEvents(False)
+        for it in (self.measure, self.measure_text):
+            it.setZValue(20)
+            it.hide()
+            self.item.addItem(it, ignoreBounds=True)
+        self.box.measured.connect(self._on_measure)
+        self.box.sigXRangeChanged.connect(self._redraw)
+        self.plot.scene().sigMouseMoved.connect(self._on_hover)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.playhead.sigPositionChanged.connect(self._on_drag_playhead)
+        if state is not None:
+            state.time_changed.connect(self.set_time)
+            state.run_changed.connect(lambda run: self.set_run(
+                run, keep_rows=True, spans=state.index.spans if state.index else None))
+        self._time = None
+        self._hold = False
+        self.last_measure: float | None = None
+        self.clear()
+
+    # -- data --------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.set_run(None)
+
+    def set_run(self, run: Run | None, keep_rows: bool = False,
+                spans: SpanLayout | None = None) -> None:
+        """Show `run`; `spans` is its SpanLayout if already built (by the worker)."""
+        self.run = run
+        if run is None:
+            self.rows = RowLayout(1, 1)
+            self.spans = SpanLayout(None)
+        else:
+            if not (keep_rows and self.rows and self.rows.nodes == run.nodes
+                    and self.rows.cores == run.cores):
+                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > 512)
+            self.spans = spans if spans is not None else SpanLayout(run)
+            if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
+                self.rows = self.rows.with_lanes(max(1, self.spans.max_lanes))
+        kinds = [k for k in KINDS if k in self.spans.kind_rows]
+        self.legend.setText(legend_html(kinds) + (
+            f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
+            if len(self.spans.pairs[0]) else ""))
+        self._layout_rows(redraw=False)
+        self._hold = True                       # one redraw below, not one per change
+        self.reset_view()
+        self._hold = False
+        self._redraw()
+        if self.state is not None:
+            self.set_time(self.state.time)
+        else:
+            self.set_time(self.makespan)
+
+    @property
+    def makespan(self) -> float:
+        if self.run is None or not len(self.run.trace):
+            return 1.0
+        return float(max(self.run.makespan, self.run.trace.end_s.max())) or 1.0
+
+    def _layout_rows(self, redraw: bool = True) -> None:
+        rows = self.rows
+        axis = self.item.getAxis("left")
+        ticks = rows.ticks()
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        width = max((metrics.horizontalAdvance(label) for _, label in ticks), default=40)
+        axis.setStyle(tickTextWidth=width + 8)       # labels wider than this are dropped
+        axis.setTicks([ticks, []])
+        ys = np.repeat(rows.separators(), 2)
+        xs = np.tile([0.0, self.makespan * 10], len(rows.separators()))
+        self.separators.setData(xs, ys)
+        lanes = rows.lane_lines()
+        self.lane_lines.setData(np.tile([0.0, self.makespan * 10], len(lanes)),
+                                np.repeat(lanes, 2))
+        self.box.setLimits(xMin=-0.05 * self.makespan, xMax=1.1 * self.makespan,
+                           yMin=-1, yMax=rows.n_rows, minXRange=self.makespan * 1e-7)
+        if redraw:
+            self._redraw()
+
+    def reset_view(self) -> None:
+        self.box.setRange(xRange=(0, self.makespan), yRange=(-0.5, self.rows.n_rows - 0.5),
+                          padding=0.02)
+
+    def toggle_node(self, node: int) -> None:
+        self.rows = self.rows.toggled(node)
+        self._layout_rows()
+        self.box.setYRange(-0.5, self.rows.n_rows - 0.5, padding=0.02)
+
+    def show_lanes(self, on: bool) -> bool:
+        """Expand every SIMD core into its lanes (when the trace records lanes)."""
+        lanes = self.spans.max_lanes if on else 1
+        if on and lanes <= 1:
+            return False
+        self.rows = self.rows.with_lanes(lanes)
+        self._layout_rows()
+        self.box.setYRange(-0.5, self.rows.n_rows - 0.5, padding=0.02)
+        return True
+
+    def collapse_all(self, collapse: bool) -> None:
+        self.rows = self.rows.all_collapsed(collapse)
+        self._layout_rows()
+        self.box.setYRange(-0.5, self.rows.n_rows - 0.5, padding=0.02)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def _redraw(self, *_args) -> None:
+        if self._hold:
+            return
+        x0, x1 = self.box.viewRange()[0]
+        row_of_pe = self.rows.row_of_pe
+        for k, bar in self.bars.items():
+            if k not in self.spans.kind_rows:
+                bar.setOpts(x0=[], width=[], y0=[], height=[])
+                continue
+            lod = self.spans.use_lod(x1 - x0)
+            s, e, pe, _, lanes = self.spans.rows_for(k, lod)
+            sel = self.spans.visible(k, x0, x1, lod)
+            p = pe[sel]
+            y = row_of_pe[p] - BAR_HEIGHT / 2
+            if self.rows.lanes > 1:             # a span covers its PE's lane rows
+                n = self.rows.rows_per_pe[p]
+                if k == "compute":              # ... or as many as it has lanes active
+                    n = np.clip(lanes[sel], 1, n)
+                height = n - (1 - BAR_HEIGHT)
+            else:
+                height = BAR_HEIGHT
+            bar.setOpts(x0=s[sel], width=e[sel] - s[sel], y0=y, height=height)
+        self._draw_arrows(x0, x1)
+        self._draw_edges(x0, x1)
+
+    def _draw_edges(self, x0: float, x1: float) -> None:
+        """White lines where one task's span follows another's on a PE (when few)."""
+        x, pe = self.spans.edges
+        lo, hi = np.searchsorted(x, x0), np.searchsorted(x, x1, "right")
+        if hi - lo > MAX_EDGES or hi == lo:
+            self.edges.setData([], [])
+            return
+        y = self.rows.row_of_pe[pe[lo:hi]].astype(float)
+        bottom = y + self.rows.rows_per_pe[pe[lo:hi]] - 1 + BAR_HEIGHT / 2
+        self.edges.setData(np.repeat(x[lo:hi], 2),
+                           np.column_stack([y - BAR_HEIGHT / 2, bottom]).ravel())
+
+    def _draw_arrows(self, x0: float, x1: float) -> None:
+        send, recv = self.spans.pairs
+        if not len(send):
+            self.arrows.setData([], [])
+            self.heads.setData([], [])
+            return
+        tr = self.run.trace
+        a, b = self.spans.flight
+        vis = np.flatnonzero((b >= x0) & (a <= x1))[:MAX_ARROWS]
+        rows = self.rows.row_of_pe
+        ya, yb = rows[tr.pe[send[vis]]], rows[tr.pe[recv[vis]]]
+        xs = np.column_stack([a[vis], b[vis]]).ravel()
+        ys = np.column_stack([ya, yb]).ravel().astype(float)
+        self.arrows.setData(xs, ys)
+        self.heads.setData(b[vis], yb.astype(float))
+
+    def set_time(self, t: float) -> None:
+        """Move the playhead; veil what has not happened yet."""
+        if t == self._time:
+            return
+        self._time = t
+        self.playhead.blockSignals(True)
+        self.playhead.setValue(t)
+        self.playhead.blockSignals(False)
+        end = self.makespan * 1.2
+        self.veil.setRect(QRectF(t, -1.0, max(end - t, 0.0), self.rows.n_rows + 1.0))
+        self.veil.setVisible(t < self.makespan)
+
+    def _on_drag_playhead(self) -> None:
+        if self.state is not None:
+            self.state.set_time(self.playhead.value())
+
+    # -- interaction -------------------------------------------------------------------
+
+    def span_at(self, x: float, y: float) -> int | None:
+        """Trace row of the span under (time x, row y), or None."""
+        if self.run is None or not len(self.run.trace):
+            return None
+        row = int(round(y))
+        if not 0 <= row < self.rows.n_rows:
+            return None
+        return self.spans.span_at(self.rows.pes_in_row[row], x)
+
+    def describe(self, i: int) -> str:
+        tr, run = self.run.trace, self.run
+        task = int(tr.task[i])
+        name = run.task_names[task] if run.task_names and 0 <= task < len(run.task_names) \
+            else ""
+        lines = [f"<b>{KINDS[tr.kind[i]]}</b> on PE {tr.pe[i]} (node {tr.node[i]}, "
+                 f"core {tr.core[i]})"]
+        if task >= 0:
+            lines.append(f"task {task}" + (f": {name}" if name else ""))
+        s, e = float(tr.start_s[i]), float(tr.end_s[i])
+        lines.append(f"start {seconds(s)}, duration {seconds(e - s)}")
+        lines.append(f"{si(float(tr.flops[i]), 'FLOP')}, {si(float(tr.bytes[i]), 'B')}")
+        if tr.peer[i] >= 0:
+            lines.append(f"peer PE {tr.peer[i]}, message {tr.msg[i]}")
+        if tr.lanes_active[i] > 0:
+            lines.append(f"SIMD lanes active: {tr.lanes_active[i]}")
+        return "<br>".join(lines)
+
+    def _on_hover(self, pos) -> None:
+        if self.run is None or not self.box.sceneBoundingRect().contains(pos):
+            QToolTip.hideText()
+            return
+        p = self.box.mapSceneToView(pos)
+        i = self.span_at(p.x(), p.y())
+        if i is None:
+            QToolTip.hideText()
+            return
+        screen = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
+        QToolTip.showText(screen + QPointF(12, 12).toPoint(), self.describe(i), self.plot)
+
+    def _on_click(self, ev) -> None:
+        if self.run is None or not ev.double() or self.rows.nodes < 2:
+            return
+        p = self.box.mapSceneToView(ev.scenePos())
+        row = int(round(p.y()))
+        if 0 <= row < self.rows.n_rows:
+            self.toggle_node(self.rows.node_of_row(row))
+
+    def _on_measure(self, x0: float, x1: float, finished: bool) -> None:
+        self.measure.setRegion((x0, x1))
+        y = self.box.viewRange()[1][0]
+        self.measure_text.setText(f"Δt = {seconds(x1 - x0)}")
+        self.measure_text.setPos((x0 + x1) / 2, y + 0.05 * (self.box.viewRange()[1][1] - y))
+        self.measure.show()
+        self.measure_text.show()
+        self.last_measure = x1 - x0
+
+    def keyPressEvent(self, ev) -> None:
+        if not self.key(ev.key()):
+            super().keyPressEvent(ev)
+
+    def key(self, key) -> bool:
+        """W/S zoom time in/out about the centre, A/D pan by a tenth of the view."""
+        (x0, x1), _ = self.box.viewRange()
+        w = x1 - x0
+        if key == Qt.Key_W:
+            self.box.setXRange(x0 + w * 0.15, x1 - w * 0.15, padding=0)
+        elif key == Qt.Key_S:
+            self.box.setXRange(x0 - w * 0.25, x1 + w * 0.25, padding=0)
+        elif key == Qt.Key_A:
+            self.box.setXRange(x0 - w * 0.1, x1 - w * 0.1, padding=0)
+        elif key == Qt.Key_D:
+            self.box.setXRange(x0 + w * 0.1, x1 + w * 0.1, padding=0)
+        else:
+            return False
+        return True

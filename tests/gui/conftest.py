@@ -1,0 +1,44 @@
+"""GUI tests run offscreen with pytest-qt; message boxes are patched so nothing blocks."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    """A main window on the default preset, not yet run; dialogs recorded, not shown."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.main_window import DEFAULT_PRESET, MainWindow
+    from gui.style import setup_pyqtgraph
+    from sim import scenario
+
+    shown = []
+    for name in ("critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name,
+                            staticmethod(lambda *a, _n=name, **k: shown.append((_n, a[2]))))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.Yes))
+    setup_pyqtgraph()
+    win = MainWindow()
+    win.dialogs = shown
+    qtbot.addWidget(win)
+    win.set_scenario(scenario.load(DEFAULT_PRESET))
+    win.resize(1400, 900)
+    win.show()
+    yield win
+    if win.worker is not None:
+        win.worker.cancel()
+        win.worker.wait(5000)
+
+
+@pytest.fixture
+def ran(window, qtbot):
+    """The window after its scenario has been simulated."""
+    with qtbot.waitSignal(window.state.run_changed, timeout=20000):
+        assert window.start_run()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=5000)
+    return window

@@ -1,0 +1,31 @@
+from gui.app import main
+
+
+def test_screenshot_writes_a_png(qapp, tmp_path):
+    out = tmp_path / "shot.png"
+    assert main(["--scenario", "amdahl", "--screenshot", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_view_a_trace_screenshot(qapp, tmp_path):
+    from sim.scenario import load
+    from sim.simulate import simulate
+    csv = tmp_path / "t.csv"
+    simulate(load("amdahl"), baseline=False).write_csv(csv)
+    out = tmp_path / "view.png"
+    assert main(["view", str(csv), "--screenshot", str(out)]) == 0
+    assert out.stat().st_size > 1000
+
+
+def test_bad_scenario_is_one_line_and_exit_2(qapp, capsys):
+    assert main(["--scenario", "no-such-preset"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_bad_trace_is_one_line_and_exit_2(qapp, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("pe,node\n1,2\n")
+    assert main(["view", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: line 1: header must be") and err.count("\n") == 1
