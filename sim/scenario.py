@@ -26,13 +26,12 @@ from typing import Any
 
 import tomli_w
 
-from . import spec, top500
+from . import size_guard, spec, top500
 from .machine import MachineSpec
 from .schedule import ScheduleSpec
 from .spec import ScenarioError, param
 from .trace import write_atomic
 from .workloads import KINDS, module_for
-from .workloads.common import MAX_TASKS as MAX_TASKS_HINT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -75,14 +74,7 @@ def _workload_from(data: Any) -> Any:
     if kind not in KINDS:
         raise ScenarioError(f"workload.kind must be one of {', '.join(KINDS)}, got {kind!r}",
                             "workload.kind")
-    params = spec.from_dict(module_for(kind).Params, data, "workload")
-    n = params.tasks_estimate()
-    if n > MAX_TASKS_HINT:
-        raise ScenarioError(
-            f"workload would create {n:,} tasks (limit {MAX_TASKS_HINT:,}); use a coarser "
-            f"decomposition: fewer, larger tasks (e.g. a larger tile or fewer chunks)",
-            "workload")
-    return params
+    return spec.from_dict(module_for(kind).Params, data, "workload")
 
 
 def from_dict(data: dict) -> Scenario:
@@ -100,6 +92,7 @@ def from_dict(data: dict) -> Scenario:
             f"machine has {pes:,} PEs (nodes x cores), more than the {MAX_PES:,} an event "
             f"simulator can follow; simulate a slice of the machine (fewer nodes)",
             "machine.nodes")
+    size_guard.check(workload, pes)
     return dataclasses.replace(sc, workload=workload)
 
 

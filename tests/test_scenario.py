@@ -61,7 +61,7 @@ def test_validation_errors_name_the_path_and_value(override, message):
 
 
 def test_absurd_task_counts_are_refused_with_a_suggestion():
-    with pytest.raises(ScenarioError, match="coarser decomposition"):
+    with pytest.raises(ScenarioError, match="fewer, larger tasks"):
         sm.loads(BASE, ["workload.n=1000000000", "workload.tasks=1000000000"])
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from ..machine import PRECISION_BITS, PRECISIONS
 from ..spec import param
 
-MAX_TASKS = 5_000_000
-
 
 def precision_param(default: str = "fp64"):
     return param(default, choices=PRECISIONS, help="Floating-point precision of the arithmetic")
