@@ -20,7 +20,7 @@ import numpy as np
 from .concurrency import concurrency_series, concurrency_summary
 from .metrics import summarize
 from .scenario import Scenario
-from .trace import Trace, write_atomic
+from .trace import Trace, cores_per_node, write_atomic
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +59,7 @@ class Run:
     @classmethod
     def from_trace(cls, trace: Trace) -> Run:
         nodes = int(trace.node.max()) + 1 if len(trace) else 1
-        cores = int(trace.core.max()) + 1 if len(trace) else 1
+        cores = cores_per_node(trace.pe, trace.node, trace.core)
         makespan = float(trace.end_s.max()) if len(trace) else 0.0
         summary = summarize(trace, makespan, None, nodes * cores)
         series = concurrency_series(trace, makespan)

@@ -125,9 +125,11 @@ class Trace:
                    for c in COLUMNS}
         appenders = [buffers[c].append for c in COLUMNS]
         kind_code = KIND_CODE
+        lines = array("q")
         for lineno, row in enumerate(reader, start=2):
             if not row:
                 continue
+            lines.append(lineno)
             if len(row) != len(COLUMNS):
                 raise TraceFormatError(f"line {lineno}: expected {len(COLUMNS)} fields, "
                                        f"got {len(row)}")
@@ -148,9 +150,47 @@ class Trace:
             if float(row[6]) < float(row[5]):
                 raise TraceFormatError(f"line {lineno}: end_s {row[6]} is before "
                                        f"start_s {row[5]}")
-        return cls(**{c: np.frombuffer(buffers[c], dtype=np.int64 if c in _INT_COLUMNS
-                                        or c == "kind" else np.float64).astype(DTYPES[c])
-                      for c in COLUMNS})
+        raw = {c: np.frombuffer(buffers[c], dtype=np.int64 if c in _INT_COLUMNS
+                                or c == "kind" else np.float64) for c in COLUMNS}
+        _check_values(raw, np.frombuffer(lines, dtype=np.int64))
+        return cls(**{c: raw[c].astype(DTYPES[c]) for c in COLUMNS})
+
+
+def cores_per_node(pe: np.ndarray, node: np.ndarray, core: np.ndarray) -> int:
+    """Cores per node of a trace: (pe - core) / node on its first row with node > 0,
+    else the highest core + 1 (1 for an empty trace)."""
+    remote = np.flatnonzero(node > 0)
+    if len(remote):
+        i = remote[0]
+        return int((int(pe[i]) - int(core[i])) // int(node[i]))
+    return int(core.max()) + 1 if len(core) else 1
+
+
+def _check_values(col: dict, lines: np.ndarray) -> None:
+    """TraceFormatError naming the first line with a non-finite or negative number, an id
+    out of range (-1 means none for task, peer, msg) or pe != node x cores + core, the
+    cores per node read from the file: (pe - core) / node on the first row with node > 0."""
+    if not len(lines):
+        return
+    pe, node, core = col["pe"], col["node"], col["core"]
+    checks = []
+    for c in ("start_s", "end_s", "flops", "bytes"):
+        checks.append((~np.isfinite(col[c]) | (col[c] < 0),
+                       lambda i, c=c: f"{c} must be a finite number >= 0, got {col[c][i]!r}"))
+    for c in _INT_COLUMNS:
+        lo = -1 if c in ("task", "peer", "msg") else 0
+        hi = np.iinfo(DTYPES[c]).max
+        checks.append(((col[c] < lo) | (col[c] > hi),
+                       lambda i, c=c, lo=lo, hi=hi: f"{c} must be in [{lo}, {hi}], "
+                                                    f"got {col[c][i]}"))
+    cores = cores_per_node(pe, node, core)
+    checks.append(((pe != node * cores + core) | (core >= cores),
+                   lambda i: f"pe {pe[i]} is not node x cores + core = {node[i]} x {cores} + "
+                             f"{core[i]} (cores per node {cores}, from the file)"))
+    found = [(int(np.argmax(mask)), message) for mask, message in checks if mask.any()]
+    if found:
+        i, message = min(found, key=lambda f: f[0])
+        raise TraceFormatError(f"line {lines[i]}: {message(i)}")
 
 
 class TraceRecorder:

@@ -55,6 +55,7 @@ def test_unwritable_path_raises_and_keeps_nothing_half_written(run, tmp_path):
 
 
 GOOD = "0,0,0,compute,0,0.0,1.0,10.0,0.0,-1,-1,4"
+HEAD = ",".join(COLUMNS) + "\n"
 
 
 @pytest.mark.parametrize("body, message", [
@@ -64,6 +65,17 @@ GOOD = "0,0,0,compute,0,0.0,1.0,10.0,0.0,-1,-1,4"
     (",".join(COLUMNS) + "\n" + GOOD.replace("compute", "nap") + "\n", "line 2: kind must be"),
     (",".join(COLUMNS) + "\n" + GOOD.replace("10.0", "ten") + "\n", "line 2: column flops"),
     (",".join(COLUMNS) + "\n" + GOOD.replace("0.0,1.0", "2.0,1.0") + "\n", "line 2: end_s"),
+    (HEAD + GOOD + "\n" + GOOD.replace("0,0,0,", "-1,0,0,") + "\n", "line 3: pe must be in"),
+    (HEAD + GOOD.replace("0.0,1.0", "nan,1.0") + "\n", "line 2: start_s must be a finite"),
+    (HEAD + GOOD.replace("0.0,1.0", "0.0,inf") + "\n", "line 2: end_s must be a finite"),
+    (HEAD + GOOD.replace("10.0", "-5.0") + "\n", "line 2: flops must be a finite number >= 0"),
+    (HEAD + GOOD.replace("0,0,0,", "99999999,0,0,") + "\n", "line 2: pe 99999999 is not node"),
+    (HEAD + GOOD.replace(",-1,-1,", ",-2,-1,") + "\n", r"line 2: peer must be in \[-1,"),
+    (HEAD + GOOD.replace("0,0,0,", "9999999999,0,0,") + "\n", "line 2: pe must be in"),
+    # cores per node from the first row with node > 0: (9 - 1) / 2 = 4; then pe 5 of
+    # node 1 core 0 should be 4
+    (HEAD + "9,2,1" + GOOD[5:] + "\n" + "5,1,0" + GOOD[5:] + "\n",
+     r"line 3: pe 5 is not node x cores \+ core = 1 x 4 \+ 0"),
 ])
 def test_malformed_csv_is_rejected_with_its_line(body, message):
     with pytest.raises(TraceFormatError, match=message):
@@ -105,3 +117,12 @@ def test_loaded_csv_concurrency_by_hand():
     s = Run.from_trace(trace).summary
     assert s["avg_concurrency"] == pytest.approx(4 / 3) and s["max_concurrency"] == 2
     assert s["avg_parallelism"] == pytest.approx(1.0) and s["max_parallelism"] == 2
+
+
+def test_cores_per_node_come_from_pe_node_and_core_not_the_highest_core():
+    # 2 nodes x 8 cores, only cores 0..1 busy: PEs 0, 1, 8, 9; from_trace must keep all
+    rows = [f"{pe},{pe // 8},{pe % 8}" + GOOD[5:] for pe in (0, 1, 8, 9)]
+    trace = Trace.parse_csv(io.StringIO(HEAD + "\n".join(rows) + "\n"))
+    back = Run.from_trace(trace)
+    assert (back.nodes, back.cores) == (2, 8)
+    assert back.summary["flops"] == 40.0
