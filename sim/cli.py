@@ -19,7 +19,7 @@ from .run import _jsonable
 from .spec import ScenarioError
 from .sweep_cli import add_parser as add_sweep
 from .top500_cli import add_parser as add_machines
-from .trace import TraceFormatError
+from .trace import TraceFormatError, check_writable
 
 USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
 
@@ -41,6 +41,9 @@ def _add_run(sub) -> None:
 def cmd_run(args) -> int:
     from .simulate import simulate
     sc = scenario_mod.load(args.scenario, args.overrides)
+    for path in (args.csv, args.summary, args.save_scenario):
+        if path:
+            check_writable(path)
     run = simulate(sc)
     if args.csv:
         run.write_csv(args.csv)

@@ -17,6 +17,7 @@ from . import scenario as scenario_mod
 from .executors import make_executor
 from .run import _jsonable
 from .sweep import MODES, PE_KEYS, SweepResult, parse_vary, run_sweep
+from .trace import check_writable
 from .units import percent, seconds, si
 
 BAR = 30
@@ -52,6 +53,8 @@ def _bar(done: int, total: int) -> None:
 def cmd_sweep(args) -> int:
     grid = parse_vary(args.vary)
     sc = scenario_mod.load(args.scenario, args.overrides)
+    if args.csv:
+        check_writable(args.csv)
     progress = _bar if sys.stderr.isatty() else None
     with make_executor(args.workers, args.dask) as ex:
         result = run_sweep(sc, grid, args.mode, ex, progress)

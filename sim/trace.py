@@ -12,6 +12,7 @@ round-trip form, so loading a CSV back gives the exact same arrays.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import tempfile
@@ -304,12 +305,38 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | os.PathLike, text) -> None:
-    """Write text (a string or an iterable of strings) to a temp file beside `path`,
-    then rename it over `path`: a reader never sees a half-written file."""
+class WriteError(OSError):
+    """A file could not be written; the message names the user's path, not a temp file."""
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}"
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """WriteError now if `path` cannot be written: a folder, or its folder is missing,
+    not a folder or not writable. Call it before a long computation."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
+    if os.path.isdir(path):
+        raise WriteError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if not os.path.exists(folder):
+        raise WriteError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    if not os.path.isdir(folder):
+        raise WriteError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WriteError(errno.EACCES, os.strerror(errno.EACCES), path)
+
+
+def write_atomic(path: str | os.PathLike, text) -> None:
+    """Write text (a string or an iterable of strings) to a temp file beside `path`,
+    then rename it over `path`: a reader never sees a half-written file. Failures
+    raise WriteError naming `path`."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise WriteError(exc.errno, exc.strerror or str(exc), path) from None
     try:
         os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; use the usual mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -318,9 +345,11 @@ def write_atomic(path: str | os.PathLike, text) -> None:
             else:
                 fh.writelines(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+            raise WriteError(exc.errno, exc.strerror or str(exc), path) from None
         raise
