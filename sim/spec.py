@@ -15,6 +15,9 @@ import types
 import typing
 from typing import Any
 
+MAX_FLOAT = 1e30        # a size beyond this overflows derived totals (x tasks x ranks)
+MAX_INT = 2 ** 63 - 1   # TOML 1.0 integers are 64-bit
+
 
 class ScenarioError(ValueError):
     """A scenario value is invalid; the message names its dotted path and value."""
@@ -85,15 +88,20 @@ def convert(tp: Any, value: Any, path: str) -> Any:
         return value
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            raise ScenarioError(f"{path} must be an integer, got {_fmt(value)}", path)
-        return value
+            if not (isinstance(value, float) and value.is_integer()):
+                raise ScenarioError(f"{path} must be an integer, got {_fmt(value)}", path)
+        if abs(value) > MAX_INT:
+            raise ScenarioError(f"{path} must be a 64-bit integer (at most 2^63 - 1 = "
+                                f"{MAX_INT} in size), got {_fmt(value)}", path)
+        return int(value)
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(f"{path} must be a number, got {_fmt(value)}", path)
         if not math.isfinite(value):
             raise ScenarioError(f"{path} must be finite, got {_fmt(value)}", path)
+        if abs(value) > MAX_FLOAT:
+            raise ScenarioError(f"{path} must be at most {MAX_FLOAT:g} in size (larger values "
+                                f"overflow the totals), got {_fmt(value)}", path)
         return float(value)
     if tp is str:
         if not isinstance(value, str):
