@@ -53,7 +53,7 @@ class Scenario:
     name: str = param("untitled", help="Short name")
     description: str = param("", help="One line: what this scenario shows")
     explain: str = param("", help="A short lesson shown beside the scenario")
-    seed: int = param(1, ge=0, help="Random seed: same seed, same trace")
+    seed: int = param(1, ge=0, le=2 ** 63 - 1, help="Random seed: same seed, same trace")
     machine: MachineSpec = field(default_factory=MachineSpec)
     workload: Any = None
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
