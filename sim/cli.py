@@ -54,11 +54,19 @@ def cmd_run(args) -> int:
     if args.json:
         print(json.dumps(_jsonable(dict(run.summary)), indent=2, sort_keys=True))
     else:
-        title = f"{sc.name}: {sc.description}" if sc.description else sc.name
-        print(format_summary(run.summary, title, sc.options.flop_convention))
+        print(format_summary(run.summary, run_title(sc, args.overrides),
+                             sc.options.flop_convention))
     if args.layers:
         print(format_layers(per_layer(run), sc.options.flop_convention))
     return 0
+
+
+def run_title(sc, overrides: list[str]) -> str:
+    """`name: description`; after --set overrides the description may no longer hold,
+    so the title lists them instead: `name (modified: key=value, ...)`."""
+    if overrides:
+        return f"{sc.name} (modified: {', '.join(o.strip() for o in overrides)})"
+    return f"{sc.name}: {sc.description}" if sc.description else sc.name
 
 
 def _add_presets(sub) -> None:

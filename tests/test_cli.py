@@ -58,3 +58,12 @@ def test_unreadable_scenario_file_exits_2(tmp_path, capsys):
     bad.write_text("[machine]\ncores = -3\n[workload]\nkind='bag'\n")
     assert main(["run", str(bad)]) == 2
     assert capsys.readouterr().err.strip() == "error: machine.cores must be >= 1, got -3"
+
+
+def test_title_lists_set_overrides_instead_of_the_preset_description(capsys):
+    assert main(["run", "amdahl", "--set", "workload.serial_fraction=1",
+                 "--set", "machine.cores=2"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "amdahl (modified: workload.serial_fraction=1, machine.cores=2)"
+    assert main(["run", "amdahl"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("amdahl: Compute-bound work")
