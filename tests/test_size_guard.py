@@ -52,7 +52,7 @@ def test_a_run_just_under_the_limit_is_accepted():
 @settings(max_examples=20, deadline=None)
 @given(kind=st.sampled_from(RANKED), nodes=st.integers(1, 4), cores=st.integers(1, 4))
 def test_estimate_bounds_the_graph_built_with_one_rank_per_pe(kind, nodes, cores):
-    extra = {"n": 1 << 12} if kind in ("fft", "summa") else {}
+    extra = {"fft": {"n": 4 * (nodes * cores) ** 2}, "summa": {"n": 1 << 12}}.get(kind, {})
     sc = scenario(kind, machine_kw={"nodes": nodes, "cores": cores}, **extra)
     g = build_graph(sc, Machine(sc.machine))
     assert g.n <= tasks_on(sc.workload, nodes * cores)

@@ -7,6 +7,8 @@ n / ranks^2 points to every other; phase 2 does the length-n1 FFTs. With the usu
 count of 5 n log2 n flops per transform split evenly between the phases, a rank does
 2.5 (n / ranks) log2 n flops per phase and streams its 16 n / ranks bytes (complex
 fp64: 16 bytes a point) in and out once. FLOPs: 5 n log2 n per transform.
+The blocks need n to be a multiple of ranks^2 (checked at load for a set rank count,
+at build for one rank per PE).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..collectives import alltoall
-from ..spec import param
+from ..spec import ScenarioError, param
 from ..taskgraph import GraphBuilder, TaskGraph
 from .common import vector_param
 from .spmd import rank_pes, ranks_param, scaled_ranks
@@ -36,6 +38,10 @@ class Params:
         r = max(self.ranks, 1)
         return self.transforms * r * (r + 2)
 
+    def validate(self, path: str) -> None:
+        if self.ranks:
+            check_n(self.n, self.ranks)
+
     def expected_flops(self) -> float:
         return 5.0 * self.n * math.log2(self.n) * self.transforms
 
@@ -53,9 +59,18 @@ class Params:
         return replace(self, n=max(2, round(x)), ranks=scaled_ranks(self.ranks, factor))
 
 
+def check_n(n: int, ranks: int) -> None:
+    """ScenarioError unless n splits into ranks x ranks equal blocks."""
+    if n % (ranks * ranks):
+        raise ScenarioError(f"workload.n must be a multiple of ranks^2 = {ranks * ranks} "
+                            f"(the transpose sends n / ranks^2 points to each of {ranks} "
+                            f"ranks), got {n}", "workload.n")
+
+
 def build(p: Params, machine, rng) -> TaskGraph:
     pes = rank_pes(p.ranks, machine)
     P = len(pes)
+    check_n(p.n, P)
     flops = 2.5 * (p.n / P) * math.log2(p.n)
     nbytes = 2.0 * POINT_BYTES * p.n / P
     g = GraphBuilder("fp64", p.vector_fraction)
