@@ -93,12 +93,27 @@ class Params:
                 if indeg[j] == 0:
                     heapq.heappush(free, j)
         if len(out) < n:
-            stuck = [i for i in range(n) if indeg[i] > 0]
-            names = ", ".join(repr(self.tasks[i].name) for i in stuck[:5])
-            raise ScenarioError(f"workload.tasks[{stuck[0]}].deps: the dependencies and "
-                                f"messages form a cycle through {names}",
-                                f"workload.tasks[{stuck[0]}].deps")
+            self._cycle(edges, [i for i in range(n) if indeg[i] > 0])
         return out
+
+    def _cycle(self, edges: list, stuck: list[int]) -> None:
+        """ScenarioError naming the entries (deps or messages) of one cycle among the
+        `stuck` tasks: each has a stuck predecessor, so walking back must loop."""
+        back = {}
+        for a, b, where in edges:
+            if a in stuck and b in stuck:
+                back.setdefault(b, (a, where))
+        seen: list[int] = []
+        i = stuck[0]
+        while i not in seen:
+            seen.append(i)
+            i = back[i][0]
+        loop = seen[seen.index(i):][::-1]
+        parts = [f"{back[b][1]} ({self.tasks[back[b][0]].name!r} -> {self.tasks[b].name!r})"
+                 for b in loop]
+        where = back[loop[0]][1]
+        raise ScenarioError(f"{where}: the dependencies and messages form a cycle: "
+                            f"{', '.join(parts)}", where)
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
