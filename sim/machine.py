@@ -28,14 +28,16 @@ PRECISIONS = tuple(PRECISION_BITS)
 @dataclass
 class MemorySpec:
     """Per-node memory: `bandwidth_gbs` shared by the node's cores, at most
-    `core_bandwidth_gbs` per core, and `latency_ns` before the first byte."""
+    `core_bandwidth_gbs` per core, and `latency_ns` added once per task after its last
+    byte (the engine streams the bytes first; the task's end is the same either way)."""
 
     bandwidth_gbs: float = param(100.0, unit="GB/s", gt=0,
                                  help="Memory bandwidth of one node, shared by its cores")
     core_bandwidth_gbs: float = param(20.0, unit="GB/s", gt=0,
                                       help="The most memory bandwidth one core can draw")
     latency_ns: float = param(80.0, unit="ns", ge=0,
-                              help="Memory latency paid once per task before its first byte")
+                              help="Memory latency paid once per task, added after its last "
+                                   "byte arrives")
 
 
 @dataclass

@@ -23,3 +23,27 @@ def test_machine_peak_counts_every_core():
     m = machine(nodes=2, cores=4, freq_ghz=2.5, fma_units=2, simd_bits=512)
     assert m.pes == 8
     assert m.peak("fp64") == 8 * 2.5e9 * 2 * 2 * 8
+
+
+def test_memory_latency_is_added_after_the_last_byte_as_the_help_says(monkeypatch):
+    import dataclasses
+
+    from sim import fluid
+    from sim.engine import Engine
+    from sim.machine import MemorySpec
+    from sim.taskgraph import GraphBuilder
+    help_text = dataclasses.fields(MemorySpec)[2].metadata["help"]
+    assert "after its last byte" in help_text
+    ends = []
+    start = fluid.FluidModel.start
+
+    def spy(self, amount, resources, cap, done):
+        start(self, amount, resources, cap, lambda t1: (ends.append(t1), done(t1)))
+    monkeypatch.setattr(fluid.FluidModel, "start", spy)
+    # 2e6 B at the core's 20 GB/s: the bytes arrive at 100 us, the task ends 1 ms later
+    m = machine(lat_ns=1e6)
+    g = GraphBuilder()
+    g.add(0.0, 2e6)
+    makespan, _ = Engine(m, g.build()).run()
+    assert ends == [pytest.approx(100e-6)]
+    assert makespan == pytest.approx(100e-6 + 1e-3)
