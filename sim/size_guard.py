@@ -1,9 +1,9 @@
 """Refuse runs too large to simulate interactively, before anything is built.
 
-A run costs about US_PER_TASK microseconds of wall time per task for the main run and
-its one-core baseline together (benchmarks/task_cost.py: 4.5 us compute-only, 18-23 us
-with memory traffic or messages) and some hundreds of bytes per task. MAX_TASKS caps a
-run at about MAX_TASKS x US_PER_TASK = 25 s and well under a gigabyte.
+A run costs at most about US_PER_TASK microseconds of wall time per task for the main
+run and its one-core baseline together (benchmarks/task_cost.py at 1M tasks: 4.5 us
+compute-only, 18-19 us with memory traffic, 30 us for a ring allreduce on 684 nodes).
+MAX_TASKS caps a run at about MAX_TASKS x US_PER_TASK = 30 s (peak memory about 1-2 GB).
 
 Message-passing workloads with ranks = 0 run one rank per PE, so their task count is
 only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
@@ -16,7 +16,7 @@ import dataclasses
 from .spec import ScenarioError
 
 MAX_TASKS = 1_000_000
-US_PER_TASK = 25.0
+US_PER_TASK = 30.0
 
 
 def tasks_on(params, pes: int) -> int:
