@@ -82,9 +82,10 @@ def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans."""
     m = trace.task >= 0
     tasks, inv = np.unique(trace.task[m], return_inverse=True)
-    flops = np.bincount(inv, weights=trace.flops[m], minlength=len(tasks))
-    nbytes = np.bincount(inv, weights=trace.bytes[m], minlength=len(tasks))
-    dur = np.bincount(inv, weights=(trace.end_s - trace.start_s)[m], minlength=len(tasks))
+    def total(col):               # float even when empty (bincount of nothing is int64)
+        return np.bincount(inv, weights=col[m], minlength=len(tasks)).astype(np.float64)
+
+    flops, nbytes, dur = total(trace.flops), total(trace.bytes), total(trace.end_s - trace.start_s)
     rate = np.divide(flops, dur, out=np.zeros_like(flops), where=dur > 0)
     return tasks, intensity(flops, nbytes), rate
 
