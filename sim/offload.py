@@ -122,6 +122,7 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     n_star = crossover(p, host, acc)
     summary.update({
         "copy_in_s": h1 - h0, "kernel_s": t_kernel, "copy_out_s": d1 - d0,
+        "critical_path_s": (h1 - h0) + summary["critical_path_s"] + (d1 - d0),  # copies chain
         "host_only_s": t_host, "offload_speedup": t_host / makespan,
         "offload_pays_off": t_host > makespan, "crossover_n": n_star,
     })
