@@ -22,3 +22,13 @@ def test_zero_work_runs_finish(label, sc):
     assert "Work" in text
     assert len(run.extras["roofline"]["tasks"]["task"]) == len(
         run.extras["roofline"]["tasks"]["flops_per_s"])
+
+
+def test_karp_flatt_in_the_summary_is_none_when_meaningless():
+    # cluster-allreduce: S = 3 ms / 9.8 ms ~ 0.31 < 1 on 16 PEs -> e = 3.42 would be printed
+    slow = simulate(scenario_mod.load("cluster-allreduce")).summary
+    assert slow["speedup"] < 1 and slow["karp_flatt"] is None
+    # smp-matmul: 256 equal tiles on 8 cores, S = 8 up to rounding -> exactly 0, not -0.0000
+    perfect = simulate(scenario_mod.load("smp-matmul")).summary
+    assert perfect["speedup"] == pytest.approx(8.0, rel=1e-12)
+    assert perfect["karp_flatt"] == 0.0
