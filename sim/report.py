@@ -5,7 +5,8 @@ FLOPs, key `flop_convention`); only this table converts to the display conventio
 (MACs halve every work figure, rates, intensities and ridge points alike). Figures that
 mean nothing for a run print as n/a: speedup is shown whenever it is known, with
 significant digits; on one PE it is labelled a concurrency gain (only overlapping I/O
-can beat T1 there) and the efficiency is n/a.
+can beat T1 there) and the efficiency is n/a. `warnings` (an optional list of one-line
+strings in the summary, e.g. PEs an HPL grid leaves idle) lead the table as Warning rows.
 """
 
 from __future__ import annotations
@@ -56,10 +57,12 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     rows.append(("Time idle", percent(s.get("idle_fraction"))))
     if s["flops"] == 0:
         rows.insert(1, ("Note", "communication-only workload (no FLOPs)"))
+    rows[:0] = [("Warning", w) for w in s.get("warnings", ())]
     if s.get("rmax_flops_per_s") is not None:
         rows += [("Linpack Rmax (HPL count)", si(s["rmax_flops_per_s"] * k, f"{unit}/s")),
                  ("Linpack Rpeak (fp64)", si(s["rpeak_flops_per_s"] * k, f"{unit}/s")),
-                 ("Rmax / Rpeak", percent(s["rmax_over_rpeak"]))]
+                 ("Rmax / Rpeak" if s.get("hpl_precision", "fp64") == "fp64"
+                  else "HPL-MxP Rmax / fp64 Rpeak", percent(s["rmax_over_rpeak"]))]
     if s.get("hpl_mixed_speedup") is not None:
         rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
     if s.get("offload_speedup") is not None:

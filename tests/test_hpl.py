@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import Engine
+from sim.engine import Cancelled, Engine
 from sim.machine import PRECISIONS
+from sim.report import format_summary, summary_rows
 from sim.simulate import simulate
 from sim.spec import ScenarioError
 from sim.workloads import hpl
@@ -156,3 +157,40 @@ def test_fugaku_slice_preset_lesson():
     assert sc.machine.nodes == 16 and sc.workload.p * sc.workload.q == 768
     s = simulate(sc, baseline=False).summary
     assert 0.5 < s["rmax_over_rpeak"] < 0.58                   # "about 54 %"
+
+
+def test_a_grid_smaller_than_the_machine_warns():
+    # P x Q = 2 x 2 = 4 processes on 8 cores: 4 PEs idle, said in the summary and the table
+    s = run_hpl(n=256, nb=64, p=2, q=2).summary
+    assert s["warnings"] == ["HPL grid P x Q = 2 x 2 = 4 processes on 8 PEs: 4 PEs stay idle "
+                             "(a grid of 8 processes would use them all)"]
+    assert format_summary(s).splitlines()[1].split() == ["Warning", "HPL", "grid", "P", "x",
+                                                         "Q", "=", "2", "x", "2", "=", "4",
+                                                         "processes", "on", "8", "PEs:", "4",
+                                                         "PEs", "stay", "idle", "(a", "grid",
+                                                         "of", "8", "processes", "would",
+                                                         "use", "them", "all)"]
+    assert "warnings" not in run_hpl(n=256, nb=64, p=2, q=4).summary
+
+
+def test_mixed_precision_ratio_is_labelled_against_the_fp64_peak():
+    rows = dict(summary_rows(run_hpl(n=256, nb=64, p=2, q=4, precision="fp32").summary))
+    assert "HPL-MxP Rmax / fp64 Rpeak" in rows and "Rmax / Rpeak" not in rows
+    assert "Rmax / Rpeak" in dict(summary_rows(run_hpl(n=256, nb=64, p=2, q=4).summary))
+
+
+def test_the_fp64_reference_run_follows_schedule_progress_and_cancel():
+    kw = {"n": 2048, "nb": 4, "p": 2, "q": 4, "refine_steps": 0}   # > 8192 events: progress
+    mixed = scenario("hpl", MKW, policy="block", precision="fp32", **kw)
+    ref = simulate(scenario("hpl", MKW, policy="block", precision="fp64", **kw), baseline=False)
+    seen = []
+    s = simulate(mixed, progress=seen.append, baseline=False).summary
+    assert s["hpl_fp64_makespan_s"] == ref.makespan            # same schedule: block
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert any(0.7 < f < 1.0 for f in seen)                   # the fp64 run reports its share
+    # cancel once the fp64 run has reported (progress past the main run's 70 %)
+    seen.clear()
+    with pytest.raises(Cancelled):
+        simulate(mixed, progress=seen.append, baseline=False,
+                 cancel=lambda: bool(seen) and seen[-1] > 0.7)
+    assert 1.0 not in seen
