@@ -192,7 +192,7 @@ class Series:
     rows: tuple[int, ...]       # indices into SweepResult.rows, in grid order
     pes: np.ndarray
     speedup: np.ndarray         # NaN where unknown
-    karp_flatt: np.ndarray      # per point, NaN at P = 1
+    karp_flatt: np.ndarray      # per point, NaN at P = 1 and throughout a weak sweep
     fit: fits_mod.Fit | None    # Amdahl (strong) or Gustafson (weak); None without P > 1
 
 
@@ -249,7 +249,8 @@ def _series(mode: str, keys: Sequence[str], rows: Sequence[Mapping]) -> tuple[Se
         speedup = np.array([np.nan if rows[i]["speedup"] is None else rows[i]["speedup"]
                             for i in idx], dtype=float)
         out.append(Series(MappingProxyType({k: rows[idx[0]][k] for k in others}), tuple(idx),
-                          pes, speedup, fits_mod.karp_flatt(pes, speedup),
+                          pes, speedup, fits_mod.karp_flatt(pes, speedup) if mode == "strong"
+                          else np.full(len(pes), np.nan),      # e assumes a fixed problem
                           law(pes, speedup)))
     return tuple(out)
 

@@ -117,6 +117,10 @@ def format_fits(result: SweepResult) -> str:
                          f"{s.pes[top]:g}: "
                          f"{_num(s.speedup[top], '.3f')} measured, "
                          f"{float(s.fit.predict(s.pes[top])):.3f} fitted")
+        if s.fit.law == "gustafson":
+            lines.append(f"{head}Karp-Flatt: not defined for weak scaling (it assumes a "
+                         f"fixed problem)")
+            continue
         kf = ", ".join(f"{p:g}: {_num(e, '.4f')}" for p, e in zip(s.pes, s.karp_flatt) if p > 1)
         lines.append(f"{head}Karp-Flatt e by P: {kf}")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 import csv
 import dataclasses
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,6 +117,7 @@ def test_weak_scaling_amdahl_is_gustafson():
     assert result.column("speedup") == pytest.approx([1, 1.8, 3.4, 6.6], rel=1e-9)
     assert result.series[0].fit.law == "gustafson"
     assert result.series[0].fit.serial_fraction == pytest.approx(0.2, rel=1e-6)
+    assert np.isnan(result.series[0].karp_flatt).all()       # undefined for weak scaling
 
 
 def test_weak_factor_is_relative_to_the_smallest_pe_count():

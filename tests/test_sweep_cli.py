@@ -33,6 +33,9 @@ def test_weak_sweep_prints_gustafson(capsys):
     # Gustafson: S(4) = 4 - 0.1 * 3 = 3.7
     assert "Gustafson fit (weak scaling): serial fraction s = 0.1000; scaled speedup at " \
            "P = 4: 3.700 measured, 3.700 fitted" in out
+    # Karp-Flatt measures a fixed problem: the scaled speedups would give 0.0526, 0.0270
+    assert "Karp-Flatt: not defined for weak scaling (it assumes a fixed problem)" in out
+    assert "Karp-Flatt e by P" not in out
 
 
 def test_sweep_csv_and_json(tmp_path, capsys):
