@@ -72,7 +72,9 @@ class Params:
         return steps * per_step + steps + refine
 
     def expected_flops(self) -> float:
-        return lu_flops(self.n) + solve_flops(self.n)
+        """LU + solve; below fp64 also each refinement step's residual (2 n^2) and solve."""
+        refine = self.refine_steps * (2.0 * self.n ** 2 + solve_flops(self.n))
+        return lu_flops(self.n) + solve_flops(self.n) + (refine if self.precision != "fp64" else 0)
 
 
 def hpl_flops(n: int) -> float:
