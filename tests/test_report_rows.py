@@ -65,3 +65,9 @@ def test_roofline_line_follows_the_convention():
     assert "MAC/B" in dict(summary_rows({**s, "flops": 8.0, "makespan_s": 1.0,
                                          "flops_per_s": 8.0, "pes": 2, "bytes_moved": 2.0},
                                         "macs"))["Roofline"]
+
+
+def test_smp_matmul_lesson_says_full_peak_is_an_idealisation():
+    sc = scenario_mod.load("smp-matmul")
+    assert simulate(sc, baseline=False).summary["fraction_of_peak"] == pytest.approx(1.0)
+    assert "idealisation" in sc.explain and "85-95 % of peak" in sc.explain
