@@ -222,17 +222,23 @@ class SweepResult:
         return names
 
     def to_csv_text(self) -> str:
-        """One row per run; None is an empty cell."""
+        """One row per run; None is an empty cell, a list (warnings) one cell joined by '; '."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         names = self.columns()
         writer.writerow(names)
         for row in self.rows:
-            writer.writerow(["" if row.get(k) is None else row[k] for k in names])
+            writer.writerow([_cell(row.get(k)) for k in names])
         return buf.getvalue()
 
     def write_csv(self, path: str | os.PathLike) -> None:
         write_atomic(path, self.to_csv_text())
+
+
+def _cell(value) -> object:
+    if value is None:
+        return ""
+    return "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
 
 
 def _series(mode: str, keys: Sequence[str], rows: Sequence[Mapping]) -> tuple[Series, ...]:

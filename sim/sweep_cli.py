@@ -83,7 +83,7 @@ def format_table(result: SweepResult) -> str:
     if not any(k in PE_KEYS for k in result.keys):
         cols.append(("PEs", "pes", str))
     cols += [("makespan", "makespan_s", seconds), ("T1", "serial_time_s", seconds),
-             ("speedup", "speedup", lambda v: _num(v, ".3f")),
+             ("speedup", "speedup", lambda v: _num(v, ".4g")),       # tiny ones too
              ("efficiency", "parallel_efficiency", percent),
              ("of peak", "fraction_of_peak", percent),
              ("achieved", "flops_per_s", lambda v: si(v, "FLOP/s"))]

@@ -197,3 +197,13 @@ def test_points_are_the_product_in_order(cores, seeds):
     assert len(points) == len(seeds) * len(cores)
     assert [(sc.seed, sc.machine.cores) for sc in scenarios] == [
         (s, c) for s in seeds for c in cores]
+
+
+def test_warnings_are_one_csv_cell():
+    # an HPL grid of 1 x 2 processes on 2 and 4 cores: the 4-core row warns of 2 idle PEs
+    sc = scenario("hpl", {"cores": 2}, n=64, nb=32, p=1, q=2)
+    result = run_sweep(sc, {"machine.cores": [2, 4]})
+    rows = list(csv.DictReader(result.to_csv_text().splitlines()))
+    assert rows[0]["warnings"] == ""
+    assert rows[1]["warnings"] == ("HPL grid P x Q = 1 x 2 = 2 processes on 4 PEs: 2 PEs stay "
+                                   "idle (a grid of 4 processes would use them all)")
