@@ -9,6 +9,9 @@
 
 Time fractions split the P x makespan PE-seconds into compute, stall (waiting on
 memory), comm (send/recv), switch (context switches) and idle (the rest, waits included).
+Work figures count FLOPs whatever the display convention (key flop_convention; the
+report converts to MACs); Run.summary_json writes inf and NaN as null. An optional
+`warnings` key (a list of one-line strings) flags a run whose figures need a caveat.
 """
 
 from __future__ import annotations
