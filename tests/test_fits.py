@@ -77,3 +77,14 @@ def test_fits_recover_the_law_that_made_the_points(s, pes):
     assert gustafson_fit(p, gustafson).serial_fraction == pytest.approx(s, abs=1e-9)
     # the Karp-Flatt metric of exact Amdahl points is s itself
     assert np.allclose(karp_flatt(p, amdahl), s, atol=1e-9)
+
+
+@settings(max_examples=60)
+@given(p=st.integers(2, 4096), s=st.floats(1e-6, 1e4))
+def test_karp_flatt_is_in_0_1_exactly_when_1_le_s_le_p(p, s):
+    e = float(karp_flatt([p], [s])[0])
+    if 1.0 + 1e-6 < s < p * (1 - 1e-6):
+        assert 0.0 <= e <= 1.0
+        assert e == pytest.approx((1 / s - 1 / p) / (1 - 1 / p), rel=1e-9, abs=1e-9)
+    elif s < 1 - 1e-6 or s > p * (1 + 1e-6):
+        assert np.isnan(e)
