@@ -4,8 +4,8 @@ Convention: the summary mapping (and its JSON) always counts FLOPs (1 multiply-a
 FLOPs, key `flop_convention`); only this table converts to the display convention
 (MACs halve every work figure, rates, intensities and ridge points alike). Figures that
 mean nothing for a run print as n/a: speedup is shown whenever it is known, with
-significant digits; on one PE it is labelled a concurrency gain (only overlapping I/O
-can beat T1 there) and the efficiency is n/a. `warnings` (an optional list of one-line
+significant digits; on one PE a gain above 1 is labelled a concurrency gain (only
+overlapping I/O can beat T1 there) and the efficiency is n/a. `warnings` (an optional list of one-line
 strings in the summary, e.g. PEs an HPL grid leaves idle) lead the table as Warning rows.
 """
 
@@ -39,7 +39,7 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         ("Fraction of peak", percent(s.get("fraction_of_peak"))),
         ("One-core time (T1)", seconds(s.get("serial_time_s"))),
         ("Speedup", "n/a" if s.get("speedup") is None else f"{s['speedup']:.4g} x"
-         + (" (concurrency gain: 1 PE)" if s["pes"] == 1 else "")),
+         + (" (concurrency gain: 1 PE)" if s["pes"] == 1 and s["speedup"] > 1 + 1e-9 else "")),
         ("Parallel efficiency", "n/a" if s["pes"] == 1 else percent(s.get("parallel_efficiency"))),
         ("Karp-Flatt serial fraction", "n/a" if s.get("karp_flatt") is None
          else f"{s['karp_flatt']:.4g}"),

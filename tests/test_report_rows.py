@@ -71,3 +71,10 @@ def test_smp_matmul_lesson_says_full_peak_is_an_idealisation():
     sc = scenario_mod.load("smp-matmul")
     assert simulate(sc, baseline=False).summary["fraction_of_peak"] == pytest.approx(1.0)
     assert "idealisation" in sc.explain and "85-95 % of peak" in sc.explain
+
+
+def test_one_pe_without_overlap_is_a_plain_speedup_of_one():
+    from tests.helpers import scenario
+    s = simulate(scenario("bag", {"cores": 1}, tasks=4, flops_per_task=1e6)).summary
+    rows = dict(summary_rows(s))
+    assert rows["Speedup"] == "1 x" and rows["Parallel efficiency"] == "n/a"
