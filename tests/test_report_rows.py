@@ -8,6 +8,7 @@ import pytest
 from sim import scenario as scenario_mod
 from sim.report import format_summary, roofline_text, summary_rows
 from sim.simulate import simulate
+from tests.helpers import scenario
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,6 @@ def test_smp_matmul_lesson_says_full_peak_is_an_idealisation():
 
 
 def test_one_pe_without_overlap_is_a_plain_speedup_of_one():
-    from tests.helpers import scenario
     s = simulate(scenario("bag", {"cores": 1}, tasks=4, flops_per_task=1e6)).summary
     rows = dict(summary_rows(s))
     assert rows["Speedup"] == "1 x" and rows["Parallel efficiency"] == "n/a"
