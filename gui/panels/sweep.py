@@ -35,6 +35,33 @@ from sim.spec import ScenarioError
 from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+POOR_FIT = 0.1      # rms error above this share of the mean measured speedup: poor fit
+
+
+def relative_rms(series) -> float | None:
+    """The fit's rms error over the mean measured speedup of the points it used (P > 1);
+    None without a fit."""
+    fit = series.fit
+    if fit is None:
+        return None
+    used = series.speedup[(series.pes > 1) & np.isfinite(series.speedup)]
+    mean = float(np.mean(used)) if len(used) else 0.0
+    return fit.rms_error / mean if mean > 0 else None
+
+
+def fit_text(label: str, series) -> str:
+    """'label: Amdahl serial fraction s = 0.1160, rms error 0.86 (29 % of the mean
+    speedup) - poor Amdahl fit: a bandwidth plateau?'"""
+    fit = series.fit
+    rel = relative_rms(series)
+    text = (f"{label}: {fit.law.capitalize()} serial fraction s = {fit.serial_fraction:.4f}, "
+            f"rms error {fit.rms_error:.3g}")
+    if rel is not None:
+        text += f" ({100 * rel:.0f} % of the mean speedup)"
+        if rel > POOR_FIT:
+            text += (" — poor Amdahl fit: a bandwidth plateau?" if fit.law == "amdahl"
+                     else " — poor Gustafson fit")
+    return text
 
 
 class SweepWorker(QThread):
@@ -139,7 +166,7 @@ class SweepPanel(QWidget):
         self.worker = SweepWorker(self.scenario, grid, mode, self.workers.value(), self)
         self.worker.progress.connect(self._progress)
         self.worker.done.connect(self._done)
-        self.worker.failed.connect(lambda msg: self._stopped(f"error: {msg}"))
+        self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(lambda: self._stopped("Sweep cancelled."))
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -165,6 +192,16 @@ class SweepPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.status.setText(message)
 
+    def _failed(self, message: str) -> None:
+        """A failed sweep leaves no stale plots: they are cleared and greyed."""
+        self._stopped(f"error: {message}")
+        self.result = None
+        for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
+            plot.clear()
+            plot.setEnabled(False)
+        self.fits.setText("The sweep failed; no curves to show.")
+        self.fits.setStyleSheet("")
+
     def _done(self, result: SweepResult) -> None:
         self.result = result
         self._stopped(f"{len(result.rows)} runs, {result.mode} scaling.")
@@ -175,6 +212,7 @@ class SweepPanel(QWidget):
         """Measured points and fitted law per series; the ideal line; energy vs time."""
         for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
             plot.clear()
+            plot.setEnabled(True)
         texts = []
         top = max((s.pes.max() for s in result.series), default=1.0)
         if result.series:
@@ -195,8 +233,7 @@ class SweepPanel(QWidget):
                 grid = np.linspace(1.0, top, 200)
                 self.speedup_plot.plot(grid, s.fit.predict(grid), pen=pg.mkPen(color),
                                        name=f"{s.fit.law} fit s={s.fit.serial_fraction:.4f}")
-                texts.append(f"{label}: {s.fit.law.capitalize()} serial fraction "
-                             f"s = {s.fit.serial_fraction:.4f}")
+                texts.append(fit_text(label, s))
         energy = result.column("energy_j") if "energy_j" in result.columns() else None
         has_energy = energy is not None and bool(np.isfinite(energy).any())
         self.energy_plot.setVisible(has_energy)
@@ -205,3 +242,4 @@ class SweepPanel(QWidget):
                                   name="runs")
         self.fits.setText("\n".join(texts) if texts else
                           "No fits: vary machine.cores or machine.nodes to study scaling.")
+        self.fits.setStyleSheet("color: #B00000" if any("poor" in t for t in texts) else "")
