@@ -252,11 +252,12 @@ class MainWindow(QMainWindow):
         return True
 
     def _mark_edited(self) -> None:
-        """Flag a form that differs from the run on show (until Run)."""
+        """Flag a form that differs from the run on show (until Run); `[view]` settings
+        change no result, so they do not count."""
         run = self.state.run
         sc = self.form.scenario
         edited = (self.trace_path is None and run is not None and run.scenario is not None
-                  and sc is not None and sc != run.scenario)
+                  and sc is not None and sc.replace(view=run.scenario.view) != run.scenario)
         self.edited_banner.setVisible(edited)
         self.run_button.setStyleSheet(RUN_EDITED_STYLE if edited else "")
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sim import scenario as scenario_mod
 from sim.perfetto import power_samples
@@ -159,6 +166,14 @@ class CompareView(QWidget):
         self._draw_power(pinned, current)
         fill_table(self.table, ["metric", "pinned", "current", "current / pinned"],
                    table_rows(pinned, current, self.state.convention))
+        head = self.table.horizontalHeader()        # the ratio column always in view
+        for col, mode in enumerate((QHeaderView.ResizeToContents, QHeaderView.Stretch,
+                                    QHeaderView.Stretch, QHeaderView.ResizeToContents)):
+            head.setSectionResizeMode(col, mode)
+        for r in range(self.table.rowCount()):
+            for col in (1, 2):
+                cell = self.table.item(r, col)
+                cell.setToolTip(cell.text())
 
     def _draw_power(self, pinned, current) -> None:
         """Both runs' power over time on one plot, when both have a power model."""
@@ -171,7 +186,7 @@ class CompareView(QWidget):
             item.legend.clear()
         if not both:
             return
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.addLegend(offset=(10, 2), colCount=2, brush=pg.mkBrush(255, 255, 255, 210))
         top = 0.0
         for (t, w), run, color, label in zip(series, (pinned, current), (PIN_COLOR, CUR_COLOR),
                                              ("pinned", "current")):
@@ -179,5 +194,5 @@ class CompareView(QWidget):
             item.plot(np.r_[t, end], w, stepMode="center", pen=pg.mkPen(color, width=2),
                       name=f"{label}: {run.scenario.name if run.scenario else 'trace'}")
             top = max(top, float(np.max(w)))
-        item.setYRange(0, 1.35 * top if top > 0 else 1.0, padding=0)
+        item.setYRange(0, 2.0 * top if top > 0 else 1.0, padding=0)   # room: legend
         item.getAxis("left").setWidth(self.pinned_view.item.getAxis("left").width())

@@ -125,7 +125,8 @@ class SweepPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.3)
             plot.setLabel("left", y)
             plot.setLabel("bottom", "time (s)" if plot is self.energy_plot else "PEs")
-            plot.addLegend(offset=(10, 10))
+            # efficiency starts at the top left (1.0 at few PEs): its legend goes below
+            plot.addLegend(offset=(10, -10) if plot is self.efficiency_plot else (10, 10))
         self.energy_plot.hide()
 
         form = QFormLayout()

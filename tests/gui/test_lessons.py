@@ -170,3 +170,18 @@ def test_sweep_fit_quality_warns_on_a_plateau():
     exact = 1 / (0.1 + 0.9 / pes)
     good = SimpleNamespace(pes=pes, speedup=exact, fit=amdahl_fit(pes, exact))
     assert "poor" not in fit_text("m", good)
+
+
+@pytest.mark.parametrize("name", [n for n in scenario.preset_names()
+                                  if suggestions(scenario.load(n).explain)])
+def test_every_lesson_link_gives_what_the_cli_set_gives(name):
+    sc = scenario.load(name)
+    for item in suggestions(sc.explain):
+        applied = scenario.from_dict(scenario.apply_overrides(scenario.to_dict(sc), [item]))
+        assert applied == scenario.load(name, [item])
+
+
+def test_view_edits_do_not_flag_the_run_as_edited(ran):
+    ran.form.editors["view.tab"].widget.setCurrentText("power")
+    assert ran.form.scenario.view.tab == "power"
+    assert not ran.edited_banner.isVisibleTo(ran)
