@@ -246,7 +246,10 @@ class RooflineTab(PlotTab):
             lo = min(intensity.min(), *(p / b for p, b in both)) / 4
             hi = max(intensity.max(), *(p / b for p, b in both)) * 4
             xs = np.geomspace(lo, hi, 64)
-            names = (f"all {run.pes} PEs", "one core")
+            # the roofline's own core count: a GPU offload's roof is the device's SMs
+            prec = run.summary.get("precision") or "fp64"
+            cores = round(data["peak_flops_per_s"][prec] / data["core_peak_flops_per_s"][prec])
+            names = (f"all {cores} cores", "one core")
             for (peak, bw), name, color in zip(both, names, self.ROOF_COLORS):
                 ridge = peak / bw
                 self.ridges.append(ridge)

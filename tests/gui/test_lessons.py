@@ -127,7 +127,8 @@ def test_roofline_draws_both_roofs_and_cites_the_summary_ridge(ran):
     assert tab.ridges == [pytest.approx(16.0), pytest.approx(4.0)]
     assert s["ridge_point"] == pytest.approx(tab.ridges[0])
     names = [it.name() for it in tab.item.listDataItems()]
-    assert names[:2] == ["roof, all 16 PEs: ridge 16 FLOP/B", "roof, one core: ridge 4 FLOP/B"]
+    assert names[:2] == ["roof, all 16 cores: ridge 16 FLOP/B",
+                         "roof, one core: ridge 4 FLOP/B"]
 
 
 def test_concurrency_legend_states_the_definitions(ran):
