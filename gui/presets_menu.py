@@ -28,7 +28,7 @@ def build_presets_menu(menu, pick: Callable[[str], None]) -> None:
     """Fill `menu` with the grouped presets; choosing one calls pick(name)."""
     menu.setToolTipsVisible(True)
     for group, scenarios in grouped_presets().items():
-        sub = menu.addMenu(group)
+        sub = menu.addMenu(group.replace("&", "&&"))      # a lone & would mark a shortcut
         sub.setToolTipsVisible(True)
         for sc in scenarios:
             act = sub.addAction(sc.name)

@@ -37,6 +37,8 @@ RATIO_KEYS = {
     "Average power": "avg_power_w", "Peak power": "peak_power_w",
     "Performance per watt": "flops_per_watt", "Energy-delay product": "edp",
 }
+# the rows a lesson is usually about: first among the rows that differ
+FIRST = ("Makespan", "Energy", "Average power", "Peak power", "Speedup", "PEs")
 NOT_SETTINGS = ("name", "description", "explain", "view")
 MAX_DIFFS = 3
 PIN_COLOR, CUR_COLOR = "#0072B2", "#D55E00"
@@ -89,7 +91,8 @@ def ratio(a, b) -> str:
 
 
 def table_rows(pinned, current, conv: str) -> list[list[str]]:
-    """[metric, pinned, current, current / pinned]; rows that differ first."""
+    """[metric, pinned, current, current / pinned]; rows that differ first (those
+    named in FIRST leading), then the rows that agree."""
     a = dict(summary_rows(pinned.summary, conv)) if pinned else {}
     b = dict(summary_rows(current.summary, conv)) if current else {}
     sa = pinned.summary if pinned else {}
@@ -98,7 +101,9 @@ def table_rows(pinned, current, conv: str) -> list[list[str]]:
     rows = [[k, a.get(k, ""), b.get(k, ""),
              ratio(sa.get(RATIO_KEYS.get(k)), sb.get(RATIO_KEYS.get(k)))
              if pinned and current and k in RATIO_KEYS else ""] for k in keys]
-    return [r for r in rows if r[1] != r[2]] + [r for r in rows if r[1] == r[2]]
+    differ = sorted((r for r in rows if r[1] != r[2]),
+                    key=lambda r: FIRST.index(r[0]) if r[0] in FIRST else len(FIRST))
+    return differ + [r for r in rows if r[1] == r[2]]
 
 
 class CompareView(QWidget):

@@ -77,13 +77,16 @@ def test_compare_overlays_power_when_both_runs_have_it(window, qtbot):
     assert c.power.isVisibleTo(c) and len(c.power.getPlotItem().listDataItems()) == 2
     assert c.titles == ("pinned: power-wall (cores 4, freq_ghz 2)",
                         "current: power-wall-half-clock (cores 8, freq_ghz 1)")
-    first = [c.table.item(r, 0).text() for r in range(6)]
-    assert "Energy" in first or "Average power" in first        # visible without scrolling
+    first = [c.table.item(r, 0).text() for r in range(4)]
+    assert first == ["Energy", "Average power", "Peak power", "Speedup"]   # no scrolling
+    # by hand: 4 cores x (0.1 W + 2 W) = 8.4 W against 8 x (0.1 + 0.25) = 2.8 W
+    assert [c.table.item(1, k).text() for k in range(1, 4)] == ["8.4 W", "2.8 W", "0.333 x"]
 
 
 def test_presets_menu_is_grouped_with_descriptions(window):
     menus = [a.menu() for a in window.presets_menu.actions()]
-    assert [m.title() for m in menus] == list(GROUPS)
+    assert [m.title().replace("&&", "&") for m in menus] == list(GROUPS)
+    assert menus[0].title() == "Architectures && memory"      # shown as one '&'
     seen = {}
     for m in menus:
         for act in m.actions():
