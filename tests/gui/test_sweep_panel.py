@@ -76,3 +76,33 @@ def test_frequency_sweep_plots_energy_against_time(panel, qtbot):
     assert list(x) == list(result.column("makespan_s"))
     assert list(y) == list(result.column("energy_j"))
     assert panel.fits.text().startswith("No fits")
+
+
+def test_a_failed_sweep_clears_and_greys_the_plots(panel, qtbot, monkeypatch):
+    panel.vary.setPlainText("machine.cores=1,2")
+    with qtbot.waitSignal(panel.finished, timeout=20000):
+        assert panel.start()
+    assert curves(panel.speedup_plot)
+
+    def boom(*_a, **_k):
+        raise RuntimeError("model exploded")
+    monkeypatch.setattr("gui.panels.sweep.run_sweep", boom)
+    assert panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=20000)
+    assert panel.status.text() == "error: model exploded"
+    for plot in (panel.speedup_plot, panel.efficiency_plot):
+        assert curves(plot) == [] and not plot.isEnabled()
+    assert panel.result is None and "failed" in panel.fits.text()
+    monkeypatch.undo()
+    with qtbot.waitSignal(panel.finished, timeout=20000):      # a good sweep draws again
+        assert panel.start()
+    assert panel.speedup_plot.isEnabled() and curves(panel.speedup_plot)
+
+
+def test_the_fit_line_reports_its_rms_error(panel, qtbot):
+    panel.vary.setPlainText("machine.cores=1,2,4")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    fit = sig.args[0].series[0].fit
+    assert f"rms error {fit.rms_error:.3g}" in panel.fits.text()
+    assert "poor" not in panel.fits.text()             # amdahl is Amdahl's law exactly
