@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,12 +31,11 @@ from sim.trace import TraceFormatError
 
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
-from .panels.learn import LearnPanel
 from .panels.metrics import MetricsPanel
-from .panels.scenario_form import ScenarioForm
 from .panels.sweep import SweepPanel
 from .player import Player
 from .presets_menu import build_presets_menu
+from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
 from .worker import SimWorker
@@ -46,9 +43,6 @@ from .worker import SimWorker
 LARGE_RUN_TASKS = 200_000
 DEFAULT_PRESET = "smp-memory-wall"
 DEFAULT_SWEEP = "machine.cores=1,2,4,8,16"
-NOTE_STYLE = "background: #E8E8E8; color: #333333; padding: 4px; font-style: italic"
-EDITED_STYLE = "background: #FFF3C4; color: #6B4E00; padding: 4px; font-weight: bold"
-RUN_EDITED_STYLE = "background: #FFE08A; font-weight: bold"
 
 
 class MainWindow(QMainWindow):
@@ -75,41 +69,17 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
 
-        self.form = ScenarioForm()
-        self.run_button = QPushButton("▶ Run simulation")
-        self.run_button.setToolTip("Simulate this scenario (Ctrl+R)")
+        left = ScenarioPanel()
+        self.form, self.run_button, self.learn = left.form, left.run_button, left.learn
+        self.scenario_panel = left
         self.run_button.clicked.connect(lambda: self.start_run())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        form_box = QWidget()
-        fl = QVBoxLayout(form_box)
-        fl.setContentsMargins(0, 0, 0, 0)
-        self.form_note = QLabel()          # "showing trace file X": the form is not it
-        self.form_note.setWordWrap(True)
-        self.form_note.setStyleSheet(NOTE_STYLE)
-        self.form_note.hide()
-        self.edited_banner = QLabel("Scenario edited — press Run to see it")
-        self.edited_banner.setStyleSheet(EDITED_STYLE)
-        self.edited_banner.hide()
-        fl.addWidget(self.form_note)
-        fl.addWidget(scroll, 1)
-        fl.addWidget(self.edited_banner)
-        fl.addWidget(self.run_button)
-        self.scroll = scroll
-        self.trace_path: str | None = None
-        self._after_run = None             # called once with the next finished run
-        self.learn = LearnPanel()
         self.learn.override.connect(self.apply_override)
         self.learn.compare.connect(self.compare_with)
-        left = QSplitter(Qt.Vertical)
-        left.addWidget(form_box)
-        left.addWidget(self.learn)
-        left.setSizes([520, 380])
+        self.trace_path: str | None = None
+        self._after_run = None             # called once with the next finished run
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
-        left.setMinimumWidth(330)
         self.metrics.setMinimumWidth(360)
         self._docks = [left_dock, right_dock]
 
@@ -258,17 +228,12 @@ class MainWindow(QMainWindow):
         sc = self.form.scenario
         edited = (self.trace_path is None and run is not None and run.scenario is not None
                   and sc is not None and sc.replace(view=run.scenario.view) != run.scenario)
-        self.edited_banner.setVisible(edited)
-        self.run_button.setStyleSheet(RUN_EDITED_STYLE if edited else "")
+        self.scenario_panel.show_edited(edited)
 
     def _set_trace_mode(self, path: str | None) -> None:
         """Grey out the form while a trace file (which has no scenario) is shown."""
         self.trace_path = path
-        self.scroll.setEnabled(path is None)
-        self.form_note.setVisible(path is not None)
-        if path is not None:
-            self.form_note.setText(f"Showing trace file {path}: the form below is not "
-                                   "this run. Pick a preset or open a scenario to simulate.")
+        self.scenario_panel.show_trace(path)
         self._validity(self.form.scenario is not None)
 
     def open_scenario_dialog(self) -> None:

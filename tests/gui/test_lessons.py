@@ -98,28 +98,28 @@ def test_presets_menu_is_grouped_with_descriptions(window):
 
 
 def test_edited_banner_until_run(ran, qtbot):
-    assert not ran.edited_banner.isVisibleTo(ran)
+    assert not ran.scenario_panel.edited.isVisibleTo(ran)
     ran.form.editors["machine.cores"].widget.setText("4")
-    assert ran.edited_banner.isVisibleTo(ran) and ran.run_button.styleSheet()
+    assert ran.scenario_panel.edited.isVisibleTo(ran) and ran.run_button.styleSheet()
     ran.form.editors["machine.cores"].widget.setText("16")        # back to the shown run
-    assert not ran.edited_banner.isVisibleTo(ran)
+    assert not ran.scenario_panel.edited.isVisibleTo(ran)
     ran.form.editors["machine.cores"].widget.setText("4")
     with qtbot.waitSignal(ran.state.run_changed, timeout=20000):
         ran.start_run()
     finish(ran, qtbot)
-    assert not ran.edited_banner.isVisibleTo(ran) and not ran.run_button.styleSheet()
+    assert not ran.scenario_panel.edited.isVisibleTo(ran) and not ran.run_button.styleSheet()
 
 
 def test_a_trace_file_greys_the_form_until_a_scenario_loads(ran, tmp_path):
     path = tmp_path / "t.csv"
     assert ran.export("csv", str(path))
     assert ran.open_trace(str(path))
-    assert not ran.scroll.isEnabled() and not ran.run_button.isEnabled()
-    assert ran.form_note.isVisibleTo(ran) and str(path) in ran.form_note.text()
-    assert not ran.edited_banner.isVisibleTo(ran)
+    assert not ran.scenario_panel.scroll.isEnabled() and not ran.run_button.isEnabled()
+    assert ran.scenario_panel.note.isVisibleTo(ran) and str(path) in ran.scenario_panel.note.text()
+    assert not ran.scenario_panel.edited.isVisibleTo(ran)
     ran.load_scenario("amdahl")
-    assert ran.scroll.isEnabled() and ran.run_button.isEnabled()
-    assert not ran.form_note.isVisibleTo(ran)
+    assert ran.scenario_panel.scroll.isEnabled() and ran.run_button.isEnabled()
+    assert not ran.scenario_panel.note.isVisibleTo(ran)
 
 
 def test_roofline_draws_both_roofs_and_cites_the_summary_ridge(ran):
@@ -188,4 +188,4 @@ def test_every_lesson_link_gives_what_the_cli_set_gives(name):
 def test_view_edits_do_not_flag_the_run_as_edited(ran):
     ran.form.editors["view.tab"].widget.setCurrentText("power")
     assert ran.form.scenario.view.tab == "power"
-    assert not ran.edited_banner.isVisibleTo(ran)
+    assert not ran.scenario_panel.edited.isVisibleTo(ran)
