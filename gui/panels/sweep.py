@@ -33,6 +33,7 @@ from sim.executors import make_executor
 from sim.scenario import Scenario
 from sim.spec import ScenarioError
 from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
+from sim.units import seconds
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 POOR_FIT = 0.1      # rms error above this share of the mean measured speedup: poor fit
@@ -209,12 +210,30 @@ class SweepPanel(QWidget):
         self.plot(result)
         self.finished.emit(result)
 
+    def _axes(self, by_pes: bool, key: str = "") -> None:
+        """Titles and labels: speedup and efficiency against PEs, or (no PE count
+        varied) makespan and fraction of peak against the first varied setting."""
+        x = "PEs" if by_pes else key
+        for plot, title, y, unit in (
+                ((self.speedup_plot, "Speedup", "speedup", ""),
+                 (self.efficiency_plot, "Parallel efficiency", "efficiency", ""))
+                if by_pes else ((self.speedup_plot, "Makespan", "makespan", "s"),
+                                (self.efficiency_plot, "Fraction of peak", "% of peak", ""))):
+            plot.setTitle(title)
+            plot.setLabel("left", y, units=unit)
+            plot.setLabel("bottom", x)
+            plot.getAxis("bottom").setTicks(None)
+
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""
         for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
             plot.clear()
             plot.setEnabled(True)
+        self._axes(bool(result.series))
         texts = []
+        note = "No fits: vary machine.cores or machine.nodes to study scaling."
+        if not result.series and result.keys:
+            note += " " + self.plot_setting(result)
         top = max((s.pes.max() for s in result.series), default=1.0)
         if result.series:
             ideal = np.array([1.0, top])
@@ -241,6 +260,38 @@ class SweepPanel(QWidget):
         if has_energy:
             self.energy_plot.plot(result.column("makespan_s"), energy, pen=None, symbol="s",
                                   name="runs")
-        self.fits.setText("\n".join(texts) if texts else
-                          "No fits: vary machine.cores or machine.nodes to study scaling.")
+        self.fits.setText("\n".join(texts) if texts else note)
         self.fits.setStyleSheet("color: #B00000" if any("poor" in t for t in texts) else "")
+
+    def plot_setting(self, result: SweepResult) -> str:
+        """No PE count varied: makespan and fraction of peak against the first varied
+        setting (text values evenly spaced and named), one curve per combination of the
+        others. Returns the line naming the fastest point."""
+        key = result.keys[0]
+        self._axes(False, key)
+        values = [row[key] for row in result.rows]
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        names = list(dict.fromkeys(map(str, values)))
+        x = np.array([float(v) if numeric else names.index(str(v)) for v in values])
+        if not numeric:
+            ticks = [[(i, n) for i, n in enumerate(names)]]
+            for plot in (self.speedup_plot, self.efficiency_plot):
+                plot.getAxis("bottom").setTicks(ticks)
+        others = result.keys[1:]
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(result.rows):
+            label = ", ".join(f"{k}={row[k]}" for k in others) or "measured"
+            groups.setdefault(label, []).append(i)
+        makespan = result.column("makespan_s")
+        peak = result.column("fraction_of_peak") * 100 if "fraction_of_peak" in \
+            result.columns() else np.full(len(x), np.nan)
+        for n, (label, idx) in enumerate(groups.items()):
+            color = COLORS[n % len(COLORS)]
+            order = np.array(idx)[np.argsort(x[idx], kind="stable")]
+            for plot, y in ((self.speedup_plot, makespan), (self.efficiency_plot, peak)):
+                if np.isfinite(y[order]).any():
+                    plot.plot(x[order], y[order], pen=pg.mkPen(color), symbol="o",
+                              symbolBrush=color, name=label if others else None)
+        best = int(np.nanargmin(makespan))
+        return (f"Makespan against {key}: fastest at {key}={values[best]} "
+                f"({seconds(float(makespan[best]))}).")

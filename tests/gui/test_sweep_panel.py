@@ -106,3 +106,32 @@ def test_the_fit_line_reports_its_rms_error(panel, qtbot):
     fit = sig.args[0].series[0].fit
     assert f"rms error {fit.rms_error:.3g}" in panel.fits.text()
     assert "poor" not in panel.fits.text()             # amdahl is Amdahl's law exactly
+
+
+def test_a_sweep_without_pes_plots_makespan_against_the_setting(panel, qtbot):
+    panel.vary.setPlainText("workload.tasks=16,48")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    result = sig.args[0]
+    assert not result.series
+    ((_, x, y),) = curves(panel.speedup_plot)
+    assert list(x) == [16, 48] and list(y) == list(result.column("makespan_s"))
+    assert panel.speedup_plot.getPlotItem().titleLabel.text == "Makespan"
+    best = int(np.argmin(y))
+    assert f"fastest at workload.tasks={[16, 48][best]} (" in panel.fits.text()
+    panel.vary.setPlainText("machine.cores=1,2")             # back to scaling axes
+    with qtbot.waitSignal(panel.finished, timeout=20000):
+        assert panel.start()
+    assert panel.speedup_plot.getPlotItem().titleLabel.text == "Speedup"
+    assert panel.speedup_plot.getAxis("left").labelUnits == ""
+
+
+def test_text_values_are_spaced_evenly_and_named(panel, qtbot):
+    panel.set_scenario(scenario_mod.load("amdahl", ["workload.tasks=48"]))
+    panel.vary.setPlainText("schedule.policy=dynamic,cyclic")
+    with qtbot.waitSignal(panel.finished, timeout=20000):
+        assert panel.start()
+    ((_, x, _y),) = curves(panel.speedup_plot)
+    assert list(x) == [0, 1]
+    assert panel.speedup_plot.getAxis("bottom")._tickLevels == [[(0, "dynamic"),
+                                                                  (1, "cyclic")]]
