@@ -36,6 +36,7 @@ from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
 from sim.units import seconds
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
 POOR_FIT = 0.1      # rms error above this share of the mean measured speedup: poor fit
 
 
@@ -223,6 +224,7 @@ class SweepPanel(QWidget):
             plot.setLabel("left", y, units=unit)
             plot.setLabel("bottom", x)
             plot.getAxis("bottom").setTicks(None)
+            plot.setLogMode(x=False)
 
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""
@@ -277,6 +279,10 @@ class SweepPanel(QWidget):
             ticks = [[(i, n) for i, n in enumerate(names)]]
             for plot in (self.speedup_plot, self.efficiency_plot):
                 plot.getAxis("bottom").setTicks(ticks)
+        elif x.min() > 0 and x.max() >= LOG_SPAN * x.min():     # message sizes: log axis
+            for plot in (self.speedup_plot, self.efficiency_plot):
+                plot.setLogMode(x=True)
+                plot.setLabel("bottom", f"{key} (log scale)")
         others = result.keys[1:]
         groups: dict[str, list[int]] = {}
         for i, row in enumerate(result.rows):
@@ -285,6 +291,9 @@ class SweepPanel(QWidget):
         makespan = result.column("makespan_s")
         peak = result.column("fraction_of_peak") * 100 if "fraction_of_peak" in \
             result.columns() else np.full(len(x), np.nan)
+        if not np.nanmax(peak, initial=0.0) > 0:       # communication only: no FLOPs
+            peak = np.full(len(x), np.nan)
+            self.efficiency_plot.setTitle("Fraction of peak: these runs do no FLOPs")
         for n, (label, idx) in enumerate(groups.items()):
             color = COLORS[n % len(COLORS)]
             order = np.array(idx)[np.argsort(x[idx], kind="stable")]

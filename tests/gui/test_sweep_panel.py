@@ -135,3 +135,16 @@ def test_text_values_are_spaced_evenly_and_named(panel, qtbot):
     assert list(x) == [0, 1]
     assert panel.speedup_plot.getAxis("bottom")._tickLevels == [[(0, "dynamic"),
                                                                   (1, "cyclic")]]
+
+
+def test_message_sizes_go_on_a_log_axis_and_no_flops_means_no_peak(panel, qtbot):
+    panel.set_scenario(scenario_mod.load("cluster-pingpong"))
+    panel.vary.setPlainText("workload.bytes=8,1024,1048576")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    ((_, x, y),) = curves(panel.speedup_plot)
+    assert panel.speedup_plot.getAxis("bottom").logMode
+    assert np.allclose(x, np.log10([8, 1024, 1048576]))       # drawn at log10 of the size
+    assert list(y) == list(sig.args[0].column("makespan_s"))
+    assert curves(panel.efficiency_plot) == []
+    assert "no FLOPs" in panel.efficiency_plot.getPlotItem().titleLabel.text
