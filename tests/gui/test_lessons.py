@@ -23,9 +23,9 @@ def test_a_preset_opens_its_tab_and_sweep(window):
     window.load_scenario("amdahl")
     assert window.metrics.currentWidget() is window.metrics.summary
     assert window.sweep.vary.toPlainText() == "machine.cores=1,2,4,8,16,32"
-    window.load_scenario("concurrency-vs-parallelism")
+    window.load_scenario("concurrency-vs-parallelism-io")
     assert window.metrics.currentWidget() is window.metrics.concurrency
-    assert window.sweep.vary.toPlainText() == DEFAULT_SWEEP     # no stale sweep
+    assert window.sweep.vary.toPlainText() == DEFAULT_SWEEP     # none declared: no stale one
     window.load_scenario("vgg16-inference")
     assert window.metrics.currentWidget() is window.metrics.plots[4]          # Layers
     window.load_scenario("cluster-pingpong")
