@@ -3,7 +3,8 @@
 Rows run top to bottom in node order. `row_of_pe[pe]` is the first row a PE's spans are
 drawn on and `rows_per_pe[pe]` how many rows it has: `lanes` when its SIMD lanes are
 shown (a compute span then covers as many lane rows as it has lanes active), else 1.
-`pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed).
+`pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed);
+`pe_collapsed[pe]` whether its node is collapsed (its row then shows occupancy).
 Pure numpy, no Qt.
 """
 
@@ -22,6 +23,7 @@ class RowLayout:
         self.collapsed = frozenset(n for n in collapsed if 0 <= n < nodes)
         row_of_pe = np.empty(nodes * cores, np.int32)
         rows_per_pe = np.ones(nodes * cores, np.int32)
+        pe_collapsed = np.zeros(nodes * cores, bool)
         lanes = self.lanes
         self.node_first_row: list[int] = []
         self.pes_in_row: list[np.ndarray] = []
@@ -31,6 +33,7 @@ class RowLayout:
             pes = np.arange(node * cores, (node + 1) * cores)
             if node in self.collapsed:
                 row_of_pe[pes] = r
+                pe_collapsed[pes] = True
                 self.pes_in_row.append(pes)
                 r += 1
             else:
@@ -40,6 +43,7 @@ class RowLayout:
                 r += cores * lanes
         self.row_of_pe = row_of_pe
         self.rows_per_pe = rows_per_pe
+        self.pe_collapsed = pe_collapsed
         self.n_rows = r
 
     def node_of_row(self, row: int) -> int:

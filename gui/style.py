@@ -17,6 +17,7 @@ KIND_COLORS = {
     "switch": "#E69F00",    # orange
 }
 assert set(KIND_COLORS) == set(KINDS)
+LABEL_COLORS = {k: "#000000" if k in ("recv", "wait") else "#FFFFFF" for k in KINDS}
 IDLE_COLOR = "#EEEEEE"
 MESSAGE_COLOR = "#6A3D9A"
 PLAYHEAD_COLOR = "#222222"

@@ -6,8 +6,16 @@ binary searches widened by the longest span). Hover finds the span under the mou
 binary search in the PE's spans. The future past the playhead is veiled, so playing
 reveals the run as it happened.
 
+A collapsed node's row shows occupancy: per pixel column, the share of its PEs in
+each kind, stacked (gui/occupancy.py). Task edges (white lines between two tasks'
+spans) are drawn only where both spans are at least EDGE_MIN_PX wide on screen, task
+names only on bars wide enough for them. Message arrows: see gui/messages.py; the note
+beside the legend says what is not drawn, and `messages_action` (M, right-click menu)
+switches them off.
+
 Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
-duration, double-click a row collapses/expands its node. Keys W/S zoom, A/D pan.
+duration, double-click a row collapses/expands its node, right-click for the menu.
+Keys W/S zoom, A/D pan, M messages.
 """
 
 from __future__ import annotations
@@ -15,20 +23,34 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainterPath
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics, QPainterPath
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sim.run import Run
 from sim.trace import KINDS
 from sim.units import seconds, si
 
+from . import messages
+from .labels import TaskLabels
+from .occupancy import stacked_bars
 from .rows import RowLayout
 from .spans import SpanLayout
-from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
+from .style import KIND_COLORS, LABEL_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
 
 BAR_HEIGHT = 0.8
-MAX_ARROWS = 20_000
-MAX_EDGES = 20_000
+MAX_ARROWS = 2_000          # more in view: sampled evenly in time
+HIDE_ARROWS_ABOVE = 10_000  # more in view: none drawn
+EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
+LABEL_MIN_PX = 40           # a task name needs a bar at least this wide
+MAX_LABELS = 500
 
 
 class Bars(pg.BarGraphItem):
@@ -45,6 +67,14 @@ class TimelineBox(pg.ViewBox):
     """Wheel zooms time only (Ctrl: rows); shift-drag reports a measured interval."""
 
     measured = Signal(float, float, bool)      # x0, x1, finished
+    menu_actions: list = []
+
+    def raiseContextMenu(self, ev):
+        """Our own short menu instead of pyqtgraph's axis menu."""
+        menu = QMenu()
+        for act in self.menu_actions:
+            menu.addAction(act)
+        menu.exec(ev.screenPos().toPoint())
 
     def wheelEvent(self, ev, axis=None):
         super().wheelEvent(ev, axis=1 if ev.modifiers() & Qt.ControlModifier else 0)
@@ -78,12 +108,26 @@ class TimelineView(QWidget):
             self.item.setTitle(title)
         self.item.hideButtons()
         self.box.invertY(True)
-        self.box.setMenuEnabled(False)
+        self.messages_action = QAction("Show messages", self)
+        self.messages_action.setCheckable(True)
+        self.messages_action.setChecked(True)
+        self.messages_action.setShortcut("M")
+        self.messages_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.messages_action.setToolTip("Draw message arrows (M)")
+        self.messages_action.toggled.connect(lambda _on: self._redraw())
+        self.addAction(self.messages_action)
+        self.box.menu_actions = [self.messages_action]
         self.item.getAxis("left").setStyle(autoExpandTextSpace=False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addWidget(self.legend)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #6A3D9A")
+        self.note.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        top = QHBoxLayout()
+        top.addWidget(self.legend)
+        top.addWidget(self.note, 1)
+        lay.addLayout(top)
         lay.addWidget(self.plot, 1)
         self.bars = {}
         for k in KINDS:
@@ -96,7 +140,9 @@ class TimelineView(QWidget):
         self.edges = pg.PlotCurveItem(pen=pg.mkPen("w", width=1), connect="pairs")
         self.lane_lines = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 160, width=1),
                                            connect="pairs")
-        for it in (self.separators, self.edges, self.lane_lines, self.arrows, self.heads):
+        self.labels = TaskLabels()
+        for it in (self.separators, self.edges, self.lane_lines, self.labels, self.arrows,
+                   self.heads):
             self.item.addItem(it)
         self.veil = QGraphicsRectItem()
         self.veil.setBrush(QBrush(QColor(255, 255, 255, 215)))
@@ -118,6 +164,7 @@ class TimelineView(QWidget):
             self.item.addItem(it, ignoreBounds=True)
         self.box.measured.connect(self._on_measure)
         self.box.sigXRangeChanged.connect(self._redraw)
+        self.box.sigResized.connect(self._redraw)
         self.plot.scene().sigMouseMoved.connect(self._on_hover)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.playhead.sigPositionChanged.connect(self._on_drag_playhead)
@@ -218,7 +265,10 @@ class TimelineView(QWidget):
         if self._hold:
             return
         x0, x1 = self.box.viewRange()[0]
-        row_of_pe = self.rows.row_of_pe
+        px = max(self.box.viewPixelSize()[0], 1e-300)      # seconds per pixel
+        row_of_pe, hidden = self.rows.row_of_pe, self.rows.pe_collapsed
+        occupancy = self._occupancy(x0, x1, px)
+        labels = []
         for k, bar in self.bars.items():
             if k not in self.spans.kind_rows:
                 bar.setOpts(x0=[], width=[], y0=[], height=[])
@@ -226,6 +276,9 @@ class TimelineView(QWidget):
             lod = self.spans.use_lod(x1 - x0)
             s, e, pe, _, lanes = self.spans.rows_for(k, lod)
             sel = self.spans.visible(k, x0, x1, lod)
+            if self.rows.collapsed:             # collapsed rows: occupancy instead
+                sel = np.arange(len(s))[sel] if isinstance(sel, slice) else sel
+                sel = sel[~hidden[pe[sel]]]
             p = pe[sel]
             y = row_of_pe[p] - BAR_HEIGHT / 2
             if self.rows.lanes > 1:             # a span covers its PE's lane rows
@@ -234,34 +287,87 @@ class TimelineView(QWidget):
                     n = np.clip(lanes[sel], 1, n)
                 height = n - (1 - BAR_HEIGHT)
             else:
-                height = BAR_HEIGHT
-            bar.setOpts(x0=s[sel], width=e[sel] - s[sel], y0=y, height=height)
+                height = np.full(len(p), BAR_HEIGHT)
+            xs, ws = s[sel], e[sel] - s[sel]
+            if not lod and self.run is not None and self.run.task_names:
+                labels.append((k, sel, xs, ws, y, height))
+            if k in occupancy:
+                ox, ow, oy, oh = occupancy[k]
+                xs, ws = np.concatenate([xs, ox]), np.concatenate([ws, ow])
+                y, height = np.concatenate([y, oy]), np.concatenate([height, oh])
+            bar.setOpts(x0=xs, width=ws, y0=y, height=height)
+        self._draw_labels(labels, px)
         self._draw_arrows(x0, x1)
-        self._draw_edges(x0, x1)
+        self._draw_edges(x0, x1, px)
 
-    def _draw_edges(self, x0: float, x1: float) -> None:
-        """White lines where one task's span follows another's on a PE (when few)."""
-        x, pe = self.spans.edges
-        lo, hi = np.searchsorted(x, x0), np.searchsorted(x, x1, "right")
-        if hi - lo > MAX_EDGES or hi == lo:
-            self.edges.setData([], [])
+    def _occupancy(self, x0: float, x1: float, px: float) -> dict[str, tuple]:
+        """Per kind, the occupancy bars of the collapsed nodes over one pixel columns."""
+        if not self.rows.collapsed or self.run is None:
+            return {}
+        a, b = max(x0, 0.0), min(x1, self.makespan)
+        if b <= a:
+            return {}
+        edges = np.linspace(a, b, int(min((b - a) / px, 4000)) + 2)
+        bottoms = {n: self.rows.node_first_row[n] + BAR_HEIGHT / 2
+                   for n in sorted(self.rows.collapsed)}
+        kinds = [k for k in KINDS if k in self.spans.kind_rows]
+        return stacked_bars([self.spans.occupancy(k) for k in kinds], kinds, bottoms, edges,
+                            BAR_HEIGHT, self.box.viewPixelSize()[1])
+
+    def _draw_labels(self, labels: list, px: float) -> None:
+        """Task names on the bars at least LABEL_MIN_PX wide (at most MAX_LABELS)."""
+        out = []
+        for k, sel, xs, ws, y, height in labels:
+            wide = np.flatnonzero(ws >= LABEL_MIN_PX * px)
+            if len(wide):
+                rows = self.spans.kind_index[k][np.arange(len(self.spans.kind_rows[k][0]))
+                                                [sel][wide]]
+                out.append((k, rows, xs[wide], ws[wide], y[wide], height[wide]))
+        total = sum(len(o[1]) for o in out)
+        if not out or total > MAX_LABELS:
+            self.labels.setData([], [], [], [], [], [])
             return
-        y = self.rows.row_of_pe[pe[lo:hi]].astype(float)
-        bottom = y + self.rows.rows_per_pe[pe[lo:hi]] - 1 + BAR_HEIGHT / 2
-        self.edges.setData(np.repeat(x[lo:hi], 2),
+        names, tasks = self.run.task_names, self.run.trace.task
+        texts, colors, cols = [], [], []
+        for k, rows, xs, ws, y, h in out:
+            t = tasks[rows]
+            ok = (t >= 0) & (t < len(names))
+            texts += [names[i] for i in t[ok]]
+            colors += [LABEL_COLORS[k]] * int(ok.sum())
+            cols.append((xs[ok], xs[ok] + ws[ok], y[ok], h[ok]))
+        x0, x1, y0, h = (np.concatenate(c) for c in zip(*cols))
+        self.labels.setData(x0, x1, y0, h, texts, colors)
+
+    def _draw_edges(self, x0: float, x1: float, px: float) -> None:
+        """White lines where one task's span follows another's on a PE, only where both
+        spans are at least EDGE_MIN_PX wide on screen (never on collapsed rows)."""
+        x, pe, width = self.spans.edges
+        lo, hi = np.searchsorted(x, x0), np.searchsorted(x, x1, "right")
+        m = lo + np.flatnonzero((width[lo:hi] >= EDGE_MIN_PX * px)
+                                & ~self.rows.pe_collapsed[pe[lo:hi]])
+        y = self.rows.row_of_pe[pe[m]].astype(float)
+        bottom = y + self.rows.rows_per_pe[pe[m]] - 1 + BAR_HEIGHT / 2
+        self.edges.setData(np.repeat(x[m], 2),
                            np.column_stack([y - BAR_HEIGHT / 2, bottom]).ravel())
 
     def _draw_arrows(self, x0: float, x1: float) -> None:
         send, recv = self.spans.pairs
-        if not len(send):
+        self.note.setText("")
+        if not len(send) or not self.messages_action.isChecked():
             self.arrows.setData([], [])
             self.heads.setData([], [])
+            if len(send):
+                self.note.setText("messages hidden (M shows them)")
             return
         tr = self.run.trace
         a, b = self.spans.flight
-        vis = np.flatnonzero((b >= x0) & (a <= x1))[:MAX_ARROWS]
+        src, dst = tr.pe[send], tr.pe[recv]
+        hidden = self.rows.pe_collapsed
+        vis, note = messages.choose(a, b, hidden[src], hidden[dst], x0, x1, MAX_ARROWS,
+                                    HIDE_ARROWS_ABOVE)
+        self.note.setText(note)
         rows = self.rows.row_of_pe
-        ya, yb = rows[tr.pe[send[vis]]], rows[tr.pe[recv[vis]]]
+        ya, yb = rows[src[vis]], rows[dst[vis]]
         xs = np.column_stack([a[vis], b[vis]]).ravel()
         ys = np.column_stack([ya, yb]).ravel().astype(float)
         self.arrows.setData(xs, ys)

@@ -1,0 +1,58 @@
+"""Task names written on the bars that are wide enough on screen.
+
+Painted in device pixels (the view transform is undone), so text keeps its size at any
+zoom; a name is elided to the bar's width and skipped when not even a few letters fit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+
+MIN_CHARS_PX = 24          # narrower bars get no name
+
+
+class TaskLabels(pg.GraphicsObject):
+    def __init__(self):
+        super().__init__()
+        self.font = QFont()
+        self.font.setPointSizeF(8)
+        self.texts: list[str] = []
+        self.colors: list[str] = []
+        self.rects = np.zeros((0, 4))
+        self._bounds = QRectF()
+        self.setZValue(2)
+
+    def setData(self, x0, x1, y0, height, texts, colors) -> None:
+        self.prepareGeometryChange()
+        self.rects = np.column_stack([x0, y0, np.subtract(x1, x0), height]).astype(float)
+        self.texts, self.colors = list(texts), list(colors)
+        if len(self.rects):
+            lo = self.rects[:, :2].min(axis=0)
+            hi = (self.rects[:, :2] + self.rects[:, 2:]).max(axis=0)
+            self._bounds = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+        else:
+            self._bounds = QRectF()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter, *_args) -> None:
+        tr = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self.font)
+        metrics = QFontMetrics(self.font)
+        for (x, y, w, h), text, color in zip(self.rects, self.texts, self.colors):
+            r = tr.mapRect(QRectF(x, y, w, h)).adjusted(3, 0, -3, 0)
+            if r.width() < MIN_CHARS_PX:
+                continue
+            shown = metrics.elidedText(text, Qt.ElideRight, int(r.width()))
+            if shown in ("", "…"):
+                continue
+            painter.setPen(QColor(color))
+            painter.drawText(r, Qt.AlignVCenter | Qt.AlignLeft, shown)
+        painter.restore()
