@@ -1,7 +1,8 @@
 """Task names written on the bars that are wide enough on screen.
 
 Painted in device pixels (the view transform is undone), so text keeps its size at any
-zoom; a name is elided to the bar's width and skipped when not even a few letters fit.
+zoom; a name is wrapped at spaces when the bar is tall enough for the lines, else elided
+to the bar's width, and skipped when not even a few letters fit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 MIN_CHARS_PX = 24          # narrower bars get no name
+WRAPPED = Qt.AlignCenter | Qt.TextWordWrap
 
 
 class TaskLabels(pg.GraphicsObject):
@@ -50,9 +52,12 @@ class TaskLabels(pg.GraphicsObject):
             r = tr.mapRect(QRectF(x, y, w, h)).adjusted(3, 0, -3, 0)
             if r.width() < MIN_CHARS_PX:
                 continue
-            shown = metrics.elidedText(text, Qt.ElideRight, int(r.width()))
-            if shown in ("", "…"):
-                continue
             painter.setPen(QColor(color))
-            painter.drawText(r, Qt.AlignVCenter | Qt.AlignLeft, shown)
+            wrap = metrics.boundingRect(r.toRect(), WRAPPED, text)
+            if wrap.width() <= r.width() and wrap.height() <= r.height():
+                painter.drawText(r, WRAPPED, text)
+                continue
+            shown = metrics.elidedText(text, Qt.ElideRight, int(r.width()))
+            if shown not in ("", "…"):
+                painter.drawText(r, Qt.AlignVCenter | Qt.AlignLeft, shown)
         painter.restore()

@@ -5,6 +5,7 @@ drawn on and `rows_per_pe[pe]` how many rows it has: `lanes` when its SIMD lanes
 shown (a compute span then covers as many lane rows as it has lanes active), else 1.
 `pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed);
 `pe_collapsed[pe]` whether its node is collapsed (its row then shows occupancy).
+`names` (optional, one per PE) label the rows of expanded nodes instead of "core i".
 Pure numpy, no Qt.
 """
 
@@ -18,8 +19,9 @@ MAX_NODE_LABELS = 24       # ... and at most about this many of them
 
 class RowLayout:
     def __init__(self, nodes: int, cores: int, collapsed: frozenset[int] = frozenset(),
-                 lanes: int = 1):
+                 lanes: int = 1, names: list[str] | None = None):
         self.nodes, self.cores, self.lanes = nodes, cores, max(1, lanes)
+        self.names = names
         self.collapsed = frozenset(n for n in collapsed if 0 <= n < nodes)
         row_of_pe = np.empty(nodes * cores, np.int32)
         rows_per_pe = np.ones(nodes * cores, np.int32)
@@ -51,14 +53,19 @@ class RowLayout:
 
     def toggled(self, node: int) -> RowLayout:
         """The same layout with `node` collapsed or expanded."""
-        return RowLayout(self.nodes, self.cores, self.collapsed ^ {node}, self.lanes)
+        return RowLayout(self.nodes, self.cores, self.collapsed ^ {node}, self.lanes,
+                         self.names)
 
     def all_collapsed(self, collapse: bool) -> RowLayout:
         return RowLayout(self.nodes, self.cores,
-                         frozenset(range(self.nodes)) if collapse else frozenset(), self.lanes)
+                         frozenset(range(self.nodes)) if collapse else frozenset(), self.lanes,
+                         self.names)
 
     def with_lanes(self, lanes: int) -> RowLayout:
-        return RowLayout(self.nodes, self.cores, self.collapsed, lanes)
+        return RowLayout(self.nodes, self.cores, self.collapsed, lanes, self.names)
+
+    def with_names(self, names: list[str] | None) -> RowLayout:
+        return RowLayout(self.nodes, self.cores, self.collapsed, self.lanes, names)
 
     def ticks(self) -> list[tuple[float, str]]:
         """Axis labels: every row when few, else the first row of each node."""
@@ -70,6 +77,8 @@ class RowLayout:
             if node in self.collapsed:
                 if not many or node % step == 0:
                     out.append((first, f"node {node} ({self.cores} PEs) ▸"))
+            elif self.names is not None:
+                out += self._named_ticks(node, many)
             elif many:
                 if node % step == 0:
                     out.append((first, f"node {node}" if self.nodes > 1 else "core 0"))
@@ -80,14 +89,39 @@ class RowLayout:
                         for c in range(self.cores)]
         return out
 
+    def _named_ticks(self, node: int, many: bool) -> list[tuple[float, str]]:
+        """Rows of an expanded node labelled with PE names: all of them when few, else
+        the first of each group of names ("GPU SM 0", "GPU SM 1", ... are one group,
+        their number stripped) and every `step`-th in a group."""
+        step = -(-self.cores // MAX_NODE_LABELS) if many else 1
+        out, group, first, last = [], None, 0, -step
+        for pe in range(node * self.cores, (node + 1) * self.cores):
+            key = _group(self.names[pe])
+            if key != group:
+                group, first = key, pe
+            if (pe - first) % step == 0 and pe - last >= step:
+                out.append((float(self.row_of_pe[pe]), self.names[pe]))
+                last = pe
+        return out
+
     def separators(self) -> list[float]:
         """y positions of the lines between nodes."""
         if self.lanes > 1:                      # between PEs too when lanes are shown
             firsts = sorted(set(self.row_of_pe.tolist()) | set(self.node_first_row))
             return [r - 0.5 for r in firsts[1:]]
-        return [r - 0.5 for r in self.node_first_row[1:]]
+        firsts = set(self.node_first_row[1:])
+        if self.names is not None:              # and between groups of named PEs
+            firsts |= {int(self.row_of_pe[pe]) for pe in range(1, len(self.names))
+                       if _group(self.names[pe]) != _group(self.names[pe - 1])
+                       and not self.pe_collapsed[pe]}
+        return [r - 0.5 for r in sorted(firsts)]
 
     def lane_lines(self) -> list[float]:
         """y positions of the lines between the lane rows of expanded PEs."""
         firsts = self.row_of_pe[self.rows_per_pe > 1]
         return [float(f + k) - 0.5 for f in firsts.tolist() for k in range(1, self.lanes)]
+
+
+def _group(name: str) -> str:
+    """A PE name without its number: "GPU SM 7" -> "GPU SM"."""
+    return name.rstrip("0123456789 ")

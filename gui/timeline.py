@@ -42,6 +42,7 @@ from . import messages
 from .labels import TaskLabels
 from .occupancy import stacked_bars
 from .rows import RowLayout
+from .run_labels import kind_names, pe_names
 from .spans import SpanLayout
 from .style import KIND_COLORS, LABEL_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
 
@@ -49,7 +50,7 @@ BAR_HEIGHT = 0.8
 MAX_ARROWS = 2_000          # more in view: sampled evenly in time
 HIDE_ARROWS_ABOVE = 10_000  # more in view: none drawn
 EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
-LABEL_MIN_PX = 40           # a task name needs a bar at least this wide
+LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
 MAX_LABELS = 500
 
 
@@ -193,11 +194,12 @@ class TimelineView(QWidget):
             if not (keep_rows and self.rows and self.rows.nodes == run.nodes
                     and self.rows.cores == run.cores):
                 self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > 512)
+            self.rows = self.rows.with_names(pe_names(run))
             self.spans = spans if spans is not None else SpanLayout(run)
             if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
                 self.rows = self.rows.with_lanes(max(1, self.spans.max_lanes))
         kinds = [k for k in KINDS if k in self.spans.kind_rows]
-        self.legend.setText(legend_html(kinds) + (
+        self.legend.setText(legend_html(kinds, kind_names(run)) + (
             f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
             if len(self.spans.pairs[0]) else ""))
         self._layout_rows(redraw=False)

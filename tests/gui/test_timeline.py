@@ -139,3 +139,25 @@ def test_task_names_on_bars_wide_enough(view):
     assert sorted(view.labels.texts) == ["4 lanes 90%", "fp16"]     # 1 ms bar: too narrow
     view.box.setXRange(0.499, 0.502, padding=0)
     assert "tiny" in view.labels.texts
+
+
+def test_offload_rows_are_labelled_host_and_gpu_sms(view):
+    from sim import scenario
+    from sim.simulate import simulate
+    run = simulate(scenario.load("gpu-offload"), baseline=False)
+    view.set_run(run)
+    labels = dict((label, row) for row, label in view.rows.ticks())
+    sms = run.pes - 1
+    assert labels["host core"] == 0
+    assert labels["GPU SM 4"] == 5 and sms == 80
+    assert not any(label.startswith("core") for label in labels)
+    assert 0.5 in view.rows.separators()          # a line between the host and the SMs
+    assert "copy in" in view.legend.text() and "copy out" in view.legend.text()
+
+
+def test_named_rows_label_every_pe_when_few():
+    from gui.rows import RowLayout
+    rows = RowLayout(1, 3, names=["host core", "GPU SM 0", "GPU SM 1"])
+    assert rows.ticks() == [(0.0, "host core"), (1.0, "GPU SM 0"), (2.0, "GPU SM 1")]
+    assert rows.toggled(0).ticks() == [(0, "node 0 (3 PEs) ▸")]
+    assert rows.toggled(0).toggled(0).names == rows.names
