@@ -12,6 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
+from .style import LABEL_COLORS
+
 MIN_CHARS_PX = 24          # narrower bars get no name
 WRAPPED = Qt.AlignCenter | Qt.TextWordWrap
 
@@ -38,6 +40,27 @@ class TaskLabels(pg.GraphicsObject):
         else:
             self._bounds = QRectF()
         self.update()
+
+    def show(self, run, spans, drawn: list, min_width: float, max_labels: int) -> None:
+        """Name the bars in `drawn` ((kind, positions in the kind's start order, x, width,
+        y0, height) per kind) at least `min_width` wide; none when more than max_labels."""
+        out = []
+        for k, sel, xs, ws, y, h in drawn:
+            wide = np.flatnonzero(ws >= min_width)
+            if len(wide):
+                rows = spans.kind_index[k][np.arange(len(spans.kind_index[k]))[sel][wide]]
+                out.append((k, run.trace.task[rows], xs[wide], ws[wide], y[wide], h[wide]))
+        if not out or sum(len(o[1]) for o in out) > max_labels:
+            self.setData([], [], [], [], [], [])
+            return
+        names = run.task_names
+        texts, colors, cols = [], [], []
+        for k, t, xs, ws, y, h in out:
+            ok = (t >= 0) & (t < len(names))
+            texts += [names[i] for i in t[ok]]
+            colors += [LABEL_COLORS[k]] * int(ok.sum())
+            cols.append((xs[ok], xs[ok] + ws[ok], y[ok], h[ok]))
+        self.setData(*(np.concatenate(c) for c in zip(*cols)), texts, colors)
 
     def boundingRect(self) -> QRectF:
         return self._bounds

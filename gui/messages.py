@@ -3,9 +3,9 @@
 A message is in view when its flight [left, arrived] overlaps [x0, x1]. Arrows to or
 from a collapsed node are not drawn (its row shows occupancy, not PEs). When more than
 `limit` remain they are sampled evenly in time: [x0, x1] is cut into `limit` equal
-slots and the first message leaving in each slot is kept (one that left before x0
-counts in the first slot), so the whole visible range keeps arrows; the note says how
-many are shown. Above `hide_above` in view none are drawn ("too dense"). Pure numpy.
+slots and each keeps the same number of its first messages (one that left before x0
+counts in the first slot), so the whole visible range keeps arrows and bursts are not
+thinned to one; the note says how many are shown. Above `hide_above` in view none are drawn ("too dense"). Pure numpy.
 """
 
 from __future__ import annotations
@@ -20,14 +20,26 @@ def in_view(left: np.ndarray, arrived: np.ndarray, x0: float, x1: float) -> np.n
 
 def sample_even(left: np.ndarray, idx: np.ndarray, x0: float, x1: float,
                 slots: int) -> np.ndarray:
-    """At most `slots` of `idx`: the first (by leaving time) in each equal time slot."""
+    """At most `slots` of `idx`, spread evenly in time: [x0, x1] is cut into `slots`
+    equal slots and each keeps its first k messages (by leaving time), k the largest
+    with sum over slots of min(count, k) <= slots (water filling: sparse slots keep
+    all theirs, bursts share the rest equally)."""
     if len(idx) <= slots:
         return idx
     width = max(x1 - x0, 1e-300)
     slot = np.clip(((left[idx] - x0) / width * slots).astype(np.int64), 0, slots - 1)
     order = np.lexsort((left[idx], slot))
-    first = np.r_[True, slot[order][1:] != slot[order][:-1]]
-    return np.sort(idx[order[first]])
+    slot = slot[order]
+    counts = np.bincount(slot, minlength=slots)
+    c = np.sort(counts)
+    # kept(k) = sum(min(counts, k)) = sum(c[c < k]) + k * #(c >= k), non-decreasing in k
+    ks = np.arange(1, c[-1] + 1)
+    below = np.searchsorted(c, ks)                  # how many slots have count < k
+    kept = np.r_[0, np.cumsum(c)][below] + ks * (len(c) - below)
+    k = int(ks[np.searchsorted(kept, slots, "right") - 1]) if kept[0] <= slots else 1
+    first = np.searchsorted(slot, slot)             # each slot's first position
+    rank = np.arange(len(slot)) - first
+    return np.sort(idx[order[rank < k]])
 
 
 def choose(left, arrived, src_hidden, dst_hidden, x0, x1, limit, hide_above):

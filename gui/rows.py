@@ -15,6 +15,7 @@ import numpy as np
 
 MAX_LABELLED_ROWS = 48     # more rows: label nodes only
 MAX_NODE_LABELS = 24       # ... and at most about this many of them
+COLLAPSE_ABOVE_PES = 512   # bigger runs open with every node collapsed
 
 
 class RowLayout:

@@ -14,7 +14,8 @@
     edges            (x, pe, width) where a span follows another task's span on the same
                      PE; width = the shorter of the two spans (an edge is drawn only when
                      that is a few pixels wide, so it never hides sub-pixel spans)
-    occupancy(kind)  per-node share of PEs in that kind over time (collapsed rows), lazy
+    occupancy(kind)  per-node share of PEs in that kind over time (collapsed rows): built
+                     here for runs that open collapsed, else on first use
     lod_rows[kind]   the same spans with neighbours on a PE merged when the gap between
                      them is under makespan / LOD_RESOLUTION (below a pixel on any screen);
                      drawn instead of kind_rows for big traces seen whole
@@ -28,6 +29,7 @@ from sim.perfetto import message_pairs
 from sim.trace import KINDS
 
 from .occupancy import Occupancy
+from .rows import COLLAPSE_ABOVE_PES
 
 LOD_RESOLUTION = 4096      # merge gap: makespan / this
 LOD_MIN_SPANS = 50_000     # smaller traces are always drawn span by span
@@ -71,6 +73,9 @@ class SpanLayout:
         self.flight = (s0, np.where(s1 > s0, s1, tr.end_s[recv]))
         self.edges = task_edges(tr, order)
         self.makespan = float(tr.end_s.max()) if len(tr) else 0.0
+        if run.pes > COLLAPSE_ABOVE_PES:        # opens collapsed: build it here, off the GUI
+            for k in self.kind_rows:
+                self.occupancy(k)
         if len(tr) >= LOD_MIN_SPANS:
             eps = self.makespan / LOD_RESOLUTION
             kind_by_pe = tr.kind[order]

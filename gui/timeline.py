@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics, QPainterPath
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -41,53 +40,18 @@ from sim.units import seconds, si
 from . import messages
 from .labels import TaskLabels
 from .occupancy import stacked_bars
-from .rows import RowLayout
+from .rows import COLLAPSE_ABOVE_PES, RowLayout
 from .run_labels import kind_names, pe_names
 from .spans import SpanLayout
-from .style import KIND_COLORS, LABEL_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
+from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
+from .timeline_box import Bars, TimelineBox
 
 BAR_HEIGHT = 0.8
 MAX_ARROWS = 2_000          # more in view: sampled evenly in time
-HIDE_ARROWS_ABOVE = 10_000  # more in view: none drawn
+HIDE_ARROWS_PER_PX = 8      # more in view than this per pixel column: none drawn
 EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
 LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
 MAX_LABELS = 500
-
-
-class Bars(pg.BarGraphItem):
-    """A BarGraphItem whose shape is its bounding box (the default builds one path per
-    rectangle, which the scene would do on every mouse move)."""
-
-    def shape(self):
-        path = QPainterPath()
-        path.addRect(self.boundingRect())
-        return path
-
-
-class TimelineBox(pg.ViewBox):
-    """Wheel zooms time only (Ctrl: rows); shift-drag reports a measured interval."""
-
-    measured = Signal(float, float, bool)      # x0, x1, finished
-    menu_actions: list = []
-
-    def raiseContextMenu(self, ev):
-        """Our own short menu instead of pyqtgraph's axis menu."""
-        menu = QMenu()
-        for act in self.menu_actions:
-            menu.addAction(act)
-        menu.exec(ev.screenPos().toPoint())
-
-    def wheelEvent(self, ev, axis=None):
-        super().wheelEvent(ev, axis=1 if ev.modifiers() & Qt.ControlModifier else 0)
-
-    def mouseDragEvent(self, ev, axis=None):
-        if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ShiftModifier:
-            ev.accept()
-            x0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
-            x1 = self.mapSceneToView(ev.scenePos()).x()
-            self.measured.emit(min(x0, x1), max(x0, x1), ev.isFinish())
-            return
-        super().mouseDragEvent(ev, axis)
 
 
 class TimelineView(QWidget):
@@ -117,7 +81,7 @@ class TimelineView(QWidget):
         self.messages_action.setToolTip("Draw message arrows (M)")
         self.messages_action.toggled.connect(lambda _on: self._redraw())
         self.addAction(self.messages_action)
-        self.box.menu_actions = [self.messages_action]
+        self.box.actions_menu.addAction(self.messages_action)
         self.item.getAxis("left").setStyle(autoExpandTextSpace=False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -136,7 +100,9 @@ class TimelineView(QWidget):
             self.item.addItem(b)
             self.bars[k] = b
         self.separators = pg.PlotCurveItem(pen=pg.mkPen("#999999", width=1), connect="pairs")
-        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(MESSAGE_COLOR, width=1), connect="pairs")
+        line = QColor(MESSAGE_COLOR)
+        line.setAlpha(150)                      # bundles of arrows show their density
+        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(line, width=1), connect="pairs")
         self.heads = pg.ScatterPlotItem(size=5, brush=MESSAGE_COLOR, pen=None)
         self.edges = pg.PlotCurveItem(pen=pg.mkPen("w", width=1), connect="pairs")
         self.lane_lines = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 160, width=1),
@@ -193,7 +159,7 @@ class TimelineView(QWidget):
         else:
             if not (keep_rows and self.rows and self.rows.nodes == run.nodes
                     and self.rows.cores == run.cores):
-                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > 512)
+                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > COLLAPSE_ABOVE_PES)
             self.rows = self.rows.with_names(pe_names(run))
             self.spans = spans if spans is not None else SpanLayout(run)
             if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
@@ -298,7 +264,7 @@ class TimelineView(QWidget):
                 xs, ws = np.concatenate([xs, ox]), np.concatenate([ws, ow])
                 y, height = np.concatenate([y, oy]), np.concatenate([height, oh])
             bar.setOpts(x0=xs, width=ws, y0=y, height=height)
-        self._draw_labels(labels, px)
+        self.labels.show(self.run, self.spans, labels, LABEL_MIN_PX * px, MAX_LABELS)
         self._draw_arrows(x0, x1)
         self._draw_edges(x0, x1, px)
 
@@ -315,30 +281,6 @@ class TimelineView(QWidget):
         kinds = [k for k in KINDS if k in self.spans.kind_rows]
         return stacked_bars([self.spans.occupancy(k) for k in kinds], kinds, bottoms, edges,
                             BAR_HEIGHT, self.box.viewPixelSize()[1])
-
-    def _draw_labels(self, labels: list, px: float) -> None:
-        """Task names on the bars at least LABEL_MIN_PX wide (at most MAX_LABELS)."""
-        out = []
-        for k, sel, xs, ws, y, height in labels:
-            wide = np.flatnonzero(ws >= LABEL_MIN_PX * px)
-            if len(wide):
-                rows = self.spans.kind_index[k][np.arange(len(self.spans.kind_rows[k][0]))
-                                                [sel][wide]]
-                out.append((k, rows, xs[wide], ws[wide], y[wide], height[wide]))
-        total = sum(len(o[1]) for o in out)
-        if not out or total > MAX_LABELS:
-            self.labels.setData([], [], [], [], [], [])
-            return
-        names, tasks = self.run.task_names, self.run.trace.task
-        texts, colors, cols = [], [], []
-        for k, rows, xs, ws, y, h in out:
-            t = tasks[rows]
-            ok = (t >= 0) & (t < len(names))
-            texts += [names[i] for i in t[ok]]
-            colors += [LABEL_COLORS[k]] * int(ok.sum())
-            cols.append((xs[ok], xs[ok] + ws[ok], y[ok], h[ok]))
-        x0, x1, y0, h = (np.concatenate(c) for c in zip(*cols))
-        self.labels.setData(x0, x1, y0, h, texts, colors)
 
     def _draw_edges(self, x0: float, x1: float, px: float) -> None:
         """White lines where one task's span follows another's on a PE, only where both
@@ -366,7 +308,7 @@ class TimelineView(QWidget):
         src, dst = tr.pe[send], tr.pe[recv]
         hidden = self.rows.pe_collapsed
         vis, note = messages.choose(a, b, hidden[src], hidden[dst], x0, x1, MAX_ARROWS,
-                                    HIDE_ARROWS_ABOVE)
+                                    HIDE_ARROWS_PER_PX * max(self.box.width(), 1.0))
         self.note.setText(note)
         rows = self.rows.row_of_pe
         ya, yb = rows[src[vis]], rows[dst[vis]]

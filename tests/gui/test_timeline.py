@@ -87,7 +87,6 @@ def test_show_messages_action_hides_arrows_and_says_so(view):
     view.messages_action.trigger()
     assert drawn(view.arrows) == 0
     assert "hidden" in view.note.text()
-    assert view.messages_action in view.box.menu_actions
     view.messages_action.trigger()
     assert drawn(view.arrows) == 50
 
@@ -161,3 +160,39 @@ def test_named_rows_label_every_pe_when_few():
     assert rows.ticks() == [(0.0, "host core"), (1.0, "GPU SM 0"), (2.0, "GPU SM 1")]
     assert rows.toggled(0).ticks() == [(0, "node 0 (3 PEs) ▸")]
     assert rows.toggled(0).toggled(0).names == rows.names
+
+
+def test_right_click_offers_show_messages_and_m_toggles_it(view, qtbot):
+    from PySide6.QtCore import Qt
+    view.set_run(message_run(50))
+    vp = view.plot.viewport()
+    qtbot.mouseClick(vp, Qt.RightButton, pos=vp.rect().center())
+    menu = view.box.actions_menu
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    assert view.messages_action in menu.actions()
+    menu.hide()
+    view.plot.setFocus()
+    qtbot.keyClick(view.plot, Qt.Key_M)
+    assert not view.messages_action.isChecked() and drawn(view.arrows) == 0
+
+
+def test_sampling_keeps_bursts_and_spreads_evenly():
+    from gui.messages import sample_even
+    left = np.repeat(np.arange(50) * 1.0, 50)       # 50 bursts of 50 messages at t = 0..49
+    kept = sample_even(left, np.arange(len(left)), 0.0, 50.0, 2000)
+    assert len(kept) == 2000                        # 40 of each burst
+    assert np.array_equal(np.bincount(left[kept].astype(int)), np.full(50, 40))
+    sparse = np.r_[np.linspace(0, 25, 100), np.full(3000, 40.0)]   # 100 alone, 1 burst
+    kept = sample_even(sparse, np.arange(len(sparse)), 0.0, 50.0, 2000)
+    assert np.sum(sparse[kept] < 30) == 100 and len(kept) <= 2000
+    assert np.sum(sparse[kept] == 40.0) == 1900
+
+
+def test_too_many_messages_per_pixel_are_hidden_with_a_note(view):
+    from gui.timeline import HIDE_ARROWS_PER_PX
+    n = int(HIDE_ARROWS_PER_PX * view.box.width()) + 10
+    view.set_run(message_run(n))
+    assert drawn(view.arrows) == 0
+    assert f"{n:,} messages in view: too dense" in view.note.text()
+    view.box.setXRange(0, 0.1, padding=0)
+    assert drawn(view.arrows) == 101
