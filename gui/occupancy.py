@@ -32,10 +32,18 @@ class Occupancy:
         self.ptr = np.searchsorted(node, np.arange(nodes + 1))
         self.t = t
         self.f = np.zeros(len(t))
+        self.n = np.zeros(len(t), np.int64)     # n(t) just after each event
         for lo, hi in zip(self.ptr[:-1], self.ptr[1:]):
-            if hi - lo > 1:             # F grows at slope n(t) between events
-                n = np.cumsum(d[lo:hi - 1])
-                self.f[lo + 1:hi] = np.cumsum(n * np.diff(t[lo:hi]))
+            if hi > lo:                 # F grows at slope n(t) between events
+                self.n[lo:hi] = np.cumsum(d[lo:hi])
+                self.f[lo + 1:hi] = np.cumsum(self.n[lo:hi - 1] * np.diff(t[lo:hi]))
+
+    def count_at(self, node: int, x: float) -> int:
+        """n(x): how many of the node's PEs have a span of this kind covering x
+        (spans as [start, end))."""
+        lo, hi = self.ptr[node], self.ptr[node + 1]
+        j = lo + np.searchsorted(self.t[lo:hi], x, "right") - 1
+        return int(self.n[j]) if j >= lo else 0
 
     def fractions(self, node: int, edges: np.ndarray) -> np.ndarray:
         """Mean share of the node's PEs in this kind over each [edges[i], edges[i+1]]."""

@@ -3,7 +3,7 @@
 Rendering: one `BarGraphItem` per kind (single brush, no pen), fed only the spans
 that overlap the visible time range (spans are sorted by start, so the window is two
 binary searches widened by the longest span). Hover finds the span under the mouse by
-binary search in the PE's spans. The future past the playhead is veiled, so playing
+binary search in the PE's spans (on a collapsed row: the node's PEs per kind). The future past the playhead is veiled, so playing
 reveals the run as it happened.
 
 A collapsed node's row shows occupancy: per pixel column, the share of its PEs in
@@ -344,6 +344,17 @@ class TimelineView(QWidget):
             return None
         return self.spans.span_at(self.rows.pes_in_row[row], x)
 
+    def describe_node(self, node: int, x: float) -> str | None:
+        """A collapsed node at time x: how many of its PEs are in each kind."""
+        if not 0 <= x <= self.makespan:
+            return None
+        counts = {k: self.spans.occupancy(k).count_at(node, x) for k in self.spans.kind_rows}
+        busy = sum(counts.values())
+        parts = [f"{n} {k}" for k, n in counts.items() if n]
+        return (f"<b>node {node}</b> at {seconds(x)}: {busy} of {self.rows.cores} PEs busy"
+                + (f" ({', '.join(parts)})" if parts else "")
+                + "<br>double-click to expand")
+
     def describe(self, i: int) -> str:
         tr, run = self.run.trace, self.run
         task = int(tr.task[i])
@@ -367,12 +378,18 @@ class TimelineView(QWidget):
             QToolTip.hideText()
             return
         p = self.box.mapSceneToView(pos)
-        i = self.span_at(p.x(), p.y())
-        if i is None:
+        row = int(round(p.y()))
+        node = self.rows.node_of_row(row) if 0 <= row < self.rows.n_rows else -1
+        if node in self.rows.collapsed:
+            text = self.describe_node(node, p.x())
+        else:
+            i = self.span_at(p.x(), p.y())
+            text = None if i is None else self.describe(i)
+        if text is None:
             QToolTip.hideText()
             return
         screen = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
-        QToolTip.showText(screen + QPointF(12, 12).toPoint(), self.describe(i), self.plot)
+        QToolTip.showText(screen + QPointF(12, 12).toPoint(), text, self.plot)
 
     def _on_click(self, ev) -> None:
         if self.run is None or not ev.double() or self.rows.nodes < 2:

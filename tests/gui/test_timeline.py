@@ -196,3 +196,21 @@ def test_too_many_messages_per_pixel_are_hidden_with_a_note(view):
     assert f"{n:,} messages in view: too dense" in view.note.text()
     view.box.setXRange(0, 0.1, padding=0)
     assert drawn(view.arrows) == 101
+
+
+def test_hovering_a_collapsed_row_counts_its_busy_pes():
+    from gui.occupancy import Occupancy
+    occ = Occupancy(np.array([0.0, 1, 0]), np.array([2.0, 3, 4]), np.array([0, 1, 4]), 2, 4)
+    assert [occ.count_at(0, x) for x in (-1, 0, 0.5, 1, 2, 2.5, 3, 5)] == [0, 1, 1, 2, 1, 1, 0, 0]
+    assert occ.count_at(1, 3.9) == 1
+
+
+def test_collapsed_row_tooltip_text(view):
+    tr = make_trace([0, 1, 2], ["compute", "compute", "stall"], [0.0, 0.0, 0.5],
+                    [1.0, 0.5, 1.0], node=[0, 0, 0], cores=[0, 1, 2])
+    run = dataclasses.replace(Run.from_trace(tr), cores=4)
+    view.set_run(run)
+    view.collapse_all(True)
+    assert view.describe_node(0, 0.25).startswith("<b>node 0</b>")
+    assert "2 of 4 PEs busy (2 compute)" in view.describe_node(0, 0.25)
+    assert "2 of 4 PEs busy (1 compute, 1 stall)" in view.describe_node(0, 0.75)
