@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from sim.run import Run
 from sim.trace import KINDS
-from sim.units import seconds, si
+from sim.units import seconds
 
-from . import messages
+from . import messages, tooltips
 from .labels import TaskLabels
 from .occupancy import stacked_bars
 from .rows import COLLAPSE_ABOVE_PES, RowLayout
@@ -345,33 +345,10 @@ class TimelineView(QWidget):
         return self.spans.span_at(self.rows.pes_in_row[row], x)
 
     def describe_node(self, node: int, x: float) -> str | None:
-        """A collapsed node at time x: how many of its PEs are in each kind."""
-        if not 0 <= x <= self.makespan:
-            return None
-        counts = {k: self.spans.occupancy(k).count_at(node, x) for k in self.spans.kind_rows}
-        busy = sum(counts.values())
-        parts = [f"{n} {k}" for k, n in counts.items() if n]
-        return (f"<b>node {node}</b> at {seconds(x)}: {busy} of {self.rows.cores} PEs busy"
-                + (f" ({', '.join(parts)})" if parts else "")
-                + "<br>double-click to expand")
+        return tooltips.node_text(self.spans, node, self.rows.cores, x, self.makespan)
 
     def describe(self, i: int) -> str:
-        tr, run = self.run.trace, self.run
-        task = int(tr.task[i])
-        name = run.task_names[task] if run.task_names and 0 <= task < len(run.task_names) \
-            else ""
-        lines = [f"<b>{KINDS[tr.kind[i]]}</b> on PE {tr.pe[i]} (node {tr.node[i]}, "
-                 f"core {tr.core[i]})"]
-        if task >= 0:
-            lines.append(f"task {task}" + (f": {name}" if name else ""))
-        s, e = float(tr.start_s[i]), float(tr.end_s[i])
-        lines.append(f"start {seconds(s)}, duration {seconds(e - s)}")
-        lines.append(f"{si(float(tr.flops[i]), 'FLOP')}, {si(float(tr.bytes[i]), 'B')}")
-        if tr.peer[i] >= 0:
-            lines.append(f"peer PE {tr.peer[i]}, message {tr.msg[i]}")
-        if tr.lanes_active[i] > 0:
-            lines.append(f"SIMD lanes active: {tr.lanes_active[i]}")
-        return "<br>".join(lines)
+        return tooltips.span_text(self.run, i)
 
     def _on_hover(self, pos) -> None:
         if self.run is None or not self.box.sceneBoundingRect().contains(pos):
