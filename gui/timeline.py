@@ -9,7 +9,8 @@ reveals the run as it happened.
 A collapsed node's row shows occupancy: per pixel column, the share of its PEs in
 each kind, stacked (gui/occupancy.py). Task edges (white lines between two tasks'
 spans) are drawn only where both spans are at least EDGE_MIN_PX wide on screen, task
-names only on bars wide enough for them. Message arrows: see gui/messages.py; the note
+names only on bars wide enough for them; rows thinner than THIN_ROW_PX get bars filling
+them and no edges (else gaps and lines alias into stripes that look idle). Message arrows: see gui/messages.py; the note
 beside the legend says what is not drawn, and `messages_action` (M, right-click menu)
 switches them off.
 
@@ -46,7 +47,8 @@ from .spans import SpanLayout
 from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
 from .timeline_box import Bars, TimelineBox
 
-BAR_HEIGHT = 0.8
+BAR_HEIGHT = 0.8            # of a row, leaving a gap between rows ...
+THIN_ROW_PX = 4             # ... unless rows are thinner than this: then bars fill them
 MAX_ARROWS = 2_000          # more in view: sampled evenly in time
 HIDE_ARROWS_PER_PX = 8      # more in view than this per pixel column: none drawn
 EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
@@ -131,6 +133,7 @@ class TimelineView(QWidget):
             self.item.addItem(it, ignoreBounds=True)
         self.box.measured.connect(self._on_measure)
         self.box.sigXRangeChanged.connect(self._redraw)
+        self.box.sigYRangeChanged.connect(self._redraw)     # row height decides gaps
         self.box.sigResized.connect(self._redraw)
         self.plot.scene().sigMouseMoved.connect(self._on_hover)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
@@ -234,6 +237,8 @@ class TimelineView(QWidget):
             return
         x0, x1 = self.box.viewRange()[0]
         px = max(self.box.viewPixelSize()[0], 1e-300)      # seconds per pixel
+        thin = self.box.viewPixelSize()[1] * THIN_ROW_PX > 1.0
+        bh = 1.0 if thin else BAR_HEIGHT       # thin rows: no white gap between them
         row_of_pe, hidden = self.rows.row_of_pe, self.rows.pe_collapsed
         occupancy = self._occupancy(x0, x1, px)
         labels = []
@@ -248,14 +253,14 @@ class TimelineView(QWidget):
                 sel = np.arange(len(s))[sel] if isinstance(sel, slice) else sel
                 sel = sel[~hidden[pe[sel]]]
             p = pe[sel]
-            y = row_of_pe[p] - BAR_HEIGHT / 2
+            y = row_of_pe[p] - bh / 2
             if self.rows.lanes > 1:             # a span covers its PE's lane rows
                 n = self.rows.rows_per_pe[p]
                 if k == "compute":              # ... or as many as it has lanes active
                     n = np.clip(lanes[sel], 1, n)
-                height = n - (1 - BAR_HEIGHT)
+                height = n - (1 - bh)
             else:
-                height = np.full(len(p), BAR_HEIGHT)
+                height = np.full(len(p), bh)
             xs, ws = s[sel], e[sel] - s[sel]
             if not lod and self.run is not None and self.run.task_names:
                 labels.append((k, sel, xs, ws, y, height))
@@ -266,7 +271,7 @@ class TimelineView(QWidget):
             bar.setOpts(x0=xs, width=ws, y0=y, height=height)
         self.labels.show(self.run, self.spans, labels, LABEL_MIN_PX * px, MAX_LABELS)
         self._draw_arrows(x0, x1)
-        self._draw_edges(x0, x1, px)
+        self._draw_edges(x0, x1, px, thin)
 
     def _occupancy(self, x0: float, x1: float, px: float) -> dict[str, tuple]:
         """Per kind, the occupancy bars of the collapsed nodes over one pixel columns."""
@@ -282,10 +287,12 @@ class TimelineView(QWidget):
         return stacked_bars([self.spans.occupancy(k) for k in kinds], kinds, bottoms, edges,
                             BAR_HEIGHT, self.box.viewPixelSize()[1])
 
-    def _draw_edges(self, x0: float, x1: float, px: float) -> None:
+    def _draw_edges(self, x0: float, x1: float, px: float, thin: bool) -> None:
         """White lines where one task's span follows another's on a PE, only where both
-        spans are at least EDGE_MIN_PX wide on screen (never on collapsed rows)."""
+        spans are at least EDGE_MIN_PX wide on screen (never on collapsed or thin rows)."""
         x, pe, width = self.spans.edges
+        if thin:
+            x, pe, width = x[:0], pe[:0], width[:0]
         lo, hi = np.searchsorted(x, x0), np.searchsorted(x, x1, "right")
         m = lo + np.flatnonzero((width[lo:hi] >= EDGE_MIN_PX * px)
                                 & ~self.rows.pe_collapsed[pe[lo:hi]])

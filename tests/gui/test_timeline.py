@@ -214,3 +214,20 @@ def test_collapsed_row_tooltip_text(view):
     assert view.describe_node(0, 0.25).startswith("<b>node 0</b>")
     assert "2 of 4 PEs busy (2 compute)" in view.describe_node(0, 0.25)
     assert "2 of 4 PEs busy (1 compute, 1 stall)" in view.describe_node(0, 0.75)
+
+
+def test_thin_rows_fill_their_height_and_draw_no_edges(view):
+    from gui.timeline import BAR_HEIGHT
+    pes, n = 400, 4                                 # 400 rows in ~450 px: thin
+    pe = np.repeat(np.arange(pes), n)
+    t = np.tile(np.arange(n), pes) * 1.0
+    run = Run.from_trace(make_trace(pe, ["compute"] * (pes * n), t, t + 1.0,
+                                    task=np.arange(pes * n)))
+    run = dataclasses.replace(run, nodes=1, cores=pes)
+    view.set_run(run)
+    view.collapse_all(False)
+    assert set(np.asarray(view.bars["compute"].opts["height"]).tolist()) == {1.0}
+    assert drawn(view.edges) == 0
+    view.box.setYRange(0, 10, padding=0)            # zoomed on 10 rows: gaps and edges back
+    assert set(np.asarray(view.bars["compute"].opts["height"]).tolist()) == {BAR_HEIGHT}
+    assert drawn(view.edges) > 0
