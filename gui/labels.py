@@ -2,7 +2,7 @@
 
 Painted in device pixels (the view transform is undone), so text keeps its size at any
 zoom; a name is wrapped at spaces when the bar is tall enough for the lines, else elided
-to the bar's width, and skipped when not even a few letters fit.
+to the bar's width, and skipped when not even a few letters fit or the row is too thin.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class TaskLabels(pg.GraphicsObject):
         metrics = QFontMetrics(self.font)
         for (x, y, w, h), text, color in zip(self.rects, self.texts, self.colors):
             r = tr.mapRect(QRectF(x, y, w, h)).adjusted(3, 0, -3, 0)
-            if r.width() < MIN_CHARS_PX:
+            if r.width() < MIN_CHARS_PX or r.height() < 0.8 * metrics.height():
                 continue
             painter.setPen(QColor(color))
             wrap = metrics.boundingRect(r.toRect(), WRAPPED, text)

@@ -5,7 +5,8 @@ from a collapsed node are not drawn (its row shows occupancy, not PEs). When mor
 `limit` remain they are sampled evenly in time: [x0, x1] is cut into `limit` equal
 slots and each keeps the same number of its first messages (one that left before x0
 counts in the first slot), so the whole visible range keeps arrows and bursts are not
-thinned to one; the note says how many are shown. Above `hide_above` in view none are drawn ("too dense"). Pure numpy.
+thinned to one; the note says how many are shown. Above `hide_above` in view none are
+drawn ("too dense"; the timeline passes a number per pixel column). Pure numpy.
 """
 
 from __future__ import annotations

@@ -3,16 +3,16 @@
 Rendering: one `BarGraphItem` per kind (single brush, no pen), fed only the spans
 that overlap the visible time range (spans are sorted by start, so the window is two
 binary searches widened by the longest span). Hover finds the span under the mouse by
-binary search in the PE's spans (on a collapsed row: the node's PEs per kind). The future past the playhead is veiled, so playing
-reveals the run as it happened.
+binary search in the PE's spans (on a collapsed row: the node's PEs per kind). The
+future past the playhead is veiled, so playing reveals the run as it happened.
 
 A collapsed node's row shows occupancy: per pixel column, the share of its PEs in
 each kind, stacked (gui/occupancy.py). Task edges (white lines between two tasks'
 spans) are drawn only where both spans are at least EDGE_MIN_PX wide on screen, task
 names only on bars wide enough for them; rows thinner than THIN_ROW_PX get bars filling
-them and no edges (else gaps and lines alias into stripes that look idle). Message arrows: see gui/messages.py; the note
-beside the legend says what is not drawn, and `messages_action` (M, right-click menu)
-switches them off.
+them and no edges (else gaps and lines alias into stripes that look idle). Message
+arrows: see gui/messages.py; the note beside the legend says what is not drawn, and
+`messages_action` (M, right-click menu) switches them off.
 
 Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
 duration, double-click a row collapses/expands its node, right-click for the menu.
@@ -162,7 +162,8 @@ class TimelineView(QWidget):
         else:
             if not (keep_rows and self.rows and self.rows.nodes == run.nodes
                     and self.rows.cores == run.cores):
-                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > COLLAPSE_ABOVE_PES)
+                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(
+                    run.pes > COLLAPSE_ABOVE_PES)
             self.rows = self.rows.with_names(pe_names(run))
             self.spans = spans if spans is not None else SpanLayout(run)
             if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
@@ -274,7 +275,7 @@ class TimelineView(QWidget):
         self._draw_edges(x0, x1, px, thin)
 
     def _occupancy(self, x0: float, x1: float, px: float) -> dict[str, tuple]:
-        """Per kind, the occupancy bars of the collapsed nodes over one pixel columns."""
+        """Per kind, the occupancy bars of the collapsed nodes, one per pixel column."""
         if not self.rows.collapsed or self.run is None:
             return {}
         a, b = max(x0, 0.0), min(x1, self.makespan)
