@@ -69,7 +69,8 @@ class RowLayout:
         return RowLayout(self.nodes, self.cores, self.collapsed, self.lanes, names)
 
     def ticks(self) -> list[tuple[float, str]]:
-        """Axis labels: every row when few, else the first row of each node."""
+        """Axis labels: every row when few, else the first row of each node (one node:
+        every k-th core, about MAX_NODE_LABELS of them)."""
         out = []
         many = self.n_rows > MAX_LABELLED_ROWS
         step = max(1, -(-self.nodes // MAX_NODE_LABELS))
@@ -80,9 +81,12 @@ class RowLayout:
                     out.append((first, f"node {node} ({self.cores} PEs) ▸"))
             elif self.names is not None:
                 out += self._named_ticks(node, many)
+            elif many and self.nodes == 1:      # one big node: every k-th core
+                k = -(-self.cores // MAX_NODE_LABELS)
+                out += [(float(self.row_of_pe[c]), f"core {c}") for c in range(0, self.cores, k)]
             elif many:
                 if node % step == 0:
-                    out.append((first, f"node {node}" if self.nodes > 1 else "core 0"))
+                    out.append((first, f"node {node}"))
             else:
                 prefix = f"n{node} " if self.nodes > 1 else ""
                 suffix = f" (lanes 0-{self.lanes - 1})" if self.lanes > 1 else ""

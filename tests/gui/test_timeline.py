@@ -231,3 +231,10 @@ def test_thin_rows_fill_their_height_and_draw_no_edges(view):
     view.box.setYRange(0, 10, padding=0)            # zoomed on 10 rows: gaps and edges back
     assert set(np.asarray(view.bars["compute"].opts["height"]).tolist()) == {BAR_HEIGHT}
     assert drawn(view.edges) > 0
+
+
+def test_one_big_expanded_node_labels_every_kth_core():
+    from gui.rows import MAX_NODE_LABELS, RowLayout
+    ticks = RowLayout(1, 1024).ticks()
+    assert ticks[0] == (0.0, "core 0") and ticks[1] == (43.0, "core 43")
+    assert len(ticks) <= MAX_NODE_LABELS
