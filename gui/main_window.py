@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         self._action(v, "Expand all nodes", lambda: self.timeline.collapse_all(False))
         self.lanes_action = self._action(v, "Show SIMD lanes", self._toggle_lanes, "L")
         self.lanes_action.setCheckable(True)
+        messages = self.timeline.messages_action
+        messages.setShortcutContext(Qt.WindowShortcut)
+        v.addAction(messages)
         p = self.player
         for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
                           ("Home", p.home), ("End", p.end)):

@@ -37,8 +37,8 @@ class ScenarioPanel(QSplitter):
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
-        for w, stretch in ((self.note, 0), (self.scroll, 1), (self.edited, 0),
-                           (self.run_button, 0)):
+        for w, stretch in ((self.note, 0), (self.form.status, 0), (self.scroll, 1),
+                           (self.edited, 0), (self.run_button, 0)):
             lay.addWidget(w, stretch)
         self.learn = LearnPanel()
         self.addWidget(box)

@@ -41,7 +41,7 @@ from sim.schedule import ScheduleSpec
 from sim.spec import ScenarioError
 from sim.workloads import KINDS, REGISTRY
 
-HIDDEN = {"description", "explain"}        # shown in the Learn panel, kept as loaded
+HIDDEN = {"description", "explain", "view"}   # lesson and view hints: kept as loaded
 SECTIONS = ("machine", "workload", "schedule", "options")
 ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
 
