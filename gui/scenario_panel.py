@@ -34,6 +34,7 @@ class ScenarioPanel(QSplitter):
         self.edited = QLabel("Scenario edited — press Run to see it")
         self.edited.setStyleSheet(EDITED_STYLE)
         self.edited.hide()
+        self.form.status.setContentsMargins(8, 2, 4, 0)
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
