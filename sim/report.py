@@ -56,7 +56,8 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         rows.append(("Time switching context", percent(s["switch_fraction"])))
     rows.append(("Time idle", percent(s.get("idle_fraction"))))
     if s["flops"] == 0:
-        rows.insert(1, ("Note", "communication-only workload (no FLOPs)"))
+        rows.insert(1, ("Note", "no tasks: nothing ran" if s.get("tasks") == 0
+                        else "communication-only workload (no FLOPs)"))
     rows[:0] = [("Warning", w) for w in s.get("warnings", ())]
     if s.get("rmax_flops_per_s") is not None:
         rows += [("Linpack Rmax (HPL count)", si(s["rmax_flops_per_s"] * k, f"{unit}/s")),

@@ -3,7 +3,7 @@
 import pytest
 
 from sim import scenario as scenario_mod
-from sim.report import format_summary
+from sim.report import format_summary, summary_rows
 from sim.simulate import simulate
 from tests.helpers import scenario
 
@@ -32,3 +32,9 @@ def test_karp_flatt_in_the_summary_is_none_when_meaningless():
     perfect = simulate(scenario_mod.load("smp-matmul")).summary
     assert perfect["speedup"] == pytest.approx(8.0, rel=1e-12)
     assert perfect["karp_flatt"] == 0.0
+
+
+def test_an_empty_program_says_nothing_ran():
+    rows = dict(summary_rows(simulate(scenario("custom")).summary))
+    assert rows["Note"] == "no tasks: nothing ran"
+    assert rows["Roofline"] == "n/a" and rows["Speedup"] == "n/a"
