@@ -1,7 +1,7 @@
 """Names for a run's rows and span kinds where the run's layout gives them a meaning.
 
     pe_names(run)    per PE, or None for plain "core i" labels: `run.extras["pe_names"]`
-                     when the simulator provides it, else for an offload run (sim/offload.py
+                     when the simulator provides it, else for an offload run (sim/offload_run.py
                      lays out PE 0 = the host core driving the device, PEs 1.. = its SMs)
                      "host core" then "GPU SM 0", "GPU SM 1", ...
     kind_names(run)  legend text per kind: an offload run's send / recv are its copies over

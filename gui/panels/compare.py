@@ -100,7 +100,8 @@ def table_rows(pinned, current, conv: str) -> list[list[str]]:
     keys = list(b) + [k for k in a if k not in b]
     rows = [[k, a.get(k, ""), b.get(k, ""),
              ratio(sa.get(RATIO_KEYS.get(k)), sb.get(RATIO_KEYS.get(k)))
-             if pinned and current and k in RATIO_KEYS else ""] for k in keys]
+             if pinned and current and k in RATIO_KEYS and "n/a" not in (a.get(k), b.get(k))
+             else ""] for k in keys]
     differ = sorted((r for r in rows if r[1] != r[2]),
                     key=lambda r: FIRST.index(r[0]) if r[0] in FIRST else len(FIRST))
     return differ + [r for r in rows if r[1] == r[2]]
