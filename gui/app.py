@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default=None, help="preset name or scenario TOML file")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
-    p.add_argument("--tab", choices=("timeline", "compare"), default="timeline",
+    p.add_argument("--tab", choices=("timeline", "compare", "sweep"), default="timeline",
                    help="the central tab to show")
     return p
 
@@ -66,15 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     win = MainWindow()
     win.set_scenario(sc)
     win.resize(*size)
-    if args.tab == "compare":
-        win.tabs.setCurrentWidget(win.compare)
+    if args.tab != "timeline":
+        win.tabs.setCurrentWidget(getattr(win, args.tab))
     if args.screenshot:
         from sim.simulate import simulate
 
         from .panels.export import write_png
-        win.state.set_run(run if run is not None else simulate(sc))
         if run is not None:
-            win.learn.show_scenario(None)
+            win.show_trace(run, trace_path)
+        else:
+            win.show_run(simulate(sc))
         win.show()
         for _ in range(3):
             app.processEvents()
@@ -87,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     win.show()
     if run is not None:
-        win.state.set_run(run)
-        win.learn.show_scenario(None)
+        win.show_trace(run, trace_path)
     else:
         win.start_run()
     return app.exec()

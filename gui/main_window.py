@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,17 +31,18 @@ from sim.trace import TraceFormatError
 
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
-from .panels.learn import LearnPanel
 from .panels.metrics import MetricsPanel
-from .panels.scenario_form import ScenarioForm
 from .panels.sweep import SweepPanel
 from .player import Player
+from .presets_menu import build_presets_menu
+from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
 from .worker import SimWorker
 
 LARGE_RUN_TASKS = 200_000
 DEFAULT_PRESET = "smp-memory-wall"
+DEFAULT_SWEEP = "machine.cores=1,2,4,8,16"
 
 
 class MainWindow(QMainWindow):
@@ -70,27 +69,17 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
 
-        self.form = ScenarioForm()
-        self.run_button = QPushButton("▶ Run simulation")
-        self.run_button.setToolTip("Simulate this scenario (Ctrl+R)")
+        left = ScenarioPanel()
+        self.form, self.run_button, self.learn = left.form, left.run_button, left.learn
+        self.scenario_panel = left
         self.run_button.clicked.connect(lambda: self.start_run())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        form_box = QWidget()
-        fl = QVBoxLayout(form_box)
-        fl.setContentsMargins(0, 0, 0, 0)
-        fl.addWidget(scroll, 1)
-        fl.addWidget(self.run_button)
-        self.learn = LearnPanel()
-        left = QSplitter(Qt.Vertical)
-        left.addWidget(form_box)
-        left.addWidget(self.learn)
-        left.setSizes([620, 260])
+        self.learn.override.connect(self.apply_override)
+        self.learn.compare.connect(self.compare_with)
+        self.trace_path: str | None = None
+        self._after_run = None             # called once with the next finished run
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
-        left.setMinimumWidth(330)
         self.metrics.setMinimumWidth(360)
         self._docks = [left_dock, right_dock]
 
@@ -141,9 +130,8 @@ class MainWindow(QMainWindow):
         self._action(ex, "PNG of the current view…", lambda: self.export("png"))
         f.addSeparator()
         self._action(f, "Quit", self.close, "Ctrl+Q")
-        pm = mb.addMenu("&Presets")
-        for name in scenario_mod.preset_names():
-            self._action(pm, name, lambda n=name: self.load_scenario(n, run=True))
+        self.presets_menu = mb.addMenu("&Presets")
+        build_presets_menu(self.presets_menu, lambda n: self.load_scenario(n, run=True))
         r = mb.addMenu("&Run")
         self.run_action = self._action(r, "Run", self.start_run, "Ctrl+R")
         self._action(r, "Cancel", self.cancel_run, "Escape")
@@ -166,6 +154,9 @@ class MainWindow(QMainWindow):
         self._action(v, "Expand all nodes", lambda: self.timeline.collapse_all(False))
         self.lanes_action = self._action(v, "Show SIMD lanes", self._toggle_lanes, "L")
         self.lanes_action.setCheckable(True)
+        messages = self.timeline.messages_action
+        messages.setShortcutContext(Qt.WindowShortcut)
+        v.addAction(messages)
         p = self.player
         for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
                           ("Home", p.home), ("End", p.end)):
@@ -194,10 +185,59 @@ class MainWindow(QMainWindow):
         return True
 
     def set_scenario(self, sc: Scenario) -> None:
+        """Show a scenario in the form, as its `[view]` asks: metrics tab, sweep."""
+        self._set_trace_mode(None)
         self.form.set_scenario(sc)
         self.sweep.set_scenario(sc)
+        self.sweep.vary.setPlainText(sc.view.sweep or DEFAULT_SWEEP)
+        self.metrics.show_tab(sc.view.tab)
         self.learn.show_scenario(sc)
         self.setWindowTitle(f"ParaSim — {sc.name}")
+        self._mark_edited()
+
+    def apply_override(self, item: str) -> bool:
+        """Apply one `key=value` (a lesson's --set suggestion) to the form and re-run."""
+        try:
+            data = scenario_mod.apply_overrides(self.form.data(), [item])
+        except ScenarioError as exc:
+            self.status.setText(f"cannot apply {item}: {exc}")
+            return False
+        self.form.build(data)
+        self._form_edited()
+        if self.form.scenario is None:
+            self.status.setText(f"{item}: {self.form.error}")
+            return False
+        self.status.setText(f"applied --set {item}")
+        return self.start_run()
+
+    def compare_with(self, name: str) -> bool:
+        """Pin the current run, run the preset `name` and open Compare when it is done."""
+        if self.state.run is None or self.worker is not None:
+            self.status.setText("run this scenario first, then compare")
+            return False
+        self.state.pin(self.state.run)
+        if not self.load_scenario(name):
+            return False
+        self._after_run = lambda _run: self.tabs.setCurrentWidget(self.compare)
+        if not self.start_run():
+            self._after_run = None
+            return False
+        return True
+
+    def _mark_edited(self) -> None:
+        """Flag a form that differs from the run on show (until Run); `[view]` settings
+        change no result, so they do not count."""
+        run = self.state.run
+        sc = self.form.scenario
+        edited = (self.trace_path is None and run is not None and run.scenario is not None
+                  and sc is not None and sc.replace(view=run.scenario.view) != run.scenario)
+        self.scenario_panel.show_edited(edited)
+
+    def _set_trace_mode(self, path: str | None) -> None:
+        """Grey out the form while a trace file (which has no scenario) is shown."""
+        self.trace_path = path
+        self.scenario_panel.show_trace(path)
+        self._validity(self.form.scenario is not None)
 
     def open_scenario_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open scenario", "", "Scenario (*.toml)")
@@ -229,13 +269,17 @@ class MainWindow(QMainWindow):
         if self.form.scenario is not None:
             self.state.set_convention(self.form.scenario.options.flop_convention)
             self.sweep.set_scenario(self.form.scenario)
+        self._mark_edited()
 
     def _validity(self, ok: bool) -> None:
         busy = self.worker is not None
+        ok = ok and self.trace_path is None
         self.run_button.setEnabled(ok and not busy)
         self.run_action.setEnabled(ok and not busy)
-        self.run_button.setToolTip("Simulate this scenario (Ctrl+R)" if ok
-                                   else f"Fix the scenario first: {self.form.error}")
+        self.run_button.setToolTip("Simulate this scenario (Ctrl+R)" if ok else
+                                   "Showing a trace file: pick a preset or open a scenario"
+                                   if self.trace_path else
+                                   f"Fix the scenario first: {self.form.error}")
 
     # -- traces ------------------------------------------------------------------------
 
@@ -251,10 +295,17 @@ class MainWindow(QMainWindow):
         except (TraceFormatError, OSError, UnicodeDecodeError, ValueError) as exc:
             QMessageBox.critical(self, "Cannot open trace", f"{path}:\n{exc}")
             return False
-        self.state.set_run(run)
-        self.learn.show_scenario(None)
+        self.show_trace(run, path)
         self.status.setText(f"opened {path}: {len(run.trace):,} spans")
         return True
+
+    def show_trace(self, run: Run, path: str) -> None:
+        """Show a run loaded from a trace file; the form is greyed out until a scenario
+        is loaded."""
+        self.state.set_run(run)
+        self.learn.show_scenario(None)
+        self._set_trace_mode(path)
+        self._mark_edited()
 
     def export(self, kind: str, path: str | None = None) -> bool:
         view = self.tabs.currentWidget()
@@ -314,16 +365,26 @@ class MainWindow(QMainWindow):
         self.progress.setValue(int(fraction * 1000))
 
     def _on_done(self, run, index) -> None:
-        self.state.set_run(run, index)
-        self.learn.show_scenario(run.scenario)
+        self.show_run(run, index)
         self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans in "
                             f"{time.perf_counter() - self._t0:.2f} s wall time")
+        after, self._after_run = self._after_run, None
+        if after is not None:
+            after(run)
+
+    def show_run(self, run: Run, index=None) -> None:
+        """Show a simulated run (its TraceIndex if already built) with its lesson."""
+        self.state.set_run(run, index)
+        self.learn.show_scenario(run.scenario)
+        self._mark_edited()
 
     def _on_failed(self, message: str) -> None:
+        self._after_run = None
         self.status.setText("simulation failed")
         QMessageBox.critical(self, "Simulation failed", message)
 
     def _on_cancelled(self) -> None:
+        self._after_run = None
         self.status.setText("cancelled; the previous run is still shown")
 
     def _on_thread_finished(self) -> None:

@@ -4,7 +4,8 @@ Speed is simulated seconds per wall-clock second, chosen on a log scale from
 1e-9 (one nanosecond a second: single events) to 1e3. A frame timer advances the
 playhead by speed x wall time elapsed. Step moves to the next / previous span start
 or end exactly (TraceIndex.next_event / prev_event). Counters shown at the playhead:
-FLOPs done (in-progress spans prorated), active PEs, parallelism, concurrency, power.
+FLOPs done (in-progress spans prorated), active PEs, power on one line, parallelism and
+concurrency on a second (two fixed lines: the panel never grows or wraps while playing).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QStyle,
     QVBoxLayout,
@@ -78,9 +80,12 @@ class Player(QWidget):
         self.time_field.setMaximumWidth(140)
         self.time_field.returnPressed.connect(self._jump)
         self.time_label = QLabel()
-        self.counters = QLabel()
+        self.counters = QLabel()                # two fixed lines, never wrapped
         self.counters.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.counters.setWordWrap(True)
+        self.counters.setTextFormat(Qt.PlainText)
+        self.counters.setWordWrap(False)
+        self.counters.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.counters.setFixedHeight(2 * self.counters.fontMetrics().lineSpacing() + 4)
 
         top = QHBoxLayout()
         for b in self.buttons:
@@ -205,10 +210,10 @@ class Player(QWidget):
             return "no run"
         run = self.state.run
         unit, k, _ = work_unit(self.state.convention)
-        parts = [f"done: {si(ix.flops_done(t) * k, unit)}",
-                 f"active PEs: {ix.active_pes(t)} / {run.pes}",
-                 f"parallelism (PEs running a task): {ix.parallelism(t)}",
-                 f"concurrency (tasks in progress): {ix.concurrency(t)}"]
         p = ix.power_at(t)
-        parts.append("power: no power model" if p is None else f"power: {si(p, 'W')}")
-        return "   |   ".join(parts)
+        first = [f"done: {si(ix.flops_done(t) * k, unit)}",
+                 f"active PEs: {ix.active_pes(t)} / {run.pes}",
+                 "power: no power model" if p is None else f"power: {si(p, 'W')}"]
+        second = [f"parallelism (PEs running a task): {ix.parallelism(t)}",
+                  f"concurrency (tasks in progress): {ix.concurrency(t)}"]
+        return "   |   ".join(first) + "\n" + "   |   ".join(second)

@@ -3,7 +3,9 @@
 Rows run top to bottom in node order. `row_of_pe[pe]` is the first row a PE's spans are
 drawn on and `rows_per_pe[pe]` how many rows it has: `lanes` when its SIMD lanes are
 shown (a compute span then covers as many lane rows as it has lanes active), else 1.
-`pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed).
+`pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed);
+`pe_collapsed[pe]` whether its node is collapsed (its row then shows occupancy).
+`names` (optional, one per PE) label the rows of expanded nodes instead of "core i".
 Pure numpy, no Qt.
 """
 
@@ -13,15 +15,18 @@ import numpy as np
 
 MAX_LABELLED_ROWS = 48     # more rows: label nodes only
 MAX_NODE_LABELS = 24       # ... and at most about this many of them
+COLLAPSE_ABOVE_PES = 512   # bigger runs open with every node collapsed
 
 
 class RowLayout:
     def __init__(self, nodes: int, cores: int, collapsed: frozenset[int] = frozenset(),
-                 lanes: int = 1):
+                 lanes: int = 1, names: list[str] | None = None):
         self.nodes, self.cores, self.lanes = nodes, cores, max(1, lanes)
+        self.names = names
         self.collapsed = frozenset(n for n in collapsed if 0 <= n < nodes)
         row_of_pe = np.empty(nodes * cores, np.int32)
         rows_per_pe = np.ones(nodes * cores, np.int32)
+        pe_collapsed = np.zeros(nodes * cores, bool)
         lanes = self.lanes
         self.node_first_row: list[int] = []
         self.pes_in_row: list[np.ndarray] = []
@@ -31,6 +36,7 @@ class RowLayout:
             pes = np.arange(node * cores, (node + 1) * cores)
             if node in self.collapsed:
                 row_of_pe[pes] = r
+                pe_collapsed[pes] = True
                 self.pes_in_row.append(pes)
                 r += 1
             else:
@@ -40,6 +46,7 @@ class RowLayout:
                 r += cores * lanes
         self.row_of_pe = row_of_pe
         self.rows_per_pe = rows_per_pe
+        self.pe_collapsed = pe_collapsed
         self.n_rows = r
 
     def node_of_row(self, row: int) -> int:
@@ -47,17 +54,23 @@ class RowLayout:
 
     def toggled(self, node: int) -> RowLayout:
         """The same layout with `node` collapsed or expanded."""
-        return RowLayout(self.nodes, self.cores, self.collapsed ^ {node}, self.lanes)
+        return RowLayout(self.nodes, self.cores, self.collapsed ^ {node}, self.lanes,
+                         self.names)
 
     def all_collapsed(self, collapse: bool) -> RowLayout:
         return RowLayout(self.nodes, self.cores,
-                         frozenset(range(self.nodes)) if collapse else frozenset(), self.lanes)
+                         frozenset(range(self.nodes)) if collapse else frozenset(), self.lanes,
+                         self.names)
 
     def with_lanes(self, lanes: int) -> RowLayout:
-        return RowLayout(self.nodes, self.cores, self.collapsed, lanes)
+        return RowLayout(self.nodes, self.cores, self.collapsed, lanes, self.names)
+
+    def with_names(self, names: list[str] | None) -> RowLayout:
+        return RowLayout(self.nodes, self.cores, self.collapsed, self.lanes, names)
 
     def ticks(self) -> list[tuple[float, str]]:
-        """Axis labels: every row when few, else the first row of each node."""
+        """Axis labels: every row when few, else the first row of each node (one node:
+        every k-th core, about MAX_NODE_LABELS of them)."""
         out = []
         many = self.n_rows > MAX_LABELLED_ROWS
         step = max(1, -(-self.nodes // MAX_NODE_LABELS))
@@ -66,9 +79,14 @@ class RowLayout:
             if node in self.collapsed:
                 if not many or node % step == 0:
                     out.append((first, f"node {node} ({self.cores} PEs) ▸"))
+            elif self.names is not None:
+                out += self._named_ticks(node, many)
+            elif many and self.nodes == 1:      # one big node: every k-th core
+                k = -(-self.cores // MAX_NODE_LABELS)
+                out += [(float(self.row_of_pe[c]), f"core {c}") for c in range(0, self.cores, k)]
             elif many:
                 if node % step == 0:
-                    out.append((first, f"node {node}" if self.nodes > 1 else "core 0"))
+                    out.append((first, f"node {node}"))
             else:
                 prefix = f"n{node} " if self.nodes > 1 else ""
                 suffix = f" (lanes 0-{self.lanes - 1})" if self.lanes > 1 else ""
@@ -76,14 +94,39 @@ class RowLayout:
                         for c in range(self.cores)]
         return out
 
+    def _named_ticks(self, node: int, many: bool) -> list[tuple[float, str]]:
+        """Rows of an expanded node labelled with PE names: all of them when few, else
+        the first of each group of names ("GPU SM 0", "GPU SM 1", ... are one group,
+        their number stripped) and every `step`-th in a group."""
+        step = -(-self.cores // MAX_NODE_LABELS) if many else 1
+        out, group, first, last = [], None, 0, -step
+        for pe in range(node * self.cores, (node + 1) * self.cores):
+            key = _group(self.names[pe])
+            if key != group:
+                group, first = key, pe
+            if (pe - first) % step == 0 and pe - last >= step:
+                out.append((float(self.row_of_pe[pe]), self.names[pe]))
+                last = pe
+        return out
+
     def separators(self) -> list[float]:
         """y positions of the lines between nodes."""
         if self.lanes > 1:                      # between PEs too when lanes are shown
             firsts = sorted(set(self.row_of_pe.tolist()) | set(self.node_first_row))
             return [r - 0.5 for r in firsts[1:]]
-        return [r - 0.5 for r in self.node_first_row[1:]]
+        firsts = set(self.node_first_row[1:])
+        if self.names is not None:              # and between groups of named PEs
+            firsts |= {int(self.row_of_pe[pe]) for pe in range(1, len(self.names))
+                       if _group(self.names[pe]) != _group(self.names[pe - 1])
+                       and not self.pe_collapsed[pe]}
+        return [r - 0.5 for r in sorted(firsts)]
 
     def lane_lines(self) -> list[float]:
         """y positions of the lines between the lane rows of expanded PEs."""
         firsts = self.row_of_pe[self.rows_per_pe > 1]
         return [float(f + k) - 0.5 for f in firsts.tolist() for k in range(1, self.lanes)]
+
+
+def _group(name: str) -> str:
+    """A PE name without its number: "GPU SM 7" -> "GPU SM"."""
+    return name.rstrip("0123456789 ")

@@ -1,7 +1,7 @@
 """The trace arranged for drawing (pure numpy, built once per run, off the GUI thread).
 
     kind_rows[kind]  (start, end, pe, longest duration, lanes active) of that kind's
-                     spans, by start;
+                     spans, by start (kind_index[kind]: their trace rows);
                      the spans overlapping [x0, x1] are found by two binary searches,
                      the first widened by the longest duration
     pe_order/pe_ptr  trace rows grouped by PE, each group by start: the span under the
@@ -11,7 +11,11 @@
                      arrives at the end of its send span when that has a length (a blocking
                      send lasts until delivery), else at the end of its recv span (a recv
                      ends at the arrival; a zero-length recv: it was already there)
-    edges            (x, pe) where a span follows another task's span on the same PE
+    edges            (x, pe, width) where a span follows another task's span on the same
+                     PE; width = the shorter of the two spans (an edge is drawn only when
+                     that is a few pixels wide, so it never hides sub-pixel spans)
+    occupancy(kind)  per-node share of PEs in that kind over time (collapsed rows): built
+                     here for runs that open collapsed, else on first use
     lod_rows[kind]   the same spans with neighbours on a PE merged when the gap between
                      them is under makespan / LOD_RESOLUTION (below a pixel on any screen);
                      drawn instead of kind_rows for big traces seen whole
@@ -24,6 +28,9 @@ import numpy as np
 from sim.perfetto import message_pairs
 from sim.trace import KINDS
 
+from .occupancy import Occupancy
+from .rows import COLLAPSE_ABOVE_PES
+
 LOD_RESOLUTION = 4096      # merge gap: makespan / this
 LOD_MIN_SPANS = 50_000     # smaller traces are always drawn span by span
 LOD_VIEW_SHARE = 0.125     # use the merged spans when the view shows more than this share
@@ -33,9 +40,11 @@ class SpanLayout:
     def __init__(self, run):
         self.run = run
         self.kind_rows: dict[str, tuple] = {}
+        self.kind_index: dict[str, np.ndarray] = {}
         self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         self.flight = (np.zeros(0), np.zeros(0))
-        self.edges = (np.zeros(0), np.zeros(0, np.int32))
+        self.edges = (np.zeros(0), np.zeros(0, np.int32), np.zeros(0))
+        self._occupancy: dict[str, Occupancy] = {}
         self.max_lanes = 0
         self.lod_rows: dict[str, tuple] = {}
         self.makespan = 0.0
@@ -54,6 +63,7 @@ class SpanLayout:
                 if not in_order:
                     idx = idx[np.argsort(tr.start_s[idx], kind="stable")]
                 s, e = tr.start_s[idx], tr.end_s[idx]
+                self.kind_index[k] = idx
                 self.kind_rows[k] = (s, e, tr.pe[idx], float((e - s).max()),
                                      tr.lanes_active[idx])
         self.max_lanes = int(tr.lanes_active.max()) if len(tr) else 0
@@ -63,11 +73,20 @@ class SpanLayout:
         self.flight = (s0, np.where(s1 > s0, s1, tr.end_s[recv]))
         self.edges = task_edges(tr, order)
         self.makespan = float(tr.end_s.max()) if len(tr) else 0.0
+        if run.pes > COLLAPSE_ABOVE_PES:        # opens collapsed: build it here, off the GUI
+            for k in self.kind_rows:
+                self.occupancy(k)
         if len(tr) >= LOD_MIN_SPANS:
             eps = self.makespan / LOD_RESOLUTION
             kind_by_pe = tr.kind[order]
             self.lod_rows = {k: merge_close(tr, order[kind_by_pe == code], eps)
                              for code, k in enumerate(KINDS) if k in self.kind_rows}
+
+    def occupancy(self, kind: str) -> Occupancy:
+        if kind not in self._occupancy:
+            s, e, pe, _, _ = self.kind_rows[kind]
+            self._occupancy[kind] = Occupancy(s, e, pe, self.run.nodes, self.run.cores)
+        return self._occupancy[kind]
 
     def use_lod(self, view_width: float) -> bool:
         return bool(self.lod_rows) and view_width > LOD_VIEW_SHARE * self.makespan
@@ -95,14 +114,17 @@ class SpanLayout:
         return None
 
 
-def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(x, pe) sorted by x of every span start that directly follows a span of another
-    task on the same PE (where same-coloured bars would otherwise merge)."""
+def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, pe, width) sorted by x of every span start that directly follows a span of
+    another task on the same PE (where same-coloured bars would otherwise merge); width
+    is the duration of the shorter of the two spans."""
     a, b = pe_order[:-1], pe_order[1:]
     m = (tr.pe[a] == tr.pe[b]) & (tr.end_s[a] == tr.start_s[b]) & (tr.task[a] != tr.task[b])
-    x, pe = tr.start_s[b[m]], tr.pe[b[m]]
+    a, b = a[m], b[m]
+    x, pe = tr.start_s[b], tr.pe[b]
+    width = np.minimum(tr.end_s[a] - tr.start_s[a], tr.end_s[b] - tr.start_s[b])
     order = np.argsort(x, kind="stable")
-    return x[order], pe[order]
+    return x[order], pe[order], width[order]
 
 
 def merge_close(tr, rows: np.ndarray, eps: float) -> tuple:

@@ -17,6 +17,7 @@ KIND_COLORS = {
     "switch": "#E69F00",    # orange
 }
 assert set(KIND_COLORS) == set(KINDS)
+LABEL_COLORS = {k: "#000000" if k in ("recv", "wait") else "#FFFFFF" for k in KINDS}
 IDLE_COLOR = "#EEEEEE"
 MESSAGE_COLOR = "#6A3D9A"
 PLAYHEAD_COLOR = "#222222"
@@ -27,8 +28,9 @@ def setup_pyqtgraph() -> None:
     pg.setConfigOptions(background="w", foreground="k", antialias=False)
 
 
-def legend_html(kinds) -> str:
-    """A one-line legend: a coloured square and the name per kind."""
+def legend_html(kinds, names: dict | None = None) -> str:
+    """A one-line legend: a coloured square and the name per kind (`names` overrides)."""
+    names = names or {}
     return "&nbsp;&nbsp;".join(
-        f"<span style='color:{KIND_COLORS[k]}; font-size:14pt'>&#9632;</span> {k}"
-        for k in kinds)
+        f"<span style='color:{KIND_COLORS[k]}; font-size:14pt'>&#9632;</span> "
+        f"{names.get(k, k)}" for k in kinds)

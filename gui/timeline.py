@@ -3,60 +3,57 @@
 Rendering: one `BarGraphItem` per kind (single brush, no pen), fed only the spans
 that overlap the visible time range (spans are sorted by start, so the window is two
 binary searches widened by the longest span). Hover finds the span under the mouse by
-binary search in the PE's spans. The future past the playhead is veiled, so playing
-reveals the run as it happened.
+binary search in the PE's spans (on a collapsed row: the node's PEs per kind). The
+future past the playhead is veiled, so playing reveals the run as it happened.
+
+A collapsed node's row shows occupancy: per pixel column, the share of its PEs in
+each kind, stacked (gui/occupancy.py). Task edges (white lines between two tasks'
+spans) are drawn only where both spans are at least EDGE_MIN_PX wide on screen, task
+names only on bars wide enough for them; rows thinner than THIN_ROW_PX get bars filling
+them and no edges (else gaps and lines alias into stripes that look idle). Message
+arrows: see gui/messages.py; the note beside the legend says what is not drawn, and
+`messages_action` (M, right-click menu) switches them off.
 
 Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
-duration, double-click a row collapses/expands its node. Keys W/S zoom, A/D pan.
+duration, double-click a row collapses/expands its node, right-click for the menu.
+Keys W/S zoom, A/D pan, M messages.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainterPath
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sim.run import Run
 from sim.trace import KINDS
-from sim.units import seconds, si
+from sim.units import seconds
 
-from .rows import RowLayout
+from . import messages, tooltips
+from .labels import TaskLabels
+from .occupancy import stacked_bars
+from .rows import COLLAPSE_ABOVE_PES, RowLayout
+from .run_labels import kind_names, pe_names
 from .spans import SpanLayout
 from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
+from .timeline_box import Bars, TimelineBox
 
-BAR_HEIGHT = 0.8
-MAX_ARROWS = 20_000
-MAX_EDGES = 20_000
-
-
-class Bars(pg.BarGraphItem):
-    """A BarGraphItem whose shape is its bounding box (the default builds one path per
-    rectangle, which the scene would do on every mouse move)."""
-
-    def shape(self):
-        path = QPainterPath()
-        path.addRect(self.boundingRect())
-        return path
-
-
-class TimelineBox(pg.ViewBox):
-    """Wheel zooms time only (Ctrl: rows); shift-drag reports a measured interval."""
-
-    measured = Signal(float, float, bool)      # x0, x1, finished
-
-    def wheelEvent(self, ev, axis=None):
-        super().wheelEvent(ev, axis=1 if ev.modifiers() & Qt.ControlModifier else 0)
-
-    def mouseDragEvent(self, ev, axis=None):
-        if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ShiftModifier:
-            ev.accept()
-            x0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
-            x1 = self.mapSceneToView(ev.scenePos()).x()
-            self.measured.emit(min(x0, x1), max(x0, x1), ev.isFinish())
-            return
-        super().mouseDragEvent(ev, axis)
+BAR_HEIGHT = 0.8            # of a row, leaving a gap between rows ...
+THIN_ROW_PX = 4             # ... unless rows are thinner than this: then bars fill them
+MAX_ARROWS = 2_000          # more in view: sampled evenly in time
+HIDE_ARROWS_PER_PX = 8      # more in view than this per pixel column: none drawn
+EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
+LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
+MAX_LABELS = 500
 
 
 class TimelineView(QWidget):
@@ -78,12 +75,26 @@ class TimelineView(QWidget):
             self.item.setTitle(title)
         self.item.hideButtons()
         self.box.invertY(True)
-        self.box.setMenuEnabled(False)
+        self.messages_action = QAction("Show messages", self)
+        self.messages_action.setCheckable(True)
+        self.messages_action.setChecked(True)
+        self.messages_action.setShortcut("M")
+        self.messages_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.messages_action.setToolTip("Draw message arrows (M)")
+        self.messages_action.toggled.connect(lambda _on: self._redraw())
+        self.addAction(self.messages_action)
+        self.box.actions_menu.addAction(self.messages_action)
         self.item.getAxis("left").setStyle(autoExpandTextSpace=False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addWidget(self.legend)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #6A3D9A")
+        self.note.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        top = QHBoxLayout()
+        top.addWidget(self.legend)
+        top.addWidget(self.note, 1)
+        lay.addLayout(top)
         lay.addWidget(self.plot, 1)
         self.bars = {}
         for k in KINDS:
@@ -91,12 +102,16 @@ class TimelineView(QWidget):
             self.item.addItem(b)
             self.bars[k] = b
         self.separators = pg.PlotCurveItem(pen=pg.mkPen("#999999", width=1), connect="pairs")
-        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(MESSAGE_COLOR, width=1), connect="pairs")
+        line = QColor(MESSAGE_COLOR)
+        line.setAlpha(150)                      # bundles of arrows show their density
+        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(line, width=1), connect="pairs")
         self.heads = pg.ScatterPlotItem(size=5, brush=MESSAGE_COLOR, pen=None)
         self.edges = pg.PlotCurveItem(pen=pg.mkPen("w", width=1), connect="pairs")
         self.lane_lines = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 160, width=1),
                                            connect="pairs")
-        for it in (self.separators, self.edges, self.lane_lines, self.arrows, self.heads):
+        self.labels = TaskLabels()
+        for it in (self.separators, self.edges, self.lane_lines, self.labels, self.arrows,
+                   self.heads):
             self.item.addItem(it)
         self.veil = QGraphicsRectItem()
         self.veil.setBrush(QBrush(QColor(255, 255, 255, 215)))
@@ -118,6 +133,8 @@ class TimelineView(QWidget):
             self.item.addItem(it, ignoreBounds=True)
         self.box.measured.connect(self._on_measure)
         self.box.sigXRangeChanged.connect(self._redraw)
+        self.box.sigYRangeChanged.connect(self._redraw)     # row height decides gaps
+        self.box.sigResized.connect(self._redraw)
         self.plot.scene().sigMouseMoved.connect(self._on_hover)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.playhead.sigPositionChanged.connect(self._on_drag_playhead)
@@ -145,12 +162,14 @@ class TimelineView(QWidget):
         else:
             if not (keep_rows and self.rows and self.rows.nodes == run.nodes
                     and self.rows.cores == run.cores):
-                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(run.pes > 512)
+                self.rows = RowLayout(run.nodes, run.cores).all_collapsed(
+                    run.pes > COLLAPSE_ABOVE_PES)
+            self.rows = self.rows.with_names(pe_names(run))
             self.spans = spans if spans is not None else SpanLayout(run)
             if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
                 self.rows = self.rows.with_lanes(max(1, self.spans.max_lanes))
         kinds = [k for k in KINDS if k in self.spans.kind_rows]
-        self.legend.setText(legend_html(kinds) + (
+        self.legend.setText(legend_html(kinds, kind_names(run)) + (
             f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
             if len(self.spans.pairs[0]) else ""))
         self._layout_rows(redraw=False)
@@ -218,7 +237,12 @@ class TimelineView(QWidget):
         if self._hold:
             return
         x0, x1 = self.box.viewRange()[0]
-        row_of_pe = self.rows.row_of_pe
+        px = max(self.box.viewPixelSize()[0], 1e-300)      # seconds per pixel
+        thin = self.box.viewPixelSize()[1] * THIN_ROW_PX > 1.0
+        bh = 1.0 if thin else BAR_HEIGHT       # thin rows: no white gap between them
+        row_of_pe, hidden = self.rows.row_of_pe, self.rows.pe_collapsed
+        occupancy = self._occupancy(x0, x1, px)
+        labels = []
         for k, bar in self.bars.items():
             if k not in self.spans.kind_rows:
                 bar.setOpts(x0=[], width=[], y0=[], height=[])
@@ -226,42 +250,76 @@ class TimelineView(QWidget):
             lod = self.spans.use_lod(x1 - x0)
             s, e, pe, _, lanes = self.spans.rows_for(k, lod)
             sel = self.spans.visible(k, x0, x1, lod)
+            if self.rows.collapsed:             # collapsed rows: occupancy instead
+                sel = np.arange(len(s))[sel] if isinstance(sel, slice) else sel
+                sel = sel[~hidden[pe[sel]]]
             p = pe[sel]
-            y = row_of_pe[p] - BAR_HEIGHT / 2
+            y = row_of_pe[p] - bh / 2
             if self.rows.lanes > 1:             # a span covers its PE's lane rows
                 n = self.rows.rows_per_pe[p]
                 if k == "compute":              # ... or as many as it has lanes active
                     n = np.clip(lanes[sel], 1, n)
-                height = n - (1 - BAR_HEIGHT)
+                height = n - (1 - bh)
             else:
-                height = BAR_HEIGHT
-            bar.setOpts(x0=s[sel], width=e[sel] - s[sel], y0=y, height=height)
+                height = np.full(len(p), bh)
+            xs, ws = s[sel], e[sel] - s[sel]
+            if not lod and self.run is not None and self.run.task_names:
+                labels.append((k, sel, xs, ws, y, height))
+            if k in occupancy:
+                ox, ow, oy, oh = occupancy[k]
+                xs, ws = np.concatenate([xs, ox]), np.concatenate([ws, ow])
+                y, height = np.concatenate([y, oy]), np.concatenate([height, oh])
+            bar.setOpts(x0=xs, width=ws, y0=y, height=height)
+        self.labels.show(self.run, self.spans, labels, LABEL_MIN_PX * px, MAX_LABELS)
         self._draw_arrows(x0, x1)
-        self._draw_edges(x0, x1)
+        self._draw_edges(x0, x1, px, thin)
 
-    def _draw_edges(self, x0: float, x1: float) -> None:
-        """White lines where one task's span follows another's on a PE (when few)."""
-        x, pe = self.spans.edges
+    def _occupancy(self, x0: float, x1: float, px: float) -> dict[str, tuple]:
+        """Per kind, the occupancy bars of the collapsed nodes, one per pixel column."""
+        if not self.rows.collapsed or self.run is None:
+            return {}
+        a, b = max(x0, 0.0), min(x1, self.makespan)
+        if b <= a:
+            return {}
+        edges = np.linspace(a, b, int(min((b - a) / px, 4000)) + 2)
+        bottoms = {n: self.rows.node_first_row[n] + BAR_HEIGHT / 2
+                   for n in sorted(self.rows.collapsed)}
+        kinds = [k for k in KINDS if k in self.spans.kind_rows]
+        return stacked_bars([self.spans.occupancy(k) for k in kinds], kinds, bottoms, edges,
+                            BAR_HEIGHT, self.box.viewPixelSize()[1])
+
+    def _draw_edges(self, x0: float, x1: float, px: float, thin: bool) -> None:
+        """White lines where one task's span follows another's on a PE, only where both
+        spans are at least EDGE_MIN_PX wide on screen (never on collapsed or thin rows)."""
+        x, pe, width = self.spans.edges
+        if thin:
+            x, pe, width = x[:0], pe[:0], width[:0]
         lo, hi = np.searchsorted(x, x0), np.searchsorted(x, x1, "right")
-        if hi - lo > MAX_EDGES or hi == lo:
-            self.edges.setData([], [])
-            return
-        y = self.rows.row_of_pe[pe[lo:hi]].astype(float)
-        bottom = y + self.rows.rows_per_pe[pe[lo:hi]] - 1 + BAR_HEIGHT / 2
-        self.edges.setData(np.repeat(x[lo:hi], 2),
+        m = lo + np.flatnonzero((width[lo:hi] >= EDGE_MIN_PX * px)
+                                & ~self.rows.pe_collapsed[pe[lo:hi]])
+        y = self.rows.row_of_pe[pe[m]].astype(float)
+        bottom = y + self.rows.rows_per_pe[pe[m]] - 1 + BAR_HEIGHT / 2
+        self.edges.setData(np.repeat(x[m], 2),
                            np.column_stack([y - BAR_HEIGHT / 2, bottom]).ravel())
 
     def _draw_arrows(self, x0: float, x1: float) -> None:
         send, recv = self.spans.pairs
-        if not len(send):
+        self.note.setText("")
+        if not len(send) or not self.messages_action.isChecked():
             self.arrows.setData([], [])
             self.heads.setData([], [])
+            if len(send):
+                self.note.setText("messages hidden (M shows them)")
             return
         tr = self.run.trace
         a, b = self.spans.flight
-        vis = np.flatnonzero((b >= x0) & (a <= x1))[:MAX_ARROWS]
+        src, dst = tr.pe[send], tr.pe[recv]
+        hidden = self.rows.pe_collapsed
+        vis, note = messages.choose(a, b, hidden[src], hidden[dst], x0, x1, MAX_ARROWS,
+                                    HIDE_ARROWS_PER_PX * max(self.box.width(), 1.0))
+        self.note.setText(note)
         rows = self.rows.row_of_pe
-        ya, yb = rows[tr.pe[send[vis]]], rows[tr.pe[recv[vis]]]
+        ya, yb = rows[src[vis]], rows[dst[vis]]
         xs = np.column_stack([a[vis], b[vis]]).ravel()
         ys = np.column_stack([ya, yb]).ravel().astype(float)
         self.arrows.setData(xs, ys)
@@ -294,35 +352,29 @@ class TimelineView(QWidget):
             return None
         return self.spans.span_at(self.rows.pes_in_row[row], x)
 
+    def describe_node(self, node: int, x: float) -> str | None:
+        return tooltips.node_text(self.spans, node, self.rows.cores, x, self.makespan)
+
     def describe(self, i: int) -> str:
-        tr, run = self.run.trace, self.run
-        task = int(tr.task[i])
-        name = run.task_names[task] if run.task_names and 0 <= task < len(run.task_names) \
-            else ""
-        lines = [f"<b>{KINDS[tr.kind[i]]}</b> on PE {tr.pe[i]} (node {tr.node[i]}, "
-                 f"core {tr.core[i]})"]
-        if task >= 0:
-            lines.append(f"task {task}" + (f": {name}" if name else ""))
-        s, e = float(tr.start_s[i]), float(tr.end_s[i])
-        lines.append(f"start {seconds(s)}, duration {seconds(e - s)}")
-        lines.append(f"{si(float(tr.flops[i]), 'FLOP')}, {si(float(tr.bytes[i]), 'B')}")
-        if tr.peer[i] >= 0:
-            lines.append(f"peer PE {tr.peer[i]}, message {tr.msg[i]}")
-        if tr.lanes_active[i] > 0:
-            lines.append(f"SIMD lanes active: {tr.lanes_active[i]}")
-        return "<br>".join(lines)
+        return tooltips.span_text(self.run, i)
 
     def _on_hover(self, pos) -> None:
         if self.run is None or not self.box.sceneBoundingRect().contains(pos):
             QToolTip.hideText()
             return
         p = self.box.mapSceneToView(pos)
-        i = self.span_at(p.x(), p.y())
-        if i is None:
+        row = int(round(p.y()))
+        node = self.rows.node_of_row(row) if 0 <= row < self.rows.n_rows else -1
+        if node in self.rows.collapsed:
+            text = self.describe_node(node, p.x())
+        else:
+            i = self.span_at(p.x(), p.y())
+            text = None if i is None else self.describe(i)
+        if text is None:
             QToolTip.hideText()
             return
         screen = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
-        QToolTip.showText(screen + QPointF(12, 12).toPoint(), self.describe(i), self.plot)
+        QToolTip.showText(screen + QPointF(12, 12).toPoint(), text, self.plot)
 
     def _on_click(self, ev) -> None:
         if self.run is None or not ev.double() or self.rows.nodes < 2:

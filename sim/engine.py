@@ -52,10 +52,12 @@ def compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
 
 
 def min_durations(machine: Machine, graph: TaskGraph) -> np.ndarray:
-    """A lower bound on each task's run time: max(compute, latency + bytes / best rate)."""
+    """A lower bound on each task's run time: max(compute, latency + bytes / best rate)
+    plus its I/O waits (io_count x io_wait_s: no policy overlaps a task with its own I/O)."""
     mem_rate = min(machine.core_bandwidth, machine.mem_bandwidth)
     mem = np.where(graph.bytes > 0, machine.mem_latency + graph.bytes / mem_rate, 0.0)
-    return np.maximum(compute_times(machine, graph), mem)
+    io = 0.0 if graph.io_count is None else graph.io_count * graph.io_wait_s
+    return np.maximum(compute_times(machine, graph), mem) + io
 
 
 def lanes_active(machine: Machine, graph: TaskGraph) -> np.ndarray:

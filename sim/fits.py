@@ -6,7 +6,8 @@
     Gustafson (weak scaling, problem grows with P)    S(P) = P - s (P - 1)
         S is the scaled speedup T1(W_P) / TP(W_P); least squares on P - S = s (P - 1):
         s = sum((P - 1)(P - S)) / sum((P - 1)^2).
-    Karp-Flatt, per point    e = (1/S - 1/P) / (1 - 1/P)   (undefined at P = 1)
+    Karp-Flatt, per point    e = (1/S - 1/P) / (1 - 1/P)   (undefined at P = 1 and
+        outside [0, 1]: S < 1 or S > P)
 
 Points with P = 1 carry no information about s (both sides are 0) and are ignored by
 the fits; a fit needs at least one point with P > 1.
@@ -73,10 +74,19 @@ def gustafson_fit(pes, scaled_speedup) -> Fit | None:
     return _fit("gustafson", p, s, p - 1.0, p - s)
 
 
+_SNAP = 1e-9          # rounding noise around 0 and 1 in karp_flatt
+
+
 def karp_flatt(pes, speedup) -> np.ndarray:
-    """Experimentally determined serial fraction per point; NaN where P = 1 or S unknown."""
+    """Experimentally determined serial fraction e = (1/S - 1/P) / (1 - 1/P) per point.
+
+    NaN where it means nothing: P = 1, S unknown, S < 1 (slower than one core, e > 1)
+    or S > P (superlinear, e < 0). Rounding noise within 1e-9 of 0 or 1 is snapped to it,
+    so a perfect speedup gives 0, not -0.0000. The one formula (metrics uses it too)."""
     p = np.asarray(pes, dtype=float)
     s = np.array([np.nan if v is None else v for v in speedup], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         e = (1.0 / s - 1.0 / p) / (1.0 - 1.0 / p)
-    return np.where(p > 1, e, np.nan)
+    e = np.where(np.abs(e) < _SNAP, 0.0, np.where(np.abs(e - 1.0) < _SNAP, 1.0, e))
+    return np.where((p > 1) & (e >= 0.0) & (e <= 1.0), e, np.nan)
+

@@ -106,6 +106,3 @@ class Machine:
 
     def node_of(self, pe: int) -> int:
         return pe // self.cores
-
-    def core_of(self, pe: int) -> int:
-        return pe % self.cores

@@ -2,19 +2,23 @@
 
     speedup      S = T1 / TP   (T1: the same workload simulated on one core of the machine)
     efficiency   E = S / P
-    Karp-Flatt   e = (1/S - 1/P) / (1 - 1/P)   (experimentally determined serial fraction)
+    Karp-Flatt   e = (1/S - 1/P) / (1 - 1/P)   (experimentally determined serial fraction;
+                 None outside [0, 1], see fits.karp_flatt)
     fraction of peak = achieved FLOP/s / machine peak FLOP/s   (Rmax / Rpeak; for a mix of
                        precisions the peak of that mix, see roofline.mixed_peak)
 
 Time fractions split the P x makespan PE-seconds into compute, stall (waiting on
 memory), comm (send/recv), switch (context switches) and idle (the rest, waits included).
+Work figures count FLOPs whatever the display convention (key flop_convention; the
+report converts to MACs); Run.summary_json writes inf and NaN as null. An optional
+`warnings` key (a list of one-line strings) flags a run whose figures need a caveat.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import roofline
+from . import fits, roofline
 from .machine import PRECISIONS, Machine
 from .taskgraph import TaskGraph
 from .trace import KIND_CODE, KINDS, Trace
@@ -56,9 +60,8 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
     rate = flops / makespan if makespan > 0 else 0.0
     speedup = serial_s / makespan if serial_s and makespan > 0 else None
     eff = speedup / pes if speedup is not None else None
-    karp = None
-    if speedup is not None and pes > 1:
-        karp = (1 / speedup - 1 / pes) / (1 - 1 / pes)
+    karp = None if speedup is None else float(fits.karp_flatt([pes], [speedup])[0])
+    karp = None if karp is None or np.isnan(karp) else karp
     crit = None
     if graph is not None and machine is not None and graph.n:
         from .engine import min_durations

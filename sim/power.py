@@ -144,9 +144,3 @@ def power_summary(trace: Trace, series: dict, spec: PowerSpec, freq_ghz: float, 
         "voltage_v": spec.voltage(freq_ghz) if spec.model == "cmos" else None,
     }
 
-
-def node_series(series: dict, node: int) -> tuple[np.ndarray, np.ndarray]:
-    """(t_s, watts) of one node from a power_series."""
-    a, b = series["node_ptr"][node], series["node_ptr"][node + 1]
-    return series["node_t_s"][a:b], series["node_watts"][a:b]
-

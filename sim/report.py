@@ -1,7 +1,17 @@
-"""The summary as a printed table, every number with its unit and FLOP convention."""
+"""The summary as a printed table, every number with its unit and FLOP convention.
+
+Convention: the summary mapping (and its JSON) always counts FLOPs (1 multiply-add = 2
+FLOPs, key `flop_convention`); only this table converts to the display convention
+(MACs halve every work figure, rates, intensities and ridge points alike). Figures that
+mean nothing for a run print as n/a: speedup is shown whenever it is known, with
+significant digits; on one PE a gain above 1 is labelled a concurrency gain (only
+overlapping I/O can beat T1 there) and the efficiency is n/a. `warnings` (an optional list of one-line
+strings in the summary, e.g. PEs an HPL grid leaves idle) lead the table as Warning rows.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from .units import percent, seconds, si
@@ -28,24 +38,32 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
          if s.get("peak_flops_per_s") else "n/a"),
         ("Fraction of peak", percent(s.get("fraction_of_peak"))),
         ("One-core time (T1)", seconds(s.get("serial_time_s"))),
-        ("Speedup", "n/a" if s.get("speedup") is None else f"{s['speedup']:.3f} x"),
-        ("Parallel efficiency", percent(s.get("parallel_efficiency"))),
+        ("Speedup", "n/a" if s.get("speedup") is None else f"{s['speedup']:.4g} x"
+         + (" (concurrency gain: 1 PE)" if s["pes"] == 1 and s["speedup"] > 1 + 1e-9 else "")),
+        ("Parallel efficiency", "n/a" if s["pes"] == 1 else percent(s.get("parallel_efficiency"))),
         ("Karp-Flatt serial fraction", "n/a" if s.get("karp_flatt") is None
-         else f"{s['karp_flatt']:.4f}"),
+         else f"{s['karp_flatt']:.4g}"),
         ("Critical path", seconds(s.get("critical_path_s"))),
         ("PEs", f"{s['pes']}"),
         ("Tasks / spans", f"{s.get('tasks', 0):,} / {s.get('spans', 0):,}"),
         ("Memory traffic", si(s["bytes_moved"], "B")),
-        ("Roofline", "n/a" if s.get("roofline_bound") is None else
-         f"{s['arithmetic_intensity']:.3g} FLOP/B vs ridge {s['ridge_point']:.3g} FLOP/B: "
-         f"{s['roofline_bound']}-bound"),
-        ("Time: compute / stall / comm / idle",
-         " / ".join(percent(s.get(f"{k}_fraction")) for k in ("compute", "stall", "comm", "idle"))),
+        ("Roofline", roofline_text(s, unit, k)),
+        ("Time computing", percent(s.get("compute_fraction"))),
+        ("Time stalled on memory", percent(s.get("stall_fraction"))),
+        ("Time communicating", percent(s.get("comm_fraction"))),
     ]
+    if s.get("switch_fraction"):
+        rows.append(("Time switching context", percent(s["switch_fraction"])))
+    rows.append(("Time idle", percent(s.get("idle_fraction"))))
+    if s["flops"] == 0:
+        rows.insert(1, ("Note", "no tasks: nothing ran" if s.get("tasks") == 0
+                        else "communication-only workload (no FLOPs)"))
+    rows[:0] = [("Warning", w) for w in s.get("warnings", ())]
     if s.get("rmax_flops_per_s") is not None:
         rows += [("Linpack Rmax (HPL count)", si(s["rmax_flops_per_s"] * k, f"{unit}/s")),
                  ("Linpack Rpeak (fp64)", si(s["rpeak_flops_per_s"] * k, f"{unit}/s")),
-                 ("Rmax / Rpeak", percent(s["rmax_over_rpeak"]))]
+                 ("Rmax / Rpeak" if s.get("hpl_precision", "fp64") == "fp64"
+                  else "HPL-MxP Rmax / fp64 Rpeak", percent(s["rmax_over_rpeak"]))]
     if s.get("hpl_mixed_speedup") is not None:
         rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
     if s.get("offload_speedup") is not None:
@@ -73,6 +91,15 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         rows.append(("Busiest link", f"{percent(s['busiest_link_utilisation'])} busy "
                                      f"({s['busiest_link']})"))
     return rows
+
+
+def roofline_text(s: Mapping, unit: str, k: float) -> str:
+    """'I unit/B vs ridge I* unit/B: X-bound'; an infinite I is '∞ (no memory traffic)'."""
+    if s.get("roofline_bound") is None:
+        return "n/a"
+    ai = s["arithmetic_intensity"]
+    ai_text = "∞ (no memory traffic)" if math.isinf(ai) else f"{ai * k:.3g} {unit}/B"
+    return f"{ai_text} vs ridge {s['ridge_point'] * k:.3g} {unit}/B: {s['roofline_bound']}-bound"
 
 
 def format_summary(s: Mapping, title: str = "", convention: str = "flops") -> str:

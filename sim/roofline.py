@@ -8,8 +8,11 @@
                           compute-bound. A run mixing precisions uses the peak of its
                           mix (mixed_peak) for P.
 
-A task with no memory traffic has infinite intensity (compute-bound). The run's
-intensity is its total FLOPs over its total bytes. The GUI's roofline plot takes
+A task with no memory traffic has infinite intensity (compute-bound): the summary keeps
+inf, the JSON writes it as null (JSON has no infinity) and the printed table says
+"∞ (no memory traffic)". A run with no FLOPs has no roofline figures (None, "n/a").
+The run's intensity is its total FLOPs over its total bytes; like every summary figure
+it counts FLOPs (1 multiply-add = 2), the table converts to the display convention. The GUI's roofline plot takes
 `plot_data`: the ceilings and one point per task (intensity, achieved FLOP/s).
 """
 
@@ -50,10 +53,11 @@ def ridge_point(machine: Machine, precision: str = "fp64") -> float:
     return machine.peak(precision) / memory_bandwidth(machine)
 
 
-def attainable(machine: Machine, ai, precision: str = "fp64"):
-    """min(peak, I x B): the roofline itself."""
-    return np.minimum(machine.peak(precision), np.asarray(ai, np.float64) *
-                      memory_bandwidth(machine))
+def attainable(machine: Machine, ai, precision: str = "fp64", peak: float | None = None):
+    """min(peak, I x B): the roofline itself (`peak` overrides the precision's, e.g. a
+    mixed_peak)."""
+    top = machine.peak(precision) if peak is None else peak
+    return np.minimum(top, np.asarray(ai, np.float64) * memory_bandwidth(machine))
 
 
 def bound(ai: float, ridge: float) -> str:
@@ -63,18 +67,19 @@ def bound(ai: float, ridge: float) -> str:
 
 def summary(graph: TaskGraph | None, machine: Machine | None) -> dict:
     """Summary keys: arithmetic_intensity, ridge_point, roofline_bound,
-    memory_bandwidth_bytes_per_s, attainable_flops_per_s (None when unknown)."""
-    if graph is None or machine is None or graph.n == 0:
+    memory_bandwidth_bytes_per_s, attainable_flops_per_s (None when unknown, and for a run
+    with no FLOPs: a roofline says nothing about communication or empty work)."""
+    if graph is None or machine is None or graph.total_flops <= 0:
         return dict.fromkeys(("arithmetic_intensity", "ridge_point", "roofline_bound",
                               "memory_bandwidth_bytes_per_s", "attainable_flops_per_s"))
     ai = float(intensity(graph.total_flops, graph.bytes.sum()))
-    ridge = mixed_peak(machine, graph) / memory_bandwidth(machine)
+    peak, bw = mixed_peak(machine, graph), memory_bandwidth(machine)
     return {
         "arithmetic_intensity": ai,
-        "ridge_point": ridge,
-        "roofline_bound": bound(ai, ridge),
-        "memory_bandwidth_bytes_per_s": memory_bandwidth(machine),
-        "attainable_flops_per_s": min(mixed_peak(machine, graph), ai * memory_bandwidth(machine)),
+        "ridge_point": peak / bw,
+        "roofline_bound": bound(ai, peak / bw),
+        "memory_bandwidth_bytes_per_s": bw,
+        "attainable_flops_per_s": float(attainable(machine, ai, peak=peak)),
     }
 
 
@@ -82,9 +87,10 @@ def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans."""
     m = trace.task >= 0
     tasks, inv = np.unique(trace.task[m], return_inverse=True)
-    flops = np.bincount(inv, weights=trace.flops[m], minlength=len(tasks))
-    nbytes = np.bincount(inv, weights=trace.bytes[m], minlength=len(tasks))
-    dur = np.bincount(inv, weights=(trace.end_s - trace.start_s)[m], minlength=len(tasks))
+    def total(col):               # float even when empty (bincount of nothing is int64)
+        return np.bincount(inv, weights=col[m], minlength=len(tasks)).astype(np.float64)
+
+    flops, nbytes, dur = total(trace.flops), total(trace.bytes), total(trace.end_s - trace.start_s)
     rate = np.divide(flops, dur, out=np.zeros_like(flops), where=dur > 0)
     return tasks, intensity(flops, nbytes), rate
 

@@ -9,6 +9,7 @@
     [workload]        kind, then the generator's own parameters
     [schedule]        policy
     [options]         flop_convention
+    [view]            how the GUI shows the lesson: tab, sweep, compare_with, group
 
 Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
@@ -48,6 +49,19 @@ class Options:
                                  help="Display FLOPs (1 FMA = 2 FLOPs) or MACs (1 FMA = 1)")
 
 
+VIEW_TABS = ("summary", "concurrency", "power", "utilisation", "roofline", "layers")
+
+
+@dataclass
+class View:
+    """How the GUI presents the scenario's lesson; no effect on the simulation."""
+
+    tab: str = param("summary", choices=VIEW_TABS, help="Metrics tab opened with the run")
+    sweep: str = param("", help="Default Vary text of the Sweep tab (KEY=V1,V2,...)")
+    compare_with: str = param("", help="Preset to compare this one with")
+    group: str = param("", help="Lesson the preset belongs to (Presets menu group)")
+
+
 @dataclass
 class Scenario:
     name: str = param("untitled", help="Short name")
@@ -58,6 +72,7 @@ class Scenario:
     workload: Any = None
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
     options: Options = field(default_factory=Options)
+    view: View = field(default_factory=View)
 
     def replace(self, **changes) -> Scenario:
         return dataclasses.replace(self, **changes)
@@ -105,6 +120,8 @@ def to_dict(sc: Scenario) -> dict:
     ordered["workload"] = work
     ordered["schedule"] = out["schedule"]
     ordered["options"] = out["options"]
+    if sc.view != View():
+        ordered["view"] = out["view"]
     return ordered
 
 

@@ -62,17 +62,18 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
     baseline = baseline and serial_s is None
-    share = 0.6 if baseline else 1.0
+    extra = getattr(module_for(scenario.workload.kind), "summary", None)
+    tail = getattr(module_for(scenario.workload.kind), "summary_share", lambda p: 0.0)(
+        scenario.workload)                      # progress taken by a workload's summary
+    share = (0.6 if baseline else 1.0) * (1 - tail)
     main_progress = (lambda f: progress(share * f)) if progress else None
     engine = make_engine(machine, graph, scenario.schedule, progress=main_progress,
                          cancel=cancel)
     makespan, trace = engine.run()
     serial = serial_s
     if baseline:
-        base_progress = (lambda f: progress(share + (1 - share) * f)) if progress else None
+        base_progress = (lambda f: progress(share + (1 - tail - share) * f)) if progress else None
         serial = serial_time(scenario, graph, base_progress, cancel)
-    if progress:
-        progress(1.0)
     summary = summarize(trace, makespan, machine, machine.pes, graph, serial)
     net = getattr(engine, "net", None)         # the message layer, when the graph has messages
     if net is not None:
@@ -83,9 +84,12 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if scenario.workload.kind == "cnn":
         extras["layers"] = layer_rows(trace, graph.names)
     extras["roofline"] = roofline.plot_data(machine, trace)
-    extra = getattr(module_for(scenario.workload.kind), "summary", None)
     if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
-        summary.update(extra(scenario.workload, machine, graph, makespan))
+        summary.update(extra(scenario.workload, machine, graph, makespan, scenario.schedule,
+                             (lambda f: progress(1 - tail + tail * f)) if progress else None,
+                             cancel))
+    if progress:
+        progress(1.0)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names, MappingProxyType(extras))
 

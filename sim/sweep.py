@@ -192,7 +192,7 @@ class Series:
     rows: tuple[int, ...]       # indices into SweepResult.rows, in grid order
     pes: np.ndarray
     speedup: np.ndarray         # NaN where unknown
-    karp_flatt: np.ndarray      # per point, NaN at P = 1
+    karp_flatt: np.ndarray      # per point, NaN at P = 1 and throughout a weak sweep
     fit: fits_mod.Fit | None    # Amdahl (strong) or Gustafson (weak); None without P > 1
 
 
@@ -222,17 +222,23 @@ class SweepResult:
         return names
 
     def to_csv_text(self) -> str:
-        """One row per run; None is an empty cell."""
+        """One row per run; None is an empty cell, a list (warnings) one cell joined by '; '."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         names = self.columns()
         writer.writerow(names)
         for row in self.rows:
-            writer.writerow(["" if row.get(k) is None else row[k] for k in names])
+            writer.writerow([_cell(row.get(k)) for k in names])
         return buf.getvalue()
 
     def write_csv(self, path: str | os.PathLike) -> None:
         write_atomic(path, self.to_csv_text())
+
+
+def _cell(value) -> object:
+    if value is None:
+        return ""
+    return "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
 
 
 def _series(mode: str, keys: Sequence[str], rows: Sequence[Mapping]) -> tuple[Series, ...]:
@@ -249,7 +255,8 @@ def _series(mode: str, keys: Sequence[str], rows: Sequence[Mapping]) -> tuple[Se
         speedup = np.array([np.nan if rows[i]["speedup"] is None else rows[i]["speedup"]
                             for i in idx], dtype=float)
         out.append(Series(MappingProxyType({k: rows[idx[0]][k] for k in others}), tuple(idx),
-                          pes, speedup, fits_mod.karp_flatt(pes, speedup),
+                          pes, speedup, fits_mod.karp_flatt(pes, speedup) if mode == "strong"
+                          else np.full(len(pes), np.nan),      # e assumes a fixed problem
                           law(pes, speedup)))
     return tuple(out)
 

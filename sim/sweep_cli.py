@@ -86,7 +86,7 @@ def format_table(result: SweepResult) -> str:
     if not any(k in PE_KEYS for k in result.keys):
         cols.append(("PEs", "pes", str))
     cols += [("makespan", "makespan_s", seconds), ("T1", "serial_time_s", seconds),
-             ("speedup", "speedup", lambda v: _num(v, ".3f")),
+             ("speedup", "speedup", lambda v: _num(v, ".4g")),       # tiny ones too
              ("efficiency", "parallel_efficiency", percent),
              ("of peak", "fraction_of_peak", percent),
              ("achieved", "flops_per_s", lambda v: si(v, "FLOP/s"))]
@@ -120,6 +120,10 @@ def format_fits(result: SweepResult) -> str:
                          f"{s.pes[top]:g}: "
                          f"{_num(s.speedup[top], '.3f')} measured, "
                          f"{float(s.fit.predict(s.pes[top])):.3f} fitted")
+        if s.fit.law == "gustafson":
+            lines.append(f"{head}Karp-Flatt: not defined for weak scaling (it assumes a "
+                         f"fixed problem)")
+            continue
         kf = ", ".join(f"{p:g}: {_num(e, '.4f')}" for p, e in zip(s.pes, s.karp_flatt) if p > 1)
         lines.append(f"{head}Karp-Flatt e by P: {kf}")
     return "\n".join(lines)

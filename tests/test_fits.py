@@ -48,6 +48,16 @@ def test_karp_flatt_by_hand():
     assert e[2] == pytest.approx(0.0, abs=1e-15)
 
 
+def test_karp_flatt_only_where_it_means_something():
+    # S = 0.5 < 1 on 2 PEs: e = (2 - 1/2) / (1/2) = 3 -> NaN; S = 5 > P = 4: e = -1/15
+    # -> NaN; S = 8 (1 + 1e-15) on 8 PEs: rounding noise below 0 -> exactly 0;
+    # S = 1 on 4 PEs: e = 1 (fully serial) is kept
+    e = karp_flatt([2, 4, 8, 4], [0.5, 5.0, 8.0 * (1 + 1e-15), 1.0])
+    assert np.isnan(e[0]) and np.isnan(e[1])
+    assert e[2] == 0.0 and not np.signbit(e[2])
+    assert e[3] == 1.0
+
+
 def test_no_fit_without_a_parallel_point():
     assert amdahl_fit([1, 1], [1.0, 1.0]) is None
     assert gustafson_fit([4], [None]) is None
@@ -67,3 +77,14 @@ def test_fits_recover_the_law_that_made_the_points(s, pes):
     assert gustafson_fit(p, gustafson).serial_fraction == pytest.approx(s, abs=1e-9)
     # the Karp-Flatt metric of exact Amdahl points is s itself
     assert np.allclose(karp_flatt(p, amdahl), s, atol=1e-9)
+
+
+@settings(max_examples=60)
+@given(p=st.integers(2, 4096), s=st.floats(1e-6, 1e4))
+def test_karp_flatt_is_in_0_1_exactly_when_1_le_s_le_p(p, s):
+    e = float(karp_flatt([p], [s])[0])
+    if 1.0 + 1e-6 < s < p * (1 - 1e-6):
+        assert 0.0 <= e <= 1.0
+        assert e == pytest.approx((1 / s - 1 / p) / (1 - 1 / p), rel=1e-9, abs=1e-9)
+    elif s < 1 - 1e-6 or s > p * (1 + 1e-6):
+        assert np.isnan(e)

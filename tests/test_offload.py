@@ -3,6 +3,7 @@
 import pytest
 
 from sim import scenario as scenario_mod
+from sim.report import format_summary
 from sim.simulate import simulate
 from sim.spec import ScenarioError
 from sim.trace import KIND_CODE
@@ -66,3 +67,16 @@ def test_offload_without_a_device_is_a_clear_error():
 def test_offload_is_deterministic():
     a, b = offload(50_000), offload(50_000)
     assert a.trace.equals(b.trace)
+
+
+def test_power_on_an_offload_run_is_stated_not_dropped():
+    s = offload(1_000_000, **{}).summary
+    assert "warnings" not in s
+    sc = scenario_mod.load("gpu-offload", ["machine.power.static_w=1"])
+    powered = simulate(sc).summary
+    assert powered["warnings"] == ["power is not modelled for an offload run ([machine.power] "
+                                   "describes the host's cores, not the device): no energy "
+                                   "figures"]
+    assert powered.get("energy_j") is None
+    assert format_summary(powered).splitlines()[1].startswith("  Warning")
+

@@ -9,12 +9,18 @@ from hypothesis import strategies as st
 
 from sim import scenario as sm
 from sim.cli import main
-from sim.power import PowerSpec, link_count, node_series
+from sim.power import PowerSpec, link_count
 from sim.simulate import simulate
 from sim.spec import ScenarioError
 from sim.steps import integral, level_at
 from sim.trace import KIND_CODE
 from tests.helpers import scenario
+
+
+def node_series(series: dict, node: int):
+    """(t_s, watts) of one node: entries node_ptr[node]:node_ptr[node + 1] of the CSR."""
+    a, b = series["node_ptr"][node], series["node_ptr"][node + 1]
+    return series["node_t_s"][a:b], series["node_watts"][a:b]
 
 
 def test_dynamic_power_is_a_c_v2_f_by_hand():

@@ -3,6 +3,7 @@
 import csv
 import dataclasses
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,6 +117,7 @@ def test_weak_scaling_amdahl_is_gustafson():
     assert result.column("speedup") == pytest.approx([1, 1.8, 3.4, 6.6], rel=1e-9)
     assert result.series[0].fit.law == "gustafson"
     assert result.series[0].fit.serial_fraction == pytest.approx(0.2, rel=1e-6)
+    assert np.isnan(result.series[0].karp_flatt).all()       # undefined for weak scaling
 
 
 def test_weak_factor_is_relative_to_the_smallest_pe_count():
@@ -195,3 +197,13 @@ def test_points_are_the_product_in_order(cores, seeds):
     assert len(points) == len(seeds) * len(cores)
     assert [(sc.seed, sc.machine.cores) for sc in scenarios] == [
         (s, c) for s in seeds for c in cores]
+
+
+def test_warnings_are_one_csv_cell():
+    # an HPL grid of 1 x 2 processes on 2 and 4 cores: the 4-core row warns of 2 idle PEs
+    sc = scenario("hpl", {"cores": 2}, n=64, nb=32, p=1, q=2)
+    result = run_sweep(sc, {"machine.cores": [2, 4]})
+    rows = list(csv.DictReader(result.to_csv_text().splitlines()))
+    assert rows[0]["warnings"] == ""
+    assert rows[1]["warnings"] == ("HPL grid P x Q = 1 x 2 = 2 processes on 4 PEs: 2 PEs stay "
+                                   "idle (a grid of 4 processes would use them all)")

@@ -33,6 +33,9 @@ def test_weak_sweep_prints_gustafson(capsys):
     # Gustafson: S(4) = 4 - 0.1 * 3 = 3.7
     assert "Gustafson fit (weak scaling): serial fraction s = 0.1000; scaled speedup at " \
            "P = 4: 3.700 measured, 3.700 fitted" in out
+    # Karp-Flatt measures a fixed problem: the scaled speedups would give 0.0526, 0.0270
+    assert "Karp-Flatt: not defined for weak scaling (it assumes a fixed problem)" in out
+    assert "Karp-Flatt e by P" not in out
 
 
 def test_sweep_csv_and_json(tmp_path, capsys):
@@ -82,3 +85,11 @@ def test_progress_bar_on_a_terminal(monkeypatch, capsys):
     # one shared baseline + 2 runs, redrawn in place, a newline at the end
     assert err.startswith("\r[" + "." * 30 + "] 0/3 runs")
     assert err.endswith("\r[" + "#" * 30 + "] 3/3 runs\n")
+
+
+def test_tiny_speedups_keep_significant_digits(capsys):
+    # allreduce of 8 B on 2 nodes: one core does its adds in T1 = 25 ps, the exchange
+    # takes 2 us: S ~ 1.25e-5, printed as such and not as 0.000
+    assert main(["sweep", "cluster-allreduce-small", "--vary", "machine.nodes=2,4"]) == 0
+    out = capsys.readouterr().out
+    assert "0.000 " not in out and "e-05" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -13,9 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from sim.report import summary_rows, work_unit
+from sim.scenario import VIEW_TABS
 
 from ..state import AppState
-from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, SpeedupTab, UtilisationTab
+from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, UtilisationTab
+
+# short tab labels so all seven fit the dock; the tooltip says what each shows
+TAB_NAMES = (("Concurrency", "Concurrency and parallelism over time"),
+             ("Power", "Power over time"),
+             ("Use", "Utilisation: how each PE spent the makespan"),
+             ("Roofline", "Roofline: each task's intensity and rate under the machine's roofs"),
+             ("Layers", "FLOPs and busy time per CNN layer"))
 
 
 def fill_table(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None:
@@ -50,7 +59,8 @@ class SummaryTab(QWidget):
             return
         source = run.scenario.name if run.scenario else "trace file (no scenario: "\
             "peak and speedup unknown)"
-        self.title.setText(f"<b>{source}</b><br>work counted in {work_unit(conv)[2]}")
+        self.title.setText(f"<b>{source}</b><br>work counted in {work_unit(conv)[2]}; "
+                           "speedup curves: the Sweep tab")
         fill_table(self.table, ["metric", "value"],
                    [list(r) for r in summary_rows(run.summary, conv)])
 
@@ -62,17 +72,24 @@ class MetricsPanel(QTabWidget):
         self.summary = SummaryTab()
         self.concurrency = ConcurrencyTab()
         self.plots = [self.concurrency, PowerTab(), UtilisationTab(), RooflineTab(),
-                      LayersTab(), SpeedupTab()]
+                      LayersTab()]
+        self.by_name = dict(zip(VIEW_TABS, [self.summary, *self.plots]))
         self.addTab(self.summary, "Summary")
-        for tab, name in zip(self.plots, ("Concurrency", "Power", "Utilisation", "Roofline",
-                                          "Layers", "Speedup")):
-            self.addTab(tab, name)
+        for tab, (name, tip) in zip(self.plots, TAB_NAMES):
+            self.setTabToolTip(self.addTab(tab, name), tip)
+        self.tabBar().setElideMode(Qt.ElideNone)
+        self.tabBar().setStyleSheet("QTabBar::tab { padding: 4px 5px; }")
+        self.tabBar().setUsesScrollButtons(True)
         self._stale = set()
         state.run_changed.connect(self.show_run)
         state.convention_changed.connect(lambda _c: self.show_run(state.run))
         state.time_changed.connect(self.concurrency.set_time)
         self.currentChanged.connect(self._refresh_current)
         self.show_run(state.run)
+
+    def show_tab(self, name: str) -> None:
+        """Open the tab a scenario's `[view] tab` names (sim.scenario.VIEW_TABS)."""
+        self.setCurrentWidget(self.by_name[name])
 
     def show_run(self, run) -> None:
         """Fill the summary now and the plots lazily: a tab is drawn when it is shown."""

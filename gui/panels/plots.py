@@ -5,11 +5,10 @@
                                  a few nodes, when the run carries node series)
     utilisation                  per PE: compute / stall / comm / switch / wait+idle,
                                  as % of the makespan, stacked
-    roofline                     per task: intensity = flops / bytes  vs
-                                 achieved rate = flops / (last end - first start);
-                                 ceilings per core: peak (flat) and core bandwidth x intensity
+    roofline                     per task: intensity = flops / bytes  vs  achieved rate;
+                                 roofs min(peak, bandwidth x I) of all PEs (the summary's
+                                 ridge) and of one core (what one task can reach)
     FLOPs per layer              per layer: share of the FLOPs and of the busy time
-    speedup                      this run's speedup; the curves live in the Sweep tab
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
+from sim import roofline
 from sim.layer_profile import per_layer
 from sim.machine import Machine
 from sim.metrics import time_by_kind
@@ -87,9 +87,10 @@ class ConcurrencyTab(PlotTab):
         item.setTitle("concurrency vs parallelism", size="10pt")
         if len(ix.task_first):
             _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
-                  "concurrency (tasks in progress)", width=5)
+                  "concurrency = tasks started and not finished", width=5)
         par = ix.parallelism_series()
-        _step(item, *par, ix.makespan, KIND_COLORS["compute"], "parallelism (PEs running a task)")
+        _step(item, *par, ix.makespan, KIND_COLORS["compute"],
+              "parallelism = PEs running a task")
         top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
         item.setYRange(0, 1.35 * top + 1, padding=0)      # headroom for the legend
         item.addItem(self.playhead, ignoreBounds=True)
@@ -142,7 +143,7 @@ class UtilisationTab(PlotTab):
         n = len(tk)
         y = np.arange(n)
         left = np.zeros(n)
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        key = []                                # the legend, in the title: never on a bar
         for name, kinds in self.GROUPS:
             if kinds is None:
                 width = np.maximum(100 - left, 0)
@@ -155,13 +156,21 @@ class UtilisationTab(PlotTab):
                                       pen=pg.mkPen("#888888", width=0.5) if kinds is None
                                       else None, name=name)
                 item.addItem(bar)
+                mark = "□" if kinds is None else "■"      # idle is near-white: outlined
+                shown = "#888888" if kinds is None else pg.mkColor(color).name()
+                key.append(f'<span style="color:{shown}">{mark}</span> {name}')
             left = left + width
         item.getViewBox().invertY(True)
         item.setLabel("bottom", "share of the makespan (%)")
         item.setLabel("left", label)
-        item.setTitle("utilisation per " + label.split()[0], size="10pt")
-        item.setXRange(0, 150, padding=0)            # the legend sits right of 100 %
+        item.setTitle("  ".join(key), size="9pt")
+        item.setXRange(0, 100, padding=0.02)
         item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
+        item.setYRange(-0.6, n - 0.4, padding=0)
+        step = max(1, int(np.ceil(n / 24)))     # whole PEs (or nodes), at most ~24 ticks
+        axis = item.getAxis("left")
+        axis.enableAutoSIPrefix(False)
+        axis.setTicks([[(i, str(i)) for i in range(0, n, step)]])
 
 
 def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
@@ -177,52 +186,94 @@ def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
     return out
 
 
+def roofline_data(run) -> dict | None:
+    """The run's roofline data (sim.roofline.plot_data): Run.extras["roofline"] when the
+    run carries it, else computed from its scenario's machine and trace (None: no machine)."""
+    data = run.extras.get("roofline")
+    if data is None and run.scenario is not None:
+        data = roofline.plot_data(Machine(run.scenario.machine), run.trace)
+    return data
+
+
+def roofs(run, data: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((peak, bandwidth) of all PEs, (peak, bandwidth) of one core). The all-PE roof is
+    the summary's: peak = ridge_point x bandwidth (the peak of the run's precision mix)."""
+    s = run.summary
+    prec = s.get("precision") or "fp64"
+    bw = data["memory_bandwidth_bytes_per_s"]
+    peak = data["peak_flops_per_s"][prec]
+    if s.get("ridge_point") is not None and s.get("memory_bandwidth_bytes_per_s") == bw:
+        peak = s["ridge_point"] * bw
+    return (peak, bw), (data["core_peak_flops_per_s"][prec], data["core_bandwidth_bytes_per_s"])
+
+
 class RooflineTab(PlotTab):
-    """Plotted as log10 values on linear axes, with decade ticks labelled in SI units."""
+    """Plotted as log10 values on linear axes, with decade ticks labelled in SI units:
+    the roof of all PEs (whose ridge the summary cites) and the roof of one core (what a
+    single task can reach), and one point per task."""
+
+    ROOF_COLORS = ("#D62728", "#E69F00")
 
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
         if run is None:
             return self.say("No run yet.")
-        flops, nbytes, dur = task_points(run.trace)
-        ok = (flops > 0) & (nbytes > 0) & (dur > 0)
+        data = roofline_data(run)
+        if data is not None and "tasks" in data:
+            t = data["tasks"]
+            intensity, rate = np.asarray(t["intensity"]), np.asarray(t["flops_per_s"])
+            ok = np.isfinite(intensity) & (intensity > 0) & (rate > 0)
+            skipped = int((np.isinf(intensity) & (rate > 0)).sum())
+        else:
+            flops, nbytes, dur = task_points(run.trace)
+            ok = (flops > 0) & (nbytes > 0) & (dur > 0)
+            intensity = np.divide(flops, nbytes, out=np.zeros_like(flops), where=ok)
+            rate = np.divide(flops, dur, out=np.zeros_like(flops), where=ok)
+            skipped = int((~ok & (flops > 0)).sum())
         if not ok.any():
             return self.say("No task both moves memory and computes, so there is no "
                             "roofline: every task here is pure compute or pure data movement.")
         item = self.reset()
-        intensity, rate = flops[ok] / nbytes[ok], flops[ok] / dur[ok]
+        intensity, rate = intensity[ok], rate[ok]
         if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
             pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
             intensity, rate = intensity[pick], rate[pick]
         xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
-        item.addLegend(offset=(-10, -40), brush=pg.mkBrush(255, 255, 255, 210))
-        if run.scenario is not None:
-            m = Machine(run.scenario.machine)
-            peak = m.core_peak(run.summary.get("precision", "fp64"))
-            ridge = peak / m.core_bandwidth
-            xs = np.geomspace(min(intensity.min(), ridge) / 4, max(intensity.max(), ridge) * 4,
-                              64)
-            roof = np.minimum(peak, m.core_bandwidth * xs)
-            item.plot(np.log10(xs), np.log10(roof), pen=pg.mkPen("#D62728", width=2),
-                      name="roof of one core: min(peak, bandwidth x I)")
-            xs_all.append(np.log10(xs))
-            ys_all.append(np.log10(roof))
-            label = pg.TextItem(f"peak {si(peak, 'FLOP/s')}, ridge at I = {ridge:.3g} FLOP/B",
-                                color="#D62728", anchor=(1.0, 1.2))
-            label.setPos(np.log10(xs[-1]), np.log10(peak))
-            item.addItem(label)
+        item.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        self.ridges = []
+        if data is not None:
+            both = roofs(run, data)
+            lo = min(intensity.min(), *(p / b for p, b in both)) / 4
+            hi = max(intensity.max(), *(p / b for p, b in both)) * 4
+            xs = np.geomspace(lo, hi, 64)
+            # the roofline's own core count: a GPU offload's roof is the device's SMs
+            prec = run.summary.get("precision") or "fp64"
+            cores = round(data["peak_flops_per_s"][prec] / data["core_peak_flops_per_s"][prec])
+            names = (f"all {cores} cores", "one core")
+            for (peak, bw), name, color in zip(both, names, self.ROOF_COLORS):
+                ridge = peak / bw
+                self.ridges.append(ridge)
+                roof = np.minimum(peak, bw * xs)
+                item.plot(np.log10(xs), np.log10(roof), pen=pg.mkPen(color, width=2),
+                          name=f"roof, {name}: ridge {ridge:.3g} FLOP/B")
+                label = pg.TextItem(f"{name}: peak {si(peak, 'FLOP/s')}", color=color,
+                                    anchor=(1.0, 1.1))
+                label.setPos(np.log10(hi), np.log10(peak))
+                item.addItem(label)
+                xs_all.append(np.log10(xs))
+                ys_all.append(np.log10(roof))
         item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
                   symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
                   name="tasks (achieved)")
         x = np.concatenate(xs_all)
         y = np.concatenate(ys_all)
+        ylo, yhi = y.min() - 0.3, y.max() + 1.2         # headroom above: the legend
         item.setXRange(x.min() - 0.2, x.max() + 0.2, padding=0)
-        item.setYRange(y.min() - 0.6, y.max() + 0.3, padding=0)
+        item.setYRange(ylo, yhi, padding=0)
         item.getAxis("bottom").setTicks([decade_ticks(x.min() - 0.2, x.max() + 0.2, "")])
-        item.getAxis("left").setTicks([decade_ticks(y.min() - 0.6, y.max() + 0.3, "FLOP/s")])
+        item.getAxis("left").setTicks([decade_ticks(ylo, yhi, "FLOP/s")])
         item.setLabel("bottom", "arithmetic intensity I, FLOP/B (log scale)")
         item.setLabel("left", "achieved rate (log scale)")
-        skipped = int((~ok & (flops > 0)).sum())
         item.setTitle("roofline, one point per task" if not skipped else
                       f"roofline (+{skipped} pure-compute tasks)", size="10pt")
 
@@ -253,14 +304,3 @@ class LayersTab(PlotTab):
         unit = work_unit(self.convention)[0]
         total = sum(r.flops for r in rows) * work_unit(self.convention)[1]
         item.setTitle(f"per layer: {si(total, unit)} in {len(rows)} layers", size="10pt")
-
-
-class SpeedupTab(PlotTab):
-    def show_run(self, ix: TraceIndex | None) -> None:
-        s = ix.run.summary if ix else {}
-        text = ("Speedup curves come from sweeps: open the Sweep tab (beside Timeline and "
-                "Compare) and vary machine.cores or machine.nodes.\n")
-        if s.get("speedup") is not None:
-            text += (f"This single run: speedup {s['speedup']:.3f} x on {s['pes']} PEs, "
-                     f"efficiency {100 * s['parallel_efficiency']:.1f} %.")
-        self.say(text)

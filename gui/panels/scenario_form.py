@@ -3,8 +3,11 @@
 Every field becomes an editor: `choices` -> combo box, bool -> check box, anything
 else -> a line edit whose text is parsed as a TOML value. Labels carry the unit,
 tooltips the help text and the allowed range. After each edit the whole scenario is
-validated by `sim.scenario.from_dict`; a ScenarioError is shown under the field its
-path names, and `validity_changed(False)` tells the window to disable Run.
+validated by `sim.scenario.from_dict`; every invalid field is found (the field a
+ScenarioError names is reset to its default and the rest validated again) and gets a
+red border and the message as its tooltip, shown at once while typing; a status line
+of fixed height lists them (nothing moves while typing), and `validity_changed(False)`
+tells the window to disable Run.
 The workload `kind` combo swaps the workload form for that kind's Params. An optional
 section (`network: NetworkSpec | None`) sits behind a check box; an optional value
 left empty stays unset.
@@ -16,7 +19,7 @@ import copy
 import dataclasses
 import typing
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +27,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QSizePolicy,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +41,7 @@ from sim.schedule import ScheduleSpec
 from sim.spec import ScenarioError
 from sim.workloads import KINDS, REGISTRY
 
-HIDDEN = {"description", "explain"}        # shown in the Learn panel, kept as loaded
+HIDDEN = {"description", "explain", "view"}   # lesson and view hints: kept as loaded
 SECTIONS = ("machine", "workload", "schedule", "options")
 ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
 
@@ -86,18 +91,23 @@ class FieldEditor:
             w.textChanged.connect(on_change)
             self.get = lambda: w.text() if tp is str else \
                 scenario_mod.parse_value(w.text().strip()) if w.text().strip() else ""
-        w.setToolTip(f"{path}\n{tip}".strip())
+        self.tip = f"{path}\n{tip}".strip()
+        w.setToolTip(self.tip)
         w.setObjectName(path)
+        w.setFixedHeight(w.sizeHint().height())   # the red border must not resize it
         self.widget = w
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #B00000")
-        self.error.hide()
+        self.message: str | None = None
 
     def mark(self, message: str | None) -> None:
-        self.widget.setStyleSheet(ERROR_STYLE if message else "")
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
+        """Red border and the message first in the tooltip (shown now if focused)."""
+        if message == self.message:
+            return
+        self.message = message
+        w = self.widget
+        w.setStyleSheet(ERROR_STYLE if message else "")
+        w.setToolTip(f"{message}\n\n{self.tip}" if message else self.tip)
+        if message and w.hasFocus():
+            QToolTip.showText(w.mapToGlobal(QPoint(0, w.height())), message, w)
 
 
 def _text(value) -> str:
@@ -138,12 +148,13 @@ class ScenarioForm(QWidget):
         self.toggles: dict[str, QCheckBox] = {}
         self.scenario: Scenario | None = None
         self.error: str | None = None
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("color: #B00000; font-weight: bold")
-        self.banner.hide()
+        self.status = QLabel()                   # fixed height: the form never moves
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
+        self.status.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.lay = QVBoxLayout(self)
-        self.lay.addWidget(self.banner)
+        self.lay.addWidget(self.status)
         self.lay.addStretch(1)
         self.groups: list[QGroupBox] = []
         self._building = False
@@ -215,7 +226,6 @@ class ScenarioForm(QWidget):
             ed = FieldEditor(path, f, tp, value, self._changed)
             self.editors[path] = ed
             form.addRow(field_label(f), ed.widget)
-            form.addRow("", ed.error)
 
     def _toggle_section(self, path: str, on: bool) -> None:
         """Switch an optional section on (its defaults) or off (unset)."""
@@ -274,25 +284,46 @@ class ScenarioForm(QWidget):
             self.edited.emit()
 
     def validate(self) -> Scenario | None:
-        """Validate the form; mark the field the error names; emit validity."""
-        for ed in self.editors.values():
-            ed.mark(None)
-        self.banner.hide()
-        try:
-            sc = scenario_mod.from_dict(self.data())
-        except ScenarioError as exc:
-            self.scenario, self.error = None, str(exc)
-            ed = self._editor_for(getattr(exc, "path", ""))
-            if ed is not None:
-                ed.mark(self.error)
-            else:
-                self.banner.setText(self.error)
-                self.banner.show()
+        """Validate the form; mark every invalid field; emit validity."""
+        errors, general = self.errors()
+        for path, ed in self.editors.items():
+            ed.mark(errors.get(path))
+        messages = list(errors.values()) + ([general] if general else [])
+        self.error = "; ".join(messages) or None
+        if messages:
+            self.status.setText(self.error if len(messages) == 1 else
+                                f"{len(errors)} invalid fields: {', '.join(errors)} "
+                                "(hover a red field for why)")
+            self.status.setStyleSheet("color: #B00000; font-weight: bold")
+            self.status.setToolTip("\n".join(messages))
+            self.scenario = None
             self.validity_changed.emit(False)
             return None
-        self.scenario, self.error = sc, None
+        self.scenario = scenario_mod.from_dict(self.data())
+        self.status.setText("scenario valid")
+        self.status.setStyleSheet("color: #777777")
+        self.status.setToolTip("")
         self.validity_changed.emit(True)
-        return sc
+        return self.scenario
+
+    def errors(self) -> tuple[dict[str, str], str | None]:
+        """({field path: message} for every invalid field, an error no field owns): the
+        field an error names is reset to its default and the scenario validated again."""
+        data, errors = self.data(), {}
+        while True:
+            try:
+                scenario_mod.from_dict(data)
+                return errors, None
+            except ScenarioError as exc:
+                ed = self._editor_for(getattr(exc, "path", ""))
+                if ed is None or ed.path in errors:
+                    return errors, None if ed is not None else str(exc)
+                errors[ed.path] = str(exc)
+                *parents, leaf = ed.path.split(".")
+                node = data
+                for p in parents:
+                    node = node.setdefault(p, {})
+                node.pop(leaf, None)
 
     def _editor_for(self, path: str) -> FieldEditor | None:
         while path:

@@ -33,8 +33,37 @@ from sim.executors import make_executor
 from sim.scenario import Scenario
 from sim.spec import ScenarioError
 from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
+from sim.units import seconds
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
+POOR_FIT = 0.1      # rms error above this share of the mean measured speedup: poor fit
+
+
+def relative_rms(series) -> float | None:
+    """The fit's rms error over the mean measured speedup of the points it used (P > 1);
+    None without a fit."""
+    fit = series.fit
+    if fit is None:
+        return None
+    used = series.speedup[(series.pes > 1) & np.isfinite(series.speedup)]
+    mean = float(np.mean(used)) if len(used) else 0.0
+    return fit.rms_error / mean if mean > 0 else None
+
+
+def fit_text(label: str, series) -> str:
+    """'label: Amdahl serial fraction s = 0.1160, rms error 0.86 (29 % of the mean
+    speedup) - poor Amdahl fit: a bandwidth plateau?'"""
+    fit = series.fit
+    rel = relative_rms(series)
+    text = (f"{label}: {fit.law.capitalize()} serial fraction s = {fit.serial_fraction:.4f}, "
+            f"rms error {fit.rms_error:.3g}")
+    if rel is not None:
+        text += f" ({100 * rel:.0f} % of the mean speedup)"
+        if rel > POOR_FIT:
+            text += (" — poor Amdahl fit: a bandwidth plateau?" if fit.law == "amdahl"
+                     else " — poor Gustafson fit")
+    return text
 
 
 class SweepWorker(QThread):
@@ -98,7 +127,8 @@ class SweepPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.3)
             plot.setLabel("left", y)
             plot.setLabel("bottom", "time (s)" if plot is self.energy_plot else "PEs")
-            plot.addLegend(offset=(10, 10))
+            # efficiency starts at the top left (1.0 at few PEs): its legend goes below
+            plot.addLegend(offset=(10, -10) if plot is self.efficiency_plot else (10, 10))
         self.energy_plot.hide()
 
         form = QFormLayout()
@@ -139,7 +169,7 @@ class SweepPanel(QWidget):
         self.worker = SweepWorker(self.scenario, grid, mode, self.workers.value(), self)
         self.worker.progress.connect(self._progress)
         self.worker.done.connect(self._done)
-        self.worker.failed.connect(lambda msg: self._stopped(f"error: {msg}"))
+        self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(lambda: self._stopped("Sweep cancelled."))
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -165,17 +195,47 @@ class SweepPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.status.setText(message)
 
+    def _failed(self, message: str) -> None:
+        """A failed sweep leaves no stale plots: they are cleared and greyed."""
+        self._stopped(f"error: {message}")
+        self.result = None
+        for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
+            plot.clear()
+            plot.setEnabled(False)
+        self.fits.setText("The sweep failed; no curves to show.")
+        self.fits.setStyleSheet("")
+
     def _done(self, result: SweepResult) -> None:
         self.result = result
         self._stopped(f"{len(result.rows)} runs, {result.mode} scaling.")
         self.plot(result)
         self.finished.emit(result)
 
+    def _axes(self, by_pes: bool, key: str = "") -> None:
+        """Titles and labels: speedup and efficiency against PEs, or (no PE count
+        varied) makespan and fraction of peak against the first varied setting."""
+        x = "PEs" if by_pes else key
+        for plot, title, y, unit in (
+                ((self.speedup_plot, "Speedup", "speedup", ""),
+                 (self.efficiency_plot, "Parallel efficiency", "efficiency", ""))
+                if by_pes else ((self.speedup_plot, "Makespan", "makespan", "s"),
+                                (self.efficiency_plot, "Fraction of peak", "% of peak", ""))):
+            plot.setTitle(title)
+            plot.setLabel("left", y, units=unit)
+            plot.setLabel("bottom", x)
+            plot.getAxis("bottom").setTicks(None)
+            plot.setLogMode(x=False)
+
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""
         for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
             plot.clear()
+            plot.setEnabled(True)
+        self._axes(bool(result.series))
         texts = []
+        note = "No fits: vary machine.cores or machine.nodes to study scaling."
+        if not result.series and result.keys:
+            note += " " + self.plot_setting(result)
         top = max((s.pes.max() for s in result.series), default=1.0)
         if result.series:
             ideal = np.array([1.0, top])
@@ -195,13 +255,52 @@ class SweepPanel(QWidget):
                 grid = np.linspace(1.0, top, 200)
                 self.speedup_plot.plot(grid, s.fit.predict(grid), pen=pg.mkPen(color),
                                        name=f"{s.fit.law} fit s={s.fit.serial_fraction:.4f}")
-                texts.append(f"{label}: {s.fit.law.capitalize()} serial fraction "
-                             f"s = {s.fit.serial_fraction:.4f}")
+                texts.append(fit_text(label, s))
         energy = result.column("energy_j") if "energy_j" in result.columns() else None
         has_energy = energy is not None and bool(np.isfinite(energy).any())
         self.energy_plot.setVisible(has_energy)
         if has_energy:
             self.energy_plot.plot(result.column("makespan_s"), energy, pen=None, symbol="s",
                                   name="runs")
-        self.fits.setText("\n".join(texts) if texts else
-                          "No fits: vary machine.cores or machine.nodes to study scaling.")
+        self.fits.setText("\n".join(texts) if texts else note)
+        self.fits.setStyleSheet("color: #B00000" if any("poor" in t for t in texts) else "")
+
+    def plot_setting(self, result: SweepResult) -> str:
+        """No PE count varied: makespan and fraction of peak against the first varied
+        setting (text values evenly spaced and named), one curve per combination of the
+        others. Returns the line naming the fastest point."""
+        key = result.keys[0]
+        self._axes(False, key)
+        values = [row[key] for row in result.rows]
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        names = list(dict.fromkeys(map(str, values)))
+        x = np.array([float(v) if numeric else names.index(str(v)) for v in values])
+        if not numeric:
+            ticks = [[(i, n) for i, n in enumerate(names)]]
+            for plot in (self.speedup_plot, self.efficiency_plot):
+                plot.getAxis("bottom").setTicks(ticks)
+        elif x.min() > 0 and x.max() >= LOG_SPAN * x.min():     # message sizes: log axis
+            for plot in (self.speedup_plot, self.efficiency_plot):
+                plot.setLogMode(x=True)
+                plot.setLabel("bottom", f"{key} (log scale)")
+        others = result.keys[1:]
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(result.rows):
+            label = ", ".join(f"{k}={row[k]}" for k in others) or "measured"
+            groups.setdefault(label, []).append(i)
+        makespan = result.column("makespan_s")
+        peak = result.column("fraction_of_peak") * 100 if "fraction_of_peak" in \
+            result.columns() else np.full(len(x), np.nan)
+        if not np.nanmax(peak, initial=0.0) > 0:       # communication only: no FLOPs
+            peak = np.full(len(x), np.nan)
+            self.efficiency_plot.setTitle("Fraction of peak: these runs do no FLOPs")
+        for n, (label, idx) in enumerate(groups.items()):
+            color = COLORS[n % len(COLORS)]
+            order = np.array(idx)[np.argsort(x[idx], kind="stable")]
+            for plot, y in ((self.speedup_plot, makespan), (self.efficiency_plot, peak)):
+                if np.isfinite(y[order]).any():
+                    plot.plot(x[order], y[order], pen=pg.mkPen(color), symbol="o",
+                              symbolBrush=color, name=label if others else None)
+        best = int(np.nanargmin(makespan))
+        return (f"Makespan against {key}: fastest at {key}={values[best]} "
+                f"({seconds(float(makespan[best]))}).")

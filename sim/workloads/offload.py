@@ -53,6 +53,6 @@ def build(p: Params, machine, rng) -> TaskGraph:
 
 
 def simulate(scenario, progress=None, cancel=None, baseline=True):
-    """The offloaded run (see sim/offload.py)."""
-    from ..offload import run_offload  # offload imports run, which imports scenario
+    """The offloaded run (see sim/offload_run.py)."""
+    from ..offload_run import run_offload  # it imports run, which imports scenario
     return run_offload(scenario, progress, cancel)

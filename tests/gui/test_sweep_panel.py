@@ -76,3 +76,75 @@ def test_frequency_sweep_plots_energy_against_time(panel, qtbot):
     assert list(x) == list(result.column("makespan_s"))
     assert list(y) == list(result.column("energy_j"))
     assert panel.fits.text().startswith("No fits")
+
+
+def test_a_failed_sweep_clears_and_greys_the_plots(panel, qtbot, monkeypatch):
+    panel.vary.setPlainText("machine.cores=1,2")
+    with qtbot.waitSignal(panel.finished, timeout=20000):
+        assert panel.start()
+    assert curves(panel.speedup_plot)
+
+    def boom(*_a, **_k):
+        raise RuntimeError("model exploded")
+    monkeypatch.setattr("gui.panels.sweep.run_sweep", boom)
+    assert panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=20000)
+    assert panel.status.text() == "error: model exploded"
+    for plot in (panel.speedup_plot, panel.efficiency_plot):
+        assert curves(plot) == [] and not plot.isEnabled()
+    assert panel.result is None and "failed" in panel.fits.text()
+    monkeypatch.undo()
+    with qtbot.waitSignal(panel.finished, timeout=20000):      # a good sweep draws again
+        assert panel.start()
+    assert panel.speedup_plot.isEnabled() and curves(panel.speedup_plot)
+
+
+def test_the_fit_line_reports_its_rms_error(panel, qtbot):
+    panel.vary.setPlainText("machine.cores=1,2,4")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    fit = sig.args[0].series[0].fit
+    assert f"rms error {fit.rms_error:.3g}" in panel.fits.text()
+    assert "poor" not in panel.fits.text()             # amdahl is Amdahl's law exactly
+
+
+def test_a_sweep_without_pes_plots_makespan_against_the_setting(panel, qtbot):
+    panel.vary.setPlainText("workload.tasks=16,48")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    result = sig.args[0]
+    assert not result.series
+    ((_, x, y),) = curves(panel.speedup_plot)
+    assert list(x) == [16, 48] and list(y) == list(result.column("makespan_s"))
+    assert panel.speedup_plot.getPlotItem().titleLabel.text == "Makespan"
+    best = int(np.argmin(y))
+    assert f"fastest at workload.tasks={[16, 48][best]} (" in panel.fits.text()
+    panel.vary.setPlainText("machine.cores=1,2")             # back to scaling axes
+    with qtbot.waitSignal(panel.finished, timeout=20000):
+        assert panel.start()
+    assert panel.speedup_plot.getPlotItem().titleLabel.text == "Speedup"
+    assert panel.speedup_plot.getAxis("left").labelUnits == ""
+
+
+def test_text_values_are_spaced_evenly_and_named(panel, qtbot):
+    panel.set_scenario(scenario_mod.load("amdahl", ["workload.tasks=48"]))
+    panel.vary.setPlainText("schedule.policy=dynamic,cyclic")
+    with qtbot.waitSignal(panel.finished, timeout=20000):
+        assert panel.start()
+    ((_, x, _y),) = curves(panel.speedup_plot)
+    assert list(x) == [0, 1]
+    assert panel.speedup_plot.getAxis("bottom")._tickLevels == [[(0, "dynamic"),
+                                                                  (1, "cyclic")]]
+
+
+def test_message_sizes_go_on_a_log_axis_and_no_flops_means_no_peak(panel, qtbot):
+    panel.set_scenario(scenario_mod.load("cluster-pingpong"))
+    panel.vary.setPlainText("workload.bytes=8,1024,1048576")
+    with qtbot.waitSignal(panel.finished, timeout=20000) as sig:
+        assert panel.start()
+    ((_, x, y),) = curves(panel.speedup_plot)
+    assert panel.speedup_plot.getAxis("bottom").logMode
+    assert np.allclose(x, np.log10([8, 1024, 1048576]))       # drawn at log10 of the size
+    assert list(y) == list(sig.args[0].column("makespan_s"))
+    assert curves(panel.efficiency_plot) == []
+    assert "no FLOPs" in panel.efficiency_plot.getPlotItem().titleLabel.text

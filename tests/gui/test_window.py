@@ -76,12 +76,13 @@ def test_export_to_an_unwritable_path_shows_an_error_and_loses_nothing(ran, tmp_
 def test_invalid_field_shows_its_message_and_disables_run(window):
     ed = window.form.editors["machine.memory.bandwidth_gbs"]
     ed.widget.setText("0")
-    assert ed.error.isVisibleTo(window)
-    assert ed.error.text() == "machine.memory.bandwidth_gbs must be > 0, got 0"
+    assert ed.message == "machine.memory.bandwidth_gbs must be > 0, got 0"
+    assert ed.widget.toolTip().startswith(ed.message)
+    assert ed.message in window.form.status.text()
     assert not window.run_button.isEnabled()
     assert not window.start_run()
     ed.widget.setText("40")
-    assert not ed.error.isVisibleTo(window) and window.run_button.isEnabled()
+    assert ed.message is None and window.run_button.isEnabled()
 
 
 def test_workload_kind_switches_the_form(window):
@@ -164,7 +165,16 @@ def test_compare_pins_and_shows_both_runs(ran, qtbot):
     assert c.pinned_view.run is None                 # drawn when first shown
     ran.tabs.setCurrentWidget(c)
     assert c.pinned_view.run is first and c.current_view.run is ran.state.run
-    assert c.table.columnCount() == 3 and c.table.rowCount() > 5
+    assert c.table.columnCount() == 4 and c.table.rowCount() > 5
+    cells = [[c.table.item(r, k).text() for k in range(4)] for r in range(c.table.rowCount())]
+    differ = [r[1] != r[2] for r in cells]
+    assert differ == sorted(differ, reverse=True)        # the rows that differ come first
+    pes = next(r for r in cells if r[0] == "PEs")
+    assert pes[1:] == ["16", "4", "0.25 x"]              # ratio = current / pinned, by hand
+    assert c.titles == ("pinned: smp-memory-wall (cores 16)",
+                        "current: smp-memory-wall (cores 4)")
+    assert c.pinned_view.item.titleLabel.text == c.titles[0]
+    assert not c.power.isVisibleTo(c)                    # this machine has no power model
 
 
 def test_power_tab_says_when_there_is_no_power_model(ran):
@@ -248,7 +258,7 @@ def test_save_and_open_scenario_round_trip(window, tmp_path):
     assert window.form.editors["machine.cores"].widget.text() == "16"
     assert window.load_scenario(str(path))
     assert window.form.scenario.machine.cores == 6
-    assert "Amdahl" not in window.learn.toPlainText()
+    assert "Amdahl" not in window.learn.text.toPlainText()
 
 
 def test_hover_shows_a_tooltip_for_the_span(ran, monkeypatch):

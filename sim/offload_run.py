@@ -15,13 +15,15 @@ all SMs) offloading pays off above
 
 and never if the denominator is <= 0 (the copies alone cost more than the host's work).
 
-Not modelled yet: power ([machine.power] describes the host's cores, not the SMs).
+Not modelled: power ([machine.power] describes the host's cores, not the SMs); a
+scenario with [machine.power] gets a summary warning saying so.
 Trace layout: PE 0 is the host core driving the device (a `send` span for the copy in,
 a `recv` span for the copy out); PEs 1..sms are the device's SMs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from types import MappingProxyType
 
@@ -29,12 +31,12 @@ import numpy as np
 import simpy
 
 from . import roofline
-from .concurrency import concurrency_series, concurrency_summary
 from .engine import Engine
 from .fluid import FluidModel
 from .machine import Machine
 from .metrics import summarize
 from .run import Run
+from .simulate import observe
 from .spec import ScenarioError
 from .trace import COLUMNS, DTYPES, KIND_CODE, Trace
 from .workloads.offload import Params, kernel
@@ -103,7 +105,8 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
                             "[machine.accelerator] table", "machine.accelerator")
     host, dev = Machine(scenario.machine), acc.as_machine()
     graph = kernel(p, p.blocks or dev.pes)
-    t_kernel, ktrace = Engine(dev, graph, "dynamic", cancel=cancel).run()
+    half = (lambda f: progress(0.5 * f)) if progress else None
+    t_kernel, ktrace = Engine(dev, graph, "dynamic", progress=half, cancel=cancel).run()
     (h0, h1), (d0, d1) = transfers(acc, [(H2D, p.n * p.bytes_in), (D2H, p.n * p.bytes_out)])
     d0, d1 = d0 + t_kernel, d1 + t_kernel        # the copy out waits for the kernel
     parts = [_span(0, "send", h0, h1, p.n * p.bytes_in), _shift(ktrace, h1, 1),
@@ -115,18 +118,25 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     trace = Trace(**cols)
     makespan = d1
     host_graph = kernel(p, p.host_tasks or host.pes)
-    t_host, _ = Engine(host, host_graph, "dynamic", record=False, cancel=cancel).run()
+    rest = (lambda f: progress(0.5 + 0.5 * f)) if progress else None
+    t_host, _ = Engine(host, host_graph, "dynamic", record=False, progress=rest,
+                       cancel=cancel).run()
     if progress:
         progress(1.0)
     summary = summarize(trace, makespan, dev, 1 + dev.pes, graph, None)
-    n_star = crossover(p, host, acc)
     summary.update({
         "copy_in_s": h1 - h0, "kernel_s": t_kernel, "copy_out_s": d1 - d0,
+        "critical_path_s": (h1 - h0) + summary["critical_path_s"] + (d1 - d0),  # copies chain
         "host_only_s": t_host, "offload_speedup": t_host / makespan,
-        "offload_pays_off": t_host > makespan, "crossover_n": n_star,
+        "offload_pays_off": t_host > makespan, "crossover_n": crossover(p, host, acc),
     })
-    extras = {"concurrency": concurrency_series(trace, makespan),
-              "roofline": roofline.plot_data(dev, trace)}
-    summary.update(concurrency_summary(extras["concurrency"], makespan))
+    if scenario.machine.power is not None:
+        summary["warnings"] = ["power is not modelled for an offload run ([machine.power] "
+                               "describes the host's cores, not the device): no energy figures"]
+    # the simulate() observers (concurrency; no power: see above), on the device's roofline
+    unpowered = dataclasses.replace(scenario, machine=dataclasses.replace(scenario.machine,
+                                                                          power=None))
+    extras = observe(unpowered, dev, trace, makespan, summary)
+    extras["roofline"] = roofline.plot_data(dev, trace)
     return Run(scenario, trace, MappingProxyType(summary), 1, 1 + dev.pes, None,
                MappingProxyType(extras))

@@ -1,0 +1,37 @@
+"""The Presets menu: one submenu per lesson (the preset's `[view] group`), each entry
+tooltipped with the preset's description."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sim import scenario as scenario_mod
+
+GROUPS = ("Architectures & memory", "Amdahl & scaling", "Concurrency", "Power",
+          "Clusters & networks", "SIMD & GPUs", "Linpack & Top500", "CNN FLOPs")
+OTHER = "Other"
+
+
+def grouped_presets() -> dict[str, list]:
+    """{group: [Scenario, ...]} in GROUPS order, then any other group, then OTHER."""
+    grouped: dict[str, list] = {}
+    for name in scenario_mod.preset_names():
+        sc = scenario_mod.load(name)
+        grouped.setdefault(sc.view.group or OTHER, []).append(sc)
+    order = [g for g in GROUPS if g in grouped] + \
+        sorted(g for g in grouped if g not in GROUPS and g != OTHER) + \
+        [OTHER] * (OTHER in grouped)
+    return {g: grouped[g] for g in order}
+
+
+def build_presets_menu(menu, pick: Callable[[str], None]) -> None:
+    """Fill `menu` with the grouped presets; choosing one calls pick(name)."""
+    menu.setToolTipsVisible(True)
+    for group, scenarios in grouped_presets().items():
+        sub = menu.addMenu(group.replace("&", "&&"))      # a lone & would mark a shortcut
+        sub.setToolTipsVisible(True)
+        for sc in scenarios:
+            act = sub.addAction(sc.name)
+            act.setToolTip(sc.description)
+            act.setStatusTip(sc.description)
+            act.triggered.connect(lambda *_, n=sc.name: pick(n))
