@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sim import scenario as scenario_mod
+from sim import size_guard
 from sim.run import Run
 from sim.scenario import Scenario
 from sim.spec import ScenarioError
@@ -322,7 +323,7 @@ class MainWindow(QMainWindow):
         sc = self.form.validate()
         if sc is None or self.worker is not None:
             return False
-        n = sc.workload.tasks_estimate()
+        n = size_guard.tasks_on(sc.workload, sc.machine.nodes * sc.machine.cores)
         if confirm_large and n > LARGE_RUN_TASKS:
             answer = QMessageBox.question(
                 self, "Large run", f"This run has about {n:,} tasks and may take a while "
