@@ -328,9 +328,9 @@ def check_writable(path: str | os.PathLike) -> None:
 
 
 def write_atomic(path: str | os.PathLike, text) -> None:
-    """Write text (a string or an iterable of strings) to a temp file beside `path`,
-    then rename it over `path`: a reader never sees a half-written file. Failures
-    raise WriteError naming `path`."""
+    """Write text (a string, an iterable of strings, or bytes) to a temp file beside
+    `path`, then rename it over `path`: a reader never sees a half-written file.
+    Failures raise WriteError naming `path`."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
@@ -339,11 +339,15 @@ def write_atomic(path: str | os.PathLike, text) -> None:
         raise WriteError(exc.errno, exc.strerror or str(exc), path) from None
     try:
         os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; use the usual mode
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            if isinstance(text, str):
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(text)
-            else:
-                fh.writelines(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                if isinstance(text, str):
+                    fh.write(text)
+                else:
+                    fh.writelines(text)
         os.replace(tmp, path)
     except BaseException as exc:
         try:

@@ -7,13 +7,11 @@ as OSError/ValueError; `export_with_dialog` shows them in a message box.
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from sim.perfetto import write_perfetto
+from sim.trace import write_atomic
 
 FORMATS = {
     "csv": ("Trace CSV (*.csv)", ".csv"),
@@ -23,31 +21,13 @@ FORMATS = {
 }
 
 
-def write_bytes_atomic(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)          # mkstemp makes 0600; honour the umask
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def write_png(widget: QWidget, path: str) -> None:
     """Render `widget` as it is on screen into a PNG file."""
     buf = QBuffer()
     buf.open(QIODevice.WriteOnly)
     if not widget.grab().save(buf, "PNG"):
         raise OSError(f"could not encode the PNG for {path}")
-    write_bytes_atomic(path, bytes(buf.data()))
+    write_atomic(path, bytes(buf.data()))
 
 
 def export(kind: str, path: str, run, view: QWidget | None = None) -> None:
