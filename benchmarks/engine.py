@@ -50,13 +50,15 @@ def main() -> None:
     machine = Machine(sc.machine)
     graph = build_graph(sc, machine)
 
-    bare = min(bare_simpy(n) for _ in range(2))
-    gc.collect()
-    t = time.perf_counter()
-    _, trace = Engine(machine, graph, "dynamic").run()
-    engine_s = time.perf_counter() - t
-    spans = len(trace)
-    del trace
+    bare = min(bare_simpy(n) for _ in range(3))
+    engine_s = float("inf")
+    for _ in range(3):                         # best of three, as for the bare loop
+        gc.collect()
+        t = time.perf_counter()
+        _, trace = Engine(machine, graph, "dynamic").run()
+        engine_s = min(engine_s, time.perf_counter() - t)
+        spans = len(trace)
+        del trace
     gc.collect()
 
     tracemalloc.start()

@@ -168,7 +168,10 @@ class Engine:
         self.cur_start[pe] = now
         if self.net is not None and self.net.receive(pe, t, now):
             return                                  # waits in recv; the transport begins t
-        self._begin(pe, t)
+        if self.nbytes[t] > 0:
+            self._begin(pe, t)
+        else:                                       # the common case, inlined: compute only
+            Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
 
     def _begin(self, pe: int, t: int) -> None:
         """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
@@ -187,7 +190,7 @@ class Engine:
 
     def _finish(self, ev) -> None:
         """`ev.value` (a PE) ended its task now: log it, release successors, go on."""
-        pe = ev.value
+        pe = ev._value            # set by Timeout(env, delay, pe); .value re-checks it
         end = self.env.now
         t = self.cur_task[pe]
         start = self.cur_start[pe]
