@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from sim import scenario as scenario_mod
 from sim import size_guard
+from sim.approximations import APPROXIMATIONS
 from sim.run import Run
 from sim.scenario import Scenario
 from sim.spec import ScenarioError
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
         messages = self.timeline.messages_action
         messages.setShortcutContext(Qt.WindowShortcut)
         v.addAction(messages)
+        h = mb.addMenu("&Help")
+        self._action(h, "What the model leaves out…", self.show_approximations)
         p = self.player
         for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
                           ("Home", p.home), ("End", p.end)):
@@ -165,6 +168,11 @@ class MainWindow(QMainWindow):
         for key in "WASD":
             self._action(None, key, lambda k=key: self.timeline.key(getattr(Qt, f"Key_{k}")),
                          key)
+
+    def show_approximations(self) -> None:
+        """The model's simplifications (sim.approximations), so results are read right."""
+        text = "\n\n".join(f"• {line}" for line in APPROXIMATIONS)
+        QMessageBox.information(self, "What the model leaves out", text)
 
     def _toggle_lanes(self) -> None:
         on = self.lanes_action.isChecked()

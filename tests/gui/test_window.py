@@ -380,3 +380,16 @@ def test_layers_tab_shows_shares_per_layer(window):
     window.metrics.setCurrentWidget(window.metrics.summary)
     window.metrics.setCurrentWidget(tab)
     assert tab.currentWidget() is tab.message
+
+
+def test_help_menu_lists_the_model_approximations(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from sim.approximations import APPROXIMATIONS
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, text: shown.update(title=title, text=text))
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    next(a for a in help_menu.actions() if a.text().startswith("What the model")).trigger()
+    assert shown["title"] == "What the model leaves out"
+    assert all(line in shown["text"] for line in APPROXIMATIONS)
