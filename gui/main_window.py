@@ -2,6 +2,7 @@
 compare tab), metrics (right), progress and Cancel in the status bar.
 
 The window owns the AppState and the worker thread; widgets only follow the state.
+Its menus, toolbar and keys are built by gui/menus.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -31,12 +31,12 @@ from sim.scenario import Scenario
 from sim.spec import ScenarioError
 from sim.trace import TraceFormatError
 
+from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
 from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
 from .player import Player
-from .presets_menu import build_presets_menu
 from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
 
         self.form.validity_changed.connect(self._validity)
         self.form.edited.connect(self._form_edited)
-        self._build_menus()
+        build_menus(self)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -109,65 +109,6 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
-
-    def _action(self, menu, text, slot, shortcut=None):
-        """A menu entry (or, with menu None, a window-wide key) calling slot()."""
-        act = QAction(text, self)
-        if shortcut:
-            act.setShortcut(QKeySequence(shortcut))
-        act.triggered.connect(lambda *_: slot())
-        menu.addAction(act) if menu is not None else self.addAction(act)
-        return act
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        f = mb.addMenu("&File")
-        self._action(f, "Open scenario…", self.open_scenario_dialog, "Ctrl+O")
-        self._action(f, "Save scenario…", self.save_scenario_dialog, "Ctrl+S")
-        self._action(f, "Open trace CSV…", self.open_trace_dialog, "Ctrl+T")
-        ex = f.addMenu("Export")
-        csv = self._action(ex, "Trace CSV…", lambda: self.export("csv"))
-        perfetto = self._action(ex, "Perfetto / Chrome JSON…", lambda: self.export("perfetto"))
-        self._action(ex, "Summary JSON…", lambda: self.export("summary"))
-        self._action(ex, "PNG of the current view…", lambda: self.export("png"))
-        f.addSeparator()
-        self._action(f, "Quit", self.close, "Ctrl+Q")
-        self.presets_menu = mb.addMenu("&Presets")
-        build_presets_menu(self.presets_menu, lambda n: self.load_scenario(n, run=True))
-        r = mb.addMenu("&Run")
-        self.run_action = self._action(r, "Run", self.start_run, "Ctrl+R")
-        self._action(r, "Cancel", self.cancel_run, "Escape")
-        pin = self._action(r, "Pin current run for comparison", self.pin, "Ctrl+P")
-        self._action(r, "Unpin", lambda: self.state.pin(None))
-        bar = self.addToolBar("Main")
-        bar.setObjectName("Main")
-        bar.setMovable(False)
-        for act, text in ((self.run_action, "▶ Run"), (pin, "Pin for compare"),
-                          (csv, "Export CSV"), (perfetto, "Export Perfetto")):
-            button = QAction(text, self)
-            button.setToolTip(act.text().rstrip("…") + (f" ({act.shortcut().toString()})"
-                                                        if not act.shortcut().isEmpty() else ""))
-            button.triggered.connect(act.trigger)
-            act.changed.connect(lambda a=act, b=button: b.setEnabled(a.isEnabled()))
-            bar.addAction(button)
-        v = mb.addMenu("&View")
-        self._action(v, "Reset zoom", self.timeline.reset_view, "0")
-        self._action(v, "Collapse all nodes", lambda: self.timeline.collapse_all(True))
-        self._action(v, "Expand all nodes", lambda: self.timeline.collapse_all(False))
-        self.lanes_action = self._action(v, "Show SIMD lanes", self._toggle_lanes, "L")
-        self.lanes_action.setCheckable(True)
-        messages = self.timeline.messages_action
-        messages.setShortcutContext(Qt.WindowShortcut)
-        v.addAction(messages)
-        h = mb.addMenu("&Help")
-        self._action(h, "What the model leaves out…", self.show_approximations)
-        p = self.player
-        for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
-                          ("Home", p.home), ("End", p.end)):
-            self._action(None, key, slot, key)
-        for key in "WASD":
-            self._action(None, key, lambda k=key: self.timeline.key(getattr(Qt, f"Key_{k}")),
-                         key)
 
     def show_approximations(self) -> None:
         """The model's simplifications (sim.approximations), so results are read right."""

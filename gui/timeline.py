@@ -16,29 +16,27 @@ arrows: see gui/messages.py; the note beside the legend says what is not drawn, 
 
 Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
 duration, double-click a row collapses/expands its node, right-click for the menu.
-Keys W/S zoom, A/D pan, M messages.
+Keys W/S zoom, A/D pan, M messages. Hover, clicks, measuring and keys: gui/timeline_input.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from sim.run import Run
 from sim.trace import KINDS
-from sim.units import seconds
 
-from . import messages, tooltips
+from . import messages
 from .labels import TaskLabels
 from .occupancy import stacked_bars
 from .rows import COLLAPSE_ABOVE_PES, RowLayout
@@ -46,6 +44,7 @@ from .run_labels import kind_names, pe_names
 from .spans import SpanLayout
 from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
 from .timeline_box import Bars, TimelineBox
+from .timeline_input import TimelineInput
 
 BAR_HEIGHT = 0.8            # of a row, leaving a gap between rows ...
 THIN_ROW_PX = 4             # ... unless rows are thinner than this: then bars fill them
@@ -56,7 +55,7 @@ LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
 MAX_LABELS = 500
 
 
-class TimelineView(QWidget):
+class TimelineView(TimelineInput, QWidget):
     """Legend above a plot of the run. `state` (optional) drives the playhead."""
 
     def __init__(self, state=None, parent=None, title: str = ""):
@@ -122,21 +121,10 @@ class TimelineView(QWidget):
                                         pen=pg.mkPen(PLAYHEAD_COLOR, width=2))
         self.playhead.setZValue(10)
         self.item.addItem(self.playhead, ignoreBounds=True)
-        self.measure = pg.LinearRegionItem(movable=False, brush=QColor(255, 200, 0, 60))
-        self.measure_text = pg.TextItem(color="k", anchor=(0.5, 1.0), fill=QColor(255, 255, 220))
-        for it in (self.measure, *self.measure.lines):   # a measurement never takes the mouse
-            it.setAcceptedMouseButtons(Qt.NoButton)
-            it.setAcceptHoverEvents(False)
-        for it in (self.measure, self.measure_text):
-            it.setZValue(20)
-            it.hide()
-            self.item.addItem(it, ignoreBounds=True)
-        self.box.measured.connect(self._on_measure)
+        self._build_input()
         self.box.sigXRangeChanged.connect(self._redraw)
         self.box.sigYRangeChanged.connect(self._redraw)     # row height decides gaps
         self.box.sigResized.connect(self._redraw)
-        self.plot.scene().sigMouseMoved.connect(self._on_hover)
-        self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.playhead.sigPositionChanged.connect(self._on_drag_playhead)
         if state is not None:
             state.time_changed.connect(self.set_time)
@@ -144,7 +132,6 @@ class TimelineView(QWidget):
                 run, keep_rows=True, spans=state.index.spans if state.index else None))
         self._time = None
         self._hold = False
-        self.last_measure: float | None = None
         self.clear()
 
     # -- data --------------------------------------------------------------------------
@@ -340,75 +327,3 @@ class TimelineView(QWidget):
     def _on_drag_playhead(self) -> None:
         if self.state is not None:
             self.state.set_time(self.playhead.value())
-
-    # -- interaction -------------------------------------------------------------------
-
-    def span_at(self, x: float, y: float) -> int | None:
-        """Trace row of the span under (time x, row y), or None."""
-        if self.run is None or not len(self.run.trace):
-            return None
-        row = int(round(y))
-        if not 0 <= row < self.rows.n_rows:
-            return None
-        return self.spans.span_at(self.rows.pes_in_row[row], x)
-
-    def describe_node(self, node: int, x: float) -> str | None:
-        return tooltips.node_text(self.spans, node, self.rows.cores, x, self.makespan)
-
-    def describe(self, i: int) -> str:
-        return tooltips.span_text(self.run, i)
-
-    def _on_hover(self, pos) -> None:
-        if self.run is None or not self.box.sceneBoundingRect().contains(pos):
-            QToolTip.hideText()
-            return
-        p = self.box.mapSceneToView(pos)
-        row = int(round(p.y()))
-        node = self.rows.node_of_row(row) if 0 <= row < self.rows.n_rows else -1
-        if node in self.rows.collapsed:
-            text = self.describe_node(node, p.x())
-        else:
-            i = self.span_at(p.x(), p.y())
-            text = None if i is None else self.describe(i)
-        if text is None:
-            QToolTip.hideText()
-            return
-        screen = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
-        QToolTip.showText(screen + QPointF(12, 12).toPoint(), text, self.plot)
-
-    def _on_click(self, ev) -> None:
-        if self.run is None or not ev.double() or self.rows.nodes < 2:
-            return
-        p = self.box.mapSceneToView(ev.scenePos())
-        row = int(round(p.y()))
-        if 0 <= row < self.rows.n_rows:
-            self.toggle_node(self.rows.node_of_row(row))
-
-    def _on_measure(self, x0: float, x1: float, finished: bool) -> None:
-        self.measure.setRegion((x0, x1))
-        y = self.box.viewRange()[1][0]
-        self.measure_text.setText(f"Δt = {seconds(x1 - x0)}")
-        self.measure_text.setPos((x0 + x1) / 2, y + 0.05 * (self.box.viewRange()[1][1] - y))
-        self.measure.show()
-        self.measure_text.show()
-        self.last_measure = x1 - x0
-
-    def keyPressEvent(self, ev) -> None:
-        if not self.key(ev.key()):
-            super().keyPressEvent(ev)
-
-    def key(self, key) -> bool:
-        """W/S zoom time in/out about the centre, A/D pan by a tenth of the view."""
-        (x0, x1), _ = self.box.viewRange()
-        w = x1 - x0
-        if key == Qt.Key_W:
-            self.box.setXRange(x0 + w * 0.15, x1 - w * 0.15, padding=0)
-        elif key == Qt.Key_S:
-            self.box.setXRange(x0 - w * 0.25, x1 + w * 0.25, padding=0)
-        elif key == Qt.Key_A:
-            self.box.setXRange(x0 - w * 0.1, x1 - w * 0.1, padding=0)
-        elif key == Qt.Key_D:
-            self.box.setXRange(x0 + w * 0.1, x1 + w * 0.1, padding=0)
-        else:
-            return False
-        return True
