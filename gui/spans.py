@@ -117,14 +117,21 @@ class SpanLayout:
 def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, pe, width) sorted by x of every span start that directly follows a span of
     another task on the same PE (where same-coloured bars would otherwise merge); width
-    is the duration of the shorter of the two spans."""
-    a, b = pe_order[:-1], pe_order[1:]
-    m = (tr.pe[a] == tr.pe[b]) & (tr.end_s[a] == tr.start_s[b]) & (tr.task[a] != tr.task[b])
-    a, b = a[m], b[m]
-    x, pe = tr.start_s[b], tr.pe[b]
-    width = np.minimum(tr.end_s[a] - tr.start_s[a], tr.end_s[b] - tr.start_s[b])
+    is the shorter of the two tasks' blocks there (a block: one task's consecutive spans
+    on the PE, e.g. its compute sliver and its stall), so a sliver does not hide the edge."""
+    pe, task = tr.pe[pe_order], tr.task[pe_order]
+    s, e = tr.start_s[pe_order], tr.end_s[pe_order]
+    same_pe = pe[1:] == pe[:-1]
+    touching = same_pe & (e[:-1] == s[1:])
+    new_block = np.r_[True, ~touching | (task[1:] != task[:-1])]
+    block = np.cumsum(new_block) - 1
+    first = np.flatnonzero(new_block)
+    block_len = np.maximum.reduceat(e, first) - s[first] if len(first) else s[:0]
+    i = np.flatnonzero(touching & (task[1:] != task[:-1]))
+    x, epe = s[i + 1], pe[i + 1]
+    width = np.minimum(block_len[block[i]], block_len[block[i + 1]])
     order = np.argsort(x, kind="stable")
-    return x[order], pe[order], width[order]
+    return x[order], epe[order], width[order]
 
 
 def merge_close(tr, rows: np.ndarray, eps: float) -> tuple:

@@ -47,3 +47,18 @@ def test_message_flight_from_send_start_to_arrival():
                            (3, "recv", -1, 4.2, 5.0, 0.0, 8.0, 0, 1)]
     left, arrived = SpanLayout(make_run(nonblocking, nodes=2, cores=2)).flight
     assert list(left) == [4.0] and list(arrived) == [5.0]      # the recv ends at arrival
+
+
+def test_task_edges_measure_whole_task_blocks_not_slivers():
+    """Task 0: compute [0, 0.001] + stall [0.001, 1]; task 1: compute [1, 1.001] + stall
+    to 2. The edge at t = 1 separates two 1 s blocks, though a 1 ms sliver touches it."""
+    import numpy as np
+
+    from gui.spans import task_edges
+    from tests.trace_factory import make_trace
+    tr = make_trace([(0, "compute", 0, 0.0, 0.001, 1.0), (0, "stall", 0, 0.001, 1.0, 0.0),
+                     (0, "compute", 1, 1.0, 1.001, 1.0), (0, "stall", 1, 1.001, 2.0, 0.0)], cores=1)
+    order = np.lexsort((tr.start_s, tr.pe))
+    x, pe, width = task_edges(tr, order)
+    assert x.tolist() == [1.0] and pe.tolist() == [0]
+    assert width.tolist() == [1.0]
