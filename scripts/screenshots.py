@@ -28,7 +28,7 @@ def window(app, preset: str, overrides=(), size=(1600, 950)):
     win.set_scenario(sc)
     win.resize(*size)
     win.show()
-    win.state.set_run(simulate(sc))
+    win.show_run(simulate(sc))
     app.processEvents()
     return win
 
@@ -60,7 +60,7 @@ def main(out: Path) -> None:
     win = window(app, "smp-memory-wall", ["machine.cores=4"])
     win.pin()
     win.set_scenario(load("smp-memory-wall"))
-    win.state.set_run(simulate(win.form.scenario))
+    win.show_run(simulate(win.form.scenario))
     win.tabs.setCurrentWidget(win.compare)
     save(app, win, out / "compare.png")
 
