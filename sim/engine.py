@@ -193,10 +193,8 @@ class Engine:
         pe = ev._value            # set by Timeout(env, delay, pe); .value re-checks it
         end = self.env.now
         t = self.cur_task[pe]
-        start = self.cur_start[pe]
         if self.log is not None:
-            cend = start + self.ctime[t]
-            self.log((pe, t, start, cend if cend < end else end, end))
+            self.log((pe, t, self.cur_start[pe], end))
         if self.net is not None and self.net.send(pe, t, end):
             return                                  # blocking sends: the transport releases
         self._release(pe, t, end)
@@ -263,4 +261,5 @@ def drive(ex, fix: str) -> Trace | None:
         raise RuntimeError(f"deadlock: {ex.g.n - ex.done_count} tasks never ran")
     if ex.rec is None:
         return None
-    return ex.rec.finish(ex.m.cores, ex.g.flops, ex.g.bytes, lanes_active(ex.m, ex.g))
+    return ex.rec.finish(ex.m.cores, ex.g.flops, ex.g.bytes, lanes_active(ex.m, ex.g),
+                         compute_times(ex.m, ex.g))

@@ -204,14 +204,14 @@ class TraceRecorder:
     """
 
     def __init__(self):
-        self.task_log = array("d")       # (pe, task, start, compute end, end) per task
+        self.task_log = array("d")       # (pe, task, start, end) per task run
         self.pe, self.kind, self.task = array("i"), array("b"), array("i")
         self.start, self.end = array("d"), array("d")
         self.flops, self.bytes = array("d"), array("d")
         self.peer, self.msg, self.lanes = array("i"), array("i"), array("h")
 
     def __len__(self) -> int:
-        return len(self.pe) + 2 * len(self.task_log) // 5
+        return len(self.pe) + 2 * len(self.task_log) // 4
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
@@ -227,12 +227,15 @@ class TraceRecorder:
         self.msg.append(msg)
         self.lanes.append(lanes)
 
-    def _task_spans(self, flops: np.ndarray, nbytes: np.ndarray, lanes: np.ndarray) -> dict:
-        """Expand task rows: a compute span if the arithmetic took time, then a stall
-        span for the rest. Flops and bytes go on the task's first span."""
-        log = np.frombuffer(self.task_log, np.float64).reshape(-1, 5)
+    def _task_spans(self, flops: np.ndarray, nbytes: np.ndarray, lanes: np.ndarray,
+                    ctime: np.ndarray) -> dict:
+        """Expand task rows: a compute span [start, min(start + ctime, end)] if the
+        arithmetic took time, then a stall span for the rest. Flops and bytes go on the
+        task's first span."""
+        log = np.frombuffer(self.task_log, np.float64).reshape(-1, 4)
         pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
-        s, c, e = log[:, 2], log[:, 3], log[:, 4]
+        s, e = log[:, 2], log[:, 3]
+        c = np.minimum(s + ctime[task], e)
         has_c = c > s
         has_s = (e > c) | (~has_c & (nbytes[task] > 0))
         zeros = np.zeros(int(has_s.sum()))
@@ -254,12 +257,13 @@ class TraceRecorder:
         }
 
     def finish(self, cores_per_node: int, flops: np.ndarray, nbytes: np.ndarray,
-               lanes: np.ndarray) -> Trace:
+               lanes: np.ndarray, ctime: np.ndarray) -> Trace:
         """Freeze into a Trace sorted by (start, pe, end); node and core derived from pe.
 
-        `flops`, `nbytes`, `lanes` are the per-task columns of the graph that ran.
+        `flops`, `nbytes`, `lanes`, `ctime` (seconds of arithmetic) are per-task columns
+        of the graph that ran.
         """
-        t = self._task_spans(flops, nbytes, lanes)
+        t = self._task_spans(flops, nbytes, lanes, ctime)
         other = {"pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
                  "task": (self.task, np.int32), "start": (self.start, np.float64),
                  "end": (self.end, np.float64), "flops": (self.flops, np.float64),
