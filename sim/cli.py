@@ -86,13 +86,20 @@ def cmd_presets(args) -> int:
     return 0
 
 
+APP_USAGE = """the desktop app (python main.py without a verb):
+  python main.py                          open the app on the default preset, already run
+  python main.py --scenario NAME_OR_TOML  open a preset or a scenario file
+  python main.py view trace.csv           open a saved trace
+  python main.py --scenario X --screenshot out.png   render the window after the run, exit"""
+
 REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,
               add_sweep, add_machines]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="parasim", description="ParaSim: simulate parallel computers and watch them run.")
+        prog="parasim", description="ParaSim: simulate parallel computers and watch them run.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=APP_USAGE)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for register in REGISTRARS:
         register(sub)
