@@ -36,6 +36,7 @@ from .panels.compare import CompareView
 from .panels.export import export_with_dialog
 from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
+from .panels.tasks import TasksView
 from .player import Player
 from .scenario_panel import ScenarioPanel
 from .state import AppState
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self.sweep = SweepPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(centre, "Timeline")
+        self.tasks = TasksView(self.state)
+        self.tabs.addTab(self.tasks, "Tasks")
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)

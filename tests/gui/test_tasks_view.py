@@ -1,0 +1,33 @@
+"""The Tasks tab: one row per task with running / waiting / I/O bars, or a message."""
+
+from tests.trace_factory import make_run
+
+
+def test_io_preset_shows_eight_task_rows_with_all_three_states(window, qtbot):
+    window.load_scenario("concurrency-vs-parallelism-io", run=True)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    view = window.tasks
+    window.tabs.setCurrentWidget(view)
+    assert view.currentWidget() is view.plot
+    ticks = view.item.getAxis("left")._tickLevels[0]
+    assert [label for _, label in ticks] == [f"task {i}" for i in range(8)]
+    for name in ("running", "waiting", "blocked on I/O"):
+        assert len(view.bars[name].opts["x0"]) > 0, name
+    window.state.set_time(0.05)
+    assert view.playhead.value() == 0.05
+
+
+def test_a_hundred_tasks_show_the_message(window):
+    spans = [(0, "compute", i, float(i), i + 1.0, 1.0) for i in range(100)]
+    window.state.set_run(make_run(spans, cores=1))
+    assert window.tasks.currentWidget() is window.tasks.message
+    assert window.tasks.message.text() == ("too many tasks for the task view (100); "
+                                           "it shows runs of up to 64 tasks")
+
+
+def test_rows_are_labelled_with_the_task_names(window):
+    spans = [(0, "compute", 0, 0.0, 1.0, 1.0), (0, "compute", 1, 1.0, 2.0, 1.0)]
+    window.state.set_run(make_run(spans, cores=1, names=("load", "sum")))
+    ticks = window.tasks.item.getAxis("left")._tickLevels[0]
+    assert ticks == [(0, "load"), (1, "sum")]
+    assert len(window.tasks.bars["waiting"].opts["x0"]) == 0
