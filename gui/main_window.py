@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
 
         self.timeline = TimelineView(self.state)
         self.player = Player(self.state)
-        centre = QWidget()
+        self.timeline_page = centre = QWidget()          # the timeline with its player
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.timeline, 1)
@@ -138,12 +138,14 @@ class MainWindow(QMainWindow):
         return True
 
     def set_scenario(self, sc: Scenario) -> None:
-        """Show a scenario in the form, as its `[view]` asks: metrics tab, sweep."""
+        """Show a scenario in the form, as its `[view]` asks: centre and metrics tabs, sweep."""
         self._set_trace_mode(None)
         self.form.set_scenario(sc)
         self.sweep.set_scenario(sc)
         self.sweep.vary.setPlainText(sc.view.sweep or DEFAULT_SWEEP)
         self.metrics.show_tab(sc.view.tab)
+        self.tabs.setCurrentWidget(self.tasks if sc.view.centre == "tasks"
+                                   else self.timeline_page)
         self.learn.show_scenario(sc)
         self.setWindowTitle(f"ParaSim — {sc.name}")
         self._mark_edited()

@@ -57,6 +57,8 @@ class View:
     """How the GUI presents the scenario's lesson; no effect on the simulation."""
 
     tab: str = param("summary", choices=VIEW_TABS, help="Metrics tab opened with the run")
+    centre: str = param("timeline", choices=("timeline", "tasks"),
+                        help="Centre tab opened with the run: per-PE timeline or per-task states")
     sweep: str = param("", help="Default Vary text of the Sweep tab (KEY=V1,V2,...)")
     compare_with: str = param("", help="Preset to compare this one with")
     group: str = param("", help="Lesson the preset belongs to (Presets menu group)")

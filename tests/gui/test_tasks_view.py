@@ -31,3 +31,10 @@ def test_rows_are_labelled_with_the_task_names(window):
     ticks = window.tasks.item.getAxis("left")._tickLevels[0]
     assert ticks == [(0, "load"), (1, "sum")]
     assert len(window.tasks.bars["waiting"].opts["x0"]) == 0
+
+
+def test_concurrency_presets_open_on_the_tasks_tab(window):
+    window.load_scenario("concurrency-vs-parallelism-io")
+    assert window.tabs.currentWidget() is window.tasks
+    window.load_scenario("smp-memory-wall")
+    assert window.tabs.currentWidget() is window.timeline_page
