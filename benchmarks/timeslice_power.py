@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from benchmarks.engine import bag_workload  # noqa: E402
 from sim import scenario as sm  # noqa: E402
 from sim.concurrency import concurrency_series, concurrency_summary  # noqa: E402
 from sim.engine import Engine  # noqa: E402
@@ -37,10 +38,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--spans", type=int, default=1_000_000)
     n = ap.parse_args().spans
-    sc = sm.from_dict({"machine": {"cores": 8},
-                       "workload": {"kind": "bag", "tasks": n, "flops_per_task": 1e6}})
-    machine = Machine(sc.machine)
-    graph = build_graph(sc, machine)
+    machine, graph = bag_workload(n)
     (makespan, trace), engine_s = timed(lambda: Engine(machine, graph, "dynamic").run())
 
     # one core, 64 tasks sliced into n / 2 slices in all (a compute and a switch span each)
@@ -54,7 +52,7 @@ def main() -> None:
     conc, conc_s = timed(lambda: concurrency_series(trace, makespan))
     concurrency_summary(conc, makespan)
     spec = PowerSpec()
-    args = (spec, sc.machine.freq_ghz, machine.nodes, machine.cores, 0.0, makespan)
+    args = (spec, machine.spec.freq_ghz, machine.nodes, machine.cores, 0.0, makespan)
     pw, power_s = timed(lambda: power_series(trace, *args))
     _, psum_s = timed(lambda: power_summary(trace, pw, *args))
 
