@@ -6,6 +6,7 @@ Errors in user input print one line to stderr and exit with status 2, no traceba
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
@@ -20,6 +21,7 @@ from .spec import ScenarioError
 from .sweep_cli import add_parser as add_sweep
 from .top500_cli import add_parser as add_machines
 from .trace import TraceFormatError, check_writable
+from .units import one_line
 
 USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
 
@@ -42,20 +44,23 @@ def cmd_run(args) -> int:
     from .simulate import simulate
     sc = scenario_mod.load(args.scenario, args.overrides)
     for path in (args.csv, args.summary, args.save_scenario):
-        if path:
+        if path is not None:
             check_writable(path)
     run = simulate(sc)
-    if args.csv:
+    if args.csv is not None:
         run.write_csv(args.csv)
-    if args.summary:
+    if args.summary is not None:
         run.write_summary(args.summary)
-    if args.save_scenario:
+    if args.save_scenario is not None:
         scenario_mod.save(sc, args.save_scenario)
-    if args.json:
-        print(json.dumps(_jsonable(dict(run.summary)), indent=2, sort_keys=True))
-    else:
-        print(format_summary(run.summary, run_title(sc, args.overrides),
-                             sc.options.flop_convention))
+    if args.json:                               # stdout: the JSON document only
+        doc = dict(run.summary)
+        if args.layers:
+            doc["layers"] = [dataclasses.asdict(r) for r in per_layer(run)]
+        print(json.dumps(_jsonable(doc), indent=2, sort_keys=True))
+        return 0
+    print(format_summary(run.summary, run_title(sc, args.overrides),
+                         sc.options.flop_convention))
     if args.layers:
         print(format_layers(per_layer(run), sc.options.flop_convention))
     return 0
@@ -121,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except USER_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

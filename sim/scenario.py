@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,16 +30,11 @@ from . import size_guard, spec, top500
 from .machine import MachineSpec
 from .schedule import ScheduleSpec
 from .spec import ScenarioError, param
-from .trace import write_atomic
+from .trace import MAX_PES, read_text, write_atomic
+from .units import clip
 from .workloads import KINDS, module_for
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
-MAX_PES = 1_000_000
 
 
 @dataclass
@@ -82,14 +76,14 @@ class Scenario:
 
 def _workload_from(data: Any) -> Any:
     if not isinstance(data, dict):
-        raise ScenarioError(f"workload must be a table, got {data!r}", "workload")
+        raise ScenarioError(f"workload must be a table, got {clip(data)}", "workload")
     data = dict(data)
     kind = data.pop("kind", None)
     if kind is None:
         raise ScenarioError(f"workload.kind is required (one of {', '.join(KINDS)})",
                             "workload.kind")
-    if kind not in KINDS:
-        raise ScenarioError(f"workload.kind must be one of {', '.join(KINDS)}, got {kind!r}",
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ScenarioError(f"workload.kind must be one of {', '.join(KINDS)}, got {clip(kind)}",
                             "workload.kind")
     return spec.from_dict(module_for(kind).Params, data, "workload")
 
@@ -128,11 +122,7 @@ def to_dict(sc: Scenario) -> dict:
 
 
 def loads(text: str, overrides: list[str] = ()) -> Scenario:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc}") from None
-    return from_dict(apply_overrides(data, overrides))
+    return from_dict(apply_overrides(spec.parse_toml(text), overrides))
 
 
 def dumps(sc: Scenario) -> str:
@@ -153,11 +143,11 @@ def resolve(name_or_path: str) -> Path:
     p = Path(name_or_path)
     if p.suffix == ".toml" or os.sep in name_or_path or p.exists():
         if not p.is_file():
-            raise ScenarioError(f"scenario file {name_or_path} does not exist")
+            raise ScenarioError(f"scenario file {clip(name_or_path)} does not exist")
         return p
     preset = PRESET_DIR / f"{name_or_path}.toml"
     if not preset.is_file():
-        raise ScenarioError(f"no preset or file named {name_or_path!r} "
+        raise ScenarioError(f"no preset or file named {clip(name_or_path)} "
                             f"(presets: {', '.join(preset_names())})")
     return preset
 
@@ -166,36 +156,39 @@ def load(name_or_path: str, overrides: list[str] = ()) -> Scenario:
     """Load a preset by name or a TOML file by path, with `key=value` overrides."""
     path = resolve(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read {path}: {exc}") from None
+        text = read_text(path)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {clip(str(path))}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     return loads(text, overrides)
 
 
 def parse_value(text: str) -> Any:
     """A TOML value (`8`, `2.5`, `"block"`, `[1, 2]`, `true`); a bare word is a string."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        return spec.parse_toml(f"v = {text}", f"--set value {clip(text)}")["v"]
+    except spec.NotTomlError:
         return text
 
 
 def apply_overrides(data: dict, overrides: list[str]) -> dict:
     """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
     import copy
-    data = copy.deepcopy(data)
+    data = copy.deepcopy(spec.check_depth(data))
     for item in overrides:
         key, sep, value = item.partition("=")
         key = key.strip()
-        if not sep or not key:
-            raise ScenarioError(f"--set expects key=value, got {item!r}")
-        node = data
         parts = key.split(".")
+        if not sep or not all(p.strip() for p in parts):
+            raise ScenarioError(f"--set expects key=value with a dotted key such as "
+                                f"machine.cores=8, got {clip(item)}")
+        node = data
         for i, part in enumerate(parts[:-1]):
             nxt = node.setdefault(part, {})
             if not isinstance(nxt, dict):
-                raise ScenarioError(f"{'.'.join(parts[:i + 1])} is not a table, cannot set {key}",
-                                    key)
+                raise ScenarioError(f"{clip('.'.join(parts[:i + 1]))[1:-1]} is not a table, "
+                                    f"cannot set {clip(key)[1:-1]}", key)
             node = nxt
         node[parts[-1]] = parse_value(value.strip())
     return data

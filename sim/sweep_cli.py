@@ -53,12 +53,12 @@ def _bar(done: int, total: int) -> None:
 def cmd_sweep(args) -> int:
     grid = parse_vary(args.vary)
     sc = scenario_mod.load(args.scenario, args.overrides)
-    if args.csv:
+    if args.csv is not None:
         check_writable(args.csv)
     progress = _bar if sys.stderr.isatty() else None
     with make_executor(args.workers, args.dask) as ex:
         result = run_sweep(sc, grid, args.mode, ex, progress)
-    if args.csv:
+    if args.csv is not None:
         result.write_csv(args.csv)
     if args.json:
         print(json.dumps(_jsonable(as_json(result)), indent=2))

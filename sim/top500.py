@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from .accelerator import AcceleratorSpec, system_peak
 from .machine import MachineSpec, MemorySpec
+from .units import clip
 
 LIST = "TOP500, November 2020 (top500.org/lists/top500/2020/11/)"
 
@@ -120,7 +121,7 @@ def get(key: str) -> System:
     """A system by key (fugaku, summit, sunway-taihulight, selene, frontera)."""
     if key not in BY_KEY:
         from .spec import ScenarioError
-        raise ScenarioError(f"no Top500 machine named {key!r} (known: {', '.join(BY_KEY)})")
+        raise ScenarioError(f"no Top500 machine named {clip(key)} (known: {', '.join(BY_KEY)})")
     return BY_KEY[key]
 
 
@@ -151,9 +152,9 @@ def expand_preset(machine: dict) -> dict:
     from . import spec
     data = dict(machine)
     key = data.pop("preset")
-    if key not in BY_KEY:
+    if not isinstance(key, str) or key not in BY_KEY:
         raise spec.ScenarioError(f"machine.preset must be one of {', '.join(BY_KEY)}, "
-                                 f"got {key!r}", "machine.preset")
+                                 f"got {clip(key)}", "machine.preset")
     base = spec.to_dict(BY_KEY[key].spec(nodes=1))
     for name, value in data.items():
         if isinstance(value, dict) and isinstance(base.get(name), dict):

@@ -15,11 +15,15 @@ import csv
 import errno
 import io
 import os
+import signal
 import tempfile
+import threading
 from array import array
 from dataclasses import dataclass
 
 import numpy as np
+
+from .units import clip
 
 KINDS = ("compute", "stall", "send", "recv", "wait", "switch")
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -29,7 +33,24 @@ DTYPES = {"pe": np.int32, "node": np.int32, "core": np.int32, "kind": np.int8,
           "task": np.int32, "start_s": np.float64, "end_s": np.float64,
           "flops": np.float64, "bytes": np.float64, "peer": np.int32, "msg": np.int32,
           "lanes_active": np.int16}
+MAX_PES = 1_000_000      # as many PEs as an event simulator can follow (scenario.py)
 _INT_COLUMNS = {c for c, t in DTYPES.items() if np.issubdtype(t, np.integer)} - {"kind"}
+
+
+def _first_non_utf8(path) -> str:
+    """'line N: ...' for the first line of the file that is not UTF-8."""
+    with open(path, "rb") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return (f"line {lineno}: not UTF-8 text (byte 0x{line[exc.start]:02x} at "
+                        f"column {exc.start + 1})")
+    return "not UTF-8 text"
+
+
+def _is_int(text: str) -> bool:
+    return text.strip().lstrip("+-").isdigit()
 
 
 class TraceFormatError(ValueError):
@@ -109,19 +130,31 @@ class Trace:
 
     @classmethod
     def read_csv(cls, path: str | os.PathLike) -> Trace:
-        with open(path, newline="", encoding="utf-8") as fh:
-            return cls.parse_csv(fh)
+        try:
+            with open(path, newline="", encoding="utf-8") as fh:
+                return cls.parse_csv(fh)
+        except UnicodeDecodeError:
+            raise TraceFormatError(_first_non_utf8(path)) from None
 
     @classmethod
     def parse_csv(cls, fh: io.TextIOBase) -> Trace:
-        """Parse a trace CSV; raise TraceFormatError naming the first bad line."""
+        """Parse a trace CSV; raise TraceFormatError naming the first bad line (a field
+        over csv's limit of 131,072 characters, text that is not UTF-8, a value out of
+        range)."""
         reader = csv.reader(fh)
+        try:
+            return cls._parse_rows(reader)
+        except csv.Error as exc:
+            raise TraceFormatError(f"line {reader.line_num}: {exc}") from None
+
+    @classmethod
+    def _parse_rows(cls, reader) -> Trace:
         header = next(reader, None)
         if header is None:
             raise TraceFormatError("line 1: empty file, expected the header " + ",".join(COLUMNS))
         if tuple(h.strip() for h in header) != COLUMNS:
             raise TraceFormatError(f"line 1: header must be {','.join(COLUMNS)}, "
-                                   f"got {','.join(header)}")
+                                   f"got {clip(','.join(header))}")
         buffers = {c: array("q") if c in _INT_COLUMNS or c == "kind" else array("d")
                    for c in COLUMNS}
         appenders = [buffers[c].append for c in COLUMNS]
@@ -144,10 +177,10 @@ class Trace:
                         appenders[j](float(v))
             except KeyError:
                 raise TraceFormatError(f"line {lineno}: kind must be one of "
-                                       f"{', '.join(KINDS)}, got {row[3]!r}") from None
-            except ValueError:
-                raise TraceFormatError(f"line {lineno}: column {c} has a bad value {v!r}") \
-                    from None
+                                       f"{', '.join(KINDS)}, got {clip(row[3])}") from None
+            except (ValueError, OverflowError):
+                raise TraceFormatError(f"line {lineno}: column {c} has a bad value {clip(v)}"
+                                       + (" (beyond 64 bits)" if _is_int(v) else "")) from None
             if float(row[6]) < float(row[5]):
                 raise TraceFormatError(f"line {lineno}: end_s {row[6]} is before "
                                        f"start_s {row[5]}")
@@ -169,7 +202,8 @@ def cores_per_node(pe: np.ndarray, node: np.ndarray, core: np.ndarray) -> int:
 
 def _check_values(col: dict, lines: np.ndarray) -> None:
     """TraceFormatError naming the first line with a non-finite or negative number, an id
-    out of range (-1 means none for task, peer, msg) or pe != node x cores + core, the
+    out of range (-1 means none for task, peer, msg; pe, node and core below MAX_PES, so
+    per-PE tables stay small) or pe != node x cores + core, the
     cores per node read from the file: (pe - core) / node on the first row with node > 0."""
     if not len(lines):
         return
@@ -180,7 +214,7 @@ def _check_values(col: dict, lines: np.ndarray) -> None:
                        lambda i, c=c: f"{c} must be a finite number >= 0, got {col[c][i]!r}"))
     for c in _INT_COLUMNS:
         lo = -1 if c in ("task", "peer", "msg") else 0
-        hi = np.iinfo(DTYPES[c]).max
+        hi = MAX_PES - 1 if c in ("pe", "node", "core") else np.iinfo(DTYPES[c]).max
         checks.append(((col[c] < lo) | (col[c] > hi),
                        lambda i, c=c, lo=lo, hi=hi: f"{c} must be in [{lo}, {hi}], "
                                                     f"got {col[c][i]}"))
@@ -313,51 +347,127 @@ class WriteError(OSError):
     """A file could not be written; the message names the user's path, not a temp file."""
 
     def __str__(self) -> str:
-        return f"cannot write {self.filename}: {self.strerror}"
+        if not self.filename:
+            return "cannot write a file with an empty name (give a path)"
+        return f"cannot write {clip(os.fspath(self.filename), 100)[1:-1]}: {self.strerror}"
+
+
+def _target(path: str) -> str:
+    """The file a write to `path` lands in: a symlink's target (followed all the way)."""
+    return os.path.realpath(path) if os.path.islink(path) else path
 
 
 def check_writable(path: str | os.PathLike) -> None:
-    """WriteError now if `path` cannot be written: a folder, or its folder is missing,
-    not a folder or not writable. Call it before a long computation."""
-    path = os.fspath(path)
+    """WriteError now if `path` cannot be written: an empty name, a folder, a read-only
+    file, or its folder is missing, not a folder or not writable. Call it before a long
+    computation."""
+    shown = os.fspath(path)
+    if not shown:
+        raise WriteError(errno.ENOENT, "empty file name", shown)
+    path = _target(shown)
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise WriteError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        raise WriteError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
+    if os.path.isfile(path) and not os.stat(path).st_mode & 0o222:
+        raise WriteError(errno.EACCES, "the file is read-only (make it writable or choose "
+                                       "another name)", shown)
     if not os.path.exists(folder):
-        raise WriteError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+        raise WriteError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
     if not os.path.isdir(folder):
-        raise WriteError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
+        raise WriteError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), shown)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise WriteError(errno.EACCES, os.strerror(errno.EACCES), path)
+        raise WriteError(errno.EACCES, os.strerror(errno.EACCES), shown)
+
+
+def _write(fh, text) -> None:
+    if isinstance(text, (str, bytes)):
+        fh.write(text)
+    else:
+        fh.writelines(text)
+
+
+def _open_mode(text) -> dict:
+    return {"mode": "wb"} if isinstance(text, bytes) else \
+        {"mode": "w", "encoding": "utf-8", "newline": ""}
+
+
+def _write_special(path: str, shown: str, text) -> None:
+    """Write straight into a FIFO, device or socket (no rename: it stays what it is);
+    a FIFO nobody reads is refused rather than waited on."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        reason = "a FIFO that no process is reading" if exc.errno == errno.ENXIO else \
+            exc.strerror or str(exc)
+        raise WriteError(exc.errno, reason, shown) from None
+    os.set_blocking(fd, True)
+    try:
+        with os.fdopen(fd, **_open_mode(text)) as fh:
+            _write(fh, text)
+    except OSError as exc:
+        raise WriteError(exc.errno, exc.strerror or str(exc), shown) from None
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived during a write (raised so the temp file is removed)."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated
 
 
 def write_atomic(path: str | os.PathLike, text) -> None:
     """Write text (a string, an iterable of strings, or bytes) to a temp file beside
-    `path`, then rename it over `path`: a reader never sees a half-written file.
-    Failures raise WriteError naming `path`."""
-    path = os.fspath(path)
+    `path`, fsync it, then rename it over `path`: a reader never sees a half-written
+    file. A symlink is followed (its target is replaced, the link stays); a FIFO or a
+    device is written directly; a read-only file is refused; an existing file keeps its
+    mode. On SIGINT or SIGTERM the temp file is removed before the process ends (SIGKILL
+    cannot be caught: it may leave a `.parasim-*.tmp` file beside the target). Failures
+    raise WriteError naming `path`."""
+    shown = os.fspath(path)
+    check_writable(shown)
+    path = _target(shown)
+    if os.path.exists(path) and not os.path.isfile(path):
+        return _write_special(path, shown, text)
+    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o666 & ~_umask()
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".parasim-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise WriteError(exc.errno, exc.strerror or str(exc), path) from None
+        raise WriteError(exc.errno, exc.strerror or str(exc), shown) from None
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
-        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; use the usual mode
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                if isinstance(text, str):
-                    fh.write(text)
-                else:
-                    fh.writelines(text)
+        os.chmod(tmp, mode)                      # mkstemp makes 0600
+        with os.fdopen(fd, **_open_mode(text)) as fh:
+            _write(fh, text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, _Terminated):
+            raise SystemExit(128 + signal.SIGTERM) from None
         if isinstance(exc, OSError) and not isinstance(exc, WriteError):
-            raise WriteError(exc.errno, exc.strerror or str(exc), path) from None
+            raise WriteError(exc.errno, exc.strerror or str(exc), shown) from None
         raise
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if old is None else old)
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """A UTF-8 text file's contents; OSError if unreadable, ValueError naming the file
+    and the line and column of the first byte that is not UTF-8."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValueError(f"{clip(os.fspath(path), 100)[1:-1]} is not UTF-8 text (byte "
+                         f"0x{data[exc.start]:02x} at line {line}, column {col})") from None

@@ -24,7 +24,8 @@ import io
 import json
 import sys
 
-from ..trace import write_atomic
+from ..trace import check_writable, write_atomic
+from ..units import clip, one_line
 from .count import Report, count, format_report, shape_text
 from .zoo import MODELS, load_model
 
@@ -60,7 +61,7 @@ def _parse_input(text: str) -> tuple[int, int]:
     if len(values) == 1:
         values *= 2
     if len(values) != 2 or min(values) <= 0:
-        raise ValueError(f"--input must be a positive size like 224 or 224x320, got {text!r}")
+        raise ValueError(f"--input must be a positive size like 224 or 224x320, got {clip(text)}")
     return values[0], values[1]
 
 
@@ -70,7 +71,7 @@ def _parse_batch(text: str) -> int:
     except ValueError:
         batch = 0
     if batch <= 0:
-        raise ValueError(f"--batch must be a positive integer, got {text!r}")
+        raise ValueError(f"--batch must be a positive integer, got {clip(text)}")
     return batch
 
 
@@ -90,19 +91,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         hw = _parse_input(args.input)
         batch = _parse_batch(args.batch)
+        if args.csv is not None:
+            check_writable(args.csv)
         model = load_model(args.model)
         report = count(model, hw, batch, all_ops=args.all_ops, convention=args.convention)
-        if args.csv:
-            try:
-                write_atomic(args.csv, csv_text(report))
-            except OSError as exc:
-                raise ValueError(f"cannot write {args.csv!r}: {exc.strerror or exc}") from None
+        if args.csv is not None:
+            write_atomic(args.csv, csv_text(report))
     except KeyError as exc:  # unknown zoo model
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # LayerError, ModelFileError, bad options
-        message = " ".join(str(exc).split())
-        print(f"error: {message}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # LayerError, ModelFileError, options, WriteError
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report.totals()))
