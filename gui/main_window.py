@@ -30,7 +30,9 @@ from sim.run import Run
 from sim.scenario import Scenario
 from sim.spec import ScenarioError
 from sim.trace import TraceFormatError
+from sim.units import clip, one_line
 
+from .analysis import TraceIndex
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
@@ -44,6 +46,23 @@ from .timeline import TimelineView
 from .worker import SimWorker
 
 LARGE_RUN_TASKS = 200_000
+DRAWABLE = (1e-200, 1e200)   # positive times, FLOPs and bytes the plots can scale to
+
+
+def undrawable(run: Run) -> str | None:
+    """Why the view cannot draw `run` (a makespan, FLOPs or bytes beyond DRAWABLE: Qt
+    and pyqtgraph overflow computing pixel scales), or None."""
+    lo, hi = DRAWABLE
+    tr = run.trace
+    makespan = float(tr.end_s.max()) if len(tr) else 0.0
+    if 0 < makespan < lo or makespan > hi:
+        return (f"its makespan {makespan:g} s is outside the {lo:g} .. {hi:g} s the view "
+                f"can draw")
+    for col in ("flops", "bytes"):
+        top = float(tr[col].max()) if len(tr) else 0.0
+        if top > hi:
+            return f"a span has {col} = {top:g}, more than the {hi:g} the view can draw"
+    return None
 DEFAULT_PRESET = "smp-memory-wall"
 DEFAULT_SWEEP = "machine.cores=1,2,4,8,16"
 
@@ -244,20 +263,27 @@ class MainWindow(QMainWindow):
             self.open_trace(path)
 
     def open_trace(self, path: str) -> bool:
-        """Show a saved trace; on a bad file show the error and keep the current view."""
+        """Show a saved trace; on a bad file (or one the view cannot draw) show the error
+        and keep the current run: everything is built before the run is replaced."""
         try:
             run = Run.from_trace_csv(path)
-        except (TraceFormatError, OSError, UnicodeDecodeError, ValueError) as exc:
-            QMessageBox.critical(self, "Cannot open trace", f"{path}:\n{exc}")
+            problem = undrawable(run)
+            if problem:
+                raise TraceFormatError(problem)
+            index = TraceIndex(run)
+        except (TraceFormatError, OSError, ValueError, MemoryError) as exc:
+            QMessageBox.critical(self, "Cannot open trace",
+                                 f"{clip(path, 200)[1:-1]}:\n{one_line(str(exc))}")
             return False
-        self.show_trace(run, path)
-        self.status.setText(f"opened {path}: {len(run.trace):,} spans")
+        self.show_trace(run, path, index)
+        self.status.setText(f"opened {path}: {len(run.trace):,} spans" if len(run.trace)
+                            else f"opened {path}: the trace is empty (no spans)")
         return True
 
-    def show_trace(self, run: Run, path: str) -> None:
+    def show_trace(self, run: Run, path: str, index: TraceIndex | None = None) -> None:
         """Show a run loaded from a trace file; the form is greyed out until a scenario
         is loaded."""
-        self.state.set_run(run)
+        self.state.set_run(run, index)
         self.learn.show_scenario(None)
         self._set_trace_mode(path)
         self._mark_edited()

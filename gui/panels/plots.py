@@ -178,7 +178,7 @@ def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
     from sim.units import si
     mults = (1, 2, 5) if hi - lo < 3 else (1,)
     out = []
-    for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
+    for k in range(int(np.floor(lo)), min(int(np.ceil(hi)), 300) + 1):
         for m in mults:
             v = np.log10(m) + k
             if lo <= v <= hi:
@@ -227,8 +227,10 @@ class RooflineTab(PlotTab):
         else:
             flops, nbytes, dur = task_points(run.trace)
             ok = (flops > 0) & (nbytes > 0) & (dur > 0)
-            intensity = np.divide(flops, nbytes, out=np.zeros_like(flops), where=ok)
-            rate = np.divide(flops, dur, out=np.zeros_like(flops), where=ok)
+            with np.errstate(over="ignore"):
+                intensity = np.divide(flops, nbytes, out=np.zeros_like(flops), where=ok)
+                rate = np.divide(flops, dur, out=np.zeros_like(flops), where=ok)
+            ok &= np.isfinite(intensity) & np.isfinite(rate) & (intensity > 0) & (rate > 0)
             skipped = int((~ok & (flops > 0)).sum())
         if not ok.any():
             return self.say("No task both moves memory and computes, so there is no "
