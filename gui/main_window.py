@@ -45,7 +45,6 @@ from .state import AppState
 from .timeline import TimelineView
 from .worker import SimWorker
 
-LARGE_RUN_TASKS = 200_000
 DRAWABLE = (1e-200, 1e200)   # positive times, FLOPs and bytes the plots can scale to
 
 
@@ -303,13 +302,8 @@ class MainWindow(QMainWindow):
         sc = self.form.validate()
         if sc is None or self.worker is not None:
             return False
-        n = size_guard.tasks_on(sc.workload, sc.machine.nodes * sc.machine.cores)
-        if confirm_large and n > LARGE_RUN_TASKS:
-            answer = QMessageBox.question(
-                self, "Large run", f"This run has about {n:,} tasks and may take a while "
-                "and a lot of memory. Start it?", QMessageBox.Yes | QMessageBox.No)
-            if answer != QMessageBox.Yes:
-                return False
+        if confirm_large and not self.confirm_size(sc):
+            return False
         self.worker = SimWorker(sc, self)
         self.worker.progress.connect(self._on_progress)
         self.worker.done.connect(self._on_done)
@@ -325,6 +319,22 @@ class MainWindow(QMainWindow):
         self._t0 = time.perf_counter()
         self.worker.start()
         return True
+
+    def confirm_size(self, sc: Scenario) -> bool:
+        """Ask before a run the size guard estimates at over ASK_ABOVE_S (events, not
+        tasks: time slices, memory flows, messages, I/O waits); True to go on."""
+        try:
+            est = size_guard.estimate(sc)
+        except ScenarioError as exc:
+            QMessageBox.critical(self, "Cannot run", one_line(str(exc)))
+            return False
+        if est.seconds <= size_guard.ASK_ABOVE_S:
+            return True
+        answer = QMessageBox.question(
+            self, "Large run", f"This run would take {est.describe()}, and may need a lot "
+            "of memory. It shows progress and can be cancelled. Start it?",
+            QMessageBox.Yes | QMessageBox.No)
+        return answer == QMessageBox.Yes
 
     def cancel_run(self) -> None:
         """Stop the run. The engine stops within its next 8192 events; a worker still in

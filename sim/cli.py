@@ -12,6 +12,7 @@ import sys
 
 from . import compare as compare_verb
 from . import scenario as scenario_mod
+from . import size_guard
 from .engine import Cancelled, SimulationTooLarge
 from .layer_profile import format_layers, per_layer
 from .nn import cli as nn_cli
@@ -23,7 +24,8 @@ from .top500_cli import add_parser as add_machines
 from .trace import TraceFormatError, check_writable
 from .units import one_line
 
-USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
+USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled,
+               MemoryError)
 
 
 def _add_run(sub) -> None:
@@ -37,6 +39,7 @@ def _add_run(sub) -> None:
     p.add_argument("--save-scenario", metavar="FILE", help="write the resolved scenario TOML")
     p.add_argument("--layers", action="store_true",
                    help="also print FLOPs and busy time per layer (cnn workloads)")
+    size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_run)
 
 
@@ -46,7 +49,7 @@ def cmd_run(args) -> int:
     for path in (args.csv, args.summary, args.save_scenario):
         if path is not None:
             check_writable(path)
-    run = simulate(sc)
+    run = simulate(sc, limit_s=size_guard.limit_for(args))
     if args.csv is not None:
         run.write_csv(args.csv)
     if args.summary is not None:

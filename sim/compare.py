@@ -13,6 +13,7 @@ energy.
 from __future__ import annotations
 
 from . import scenario as scenario_mod
+from . import size_guard
 from .units import percent, seconds, si
 
 ROWS = (
@@ -44,9 +45,11 @@ def short_names(names: list[str]) -> list[str]:
     return ["-".join(w[k:]) for w in words]
 
 
-def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
+def compare(names: list[str], overrides: list[str], vary: list[str],
+            limit_s: float | None = None) -> str:
     """Run every scenario at every --vary point (sweep.parse_vary / sweep.expand: the
-    product of the values, validated before anything runs); return the printed table."""
+    product of the values, validated before anything runs); return the printed table.
+    `limit_s`: refuse a comparison the size guard estimates to take longer."""
     from .simulate import simulate
     from .sweep import expand, parse_vary
     grid = parse_vary(vary)
@@ -55,6 +58,8 @@ def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
         sc = scenario_mod.load(name, list(overrides))
         points, scs, _ = expand(sc, grid) if grid else ([{}], [sc], None)
         runs.append(scs)
+    if limit_s is not None:
+        size_guard.check_runs([sc for scs in runs for sc in scs], limit_s)
     columns, groups = [], []
     for i, point in enumerate(points):
         shown = "".join(f" {k.rsplit('.', 1)[-1]}={_text(v)}" for k, v in point.items())
@@ -95,9 +100,10 @@ def add_parser(sub) -> None:
     p.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
                    help="run every scenario once per value of this field (repeatable: "
                         "every combination)")
+    size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_compare)
 
 
 def cmd_compare(args) -> int:
-    print(compare(args.scenarios, args.overrides, args.vary))
+    print(compare(args.scenarios, args.overrides, args.vary, size_guard.limit_for(args)))
     return 0

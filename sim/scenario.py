@@ -156,6 +156,7 @@ def load(name_or_path: str, overrides: list[str] = ()) -> Scenario:
     """Load a preset by name or a TOML file by path, with `key=value` overrides."""
     path = resolve(name_or_path)
     try:
+        size_guard.check_file(path)
         text = read_text(path)
     except OSError as exc:
         raise ScenarioError(f"cannot read {clip(str(path))}: {exc.strerror or exc}") from None

@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import roofline
+from . import roofline, size_guard
 from .concurrency import concurrency_series, concurrency_summary
 from .layer_profile import layer_rows
 from .machine import Machine, MachineSpec
@@ -48,19 +48,28 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
 
 def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None,
              cancel: Callable[[], bool] | None = None, baseline: bool = True,
-             serial_s: float | None = None) -> Run:
+             serial_s: float | None = None, limit_s: float | None = None) -> Run:
     """Run a scenario to completion. Same scenario, same seed -> identical trace.
 
     `progress(fraction)` is called now and then; `cancel()` returning True stops the
     run with engine.Cancelled. `baseline=False` skips the one-core run (no speedup).
     `serial_s`: a one-core time already measured for this same graph and machine
     (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
+    `limit_s`: refuse (size_guard.RunTooLong) a run estimated to take longer, and stop
+    one that is on course to (size_guard.Watchdog).
     """
     own = getattr(module_for(scenario.workload.kind), "simulate", None)
+    if limit_s is not None:
+        dog = size_guard.Watchdog(limit_s, progress, cancel)
+        progress, cancel = dog.progress, dog.cancel
     if own is not None:                         # a workload with its own model (offload)
+        if limit_s is not None:
+            size_guard.check_run(scenario, limit_s)
         return own(scenario, progress, cancel, baseline)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
+    if limit_s is not None:
+        size_guard.check_run(scenario, limit_s, machine, graph)
     baseline = baseline and serial_s is None
     extra = getattr(module_for(scenario.workload.kind), "summary", None)
     tail = getattr(module_for(scenario.workload.kind), "summary_share", lambda p: 0.0)(

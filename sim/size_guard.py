@@ -1,9 +1,31 @@
-"""Refuse runs too large to simulate interactively, before anything is built.
+"""Refuse or question runs too large to simulate interactively.
 
-A run costs at most about US_PER_TASK microseconds of wall time per task for the main
-run and its one-core baseline together (benchmarks/task_cost.py at 1M tasks: 4.5 us
-compute-only, 18-19 us with memory traffic, 30 us for a ring allreduce on 684 nodes).
-MAX_TASKS caps a run at about MAX_TASKS x US_PER_TASK = 30 s (peak memory about 1-2 GB).
+Two guards:
+
+- at validation, `check(params, pes)`: a workload of more than MAX_TASKS tasks is
+  refused outright (its graph alone would take gigabytes); a scenario file over
+  MAX_FILE_BYTES is refused before it is parsed (`check_file`).
+- before a run, `estimate(...)`: the wall time from the events the run will process,
+  not just its tasks, at the per-kind costs in COST_US. `check_run` / `check_runs`
+  (a sweep's or a comparison's runs) refuse an estimate over MAX_RUN_S with the
+  estimate and a suggestion; the CLI's `--yes` skips them; the app asks instead
+  above ASK_ABOVE_S.
+- during a run, `Watchdog`: some costs grow faster than the events (messages whose
+  flows share links with many others: the fair shares of the whole group are
+  recomputed at each start and end), so a run still on course to take over the limit
+  after WATCH_AFTER_S seconds is stopped with its projected time.
+
+COST_US are microseconds of wall time per event for the main run and its one-core
+baseline together, measured by `python benchmarks/task_cost.py --events` (the
+figures below are from that script, rounded up):
+
+    task          a compute-only task                               5
+    memory_task   a task moving memory, plus memory_share for each  12
+    memory_share    core beyond 8 sharing its node's memory          1.35
+    message       a message (send, flows on its route, receive)     40
+    slice         a time slice beyond a task's first (timeslice)    10
+    io_wait       an I/O wait (a burst and the wait)                25
+    run           a run's fixed cost (summary, series)              2000
 
 Message-passing workloads with ranks = 0 run one rank per PE, so their task count is
 only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
@@ -12,11 +34,52 @@ only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
 
 from .spec import ScenarioError
 
 MAX_TASKS = 1_000_000
-US_PER_TASK = 30.0
+MAX_RUN_S = 30.0
+ASK_ABOVE_S = 10.0                # the app asks before a run or sweep estimated longer
+MAX_FILE_BYTES = 8 << 20          # tomllib parses about 1 MB a second
+COST_US = {"task": 5.0, "memory_task": 12.0, "memory_share": 1.35, "message": 40.0,
+           "slice": 10.0, "io_wait": 25.0, "run": 2000.0}
+WATCH_AFTER_S = 3.0
+SHARED_FREE = 8                   # cores sharing a node's memory at no extra cost
+
+LABELS = {"task": "tasks", "memory_task": "memory flows", "message": "messages",
+          "slice": "time slices", "io_wait": "I/O waits", "run": "runs"}
+
+
+class RunTooLong(ScenarioError):
+    """The estimated wall time is over the limit; the message gives it and a fix."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Estimate:
+    """Events by kind (COST_US keys) and the wall time they cost, in seconds."""
+
+    events: dict
+    seconds: float
+
+    def __add__(self, other: Estimate) -> Estimate:
+        keys = dict.fromkeys([*self.events, *other.events])
+        return Estimate({k: self.events.get(k, 0) + other.events.get(k, 0) for k in keys},
+                        self.seconds + other.seconds)
+
+    def __mul__(self, k: int) -> Estimate:
+        return Estimate({e: n * k for e, n in self.events.items()}, self.seconds * k)
+
+    def describe(self) -> str:
+        """'about 45 s to simulate (999,999 tasks, 999,999 memory flows)'."""
+        parts = ", ".join(f"{int(n):,} {LABELS[k]}" for k, n in self.events.items()
+                          if n and not (k == "run" and n == 1))
+        return f"about {self.seconds:,.0f} s to simulate ({parts})"
 
 
 def tasks_on(params, pes: int) -> int:
@@ -32,6 +95,111 @@ def check(params, pes: int) -> None:
     if n > MAX_TASKS:
         raise ScenarioError(
             f"workload would create {n:,} tasks on {pes:,} PEs, about "
-            f"{n * US_PER_TASK * 1e-6:,.0f} s to simulate (limit {MAX_TASKS:,} tasks, "
-            f"~{MAX_TASKS * US_PER_TASK * 1e-6:.0f} s); use fewer, larger tasks (a larger tile, "
-            f"fewer chunks, repeats or steps) or fewer ranks or nodes", "workload")
+            f"{n * COST_US['task'] * 1e-6:,.0f} s to simulate or more (limit {MAX_TASKS:,} "
+            f"tasks); use fewer, larger tasks (a larger tile, fewer chunks, repeats or "
+            f"steps) or fewer ranks or nodes", "workload")
+
+
+def check_file(path: str | os.PathLike) -> None:
+    """ScenarioError before parsing a scenario file over MAX_FILE_BYTES."""
+    size = os.path.getsize(path)
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"scenario file is {size / 2 ** 20:,.1f} MB, more than the "
+            f"{MAX_FILE_BYTES >> 20} MB that load in seconds (parsing alone takes about "
+            f"{size / 1e6:,.0f} s); list fewer, larger tasks")
+
+
+def graph_estimate(machine, graph, schedule=None) -> Estimate:
+    """Events of running `graph` on `machine` (with its one-core baseline)."""
+    from .engine import compute_times
+    mem = int(np.count_nonzero(graph.bytes > 0))
+    events = {"task": graph.n - mem, "memory_task": mem, "message": len(graph.msg_src)}
+    if schedule is not None and schedule.policy == "timeslice" and graph.n:
+        with np.errstate(over="ignore"):
+            slices = np.ceil(compute_times(machine, graph) / schedule.quantum_s)
+        events["slice"] = float(np.sum(np.maximum(slices, 1.0))) - graph.n
+    if graph.io_count is not None:
+        events["io_wait"] = int(np.sum(graph.io_count, dtype=np.int64))
+    events["run"] = 1
+    share = COST_US["memory_share"] * max(0, min(machine.cores, mem) - SHARED_FREE)
+    us = sum(n * COST_US[k] for k, n in events.items()) + mem * share
+    return Estimate(events, us * 1e-6 if math.isfinite(us) else math.inf)
+
+
+def estimate(scenario, machine=None, graph=None) -> Estimate:
+    """The scenario's estimate; builds the machine and the graph unless given (a
+    workload with its own model lists its parts with `run_parts`)."""
+    from .machine import Machine
+    from .simulate import build_graph
+    from .workloads import module_for
+    parts = getattr(module_for(scenario.workload.kind), "run_parts", None)
+    if parts is not None:
+        return sum((graph_estimate(m, g) for m, g in parts(scenario)), Estimate({}, 0.0))
+    machine = machine or Machine(scenario.machine)
+    graph = graph if graph is not None else build_graph(scenario, machine)
+    return graph_estimate(machine, graph, scenario.schedule)
+
+
+def _refuse(est: Estimate, limit_s: float, fix: str) -> None:
+    if est.seconds > limit_s:
+        raise RunTooLong(f"this run would take {est.describe()}, over the {limit_s:.0f} s "
+                         f"limit; {fix}, or pass --yes to run it anyway", "workload")
+
+
+def check_run(scenario, limit_s: float = MAX_RUN_S, machine=None, graph=None) -> Estimate:
+    """The estimate, or RunTooLong when it is over `limit_s`."""
+    est = estimate(scenario, machine, graph)
+    _refuse(est, limit_s, "use fewer or larger tasks, fewer cores per node, a longer "
+                          "quantum, fewer I/O waits or fewer nodes")
+    return est
+
+
+def add_yes_option(parser) -> None:
+    """The CLI's `--yes`: run even when the guard's estimate is over MAX_RUN_S."""
+    parser.add_argument("--yes", action="store_true",
+                        help=f"run even when the size guard estimates more than "
+                             f"{MAX_RUN_S:.0f} s of simulation")
+
+
+def limit_for(args) -> float | None:
+    """The time limit for a CLI command: MAX_RUN_S, None with --yes."""
+    return None if args.yes else MAX_RUN_S
+
+
+def check_runs(scenarios: list, limit_s: float = MAX_RUN_S) -> Estimate:
+    """A sweep's or a comparison's runs: the costliest of the first and last times
+    their number (a grid grows towards its end), or RunTooLong."""
+    sample = [scenarios[0], scenarios[-1]] if len(scenarios) > 1 else scenarios
+    est = max((estimate(sc) for sc in sample), key=lambda e: e.seconds) * len(scenarios)
+    _refuse(est, limit_s, f"vary fewer values ({len(scenarios):,} runs) or make each run "
+                          f"smaller")
+    return est
+
+
+class Watchdog:
+    """Progress and cancel callbacks for a run that raise RunTooLong once, after
+    WATCH_AFTER_S seconds, the time so far over the fraction done (once some is)
+    projects more than `limit_s`; they pass on to the caller's `progress` and `cancel`."""
+
+    def __init__(self, limit_s: float, progress: Callable[[float], None] | None = None,
+                 cancel: Callable[[], bool] | None = None):
+        self.limit_s, self._progress, self._cancel = limit_s, progress, cancel
+        self.t0, self.fraction = time.perf_counter(), 0.0
+
+    def progress(self, fraction: float) -> None:
+        self.fraction = fraction
+        if self._progress is not None:
+            self._progress(fraction)
+
+    def cancel(self) -> bool:
+        elapsed = time.perf_counter() - self.t0
+        if elapsed > WATCH_AFTER_S and self.fraction > 0:     # 0: nothing to project from
+            projected = elapsed / self.fraction
+            if projected > self.limit_s:
+                raise RunTooLong(
+                    f"this run is {100 * self.fraction:.1f} % done after {elapsed:.0f} s, "
+                    f"on course for about {projected:,.0f} s (limit {self.limit_s:.0f} s); "
+                    f"use fewer nodes, fewer messages or fewer tasks, or pass --yes to run "
+                    f"it anyway", "workload")
+        return self._cancel is not None and self._cancel()

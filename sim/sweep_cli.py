@@ -14,6 +14,7 @@ import math
 import sys
 
 from . import scenario as scenario_mod
+from . import size_guard
 from .executors import make_executor
 from .run import _jsonable
 from .sweep import MODES, PE_KEYS, SweepResult, parse_vary, run_sweep
@@ -40,6 +41,7 @@ def add_parser(sub) -> None:
                    help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
     p.add_argument("--csv", metavar="FILE", help="write one row per run here")
     p.add_argument("--json", action="store_true", help="print rows and fits as JSON")
+    size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_sweep)
 
 
@@ -57,7 +59,8 @@ def cmd_sweep(args) -> int:
         check_writable(args.csv)
     progress = _bar if sys.stderr.isatty() else None
     with make_executor(args.workers, args.dask) as ex:
-        result = run_sweep(sc, grid, args.mode, ex, progress)
+        result = run_sweep(sc, grid, args.mode, ex, progress,
+                           limit_s=size_guard.limit_for(args))
     if args.csv is not None:
         result.write_csv(args.csv)
     if args.json:

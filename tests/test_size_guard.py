@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import scenario as scenario_mod
+from sim import size_guard
 from sim.cli import main
 from sim.machine import Machine
 from sim.simulate import build_graph
@@ -56,3 +57,83 @@ def test_estimate_bounds_the_graph_built_with_one_rank_per_pe(kind, nodes, cores
     sc = scenario(kind, machine_kw={"nodes": nodes, "cores": cores}, **extra)
     g = build_graph(sc, Machine(sc.machine))
     assert g.n <= tasks_on(sc.workload, nodes * cores)
+
+
+# -- the estimate counts events, not tasks (issue 12) ------------------------------------
+
+@pytest.mark.parametrize("name, sets, counted", [
+    ("concurrency-vs-parallelism", ["schedule.quantum_s=1e-9"], "199,999,992 time slices"),
+    ("smp-memory-wall", ["workload.tasks=999999", "machine.cores=1000"],
+     "999,999 memory flows"),
+    ("gpu-offload", ["machine.accelerator.sms=100000"], "memory flows"),
+], ids=["slices", "memory", "offload"])
+def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted):
+    argv = ["run", name]
+    for s in sets:
+        argv += ["--set", s]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: this run would take about") and err.count("\n") == 1
+    assert counted in err and "pass --yes to run it anyway" in err and len(err) < 300
+
+
+def test_estimate_counts_io_waits_and_messages():
+    sc = scenario_mod.load("concurrency-vs-parallelism-io", ["workload.io_waits=1000"])
+    assert size_guard.estimate(sc).events["io_wait"] == sc.workload.tasks * 1000
+    sc = scenario_mod.load("cluster-stencil")
+    g = build_graph(sc, Machine(sc.machine))
+    est = size_guard.estimate(sc)
+    assert est.events["message"] == len(g.msg_src) > 0
+    assert est.events["task"] + est.events["memory_task"] == g.n
+
+
+def test_yes_runs_what_the_guard_refuses(capsys, monkeypatch):
+    monkeypatch.setattr(size_guard, "MAX_RUN_S", 0.0)
+    assert main(["run", "amdahl"]) == 2
+    assert "over the 0 s limit" in capsys.readouterr().err
+    assert main(["run", "amdahl", "--yes"]) == 0
+
+
+def test_a_sweep_is_refused_by_points_times_cost(monkeypatch):
+    sc = scenario_mod.load("amdahl")
+    one = size_guard.estimate(sc)
+    est = size_guard.check_runs([sc] * 3, limit_s=1e9)
+    assert est.seconds == pytest.approx(3 * one.seconds) and est.events["run"] == 3
+    with pytest.raises(size_guard.RunTooLong, match=r"3 runs\), over the 0 s limit; vary "
+                                                    r"fewer values"):
+        size_guard.check_runs([sc] * 3, limit_s=0.0)
+
+
+def test_the_sweep_and_compare_verbs_check_their_size(capsys, monkeypatch):
+    monkeypatch.setattr(size_guard, "MAX_RUN_S", 0.0)
+    assert main(["sweep", "amdahl", "--vary", "machine.cores=1,2"]) == 2
+    assert "2 runs" in capsys.readouterr().err
+    assert main(["compare", "amdahl", "power-wall"]) == 2
+    assert "2 runs" in capsys.readouterr().err
+
+
+def test_watchdog_stops_a_run_on_course_to_overrun(monkeypatch):
+    clock = iter([0.0, 2.0, 5.0, 5.0])
+    monkeypatch.setattr(size_guard.time, "perf_counter", lambda: next(clock))
+    dog = size_guard.Watchdog(30.0)
+    dog.progress(0.01)
+    assert dog.cancel() is False                 # 2 s: too early to project
+    with pytest.raises(size_guard.RunTooLong, match=r"1.0 % done after 5 s, on course for "
+                                                    r"about 500 s \(limit 30 s\)"):
+        dog.cancel()
+
+
+def test_huge_scenario_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    path = tmp_path / "big.toml"
+    path.write_text('name = "x"\n' + "# padding\n" * 200)
+    monkeypatch.setattr(size_guard, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(scenario_mod, "read_text", lambda p: pytest.fail("parsed"))
+    with pytest.raises(ScenarioError, match=r"scenario file is 0.0 MB, more than the 0 MB"):
+        scenario_mod.load(str(path))
+
+
+def test_adaptive_pool_output_is_bounded():
+    from sim.nn.base import LayerError
+    from sim.nn.pooling import AdaptiveAvgPool2d
+    with pytest.raises(LayerError, match="output_size must be at most 65536"):
+        AdaptiveAvgPool2d(name="p", output_size=30_000_000)

@@ -9,6 +9,7 @@ result arrives on the GUI thread through `SweepPanel.finished`.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -28,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sim import size_guard
 from sim.engine import Cancelled
 from sim.executors import make_executor
 from sim.scenario import Scenario
 from sim.spec import ScenarioError
 from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
-from sim.units import seconds
+from sim.units import one_line, seconds
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
@@ -162,9 +165,15 @@ class SweepPanel(QWidget):
         try:
             lines = [ln.strip() for ln in self.vary.toPlainText().splitlines() if ln.strip()]
             grid = parse_vary(lines)
-            expand(self.scenario, grid, mode)
+            scenarios = expand(self.scenario, grid, mode)[1]
+            est = size_guard.check_runs(scenarios, math.inf)
         except ScenarioError as exc:
-            self.status.setText(f"error: {exc}")
+            self.status.setText(f"error: {one_line(str(exc))}")
+            return False
+        if est.seconds > size_guard.ASK_ABOVE_S and QMessageBox.question(
+                self, "Large sweep", f"This sweep would take {est.describe()}. It shows "
+                "progress and can be cancelled. Start it?",
+                QMessageBox.Yes | QMessageBox.No) != QMessageBox.Yes:
             return False
         self.worker = SweepWorker(self.scenario, grid, mode, self.workers.value(), self)
         self.worker.progress.connect(self._progress)

@@ -52,6 +52,17 @@ def build(p: Params, machine, rng) -> TaskGraph:
     return kernel(p, p.host_tasks or machine.pes)
 
 
+def run_parts(scenario) -> list:
+    """(machine, graph) of each engine run of the offload model (size_guard): the
+    kernel on the device, then on the host's cores."""
+    from ..machine import Machine
+    acc, p = scenario.machine.accelerator, scenario.workload
+    if acc is None:
+        return []
+    dev, host = acc.as_machine(), Machine(scenario.machine)
+    return [(dev, kernel(p, p.blocks or dev.pes)), (host, kernel(p, p.host_tasks or host.pes))]
+
+
 def simulate(scenario, progress=None, cancel=None, baseline=True):
     """The offloaded run (see sim/offload_run.py)."""
     from ..offload_run import run_offload  # it imports run, which imports scenario
