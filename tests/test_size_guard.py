@@ -115,11 +115,11 @@ def test_the_sweep_and_compare_verbs_check_their_size(capsys, monkeypatch):
 def test_watchdog_stops_a_run_on_course_to_overrun(monkeypatch):
     clock = iter([0.0, 2.0, 5.0, 5.0])
     monkeypatch.setattr(size_guard.time, "perf_counter", lambda: next(clock))
-    dog = size_guard.Watchdog(30.0)
+    dog = size_guard.Watchdog(30.0 / size_guard.WATCH_FACTOR)
     dog.progress(0.01)
     assert dog.cancel() is False                 # 2 s: too early to project
     with pytest.raises(size_guard.RunTooLong, match=r"1.0 % done after 5 s, on course for "
-                                                    r"about 500 s \(limit 30 s\)"):
+                                                    r"about 500 s \(limit 15 s\)"):
         dog.cancel()
 
 
