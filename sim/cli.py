@@ -24,8 +24,7 @@ from .top500_cli import add_parser as add_machines
 from .trace import TraceFormatError, check_writable
 from .units import one_line
 
-USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled,
-               MemoryError)
+USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Cancelled)
 
 
 def _add_run(sub) -> None:
@@ -130,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except USER_ERRORS as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: out of memory: make the run smaller (fewer tasks, nodes or points)",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
