@@ -199,12 +199,15 @@ def main() -> None:
     ap.add_argument("--max-run-s", type=float, default=size_guard.MAX_RUN_S,
                     help="the size guard's limit (lower it for more cases per minute)")
     ap.add_argument("--out", default="fuzz-out")
+    ap.add_argument("--families", default="", help="comma-separated subset (default: all)")
     args = ap.parse_args()
     size_guard.MAX_RUN_S = args.max_run_s
     os.makedirs(args.out, exist_ok=True)
     tally: dict = collections.defaultdict(collections.Counter)
     with tempfile.TemporaryDirectory() as d:
         for fam, (strategy, make) in families(d).items():
+            if args.families and fam not in args.families.split(","):
+                continue
             n = args.window_cases if fam == "window" else args.cases
             t0 = time.monotonic()
             campaign(fam, strategy, make, n, args, tally[fam])

@@ -53,9 +53,14 @@ def test_deeply_nested_model_file_is_refused(tmp_path, suffix, text):
         load_model_file(path)
 
 
-def test_tiny_rate_is_refused_naming_the_field():
-    with pytest.raises(ScenarioError, match="machine.memory.bandwidth_gbs must be at least"):
-        scenario_mod.load("cluster-stencil", ["machine.memory.bandwidth_gbs=5e-324"])
+@pytest.mark.parametrize("preset, field", [
+    ("cluster-stencil", "machine.memory.bandwidth_gbs"),     # was: deadlock, 640 tasks
+    ("gpu-offload", "machine.accelerator.link_gbs"),          # was: ValueError, unpack
+    ("concurrency-vs-parallelism", "schedule.quantum_s"),
+])
+def test_tiny_rate_is_refused_naming_the_field(preset, field):
+    with pytest.raises(ScenarioError, match=f"^{field} must be at least 1e-30"):
+        scenario_mod.load(preset, [f"{field}=5e-324"])
 
 
 def test_a_fraction_may_still_be_tiny():

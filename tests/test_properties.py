@@ -5,6 +5,7 @@ changes except the requested target. Inputs come from tests/strategies.py (the s
 strategies drive the longer campaign, scripts/fuzz.py)."""
 
 import contextlib
+import json
 import os
 import signal
 import stat
@@ -65,9 +66,17 @@ def quick_guard(monkeypatch):
 
 
 def cli(capsys, argv) -> str | None:
+    """What is wrong with the CLI's result (None: as promised); with --json, stdout
+    must be one JSON document."""
     with bounded():
         code = main(argv)
-    return outcome(code, capsys.readouterr().err)
+    out, err = capsys.readouterr()
+    if "--json" in argv and code == 0:
+        try:
+            json.loads(out)
+        except ValueError:
+            return f"--json printed something else: {out[:100]!r}"
+    return outcome(code, err)
 
 
 @SMALL
@@ -87,7 +96,7 @@ def test_mutated_presets_end_as_promised(capsys, quick_guard, case):
                                                          "concurrency-vs-parallelism-io",
                                                          "gpu-offload"]))
 def test_random_set_values_end_as_promised(capsys, quick_guard, overrides, preset):
-    argv = ["run", preset]
+    argv = ["run", preset, "--json", "--layers"]
     for o in overrides:
         argv += ["--set", o]
     assert cli(capsys, argv) is None, overrides

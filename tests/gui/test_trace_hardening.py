@@ -1,11 +1,15 @@
 """Odd trace files in the window: an empty trace opens and says so; a trace the view
 cannot draw, or a malformed one, is refused with a dialog and the current run kept."""
 
+import os
 import re
+import tempfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from sim.trace import COLUMNS
+from tests.strategies import trace_csvs
 
 HEAD = ",".join(COLUMNS) + "\n"
 
@@ -47,3 +51,21 @@ def test_extreme_but_drawable_values_draw_every_tab(ran, tmp_path, qtbot):
         qtbot.wait(1)
     ran.grab()
     assert len(ran.state.run.trace) == 2
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=trace_csvs())
+def test_hostile_traces_open_or_keep_the_run(ran, data):
+    """Any trace opens, or is refused with a dialog and the current run kept; pytest-qt
+    fails the test on an exception in any slot."""
+    before = ran.state.run
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "t.csv")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        if ran.open_trace(path):
+            ran.grab()
+            assert ran.state.run is not before
+        else:
+            assert ran.state.run is before and ran.dialogs[-1][0] == "critical"
