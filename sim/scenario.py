@@ -31,7 +31,7 @@ from .machine import MachineSpec
 from .schedule import ScheduleSpec
 from .spec import ScenarioError, param
 from .trace import MAX_PES, read_text, write_atomic
-from .units import clip
+from .units import clip, key_text
 from .workloads import KINDS, module_for
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
@@ -171,6 +171,9 @@ def parse_value(text: str) -> Any:
         return spec.parse_toml(f"v = {text}", f"--set value {clip(text)}")["v"]
     except spec.NotTomlError:
         return text
+    except ScenarioError:                   # nested too deep (its path would read 'v.a...')
+        raise ScenarioError(f"--set value {clip(text)} has tables or lists nested more "
+                            f"than {spec.MAX_DEPTH} deep") from None
 
 
 def apply_overrides(data: dict, overrides: list[str]) -> dict:
@@ -188,8 +191,8 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
         for i, part in enumerate(parts[:-1]):
             nxt = node.setdefault(part, {})
             if not isinstance(nxt, dict):
-                raise ScenarioError(f"{clip('.'.join(parts[:i + 1]))[1:-1]} is not a table, "
-                                    f"cannot set {clip(key)[1:-1]}", key)
+                raise ScenarioError(f"{key_text('.'.join(parts[:i + 1]))} is not a table, "
+                                    f"cannot set {key_text(key)}", key)
             node = nxt
         node[parts[-1]] = parse_value(value.strip())
     return data

@@ -38,7 +38,6 @@ only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import time
 from collections.abc import Callable
@@ -57,6 +56,11 @@ WATCH_AFTER_S = 3.0
 WATCH_FACTOR = 2.0                # the watchdog stops a run projected over this x the limit
 SHARED_FREE = 8                   # cores sharing a node's memory at no extra cost
 
+FIXES = {"task": "fewer, larger tasks (a larger tile, fewer chunks, repeats or steps)",
+         "memory_task": "fewer tasks or fewer cores per node (machine.cores)",
+         "message": "fewer nodes, ranks or iterations (fewer messages)",
+         "slice": "a longer schedule.quantum_s", "io_wait": "fewer workload.io_waits",
+         "run": "fewer --vary values"}
 LABELS = {"task": "tasks", "memory_task": "memory flows", "message": "messages",
           "slice": "time slices", "io_wait": "I/O waits", "run": "runs"}
 
@@ -67,18 +71,27 @@ class RunTooLong(ScenarioError):
 
 @dataclasses.dataclass(frozen=True)
 class Estimate:
-    """Events by kind (COST_US keys) and the wall time they cost, in seconds."""
+    """Events by kind (COST_US keys) and the seconds of wall time each kind costs."""
 
     events: dict
-    seconds: float
+    costs: dict
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.costs.values())
 
     def __add__(self, other: Estimate) -> Estimate:
         keys = dict.fromkeys([*self.events, *other.events])
         return Estimate({k: self.events.get(k, 0) + other.events.get(k, 0) for k in keys},
-                        self.seconds + other.seconds)
+                        {k: self.costs.get(k, 0.0) + other.costs.get(k, 0.0) for k in keys})
 
     def __mul__(self, k: int) -> Estimate:
-        return Estimate({e: n * k for e, n in self.events.items()}, self.seconds * k)
+        return Estimate({e: n * k for e, n in self.events.items()},
+                        {e: s * k for e, s in self.costs.items()})
+
+    def fix(self) -> str:
+        """How to shrink the run: the advice for its costliest kind of event."""
+        return FIXES[max(self.costs, key=self.costs.get)]
 
     def describe(self) -> str:
         """'about 45 s to simulate (999,999 tasks, 999,999 memory flows)'."""
@@ -127,9 +140,10 @@ def graph_estimate(machine, graph, schedule=None) -> Estimate:
     if graph.io_count is not None:
         events["io_wait"] = int(np.sum(graph.io_count, dtype=np.int64))
     events["run"] = 1
-    share = COST_US["memory_share"] * max(0, min(machine.cores, mem) - SHARED_FREE)
-    us = sum(n * COST_US[k] for k, n in events.items()) + mem * share
-    return Estimate(events, us * 1e-6 if math.isfinite(us) else math.inf)
+    costs = {k: n * COST_US[k] * 1e-6 for k, n in events.items()}
+    costs["memory_task"] += mem * 1e-6 * COST_US["memory_share"] * max(
+        0, min(machine.cores, mem) - SHARED_FREE)
+    return Estimate(events, costs)
 
 
 def estimate(scenario, machine=None, graph=None) -> Estimate:
@@ -140,23 +154,25 @@ def estimate(scenario, machine=None, graph=None) -> Estimate:
     from .workloads import module_for
     parts = getattr(module_for(scenario.workload.kind), "run_parts", None)
     if parts is not None:
-        return sum((graph_estimate(m, g) for m, g in parts(scenario)), Estimate({}, 0.0))
+        return sum((graph_estimate(m, g) for m, g in parts(scenario)), Estimate({}, {}))
     machine = machine or Machine(scenario.machine)
     graph = graph if graph is not None else build_graph(scenario, machine)
     return graph_estimate(machine, graph, scenario.schedule)
 
 
-def _refuse(est: Estimate, limit_s: float, fix: str) -> None:
+def _refuse(est: Estimate, limit_s: float, what: str = "run") -> None:
     if est.seconds > limit_s:
-        raise RunTooLong(f"this run would take {est.describe()}, over the {limit_s:.0f} s "
-                         f"limit; {fix}, or pass --yes to run it anyway", "workload")
+        fix = est.fix()
+        if what == "sweep" and fix != FIXES["run"]:
+            fix = f"{FIXES['run']} or {fix}"
+        raise RunTooLong(f"this {what} would take {est.describe()}, over the {limit_s:.0f} s "
+                         f"limit; use {fix}, or pass --yes to run it anyway", "workload")
 
 
 def check_run(scenario, limit_s: float = MAX_RUN_S, machine=None, graph=None) -> Estimate:
     """The estimate, or RunTooLong when it is over `limit_s`."""
     est = estimate(scenario, machine, graph)
-    _refuse(est, limit_s, "use fewer or larger tasks, fewer cores per node, a longer "
-                          "quantum, fewer I/O waits or fewer nodes")
+    _refuse(est, limit_s)
     return est
 
 
@@ -177,8 +193,7 @@ def check_runs(scenarios: list, limit_s: float = MAX_RUN_S) -> Estimate:
     their number (a grid grows towards its end), or RunTooLong."""
     sample = [scenarios[0], scenarios[-1]] if len(scenarios) > 1 else scenarios
     est = max((estimate(sc) for sc in sample), key=lambda e: e.seconds) * len(scenarios)
-    _refuse(est, limit_s, f"vary fewer values ({len(scenarios):,} runs) or make each run "
-                          f"smaller")
+    _refuse(est, limit_s, "sweep" if len(scenarios) > 1 else "run")
     return est
 
 

@@ -17,7 +17,7 @@ import types
 import typing
 from typing import Any
 
-from .units import clip
+from .units import clip, key_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,7 +83,7 @@ def check_depth(data: Any, path: str = "") -> Any:
     """`data`, or ScenarioError naming the first value nested too deep."""
     where = deepest(data, path)
     if where is not None:
-        raise ScenarioError(f"{clip(where, 80)} is nested more than {MAX_DEPTH} tables or "
+        raise ScenarioError(f"{key_text(where)} is nested more than {MAX_DEPTH} tables or "
                             f"lists deep", where)
     return data
 
@@ -196,7 +196,7 @@ def from_dict(cls: type, data: dict, path: str = "") -> Any:
     for key in data:
         if key not in fields:
             known = ", ".join(sorted(fields))
-            raise ScenarioError(f"{prefix}{clip(key, 40)[1:-1]} is not a known setting "
+            raise ScenarioError(f"{key_text(prefix + str(key))} is not a known setting "
                                 f"(known: {known})", f"{prefix}{key}")
     kwargs = {}
     for name, f in fields.items():

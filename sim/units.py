@@ -37,6 +37,14 @@ def clip(value: object, limit: int = 60) -> str:
     return f"{text[:limit]}... ({len(text):,} characters)"
 
 
+def key_text(key: str) -> str:
+    """A setting's dotted name in a message: as is when each part reads as a name
+    (letters, digits, _ and -), else quoted and cut like a value (an empty key: '')."""
+    plain = len(key) <= 60 and all(
+        part and all(c.isalnum() or c in "_-" for c in part) for part in key.split("."))
+    return key if plain else clip(key)
+
+
 def one_line(message: str, limit: int = 290) -> str:
     """An error message as one line (newlines escaped) of at most `limit` characters."""
     text = message.replace("\r", "\\r").replace("\n", "\\n")

@@ -61,13 +61,16 @@ def test_estimate_bounds_the_graph_built_with_one_rank_per_pe(kind, nodes, cores
 
 # -- the estimate counts events, not tasks (issue 12) ------------------------------------
 
-@pytest.mark.parametrize("name, sets, counted", [
-    ("concurrency-vs-parallelism", ["schedule.quantum_s=1e-9"], "199,999,992 time slices"),
+@pytest.mark.parametrize("name, sets, counted, fix", [
+    ("concurrency-vs-parallelism", ["schedule.quantum_s=1e-9"], "199,999,992 time slices",
+     "a longer schedule.quantum_s"),
     ("smp-memory-wall", ["workload.tasks=999999", "machine.cores=1000"],
-     "999,999 memory flows"),
-    ("gpu-offload", ["machine.accelerator.sms=100000"], "memory flows"),
-], ids=["slices", "memory", "offload"])
-def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted):
+     "999,999 memory flows", "fewer cores per node"),
+    ("gpu-offload", ["machine.accelerator.sms=100000"], "memory flows", "fewer cores"),
+    ("concurrency-vs-parallelism-io", ["workload.io_waits=100000", "workload.tasks=100"],
+     "10,000,000 I/O waits", "fewer workload.io_waits"),
+], ids=["slices", "memory", "offload", "io"])
+def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted, fix):
     argv = ["run", name]
     for s in sets:
         argv += ["--set", s]
@@ -75,6 +78,7 @@ def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted):
     err = capsys.readouterr().err
     assert err.startswith("error: this run would take about") and err.count("\n") == 1
     assert counted in err and "pass --yes to run it anyway" in err and len(err) < 300
+    assert fix in err
 
 
 def test_estimate_counts_io_waits_and_messages():
@@ -99,8 +103,9 @@ def test_a_sweep_is_refused_by_points_times_cost(monkeypatch):
     one = size_guard.estimate(sc)
     est = size_guard.check_runs([sc] * 3, limit_s=1e9)
     assert est.seconds == pytest.approx(3 * one.seconds) and est.events["run"] == 3
-    with pytest.raises(size_guard.RunTooLong, match=r"3 runs\), over the 0 s limit; vary "
-                                                    r"fewer values"):
+    with pytest.raises(size_guard.RunTooLong, match=r"^this sweep would take about 0 s .*3 "
+                                                    r"runs\), over the 0 s limit; use fewer "
+                                                    r"--vary values, or pass --yes"):
         size_guard.check_runs([sc] * 3, limit_s=0.0)
 
 
