@@ -1,8 +1,11 @@
-"""Neural-network cost model: parameters, MACs and FLOPs of CNNs, layer by layer.
+"""Neural-network cost model: parameters, MACs and FLOPs of CNNs and transformers,
+layer by layer.
 
 Pure Python (no PyTorch, no Qt).  Modules:
 
 * :mod:`sim.nn.layers`   layer specs and their formulas (``LayerError``)
+* :mod:`sim.nn.transformer` embedding, attention, norms, rotary...; block
+  builders, KV-cache decoding (``decode_step``)
 * :mod:`sim.nn.graph`    a model as named layers wired into a DAG
 * :mod:`sim.nn.zoo`      torchvision's classic CNNs (alexnet ... googlenet)
 * :mod:`sim.nn.modelfile` a user's model from a TOML/JSON file

@@ -38,8 +38,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Count parameters, MACs and FLOPs of a CNN, layer by layer. "
                     f"Zoo models: {', '.join(MODELS)}.")
     p.add_argument("model", metavar="MODEL", help="zoo model name or path to a .toml/.json model file")
-    p.add_argument("--input", default="224", metavar="SIZE",
-                   help="input image size: 224 or HxW (default 224)")
+    p.add_argument("--input", default=None, metavar="SIZE",
+                   help="input image size 224 or HxW (default 224), or the sequence length "
+                        "of a language model (default its context)")
     p.add_argument("--batch", default="1", metavar="N", help="batch size (default 1)")
     p.add_argument("--convention", choices=("macs", "flops"), default="macs",
                    help="macs: 1 multiply-add = 1 op (default); flops: = 2 x MACs")
@@ -51,7 +52,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _parse_input(text: str) -> tuple[int, int]:
+def _parse_input(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
     parts = str(text).lower().split("x")
     try:
         values = [int(v) for v in parts]
