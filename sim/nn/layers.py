@@ -379,6 +379,19 @@ class LayerScale(Layer):
         return shape, 0, _numel(shape)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Inactive(Layer):
+    """Modules a model holds but does not run at inference (inception_v3's
+    auxiliary classifier): their ``params`` count, their arithmetic does not.
+    Output = input, so a side branch ending here changes nothing downstream."""
+
+    KIND: ClassVar[str] = "inactive"
+    held_params: int
+
+    def params(self) -> int:
+        return self.held_params
+
+
 def required_fields(cls: type[Layer]) -> list[str]:
     """Constructor fields without a default (``name`` excluded)."""
     return [f.name for f in fields(cls) if f.name != "name"
@@ -395,5 +408,5 @@ __all__ = [
     "AvgPool2d", "BatchNorm2d", "Concat", "Conv2d", "Dropout", "Flatten", "Layer",
     "LayerCost", "LayerError", "Linear", "MaxPool2d", "Pair", "Shape", "Upsample",
     "depthwise", "layer_fields", "required_fields", "broadcast_shape", "Mul", "ChannelSlice",
-    "Permute", "LayerScale",
+    "Permute", "LayerScale", "Inactive",
 ]

@@ -1,7 +1,8 @@
 """Classic CNNs built from layer specs, exactly as torchvision defines them.
 
 Models (``MODELS``): alexnet, vgg11, vgg16, vgg19, resnet18, resnet34, resnet50,
-resnet101, mobilenet_v2, densenet121, googlenet.  Each builder takes
+resnet101, mobilenet_v2, densenet121, googlenet; ``MODELS`` also holds the
+transformers of :mod:`sim.nn.zoo_transformers`.  Each builder takes
 ``num_classes`` (default 1000) and returns a :class:`~sim.nn.graph.Model` that
 works for any input size (the adaptive pools make the classifier size-agnostic).
 
@@ -222,8 +223,13 @@ def mobilenet_v2(num_classes: int = 1000) -> Model:
 
 
 # --- DenseNet-121 ------------------------------------------------------------
-def densenet121(num_classes: int = 1000, growth: int = 32, blocks=(6, 12, 24, 16),
-                init: int = 64, bn_size: int = 4) -> Model:
+def densenet121(num_classes: int = 1000) -> Model:
+    return densenet("densenet121", num_classes)
+
+
+def densenet(name: str, num_classes: int = 1000, growth: int = 32, blocks=(6, 12, 24, 16),
+             init: int = 64, bn_size: int = 4) -> Model:
+    """torchvision ``DenseNet`` (121: growth 32, blocks 6/12/24/16, init 64)."""
     g = GraphBuilder()
     g.chain(_conv("features.conv0", 3, init, 7, 2, 3), BatchNorm2d(name="features.norm0", num_features=init),
             _relu("features.relu0"), MaxPool2d(name="features.pool0", kernel=3, stride=2, padding=1))
@@ -246,7 +252,7 @@ def densenet121(num_classes: int = 1000, growth: int = 32, blocks=(6, 12, 24, 16
     g.add(AdaptiveAvgPool2d(name="avgpool", output_size=1))
     g.add(Flatten(name="flatten"))
     g.add(Linear(name="classifier", in_features=c, out_features=num_classes))
-    return g.build("densenet121")
+    return g.build(name)
 
 
 # --- GoogLeNet ---------------------------------------------------------------
@@ -304,9 +310,17 @@ MODELS: dict[str, Callable[..., Model]] = {
 }
 
 
+# the other zoos use the helpers above, so they are imported last
+from . import zoo_extra, zoo_transformers  # noqa: E402
+
+MODELS.update(zoo_extra.MODELS)
+MODELS.update(zoo_transformers.MODELS)
+
+
 def get_model(name: str) -> Model:
     """A zoo model by name; ``KeyError`` with the known names otherwise."""
     key = name.lower().replace("-", "_")
+    key = zoo_transformers.ALIASES.get(key, key)
     if key not in MODELS:
         raise KeyError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
     return MODELS[key]()
