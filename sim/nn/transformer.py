@@ -601,6 +601,25 @@ class DecodeStep:
         """FLOPs per byte: far below a GPU's ridge point, so decoding is memory-bound."""
         return self.flops / self.bytes
 
+    def totals(self) -> dict:
+        return {"t": self.t, "batch": self.batch, "macs": self.macs, "flops": self.flops,
+                "other_ops": self.other_ops, "weight_bytes": self.weight_bytes,
+                "kv_bytes": self.kv_bytes, "bytes": self.bytes,
+                "flops_per_byte": round(self.intensity, 4)}
+
+
+def format_decode(step: DecodeStep) -> str:
+    """Lines stating the decode step's FLOPs, bytes and intensity."""
+    from .count import si
+
+    per = f" for {step.batch} sequences" if step.batch > 1 else ""
+    return (f"Decode step at position t={step.t}{per} (KV cache): "
+            f"{si(step.flops)} FLOPs (2 x {si(step.macs)} MACs, + {si(step.other_ops)} other ops)\n"
+            f"Memory: {si(step.bytes)}B = weights {si(step.weight_bytes)}B read once + "
+            f"KV cache {si(step.kv_bytes)}B ({step.t} cached + 1 new token; 16-bit values)\n"
+            f"Intensity: {step.intensity:.2f} FLOPs/byte: memory-bound on any GPU "
+            f"(tokens/s ~ bandwidth / {si(step.bytes)}B)")
+
 
 def kv_cache_bytes(cfg: TransformerConfig, tokens: int, batch: int = 1,
                    bytes_per_value: int = 2) -> int:
@@ -628,5 +647,5 @@ __all__ = [
     "AddEmbedding", "AttentionContext", "AttentionScores", "ClassToken", "DecodeStep",
     "Embedding", "LMHead", "LayerNorm", "LayerNorm2d", "MatMul", "Mul", "RMSNorm", "Rotary", "SelectToken",
     "Softmax", "Tokens", "TransformerConfig", "attention", "build", "causal_entries",
-    "decode_step", "kv_cache_bytes",
+    "decode_step", "format_decode", "kv_cache_bytes",
 ]
