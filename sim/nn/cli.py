@@ -41,11 +41,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "flops", help="count parameters, MACs and FLOPs of a neural network",
         description="Count parameters, MACs and FLOPs of a CNN, layer by layer. "
                     f"Zoo models: {', '.join(MODELS)}.")
-    p.add_argument("model", metavar="MODEL", help="zoo model name or path to a .toml/.json model file")
-    p.add_argument("--input", default=None, metavar="SIZE",
+    p.add_argument("model", metavar="MODEL",
+                   help="zoo model name or path to a .toml/.json model file or an .onnx file")
+    p.add_argument("--input", action="append", metavar="SIZE",
                    help="input image size 224 or HxW (default 224), or the sequence length "
-                        "of a language model (default its context)")
-    p.add_argument("--batch", default="1", metavar="N", help="batch size (default 1)")
+                        "of a language model (default its context); for an .onnx file "
+                        "NAME=1x3x224x224 (repeat for several inputs)")
+    p.add_argument("--batch", default=None, metavar="N",
+                   help="batch size (default 1; an .onnx file's dynamic batch axis)")
     p.add_argument("--convention", choices=("macs", "flops"), default="macs",
                    help="macs: 1 multiply-add = 1 op (default); flops: = 2 x MACs")
     p.add_argument("--all-ops", action="store_true",
@@ -65,9 +68,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _parse_input(text: str | None) -> tuple[int, int] | None:
-    if text is None:
+def _parse_input(texts: list[str] | None) -> tuple[int, int] | None:
+    if not texts:
         return None
+    if len(texts) > 1:
+        raise ValueError(f"--input is given {len(texts)} times; once, except for an .onnx file")
+    text = texts[0]
     parts = str(text).lower().split("x")
     try:
         values = [int(v) for v in parts]
@@ -80,7 +86,9 @@ def _parse_input(text: str | None) -> tuple[int, int] | None:
     return values[0], values[1]
 
 
-def _parse_batch(text: str) -> int:
+def _parse_batch(text: str | None) -> int:
+    if text is None:
+        return 1
     try:
         batch = int(text)
     except ValueError:
@@ -108,7 +116,7 @@ def csv_text(report: Report | TrainingReport) -> str:
     return buf.getvalue()
 
 
-def _report(args, hw, batch) -> tuple[Report | TrainingReport, str, dict]:
+def _report(args, batch) -> tuple[Report | TrainingReport, str, dict]:
     """The report of the options, its text and its JSON totals."""
     if args.decode is not None:
         from .transformer import build, decode_step, format_decode
@@ -116,30 +124,45 @@ def _report(args, hw, batch) -> tuple[Report | TrainingReport, str, dict]:
 
         if args.training:
             raise ValueError("--decode and --training do not go together")
+        if args.input:
+            raise ValueError("--decode counts one token: leave out --input")
         cfg = get_config(args.model)
         step = decode_step(cfg, args.decode, batch)
         report = count(build(cfg, past=args.decode), 1, batch, args.all_ops, args.convention)
         totals = {**report.totals(), "decode": step.totals()}
         return report, format_report(report) + "\n" + format_decode(step), totals
-    model = load_model(args.model)
+    unknown, extra = "", {}
+    if str(args.model).lower().endswith(".onnx"):
+        from .onnx_import import parse_input_specs, read_onnx
+
+        imported = read_onnx(args.model, parse_input_specs(args.input or []),
+                             batch if args.batch is not None else None)
+        model, hw, batch = imported.model, None, imported.batch
+        unknown, extra = imported.unknown_text(), {"unknown": imported.unknown}
+    else:
+        model = load_model(args.model)
+        hw = _parse_input(args.input)
     if args.training:
         training = training_count(model, hw, batch, args.all_ops, args.convention, args.optimizer,
                                   args.recompute)
         report = count(model, hw, batch, args.all_ops, args.convention)
-        return training, format_training(training), {**report.totals(),
-                                                     "training": training.totals()}
+        return training, _join(format_training(training), unknown), {
+            **report.totals(), "training": training.totals(), **extra}
     report = count(model, hw, batch, all_ops=args.all_ops, convention=args.convention)
-    return report, format_report(report), report.totals()
+    return report, _join(format_report(report), unknown), {**report.totals(), **extra}
+
+
+def _join(text: str, note: str) -> str:
+    return f"{text}\n{note}" if note else text
 
 
 def run(args: argparse.Namespace) -> int:
     """Execute the ``flops`` verb; returns the exit status (0, or 2 on error)."""
     try:
-        hw = _parse_input(args.input)
         batch = _parse_batch(args.batch)
         if args.recompute and not args.training:
             raise ValueError("--recompute needs --training")
-        report, text, totals = _report(args, hw, batch)
+        report, text, totals = _report(args, batch)
         if args.csv:
             try:
                 write_atomic(args.csv, csv_text(report))

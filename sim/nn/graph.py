@@ -87,7 +87,9 @@ class Model:
     ``input_tokens`` a sequence of token ids ``(seq,)`` whose length is chosen
     when counting (``input_channels`` is then ignored).
 
-    ``default_input`` is the input size used when none is given (224 for an
+    ``fixed_input`` is a per-sample input shape the model fixes itself (an ONNX
+    graph whose shapes were inferred when it was read): ``input_hw`` is then
+    ignored.  ``default_input`` is the input size used when none is given (224 for an
     image, the context length for a language model).  ``blocks`` names the
     nodes inside repeated blocks (transformer layers): a training step with
     activation recomputation runs their forward pass twice.
@@ -100,6 +102,8 @@ class Model:
     input_tokens: bool = False
     default_input: int | None = None
     blocks: frozenset[str] = frozenset()
+    #: a per-sample input shape fixed by the model (an imported ONNX graph), or None
+    fixed_input: Shape | None = None
 
     def __post_init__(self) -> None:
         seen = {INPUT}
@@ -123,6 +127,8 @@ class Model:
         return self.default_input if self.default_input is not None else 224
 
     def input_shape(self, input_hw: int | Sequence[int] | None = None) -> Shape:
+        if self.fixed_input is not None:
+            return self.fixed_input
         return input_shape(self.input_channels, self.input_features, self.input_size(input_hw),
                            self.input_tokens)
 
