@@ -27,11 +27,13 @@ from typing import Any
 
 import tomli_w
 
-from . import size_guard, spec, top500
-from .machine import MachineSpec
-from .schedule import ScheduleSpec
-from .spec import ScenarioError, param
-from .trace import write_atomic
+from . import size_guard, spec
+from .engine.schedule import ScheduleSpec
+from .errors import ScenarioError
+from .io.files import write_atomic
+from .machine import top500
+from .machine.machine import MachineSpec
+from .spec import param
 from .workloads import KINDS, module_for
 
 if sys.version_info >= (3, 11):

@@ -30,10 +30,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..layer_profile import tagged
+from ..errors import ScenarioError
 from ..nn import count, layer_tasks, load_model
-from ..spec import ScenarioError, param
-from ..taskgraph import GraphBuilder, TaskGraph
+from ..spec import param
+from ..taskgraph import GraphBuilder, TaskGraph, tagged
 from .common import chunks, element_bytes, scale_count
 from .stages import partition
 

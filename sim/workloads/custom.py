@@ -15,7 +15,8 @@ import heapq
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..spec import ScenarioError, param
+from ..errors import ScenarioError
+from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
 from .common import precision_param, vector_param
 

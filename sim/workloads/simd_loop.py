@@ -21,9 +21,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..machine import PRECISIONS
-from ..spec import ScenarioError, param
-from ..taskgraph import TaskGraph
+from ..errors import ScenarioError
+from ..spec import param
+from ..taskgraph import PRECISIONS, TaskGraph
 from .common import element_bytes, lane_param
 
 
