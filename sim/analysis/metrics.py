@@ -37,7 +37,7 @@ def time_by_kind(trace: Trace, pes: int) -> np.ndarray:
     return out
 
 
-def dominant_precision(graph: TaskGraph) -> str:
+def dominant_precision(graph: TaskGraph | None) -> str:
     """The precision that carries most of the graph's flops (it sets the peak)."""
     if graph is None or graph.n == 0:
         return "fp64"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from .. import scenario as scenario_mod
 from ..io.files import check_writable
@@ -82,7 +84,7 @@ def _num(v, fmt: str) -> str:
 
 def format_table(result: SweepResult) -> str:
     varied = list(result.keys) + (["scale"] if result.mode == "weak" else [])
-    cols = [(k, k, _value) for k in varied]
+    cols: list[tuple[str, str, Callable[[Any], str]]] = [(k, k, _value) for k in varied]
     if not any(k in PE_KEYS for k in result.keys):
         cols.append(("PEs", "pes", str))
     cols += [("makespan", "makespan_s", seconds), ("T1", "serial_time_s", seconds),

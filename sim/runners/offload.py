@@ -107,6 +107,7 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     graph = kernel(p, p.blocks or dev.pes)
     half = (lambda f: progress(0.5 * f)) if progress else None
     t_kernel, ktrace = Engine(dev, graph, "dynamic", progress=half, cancel=cancel).run()
+    assert ktrace is not None                       # recorded: record=True by default
     (h0, h1), (d0, d1) = transfers(acc, [(H2D, p.n * p.bytes_in), (D2H, p.n * p.bytes_out)])
     d0, d1 = d0 + t_kernel, d1 + t_kernel        # the copy out waits for the kernel
     parts = [_span(0, "send", h0, h1, p.n * p.bytes_in), _shift(ktrace, h1, 1),
