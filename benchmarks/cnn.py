@@ -15,11 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim import scenario as scenario_mod  # noqa: E402
-from sim.simulate import simulate  # noqa: E402
+from parasim.sim import scenario as scenario_mod
+from parasim.sim.simulate import simulate
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CASES = [
     ("vgg16-inference", []),
@@ -65,7 +66,7 @@ def flops_cases(tmp: Path) -> list[tuple[str, list[str]]]:
 
 
 def time_flops() -> None:
-    from sim.nn import cli
+    from parasim.sim.cli import flops as cli
 
     print(f"\n{'flops case':<44} {'in-process s':>12} {'command s':>10}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -242,7 +242,8 @@ def _to_model(model, path: Path, shapes_in: dict[str, tuple[int, ...]]) -> OnnxI
     counted: set[str] = set()
     first = shapes_in[next(iter(shapes_in))] if shapes_in else ()
     batch = first[0] if len(first) > 1 else 1
-    rows, unknown = [], Counter()
+    rows: list[tuple] = []
+    unknown: Counter[str] = Counter()
     producer: dict[str, str] = {}
     used = {INPUT}
     for i, node in enumerate(graph.node):

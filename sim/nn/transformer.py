@@ -44,7 +44,7 @@ appended to the cache, the earlier ``t`` rows are read from it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .base import Layer, Shape, _numel
 from .graph import GraphBuilder, Model
@@ -214,7 +214,7 @@ class MatMul(Layer):
 def _sequence(layer: Layer, shape: Shape) -> tuple[int, int]:
     if len(shape) != 2:
         raise layer.error(f"expects a sequence (seq, width), got shape {shape}")
-    return shape  # type: ignore[return-value]
+    return shape[0], shape[1]
 
 
 def causal_entries(s: int, past: int) -> int:
@@ -463,7 +463,7 @@ def attention(g: GraphBuilder, p: str, d: int, n_heads: int, *, n_kv_heads: int 
     x = src or g.last
     kv = n_kv_heads or n_heads
     dh = d // n_heads
-    core = {"n_heads": n_heads, "n_kv_heads": kv, "causal": causal, "past": past,
+    core: dict[str, Any] = {"n_heads": n_heads, "n_kv_heads": kv, "causal": causal, "past": past,
             "skip_masked": skip_masked}
     qn, kn, vn, on = (f"{p}.{n}" for n in names)
     q = g.add(Linear(name=qn, in_features=d, out_features=d, bias=bias), x)

@@ -230,16 +230,17 @@ def _squeezenet(version: str, num_classes: int) -> Model:
     g = GraphBuilder()
     if version == "1_0":
         g.chain(_conv("features.0", 3, 96, 7, 2, bias=True), Activation(name="features.1"))
-        plan = ["pool", (16, 64), (16, 64), (32, 128), "pool", (32, 128), (48, 192), (48, 192),
-                (64, 256), "pool", (64, 256)]
+        plan: list[tuple[int, int] | None] = [  # None: a max pool; (squeeze, expand): Fire
+            None, (16, 64), (16, 64), (32, 128), None, (32, 128), (48, 192), (48, 192),
+            (64, 256), None, (64, 256)]
         c = 96
     else:
         g.chain(_conv("features.0", 3, 64, 3, 2, bias=True), Activation(name="features.1"))
-        plan = ["pool", (16, 64), (16, 64), "pool", (32, 128), (32, 128), "pool", (48, 192),
+        plan = [None, (16, 64), (16, 64), None, (32, 128), (32, 128), None, (48, 192),
                 (48, 192), (64, 256), (64, 256)]
         c = 64
     for i, step in enumerate(plan, 2):
-        if step == "pool":
+        if step is None:
             g.add(MaxPool2d(name=f"features.{i}", kernel=3, stride=2, ceil_mode=True))
         else:
             c = _fire(g, f"features.{i}", c, step[0], step[1], step[1])
