@@ -3,7 +3,8 @@ then the `flops` verb's answer times (target: under 2 s each).
 
 Run: python benchmarks/cnn.py   (prints one line per case: tasks, spans, wall time,
 tasks simulated per second counting both the main and the baseline run; then one
-line per `flops` case: in-process seconds and the whole command's wall seconds)
+line per `flops` case: in-process seconds, the whole command's wall seconds and its
+CPU seconds: on a loaded machine the wall time grows, the CPU time does not)
 The ONNX cases need the onnx package (pip install -e ".[onnx]").
 """
 
@@ -68,7 +69,7 @@ def flops_cases(tmp: Path) -> list[tuple[str, list[str]]]:
 def time_flops() -> None:
     from parasim.sim.cli import flops as cli
 
-    print(f"\n{'flops case':<44} {'in-process s':>12} {'command s':>10}")
+    print(f"\n{'flops case':<44} {'in-process s':>12} {'command s':>10} {'CPU s':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         for label, argv in flops_cases(Path(tmp)):
             t0 = time.perf_counter()
@@ -79,12 +80,19 @@ def time_flops() -> None:
                 finally:
                     sys.stdout = stdout
             inside = time.perf_counter() - t0
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), _children_cpu()
             proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "flops", *argv, "--json"],
                                   capture_output=True, text=True, cwd=ROOT)
-            whole = time.perf_counter() - t0
+            whole, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
             ok = "" if code == 0 and proc.returncode == 0 else "  FAILED"
-            print(f"{label:<44} {inside:>12.3f} {whole:>10.3f}{ok}")
+            print(f"{label:<44} {inside:>12.3f} {whole:>10.3f} {cpu:>7.3f}{ok}")
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
