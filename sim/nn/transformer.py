@@ -26,6 +26,13 @@ context ``A V``        ``attention_context``       ``h * s * L * dh``
 output projection      ``linear``                  ``s * d * d``
 =====================  ==========================  ===============================
 
+MLPs (``f`` = hidden width): GELU (GPT-2, BERT, ViT) ``linear d->f``, ``gelu``,
+``linear f->d``: ``2*s*d*f`` MACs; SwiGLU (Llama) ``silu(x W_gate) * (x W_up)``
+then ``W_down``: three linears, ``3*s*d*f`` MACs, plus the gate's ``mul``
+(``s*f`` other ops).  Norms: ``layernorm`` ``7d + 3`` and ``rmsnorm`` ``4d + 2``
+other ops per row; residual ``add``: ``s*d`` other ops; embeddings: 0 MACs,
+``vocab*d`` params.
+
 Causal masking: the default counts the dense ``s x L`` score matrix, masked
 entries included, because that is what dense kernels (a plain ``bmm``, most
 fused kernels) compute and what the Megatron-LM formula counts.  With

@@ -169,3 +169,14 @@ def test_tiny_transformer_file():
     assert report.macs == 2 * per_block + s * d * v
     assert report.params == v * d + 64 * d + 2 * (2 * d + 4 * (d * d + d) + 2 * d
                                                    + d * ff + ff + ff * d + d) + 2 * d + d * v
+
+
+def test_mlp_macs_gelu_and_swiglu():
+    """GELU MLP: 2 s d f MACs; SwiGLU: 3 s d f MACs plus s f gate multiplies."""
+    s = 8
+    llama = count(build(TINY_LLAMA), s, all_ops=True)
+    assert sum(r.core_macs for r in llama.rows if ".mlp." in r.name) == 2 * 3 * s * 16 * 40
+    assert llama.row("layers.0.mlp.mul").other_ops == s * 40
+    assert llama.row("layers.0.mlp.silu").other_ops == 5 * s * 40  # silu: 5 ops per element
+    gpt = count(build(TINY), s)
+    assert sum(r.macs for r in gpt.rows if ".mlp." in r.name) == 2 * 2 * s * 16 * 64
