@@ -18,6 +18,7 @@ data before validation, so they are checked like everything else.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import sys
@@ -193,7 +194,6 @@ def parse_value(text: str) -> Any:
 
 def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
-    import copy
     data = copy.deepcopy(data)
     for item in overrides:
         key, sep, value = item.partition("=")
