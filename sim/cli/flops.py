@@ -30,8 +30,11 @@ import sys
 from ..analysis.layers import LayerRow
 from ..io.files import write_atomic
 from ..nn.count import Report, count, format_report, shape_text
+from ..nn.onnx_import import parse_input_specs, read_onnx
 from ..nn.training import OPTIMIZER_OPS, TrainingReport, format_training, training_count
+from ..nn.transformer import build, decode_step, format_decode
 from ..nn.zoo import MODELS, load_model
+from ..nn.zoo_transformers import get_config
 from ..units import percent, si
 
 CSV_COLUMNS = ("name", "type", "output_shape", "params", "macs", "flops", "share")
@@ -121,9 +124,6 @@ def csv_text(report: Report | TrainingReport) -> str:
 def _report(args, batch) -> tuple[Report | TrainingReport, str, dict]:
     """The report of the options, its text and its JSON totals."""
     if args.decode is not None:
-        from ..nn.transformer import build, decode_step, format_decode
-        from ..nn.zoo_transformers import get_config
-
         if args.training:
             raise ValueError("--decode and --training do not go together")
         if args.input:
@@ -135,8 +135,6 @@ def _report(args, batch) -> tuple[Report | TrainingReport, str, dict]:
         return report, format_report(report) + "\n" + format_decode(step), totals
     unknown, extra = "", {}
     if str(args.model).lower().endswith(".onnx"):
-        from ..nn.onnx_import import parse_input_specs, read_onnx
-
         imported = read_onnx(args.model, parse_input_specs(args.input or []),
                              batch if args.batch is not None else None)
         model, hw, batch = imported.model, None, imported.batch

@@ -218,27 +218,8 @@ def mac_formula(r: ResolvedLayer) -> str:
     """The MACs of one sample as the lecture writes them, with the numbers:
     ``k*k*c*H*W*o = 3*3*64*224*224*64`` for a conv (``c`` = input channels per
     group), ``in*out`` (times rows) for a linear, ``h*dh*s*L`` for attention;
-    ``""`` for layers without MACs."""
-    from .layers import Conv2d, Linear
-    from .transformer import AttentionContext, AttentionScores
-
-    layer = r.layer
-    if isinstance(layer, Conv2d):
-        (kh, kw), (o, h, w) = layer.kernel, r.output_shape  # type: ignore[misc]
-        k = "k*k" if kh == kw else "kh*kw"
-        return f"{k}*c*H*W*o = {kh}*{kw}*{layer.in_channels // layer.groups}*{h}*{w}*{o}"
-    if isinstance(layer, Linear) and r.macs:
-        rows = r.macs // (layer.in_features * layer.out_features)
-        if rows > 1:
-            return f"rows*in*out = {rows}*{layer.in_features}*{layer.out_features}"
-        return f"in*out = {layer.in_features}*{layer.out_features}"
-    if isinstance(layer, (AttentionScores, AttentionContext)) and r.macs:
-        h = layer.n_heads
-        s = r.input_shapes[0][0] if isinstance(layer, AttentionScores) else r.input_shapes[0][1]
-        dh = r.macs // (h * s * (s + layer.past)) if not layer.skip_masked else 0
-        if dh and h * dh * s * (s + layer.past) == r.macs:
-            return f"h*dh*s*L = {h}*{dh}*{s}*{s + layer.past}"
-    return f"{r.macs:,} MACs" if r.macs else ""
+    ``""`` for layers without MACs (each layer's ``mac_formula``)."""
+    return r.layer.mac_formula(r.input_shapes, r.output_shape, r.macs)
 
 
 # --- workload tasks ----------------------------------------------------------------

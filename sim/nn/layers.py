@@ -98,6 +98,12 @@ class Conv2d(Layer):
         macs = kh * kw * (self.in_channels // self.groups) * outputs
         return (self.out_channels, ho, wo), macs, (outputs if self.bias else 0)
 
+    def mac_formula(self, inputs, output, macs) -> str:
+        """The lecture's ``k*k*c*H*W*o`` (``c`` = input channels per group)."""
+        (kh, kw), (o, h, w) = self.kernel, output  # type: ignore[misc]
+        k = "k*k" if kh == kw else "kh*kw"
+        return f"{k}*c*H*W*o = {kh}*{kw}*{self.in_channels // self.groups}*{h}*{w}*{o}"
+
 
 def depthwise(name: str, channels: int, kernel: int | Pair = 3, stride: int | Pair = 1,
               padding: int | Pair = 1, bias: bool = False) -> Conv2d:
@@ -136,6 +142,12 @@ class Linear(Layer):
         out = shape[:-1] + (self.out_features,)
         macs = rows * self.in_features * self.out_features
         return out, macs, (rows * self.out_features if self.bias else 0)
+
+    def mac_formula(self, inputs, output, macs) -> str:
+        """``in*out``, times the rows of a sequence."""
+        rows = _numel(inputs[0][:-1])
+        head = f"rows*in*out = {rows}*" if rows > 1 else "in*out = "
+        return f"{head}{self.in_features}*{self.out_features}"
 
 
 @dataclass(frozen=True, kw_only=True)

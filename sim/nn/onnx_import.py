@@ -50,13 +50,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..errors import OnnxError
 from .base import Layer, Shape
+from .count import Report, count
 from .graph import INPUT, Model, Node
 from .layers import ACTIVATION_OPS
-
-
-class OnnxError(ValueError):
-    """An ONNX file that cannot be read, or input shapes it cannot take."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,10 +92,8 @@ class OnnxImport:
     unknown: dict[str, int]
     input_shapes: dict[str, tuple[int, ...]]
 
-    def count(self, all_ops: bool = False, convention: str = "macs"):
+    def count(self, all_ops: bool = False, convention: str = "macs") -> Report:
         """The :class:`~sim.nn.count.Report` of the whole graph (its own batch)."""
-        from .count import count
-
         return count(self.model, batch=self.batch, all_ops=all_ops, convention=convention)
 
     def unknown_text(self) -> str:

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .base import Layer, Shape, _numel
+from .count import si
 from .graph import GraphBuilder, Model
 from .layers import Activation, Add, Dropout, Linear, Mul
 
@@ -252,6 +253,15 @@ class _AttentionCore(Layer):
         if self.causal and self.skip_masked:
             return causal_entries(s, self.past)
         return s * (s + self.past)
+
+    def mac_formula(self, inputs, output, macs) -> str:
+        """``h*dh*s*L`` for the dense count (the entry count with ``skip_masked``)."""
+        h = self.n_heads
+        s = inputs[0][0] if isinstance(self, AttentionScores) else inputs[0][1]
+        entries = self._entries(s)
+        if self.causal and self.skip_masked:
+            return f"h*dh*(s*past + s(s+1)/2) = {h}*{macs // (h * entries)}*{entries}"
+        return f"h*dh*s*L = {h}*{macs // (h * entries)}*{s}*{s + self.past}"
 
     def _head_dim(self, width: int, heads: int, what: str) -> int:
         if width % heads:
@@ -617,8 +627,6 @@ class DecodeStep:
 
 def format_decode(step: DecodeStep) -> str:
     """Lines stating the decode step's FLOPs, bytes and intensity."""
-    from .count import si
-
     per = f" for {step.batch} sequences" if step.batch > 1 else ""
     return (f"Decode step at position t={step.t}{per} (KV cache): "
             f"{si(step.flops)} FLOPs (2 x {si(step.macs)} MACs, + {si(step.other_ops)} other ops)\n"
@@ -637,16 +645,16 @@ def kv_cache_bytes(cfg: TransformerConfig, tokens: int, batch: int = 1,
 
 def decode_step(cfg: TransformerConfig, t: int, batch: int = 1, bytes_per_value: int = 2) -> DecodeStep:
     """FLOPs and bytes of generating the token at position ``t`` (see :class:`DecodeStep`)."""
-    from .count import count
-
     if not isinstance(t, int) or t < 0:
         raise ValueError(f"position t must be a non-negative integer, got {t!r}")
     if t >= cfg.n_ctx:
         raise ValueError(f"position {t} is beyond the context of {cfg.n_ctx} tokens")
+    if not isinstance(batch, int) or batch <= 0:
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
     model = build(cfg, past=t)
-    report = count(model, 1, batch, all_ops=True)
-    params = model.params
-    return DecodeStep(t, batch, report.core_macs, report.other_ops, params * bytes_per_value,
+    rows = model.resolve(1)
+    return DecodeStep(t, batch, batch * sum(r.macs for r in rows),
+                      batch * sum(r.other_ops for r in rows), model.params * bytes_per_value,
                       kv_cache_bytes(cfg, t + 1, batch, bytes_per_value))
 
 

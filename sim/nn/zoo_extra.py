@@ -52,11 +52,10 @@ from .layers import (
     Permute,
 )
 from .transformer import LayerNorm, LayerNorm2d
-from .zoo import _VGG_CFGS, _conv, _resnet, _vgg, bottleneck_block, densenet
+from .zoo_classic import _conv, _resnet, _vgg, bottleneck_block, densenet
 
 
 def vgg13(num_classes: int = 1000) -> Model:
-    _VGG_CFGS.setdefault("vgg13", [2, 2, 2, 2, 2])
     return _vgg("vgg13", num_classes)
 
 
