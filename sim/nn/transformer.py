@@ -625,15 +625,24 @@ class DecodeStep:
                 "flops_per_byte": round(self.intensity, 4)}
 
 
+#: FLOPs per byte below which a step is memory-bound on any current GPU (ridge points
+#: of GPUs lie between about 50 and 300 FLOPs per byte)
+GPU_RIDGE_FLOOR = 50
+
+
 def format_decode(step: DecodeStep) -> str:
     """Lines stating the decode step's FLOPs, bytes and intensity."""
     per = f" for {step.batch} sequences" if step.batch > 1 else ""
+    tokens = f" x {step.batch} tokens" if step.batch > 1 else ""
+    bound = (f"memory-bound on any GPU (their ridge points are above {GPU_RIDGE_FLOOR}): "
+             f"tokens/s ~ bandwidth / {si(step.bytes)}B{tokens}"
+             if step.intensity < GPU_RIDGE_FLOOR else
+             "compare with the GPU's ridge point (peak FLOP/s / bandwidth)")
     return (f"Decode step at position t={step.t}{per} (KV cache): "
             f"{si(step.flops)} FLOPs (2 x {si(step.macs)} MACs, + {si(step.other_ops)} other ops)\n"
             f"Memory: {si(step.bytes)}B = weights {si(step.weight_bytes)}B read once + "
             f"KV cache {si(step.kv_bytes)}B ({step.t} cached + 1 new token; 16-bit values)\n"
-            f"Intensity: {step.intensity:.2f} FLOPs/byte: memory-bound on any GPU "
-            f"(tokens/s ~ bandwidth / {si(step.bytes)}B)")
+            f"Intensity: {step.intensity:.2f} FLOPs/byte: {bound}")
 
 
 def kv_cache_bytes(cfg: TransformerConfig, tokens: int, batch: int = 1,

@@ -94,6 +94,9 @@ def test_decode(capsys):
     assert data["kv_bytes"] == 2 * 32 * 32 * 128 * 1001 * 2  # K and V, 16-bit, t + 1 tokens
     assert data["weight_bytes"] == 2 * 6_738_415_616
     assert data["flops_per_byte"] < 1.0
+    # a large batch shares the weights: 2 FLOPs per weight per sequence, 2-byte weights
+    code, out, _ = run(capsys, "gpt2", "--decode", "5", "--batch", "512")
+    assert code == 0 and "compare with the GPU's ridge point" in out
 
 
 def test_language_model_default_sequence(capsys):
