@@ -22,7 +22,10 @@ BERT is Hugging Face's ``BertModel`` (embeddings, encoder, pooler; no MLM
 head).  GPT-2 is ``GPT2LMHeadModel``: the LM head is tied to the token
 embedding, so its weights are counted once.  Llama-2's head is not tied.
 ViT-B/16 follows torchvision (``vit_b_16``: 17.564 GMACs at 224, attention
-matmuls included).
+matmuls included).  Q, K and V are three ``linear`` nodes everywhere (GPT-2's
+``c_attn`` and torchvision's ``in_proj`` pack them in one matrix: the same
+parameters and MACs).  Layer names follow the Hugging Face / torchvision module
+paths otherwise.
 """
 
 from __future__ import annotations
