@@ -19,9 +19,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sim import scenario as sm  # noqa: E402
-from sim.machine import Machine  # noqa: E402
-from sim.simulate import build_graph, simulate  # noqa: E402
+from parasim.sim import scenario as sm
+from parasim.sim.machine.machine import Machine
+from parasim.sim.simulate import build_graph, simulate
 
 
 def cases(n: int) -> dict:
@@ -61,14 +61,14 @@ def event_cases(n: int) -> dict:
 
 def events() -> None:
     """Per-kind cost of an event and the guard's estimate against the actual time."""
-    from sim import size_guard
+    from parasim.sim.simulate import estimate
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", action="store_true")
     ap.add_argument("--tasks", type=int, default=20_000)
     n = ap.parse_args().tasks
     for label, data in event_cases(n).items():
         sc = sm.from_dict(data)
-        est = size_guard.estimate(sc)
+        est = estimate(sc)
         t = time.perf_counter()
         simulate(sc)
         s = time.perf_counter() - t

@@ -23,15 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim import scenario as scenario_mod
-from sim import size_guard
-from sim.approximations import APPROXIMATIONS
-from sim.run import Run
-from sim.scenario import Scenario
-from sim.spec import ScenarioError
-from sim.trace import TraceFormatError
-from sim.units import clip, one_line
-
+from ..sim import scenario as scenario_mod
+from ..sim import simulate as simulate_mod
+from ..sim import size_guard
+from ..sim.approximations import APPROXIMATIONS
+from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.run import Run
+from ..sim.scenario import Scenario
+from ..sim.units import clip, one_line
 from .analysis import TraceIndex
 from .menus import build_menus
 from .panels.compare import CompareView
@@ -324,7 +323,7 @@ class MainWindow(QMainWindow):
         """Ask before a run the size guard estimates at over ASK_ABOVE_S (events, not
         tasks: time slices, memory flows, messages, I/O waits); True to go on."""
         try:
-            est = size_guard.estimate(sc)
+            est = simulate_mod.estimate(sc)
         except ScenarioError as exc:
             QMessageBox.critical(self, "Cannot run", one_line(str(exc)))
             return False

@@ -32,8 +32,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim import size_guard  # noqa: E402
-from sim.cli import main as cli_main  # noqa: E402
+from parasim.sim import size_guard  # noqa: E402
+from parasim.sim.cli import main as cli_main  # noqa: E402
 from tests import strategies as S  # noqa: E402
 
 VERBS = (["run", "amdahl", "--csv"], ["run", "amdahl", "--summary"],
@@ -93,7 +93,7 @@ def window_job(path):
     def job():
         from PySide6.QtWidgets import QApplication, QMessageBox
 
-        from gui.main_window import MainWindow
+        from parasim.gui.main_window import MainWindow
         app = QApplication.instance() or QApplication([])
         errors = []
         sys.excepthook = lambda t, v, tb: errors.append(f"{t.__name__}: {v}")
@@ -161,8 +161,8 @@ def families(d: str) -> dict:
 
 def _load_trace(path: str) -> int:
     """The `view` loader without the window: 0 loaded, 2 refused naming the line."""
-    from sim.run import Run
-    from sim.trace import TraceFormatError
+    from parasim.sim.errors import TraceFormatError
+    from parasim.sim.run import Run
     try:
         Run.from_trace_csv(path)
     except TraceFormatError as exc:

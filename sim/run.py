@@ -10,17 +10,36 @@ and so are the I/O intervals of a time-sliced run (not on any PE's row).
 from __future__ import annotations
 
 import json
-import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any, TypedDict, cast
 
-import numpy as np
-
-from .concurrency import concurrency_series, concurrency_summary
-from .metrics import summarize
+from .analysis.metrics import summarize
+from .analysis.observe import observe
+from .io import trace_csv
+from .io.files import write_atomic
+from .io.summary_json import to_jsonable
 from .scenario import Scenario
-from .trace import Trace, cores_per_node, write_atomic
+from .trace import Trace, cores_per_node
+
+
+class RunExtras(TypedDict, total=False):
+    """What a run carries beside its summary (read-only; each key's producer named)."""
+
+    concurrency: dict          # {"t_s", "concurrency", "parallelism"}: analysis/concurrency
+    roofline: dict             # ceilings (given a machine) and per-task points: analysis/roofline
+    power: dict                # power over time: analysis/power ([machine.power])
+    io: dict                   # {"task", "start_s", "end_s"} I/O waits: engine/timeslice
+    layers: tuple              # LayerRow per layer (tasks named `layer @ tag`): analysis/layers
+    pe_names: list[str]        # row labels where PEs are not plain cores: runners/offload
+    kind_names: dict[str, str]  # legend text where a span kind means more: runners/offload
+
+
+def frozen(extras: Mapping[str, Any]) -> RunExtras:
+    """The extras as a read-only mapping, typed as RunExtras."""
+    return cast(RunExtras, MappingProxyType(dict(extras)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,7 +50,12 @@ class Run:
     nodes: int
     cores: int
     task_names: tuple[str, ...] | None = None
-    extras: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    extras: RunExtras = field(default_factory=lambda: frozen({}))
+
+    def __post_init__(self):
+        undeclared = set(self.extras) - set(RunExtras.__annotations__)
+        if undeclared:
+            raise TypeError(f"Run.extras keys not declared in RunExtras: {sorted(undeclared)}")
 
     @property
     def pes(self) -> int:
@@ -42,18 +66,18 @@ class Run:
         return float(self.summary["makespan_s"])
 
     def summary_json(self) -> str:
-        return json.dumps(_jsonable(dict(self.summary)), indent=2, sort_keys=True) + "\n"
+        return json.dumps(to_jsonable(dict(self.summary)), indent=2, sort_keys=True) + "\n"
 
     def write_summary(self, path: str | os.PathLike) -> None:
         write_atomic(path, self.summary_json())
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        self.trace.write_csv(path)
+        trace_csv.write_csv(self.trace, path)
 
     @classmethod
     def from_trace_csv(cls, path: str | os.PathLike) -> Run:
         """A run rebuilt from a trace CSV: PEs and nodes from its columns."""
-        trace = Trace.read_csv(path)
+        trace = trace_csv.read_csv(path)
         return cls.from_trace(trace)
 
     @classmethod
@@ -62,19 +86,8 @@ class Run:
         cores = cores_per_node(trace.pe, trace.node, trace.core)
         makespan = float(trace.end_s.max()) if len(trace) else 0.0
         summary = summarize(trace, makespan, None, nodes * cores)
-        series = concurrency_series(trace, makespan)
-        summary.update(concurrency_summary(series, makespan))
+        extras = observe(None, None, trace, makespan, summary)
         return cls(None, trace, MappingProxyType(summary), nodes, cores,
-                   extras=MappingProxyType({"concurrency": series}))
+                   extras=frozen(extras))
 
 
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj

@@ -9,25 +9,79 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import roofline, size_guard
-from .concurrency import concurrency_series, concurrency_summary
-from .layer_profile import layer_rows
-from .machine import Machine, MachineSpec
-from .metrics import summarize
-from .power import link_count, power_series, power_summary
-from .run import Run
+from . import size_guard
+from .analysis.layers import layer_rows
+from .analysis.metrics import summarize
+from .analysis.observe import observe
+from .engine.timeslice import has_io, make_engine
+from .machine.costs import compute_times
+from .machine.machine import Machine, MachineSpec
+from .run import Run, frozen
+from .runners import hpl, offload
 from .scenario import Scenario
-from .taskgraph import TaskGraph
-from .timeslice import has_io, make_engine
+from .taskgraph import TaskGraph, is_layered
 from .workloads import module_for
+
+
+class Figures(NamedTuple):
+    """A workload's own summary figures: `compute(params, machine, graph, makespan,
+    schedule, progress, cancel) -> dict`, taking `share(params)` of the progress bar."""
+
+    compute: Callable[..., dict]
+    share: Callable[[Any], float]
+
+
+RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
+PARTS = {"offload": offload.run_parts}       # (machine, graph) of each of a runner's runs
+FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share)}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:
     rng = np.random.default_rng(scenario.seed)
     return module_for(scenario.workload.kind).build(scenario.workload, machine, rng)
+
+
+def estimate(scenario: Scenario, machine: Machine | None = None,
+             graph: TaskGraph | None = None) -> size_guard.Estimate:
+    """The size guard's estimate of the run (size_guard.graph_estimate); builds the
+    machine and the graph unless given."""
+    parts = PARTS.get(scenario.workload.kind)
+    if parts is not None:
+        return sum((_graph_estimate(m, g) for m, g in parts(scenario)),
+                   size_guard.Estimate({}, {}))
+    machine = machine or Machine(scenario.machine)
+    graph = graph if graph is not None else build_graph(scenario, machine)
+    return _graph_estimate(machine, graph, scenario.schedule)
+
+
+def _graph_estimate(machine: Machine, graph: TaskGraph, schedule=None) -> size_guard.Estimate:
+    sliced = schedule is not None and schedule.policy == "timeslice"
+    return size_guard.graph_estimate(graph, machine.cores,
+                                     compute_times(machine, graph) if sliced else None,
+                                     schedule.quantum_s if sliced else None)
+
+
+def check_run(scenario: Scenario, limit_s: float = size_guard.MAX_RUN_S,
+              machine: Machine | None = None, graph: TaskGraph | None = None
+              ) -> size_guard.Estimate:
+    """The estimate, or size_guard.RunTooLong when it is over `limit_s`."""
+    est = estimate(scenario, machine, graph)
+    size_guard.refuse(est, limit_s)
+    return est
+
+
+def check_runs(scenarios: list[Scenario], limit_s: float = size_guard.MAX_RUN_S
+               ) -> size_guard.Estimate:
+    """A sweep's or a comparison's runs: the costliest of the first and last times
+    their number (a grid grows towards its end), or size_guard.RunTooLong."""
+    sample = [scenarios[0], scenarios[-1]] if len(scenarios) > 1 else scenarios
+    est = max((estimate(sc) for sc in sample), key=lambda e: e.seconds) * len(scenarios)
+    size_guard.refuse(est, limit_s, "sweep" if len(scenarios) > 1 else "run")
+    return est
 
 
 def one_core(spec: MachineSpec) -> MachineSpec:
@@ -58,22 +112,21 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     `limit_s`: refuse (size_guard.RunTooLong) a run estimated to take longer, and stop
     one that is on course to (size_guard.Watchdog).
     """
-    own = getattr(module_for(scenario.workload.kind), "simulate", None)
     if limit_s is not None:
         dog = size_guard.Watchdog(limit_s, progress, cancel)
         progress, cancel = dog.progress, dog.cancel
-    if own is not None:                         # a workload with its own model (offload)
+    runner = RUNNERS.get(scenario.workload.kind)
+    if runner is not None:                      # a workload with its own pipeline
         if limit_s is not None:
-            size_guard.check_run(scenario, limit_s)
-        return own(scenario, progress, cancel, baseline)
+            check_run(scenario, limit_s)
+        return runner(scenario, progress, cancel)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
     if limit_s is not None:
-        size_guard.check_run(scenario, limit_s, machine, graph)
+        check_run(scenario, limit_s, machine, graph)
     baseline = baseline and serial_s is None
-    extra = getattr(module_for(scenario.workload.kind), "summary", None)
-    tail = getattr(module_for(scenario.workload.kind), "summary_share", lambda p: 0.0)(
-        scenario.workload)                      # progress taken by a workload's summary
+    figures = FIGURES.get(scenario.workload.kind)
+    tail = figures.share(scenario.workload) if figures else 0.0   # progress its figures take
     share = (0.6 if baseline else 1.0) * (1 - tail)
     main_progress = (lambda f: progress(share * f)) if progress else None
     engine = make_engine(machine, graph, scenario.schedule, progress=main_progress,
@@ -87,31 +140,18 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     net = getattr(engine, "net", None)         # the message layer, when the graph has messages
     if net is not None:
         summary.update(net.summary(makespan))
-    extras = observe(scenario, machine, trace, makespan, summary)
+    extras = observe(scenario.machine, machine, trace, makespan, summary)
     if has_io(graph):
         extras["io"] = engine.io_intervals()
-    if scenario.workload.kind == "cnn":
+    if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
-    extras["roofline"] = roofline.plot_data(machine, trace)
-    if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
-        summary.update(extra(scenario.workload, machine, graph, makespan, scenario.schedule,
+    if figures is not None:                     # a workload's own figures (HPL's Rmax)
+        summary.update(figures.compute(scenario.workload, machine, graph, makespan, scenario.schedule,
                              (lambda f: progress(1 - tail + tail * f)) if progress else None,
                              cancel))
     if progress:
         progress(1.0)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names, MappingProxyType(extras))
+               graph.names, frozen(extras))
 
 
-def observe(scenario: Scenario, machine: Machine, trace, makespan: float, summary: dict) -> dict:
-    """Concurrency/parallelism and (with [machine.power]) power over time: adds their
-    summary keys to `summary` and returns the time series for Run.extras."""
-    extras = {"concurrency": concurrency_series(trace, makespan)}
-    summary.update(concurrency_summary(extras["concurrency"], makespan))
-    spec = scenario.machine.power
-    if spec is not None:
-        links = link_count(scenario.machine.network, machine.nodes)
-        args = (spec, scenario.machine.freq_ghz, machine.nodes, machine.cores, links, makespan)
-        extras["power"] = power_series(trace, *args)
-        summary.update(power_summary(trace, extras["power"], *args))
-    return extras

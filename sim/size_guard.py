@@ -5,9 +5,9 @@ Two guards:
 - at validation, `check(params, pes)`: a workload of more than MAX_TASKS tasks is
   refused outright (its graph alone would take gigabytes); a scenario file over
   MAX_FILE_BYTES is refused before it is parsed (`check_file`).
-- before a run, `estimate(...)`: the wall time from the events the run will process,
-  not just its tasks, at the per-kind costs in COST_US. `check_run` / `check_runs`
-  (a sweep's or a comparison's runs) refuse an estimate over MAX_RUN_S with the
+- before a run, `graph_estimate(...)`: the wall time from the events the run will
+  process, not just its tasks, at the per-kind costs in COST_US. simulate.check_run /
+  check_runs (a sweep's or a comparison's runs) refuse an estimate over MAX_RUN_S with the
   estimate and a suggestion; the CLI's `--yes` skips them; the app asks instead
   above ASK_ABOVE_S.
 - during a run, `Watchdog`: some costs grow faster than the events (messages whose
@@ -44,7 +44,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .spec import ScenarioError
+from .errors import ScenarioError
 
 MAX_TASKS = 1_000_000
 MAX_RUN_S = 30.0
@@ -119,7 +119,10 @@ def check(params, pes: int) -> None:
 
 
 def check_file(path: str | os.PathLike) -> None:
-    """ScenarioError before parsing a scenario file over MAX_FILE_BYTES."""
+    """ScenarioError before parsing a scenario file over MAX_FILE_BYTES (a preset inside
+    a package archive, not a path, is not checked)."""
+    if not isinstance(path, (str, os.PathLike)):
+        return
     size = os.path.getsize(path)
     if size > MAX_FILE_BYTES:
         raise ScenarioError(
@@ -128,52 +131,34 @@ def check_file(path: str | os.PathLike) -> None:
             f"{size / 1e6:,.0f} s); list fewer, larger tasks")
 
 
-def graph_estimate(machine, graph, schedule=None) -> Estimate:
-    """Events of running `graph` on `machine` (with its one-core baseline)."""
-    from .engine import compute_times
+def graph_estimate(graph, cores: int, ctime: np.ndarray | None = None,
+                   quantum_s: float | None = None) -> Estimate:
+    """Events of running `graph` (with its one-core baseline) on nodes of `cores`
+    cores; with `ctime` (each task's seconds of arithmetic) and `quantum_s`, time
+    sliced."""
     mem = int(np.count_nonzero(graph.bytes > 0))
     events = {"task": graph.n - mem, "memory_task": mem, "message": len(graph.msg_src)}
-    if schedule is not None and schedule.policy == "timeslice" and graph.n:
+    if ctime is not None and quantum_s is not None and graph.n:
         with np.errstate(over="ignore"):
-            slices = np.ceil(compute_times(machine, graph) / schedule.quantum_s)
+            slices = np.ceil(ctime / quantum_s)
         events["slice"] = float(np.sum(np.maximum(slices, 1.0))) - graph.n
     if graph.io_count is not None:
         events["io_wait"] = int(np.sum(graph.io_count, dtype=np.int64))
     events["run"] = 1
     costs = {k: n * COST_US[k] * 1e-6 for k, n in events.items()}
     costs["memory_task"] += mem * 1e-6 * COST_US["memory_share"] * max(
-        0, min(machine.cores, mem) - SHARED_FREE)
+        0, min(cores, mem) - SHARED_FREE)
     return Estimate(events, costs)
 
 
-def estimate(scenario, machine=None, graph=None) -> Estimate:
-    """The scenario's estimate; builds the machine and the graph unless given (a
-    workload with its own model lists its parts with `run_parts`)."""
-    from .machine import Machine
-    from .simulate import build_graph
-    from .workloads import module_for
-    parts = getattr(module_for(scenario.workload.kind), "run_parts", None)
-    if parts is not None:
-        return sum((graph_estimate(m, g) for m, g in parts(scenario)), Estimate({}, {}))
-    machine = machine or Machine(scenario.machine)
-    graph = graph if graph is not None else build_graph(scenario, machine)
-    return graph_estimate(machine, graph, scenario.schedule)
-
-
-def _refuse(est: Estimate, limit_s: float, what: str = "run") -> None:
+def refuse(est: Estimate, limit_s: float, what: str = "run") -> None:
+    """RunTooLong when `est` is over `limit_s`, with the estimate and the fix."""
     if est.seconds > limit_s:
         fix = est.fix()
         if what == "sweep" and fix != FIXES["run"]:
             fix = f"{FIXES['run']} or {fix}"
         raise RunTooLong(f"this {what} would take {est.describe()}, over the {limit_s:.0f} s "
                          f"limit; use {fix}, or pass --yes to run it anyway", "workload")
-
-
-def check_run(scenario, limit_s: float = MAX_RUN_S, machine=None, graph=None) -> Estimate:
-    """The estimate, or RunTooLong when it is over `limit_s`."""
-    est = estimate(scenario, machine, graph)
-    _refuse(est, limit_s)
-    return est
 
 
 def add_yes_option(parser) -> None:
@@ -186,15 +171,6 @@ def add_yes_option(parser) -> None:
 def limit_for(args) -> float | None:
     """The time limit for a CLI command: MAX_RUN_S, None with --yes."""
     return None if args.yes else MAX_RUN_S
-
-
-def check_runs(scenarios: list, limit_s: float = MAX_RUN_S) -> Estimate:
-    """A sweep's or a comparison's runs: the costliest of the first and last times
-    their number (a grid grows towards its end), or RunTooLong."""
-    sample = [scenarios[0], scenarios[-1]] if len(scenarios) > 1 else scenarios
-    est = max((estimate(sc) for sc in sample), key=lambda e: e.seconds) * len(scenarios)
-    _refuse(est, limit_s, "sweep" if len(scenarios) > 1 else "run")
-    return est
 
 
 class Watchdog:

@@ -15,8 +15,11 @@ import math
 import sys
 import types
 import typing
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from .errors import ScenarioError
 from .units import clip, key_text
 
 if sys.version_info >= (3, 11):
@@ -28,14 +31,6 @@ MAX_FLOAT = 1e30        # a size beyond this overflows derived totals (x tasks x
 MIN_FLOAT = 1e-30       # a field that must be > 0 below this overflows times (bytes / rate)
 MAX_INT = 2 ** 63 - 1   # TOML 1.0 integers are 64-bit
 MAX_DEPTH = 16          # tables and lists nested deeper are refused (no setting needs 4)
-
-
-class ScenarioError(ValueError):
-    """A scenario value is invalid; the message names its dotted path and value."""
-
-    def __init__(self, message: str, path: str = ""):
-        super().__init__(message)
-        self.path = path
 
 
 class NotTomlError(ScenarioError):
@@ -88,6 +83,20 @@ def check_depth(data: Any, path: str = "") -> Any:
     return data
 
 
+def read_text(path) -> str:
+    """A UTF-8 text file's contents (a path or an importlib.resources file); OSError if
+    unreadable, ValueError naming the file and the line and column of the first byte
+    that is not UTF-8."""
+    data = (path if hasattr(path, "read_bytes") else Path(path)).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValueError(f"{clip(str(path), 100)[1:-1]} is not UTF-8 text (byte "
+                         f"0x{data[exc.start]:02x} at line {line}, column {col})") from None
+
+
 def parse_toml(text: str, what: str = "scenario") -> dict:
     """Parse TOML text; ScenarioError for invalid TOML or nesting over MAX_DEPTH (the
     parser itself recurses: very deep nesting ends in RecursionError, reported the same)."""
@@ -113,7 +122,7 @@ def _optional_inner(tp: Any) -> Any | None:
     return None
 
 
-def convert(tp: Any, value: Any, path: str) -> Any:
+def convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 (one branch per field type)
     """Check `value` against the annotation `tp`, converting ints to floats where allowed."""
     inner = _optional_inner(tp)
     if inner is not None:
@@ -163,7 +172,7 @@ def convert(tp: Any, value: Any, path: str) -> Any:
     return value
 
 
-def check_range(meta: dict, value: Any, path: str, shown: Any = None) -> None:
+def check_range(meta: Mapping[str, Any], value: Any, path: str, shown: Any = None) -> None:
     """Apply the field's `choices` and `gt`/`ge`/`lt`/`le` bounds; `shown` is the raw value."""
     shown = value if shown is None else shown
     choices = meta.get("choices")

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for hostile input (issue 12), shared by tests/test_properties.py
+"""Hypothesis strategies for hostile input (issue 12), shared by tests/sim/test_properties.py
 and the fuzzing campaign scripts/fuzz.py: mutated presets, --set values, trace CSVs,
 model files and output paths. Plus `outcome`: does a CLI run end as promised?"""
 
@@ -12,8 +12,8 @@ import sys
 import tomli_w
 from hypothesis import strategies as st
 
-from sim import scenario as scenario_mod
-from sim.trace import COLUMNS, KINDS
+from parasim.sim import scenario as scenario_mod
+from parasim.sim.trace import COLUMNS, KINDS
 
 if sys.version_info >= (3, 11):
     import tomllib

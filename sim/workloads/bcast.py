@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import BCAST, bcast
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
+from .collectives import BCAST, bcast
 from .spmd import rank_pes, ranks_param, scaled_ranks
 
 

@@ -8,7 +8,7 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from sim.trace import COLUMNS
+from parasim.sim.trace import COLUMNS
 from tests.strategies import trace_csvs
 
 HEAD = ",".join(COLUMNS) + "\n"
@@ -41,7 +41,7 @@ def test_a_trace_the_view_cannot_take_keeps_the_current_run(ran, tmp_path, row, 
 
 
 def test_extreme_but_drawable_values_draw_every_tab(ran, tmp_path, qtbot):
-    from sim.scenario import VIEW_TABS
+    from parasim.sim.scenario import VIEW_TABS
     path = tmp_path / "wide.csv"
     path.write_text(HEAD + "0,0,0,compute,0,0,1e-150,1e199,1e-199,-1,-1,1\n"
                     "1,0,1,compute,1,0,1e-199,1e-199,1e199,-1,-1,1\n")
