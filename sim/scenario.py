@@ -189,8 +189,12 @@ def parse_value(text: str) -> Any:
 
 
 def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
-    """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
-    data = copy.deepcopy(spec.check_depth(data))
+    """`data` with each `dotted.key=value` set (tables created as needed): a copy when
+    there are overrides, `data` itself when there are none."""
+    spec.check_depth(data)
+    if not overrides:
+        return data
+    data = copy.deepcopy(data)
     for item in overrides:
         key, sep, value = item.partition("=")
         key = key.strip()

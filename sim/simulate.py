@@ -74,13 +74,13 @@ def check_run(scenario: Scenario, limit_s: float = size_guard.MAX_RUN_S,
     return est
 
 
-def check_runs(scenarios: list[Scenario], limit_s: float = size_guard.MAX_RUN_S
-               ) -> size_guard.Estimate:
+def check_runs(scenarios: list[Scenario], limit_s: float = size_guard.MAX_RUN_S,
+               what: str = "sweep") -> size_guard.Estimate:
     """A sweep's or a comparison's runs: the costliest of the first and last times
     their number (a grid grows towards its end), or size_guard.RunTooLong."""
     sample = [scenarios[0], scenarios[-1]] if len(scenarios) > 1 else scenarios
     est = max((estimate(sc) for sc in sample), key=lambda e: e.seconds) * len(scenarios)
-    size_guard.refuse(est, limit_s, "sweep" if len(scenarios) > 1 else "run")
+    size_guard.refuse(est, limit_s, what if len(scenarios) > 1 else "run")
     return est
 
 
@@ -112,18 +112,17 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     `limit_s`: refuse (size_guard.RunTooLong) a run estimated to take longer, and stop
     one that is on course to (size_guard.Watchdog).
     """
-    if limit_s is not None:
-        dog = size_guard.Watchdog(limit_s, progress, cancel)
-        progress, cancel = dog.progress, dog.cancel
     runner = RUNNERS.get(scenario.workload.kind)
     if runner is not None:                      # a workload with its own pipeline
         if limit_s is not None:
             check_run(scenario, limit_s)
+            progress, cancel = size_guard.watch(limit_s, progress, cancel)
         return runner(scenario, progress, cancel)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
-    if limit_s is not None:
+    if limit_s is not None:                     # the clock starts with the engine
         check_run(scenario, limit_s, machine, graph)
+        progress, cancel = size_guard.watch(limit_s, progress, cancel)
     baseline = baseline and serial_s is None
     figures = FIGURES.get(scenario.workload.kind)
     tail = figures.share(scenario.workload) if figures else 0.0   # progress its figures take

@@ -49,7 +49,7 @@ from .errors import ScenarioError
 MAX_TASKS = 1_000_000
 MAX_RUN_S = 30.0
 ASK_ABOVE_S = 10.0                # the app asks before a run or sweep estimated longer
-MAX_FILE_BYTES = 8 << 20          # tomllib parses about 1 MB a second
+MAX_FILE_BYTES = 4 << 20          # parsed and checked at about 0.6 MB a second
 COST_US = {"task": 15.0, "memory_task": 40.0, "memory_share": 2.5, "message": 100.0,
            "slice": 20.0, "io_wait": 40.0, "run": 20000.0}
 WATCH_AFTER_S = 3.0
@@ -127,8 +127,8 @@ def check_file(path: str | os.PathLike) -> None:
     if size > MAX_FILE_BYTES:
         raise ScenarioError(
             f"scenario file is {size / 2 ** 20:,.1f} MB, more than the "
-            f"{MAX_FILE_BYTES >> 20} MB that load in seconds (parsing alone takes about "
-            f"{size / 1e6:,.0f} s); list fewer, larger tasks")
+            f"{MAX_FILE_BYTES >> 20} MB that load in seconds (this one would take about "
+            f"{size / 0.6e6:,.0f} s to parse and check); list fewer, larger tasks")
 
 
 def graph_estimate(graph, cores: int, ctime: np.ndarray | None = None,
@@ -155,7 +155,7 @@ def refuse(est: Estimate, limit_s: float, what: str = "run") -> None:
     """RunTooLong when `est` is over `limit_s`, with the estimate and the fix."""
     if est.seconds > limit_s:
         fix = est.fix()
-        if what == "sweep" and fix != FIXES["run"]:
+        if what != "run" and fix != FIXES["run"]:
             fix = f"{FIXES['run']} or {fix}"
         raise RunTooLong(f"this {what} would take {est.describe()}, over the {limit_s:.0f} s "
                          f"limit; use {fix}, or pass --yes to run it anyway", "workload")
@@ -171,6 +171,13 @@ def add_yes_option(parser) -> None:
 def limit_for(args) -> float | None:
     """The time limit for a CLI command: MAX_RUN_S, None with --yes."""
     return None if args.yes else MAX_RUN_S
+
+
+def watch(limit_s: float, progress: Callable[[float], None] | None = None,
+          cancel: Callable[[], bool] | None = None) -> tuple[Callable, Callable]:
+    """(progress, cancel) callbacks of a Watchdog started now."""
+    dog = Watchdog(limit_s, progress, cancel)
+    return dog.progress, dog.cancel
 
 
 class Watchdog:

@@ -60,7 +60,7 @@ def compare(names: list[str], overrides: list[str], vary: list[str],
         points, scs, _ = expand(sc, grid) if grid else ([{}], [sc], None)
         runs.append(scs)
     if limit_s is not None:
-        check_runs([sc for scs in runs for sc in scs], limit_s)
+        check_runs([sc for scs in runs for sc in scs], limit_s, "comparison")
     columns: list[list] = []
     groups: list[list] = []
     for i, point in enumerate(points):
