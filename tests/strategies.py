@@ -216,15 +216,19 @@ def make_output(kind: str, d: str) -> str:
 
 
 ERROR_LINE = re.compile(r"^error: [^\n]{5,290}\n$")
+NAMES_SOMETHING = re.compile(        # a dotted field, a line, an option, a file or a thing
+    r"\w\.\w|line \d|--\w|\b(workload|machine|schedule|seed|name|scenario|model|layer|"
+    r"file|run|sweep|comparison|trace|write|input|batch|preset)")
 
 
 def outcome(code: int, err: str) -> str | None:
     """What is wrong with a CLI result (None: as promised): exit 0 or 2, an error is
-    one line under 300 characters, no traceback."""
+    one line under 300 characters naming what it is about, no traceback."""
     if "Traceback" in err:
         return "traceback"
     if code not in (0, 2):
         return f"exit {code}"
-    if code == 2 and not ERROR_LINE.match(err.splitlines(keepends=True)[-1] if err else ""):
+    last = err.splitlines(keepends=True)[-1] if err else ""
+    if code == 2 and not (ERROR_LINE.match(last) and NAMES_SOMETHING.search(last)):
         return f"unclear error: {err[:120]!r}"
     return None
