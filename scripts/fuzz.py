@@ -32,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from parasim.sim import size_guard  # noqa: E402
+from parasim.sim import simulate, size_guard  # noqa: E402,F401  (imported once, here: every child runs the same code)
 from parasim.sim.cli import main as cli_main  # noqa: E402
 from tests import strategies as S  # noqa: E402
 
