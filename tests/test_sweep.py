@@ -130,7 +130,8 @@ def test_weak_factor_is_relative_to_the_smallest_pe_count():
 
 SCALABLE = [k for k in KINDS if hasattr(module_for(k).Params, "scaled")]
 # their rule keeps the message size per rank (or has two ranks): the FLOPs do not grow x P
-COMM_ONLY = ("pingpong", "allreduce", "bcast")
+COMM_ONLY = ("pingpong", "allreduce", "bcast", "barrier", "allgather", "alltoall",
+             "reduce-scatter", "scatter", "gather")
 
 
 def test_the_foundation_kinds_have_a_weak_scaling_rule():

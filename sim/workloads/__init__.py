@@ -11,7 +11,8 @@ from importlib import import_module
 
 _MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
             "stencil", "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
-            "custom", "simd_loop", "hpl", "offload")
+            "custom", "simd_loop", "hpl", "offload", "barrier", "allgather", "alltoall",
+            "reduce_scatter", "scatter", "gather")
 
 REGISTRY = {}
 for _name in _MODULES:

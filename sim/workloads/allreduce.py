@@ -1,7 +1,9 @@
 """Allreduce alone: every rank ends with the sum of all ranks' `bytes` of numbers.
 
-`algorithm` picks ring, tree (binomial reduce + broadcast) or recursive doubling;
-collectives.py gives each one's cost. Ring moves 2 (P - 1) / P n bytes per rank in
+`algorithm` picks ring, tree (binomial reduce + broadcast), recursive doubling,
+Rabenseifner's (reduce-scatter by recursive halving + allgather by recursive doubling:
+2 lg P alpha + 2 (P - 1) / P n beta, the latency of recursive doubling and the bytes of
+the ring) or auto (MPICH's choice by n and P); collectives.py gives each one's cost. Ring moves 2 (P - 1) / P n bytes per rank in
 2 (P - 1) latency-bound steps (best for large n); tree and recursive doubling need only
 about log2 P steps but move n each (best for small n). FLOPs per allreduce (one add
 per fp64 number): (P - 1) n / 8 for ring and tree, P log2 P n / 8 for recursive
@@ -15,8 +17,9 @@ from typing import ClassVar
 
 from ..collectives import ALLREDUCE, allreduce
 from ..spec import param
-from ..taskgraph import GraphBuilder, TaskGraph
-from .spmd import rank_pes, ranks_param, scaled_ranks
+from ..taskgraph import TaskGraph
+from .collective_run import repeated
+from .spmd import ranks_param, scaled_ranks
 
 
 @dataclass
@@ -38,9 +41,5 @@ class Params:
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    pes = rank_pes(p.ranks, machine)
-    g = GraphBuilder(vector_fraction=1.0)
-    last = None
-    for _ in range(p.repeats):
-        last = allreduce(g, pes, p.bytes, p.algorithm, after=last)
-    return g.build()
+    return repeated(p, machine, "allreduce",
+                    lambda g, pes, last: allreduce(g, pes, p.bytes, p.algorithm, after=last))
