@@ -45,7 +45,7 @@ class SimulationTooLarge(Exception):
 
 def compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
     """Seconds of arithmetic per task (vectorised form of Machine.compute_time)."""
-    vec = np.array([machine.vector_rate(p) for p in PRECISIONS])[graph.precision]
+    vec = np.array([machine.sustained_rate(p) for p in PRECISIONS])[graph.precision]
     v = graph.vector_fraction
     return graph.flops * ((1.0 - v) / machine.scalar_rate()
                           + v / (vec * graph.lane_efficiency))

@@ -64,6 +64,14 @@ class NetworkSpec:
     oversubscription: float = param(1.0, ge=1,
                                     help="fattree: down/up bandwidth ratio at each level "
                                          "(1 = full bisection)")
+    intra_latency_us: float | None = param(None, unit="us", ge=0,
+                                           help="Latency of a message between two cores of "
+                                                "one node (unset: the memory latency)")
+    intra_bandwidth_gbs: float | None = param(None, unit="GB/s", gt=0,
+                                              help="Rate of a message between two cores of "
+                                                   "one node, its bytes one flow through the "
+                                                   "node's memory (unset: a copy, 2 x bytes "
+                                                   "at most core_bandwidth_gbs)")
 
     def value(self, name: str) -> float:
         """A link setting after the preset and the defaults have filled it in."""

@@ -9,7 +9,9 @@ Carrying (eager protocol: data flows as soon as it is sent, receive buffers unli
   - between nodes: after latency_us + (hops - 1) hop_latency_us, the bytes are one flow
     over the route's links in the machine-wide network FluidModel (max-min fair);
   - within a node: after the memory latency, a copy of 2 x bytes (read + write) through
-    that node's memory FluidModel, at most core_bandwidth_gbs;
+    that node's memory FluidModel, at most core_bandwidth_gbs; with the network's
+    intra_latency_us / intra_bandwidth_gbs set (a calibrated machine), after that
+    latency, the bytes as one flow through the node's memory at most that bandwidth;
   - to the same PE: the data is already there, it arrives at once (this keeps the
     one-core speedup baseline free of the decomposition's messages).
 
@@ -59,6 +61,19 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
                                dep_idx=dep.astype(np.int32))
 
 
+def intra_node(machine) -> tuple[float, float, float]:
+    """(latency s, bytes moved per message byte, rate cap B/s) of a message between two
+    cores of a node: (memory latency, 2, core bandwidth) unless the network sets
+    intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth)."""
+    net = machine.spec.network
+    lat = None if net is None else net.intra_latency_us
+    bw = None if net is None else net.intra_bandwidth_gbs
+    latency = machine.mem_latency if lat is None else lat * 1e-6
+    if bw is None:
+        return latency, 2.0, machine.core_bandwidth
+    return latency, 1.0, bw * 1e9
+
+
 def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
     """Message indices grouped by task (`keys`), each group in message order."""
     idx = np.argsort(keys, kind="stable")
@@ -91,6 +106,7 @@ class Transport:
         self.queue: dict[int, list[int]] = {}              # pe -> blocking sends left
         self.path: dict[int, tuple] = {}                   # message -> (model, links, bytes, cap)
         self.cores = m.cores
+        self.intra = intra_node(m)
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
         self.count = 0
@@ -151,8 +167,8 @@ class Transport:
         if self.src_pe[m] == self.dst_pe[m]:
             return 0.0
         if sn == dn:
-            return mach.mem_latency + 2.0 * self.nbytes[m] / min(mach.core_bandwidth,
-                                                                 mach.mem_bandwidth)
+            latency, factor, cap = self.intra
+            return latency + factor * self.nbytes[m] / min(cap, mach.mem_bandwidth)
         links, latency = self.net.route(sn, dn)
         return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
 
@@ -188,9 +204,8 @@ class Transport:
             latency = 0.0
             self.path[m] = (None, (), 0.0, 0.0)
         elif sn == dn:
-            e = self.e
-            latency = e.m.mem_latency
-            self.path[m] = (e.memory[sn], (0,), 2.0 * nb, e.m.core_bandwidth)
+            latency, factor, cap = self.intra
+            self.path[m] = (self.e.memory[sn], (0,), factor * nb, cap)
         else:
             links, latency = self.net.route(sn, dn)
             self.path[m] = (self.links, links, nb, math.inf)
