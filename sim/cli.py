@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from . import calibrate_cli
 from . import compare as compare_verb
 from . import scenario as scenario_mod
 from .engine import Cancelled, SimulationTooLarge
@@ -93,7 +94,7 @@ APP_USAGE = """the desktop app (python main.py without a verb):
   python main.py --scenario X --screenshot out.png   render the window after the run, exit"""
 
 REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,
-              add_sweep, add_machines]
+              add_sweep, add_machines, calibrate_cli.add_parser]
 
 
 def build_parser() -> argparse.ArgumentParser:

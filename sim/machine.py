@@ -67,6 +67,7 @@ class MachineSpec:
                                 f"{path}.simd_bits")
         if self.network is not None:
             self.network.check_nodes(self.nodes, f"{path}.network")
+            self.network.check_intra(f"{path}.network")
         if self.power is not None:
             self.power.voltage(self.freq_ghz, path)
 

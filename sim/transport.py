@@ -12,6 +12,8 @@ Carrying (eager protocol: data flows as soon as it is sent, receive buffers unli
     that node's memory FluidModel, at most core_bandwidth_gbs; with the network's
     intra_latency_us / intra_bandwidth_gbs set (a calibrated machine), after that
     latency, the bytes as one flow through the node's memory at most that bandwidth;
+    with intra_cached_bytes set, a message of at most that size stays in the caches:
+    intra latency + bytes / intra_cached_bandwidth_gbs, no memory traffic;
   - to the same PE: the data is already there, it arrives at once (this keeps the
     one-core speedup baseline free of the decomposition's messages).
 
@@ -61,14 +63,19 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
                                dep_idx=dep.astype(np.int32))
 
 
-def intra_node(machine) -> tuple[float, float, float]:
-    """(latency s, bytes moved per message byte, rate cap B/s) of a message between two
-    cores of a node: (memory latency, 2, core bandwidth) unless the network sets
-    intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth)."""
+def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
+    """(delay s, memory bytes per message byte, rate cap B/s) of a message of nbytes
+    between two cores of a node: (memory latency, 2, core bandwidth) unless the network
+    sets intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth);
+    a cached one (nbytes <= intra_cached_bytes) is all delay: (latency + nbytes /
+    intra_cached_bandwidth, 0, 0)."""
     net = machine.spec.network
-    lat = None if net is None else net.intra_latency_us
-    bw = None if net is None else net.intra_bandwidth_gbs
+    if net is None:
+        return machine.mem_latency, 2.0, machine.core_bandwidth
+    lat, bw = net.intra_latency_us, net.intra_bandwidth_gbs
     latency = machine.mem_latency if lat is None else lat * 1e-6
+    if net.intra_cached_bytes is not None and nbytes <= net.intra_cached_bytes:
+        return latency + nbytes / (net.intra_cached_bandwidth_gbs * 1e9), 0.0, 0.0
     if bw is None:
         return latency, 2.0, machine.core_bandwidth
     return latency, 1.0, bw * 1e9
@@ -106,7 +113,6 @@ class Transport:
         self.queue: dict[int, list[int]] = {}              # pe -> blocking sends left
         self.path: dict[int, tuple] = {}                   # message -> (model, links, bytes, cap)
         self.cores = m.cores
-        self.intra = intra_node(m)
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
         self.count = 0
@@ -167,7 +173,9 @@ class Transport:
         if self.src_pe[m] == self.dst_pe[m]:
             return 0.0
         if sn == dn:
-            latency, factor, cap = self.intra
+            latency, factor, cap = intra_node(mach, self.nbytes[m])
+            if factor == 0.0:
+                return latency
             return latency + factor * self.nbytes[m] / min(cap, mach.mem_bandwidth)
         links, latency = self.net.route(sn, dn)
         return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
@@ -204,7 +212,7 @@ class Transport:
             latency = 0.0
             self.path[m] = (None, (), 0.0, 0.0)
         elif sn == dn:
-            latency, factor, cap = self.intra
+            latency, factor, cap = intra_node(self.e.m, nb)
             self.path[m] = (self.e.memory[sn], (0,), factor * nb, cap)
         else:
             links, latency = self.net.route(sn, dn)

@@ -70,3 +70,18 @@ def test_knobs_round_trip_through_toml():
     assert back == sc
     assert back.machine.network == NetworkSpec(intra_latency_us=0.3, intra_bandwidth_gbs=6.5)
     assert back.machine.memory == MemorySpec(50.0, 20.0, 100.0)
+
+
+def test_cached_intra_node_messages_skip_the_memory():
+    """<= 64 KiB: 0.5 us + n / 80 GB/s (above the node's 50 GB/s: no memory traffic);
+    larger: 0.5 us + n / 8 GB/s through the memory."""
+    net = {"intra_latency_us": 0.5, "intra_bandwidth_gbs": 8.0,
+           "intra_cached_bytes": 65536, "intra_cached_bandwidth_gbs": 80.0}
+    assert pingpong(net, 65536) == pytest.approx(0.5e-6 + 65536 / 80e9, rel=1e-9)
+    assert pingpong(net, 65537) == pytest.approx(0.5e-6 + 65537 / 8e9, rel=1e-9)
+
+
+def test_cached_bytes_and_bandwidth_go_together():
+    with pytest.raises(ScenarioError, match="intra_cached_bytes and intra_cached_bandwidth"):
+        scenario("pingpong", dict(ONE_NODE, network={"intra_cached_bytes": 100}),
+                 peer_node=0)
