@@ -3,7 +3,8 @@
 Fits (each tested on synthetic noisy data):
 
     fit_hockney(n, t)        t = latency + n / bandwidth by least squares on the
-                             relative error (weights 1 / t: every size counts alike)
+                             relative error (weights 1 / t: every size counts alike);
+                             a time over twice the line is dropped and the line refitted
     fit_two_regimes(n, t)    the same with a second bandwidth above a size (messages
                              that no longer fit the caches), if it halves the error
     fit_saturation(k, B)     B(k) = min(k core_bw, node_bw), the STREAM saturation
@@ -35,8 +36,17 @@ FMA_UNITS = 2
 
 def fit_hockney(sizes, times) -> tuple[float, float]:
     """(latency s, bandwidth B/s) minimising sum(((a + n / b) - t) / t)^2; latency
-    clamped at 0."""
+    clamped at 0. A time over twice the line's (a run the OS descheduled) is dropped
+    and the line fitted again, once, if 3 sizes are left."""
     n, t = np.asarray(sizes, float), np.asarray(times, float)
+    a, b = _hockney(n, t)
+    keep = t <= 2.0 * (a + n / b)
+    if not keep.all() and keep.sum() >= 3:
+        a, b = _hockney(n[keep], t[keep])
+    return a, b
+
+
+def _hockney(n, t) -> tuple[float, float]:
     w = 1.0 / t
     design = np.column_stack([w, n * w])
     (a, inv_b), *_ = np.linalg.lstsq(design, np.ones_like(t), rcond=None)
@@ -53,17 +63,26 @@ def fit_two_regimes(sizes, times) -> tuple[float, float, float | None, float]:
     n <= threshold (a measured size), latency + n / bw above; the split that minimises
     the squared relative error, kept only if it halves the one-line fit's and the
     small messages are the faster (each side >= 2 sizes). No split: threshold None and
-    both bandwidths the one-line fit's."""
+    both bandwidths the one-line fit's. Times over twice the fit are dropped and the
+    fit made again, once, as in fit_hockney."""
     n, t = np.asarray(sizes, float), np.asarray(times, float)
+    a, bs, cut, bl = _two_regimes(n, t)
+    model = a + n / np.where(n <= (cut if cut is not None else np.inf), bs, bl)
+    keep = t <= 2.0 * model
+    if not keep.all() and keep.sum() >= 4:
+        return _two_regimes(n[keep], t[keep])
+    return a, bs, cut, bl
 
+
+def _two_regimes(n, t):
     def sse(a, inv_b, sl):
         return float(np.sum(((a + n[sl] * inv_b) / t[sl] - 1.0) ** 2))
-    a, b = fit_hockney(n, t)
+    a, b = _hockney(n, t)
     best_err, best = sse(a, 1 / b, slice(None)), (a, b, None, b)
     one_line = best_err
     for split in range(2, len(n) - 1):
         try:
-            a, bs = fit_hockney(n[:split], t[:split])
+            a, bs = _hockney(n[:split], t[:split])
         except ValueError:
             continue
         u = n[split:] / t[split:]
@@ -120,6 +139,7 @@ class Calibration:
     caches: dict = field(default_factory=dict)
     messages: dict = field(default_factory=dict)   # transport -> (sizes, one-way times)
     mode: str = "quick"
+    stat: str = "median"
 
 
 def _g(v: float) -> str:
@@ -150,7 +170,7 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     lines = [
         f"# Measured by `parasim calibrate` ({cal.mode}) on {platform.node() or 'this host'}, "
-        f"{stamp}. Medians over repeats.",
+        f"{stamp}. {'Medians' if cal.stat == 'median' else 'Minima'} over repeats.",
         f"# numpy BLAS: {cal.blas}.",
         f'name = "{name}"',
         'description = "This machine as parasim calibrate measured it"',
@@ -190,7 +210,7 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         f"intra_bandwidth_gbs = {_g(shm_bw / 1e9)}     # the same fit"
         + ("" if shm_cut is None else f", messages over {_size(shm_cut)}"),
         *([] if shm_cut is None else [
-            f"intra_cached_bytes = {_g(shm_cut)}      # the size up to which the fit's "
+            f"intra_cached_bytes = {int(shm_cut)}      # the size up to which the fit's "
             f"second, faster line holds (the messages stay in the caches)",
             f"intra_cached_bandwidth_gbs = {_g(shm_cached / 1e9)}   # that line's bandwidth"]),
         f"# one-way times (us): {shm_times}",
@@ -235,8 +255,10 @@ class Progress:
         self.stream.flush()
 
 
-def measure(mode: str = "quick", progress: Progress | None = None) -> Calibration:
-    """Run every probe (sim/probes.py) in `mode` (quick or full)."""
+def measure(mode: str = "quick", progress: Progress | None = None,
+            stat: str = "median") -> Calibration:
+    """Run every probe (sim/probes.py) in `mode` (quick or full), reducing repeats by
+    `stat` (probes.STATS)."""
     from . import probes
     gemm_n, stream_n, chase, sizes = PLANS[mode]
     facts = probes.cpu_facts()
@@ -244,23 +266,23 @@ def measure(mode: str = "quick", progress: Progress | None = None) -> Calibratio
     step = progress or (lambda label: None)
     cal = Calibration(cores=P, mhz=facts["mhz"], simd_bits=facts["simd_bits"],
                       blas=_blas_text(probes.blas_info()), gemm_n=gemm_n, stream_n=stream_n,
-                      chase_bytes=chase, caches=probes.cache_sizes(), mode=mode)
+                      chase_bytes=chase, caches=probes.cache_sizes(), mode=mode, stat=stat)
     for dtype in ("float64", "float32"):
         for threads in sorted({1, P}):
             step(f"matmul {dtype} n={gemm_n} on {threads} thread(s)")
             cal.gemm[(dtype, threads)] = 2.0 * gemm_n ** 3 / probes.matmul_time(gemm_n, threads,
-                                                                                 dtype)
+                                                                                 dtype, stat=stat)
     for kind, counted in (("triad", 24), ("copy", 16)):
         cal.stream[kind] = []
         for k in range(1, P + 1):
             step(f"STREAM {kind} on {k} process(es)")
-            times = probes.stream_times(kind, stream_n, k)
+            times = probes.stream_times(kind, stream_n, k, stat=stat)
             cal.stream[kind].append(k * counted * stream_n / float(np.median(times)))
     step(f"pointer chase over {_size(chase)}")
     cal.latency_s = probes.chase_latency(chase)
     for transport in probes.TRANSPORTS:
         step(f"ping-pong over {transport}, {len(sizes)} sizes")
-        cal.messages[transport] = (sizes, probes.pingpong_times(sizes, transport))
+        cal.messages[transport] = (sizes, probes.pingpong_times(sizes, transport, stat=stat))
     return cal
 
 
@@ -276,13 +298,13 @@ def _blas_text(info: dict) -> str:
             f"{info.get('architecture', '?')}, {info.get('num_threads', '?')} threads at most")
 
 
-def run(out: str, quick: bool) -> str:
+def run(out: str, quick: bool, stat: str = "median") -> str:
     """Measure and write the scenario to `out` atomically; the text written."""
     from .probes import cpu_facts
     mode = "quick" if quick else "full"
     bar = Progress(steps(mode, cpu_facts()["cores"]))
     try:
-        cal = measure(mode, bar)
+        cal = measure(mode, bar, stat)
     finally:
         bar.close()
     text = to_toml(cal)

@@ -1,6 +1,7 @@
 """Measurements of the machine this runs on (used by `parasim calibrate` and `validate`).
 
-Each probe returns seconds (medians over repeats) or the figures derived from them:
+Each probe returns seconds (medians over repeats, or minima with stat="min") or the
+figures derived from them:
 
     matmul_time(n, threads, dtype)     numpy's BLAS C = A B on `threads` threads
                                        (threadpoolctl); 2 n^3 flops
@@ -30,6 +31,9 @@ from pathlib import Path
 import numpy as np
 
 TRANSPORTS = ("shm", "socket")
+# How repeats become one figure: the median (the default), or the minimum, the least
+# disturbed run, for a machine shared with other work.
+STATS = {"median": np.median, "min": np.min}
 
 
 def _ctx():
@@ -51,7 +55,8 @@ def blas_kernel() -> str:
     return f"{info.get('internal_api', '?')} {info.get('architecture', '?')}".strip()
 
 
-def matmul_time(n: int, threads: int, dtype: str = "float64", repeats: int = 3) -> float:
+def matmul_time(n: int, threads: int, dtype: str = "float64", repeats: int = 3,
+                stat: str = "median") -> float:
     """Median seconds of one n x n x n matmul on `threads` BLAS threads (one warm-up)."""
     from threadpoolctl import threadpool_limits
     rng = np.random.default_rng(0)
@@ -65,10 +70,10 @@ def matmul_time(n: int, threads: int, dtype: str = "float64", repeats: int = 3) 
             t0 = time.perf_counter()
             np.matmul(a, b, out=out)
             times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+    return float(STATS[stat](times))
 
 
-def _stream_worker(kind, n, repeats, barrier, out):
+def _stream_worker(kind, n, repeats, barrier, out, stat):
     b = np.full(n, 1.0)
     c = np.full(n, 2.0)
     a = np.empty(n)
@@ -83,15 +88,16 @@ def _stream_worker(kind, n, repeats, barrier, out):
             np.copyto(a, b)
         if k:
             times.append(time.perf_counter() - t0)
-    out.put(float(np.median(times)))
+    out.put(float(STATS[stat](times)))
 
 
-def stream_times(kind: str, n: int, workers: int, repeats: int = 5) -> list[float]:
+def stream_times(kind: str, n: int, workers: int, repeats: int = 5,
+                 stat: str = "median") -> list[float]:
     """Each worker's median seconds per pass of `kind` (triad or copy) over n fp64
     elements, all `workers` processes starting each pass together."""
     ctx = _ctx()
     barrier, out = ctx.Barrier(workers), ctx.Queue()
-    procs = [ctx.Process(target=_stream_worker, args=(kind, n, repeats, barrier, out),
+    procs = [ctx.Process(target=_stream_worker, args=(kind, n, repeats, barrier, out, stat),
                          daemon=True) for _ in range(workers)]
     try:
         for p in procs:
@@ -161,7 +167,7 @@ def cpu_facts() -> dict:
 
 # -- two-process ping-pong ---------------------------------------------------------------
 
-def _shm_side(name, size, sizes, reps, me) -> list[float]:
+def _shm_side(name, size, sizes, reps, me, stat="median") -> list[float]:
     """One end of the shared-memory channel: a seq counter, then the data. Side 0
     writes when seq is even, side 1 when odd; each waits by spinning on seq."""
     from multiprocessing import shared_memory
@@ -189,7 +195,7 @@ def _shm_side(name, size, sizes, reps, me) -> list[float]:
                     turn += 1
                 if k:
                     times.append((time.perf_counter() - t0) / 2)
-            result.append(float(np.median(times)))
+            result.append(float(STATS[stat](times)))
         return result
     finally:
         del seq, data
@@ -217,7 +223,7 @@ def _recv_all(sock, view):
         got += k
 
 
-def _socket_side(sock, size, sizes, reps, me) -> list[float]:
+def _socket_side(sock, size, sizes, reps, me, stat="median") -> list[float]:
     sock.setblocking(False)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     buf = memoryview(bytearray(size))
@@ -234,7 +240,7 @@ def _socket_side(sock, size, sizes, reps, me) -> list[float]:
                 _send_all(sock, buf[:n])
             if k:
                 times.append((time.perf_counter() - t0) / 2)
-        result.append(float(np.median(times)))
+        result.append(float(STATS[stat](times)))
     sock.close()
     return result
 
@@ -245,9 +251,9 @@ def repeats_for(nbytes: float, budget_s: float = 0.05, most: int = 200) -> int:
 
 
 def pingpong_times(sizes: list[int], transport: str = "shm",
-                   reps: list[int] | None = None) -> list[float]:
-    """Median one-way seconds (round trip / 2) per message size between this process
-    and a child, both busy-polling."""
+                   reps: list[int] | None = None, stat: str = "median") -> list[float]:
+    """One-way seconds (round trip / 2, `stat` over the repeats) per message size
+    between this process and a child, both busy-polling."""
     sizes = [int(s) for s in sizes]
     reps = reps or [repeats_for(s) for s in sizes]
     size = max(sizes + [1])
@@ -261,7 +267,7 @@ def pingpong_times(sizes: list[int], transport: str = "shm",
                                 daemon=True)
             child.start()
             try:
-                return _shm_side(shm.name, size, sizes, reps, 0)
+                return _shm_side(shm.name, size, sizes, reps, 0, stat)
             finally:
                 child.terminate()
                 child.join()
@@ -279,7 +285,7 @@ def pingpong_times(sizes: list[int], transport: str = "shm",
         child.start()
         try:
             conn, _ = server.accept()
-            return _socket_side(conn, size, sizes, reps, 0)
+            return _socket_side(conn, size, sizes, reps, 0, stat)
         finally:
             child.terminate()
             child.join()

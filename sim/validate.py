@@ -69,8 +69,9 @@ def predict_pingpong(sc, nbytes: int) -> float:
     return _simulate(sc, {"cores": max(2, sc.machine.cores)}, data) / 2
 
 
-def run_cases(sc, progress=None) -> list[Case]:
-    """Measure and predict every case on the machine of scenario `sc`."""
+def run_cases(sc, progress=None, stat: str = "median") -> list[Case]:
+    """Measure (repeats reduced by `stat`) and predict every case on the machine of
+    scenario `sc`."""
     from . import probes
     step = progress or (lambda label: None)
     P = sc.machine.cores
@@ -79,14 +80,15 @@ def run_cases(sc, progress=None) -> list[Case]:
         for t in range(1, P + 1):
             step(f"DGEMM n={n} on {t} thread(s)")
             out.append(Case("DGEMM", f"n={n}, {t} thread{'s' if t > 1 else ''}",
-                            predict_gemm(sc, n, t), probes.matmul_time(n, t)))
+                            predict_gemm(sc, n, t), probes.matmul_time(n, t, stat=stat)))
     for k in range(1, P + 1):
         step(f"triad on {k} process(es)")
-        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k)))
+        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, stat=stat)))
         out.append(Case("triad", f"n={TRIAD_N} each, {k} process{'es' if k > 1 else ''}",
                         predict_triad(sc, TRIAD_N, k), measured))
     step(f"ping-pong, {len(PINGPONG_SIZES)} sizes")
-    for nbytes, t in zip(PINGPONG_SIZES, probes.pingpong_times(list(PINGPONG_SIZES), "shm")):
+    for nbytes, t in zip(PINGPONG_SIZES, probes.pingpong_times(list(PINGPONG_SIZES), "shm",
+                                                               stat=stat)):
         out.append(Case("ping-pong", f"{_bytes(nbytes)} one way", predict_pingpong(sc, nbytes),
                         t))
     return out

@@ -91,12 +91,12 @@ def test_written_scenario_round_trips_through_the_loader_with_a_comment_per_valu
 def test_calibrate_writes_atomically_and_ctrl_c_leaves_no_file(tmp_path, monkeypatch):
     out = tmp_path / "m.toml"
 
-    def interrupted(mode, progress):
+    def interrupted(mode, progress, stat):
         raise KeyboardInterrupt
     monkeypatch.setattr(cal, "measure", interrupted)
     assert main(["calibrate", "--quick", "--out", str(out)]) == 130
     assert os.listdir(tmp_path) == []
-    monkeypatch.setattr(cal, "measure", lambda mode, progress: synthetic())
+    monkeypatch.setattr(cal, "measure", lambda mode, progress, stat: synthetic())
     assert main(["calibrate", "--quick", "--out", str(out)]) == 0
     assert sm.load(str(out)).machine.cores == 2 and os.listdir(tmp_path) == ["m.toml"]
 
@@ -159,3 +159,21 @@ def test_two_regime_fit_keeps_one_line_when_one_line_fits():
     sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
     latency, cached, cut, bw = cal.fit_two_regimes(sizes, noisy(2e-6 + sizes / 9e9, 0.02))
     assert cut is None and cached == bw == pytest.approx(9e9, rel=0.05)
+
+
+def test_hockney_fit_drops_a_descheduled_outlier():
+    """One size took 2 ms instead of 2 us (the peer process was not running)."""
+    sizes = np.array([8 * 8 ** i for i in range(8)], float)
+    times = 1e-6 + sizes / 10e9
+    times[3] = 2e-3
+    latency, bandwidth = cal.fit_hockney(sizes, times)
+    assert latency == pytest.approx(1e-6, rel=1e-6) and bandwidth == pytest.approx(10e9)
+
+
+def test_two_regime_fit_drops_a_descheduled_outlier_too():
+    sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
+    times = 1.4e-6 + sizes / np.where(sizes <= 2 << 20, 12e9, 3e9)
+    times[3] = 2e-3
+    latency, cached, cut, bw = cal.fit_two_regimes(sizes, times)
+    assert cut == 2 << 20 and latency == pytest.approx(1.4e-6, rel=1e-6)
+    assert cached == pytest.approx(12e9) and bw == pytest.approx(3e9)
