@@ -1,8 +1,11 @@
 """ParaSim entry point: the desktop app by default, headless verbs otherwise.
 
-    python main.py                      open the app on the default scenario, already run
-    python main.py run SCENARIO ...     simulate headless and print the summary
-    python main.py presets              list the built-in scenarios
+    parasim                             open the app on the default scenario, already run
+    parasim run SCENARIO ...            simulate headless and print the summary
+    parasim presets                     list the built-in scenarios
+
+`python main.py ...` in a checkout (after `pip install -e .`) is the same command; installed,
+this module is `parasim.main` and `python -m parasim` runs it too.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from sim.cli import main as cli_main
-    from sim.cli import verb_names
+    from parasim.sim.cli import main as cli_main
+    from parasim.sim.cli import verb_names
     if argv and (argv[0] in verb_names() or argv[0] in ("-h", "--help")):
         return cli_main(argv)
     try:
-        from gui.app import main as gui_main
+        from parasim.gui.app import main as gui_main
     except ImportError:
         return cli_main(argv)
     return gui_main(argv)

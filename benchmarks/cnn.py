@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim import scenario as scenario_mod  # noqa: E402
-from sim.simulate import simulate  # noqa: E402
+from parasim.sim import scenario as scenario_mod
+from parasim.sim.simulate import simulate
 
 CASES = [
     ("vgg16-inference", []),

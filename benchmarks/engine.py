@@ -22,10 +22,11 @@ import simpy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sim import scenario as sm  # noqa: E402
-from sim.engine import Engine  # noqa: E402
-from sim.machine import Machine  # noqa: E402
-from sim.simulate import build_graph  # noqa: E402
+from parasim.sim import scenario as sm
+from parasim.sim.engine.engine import Engine
+from parasim.sim.io import trace_csv
+from parasim.sim.machine.machine import Machine
+from parasim.sim.simulate import build_graph
 
 
 def bare_simpy(n: int) -> float:
@@ -74,7 +75,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as d:
         t = time.perf_counter()
-        trace.write_csv(os.path.join(d, "trace.csv"))
+        trace_csv.write_csv(trace, os.path.join(d, "trace.csv"))
         csv_s = time.perf_counter() - t
 
     print(f"spans                     {spans:,}")

@@ -26,9 +26,9 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from sim.metrics import summarize  # noqa: E402
-from sim.run import Run  # noqa: E402
-from sim.trace import KIND_CODE, Trace  # noqa: E402
+from parasim.sim.analysis.metrics import summarize
+from parasim.sim.run import Run
+from parasim.sim.trace import KIND_CODE, Trace
 
 
 def synthetic_run(spans: int, pes: int = 64, seed: int = 0) -> Run:
@@ -57,8 +57,8 @@ def ms(seconds: float) -> str:
 
 
 def bench_render(app, pes: int = 64) -> None:
-    from gui.state import AppState
-    from gui.timeline import TimelineView
+    from parasim.gui.state import AppState
+    from parasim.gui.timeline import TimelineView
     run = synthetic_run(1_000_000, pes)
     label = "1M spans" if pes <= 512 else "collapsed"
     state = AppState()
@@ -66,7 +66,7 @@ def bench_render(app, pes: int = 64) -> None:
     view.resize(1400, 800)
     view.show()
     app.processEvents()
-    from gui.analysis import TraceIndex
+    from parasim.gui.analysis import TraceIndex
     c0, t0 = time.process_time(), time.perf_counter()
     index = TraceIndex(run)                 # built in the worker thread after a run
     t1 = time.perf_counter()
@@ -95,7 +95,7 @@ def bench_render(app, pes: int = 64) -> None:
 
 
 def bench_playback(app) -> None:
-    from gui.main_window import MainWindow
+    from parasim.gui.main_window import MainWindow
     win = MainWindow()
     win.resize(1600, 1000)
     win.show()
@@ -120,8 +120,8 @@ TASKS = 150_000
 
 
 def bench_responsiveness(app) -> None:
-    from gui.main_window import MainWindow
-    from sim.scenario import load
+    from parasim.gui.main_window import MainWindow
+    from parasim.sim.scenario import load
     win = MainWindow()
     win.set_scenario(load("smp-memory-wall"))
     win.form.kind.setCurrentText("bag")
@@ -152,7 +152,7 @@ def bench_responsiveness(app) -> None:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    from gui.style import setup_pyqtgraph
+    from parasim.gui.style import setup_pyqtgraph
     setup_pyqtgraph()
     bench_render(app)
     bench_render(app, pes=1024)

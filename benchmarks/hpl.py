@@ -7,10 +7,10 @@ import sys
 import time
 
 sys.path.insert(0, ".")
-from sim import scenario as scenario_mod  # noqa: E402
-from sim.engine import Engine  # noqa: E402
-from sim.machine import Machine  # noqa: E402
-from sim.workloads import hpl  # noqa: E402
+from parasim.sim import scenario as scenario_mod
+from parasim.sim.engine.engine import Engine
+from parasim.sim.machine.machine import Machine
+from parasim.sim.workloads import hpl
 
 
 def bench(label, preset, overrides=()):

@@ -23,10 +23,10 @@ import simpy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sim.engine import Engine  # noqa: E402
-from sim.machine import Machine, MachineSpec  # noqa: E402
-from sim.network import NetworkSpec  # noqa: E402
-from sim.taskgraph import GraphBuilder  # noqa: E402
+from parasim.sim.engine.engine import Engine
+from parasim.sim.machine.machine import Machine, MachineSpec
+from parasim.sim.machine.network import NetworkSpec
+from parasim.sim.taskgraph import GraphBuilder
 
 
 def ring_graph(nodes: int, rounds: int, nbytes: float, blocking: bool):

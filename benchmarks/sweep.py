@@ -22,10 +22,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sim import scenario as sm  # noqa: E402
-from sim.executors import PoolExecutor, SerialExecutor  # noqa: E402
-from sim.simulate import simulate  # noqa: E402
-from sim.sweep import expand, run_sweep  # noqa: E402
+from parasim.sim import scenario as sm
+from parasim.sim.simulate import simulate
+from parasim.sim.studies.backends import PoolExecutor, SerialExecutor
+from parasim.sim.studies.sweep import expand, run_sweep
 
 
 def timed(fn):

@@ -16,9 +16,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sim import scenario as sm  # noqa: E402
-from sim.machine import Machine  # noqa: E402
-from sim.simulate import build_graph, simulate  # noqa: E402
+from parasim.sim import scenario as sm
+from parasim.sim.machine.machine import Machine
+from parasim.sim.simulate import build_graph, simulate
 
 
 def cases(n: int) -> dict:

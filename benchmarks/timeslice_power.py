@@ -19,13 +19,14 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks.engine import bag_workload  # noqa: E402
-from sim import scenario as sm  # noqa: E402
-from sim.concurrency import concurrency_series, concurrency_summary  # noqa: E402
-from sim.engine import Engine  # noqa: E402
-from sim.machine import Machine  # noqa: E402
-from sim.power import PowerSpec, power_series, power_summary  # noqa: E402
-from sim.simulate import build_graph  # noqa: E402
-from sim.timeslice import TimeSlicer  # noqa: E402
+from parasim.sim import scenario as sm
+from parasim.sim.analysis.concurrency import concurrency_series, concurrency_summary
+from parasim.sim.analysis.power import power_series, power_summary
+from parasim.sim.engine.engine import Engine
+from parasim.sim.engine.timeslice import TimeSlicer
+from parasim.sim.machine.machine import Machine
+from parasim.sim.machine.power import PowerSpec
+from parasim.sim.simulate import build_graph
 
 
 def timed(f):

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.perfetto import power_samples
-from sim.run import Run
-from sim.trace import KIND_CODE
-
+from ..sim.analysis.queries import power_samples
+from ..sim.run import Run
+from ..sim.trace import KIND_CODE
 from .spans import SpanLayout
 
 _WAIT = KIND_CODE["wait"]

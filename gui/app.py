@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim import scenario as scenario_mod
-from sim.run import Run
-from sim.spec import ScenarioError
-from sim.trace import TraceFormatError
+from ..sim import scenario as scenario_mod
+from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.run import Run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tab != "timeline":
         win.tabs.setCurrentWidget(getattr(win, args.tab))
     if args.screenshot:
-        from sim.simulate import simulate
-
+        from ..sim.simulate import simulate
         from .panels.export import write_png
         if run is not None:
             win.show_trace(run, trace_path)

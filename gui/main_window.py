@@ -23,14 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim import scenario as scenario_mod
-from sim import size_guard
-from sim.approximations import APPROXIMATIONS
-from sim.run import Run
-from sim.scenario import Scenario
-from sim.spec import ScenarioError
-from sim.trace import TraceFormatError
-
+from ..sim import scenario as scenario_mod
+from ..sim import size_guard
+from ..sim.approximations import APPROXIMATIONS
+from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.run import Run
+from ..sim.scenario import Scenario
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog

@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim.report import work_unit
-from sim.scenario import parse_value
-from sim.units import seconds, si
-
+from ..sim.report import work_unit
+from ..sim.scenario import parse_value
+from ..sim.units import seconds, si
 from .state import AppState
 
 SPEED_MIN_EXP, SPEED_MAX_EXP = -9.0, 3.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim import scenario as scenario_mod
+from ..sim import scenario as scenario_mod
 
 GROUPS = ("Architectures & memory", "Amdahl & scaling", "Concurrency", "Power",
           "Clusters & networks", "SIMD & GPUs", "Linpack & Top500", "CNN FLOPs")

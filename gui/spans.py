@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.perfetto import message_pairs
-from sim.trace import KINDS
-
+from ..sim.analysis.queries import message_pairs
+from ..sim.trace import KINDS
 from .occupancy import Occupancy
 from .rows import COLLAPSE_ABOVE_PES
 

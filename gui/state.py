@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from sim.run import Run
-
+from ..sim.run import Run
 from .analysis import TraceIndex
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
-from sim.trace import KINDS
+from ..sim.trace import KINDS
 
 # distinguishable for common colour-vision deficiencies (Okabe-Ito based); stall is red
 # because the lessons call memory stalls "the red spans"

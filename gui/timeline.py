@@ -33,9 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim.run import Run
-from sim.trace import KINDS
-
+from ..sim.run import Run
+from ..sim.trace import KINDS
 from . import messages
 from .labels import TaskLabels
 from .occupancy import stacked_bars

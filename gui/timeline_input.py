@@ -9,8 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QToolTip
 
-from sim.units import seconds
-
+from ..sim.units import seconds
 from . import tooltips
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sim.trace import KINDS
-from sim.units import seconds, si
+from ..sim.trace import KINDS
+from ..sim.units import seconds, si
 
 
 def span_text(run, i: int) -> str:

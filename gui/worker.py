@@ -11,10 +11,9 @@ import time
 
 from PySide6.QtCore import QThread, Signal
 
-from sim.engine import Cancelled
-from sim.scenario import Scenario
-from sim.simulate import simulate
-
+from ..sim.errors import Cancelled
+from ..sim.scenario import Scenario
+from ..sim.simulate import simulate
 from .analysis import TraceIndex
 
 

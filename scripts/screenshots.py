@@ -15,12 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from sim.scenario import apply_overrides, from_dict, load, to_dict  # noqa: E402
-from sim.simulate import simulate  # noqa: E402
+from parasim.sim.scenario import apply_overrides, from_dict, load, to_dict
+from parasim.sim.simulate import simulate
 
 
 def window(app, preset: str, overrides=(), size=(1600, 950)):
-    from gui.main_window import MainWindow
+    from parasim.gui.main_window import MainWindow
     sc = load(preset)
     if overrides:
         sc = from_dict(apply_overrides(to_dict(sc), list(overrides)))
@@ -34,7 +34,7 @@ def window(app, preset: str, overrides=(), size=(1600, 950)):
 
 
 def save(app, win, path: Path) -> None:
-    from gui.panels.export import write_png
+    from parasim.gui.panels.export import write_png
     for _ in range(3):
         app.processEvents()
     write_png(win, str(path))
@@ -44,7 +44,7 @@ def save(app, win, path: Path) -> None:
 
 def main(out: Path) -> None:
     app = QApplication.instance() or QApplication([])
-    from gui.style import setup_pyqtgraph
+    from parasim.gui.style import setup_pyqtgraph
     setup_pyqtgraph()
     out.mkdir(parents=True, exist_ok=True)
 

@@ -10,17 +10,17 @@ and so are the I/O intervals of a time-sliced run (not on any PE's row).
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import numpy as np
-
-from .concurrency import concurrency_series, concurrency_summary
-from .metrics import summarize
+from .analysis.concurrency import concurrency_series, concurrency_summary
+from .analysis.metrics import summarize
+from .io import trace_csv
+from .io.files import write_atomic
+from .io.summary_json import to_jsonable
 from .scenario import Scenario
-from .trace import Trace, cores_per_node, write_atomic
+from .trace import Trace, cores_per_node
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,18 +42,18 @@ class Run:
         return float(self.summary["makespan_s"])
 
     def summary_json(self) -> str:
-        return json.dumps(_jsonable(dict(self.summary)), indent=2, sort_keys=True) + "\n"
+        return json.dumps(to_jsonable(dict(self.summary)), indent=2, sort_keys=True) + "\n"
 
     def write_summary(self, path: str | os.PathLike) -> None:
         write_atomic(path, self.summary_json())
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        self.trace.write_csv(path)
+        trace_csv.write_csv(self.trace, path)
 
     @classmethod
     def from_trace_csv(cls, path: str | os.PathLike) -> Run:
         """A run rebuilt from a trace CSV: PEs and nodes from its columns."""
-        trace = Trace.read_csv(path)
+        trace = trace_csv.read_csv(path)
         return cls.from_trace(trace)
 
     @classmethod
@@ -68,13 +68,3 @@ class Run:
                    extras=MappingProxyType({"concurrency": series}))
 
 
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj

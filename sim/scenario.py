@@ -22,17 +22,22 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from . import size_guard, spec, top500
-from .machine import MachineSpec
-from .schedule import ScheduleSpec
-from .spec import ScenarioError, param
-from .trace import write_atomic
+from . import size_guard, spec
+from .engine.schedule import ScheduleSpec
+from .errors import ScenarioError
+from .io.files import write_atomic
+from .machine import top500
+from .machine.machine import MachineSpec
+from .spec import param
 from .workloads import KINDS, module_for
 
 if sys.version_info >= (3, 11):
@@ -40,7 +45,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
+
+
+def asset_dir(kind: str) -> Traversable:
+    """A folder of the package data, parasim/assets/<kind> (scenarios, models, programs),
+    read through importlib.resources so a wheel install finds it too."""
+    return files("parasim.assets").joinpath(kind)
 MAX_PES = 1_000_000
 
 
@@ -128,7 +138,7 @@ def to_dict(sc: Scenario) -> dict:
     return ordered
 
 
-def loads(text: str, overrides: list[str] = ()) -> Scenario:
+def loads(text: str, overrides: Sequence[str] = ()) -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -146,24 +156,25 @@ def save(sc: Scenario, path: str | os.PathLike) -> None:
 
 
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+    return sorted(p.name[:-5] for p in asset_dir("scenarios").iterdir()
+                  if p.name.endswith(".toml"))
 
 
-def resolve(name_or_path: str) -> Path:
+def resolve(name_or_path: str) -> Path | Traversable:
     """A preset name or a path to a TOML file -> the file's path."""
     p = Path(name_or_path)
     if p.suffix == ".toml" or os.sep in name_or_path or p.exists():
         if not p.is_file():
             raise ScenarioError(f"scenario file {name_or_path} does not exist")
         return p
-    preset = PRESET_DIR / f"{name_or_path}.toml"
+    preset = asset_dir("scenarios").joinpath(f"{name_or_path}.toml")
     if not preset.is_file():
         raise ScenarioError(f"no preset or file named {name_or_path!r} "
                             f"(presets: {', '.join(preset_names())})")
     return preset
 
 
-def load(name_or_path: str, overrides: list[str] = ()) -> Scenario:
+def load(name_or_path: str, overrides: Sequence[str] = ()) -> Scenario:
     """Load a preset by name or a TOML file by path, with `key=value` overrides."""
     path = resolve(name_or_path)
     try:
@@ -181,7 +192,7 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def apply_overrides(data: dict, overrides: list[str]) -> dict:
+def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
     import copy
     data = copy.deepcopy(data)

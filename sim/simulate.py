@@ -9,20 +9,33 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import roofline
-from .concurrency import concurrency_series, concurrency_summary
-from .layer_profile import layer_rows
-from .machine import Machine, MachineSpec
-from .metrics import summarize
-from .power import link_count, power_series, power_summary
+from .analysis import roofline
+from .analysis.layers import layer_rows
+from .analysis.metrics import summarize
+from .analysis.observe import observe
+from .engine.timeslice import has_io, make_engine
+from .machine.machine import Machine, MachineSpec
 from .run import Run
+from .runners import hpl, offload
 from .scenario import Scenario
-from .taskgraph import TaskGraph
-from .timeslice import has_io, make_engine
+from .taskgraph import TaskGraph, is_layered
 from .workloads import module_for
+
+
+class Figures(NamedTuple):
+    """A workload's own summary figures: `compute(params, machine, graph, makespan,
+    schedule, progress, cancel) -> dict`, taking `share(params)` of the progress bar."""
+
+    compute: Callable[..., dict]
+    share: Callable[[Any], float]
+
+
+RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
+FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share)}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:
@@ -56,15 +69,14 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     `serial_s`: a one-core time already measured for this same graph and machine
     (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
     """
-    own = getattr(module_for(scenario.workload.kind), "simulate", None)
-    if own is not None:                         # a workload with its own model (offload)
-        return own(scenario, progress, cancel, baseline)
+    runner = RUNNERS.get(scenario.workload.kind)
+    if runner is not None:                      # a workload with its own pipeline
+        return runner(scenario, progress, cancel)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
     baseline = baseline and serial_s is None
-    extra = getattr(module_for(scenario.workload.kind), "summary", None)
-    tail = getattr(module_for(scenario.workload.kind), "summary_share", lambda p: 0.0)(
-        scenario.workload)                      # progress taken by a workload's summary
+    figures = FIGURES.get(scenario.workload.kind)
+    tail = figures.share(scenario.workload) if figures else 0.0   # progress its figures take
     share = (0.6 if baseline else 1.0) * (1 - tail)
     main_progress = (lambda f: progress(share * f)) if progress else None
     engine = make_engine(machine, graph, scenario.schedule, progress=main_progress,
@@ -78,14 +90,14 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     net = getattr(engine, "net", None)         # the message layer, when the graph has messages
     if net is not None:
         summary.update(net.summary(makespan))
-    extras = observe(scenario, machine, trace, makespan, summary)
+    extras = observe(scenario.machine, machine, trace, makespan, summary)
     if has_io(graph):
         extras["io"] = engine.io_intervals()
-    if scenario.workload.kind == "cnn":
+    if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
     extras["roofline"] = roofline.plot_data(machine, trace)
-    if extra is not None:                       # a workload's own figures (e.g. HPL's Rmax)
-        summary.update(extra(scenario.workload, machine, graph, makespan, scenario.schedule,
+    if figures is not None:                     # a workload's own figures (HPL's Rmax)
+        summary.update(figures.compute(scenario.workload, machine, graph, makespan, scenario.schedule,
                              (lambda f: progress(1 - tail + tail * f)) if progress else None,
                              cancel))
     if progress:
@@ -94,15 +106,3 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
                graph.names, MappingProxyType(extras))
 
 
-def observe(scenario: Scenario, machine: Machine, trace, makespan: float, summary: dict) -> dict:
-    """Concurrency/parallelism and (with [machine.power]) power over time: adds their
-    summary keys to `summary` and returns the time series for Run.extras."""
-    extras = {"concurrency": concurrency_series(trace, makespan)}
-    summary.update(concurrency_summary(extras["concurrency"], makespan))
-    spec = scenario.machine.power
-    if spec is not None:
-        links = link_count(scenario.machine.network, machine.nodes)
-        args = (spec, scenario.machine.freq_ghz, machine.nodes, machine.cores, links, makespan)
-        extras["power"] = power_series(trace, *args)
-        summary.update(power_summary(trace, extras["power"], *args))
-    return extras

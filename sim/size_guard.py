@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .spec import ScenarioError
+from .errors import ScenarioError
 
 MAX_TASKS = 1_000_000
 US_PER_TASK = 30.0

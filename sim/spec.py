@@ -13,18 +13,13 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
+
+from .errors import ScenarioError
 
 MAX_FLOAT = 1e30        # a size beyond this overflows derived totals (x tasks x ranks)
 MAX_INT = 2 ** 63 - 1   # TOML 1.0 integers are 64-bit
-
-
-class ScenarioError(ValueError):
-    """A scenario value is invalid; the message names its dotted path and value."""
-
-    def __init__(self, message: str, path: str = ""):
-        super().__init__(message)
-        self.path = path
 
 
 def param(default: Any = dataclasses.MISSING, *, help: str = "", unit: str = "",
@@ -60,7 +55,7 @@ def _optional_inner(tp: Any) -> Any | None:
     return None
 
 
-def convert(tp: Any, value: Any, path: str) -> Any:
+def convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 (one branch per field type)
     """Check `value` against the annotation `tp`, converting ints to floats where allowed."""
     inner = _optional_inner(tp)
     if inner is not None:
@@ -110,7 +105,7 @@ def convert(tp: Any, value: Any, path: str) -> Any:
     return value
 
 
-def check_range(meta: dict, value: Any, path: str, shown: Any = None) -> None:
+def check_range(meta: Mapping[str, Any], value: Any, path: str, shown: Any = None) -> None:
     """Apply the field's `choices` and `gt`/`ge`/`lt`/`le` bounds; `shown` is the raw value."""
     shown = value if shown is None else shown
     choices = meta.get("choices")

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .machine import PRECISIONS
+PRECISION_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16}
+PRECISIONS = tuple(PRECISION_BITS)
+
 
 
 @dataclass(frozen=True)
@@ -172,3 +174,22 @@ def independent(flops: np.ndarray, nbytes: np.ndarray, precision: str = "fp64",
     )
     g.check()
     return g
+
+
+TAG = " @ "
+
+
+def tagged(layer: str, tag: str) -> str:
+    """Task name for one piece of a layer: 'conv1_1 @ pe3'."""
+    return f"{layer}{TAG}{tag}"
+
+
+def layer_of(task_name: str) -> str:
+    """The layer a task belongs to: its name without the last ' @ tag'."""
+    return task_name.rsplit(TAG, 1)[0]
+
+
+def is_layered(graph: TaskGraph) -> bool:
+    """True when the graph's tasks are named `layer @ tag` (a neural network's layers)."""
+    names = graph.names
+    return names is not None and len(names) > 0 and TAG in names[0]

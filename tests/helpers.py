@@ -1,8 +1,8 @@
 """Small builders shared by the tests."""
 
-from sim import scenario as scenario_mod
-from sim.machine import Machine, MachineSpec, MemorySpec
-from sim.workloads import module_for
+from parasim.sim import scenario as scenario_mod
+from parasim.sim.machine.machine import Machine, MachineSpec, MemorySpec
+from parasim.sim.workloads import module_for
 
 
 def machine(nodes=1, cores=1, freq_ghz=2.0, fma_units=2, simd_bits=256, bw=100.0,

@@ -1,8 +1,8 @@
 """Builders for the network tests: clusters with a given interconnect, runs of graphs."""
 
-from sim.engine import Engine
-from sim.machine import Machine, MachineSpec, MemorySpec
-from sim.network import NetworkSpec
+from parasim.sim.engine.engine import Engine
+from parasim.sim.machine.machine import Machine, MachineSpec, MemorySpec
+from parasim.sim.machine.network import NetworkSpec
 
 ALPHA_US, BETA_GBS = 2.0, 1.0            # 2 us latency, 1 GB/s per link and direction
 ALPHA, BETA = ALPHA_US * 1e-6, BETA_GBS * 1e9

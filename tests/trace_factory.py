@@ -4,8 +4,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from sim.run import Run
-from sim.trace import COLUMNS, DTYPES, KIND_CODE, Trace
+from parasim.sim.run import Run
+from parasim.sim.trace import COLUMNS, DTYPES, KIND_CODE, Trace
 
 
 def make_trace(spans, cores=2):

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim import scenario as scenario_mod
-from sim.perfetto import power_samples
-from sim.report import summary_rows
-
+from ...sim import scenario as scenario_mod
+from ...sim.analysis.queries import power_samples
+from ...sim.report import summary_rows
 from ..state import AppState
 from ..timeline import TimelineView
 from .metrics import fill_table

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from sim.perfetto import write_perfetto
-from sim.trace import write_atomic
+from ...sim.io.files import write_atomic
+from ...sim.io.perfetto import write_perfetto
 
 FORMATS = {
     "csv": ("Trace CSV (*.csv)", ".csv"),

@@ -13,9 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim.report import summary_rows, work_unit
-from sim.scenario import VIEW_TABS
-
+from ...sim.report import summary_rows, work_unit
+from ...sim.scenario import VIEW_TABS
 from ..state import AppState
 from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, UtilisationTab
 

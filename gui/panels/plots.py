@@ -20,14 +20,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
-from sim import roofline
-from sim.layer_profile import per_layer
-from sim.machine import Machine
-from sim.metrics import time_by_kind
-from sim.report import work_unit
-from sim.trace import KIND_CODE
-from sim.units import si
-
+from ...sim.analysis import roofline
+from ...sim.analysis.layers import per_layer
+from ...sim.analysis.metrics import time_by_kind
+from ...sim.machine.machine import Machine
+from ...sim.report import work_unit
+from ...sim.trace import KIND_CODE
+from ...sim.units import si
 from ..analysis import TraceIndex, task_points
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
@@ -175,7 +174,7 @@ class UtilisationTab(PlotTab):
 
 def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
     """Ticks for log10 values: whole decades, plus 2x and 5x when under 3 decades show."""
-    from sim.units import si
+    from ...sim.units import si
     mults = (1, 2, 5) if hi - lo < 3 else (1,)
     out = []
     for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):

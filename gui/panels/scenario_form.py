@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim import scenario as scenario_mod
-from sim import spec
-from sim.machine import MachineSpec
-from sim.scenario import Options, Scenario
-from sim.schedule import ScheduleSpec
-from sim.spec import ScenarioError
-from sim.workloads import KINDS, REGISTRY
+from ...sim import scenario as scenario_mod
+from ...sim import spec
+from ...sim.engine.schedule import ScheduleSpec
+from ...sim.errors import ScenarioError
+from ...sim.machine.machine import MachineSpec
+from ...sim.scenario import Options, Scenario
+from ...sim.workloads import KINDS, REGISTRY
 
 HIDDEN = {"description", "explain", "view"}   # lesson and view hints: kept as loaded
 SECTIONS = ("machine", "workload", "schedule", "options")

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sim.engine import Cancelled
-from sim.executors import make_executor
-from sim.scenario import Scenario
-from sim.spec import ScenarioError
-from sim.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
-from sim.units import seconds
+from ...sim.errors import Cancelled, ScenarioError
+from ...sim.scenario import Scenario
+from ...sim.studies.backends import make_executor
+from ...sim.studies.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
+from ...sim.units import seconds
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x

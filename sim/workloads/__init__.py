@@ -1,26 +1,47 @@
-"""Workload generators, one module per motif, looked up by `kind`.
-
-Each module defines `Params` (a dataclass with a `kind` class attribute and a
-`tasks_estimate()` method) and `build(params, machine, rng) -> TaskGraph`, and
-documents its FLOP count formula in its docstring.
+"""Workload generators, one module per motif, registered by `kind` (see base.py for
+what a workload module provides). Generators build graphs; they never run anything.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from . import (
+    allgather,
+    allreduce,
+    alltoall,
+    amdahl,
+    bag,
+    barrier,
+    bcast,
+    cnn,
+    custom,
+    fft,
+    gather,
+    hpl,
+    iobag,
+    matmul,
+    montecarlo,
+    nbody,
+    offload,
+    pingpong,
+    reduce_scatter,
+    reduction,
+    scatter,
+    simd_loop,
+    spmv,
+    stencil,
+    summa,
+    triad,
+)
+from .base import Workload
 
-_MODULES = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "iobag", "cnn",
-            "stencil", "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
-            "custom", "simd_loop", "hpl", "offload", "barrier", "allgather", "alltoall",
-            "reduce_scatter", "scatter", "gather")
+_MODULES: tuple[Workload, ...] = (
+    matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
+    allgather, alltoall, reduce_scatter, scatter, gather)
 
-REGISTRY = {}
-for _name in _MODULES:
-    _mod = import_module(f".{_name}", __name__)
-    REGISTRY[_mod.Params.kind] = _mod
-
+REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)
 
 
-def module_for(kind: str):
+def module_for(kind: str) -> Workload:
     return REGISTRY[kind]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import ALLGATHER, allgather
 from ..spec import param
 from ..taskgraph import TaskGraph
 from .collective_run import repeated
+from .collectives import ALLGATHER, allgather
 from .spmd import ranks_param, scaled_ranks
 
 

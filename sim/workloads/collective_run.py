@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..collectives import check_algorithm
-from ..spec import ScenarioError
+from ..errors import ScenarioError
 from ..taskgraph import GraphBuilder, TaskGraph
+from .collectives import check_algorithm
 from .spmd import rank_pes
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..machine import PRECISION_BITS, PRECISIONS
 from ..spec import param
+from ..taskgraph import PRECISION_BITS, PRECISIONS
 
 
 def precision_param(default: str = "fp64"):

@@ -17,9 +17,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import alltoall
-from ..spec import ScenarioError, param
+from ..errors import ScenarioError
+from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
+from .collectives import alltoall
 from .common import vector_param
 from .spmd import rank_pes, ranks_param, scaled_ranks
 

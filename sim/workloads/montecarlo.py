@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import reduce
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
+from .collectives import reduce
 from .common import chunks, precision_param, scale_count, vector_param
 from .spmd import rank_pes, ranks_param, scaled_ranks
 

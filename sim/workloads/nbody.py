@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import allgather
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
+from .collectives import allgather
 from .common import chunks, precision_param, scale_count, vector_param
 from .spmd import rank_pes, ranks_param, scaled_ranks
 
@@ -56,5 +56,5 @@ def build(p: Params, machine, rng) -> TaskGraph:
                         deps=() if last[r] is None else (last[r],), owner=pes[r],
                         name=f"forces {s}")
                   for r, m in enumerate(own)]
-        last = allgather(g, pes, 24.0 * p.bodies / len(pes), after=forces)
+        last = list(allgather(g, pes, 24.0 * p.bodies / len(pes), after=forces))
     return g.build()

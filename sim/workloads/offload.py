@@ -4,7 +4,7 @@ The kernel processes n independent elements, `flops_per_element` FLOPs each (FLO
 n x flops_per_element), reading `bytes_in` and writing `bytes_out` bytes per element.
 On the host it is `host_tasks` equal tasks (0: one per core) moving (in + out) bytes per
 element through the host memory; `build` makes that graph (the host-only run).
-Offloaded (sim/offload.py) to one of the node's devices: copy n x bytes_in over the
+Offloaded (runners/offload.py) to one of the node's devices: copy n x bytes_in over the
 link, run the kernel as `blocks` tasks (0: one per SM) on the device's SMs and HBM,
 copy n x bytes_out back.
 """
@@ -50,9 +50,3 @@ def kernel(p: Params, parts: int) -> TaskGraph:
 def build(p: Params, machine, rng) -> TaskGraph:
     """The host-only run: the kernel split over the host's cores."""
     return kernel(p, p.host_tasks or machine.pes)
-
-
-def simulate(scenario, progress=None, cancel=None, baseline=True):
-    """The offloaded run (see sim/offload_run.py)."""
-    from ..offload_run import run_offload  # it imports run, which imports scenario
-    return run_offload(scenario, progress, cancel)

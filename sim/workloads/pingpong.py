@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..spec import ScenarioError, param
+from ..errors import ScenarioError
+from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import REDUCE_SCATTER, reduce_scatter
 from ..spec import param
 from ..taskgraph import TaskGraph
 from .collective_run import repeated
+from .collectives import REDUCE_SCATTER, reduce_scatter
 from .spmd import ranks_param, scaled_ranks
 
 

@@ -21,9 +21,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..machine import PRECISIONS
-from ..spec import ScenarioError, param
-from ..taskgraph import TaskGraph
+from ..errors import ScenarioError
+from ..spec import param
+from ..taskgraph import PRECISIONS, TaskGraph
 from .common import element_bytes, lane_param
 
 
@@ -65,7 +65,7 @@ class Params:
 
 def variants(p: Params, machine) -> list[tuple[str, int, float]]:
     """(precision, lanes used, vector fraction) per task, in chain order."""
-    out = []
+    out: list[tuple[str, int, float]] = []
     for prec in p.precisions:
         width = machine.lanes(prec)
         for k in p.lanes or [width]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from ..spec import ScenarioError, param
+from ..errors import ScenarioError
+from ..spec import param
 from .common import scale_count
 
 

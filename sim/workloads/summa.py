@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..collectives import bcast
-from ..spec import ScenarioError, param
+from ..errors import ScenarioError
+from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph
+from .collectives import bcast
 from .common import chunks, element_bytes, precision_param, scale_count, vector_param
 from .spmd import near_square, rank_pes, ranks_param, scaled_ranks
 

@@ -12,9 +12,9 @@ def window(qtbot, monkeypatch):
     """A main window on the default preset, not yet run; dialogs recorded, not shown."""
     from PySide6.QtWidgets import QMessageBox
 
-    from gui.main_window import DEFAULT_PRESET, MainWindow
-    from gui.style import setup_pyqtgraph
-    from sim import scenario
+    from parasim.gui.main_window import DEFAULT_PRESET, MainWindow
+    from parasim.gui.style import setup_pyqtgraph
+    from parasim.sim import scenario
 
     shown = []
     for name in ("critical", "warning", "information"):

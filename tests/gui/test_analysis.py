@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gui.analysis import TraceIndex, step_series
+from parasim.gui.analysis import TraceIndex, step_series
 from tests.trace_factory import SMALL, make_run
 
 
@@ -73,7 +73,7 @@ def test_flops_done_is_monotone_and_reaches_the_total(raw):
 def test_series_carried_by_the_run_are_used():
     from types import MappingProxyType
 
-    from sim.run import Run
+    from parasim.sim.run import Run
     base = make_run(SMALL)
     series = {"t_s": [0.0, 1.5], "concurrency": [3, 0], "parallelism": [2, 0]}
     run = Run(None, base.trace, base.summary, 1, 2, None,

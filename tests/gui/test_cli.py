@@ -1,4 +1,4 @@
-from gui.app import main
+from parasim.gui.app import main
 
 
 def test_screenshot_writes_a_png(qapp, tmp_path):
@@ -8,8 +8,8 @@ def test_screenshot_writes_a_png(qapp, tmp_path):
 
 
 def test_view_a_trace_screenshot(qapp, tmp_path):
-    from sim.scenario import load
-    from sim.simulate import simulate
+    from parasim.sim.scenario import load
+    from parasim.sim.simulate import simulate
     csv = tmp_path / "t.csv"
     simulate(load("amdahl"), baseline=False).write_csv(csv)
     out = tmp_path / "view.png"

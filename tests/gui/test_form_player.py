@@ -3,12 +3,12 @@ counters are two fixed lines."""
 
 import pytest
 
-from sim import scenario
+from parasim.sim import scenario
 
 
 @pytest.fixture
 def form(qtbot):
-    from gui.panels.scenario_form import ScenarioForm
+    from parasim.gui.panels.scenario_form import ScenarioForm
     f = ScenarioForm()
     qtbot.addWidget(f)
     f.set_scenario(scenario.load("amdahl"))
@@ -48,10 +48,10 @@ def test_typing_an_invalid_value_moves_no_field(form):
 
 
 def test_player_counters_are_two_fixed_lines(qtbot):
-    from gui.analysis import TraceIndex
-    from gui.player import Player
-    from gui.state import AppState
-    from sim.simulate import simulate
+    from parasim.gui.analysis import TraceIndex
+    from parasim.gui.player import Player
+    from parasim.gui.state import AppState
+    from parasim.sim.simulate import simulate
     state = AppState()
     player = Player(state)
     qtbot.addWidget(player)

@@ -1,7 +1,7 @@
 import numpy as np
 
-from gui.rows import RowLayout
-from gui.spans import SpanLayout, merge_close
+from parasim.gui.rows import RowLayout
+from parasim.gui.spans import SpanLayout, merge_close
 from tests.trace_factory import SMALL, make_run, make_trace
 
 
@@ -39,7 +39,7 @@ def test_ticks_stay_readable_for_many_rows():
 
 
 def test_message_flight_from_send_start_to_arrival():
-    from tests.test_perfetto import MSG_SPANS
+    from tests.sim.io.test_perfetto import MSG_SPANS
     sp = SpanLayout(make_run(MSG_SPANS, nodes=2, cores=2))
     left, arrived = sp.flight
     assert list(left) == [4.0] and list(arrived) == [4.5]      # blocking send: its end
@@ -54,7 +54,7 @@ def test_task_edges_measure_whole_task_blocks_not_slivers():
     to 2. The edge at t = 1 separates two 1 s blocks, though a 1 ms sliver touches it."""
     import numpy as np
 
-    from gui.spans import task_edges
+    from parasim.gui.spans import task_edges
     from tests.trace_factory import make_trace
     tr = make_trace([(0, "compute", 0, 0.0, 0.001, 1.0), (0, "stall", 0, 0.001, 1.0, 0.0),
                      (0, "compute", 1, 1.0, 1.001, 1.0), (0, "stall", 1, 1.001, 2.0, 0.0)], cores=1)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QUrl
 
-from gui.main_window import DEFAULT_SWEEP
-from gui.panels.learn import suggestions
-from gui.presets_menu import GROUPS
-from sim import scenario
+from parasim.gui.main_window import DEFAULT_SWEEP
+from parasim.gui.panels.learn import suggestions
+from parasim.gui.presets_menu import GROUPS
+from parasim.sim import scenario
 
 
 def finish(window, qtbot):
@@ -162,8 +162,8 @@ def test_metrics_tabs_fit_without_scrolling(window):
 def test_sweep_fit_quality_warns_on_a_plateau():
     from types import SimpleNamespace
 
-    from gui.panels.sweep import fit_text, relative_rms
-    from sim.fits import amdahl_fit
+    from parasim.gui.panels.sweep import fit_text, relative_rms
+    from parasim.sim.analysis.fits import amdahl_fit
     pes, speedup = np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 2.0])
     s = SimpleNamespace(pes=pes, speedup=speedup, fit=amdahl_fit(pes, speedup))
     # by hand: s = (0.5*0 + 0.75*0.25) / (0.25 + 0.5625) = 0.230769; fitted 1.625 and

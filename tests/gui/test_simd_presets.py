@@ -6,7 +6,7 @@ import pytest
 @pytest.mark.parametrize("name", ["simd-lanes", "mixed-precision", "hpl", "hpl-ai",
                                   "top500-fugaku-hpl", "gpu-offload"])
 def test_preset_runs_in_the_window(window, qtbot, name):
-    from sim import scenario
+    from parasim.sim import scenario
     window.set_scenario(scenario.load(name))
     with qtbot.waitSignal(window.state.run_changed, timeout=60000):
         assert window.start_run()

@@ -7,8 +7,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gui.panels.sweep import SweepPanel  # noqa: E402
-from sim import scenario as scenario_mod  # noqa: E402
+from parasim.gui.panels.sweep import SweepPanel
+from parasim.sim import scenario as scenario_mod
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_failed_sweep_clears_and_greys_the_plots(panel, qtbot, monkeypatch):
 
     def boom(*_a, **_k):
         raise RuntimeError("model exploded")
-    monkeypatch.setattr("gui.panels.sweep.run_sweep", boom)
+    monkeypatch.setattr("parasim.gui.panels.sweep.run_sweep", boom)
     assert panel.start()
     qtbot.waitUntil(lambda: panel.worker is None, timeout=20000)
     assert panel.status.text() == "error: model exploded"

@@ -6,9 +6,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gui.timeline import EDGE_MIN_PX, MAX_ARROWS, TimelineView
-from sim.run import Run
-from sim.trace import KIND_CODE, Trace
+from parasim.gui.timeline import EDGE_MIN_PX, MAX_ARROWS, TimelineView
+from parasim.sim.run import Run
+from parasim.sim.trace import KIND_CODE, Trace
 
 
 def make_trace(pe, kind, start, end, task=None, msg=None, node=None, cores=None):
@@ -27,7 +27,7 @@ def make_trace(pe, kind, start, end, task=None, msg=None, node=None, cores=None)
 
 @pytest.fixture
 def view(qtbot):
-    from gui.style import setup_pyqtgraph
+    from parasim.gui.style import setup_pyqtgraph
     setup_pyqtgraph()
     v = TimelineView()
     qtbot.addWidget(v)
@@ -101,8 +101,8 @@ def test_arrows_to_collapsed_nodes_are_not_drawn(view):
 
 
 def test_collapsed_chickens_row_shows_one_busy_pe_in_1024_during_the_serial_part(view):
-    from sim import scenario
-    from sim.simulate import simulate
+    from parasim.sim import scenario
+    from parasim.sim.simulate import simulate
     run = simulate(scenario.load("oxen-vs-chickens-chickens"), baseline=False)
     view.set_run(run)
     assert view.rows.collapsed == frozenset({0})
@@ -122,7 +122,7 @@ def test_collapsed_chickens_row_shows_one_busy_pe_in_1024_during_the_serial_part
 
 
 def test_occupancy_is_the_mean_share_of_busy_pes_by_hand():
-    from gui.occupancy import Occupancy
+    from parasim.gui.occupancy import Occupancy
     # node 0 (PEs 0-3): PE 0 busy [0, 2], PE 1 [1, 3]; node 1: PE 4 [0, 4]
     occ = Occupancy(np.array([0.0, 1, 0]), np.array([2.0, 3, 4]), np.array([0, 1, 4]), 2, 4)
     assert np.allclose(occ.fractions(0, np.array([0, 1, 2, 3, 4.0])), [0.25, 0.5, 0.25, 0])
@@ -141,8 +141,8 @@ def test_task_names_on_bars_wide_enough(view):
 
 
 def test_offload_rows_are_labelled_host_and_gpu_sms(view):
-    from sim import scenario
-    from sim.simulate import simulate
+    from parasim.sim import scenario
+    from parasim.sim.simulate import simulate
     run = simulate(scenario.load("gpu-offload"), baseline=False)
     view.set_run(run)
     labels = dict((label, row) for row, label in view.rows.ticks())
@@ -155,7 +155,7 @@ def test_offload_rows_are_labelled_host_and_gpu_sms(view):
 
 
 def test_named_rows_label_every_pe_when_few():
-    from gui.rows import RowLayout
+    from parasim.gui.rows import RowLayout
     rows = RowLayout(1, 3, names=["host core", "GPU SM 0", "GPU SM 1"])
     assert rows.ticks() == [(0.0, "host core"), (1.0, "GPU SM 0"), (2.0, "GPU SM 1")]
     assert rows.toggled(0).ticks() == [(0, "node 0 (3 PEs) ▸")]
@@ -177,7 +177,7 @@ def test_right_click_offers_show_messages_and_m_toggles_it(view, qtbot):
 
 
 def test_sampling_keeps_bursts_and_spreads_evenly():
-    from gui.messages import sample_even
+    from parasim.gui.messages import sample_even
     left = np.repeat(np.arange(50) * 1.0, 50)       # 50 bursts of 50 messages at t = 0..49
     kept = sample_even(left, np.arange(len(left)), 0.0, 50.0, 2000)
     assert len(kept) == 2000                        # 40 of each burst
@@ -189,7 +189,7 @@ def test_sampling_keeps_bursts_and_spreads_evenly():
 
 
 def test_too_many_messages_per_pixel_are_hidden_with_a_note(view):
-    from gui.timeline import HIDE_ARROWS_PER_PX
+    from parasim.gui.timeline import HIDE_ARROWS_PER_PX
     n = int(HIDE_ARROWS_PER_PX * view.box.width()) + 10
     view.set_run(message_run(n))
     assert drawn(view.arrows) == 0
@@ -199,7 +199,7 @@ def test_too_many_messages_per_pixel_are_hidden_with_a_note(view):
 
 
 def test_hovering_a_collapsed_row_counts_its_busy_pes():
-    from gui.occupancy import Occupancy
+    from parasim.gui.occupancy import Occupancy
     occ = Occupancy(np.array([0.0, 1, 0]), np.array([2.0, 3, 4]), np.array([0, 1, 4]), 2, 4)
     assert [occ.count_at(0, x) for x in (-1, 0, 0.5, 1, 2, 2.5, 3, 5)] == [0, 1, 1, 2, 1, 1, 0, 0]
     assert occ.count_at(1, 3.9) == 1
@@ -217,7 +217,7 @@ def test_collapsed_row_tooltip_text(view):
 
 
 def test_thin_rows_fill_their_height_and_draw_no_edges(view):
-    from gui.timeline import BAR_HEIGHT
+    from parasim.gui.timeline import BAR_HEIGHT
     pes, n = 400, 4                                 # 400 rows in ~450 px: thin
     pe = np.repeat(np.arange(pes), n)
     t = np.tile(np.arange(n), pes) * 1.0
@@ -234,7 +234,7 @@ def test_thin_rows_fill_their_height_and_draw_no_edges(view):
 
 
 def test_one_big_expanded_node_labels_every_kth_core():
-    from gui.rows import MAX_NODE_LABELS, RowLayout
+    from parasim.gui.rows import MAX_NODE_LABELS, RowLayout
     ticks = RowLayout(1, 1024).ticks()
     assert ticks[0] == (0.0, "core 0") and ticks[1] == (43.0, "core 43")
     assert len(ticks) <= MAX_NODE_LABELS

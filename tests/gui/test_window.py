@@ -3,8 +3,8 @@ import time
 import numpy as np
 from PySide6.QtCore import Qt
 
-from sim.trace import Trace
-from sim.units import si
+from parasim.sim.io import trace_csv
+from parasim.sim.units import si
 
 
 def drawn_spans(timeline):
@@ -60,7 +60,7 @@ def test_scrubber_and_time_field(ran):
 def test_export_csv_loads_back_identically(ran, tmp_path):
     path = tmp_path / "trace.csv"
     assert ran.export("csv", str(path))
-    assert Trace.read_csv(path).equals(ran.state.run.trace)
+    assert trace_csv.read_csv(path).equals(ran.state.run.trace)
     for kind in ("perfetto", "summary", "png"):
         assert ran.export(kind, str(tmp_path / f"out.{kind}"))
         assert (tmp_path / f"out.{kind}").stat().st_size > 0
@@ -185,7 +185,7 @@ def test_power_tab_says_when_there_is_no_power_model(ran):
 
 
 def test_messages_power_and_nodes_are_drawn_when_present(window):
-    from tests.test_perfetto import MSG_SPANS
+    from tests.sim.io.test_perfetto import MSG_SPANS
     from tests.trace_factory import make_run
     power = {"t_s": [0.0, 2.0], "watts": [40.0, 90.0], "node_ptr": [0, 2, 3],
              "node_t_s": [0.0, 2.0, 0.0], "node_watts": [20.0, 50.0, 40.0]}
@@ -247,7 +247,7 @@ def test_simd_cores_expand_into_their_lanes(ran):
 
 
 def test_save_and_open_scenario_round_trip(window, tmp_path):
-    from sim import scenario
+    from parasim.sim import scenario
     window.form.editors["machine.cores"].widget.setText("6")
     path = tmp_path / "mine.toml"
     assert window.save_scenario(str(path))
@@ -299,8 +299,8 @@ def test_flop_convention_switch_applies_to_the_shown_run(ran):
 def test_optional_sections_and_values_in_forms(qtbot):
     from dataclasses import dataclass
 
-    from gui.panels.scenario_form import ScenarioForm
-    from sim.spec import param
+    from parasim.gui.panels.scenario_form import ScenarioForm
+    from parasim.sim.spec import param
 
     @dataclass
     class Inner:
@@ -385,7 +385,7 @@ def test_layers_tab_shows_shares_per_layer(window):
 def test_help_menu_lists_the_model_approximations(window, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from sim.approximations import APPROXIMATIONS
+    from parasim.sim.approximations import APPROXIMATIONS
     shown = {}
     monkeypatch.setattr(QMessageBox, "information",
                         lambda parent, title, text: shown.update(title=title, text=text))

@@ -1,0 +1,57 @@
+"""Per-layer results of a run: FLOPs and busy time aggregated by task name.
+
+A workload that runs one layer as many tasks (per PE, per micro-batch) names each
+task `layer @ tag` (see `tagged`); `layer_rows` groups the trace's compute and stall
+spans by the part before the last " @ ", in the order the layers first appear:
+
+    flops       FLOPs of the layer's tasks (sums to the run's total)
+    time_s      PE-seconds the layer's tasks kept PEs busy (compute + stall spans)
+    flops_share flops / total flops;  time_share  time_s / total busy PE-seconds
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..taskgraph import layer_of
+from ..trace import KIND_CODE, Trace
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    layer: str
+    flops: float
+    time_s: float
+    flops_share: float
+    time_share: float
+
+
+def layer_rows(trace: Trace, names: tuple[str, ...] | None) -> tuple[LayerRow, ...]:
+    """Aggregate compute + stall spans by layer (see the module docstring)."""
+    if not names:
+        return ()
+    layers: dict[str, int] = {}
+    task_layer = np.array([layers.setdefault(layer_of(n), len(layers)) for n in names],
+                          dtype=np.int64)
+    busy = ((trace.kind == KIND_CODE["compute"]) | (trace.kind == KIND_CODE["stall"])) \
+        & (trace.task >= 0)
+    which = task_layer[trace.task[busy]]
+    k = len(layers)
+    flops = np.bincount(which, weights=trace.flops[busy], minlength=k)
+    time = np.bincount(which, weights=(trace.end_s - trace.start_s)[busy], minlength=k)
+    ftot, ttot = flops.sum(), time.sum()
+    return tuple(
+        LayerRow(name, float(flops[i]), float(time[i]),
+                 float(flops[i] / ftot) if ftot > 0 else 0.0,
+                 float(time[i] / ttot) if ttot > 0 else 0.0)
+        for name, i in layers.items())
+
+
+def per_layer(run) -> tuple[LayerRow, ...]:
+    """Per-layer rows of a Run (from its extras when simulate() stored them)."""
+    rows = run.extras.get("layers")
+    return rows if rows is not None else layer_rows(run.trace, run.task_names)
+
+

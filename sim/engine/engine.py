@@ -1,0 +1,237 @@
+"""The discrete-event engine: runs a TaskGraph on a Machine with SimPy and records spans.
+
+Each task runs on one PE from start to end. Its arithmetic takes
+`compute_time` (see machine.py) and, overlapped with it, its memory traffic is a fluid
+flow through the node's memory (latency + bytes at the fair share, see fluid.py).
+The task ends when both are done: the trace shows a `compute` span for the
+arithmetic and, if memory finished later, a `stall` span for the wait.
+
+When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
+The engine is callback-driven (no SimPy process per task): a compute-only task costs
+one SimPy timeout, a task with memory traffic two (flow end, task end).
+Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
+task's receive before it begins and its sends after its arithmetic.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.core import EmptySchedule
+from simpy.events import Timeout
+
+from ..errors import Cancelled, SimulationTooLarge
+from ..machine.costs import compute_times, lanes_active, min_durations
+from ..machine.machine import Machine
+from ..taskgraph import TaskGraph
+from ..trace import KIND_CODE, Trace
+from .fluid import FluidModel
+from .recorder import TraceRecorder
+from .schedule import STATIC_POLICIES, place
+from .transport import Transport, programs
+
+MAX_SPANS = 20_000_000
+WAIT = KIND_CODE["wait"]
+
+
+class Engine:
+    """One simulation: build with a machine, a graph and a policy, then call run()."""
+
+    def __init__(self, machine: Machine, graph: TaskGraph, policy: str = "dynamic",
+                 record: bool = True,
+                 progress: Callable[[float], None] | None = None,
+                 cancel: Callable[[], bool] | None = None):
+        if len(graph.msg_src):
+            graph = programs(graph, machine.pes, policy)     # placed, run in program order
+        self.m = machine
+        self.g = graph
+        self.policy = policy
+        self.progress = progress
+        self.cancel = cancel
+        self.env = simpy.Environment()
+        self.rec = TraceRecorder() if record else None
+        pes = machine.pes
+        owner = graph.owner
+        if policy in STATIC_POLICIES:
+            owner = place(owner, pes, policy)
+        if owner.size and owner.max() >= pes:
+            raise ValueError(f"a task is owned by PE {int(owner.max())} but the machine "
+                             f"has {pes} PEs")
+        self.owner = owner.tolist()
+        self.ctime = compute_times(machine, graph).tolist()
+        self.nbytes = graph.bytes.tolist()
+        self.pending = np.diff(graph.dep_ptr).tolist()
+        sp, si = graph.successors()
+        self.succ_ptr, self.succ_idx = sp.tolist(), si.tolist()
+        self.memory = [FluidModel(self.env, [machine.mem_bandwidth]) for _ in range(machine.nodes)]
+        # ready queues: per PE (owned tasks, by index) and shared (dynamic policies)
+        self.pe_queue: list[list[int]] = [[] for _ in range(pes)]
+        self.owned_left = np.bincount(owner[owner >= 0], minlength=pes).tolist()
+        if policy == "critical-path":
+            self.priority = (-graph.bottom_levels(min_durations(machine, graph))).tolist()
+            self.shared: Any = []
+        else:
+            self.priority = None
+            self.shared = deque()
+        self.busy = [False] * pes
+        self.idle = list(range(pes))          # heap of idle PEs, lowest first
+        self.in_idle = [True] * pes
+        self.wait_since = [0.0] * pes
+        self.kick: list[int] = []             # PEs whose own queue just got work
+        self.cur_task = [-1] * pes
+        self.cur_start = [0.0] * pes
+        self.log = self.rec.task_log.extend if self.rec is not None else None
+        self._on_end = self._finish            # one bound method, reused by every timeout
+        self.done_count = 0
+        self.makespan = 0.0
+        self.net = Transport(self) if len(graph.msg_src) else None
+
+    # -- scheduling ------------------------------------------------------------------
+
+    def _ready(self, t: int) -> None:
+        """Queue a task whose dependencies are met; `_dispatch` hands it to a PE."""
+        o = self.owner[t]
+        if o >= 0:
+            heapq.heappush(self.pe_queue[o], t)
+            if not self.busy[o]:
+                self.kick.append(o)
+        elif self.priority is None:
+            self.shared.append(t)
+        else:
+            heapq.heappush(self.shared, (self.priority[t], t))
+
+    def _dispatch(self) -> None:
+        """Start idle PEs on queued work: owners first, then the lowest idle PEs."""
+        busy = self.busy
+        kick, self.kick = self.kick, []
+        for pe in kick:
+            if not busy[pe]:
+                self._start_next(pe)
+        idle = self.idle
+        while self.shared and idle:
+            pe = heapq.heappop(idle)
+            self.in_idle[pe] = False
+            if not busy[pe]:
+                self._start_next(pe)
+
+    def _start_next(self, pe: int, now: float | None = None) -> None:
+        """Start `pe` on its next task (own queue first, then the shared one) or idle it."""
+        q = self.pe_queue[pe]
+        if q:
+            t = heapq.heappop(q)
+        elif self.shared:
+            t = self.shared.popleft() if self.priority is None else heapq.heappop(self.shared)[1]
+        else:
+            if not self.in_idle[pe]:
+                heapq.heappush(self.idle, pe)
+                self.in_idle[pe] = True
+            return
+        if now is None:
+            now = self.env.now
+        if self.owned_left[pe] and self.rec is not None and now > self.wait_since[pe]:
+            self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
+        self.busy[pe] = True
+        self.cur_task[pe] = t
+        self.cur_start[pe] = now
+        if self.net is not None and self.net.receive(pe, t, now):
+            return                                  # waits in recv; the transport begins t
+        if self.nbytes[t] > 0:
+            self._begin(pe, t)
+        else:                                       # the common case, inlined: compute only
+            Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
+
+    def _begin(self, pe: int, t: int) -> None:
+        """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
+        b = self.nbytes[t]
+        if b > 0:
+            self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth,
+                                                  lambda t1, pe=pe: self._memory_done(pe, t1))  # type: ignore[misc]
+        else:
+            Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
+
+    def _memory_done(self, pe: int, t1: float) -> None:
+        """The memory flow ended at t1: the task ends when its arithmetic does too."""
+        now = self.env.now
+        end = max(self.cur_start[pe] + self.ctime[self.cur_task[pe]], t1 + self.m.mem_latency)
+        Timeout(self.env, max(end - now, 0.0), pe).callbacks.append(self._on_end)
+
+    def _finish(self, ev) -> None:
+        """`ev.value` (a PE) ended its task now: log it, release successors, go on."""
+        pe = ev._value            # set by Timeout(env, delay, pe); .value re-checks it
+        end = self.env.now
+        t = self.cur_task[pe]
+        if self.log is not None:
+            self.log((pe, t, self.cur_start[pe], end))
+        if self.net is not None and self.net.send(pe, t, end):
+            return                                  # blocking sends: the transport releases
+        self._release(pe, t, end)
+
+    def _release(self, pe: int, t: int, end: float) -> None:
+        """Task t on `pe` is over at `end`: free the PE, release successors, go on."""
+        self.busy[pe] = False
+        self.wait_since[pe] = end
+        self.makespan = end
+        if self.owner[t] >= 0:
+            self.owned_left[pe] -= 1
+        self.done_count += 1
+        released = False
+        a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
+        if a != b:
+            pending, idx = self.pending, self.succ_idx
+            for k in range(a, b):
+                s = idx[k]
+                pending[s] -= 1
+                if pending[s] == 0:
+                    self._ready(s)
+                    released = True
+        if not released:
+            # nothing new is queued, so no other idle PE can take work: only this one
+            self._start_next(pe, end)
+            return
+        if not self.in_idle[pe]:
+            heapq.heappush(self.idle, pe)
+            self.in_idle[pe] = True
+        self.kick.append(pe)
+        self._dispatch()
+
+    # -- driving -----------------------------------------------------------------------
+
+    def run(self) -> tuple[float, Trace | None]:
+        """Run to completion; return (makespan, trace or None when not recording)."""
+        for t, p in enumerate(self.pending):
+            if p == 0:
+                self._ready(t)
+        self.kick = list(range(self.m.pes))
+        self._dispatch()
+        trace = drive(self, "use fewer, larger tasks")
+        return self.makespan, trace
+
+
+def drive(ex, fix: str) -> Trace | None:
+    """Step executor `ex`'s SimPy environment until no event is left, checking
+    `ex.cancel()`, the span limit (SimulationTooLarge suggesting `fix`) and reporting
+    `ex.progress(done / tasks)` every 8192 events; the trace, or None without one."""
+    step, n = ex.env.step, max(ex.g.n, 1)
+    try:
+        while True:
+            for _ in range(8192):
+                step()
+            if ex.cancel is not None and ex.cancel():
+                raise Cancelled("simulation cancelled")
+            if ex.rec is not None and len(ex.rec) > MAX_SPANS:
+                raise SimulationTooLarge(f"the run passed {MAX_SPANS:,} trace spans; {fix}")
+            if ex.progress is not None:
+                ex.progress(ex.done_count / n)
+    except EmptySchedule:
+        pass
+    if ex.done_count != ex.g.n:
+        raise RuntimeError(f"deadlock: {ex.g.n - ex.done_count} tasks never ran")
+    if ex.rec is None:
+        return None
+    return ex.rec.finish(ex.m.cores, ex.g.flops, ex.g.bytes, lanes_active(ex.m, ex.g),
+                         compute_times(ex.m, ex.g))

@@ -1,0 +1,100 @@
+"""The trace recorder: spans appended into typed arrays during a run, a Trace at the end."""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+import numpy as np
+
+from ..trace import KIND_CODE, Trace
+
+
+class TraceRecorder:
+    """Collects a run's spans into compact typed arrays (about 60 bytes a span).
+
+    Task executions, by far the most common record, are logged as one row
+    (pe, task, start, compute end, end) and expanded into their compute and stall
+    spans when the run finishes; other spans (wait, send, recv, switch) go through
+    `span`.
+    """
+
+    def __init__(self):
+        self.task_log = array("d")       # (pe, task, start, end) per task run
+        self.pe, self.kind, self.task = array("i"), array("b"), array("i")
+        self.start, self.end = array("d"), array("d")
+        self.flops, self.bytes = array("d"), array("d")
+        self.peer, self.msg, self.lanes = array("i"), array("i"), array("h")
+
+    def __len__(self) -> int:
+        return len(self.pe) + 2 * len(self.task_log) // 4
+
+    def span(self, pe: int, kind: int, task: int, start: float, end: float,
+             flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
+             lanes: int = 0) -> None:
+        self.pe.append(pe)
+        self.kind.append(kind)
+        self.task.append(task)
+        self.start.append(start)
+        self.end.append(end)
+        self.flops.append(flops)
+        self.bytes.append(nbytes)
+        self.peer.append(peer)
+        self.msg.append(msg)
+        self.lanes.append(lanes)
+
+    def _task_spans(self, flops: np.ndarray, nbytes: np.ndarray, lanes: np.ndarray,
+                    ctime: np.ndarray) -> dict:
+        """Expand task rows: a compute span [start, min(start + ctime, end)] if the
+        arithmetic took time, then a stall span for the rest. Flops and bytes go on the
+        task's first span."""
+        log = np.frombuffer(self.task_log, np.float64).reshape(-1, 4)
+        pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
+        s, e = log[:, 2], log[:, 3]
+        c = np.minimum(s + ctime[task], e)
+        has_c = c > s
+        has_s = (e > c) | (~has_c & (nbytes[task] > 0))
+        zeros = np.zeros(int(has_s.sum()))
+        first_is_stall = ~has_c[has_s]
+        ts = task[has_s]
+        tc = task[has_c]
+        return {
+            "pe": np.concatenate([pe[has_c], pe[has_s]]),
+            "kind": np.concatenate([np.full(len(tc), KIND_CODE["compute"], np.int8),
+                                    np.full(len(ts), KIND_CODE["stall"], np.int8)]),
+            "task": np.concatenate([tc, ts]),
+            "start": np.concatenate([s[has_c], c[has_s]]),
+            "end": np.concatenate([c[has_c], e[has_s]]),
+            "flops": np.concatenate([flops[tc], np.where(first_is_stall, flops[ts], zeros)]),
+            "bytes": np.concatenate([nbytes[tc], np.where(first_is_stall, nbytes[ts], zeros)]),
+            "peer": np.full(len(tc) + len(ts), -1, np.int32),
+            "msg": np.full(len(tc) + len(ts), -1, np.int32),
+            "lanes": np.concatenate([lanes[tc], np.zeros(len(ts), np.int16)]),
+        }
+
+    def finish(self, cores_per_node: int, flops: np.ndarray, nbytes: np.ndarray,
+               lanes: np.ndarray, ctime: np.ndarray) -> Trace:
+        """Freeze into a Trace sorted by (start, pe, end); node and core derived from pe.
+
+        `flops`, `nbytes`, `lanes`, `ctime` (seconds of arithmetic) are per-task columns
+        of the graph that ran.
+        """
+        t = self._task_spans(flops, nbytes, lanes, ctime)
+        other: dict[str, tuple[Any, Any]] = {"pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
+                 "task": (self.task, np.int32), "start": (self.start, np.float64),
+                 "end": (self.end, np.float64), "flops": (self.flops, np.float64),
+                 "bytes": (self.bytes, np.float64), "peer": (self.peer, np.int32),
+                 "msg": (self.msg, np.int32), "lanes": (self.lanes, np.int16)}
+        col = {k: np.concatenate([t[k], np.frombuffer(buf, dt)]) if len(buf) else t[k]
+               for k, (buf, dt) in other.items()}
+        order: Any = np.lexsort((col["end"], col["pe"], col["start"]))
+        if np.all(order[1:] > order[:-1]):          # already in order: skip the gather
+            order = slice(None)
+        pe = col["pe"][order]
+        return Trace(
+            pe=pe, node=(pe // cores_per_node).astype(np.int32),
+            core=(pe % cores_per_node).astype(np.int32), kind=col["kind"][order],
+            task=col["task"][order], start_s=col["start"][order], end_s=col["end"][order],
+            flops=col["flops"][order], bytes=col["bytes"][order], peer=col["peer"][order],
+            msg=col["msg"][order], lanes_active=col["lanes"][order],
+        )

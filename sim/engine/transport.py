@@ -1,0 +1,272 @@
+"""Messages between tasks: how the engine sends, carries and receives them.
+
+A graph with messages is a set of programs, one per PE, like MPI ranks: unowned
+tasks are placed first (block placement, or cyclic when the schedule says so), and
+each PE runs its own tasks in index (program) order. A message leaves when its source
+task's arithmetic ends and must arrive before its destination task starts.
+
+Carrying (eager protocol: data flows as soon as it is sent, receive buffers unlimited):
+  - between nodes: after latency_us + (hops - 1) hop_latency_us, the bytes are one flow
+    over the route's links in the machine-wide network FluidModel (max-min fair);
+  - within a node: after the memory latency, a copy of 2 x bytes (read + write) through
+    that node's memory FluidModel, at most core_bandwidth_gbs; with the network's
+    intra_latency_us / intra_bandwidth_gbs set (a calibrated machine), after that
+    latency, the bytes as one flow through the node's memory at most that bandwidth;
+    with intra_cached_bytes set, a message of at most that size stays in the caches:
+    intra latency + bytes / intra_cached_bandwidth_gbs, no memory traffic;
+  - to the same PE: the data is already there, it arrives at once (this keeps the
+    one-core speedup baseline free of the decomposition's messages).
+
+Blocking vs non-blocking (per message, `GraphBuilder.message(..., blocking=)`):
+  - blocking send (MPI_Send, rendezvous-like): the sender's PE stays in a `send` span
+    until the message is delivered; a task's blocking sends go one after another, and
+    the task's successors are released only after the last one;
+  - non-blocking send (MPI_Isend): the message flies while the PE goes on computing
+    (overlap); the trace keeps a zero-length `send` span at the moment it left.
+  - receive: when a PE reaches a task whose messages have not all arrived it waits in
+    `recv` spans (MPI_Recv / MPI_Wait), one per message, ending at each arrival; a
+    message that was already there gets a zero-length `recv` span. Send and recv spans
+    carry the message bytes, the peer PE and the message index.
+Deadlock-free: the lowest unfinished task always has its sources done and its PE free.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from simpy.events import Timeout
+
+from ..machine.network import network_for
+from ..taskgraph import TaskGraph
+from ..trace import KIND_CODE
+from .fluid import FluidModel
+from .schedule import place
+
+SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
+
+
+def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
+    """Place unowned tasks and chain each PE's tasks in index order (extra deps)."""
+    owner = place(graph.owner, pes, "cyclic" if policy == "cyclic" else "block")
+    n = graph.n
+    order = np.lexsort((np.arange(n), owner))
+    same = owner[order[1:]] == owner[order[:-1]]
+    child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
+    dep = np.concatenate([graph.dep_idx, order[:-1][same]]).astype(np.int64)
+    pairs = np.unique(child.astype(np.int64) * n + dep)
+    child, dep = pairs // max(n, 1), pairs % max(n, 1)
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
+    return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
+                               dep_idx=dep.astype(np.int32))
+
+
+def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
+    """(delay s, memory bytes per message byte, rate cap B/s) of a message of nbytes
+    between two cores of a node: (memory latency, 2, core bandwidth) unless the network
+    sets intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth);
+    a cached one (nbytes <= intra_cached_bytes) is all delay: (latency + nbytes /
+    intra_cached_bandwidth, 0, 0)."""
+    net = machine.spec.network
+    if net is None:
+        return machine.mem_latency, 2.0, machine.core_bandwidth
+    lat, bw = net.intra_latency_us, net.intra_bandwidth_gbs
+    latency = machine.mem_latency if lat is None else lat * 1e-6
+    if net.intra_cached_bytes is not None and nbytes <= net.intra_cached_bytes:
+        return latency + nbytes / (net.intra_cached_bandwidth_gbs * 1e9), 0.0, 0.0
+    if bw is None:
+        return latency, 2.0, machine.core_bandwidth
+    return latency, 1.0, bw * 1e9
+
+
+def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
+    """Message indices grouped by task (`keys`), each group in message order."""
+    idx = np.argsort(keys, kind="stable")
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    return ptr.tolist(), idx.tolist()
+
+
+class Transport:
+    """The engine's message layer: `receive` and `send` hooks, network statistics."""
+
+    def __init__(self, engine):
+        self.e = engine
+        self.env = engine.env
+        self.rec = engine.rec
+        g, m = engine.g, engine.m
+        self.src, self.dst = g.msg_src.tolist(), g.msg_dst.tolist()
+        self.nbytes = g.msg_bytes.tolist()
+        blocking = g.msg_blocking if len(g.msg_blocking) else np.zeros(len(self.src), bool)
+        self.blocking = blocking.tolist()
+        owner = np.asarray(engine.owner)
+        self.src_pe = owner[g.msg_src].tolist()
+        self.dst_pe = owner[g.msg_dst].tolist()
+        self.out_ptr, self.out_idx = _csr(g.msg_src, g.n)
+        self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n)
+        self.missing = np.diff(self.in_ptr).tolist()
+        self.sent_at = [0.0] * len(self.src)
+        self.arrival = [0.0] * len(self.src)
+        self.posted: dict[int, tuple[int, float]] = {}     # task -> (pe, time) in recv
+        self.queue: dict[int, list[int]] = {}              # pe -> blocking sends left
+        self.path: dict[int, tuple] = {}                   # message -> (model, links, bytes, cap)
+        self.cores = m.cores
+        self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
+        self.links = FluidModel(self.env, self.net.capacity) if self.net else None
+        self.count = 0
+        self.bytes_sent = 0.0
+
+    # -- engine hooks ------------------------------------------------------------------
+
+    def receive(self, pe: int, t: int, now: float) -> bool:
+        """PE `pe` reached task t: True if it must wait in recv (we start it later)."""
+        if self.in_ptr[t] == self.in_ptr[t + 1]:
+            return False
+        if self.missing[t]:
+            self.posted[t] = (pe, now)
+            return True
+        self._recv_spans(pe, t, now)
+        return False
+
+    def send(self, pe: int, t: int, now: float) -> bool:
+        """Task t's arithmetic ended: send its messages. True if blocking sends hold the PE
+        (we call the engine's `_release` after the last one)."""
+        a, b = self.out_ptr[t], self.out_ptr[t + 1]
+        if a == b:
+            return False
+        waiting = []
+        for k in range(a, b):
+            m = self.out_idx[k]
+            if self.blocking[m]:
+                waiting.append(m)
+            else:
+                if self.rec is not None:
+                    self.rec.span(pe, SEND, t, now, now, 0.0, self.nbytes[m], self.dst_pe[m], m)
+                self._launch(m)
+        if not waiting:
+            return False
+        waiting.reverse()
+        self.queue[pe] = waiting
+        self._launch(waiting.pop())
+        return True
+
+    def summary(self, makespan: float) -> dict:
+        """messages, bytes_sent, the critical path with messages (critical_path below)
+        and, on a multi-node machine, the busiest link's share of the run it spent
+        carrying data: bytes / (capacity x makespan)."""
+        out: dict[str, float | str] = {"messages": self.count, "bytes_sent": self.bytes_sent,
+               "critical_path_s": self.critical_path()}
+        if self.net is not None and self.links is not None:
+            busy, cap = self.links.busy_bytes, self.net.capacity
+            use = [b / (c * makespan) if makespan > 0 else 0.0 for b, c in zip(busy, cap)]
+            i = int(np.argmax(use))
+            out["busiest_link_utilisation"] = use[i]
+            out["busiest_link"] = self.net.names[i]
+        return out
+
+    def ideal_time(self, m: int) -> float:
+        """Message m alone on an idle path: latency + bytes / bottleneck bandwidth."""
+        mach = self.e.m
+        sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
+        if self.src_pe[m] == self.dst_pe[m]:
+            return 0.0
+        if sn == dn:
+            latency, factor, cap = intra_node(mach, self.nbytes[m])
+            if factor == 0.0:
+                return latency
+            return latency + factor * self.nbytes[m] / min(cap, mach.mem_bandwidth)
+        assert self.net is not None                 # nodes differ: a network exists
+        links, latency = self.net.route(sn, dn)
+        return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
+
+    def critical_path(self) -> float:
+        """Longest path through the dependencies (program order included) and the
+        messages, each task at its contention-free duration and each message at
+        ideal_time: a lower bound on the makespan."""
+        from ..machine.costs import min_durations
+        g = self.e.g
+        dur = min_durations(self.e.m, g).tolist()
+        ptr, idx = g.dep_ptr.tolist(), g.dep_idx.tolist()
+        in_ptr, in_idx, src = self.in_ptr, self.in_idx, self.src
+        ideal = [self.ideal_time(m) for m in range(len(src))]
+        finish = [0.0] * g.n
+        for t in range(g.n):
+            start = max((finish[d] for d in idx[ptr[t]:ptr[t + 1]]), default=0.0)
+            for k in range(in_ptr[t], in_ptr[t + 1]):
+                m = in_idx[k]
+                start = max(start, finish[src[m]] + ideal[m])
+            finish[t] = start + dur[t]
+        return max(finish, default=0.0)
+
+    # -- carrying ----------------------------------------------------------------------
+
+    def _launch(self, m: int) -> None:
+        """Message m leaves now: latency first, then its bytes as a flow."""
+        self.sent_at[m] = self.env.now
+        self.count += 1
+        nb = self.nbytes[m]
+        self.bytes_sent += nb
+        sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
+        if self.src_pe[m] == self.dst_pe[m]:
+            latency = 0.0
+            self.path[m] = (None, (), 0.0, 0.0)
+        elif sn == dn:
+            latency, factor, cap = intra_node(self.e.m, nb)
+            self.path[m] = (self.e.memory[sn], (0,), factor * nb, cap)
+        else:
+            assert self.net is not None
+            links, latency = self.net.route(sn, dn)
+            self.path[m] = (self.links, links, nb, math.inf)
+        Timeout(self.env, latency, m).callbacks.append(self._on_latency)
+
+    def _on_latency(self, ev) -> None:
+        m = ev.value
+        model, links, amount, cap = self.path.pop(m)
+        if amount > 0:
+            model.start(amount, links, cap, lambda _t, m=m: self._delivered(m))
+        else:
+            self._delivered(m)
+
+    def _delivered(self, m: int) -> None:
+        now = self.env.now
+        self._arrive(m, now)
+        if self.blocking[m]:
+            pe = self.src_pe[m]
+            if self.rec is not None:
+                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, self.nbytes[m],
+                              self.dst_pe[m], m)
+            left = self.queue[pe]
+            if left:
+                self._launch(left.pop())
+            else:
+                del self.queue[pe]
+                self.e._release(pe, self.src[m], now)
+
+    def _arrive(self, m: int, now: float) -> None:
+        self.arrival[m] = now
+        t = self.dst[m]
+        self.missing[t] -= 1
+        if self.missing[t] == 0 and t in self.posted:
+            pe, post = self.posted.pop(t)
+            self._recv_spans(pe, t, post)
+            self.e.cur_start[pe] = now
+            self.e._begin(pe, t)
+
+    def _recv_spans(self, pe: int, t: int, post: float) -> None:
+        """One recv span per incoming message, in arrival order, from `post` on."""
+        if self.rec is None:
+            return
+        a, b = self.in_ptr[t], self.in_ptr[t + 1]
+        if b - a == 1:
+            m = self.in_idx[a]
+            self.rec.span(pe, RECV, t, post, max(post, self.arrival[m]), 0.0, self.nbytes[m],
+                          self.src_pe[m], m)
+            return
+        msgs = sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m))
+        cursor = post
+        for m in msgs:
+            end = max(cursor, self.arrival[m])
+            self.rec.span(pe, RECV, t, cursor, end, 0.0, self.nbytes[m], self.src_pe[m], m)
+            cursor = end

@@ -1,0 +1,36 @@
+"""Every error a user can meet, in one place.
+
+ScenarioError: a scenario value is invalid (the message names its dotted path).
+Cancelled / SimulationTooLarge: a run was stopped by its cancel callback / refused.
+TraceFormatError: a trace CSV is malformed (the message names the line).
+WriteError: a file could not be written (the message names the user's path).
+"""
+
+from __future__ import annotations
+
+
+class ScenarioError(ValueError):
+    """A scenario value is invalid; the message names its dotted path and value."""
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(message)
+        self.path = path
+
+
+class Cancelled(Exception):
+    """The run was cancelled through its cancel callback."""
+
+
+class SimulationTooLarge(Exception):
+    """The run would record more spans than the limit; the message suggests a fix."""
+
+
+class TraceFormatError(ValueError):
+    """A trace file is malformed; the message names the line."""
+
+
+class WriteError(OSError):
+    """A file could not be written; the message names the user's path, not a temp file."""
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}"

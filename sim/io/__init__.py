@@ -1,0 +1,1 @@
+"""File formats: the trace CSV, Perfetto JSON, the summary JSON, atomic writes."""

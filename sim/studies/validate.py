@@ -1,0 +1,145 @@
+"""`parasim validate`: run real kernels and the same work simulated; compare.
+
+Cases (medians over repeats; sim/studies/probes.py measures):
+
+    DGEMM n x n on t threads, t = 1..P      predicted: kind matmul on t cores (tiles
+                                            n / 2t: 4 t^2 tasks)
+    triad on k processes at once, k = 1..P  predicted: kind triad, k tasks of n each
+    ping-pong, shared memory, 8 B..64 MB    predicted: kind pingpong between two cores
+                                            of the node, one way = round trip / 2
+
+error = (predicted - measured) / measured. Targets (issue 15): DGEMM and triad within
+10 %, ping-pong within 15 % at every size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import scenario as scenario_mod
+from ..io.files import write_atomic
+
+GEMM_SIZES = (768, 1536)
+TRIAD_N = 4 << 20
+PINGPONG_SIZES = tuple(8 * 8 ** i for i in range(8)) + (64 << 20,)
+TARGETS = {"DGEMM": 0.10, "triad": 0.10, "ping-pong": 0.15}
+
+
+@dataclass(frozen=True)
+class Case:
+    group: str           # DGEMM | triad | ping-pong
+    label: str
+    predicted_s: float
+    measured_s: float
+
+    @property
+    def error(self) -> float:
+        return (self.predicted_s - self.measured_s) / self.measured_s
+
+    @property
+    def within_target(self) -> bool:
+        return abs(self.error) <= TARGETS[self.group]
+
+
+def _simulate(sc, overrides: dict, workload: dict) -> float:
+    from ..simulate import simulate
+    data = scenario_mod.to_dict(sc)
+    data["machine"].update(overrides)
+    data["workload"] = workload
+    data["schedule"] = {"policy": "dynamic"}
+    return simulate(scenario_mod.from_dict(data), baseline=False).makespan
+
+
+def predict_gemm(sc, n: int, threads: int) -> float:
+    return _simulate(sc, {"cores": threads},
+                     {"kind": "matmul", "n": n, "tile": -(-n // (2 * threads))})
+
+
+def predict_triad(sc, n: int, workers: int) -> float:
+    return _simulate(sc, {"cores": max(workers, sc.machine.cores)},
+                     {"kind": "triad", "n": n * workers, "tasks": workers})
+
+
+def predict_pingpong(sc, nbytes: int) -> float:
+    data = {"kind": "pingpong", "bytes": float(nbytes), "repeats": 1, "peer_node": 0}
+    return _simulate(sc, {"cores": max(2, sc.machine.cores)}, data) / 2
+
+
+def run_cases(sc, progress=None, stat: str = "median") -> list[Case]:
+    """Measure (repeats reduced by `stat`) and predict every case on the machine of
+    scenario `sc`."""
+    from . import probes
+    step = progress or (lambda label: None)
+    P = sc.machine.cores
+    out = []
+    for n in GEMM_SIZES:
+        for t in range(1, P + 1):
+            step(f"DGEMM n={n} on {t} thread(s)")
+            out.append(Case("DGEMM", f"n={n}, {t} thread{'s' if t > 1 else ''}",
+                            predict_gemm(sc, n, t), probes.matmul_time(n, t, stat=stat)))
+    for k in range(1, P + 1):
+        step(f"triad on {k} process(es)")
+        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, stat=stat)))
+        out.append(Case("triad", f"n={TRIAD_N} each, {k} process{'es' if k > 1 else ''}",
+                        predict_triad(sc, TRIAD_N, k), measured))
+    step(f"ping-pong, {len(PINGPONG_SIZES)} sizes")
+    one_way = probes.pingpong_times(list(PINGPONG_SIZES), "shm", stat=stat)
+    for nbytes, seconds in zip(PINGPONG_SIZES, one_way):
+        out.append(Case("ping-pong", f"{_bytes(nbytes)} one way", predict_pingpong(sc, nbytes),
+                        seconds))
+    return out
+
+
+def steps(cores: int) -> int:
+    return len(GEMM_SIZES) * cores + cores + 1
+
+
+def _bytes(n: float) -> str:
+    for unit, div in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= div:
+            return f"{n / div:g} {unit}"
+    return f"{n:g} B"
+
+
+def _time(s: float) -> str:
+    for unit, mult in (("s", 1.0), ("ms", 1e3), ("us", 1e6)):
+        if s >= 1.0 / mult or unit == "us":
+            return f"{s * mult:.3g} {unit}"
+    return f"{s:.3g} s"
+
+
+def format_table(cases: list[Case]) -> str:
+    """One row per case: group, case, predicted, measured, error, and whether it is
+    within the group's target; a last line counting them."""
+    rows = [("kernel", "case", "predicted", "measured", "error", "")]
+    for c in cases:
+        rows.append((c.group, c.label, _time(c.predicted_s), _time(c.measured_s),
+                     f"{c.error * 100:+.1f} %",
+                     "ok" if c.within_target else f"over {TARGETS[c.group]:.0%}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in
+                       enumerate(zip(r, widths))).rstrip() for r in rows]
+    ok = sum(c.within_target for c in cases)
+    lines.append(f"{ok} of {len(cases)} cases within target (DGEMM and triad 10 %, "
+                 f"ping-pong 15 %)")
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = ("kernel", "case", "predicted_s", "measured_s", "rel_error")
+
+
+def to_csv(cases: list[Case]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for c in cases:
+        w.writerow((c.group, c.label, repr(c.predicted_s), repr(c.measured_s), repr(c.error)))
+    return buf.getvalue()
+
+
+def write_csv(cases: list[Case], path: str) -> None:
+    write_atomic(path, to_csv(cases))

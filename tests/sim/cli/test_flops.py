@@ -1,0 +1,123 @@
+"""The ``flops`` verb: table, --csv, --json, errors (one line, exit 2)."""
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from parasim.sim.cli import flops as cli
+
+ROOT = Path(__file__).resolve().parents[3]
+TINY = ROOT / "assets" / "models" / "tiny-cnn.toml"
+
+
+def run(capsys, *argv):
+    code = cli.main(["flops", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_parser_registers_flops_on_foreign_parser():
+    parser = argparse.ArgumentParser(prog="parasim")
+    sub = parser.add_subparsers(dest="verb")
+    cli.add_parser(sub)
+    args = parser.parse_args(["flops", "vgg16", "--input", "112", "--batch", "2", "--all-ops",
+                              "--convention", "flops"])
+    assert args.model == "vgg16" and args.all_ops and args.convention == "flops"
+    assert args.func is cli.run
+
+
+def test_table(capsys):
+    code, out, err = run(capsys, "vgg16")
+    assert code == 0 and err == ""
+    assert out.startswith("Model: vgg16")
+    assert "Convention: MACs" in out
+    assert "conv1_1" in out and "fc8" in out
+    assert "Total: params 138.36 M (138,357,544)   MACs 15.47 G (15,470,264,320)" in out
+
+
+def test_json(capsys):
+    code, out, _ = run(capsys, "vgg16", "--json", "--batch", "2", "--input", "112")
+    assert code == 0
+    data = json.loads(out)
+    assert {"model", "input", "batch", "params", "macs", "flops"} <= set(data)
+    assert data["model"] == "vgg16" and data["input"] == [3, 112, 112] and data["batch"] == 2
+    assert data["params"] == 138_357_544
+    assert data["flops"] == 2 * data["macs"]
+    one = json.loads(run(capsys, "vgg16", "--json", "--input", "112")[1])
+    assert data["macs"] == 2 * one["macs"]
+
+
+def test_csv(capsys, tmp_path):
+    path = tmp_path / "out.csv"
+    code, out, err = run(capsys, "resnet18", "--csv", str(path), "--convention", "flops")
+    assert code == 0 and "FLOPs" in out and "wrote" in err
+    with path.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["name", "type", "output_shape", "params", "macs", "flops", "share"]
+    assert rows[0]["name"] == "conv1" and rows[0]["type"] == "conv2d"
+    assert rows[0]["output_shape"] == "1x64x112x112"
+    assert int(rows[0]["macs"]) == 118_013_952 and int(rows[0]["flops"]) == 2 * 118_013_952
+    assert sum(int(r["params"]) for r in rows) == 11_689_512
+    assert sum(float(r["share"]) for r in rows) == pytest.approx(1.0, abs=1e-4)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left
+
+
+def test_model_file(capsys):
+    code, out, _ = run(capsys, str(TINY), "--input", "32x32", "--all-ops")
+    assert code == 0 and "Model: tiny-cnn" in out and "skip" in out and "all other ops" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["resnet19"], "unknown model 'resnet19'"),
+    (["no/such/model.toml"], "cannot read model file"),
+    (["vgg16", "--input", "0"], "--input must be a positive size"),
+    (["vgg16", "--input", "abc"], "--input must be a positive size"),
+    (["vgg16", "--batch", "-3"], "--batch must be a positive integer"),
+    (["vgg16", "--input", "16"], "layer 'pool5' (maxpool2d): output height"),
+])
+def test_errors_one_line_exit_2(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_invalid_layer_file(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[layers]]\nname = "conv3"\ntype = "conv2d"\nin_channels = 30\n'
+                   'out_channels = 8\nkernel = 3\ngroups = 4\n')
+    code, out, err = run(capsys, str(bad))
+    assert code == 2
+    assert err == "error: bad.toml: layer 'conv3' (conv2d): in_channels 30 not divisible by groups 4\n"
+
+
+def test_csv_unwritable(capsys, tmp_path):
+    code, _, err = run(capsys, "alexnet", "--csv", str(tmp_path / "missing" / "x.csv"))
+    assert code == 2 and err.startswith("error: cannot write") and err.count("\n") == 1
+
+
+def test_python_m_entry():
+    proc = subprocess.run([sys.executable, "-m", "parasim", "flops", "alexnet", "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["params"] == 61_100_840
+    bad = subprocess.run([sys.executable, "-m", "parasim", "flops", "nope"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_no_gui_or_torch_imports():
+    code = ("import sys, parasim.sim.nn, parasim.sim.cli.flops, parasim.sim.nn.zoo; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'pyqtgraph', 'torch') or m.startswith('parasim.gui')]; print(bad)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
