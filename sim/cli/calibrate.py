@@ -35,7 +35,8 @@ def _add_stat(p) -> None:
 def cmd_calibrate(args) -> int:
     from ..studies.calibrate import run
     check_writable(args.out)
-    run(args.out, args.quick, args.stat)
+    text = run(args.out, args.quick, args.stat)
+    print("\n".join(line for line in text.splitlines() if line.startswith("# numpy BLAS")))
     print(f"wrote {args.out}: run `parasim validate --machine {args.out}` to check it")
     return 0
 

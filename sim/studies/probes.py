@@ -249,7 +249,7 @@ def _socket_side(sock, size, sizes, reps, me, stat="median") -> list[float]:
     return result
 
 
-def repeats_for(nbytes: float, budget_s: float = 0.05, most: int = 200) -> int:
+def repeats_for(nbytes: float, budget_s: float = 0.2, most: int = 300) -> int:
     """Round trips to time at one size: about budget_s at 1 GB/s, 3 to `most`."""
     return int(min(most, max(3, budget_s / (2e-6 + nbytes / 1e9))))
 

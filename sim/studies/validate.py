@@ -80,7 +80,8 @@ def run_cases(sc, progress=None, stat: str = "median") -> list[Case]:
         for t in range(1, P + 1):
             step(f"DGEMM n={n} on {t} thread(s)")
             out.append(Case("DGEMM", f"n={n}, {t} thread{'s' if t > 1 else ''}",
-                            predict_gemm(sc, n, t), probes.matmul_time(n, t, stat=stat)))
+                            predict_gemm(sc, n, t),
+                            probes.matmul_time(n, t, repeats=5, stat=stat)))
     for k in range(1, P + 1):
         step(f"triad on {k} process(es)")
         measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, stat=stat)))
