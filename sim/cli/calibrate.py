@@ -22,6 +22,8 @@ def add_parser(sub) -> None:
     p.add_argument("--machine", metavar="FILE",
                    help="a calibrated scenario (default: calibrate --quick first, in memory)")
     p.add_argument("--csv", metavar="FILE", help="also write the cases as CSV")
+    p.add_argument("--from", dest="from_csv", metavar="FILE",
+                   help="measure nothing: print the table of a CSV an earlier run wrote")
     _add_stat(p)
     p.set_defaults(func=cmd_validate)
 
@@ -45,6 +47,9 @@ def cmd_validate(args) -> int:
     from ..studies import validate
     from ..studies.calibrate import Progress, measure, steps, to_toml
     from ..studies.probes import cpu_facts
+    if args.from_csv:
+        print(validate.format_table(validate.read_csv(args.from_csv)))
+        return 0
     if args.csv:
         check_writable(args.csv)
     if args.machine:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import scenario as scenario_mod
+from ..errors import TraceFormatError
 from ..io.files import write_atomic
 
 GEMM_SIZES = (768, 1536)
@@ -144,3 +145,36 @@ def to_csv(cases: list[Case]) -> str:
 
 def write_csv(cases: list[Case], path: str) -> None:
     write_atomic(path, to_csv(cases))
+
+
+def read_csv(path: str) -> list[Case]:
+    """The cases of a CSV written by write_csv; TraceFormatError naming the file, the
+    line and the bad value otherwise (rel_error is recomputed, not read)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TraceFormatError(f"cannot read {path}: {exc}") from None
+    if not rows or tuple(rows[0]) != CSV_COLUMNS:
+        raise TraceFormatError(f"{path} line 1: expected the header "
+                               f"{','.join(CSV_COLUMNS)}, got {','.join(rows[0]) if rows else ''!r}")
+    cases = []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(CSV_COLUMNS):
+            raise TraceFormatError(f"{path} line {line}: expected {len(CSV_COLUMNS)} fields, "
+                                   f"got {len(row)}")
+        if row[0] not in TARGETS:
+            raise TraceFormatError(f"{path} line {line}: kernel must be one of "
+                                   f"{', '.join(TARGETS)}, got {row[0]!r}")
+        times = []
+        for name, text in zip(("predicted_s", "measured_s"), row[2:4]):
+            try:
+                value = float(text)
+            except ValueError:
+                value = float("nan")
+            if not value > 0 or value == float("inf"):
+                raise TraceFormatError(f"{path} line {line}: {name} must be a time > 0, "
+                                       f"got {text!r}")
+            times.append(value)
+        cases.append(Case(row[0], row[1], times[0], times[1]))
+    return cases

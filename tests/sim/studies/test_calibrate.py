@@ -177,3 +177,30 @@ def test_two_regime_fit_drops_a_descheduled_outlier_too():
     latency, cached, cut, bw = cal.fit_two_regimes(sizes, times)
     assert cut == 2 << 20 and latency == pytest.approx(1.4e-6, rel=1e-6)
     assert cached == pytest.approx(12e9) and bw == pytest.approx(3e9)
+
+
+def test_validation_csv_reads_back_and_bad_lines_are_named(tmp_path):
+    cases = [val.Case("triad", "n=4, 1 process", 2e-3, 2.5e-3),
+             val.Case("ping-pong", "8 B one way", 1.2e-6, 1.0e-6)]
+    path = tmp_path / "v.csv"
+    val.write_csv(cases, str(path))
+    assert val.read_csv(str(path)) == cases
+    path.write_text("a,b\n")
+    with pytest.raises(val.TraceFormatError, match="line 1: expected the header"):
+        val.read_csv(str(path))
+    path.write_text(val.to_csv(cases).replace("triad", "gemv"))
+    with pytest.raises(val.TraceFormatError, match="line 2: kernel must be one of .* 'gemv'"):
+        val.read_csv(str(path))
+    path.write_text(val.to_csv(cases) + "DGEMM,x,-1,1,0\n")
+    with pytest.raises(val.TraceFormatError, match="line 4: predicted_s must be a time > 0"):
+        val.read_csv(str(path))
+
+
+def test_validate_from_a_csv_prints_its_table_without_measuring(tmp_path, capsys):
+    path = tmp_path / "v.csv"
+    val.write_csv([val.Case("triad", "n=4, 1 process", 2e-3, 2.5e-3)], str(path))
+    assert main(["validate", "--from", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "-20.0 %" in out and "over 10%" in out
+    assert main(["validate", "--from", str(tmp_path / "none.csv")]) == 2
+    assert capsys.readouterr().err.startswith("error: cannot read")
