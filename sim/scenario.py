@@ -19,6 +19,7 @@ data before validation, so they are checked like everything else.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import sys
@@ -194,7 +195,6 @@ def parse_value(text: str) -> Any:
 
 def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
-    import copy
     data = copy.deepcopy(data)
     for item in overrides:
         key, sep, value = item.partition("=")
@@ -211,3 +211,26 @@ def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
             node = nxt
         node[parts[-1]] = parse_value(value.strip())
     return data
+
+
+NOT_SETTINGS = ("name", "description", "explain", "view")    # lesson text and view: no settings
+
+
+def flat(data: dict, prefix: str = "") -> dict:
+    """Nested tables as one level of dotted keys: {'machine.cores': 16, ...}."""
+    out = {}
+    for k, v in data.items():
+        if isinstance(v, dict):
+            out.update(flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def differences(a, b) -> list[str]:
+    """Dotted settings whose values differ between two scenarios (lesson text ignored)."""
+    if a is None or b is None:
+        return []
+    fa, fb = (flat({k: v for k, v in to_dict(sc).items()
+                     if k not in NOT_SETTINGS}) for sc in (a, b))
+    return [k for k in {**fa, **fb} if fa.get(k) != fb.get(k)]

@@ -38,6 +38,7 @@ import math
 import numpy as np
 from simpy.events import Timeout
 
+from ..machine.costs import min_durations
 from ..machine.network import network_for
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
@@ -185,7 +186,6 @@ class Transport:
         """Longest path through the dependencies (program order included) and the
         messages, each task at its contention-free duration and each message at
         ideal_time: a lower bound on the makespan."""
-        from ..machine.costs import min_durations
         g = self.e.g
         dur = min_durations(self.e.m, g).tolist()
         ptr, idx = g.dep_ptr.tolist(), g.dep_idx.tolist()

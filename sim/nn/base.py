@@ -10,12 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..errors import LayerError
+
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
-
-
-class LayerError(ValueError):
-    """An invalid layer or an input it cannot take; the message names the layer."""
 
 
 def _numel(shape: Shape) -> int:
