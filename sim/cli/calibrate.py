@@ -7,6 +7,9 @@ import sys
 
 from .. import scenario as scenario_mod
 from ..io.files import check_writable
+from ..studies import validate
+from ..studies.calibrate import Progress, measure, run, steps, to_toml
+from ..studies.probes import cpu_facts
 
 
 def add_parser(sub) -> None:
@@ -35,7 +38,6 @@ def _add_stat(p) -> None:
 
 
 def cmd_calibrate(args) -> int:
-    from ..studies.calibrate import run
     check_writable(args.out)
     text = run(args.out, args.quick, args.stat)
     print("\n".join(line for line in text.splitlines() if line.startswith("# numpy BLAS")))
@@ -44,9 +46,6 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from ..studies import validate
-    from ..studies.calibrate import Progress, measure, steps, to_toml
-    from ..studies.probes import cpu_facts
     if args.from_csv:
         print(validate.format_table(validate.read_csv(args.from_csv)))
         return 0
@@ -56,7 +55,7 @@ def cmd_validate(args) -> int:
         sc = scenario_mod.load(args.machine)
     else:
         print("no --machine: calibrating (quick) first", file=sys.stderr)
-        bar = Progress(steps("quick", cpu_facts()["cores"]))
+        bar = Progress(steps(cpu_facts()["cores"]))
         try:
             sc = scenario_mod.loads(to_toml(measure("quick", bar, args.stat)))
         finally:

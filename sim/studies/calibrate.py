@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..io.files import write_atomic
+from . import probes
 
 FMA_UNITS = 2
 
@@ -260,7 +261,6 @@ def measure(mode: str = "quick", progress: Progress | None = None,
             stat: str = "median") -> Calibration:
     """Run every probe (sim/studies/probes.py) in `mode` (quick or full), reducing repeats by
     `stat` (probes.STATS)."""
-    from . import probes
     gemm_n, stream_n, chase, sizes = PLANS[mode]
     facts = probes.cpu_facts()
     P = facts["cores"]
@@ -287,7 +287,7 @@ def measure(mode: str = "quick", progress: Progress | None = None,
     return cal
 
 
-def steps(mode: str, cores: int) -> int:
+def steps(cores: int) -> int:
     """How many progress steps `measure` takes."""
     return 2 * len({1, cores}) + 2 * cores + 1 + 2
 
@@ -301,9 +301,8 @@ def _blas_text(info: dict) -> str:
 
 def run(out: str, quick: bool, stat: str = "median") -> str:
     """Measure and write the scenario to `out` atomically; the text written."""
-    from .probes import cpu_facts
     mode = "quick" if quick else "full"
-    bar = Progress(steps(mode, cpu_facts()["cores"]))
+    bar = Progress(steps(probes.cpu_facts()["cores"]))
     try:
         cal = measure(mode, bar, stat)
     finally:

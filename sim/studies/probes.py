@@ -27,10 +27,12 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from multiprocessing import shared_memory
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 TRANSPORTS = ("shm", "socket")
 # How repeats become one figure: the median (the default), or the minimum, the least
@@ -44,7 +46,6 @@ def _ctx():
 
 def blas_info() -> dict:
     """numpy's BLAS as threadpoolctl reports it (library, version, kernel, threads)."""
-    from threadpoolctl import threadpool_info
     for lib in threadpool_info():
         if lib.get("user_api") == "blas":
             return lib
@@ -60,7 +61,6 @@ def blas_kernel() -> str:
 def matmul_time(n: int, threads: int, dtype: str = "float64", repeats: int = 3,
                 stat: str = "median") -> float:
     """Median seconds of one n x n x n matmul on `threads` BLAS threads (one warm-up)."""
-    from threadpoolctl import threadpool_limits
     rng = np.random.default_rng(0)
     a = rng.random((n, n)).astype(dtype)
     b = rng.random((n, n)).astype(dtype)
@@ -172,7 +172,6 @@ def cpu_facts() -> dict:
 def _shm_side(name, size, sizes, reps, me, stat="median") -> list[float]:
     """One end of the shared-memory channel: a seq counter, then the data. Side 0
     writes when seq is even, side 1 when odd; each waits by spinning on seq."""
-    from multiprocessing import shared_memory
     shm = shared_memory.SharedMemory(name=name)
     buf = shm.buf
     assert buf is not None
@@ -263,7 +262,6 @@ def pingpong_times(sizes: list[int], transport: str = "shm",
     size = max(sizes + [1])
     ctx = _ctx()
     if transport == "shm":
-        from multiprocessing import shared_memory
         shm = shared_memory.SharedMemory(create=True, size=64 + size)
         try:
             assert shm.buf is not None

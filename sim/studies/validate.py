@@ -23,6 +23,8 @@ import numpy as np
 from .. import scenario as scenario_mod
 from ..errors import TraceFormatError
 from ..io.files import write_atomic
+from ..simulate import simulate
+from . import probes
 
 GEMM_SIZES = (768, 1536)
 TRIAD_N = 4 << 20
@@ -47,7 +49,6 @@ class Case:
 
 
 def _simulate(sc, overrides: dict, workload: dict) -> float:
-    from ..simulate import simulate
     data = scenario_mod.to_dict(sc)
     data["machine"].update(overrides)
     data["workload"] = workload
@@ -73,7 +74,6 @@ def predict_pingpong(sc, nbytes: int) -> float:
 def run_cases(sc, progress=None, stat: str = "median") -> list[Case]:
     """Measure (repeats reduced by `stat`) and predict every case on the machine of
     scenario `sc`."""
-    from . import probes
     step = progress or (lambda label: None)
     P = sc.machine.cores
     out = []
