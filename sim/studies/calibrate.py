@@ -142,6 +142,7 @@ class Calibration:
     messages: dict = field(default_factory=dict)   # transport -> (sizes, one-way times)
     mode: str = "quick"
     stat: str = "median"
+    clock: str = "wall"
 
 
 def _g(v: float) -> str:
@@ -172,7 +173,9 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     lines = [
         f"# Measured by `parasim calibrate` ({cal.mode}) on {platform.node() or 'this host'}, "
-        f"{stamp}. {'Medians' if cal.stat == 'median' else 'Minima'} over repeats.",
+        f"{stamp}. {'Medians' if cal.stat == 'median' else 'Minima'} over repeats; "
+        + ("wall-clock times." if cal.clock == "wall" else
+           "DGEMM and STREAM timed by CPU time (/ threads), ping-pong by the wall clock."),
         f"# numpy BLAS: {cal.blas}.",
         f'name = "{name}"',
         'description = "This machine as parasim calibrate measured it"',
@@ -258,26 +261,28 @@ class Progress:
 
 
 def measure(mode: str = "quick", progress: Progress | None = None,
-            stat: str = "median") -> Calibration:
+            stat: str = "median", clock: str = "wall") -> Calibration:
     """Run every probe (sim/studies/probes.py) in `mode` (quick or full), reducing repeats by
-    `stat` (probes.STATS)."""
+    `stat` (probes.STATS), timing kernels by `clock` (probes.CLOCKS)."""
     gemm_n, stream_n, chase, sizes = PLANS[mode]
     facts = probes.cpu_facts()
     P = facts["cores"]
     step = progress or (lambda label: None)
     cal = Calibration(cores=P, mhz=facts["mhz"], simd_bits=facts["simd_bits"],
                       blas=_blas_text(probes.blas_info()), gemm_n=gemm_n, stream_n=stream_n,
-                      chase_bytes=chase, caches=probes.cache_sizes(), mode=mode, stat=stat)
+                      chase_bytes=chase, caches=probes.cache_sizes(), mode=mode, stat=stat,
+                      clock=clock)
     for dtype in ("float64", "float32"):
         for threads in sorted({1, P}):
             step(f"matmul {dtype} n={gemm_n} on {threads} thread(s)")
             cal.gemm[(dtype, threads)] = 2.0 * gemm_n ** 3 / probes.matmul_time(gemm_n, threads,
-                                                                                 dtype, stat=stat)
+                                                                                 dtype, stat=stat,
+                                                                                 clock=clock)
     for kind, counted in (("triad", 24), ("copy", 16)):
         cal.stream[kind] = []
         for k in range(1, P + 1):
             step(f"STREAM {kind} on {k} process(es)")
-            times = probes.stream_times(kind, stream_n, k, stat=stat)
+            times = probes.stream_times(kind, stream_n, k, stat=stat, clock=clock)
             cal.stream[kind].append(k * counted * stream_n / float(np.median(times)))
     step(f"pointer chase over {_size(chase)}")
     cal.latency_s = probes.chase_latency(chase)
@@ -299,12 +304,12 @@ def _blas_text(info: dict) -> str:
             f"{info.get('architecture', '?')}, {info.get('num_threads', '?')} threads at most")
 
 
-def run(out: str, quick: bool, stat: str = "median") -> str:
+def run(out: str, quick: bool, stat: str = "median", clock: str = "wall") -> str:
     """Measure and write the scenario to `out` atomically; the text written."""
     mode = "quick" if quick else "full"
     bar = Progress(steps(probes.cpu_facts()["cores"]))
     try:
-        cal = measure(mode, bar, stat)
+        cal = measure(mode, bar, stat, clock)
     finally:
         bar.close()
     text = to_toml(cal)

@@ -38,6 +38,10 @@ TRANSPORTS = ("shm", "socket")
 # How repeats become one figure: the median (the default), or the minimum, the least
 # disturbed run, for a machine shared with other work.
 STATS: dict[str, Callable[..., Any]] = {"median": np.median, "min": np.min}
+# How a kernel is timed: wall-clock, or the CPU time of this process (divided by the
+# threads), which leaves out the time other processes hold the CPU. Ping-pong is always
+# wall-clock: its busy-polling burns CPU while it waits.
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def _ctx():
@@ -59,8 +63,10 @@ def blas_kernel() -> str:
 
 
 def matmul_time(n: int, threads: int, dtype: str = "float64", repeats: int = 3,
-                stat: str = "median") -> float:
-    """Median seconds of one n x n x n matmul on `threads` BLAS threads (one warm-up)."""
+                stat: str = "median", clock: str = "wall") -> float:
+    """Seconds of one n x n x n matmul on `threads` BLAS threads (one warm-up), `stat`
+    over the repeats; by the `clock` (CPU time / threads with "cpu")."""
+    timer, share = CLOCKS[clock], threads if clock == "cpu" else 1
     rng = np.random.default_rng(0)
     a = rng.random((n, n)).astype(dtype)
     b = rng.random((n, n)).astype(dtype)
@@ -69,37 +75,37 @@ def matmul_time(n: int, threads: int, dtype: str = "float64", repeats: int = 3,
     with threadpool_limits(limits=threads, user_api="blas"):
         np.matmul(a, b, out=out)
         for _ in range(repeats):
-            t0 = time.perf_counter()
+            t0 = timer()
             np.matmul(a, b, out=out)
-            times.append(time.perf_counter() - t0)
+            times.append((timer() - t0) / share)
     return float(STATS[stat](times))
 
 
-def _stream_worker(kind, n, repeats, barrier, out, stat):
+def _stream_worker(kind, n, repeats, barrier, out, stat, clock):
     b = np.full(n, 1.0)
     c = np.full(n, 2.0)
     a = np.empty(n)
     times = []
     for k in range(repeats + 1):                    # the first pass touches the pages
         barrier.wait()
-        t0 = time.perf_counter()
+        t0 = CLOCKS[clock]()
         if kind == "triad":
             np.multiply(c, 3.0, out=a)
             np.add(a, b, out=a)
         else:
             np.copyto(a, b)
         if k:
-            times.append(time.perf_counter() - t0)
+            times.append(CLOCKS[clock]() - t0)
     out.put(float(STATS[stat](times)))
 
 
 def stream_times(kind: str, n: int, workers: int, repeats: int = 5,
-                 stat: str = "median") -> list[float]:
+                 stat: str = "median", clock: str = "wall") -> list[float]:
     """Each worker's median seconds per pass of `kind` (triad or copy) over n fp64
     elements, all `workers` processes starting each pass together."""
     ctx = _ctx()
     barrier, out = ctx.Barrier(workers), ctx.Queue()
-    procs = [ctx.Process(target=_stream_worker, args=(kind, n, repeats, barrier, out, stat),
+    procs = [ctx.Process(target=_stream_worker, args=(kind, n, repeats, barrier, out, stat, clock),
                          daemon=True) for _ in range(workers)]
     try:
         for p in procs:

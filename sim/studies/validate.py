@@ -71,9 +71,9 @@ def predict_pingpong(sc, nbytes: int) -> float:
     return _simulate(sc, {"cores": max(2, sc.machine.cores)}, data) / 2
 
 
-def run_cases(sc, progress=None, stat: str = "median") -> list[Case]:
-    """Measure (repeats reduced by `stat`) and predict every case on the machine of
-    scenario `sc`."""
+def run_cases(sc, progress=None, stat: str = "median", clock: str = "wall") -> list[Case]:
+    """Measure (repeats reduced by `stat`, kernels timed by `clock`; ping-pong always by
+    the wall clock) and predict every case on the machine of scenario `sc`."""
     step = progress or (lambda label: None)
     P = sc.machine.cores
     out = []
@@ -82,10 +82,12 @@ def run_cases(sc, progress=None, stat: str = "median") -> list[Case]:
             step(f"DGEMM n={n} on {t} thread(s)")
             out.append(Case("DGEMM", f"n={n}, {t} thread{'s' if t > 1 else ''}",
                             predict_gemm(sc, n, t),
-                            probes.matmul_time(n, t, repeats=5, stat=stat)))
+                            probes.matmul_time(n, t, repeats=5, stat=stat,
+                                               clock=clock)))
     for k in range(1, P + 1):
         step(f"triad on {k} process(es)")
-        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, stat=stat)))
+        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, stat=stat,
+                                                             clock=clock)))
         out.append(Case("triad", f"n={TRIAD_N} each, {k} process{'es' if k > 1 else ''}",
                         predict_triad(sc, TRIAD_N, k), measured))
     step(f"ping-pong, {len(PINGPONG_SIZES)} sizes")

@@ -88,15 +88,22 @@ def test_written_scenario_round_trips_through_the_loader_with_a_comment_per_valu
             assert "#" in line, line                     # how each value was measured
 
 
+def test_the_file_says_how_times_were_taken():
+    cal_ = synthetic()
+    assert "Medians over repeats; wall-clock times." in cal.to_toml(cal_)
+    cal_.stat, cal_.clock = "min", "cpu"
+    assert "Minima over repeats; DGEMM and STREAM timed by CPU time" in cal.to_toml(cal_)
+
+
 def test_calibrate_writes_atomically_and_ctrl_c_leaves_no_file(tmp_path, monkeypatch):
     out = tmp_path / "m.toml"
 
-    def interrupted(mode, progress, stat):
+    def interrupted(mode, progress, stat, clock):
         raise KeyboardInterrupt
     monkeypatch.setattr(cal, "measure", interrupted)
     assert main(["calibrate", "--quick", "--out", str(out)]) == 130
     assert os.listdir(tmp_path) == []
-    monkeypatch.setattr(cal, "measure", lambda mode, progress, stat: synthetic())
+    monkeypatch.setattr(cal, "measure", lambda mode, progress, stat, clock: synthetic())
     assert main(["calibrate", "--quick", "--out", str(out)]) == 0
     assert sm.load(str(out)).machine.cores == 2 and os.listdir(tmp_path) == ["m.toml"]
 

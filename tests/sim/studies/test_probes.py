@@ -19,9 +19,17 @@ def test_matmul_and_blas_kernel():
     assert probes.blas_info() == {} or probes.blas_kernel().split()[1] != "?"
 
 
-def test_stream_workers_each_report_a_time():
-    times = probes.stream_times("triad", 1 << 16, 2, repeats=2)
+@pytest.mark.parametrize("clock", probes.CLOCKS)
+def test_stream_workers_each_report_a_time(clock):
+    times = probes.stream_times("triad", 1 << 16, 2, repeats=2, clock=clock)
     assert len(times) == 2 and all(0 < t < 5 for t in times)
+
+
+def test_cpu_clock_leaves_out_waiting():
+    """A one-thread matmul's CPU time is at most its wall time (+ timer resolution)."""
+    wall = probes.matmul_time(256, 1, repeats=3, stat="min")
+    cpu = probes.matmul_time(256, 1, repeats=3, stat="min", clock="cpu")
+    assert 0 < cpu <= wall * 1.2 + 1e-3
 
 
 @pytest.mark.parametrize("transport", probes.TRANSPORTS)
