@@ -27,7 +27,7 @@ from ..simulate import simulate
 from . import probes
 
 GEMM_SIZES = (768, 1536)
-TRIAD_N = 4 << 20
+TRIAD_N = 8 << 20
 PINGPONG_SIZES = tuple(8 * 8 ** i for i in range(8)) + (64 << 20,)
 TARGETS = {"DGEMM": 0.10, "triad": 0.10, "ping-pong": 0.15}
 
@@ -86,7 +86,7 @@ def run_cases(sc, progress=None, stat: str = "median", clock: str = "wall") -> l
                                                clock=clock)))
     for k in range(1, P + 1):
         step(f"triad on {k} process(es)")
-        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, stat=stat,
+        measured = float(np.median(probes.stream_times("triad", TRIAD_N, k, 7, stat=stat,
                                                              clock=clock)))
         out.append(Case("triad", f"n={TRIAD_N} each, {k} process{'es' if k > 1 else ''}",
                         predict_triad(sc, TRIAD_N, k), measured))
