@@ -183,7 +183,7 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         "One node of this machine: its clock and SIMD width from the OS, the share of",
         "peak numpy's DGEMM sustains, STREAM-counted memory bandwidth, and the latency",
         "and bandwidth of a message between two processes. `parasim validate --machine`",
-        "this file compares its predictions with the real kernels.",
+        "with this file compares its predictions with the real kernels.",
         '"""',
         "seed = 1",
         "",

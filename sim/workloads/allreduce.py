@@ -3,11 +3,12 @@
 `algorithm` picks ring, tree (binomial reduce + broadcast), recursive doubling,
 Rabenseifner's (reduce-scatter by recursive halving + allgather by recursive doubling:
 2 lg P alpha + 2 (P - 1) / P n beta, the latency of recursive doubling and the bytes of
-the ring) or auto (MPICH's choice by n and P); collectives.py gives each one's cost. Ring moves 2 (P - 1) / P n bytes per rank in
-2 (P - 1) latency-bound steps (best for large n); tree and recursive doubling need only
-about log2 P steps but move n each (best for small n). FLOPs per allreduce (one add
-per fp64 number): (P - 1) n / 8 for ring and tree, P log2 P n / 8 for recursive
-doubling (P a power of two).
+the ring) or auto (MPICH's choice by n and P); collectives.py gives each one's cost.
+Ring moves 2 (P - 1) / P n bytes per rank in 2 (P - 1) latency-bound steps (best for
+large n); tree and recursive doubling need only about log2 P steps but move n each
+(best for small n). FLOPs per allreduce (one add
+per fp64 number): (P - 1) n / 8 for ring, tree and Rabenseifner, p' log2 p' n / 8 +
+(P - p') n / 8 for recursive doubling (p' the largest power of two <= P).
 """
 
 from __future__ import annotations

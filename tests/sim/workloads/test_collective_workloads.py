@@ -81,3 +81,44 @@ def test_long_bcast_preset_shows_van_de_geijns_gain():
     assert binomial == pytest.approx(6 * (alpha + n * beta), rel=1e-6)
     assert vdg == pytest.approx((6 + 63) * alpha + 2 * 63 / 64 * n * beta, rel=1e-6)
     assert math.isclose(binomial / vdg, 3.0, rel_tol=0.05)
+
+
+def test_small_alltoall_preset_shows_brucks_gain_and_its_price():
+    """64 nodes, alpha 1 us, 12.5 GB/s: pairwise 63 (alpha + b beta); Bruck 6 rounds of
+    alpha + 32 b beta. 64 B: 63.3 us against 7.0 us; 1 MB: 5.1 ms against 15.4 ms."""
+    from parasim.sim import scenario as sm
+
+    def t(*sets):
+        return simulate(sm.load("cluster-alltoall-small", list(sets)), baseline=False).makespan
+    alpha, beta = 1e-6, 1 / 12.5e9
+    for b in (64.0, 1e6):
+        bruck = t(f"workload.bytes={b}")
+        pairwise = t(f"workload.bytes={b}", "workload.algorithm=pairwise")
+        assert bruck == pytest.approx(6 * (alpha + 32 * b * beta), rel=1e-6)
+        assert pairwise == pytest.approx(63 * (alpha + b * beta), rel=1e-6)
+        assert (bruck < pairwise) == (b == 64.0)
+
+
+@pytest.mark.parametrize("kind, algorithm", [
+    ("allreduce", "rabenseifner"), ("reduce-scatter", "pairwise"),
+    ("reduce-scatter", "recursive-halving")])
+@pytest.mark.parametrize("P", [6, 8])
+def test_reductions_add_each_number_once_per_other_rank(kind, algorithm, P):
+    """Summing P vectors of n / 8 numbers takes (P - 1) n / 8 adds, folds included (a
+    folded rank's partner adds its vector; the p' ranks then combine p' partial sums)."""
+    from parasim.sim.machine.machine import Machine, MachineSpec
+    from parasim.sim.workloads import module_for
+    mod = module_for(kind)
+    g = mod.build(mod.Params(bytes=800.0, algorithm=algorithm), Machine(MachineSpec(
+        nodes=P, cores=1)), None)
+    assert g.total_flops == pytest.approx((P - 1) * 100)
+
+
+def test_recursive_doubling_adds_the_whole_vector_each_round_plus_the_folds():
+    """P = 6, p' = 4: 4 ranks x 2 rounds x n / 8, plus 2 folds x n / 8 = 10 n / 8."""
+    from parasim.sim.machine.machine import Machine, MachineSpec
+    from parasim.sim.workloads import module_for
+    mod = module_for("allreduce")
+    g = mod.build(mod.Params(bytes=800.0, algorithm="recursive-doubling"),
+                  Machine(MachineSpec(nodes=6, cores=1)), None)
+    assert g.total_flops == pytest.approx(10 * 100)
