@@ -50,7 +50,11 @@ class Case:
 
 def _simulate(sc, overrides: dict, workload: dict) -> float:
     data = scenario_mod.to_dict(sc)
-    data["machine"].update(overrides)
+    machine = data["machine"]
+    machine.update({"nodes": 1, **overrides})             # one node of the machine:
+    if isinstance(machine.get("network"), dict):           # only its intra-node messages
+        machine["network"] = {k: v for k, v in machine["network"].items()
+                              if k.startswith("intra_")}
     data["workload"] = workload
     data["schedule"] = {"policy": "dynamic"}
     return simulate(scenario_mod.from_dict(data), baseline=False).makespan

@@ -211,3 +211,12 @@ def test_validate_from_a_csv_prints_its_table_without_measuring(tmp_path, capsys
     assert "-20.0 %" in out and "over 10%" in out
     assert main(["validate", "--from", str(tmp_path / "none.csv")]) == 2
     assert capsys.readouterr().err.startswith("error: cannot read")
+
+
+def test_validate_predicts_on_one_node_of_a_cluster_file():
+    """A 16-node torus preset: the predictions use one node and its memory copy."""
+    sc = sm.load("cluster-stencil")
+    m = sc.machine
+    copy = m.memory.latency_ns * 1e-9 + 2 * 4096 / min(m.memory.core_bandwidth_gbs * 1e9,
+                                                        m.memory.bandwidth_gbs * 1e9)
+    assert val.predict_pingpong(sc, 4096) == pytest.approx(copy, rel=1e-9)
