@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 
 from ...sim.studies.validate import TARGETS, Case, format_table
 
-COLORS = {"DGEMM": "#1f77b4", "triad": "#d62728", "ping-pong": "#2ca02c"}
+COLORS = {"DGEMM": "#1f77b4", "triad": "#d62728", "ping-pong": "#2ca02c",
+          "TCP ping-pong": "#9467bd"}
 
 
 def plot_validation(time_plot: pg.PlotWidget, error_plot: pg.PlotWidget,

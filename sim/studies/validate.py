@@ -7,9 +7,12 @@ Cases (medians over repeats; sim/studies/probes.py measures):
     triad on k processes at once, k = 1..P  predicted: kind triad, k tasks of n each
     ping-pong, shared memory, 8 B..64 MB    predicted: kind pingpong between two cores
                                             of the node, one way = round trip / 2
+    TCP ping-pong, loopback, 8 B..64 MB     predicted: kind pingpong between two nodes
+                                            of the machine's network (what calibrate
+                                            fitted latency_us / bandwidth_gbs to)
 
 error = (predicted - measured) / measured. Targets (issue 15): DGEMM and triad within
-10 %, ping-pong within 15 % at every size.
+10 %, ping-pong within 15 % at every size (the same for TCP).
 """
 
 from __future__ import annotations
@@ -29,12 +32,12 @@ from . import probes
 GEMM_SIZES = (768, 1536)
 TRIAD_N = 8 << 20
 PINGPONG_SIZES = tuple(8 * 8 ** i for i in range(8)) + (64 << 20,)
-TARGETS = {"DGEMM": 0.10, "triad": 0.10, "ping-pong": 0.15}
+TARGETS = {"DGEMM": 0.10, "triad": 0.10, "ping-pong": 0.15, "TCP ping-pong": 0.15}
 
 
 @dataclass(frozen=True)
 class Case:
-    group: str           # DGEMM | triad | ping-pong
+    group: str           # one of TARGETS
     label: str
     predicted_s: float
     measured_s: float
@@ -48,13 +51,17 @@ class Case:
         return abs(self.error) <= TARGETS[self.group]
 
 
-def _simulate(sc, overrides: dict, workload: dict) -> float:
+def _simulate(sc, overrides: dict, workload: dict, nodes: int = 1) -> float:
+    """The workload's makespan on `nodes` nodes of sc's machine (its settings changed
+    by `overrides`); on one node only the network's intra-node settings are kept, on
+    two a crossbar with the network's link figures."""
     data = scenario_mod.to_dict(sc)
     machine = data["machine"]
-    machine.update({"nodes": 1, **overrides})             # one node of the machine:
-    if isinstance(machine.get("network"), dict):           # only its intra-node messages
-        machine["network"] = {k: v for k, v in machine["network"].items()
-                              if k.startswith("intra_")}
+    machine.update({"nodes": nodes, **overrides})
+    if isinstance(machine.get("network"), dict):
+        net = machine["network"]
+        machine["network"] = {k: v for k, v in net.items() if k.startswith("intra_") or (
+            nodes > 1 and k in ("preset", "latency_us", "bandwidth_gbs"))}
     data["workload"] = workload
     data["schedule"] = {"policy": "dynamic"}
     return simulate(scenario_mod.from_dict(data), baseline=False).makespan
@@ -70,9 +77,12 @@ def predict_triad(sc, n: int, workers: int) -> float:
                      {"kind": "triad", "n": n * workers, "tasks": workers})
 
 
-def predict_pingpong(sc, nbytes: int) -> float:
-    data = {"kind": "pingpong", "bytes": float(nbytes), "repeats": 1, "peer_node": 0}
-    return _simulate(sc, {"cores": max(2, sc.machine.cores)}, data) / 2
+def predict_pingpong(sc, nbytes: int, between_nodes: bool = False) -> float:
+    """One way of a ping-pong between two cores of a node, or between two nodes."""
+    data = {"kind": "pingpong", "bytes": float(nbytes), "repeats": 1,
+            "peer_node": 1 if between_nodes else 0}
+    return _simulate(sc, {"cores": max(2, sc.machine.cores)}, data,
+                     nodes=2 if between_nodes else 1) / 2
 
 
 def run_cases(sc, progress=None, stat: str = "median", clock: str = "wall") -> list[Case]:
@@ -94,16 +104,17 @@ def run_cases(sc, progress=None, stat: str = "median", clock: str = "wall") -> l
                                                              clock=clock)))
         out.append(Case("triad", f"n={TRIAD_N} each, {k} process{'es' if k > 1 else ''}",
                         predict_triad(sc, TRIAD_N, k), measured))
-    step(f"ping-pong, {len(PINGPONG_SIZES)} sizes")
-    one_way = probes.pingpong_times(list(PINGPONG_SIZES), "shm", stat=stat)
-    for nbytes, seconds in zip(PINGPONG_SIZES, one_way):
-        out.append(Case("ping-pong", f"{_bytes(nbytes)} one way", predict_pingpong(sc, nbytes),
-                        seconds))
+    for group, transport in (("ping-pong", "shm"), ("TCP ping-pong", "socket")):
+        step(f"{group}, {len(PINGPONG_SIZES)} sizes")
+        one_way = probes.pingpong_times(list(PINGPONG_SIZES), transport, stat=stat)
+        for nbytes, seconds in zip(PINGPONG_SIZES, one_way):
+            out.append(Case(group, f"{_bytes(nbytes)} one way",
+                            predict_pingpong(sc, nbytes, transport == "socket"), seconds))
     return out
 
 
 def steps(cores: int) -> int:
-    return len(GEMM_SIZES) * cores + cores + 1
+    return len(GEMM_SIZES) * cores + cores + 2
 
 
 def _bytes(n: float) -> str:
@@ -133,7 +144,7 @@ def format_table(cases: list[Case]) -> str:
                        enumerate(zip(r, widths))).rstrip() for r in rows]
     ok = sum(c.within_target for c in cases)
     lines.append(f"{ok} of {len(cases)} cases within target (DGEMM and triad 10 %, "
-                 f"ping-pong 15 %)")
+                 f"ping-pongs 15 %)")
     return "\n".join(lines)
 
 

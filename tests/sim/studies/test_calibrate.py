@@ -124,6 +124,13 @@ def test_predicted_pingpong_is_the_intra_node_hockney_line(machine):
         assert val.predict_pingpong(machine, n) == pytest.approx(1e-6 + n / 8e9, rel=1e-3)
 
 
+def test_predicted_tcp_pingpong_is_the_networks_hockney_line(machine):
+    """Two nodes of the calibrated machine: latency_us 6, bandwidth_gbs 2 (loopback)."""
+    for n in (8, 1 << 20):
+        assert val.predict_pingpong(machine, n, between_nodes=True) == pytest.approx(
+            6e-6 + n / 2e9, rel=1e-3)
+
+
 def test_predicted_triad_is_24n_bytes_at_the_fair_share(machine):
     """One process: 24 n / 9 GB/s; two: 2 x 24 n / 14 GB/s (saturated)."""
     n = 1 << 20
