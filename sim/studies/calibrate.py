@@ -47,6 +47,11 @@ def fit_hockney(sizes, times) -> tuple[float, float]:
     return a, b
 
 
+def off_the_line(sizes, times, latency: float, bandwidth: float) -> list[float]:
+    """The sizes whose time is over twice latency + n / bandwidth (left out of a fit)."""
+    return [float(n) for n, t in zip(sizes, times) if t > 2.0 * (latency + n / bandwidth)]
+
+
 def _hockney(n, t) -> tuple[float, float]:
     w = 1.0 / t
     design = np.column_stack([w, n * w])
@@ -167,6 +172,8 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     shm_lat, shm_cached, shm_cut, shm_bw = fit_two_regimes(*cal.messages["shm"])
     shm_times = ", ".join(f"{_size(n)} {t * 1e6:.3g}" for n, t in zip(*cal.messages["shm"]))
     sock = fit_hockney(*cal.messages["socket"])
+    sock_off = off_the_line(cal.messages["socket"][0], cal.messages["socket"][1], *sock)
+    sock_times = ", ".join(f"{_size(n)} {t * 1e6:.3g}" for n, t in zip(*cal.messages["socket"]))
     span = f"{_size(min(cal.messages['shm'][0]))}..{_size(max(cal.messages['shm'][0]))}"
     fP = cal.gemm[("float64", cal.cores)]
     caches = ", ".join(f"{k} {_size(v)}" for k, v in cal.caches.items()) or "not reported"
@@ -221,7 +228,10 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         f"# one-way times (us): {shm_times}",
         f"latency_us = {_g(sock[0] * 1e6)}              # loopback TCP on 127.0.0.1, "
         f"busy-polling ping-pong {span}: Hockney fit; used only between nodes",
-        f"bandwidth_gbs = {_g(sock[1] / 1e9)}           # the same fit",
+        f"bandwidth_gbs = {_g(sock[1] / 1e9)}           # the same fit"
+        + ("" if not sock_off else "; left out, over twice the line: "
+           + ", ".join(_size(n) for n in sock_off)),
+        f"# one-way times (us): {sock_times}",
         "",
         "[workload]",
         'kind = "triad"                # any workload; this one is memory bound',

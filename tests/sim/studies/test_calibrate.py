@@ -227,3 +227,14 @@ def test_validate_predicts_on_one_node_of_a_cluster_file():
     copy = m.memory.latency_ns * 1e-9 + 2 * 4096 / min(m.memory.core_bandwidth_gbs * 1e9,
                                                         m.memory.bandwidth_gbs * 1e9)
     assert val.predict_pingpong(sc, 4096) == pytest.approx(copy, rel=1e-9)
+
+
+def test_sizes_left_out_of_the_tcp_fit_are_named_in_the_file():
+    c = synthetic()
+    sizes, times = c.messages["socket"]
+    times = list(times)
+    times[-1] *= 30                          # past the socket buffers: a cliff
+    c.messages["socket"] = (sizes, times)
+    text = cal.to_toml(c)
+    assert "left out, over twice the line: 16 MiB" in text
+    assert cal.off_the_line(sizes, times, 6e-6, 2e9) == [float(sizes[-1])]
