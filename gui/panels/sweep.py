@@ -235,6 +235,8 @@ class SweepPanel(QWidget):
             plot.setLabel("bottom", x)
             plot.getAxis("bottom").setTicks(None)
             plot.setLogMode(x=False, y=False)
+            for side in ("bottom", "left"):
+                plot.getAxis(side).enableAutoSIPrefix(True)
 
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""

@@ -21,6 +21,8 @@ def plot_validation(time_plot: pg.PlotWidget, error_plot: pg.PlotWidget,
         plot.clear()
         plot.setEnabled(True)
         plot.getAxis("bottom").setTicks(None)
+        for side in ("bottom", "left"):             # log axes: plain seconds, no x0.001
+            plot.getAxis(side).enableAutoSIPrefix(False)
     time_plot.setTitle("Predicted against measured")
     time_plot.setLabel("left", "predicted (log s)")
     time_plot.setLabel("bottom", "measured (log s)")
