@@ -4,6 +4,8 @@ on a contention-free crossbar, for P in {2, 3, 5, 8, 16, 64} and n from 8 B to 6
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parasim.sim.taskgraph import GraphBuilder
 from parasim.sim.workloads import collectives as C
@@ -245,3 +247,51 @@ def test_auto_allreduce_is_not_the_cheapest_for_long_messages_on_odd_p():
     auto, _ = sim_time(P, lambda g, pes: C.allreduce(g, pes, n, "auto"))
     ring, _ = sim_time(P, lambda g, pes: C.allreduce(g, pes, n, "ring"))
     assert C.auto("allreduce", n, P) == "rabenseifner" and auto > 2 * ring
+
+
+def received(g, P, side="dst"):
+    """Bytes each rank (node) receives (or, side="src", sends), from the messages."""
+    built = g.build()
+    got = [0.0] * P
+    ends = built.msg_dst if side == "dst" else built.msg_src
+    for task, nb in zip(ends.tolist(), built.msg_bytes.tolist()):
+        got[built.owner[task]] += nb
+    return got
+
+
+@settings(max_examples=25, deadline=None)
+@given(P=st.integers(1, 24), b=st.sampled_from([0.0, 8.0, 1000.0]))
+def test_every_rank_receives_what_the_algorithm_must_deliver(P, b):
+    """Allgather: each rank gets the P - 1 blocks it lacks, whatever the algorithm;
+    pairwise alltoall and reduce-scatter likewise; Bruck's alltoall forwards sum c_k
+    blocks; a scatter's root sends and a gather's receives (P - 1) b; every run
+    finishes (no deadlock), P = 1 included."""
+    pes = list(range(P))
+    algs = ["ring", "bruck"] + (["recursive-doubling"] if C.is_power_of_two(P) else [])
+    for alg in algs:
+        g = GraphBuilder()
+        C.allgather(g, pes, b, algorithm=alg)
+        assert received(g, P) == pytest.approx([(P - 1) * b] * P)
+    g = GraphBuilder()
+    C.alltoall(g, pes, b, algorithm="pairwise")
+    assert received(g, P) == pytest.approx([(P - 1) * b] * P)
+    g = GraphBuilder()
+    C.alltoall(g, pes, b, algorithm="bruck")
+    per_rank = sum(sum(j >> k & 1 for j in range(P)) for k in range(lg(P) if P > 1 else 0))
+    assert received(g, P) == pytest.approx([per_rank * b] * P)
+    g = GraphBuilder()
+    C.reduce_scatter(g, pes, P * b, "pairwise")
+    assert received(g, P) == pytest.approx([(P - 1) * b] * P)
+    g = GraphBuilder()
+    C.scatter(g, pes, b)
+    assert received(g, P, "src")[0] == pytest.approx((P - 1) * b)
+    g = GraphBuilder()
+    C.gather(g, pes, b)
+    assert received(g, P)[0] == pytest.approx((P - 1) * b)
+    if P <= 8:                                     # a full run: no rank left waiting
+        for build in (lambda g: C.bcast(g, pes, b, algorithm="scatter-ring"),
+                      lambda g: C.allreduce(g, pes, P * b, "rabenseifner"),
+                      lambda g: C.reduce_scatter(g, pes, P * b, "recursive-halving")):
+            g = GraphBuilder()
+            build(g)
+            assert run(cluster(P), g)[0] >= 0.0
