@@ -251,3 +251,17 @@ def test_run_shows_progress_on_a_terminal(capsys, monkeypatch):
     assert main(["run", "amdahl", "--json"]) == 0
     out, err = capsys.readouterr()
     assert err.endswith("simulating... 100.0 %\n") and out.startswith("{")
+
+
+@pytest.mark.parametrize("argv", [["validate", "--csv", ""], ["validate", "--from", ""]])
+def test_validate_refuses_empty_paths_before_measuring(capsys, argv):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1 and "cannot" in err
+
+
+def test_validate_from_a_csv_with_a_huge_field_names_it(tmp_path, capsys):
+    path = tmp_path / "v.csv"
+    path.write_text("kernel," + "x" * 140_000 + "\n")
+    code, _, err = run_cli(capsys, "validate", "--from", str(path))
+    assert code == 2 and err.startswith("error: cannot read '") and err.count("\n") == 1
+    assert ": field larger than field limit" in err
