@@ -100,8 +100,9 @@ def test_bad_overrides_end_in_one_short_line(capsys, override, field):
 
 def test_echoed_values_are_capped_and_escaped(capsys):
     code, _, err = run_cli(capsys, "run", "amdahl", "--set", 'name="' + "x" * 5000 + '\\n"',
-                           "--set", "workload.kind=" + '"' + "y" * 5000 + '\\nz"')
+                           "--set", "machine.cores=" + '"' + "y" * 5000 + '\\nz"')
     assert code == 2 and err.count("\n") == 1 and len(err) < 300
+    assert err.startswith("error: machine.cores must be an integer, got 'yyy")
     assert "(5,005 characters)" in err
     assert clip("a\nb") == "'a\\nb'" and one_line("a\nb") == "a\\nb"
 
