@@ -22,7 +22,7 @@ from .run import Run, frozen
 from .runners import hpl, offload
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
-from .workloads import module_for
+from .workloads import module_for, transformer
 
 
 class Figures(NamedTuple):
@@ -34,7 +34,9 @@ class Figures(NamedTuple):
 
 
 RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
-FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share)}
+FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
+                               "transformer": Figures(transformer.summary,
+                                                      transformer.summary_share)}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:

@@ -86,11 +86,16 @@ HPL = {                                                # runners/hpl
     "hpl_fp64_makespan_s": Key("s", "the fp64 reference run (low precision only)"),
     "hpl_mixed_speedup": Key("", "fp64 time / this run's time"),
 }
+TRANSFORMER = {                                        # workloads/transformer.summary
+    "tokens": Key("", "tokens processed: batch x seq (train, prefill), batch x new_tokens "
+                      "(decode)"),
+    "tokens_per_s": Key("1/s", "tokens / makespan"),
+}
 NOTES = {
     "warnings": Key("text", "one-line warnings about the run (a list)"),
 }
 
 GROUPS = {"metrics": METRICS, "concurrency": CONCURRENCY, "network": NETWORK,
           "busiest_link": BUSIEST_LINK, "power": POWER, "offload": OFFLOAD, "hpl": HPL,
-          "notes": NOTES}
+          "transformer": TRANSFORMER, "notes": NOTES}
 SUMMARY_KEYS: dict[str, Key] = {k: v for group in GROUPS.values() for k, v in group.items()}

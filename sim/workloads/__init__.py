@@ -24,13 +24,15 @@ from . import (
     spmv,
     stencil,
     summa,
+    transformer,
     triad,
 )
 from .base import Workload
 
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
-    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload)
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload,
+    transformer)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)

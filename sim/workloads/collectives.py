@@ -26,7 +26,7 @@ step's adds, L = ceil(log2 P):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..taskgraph import GraphBuilder
 
@@ -114,11 +114,22 @@ def allreduce(g, pes, nbytes, algorithm="ring", after=None, elem=8, blocking=Tru
 
 
 def _ring_allreduce(g, pes, nbytes, after, elem, blocking) -> list[int]:
+    prev: list[int] = []
+    for prev in ring_allreduce_steps(g, pes, nbytes, after, elem, blocking):
+        pass
+    return prev
+
+
+def ring_allreduce_steps(g, pes, nbytes, after=None, elem=8,
+                         blocking=True) -> Iterator[list[int]]:
     """Reduce-scatter then allgather around the ring, chunks of n / P: step s sends a
-    chunk to rank i + 1; steps 1..P-1 add the received chunk."""
+    chunk to rank i + 1; steps 1..P-1 add the received chunk. A generator: each step's
+    tasks (one per rank) are added when it is advanced and it yields them, so a caller
+    can add other tasks between the steps (a collective overlapped with computation)."""
     P, dep = len(pes), _after(after, len(pes))
     chunk = nbytes / P
     prev = [g.add(0.0, deps=dep[i], owner=pes[i], name="allreduce ring s0") for i in range(P)]
+    yield prev
     for s in range(1, 2 * P - 1):
         flops = chunk / elem if s < P else 0.0
         cur = [g.add(flops, deps=(prev[i],), owner=pes[i], name=f"allreduce ring s{s}")
@@ -126,7 +137,7 @@ def _ring_allreduce(g, pes, nbytes, after, elem, blocking) -> list[int]:
         for i in range(P):
             g.message(prev[i], cur[(i + 1) % P], chunk, blocking)
         prev = cur
-    return prev
+        yield prev
 
 
 def _recursive_doubling(g, pes, nbytes, after, elem, blocking) -> list[int]:
