@@ -6,7 +6,8 @@ each rank, named `layer @ tag` (the Layers tab groups them):
 
     forward FLOPs   n x (2 MACs + other ops if `all_ops`)       (n sequences; FLOPs = 2 MACs)
     backward FLOPs  n x `nn.training` backward (2 x forward MACs for matmul layers)
-    bytes           e (params + n x activations)  forward, twice that backward
+    bytes           e (params + n x activations)  forward, twice that backward; a tied
+                    LM head reads the embedding table (the lookup reads rows only)
                     (e = bytes per number: fp32 4, fp16/bf16 2)
     decode          a token at position t: n x the counter's FLOPs of `build(cfg, past=t)`
                     with input 1; bytes = weights + its layer's K or V cache rows
@@ -182,7 +183,20 @@ def rows(p: Params, cfg: TransformerConfig, past: int | None = None) -> list[Row
             act = e * (sum(_numel(s) for s in r.input_shapes) + _numel(r.output_shape))
         out.append(Row(r.name, r.kind, float(t.forward), float(t.backward + t.recompute),
                        float(e * r.params), float(act), r.params, block))
-    return out
+    return _tied_head_reads_the_table(out, cfg, e)
+
+
+def _tied_head_reads_the_table(net: list[Row], cfg: TransformerConfig, e: int) -> list[Row]:
+    """A tied LM head multiplies by the token embedding table: the table's bytes are read
+    there (the lookup reads rows only); its parameters (and gradients) stay with the
+    embedding. Untied tables are read by the lookup, as `nn.decode_step` counts them."""
+    heads = [i for i, r in enumerate(net) if r.kind == "lm_head"]
+    if not cfg.tied or not heads:
+        return net
+    table = float(e * cfg.vocab * cfg.d_model)
+    return [replace(r, weight_bytes=r.weight_bytes + table) if i in heads else
+            replace(r, weight_bytes=r.weight_bytes - table) if r.kind == "embedding" else r
+            for i, r in enumerate(net)]
 
 
 def _block_field(cfg: TransformerConfig) -> int:
