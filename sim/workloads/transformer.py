@@ -58,6 +58,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..errors import ScenarioError
+from ..machine.network import network_for
 from ..nn.training import training_count
 from ..nn.transformer import TransformerConfig, build as build_model
 from ..nn.zoo_transformers import CONFIGS, get_config
@@ -69,6 +70,7 @@ from .stages import partition
 
 MODES = ("train", "prefill", "decode")
 SCHEDULES = ("gpipe", "1f1b")
+MAX_PIECES = 16           # a backward task is cut into at most this many (overlap)
 TOKEN_BYTES = 4           # a generated token id sent back to the first stage
 
 
@@ -263,6 +265,17 @@ def build(p: Params, machine, rng) -> TaskGraph:
     return _Builder(p, machine).run()
 
 
+@dataclass
+class _Pending:
+    """A gradient allreduce in progress: its steps, the time a step's message needs,
+    steps taken and in all."""
+
+    steps: Iterator[list[int]]
+    need: float
+    total: int
+    emitted: int = 0
+
+
 class _Builder:
     """Emits every rank's program in one global order consistent with the schedule
     (the engine runs a PE's tasks in index order)."""
@@ -282,7 +295,10 @@ class _Builder:
         self.m = p.new_tokens if self.decode else p.micro_batches
         self.last: dict[tuple[int, int, int], int | None] = dict.fromkeys(self.pes)
         self.ends: dict[tuple[str, int, int, int, int], int] = {}   # (op, j, d, s, t) -> task
-        self.pending: dict[tuple[int, int], list[Iterator[list[int]]]] = {}
+        self.pending: dict[tuple[int, int], list[_Pending]] = {}    # (s, t) -> allreduces
+        self.credit: dict[tuple[int, int], float] = {}     # seconds since the last step
+        self.machine = machine
+        self.network = network_for(machine.spec.network, machine.nodes)
 
     def n(self, d: int, j: int) -> int:
         """Sequences of replica d in micro-batch j (decode: all of them, every step)."""
@@ -334,56 +350,104 @@ class _Builder:
         tag = f"s{s} tok{j}" if self.decode else f"s{s} mb{j} {'fwd' if forward else 'bwd'}"
         src = self._source(kind, j, s)
         end: dict[tuple[int, int], int] = {}
+        pace = not forward and p.overlap and p.data > 1
         for k, i in enumerate(idx):
             row = net[i]
-            for d in range(p.data):
-                n = self.n(d, j)
-                msg = float(TOKEN_BYTES * n) if forward and s == 0 else self.act_bytes(n)
-                flops = n * (row.forward if forward else row.backward) / p.tensor
-                nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2) / p.tensor
-                for t in range(p.tensor):
-                    rank = (d, s, t)
-                    deps = [x for x in (self.last[rank],) if x is not None]
-                    up = self.ends[(src[0], src[1], d, src[2], t)] if k == 0 and src else None
-                    task = g.add(flops, nbytes, deps + ([up] if up is not None else []),
-                                 self.pes[rank], tagged(row.name, tag))
-                    if up is not None:
-                        g.message(up, task, msg)
-                    self.last[rank] = end[(d, t)] = task
-                if i in points:
+            n0 = self.n(0, j)
+            work = (n0 * row.backward, 2 * (row.weight_bytes + n0 * row.act_bytes))
+            pieces = self._pieces(s, self._time(*work) / p.tensor) if pace else 1
+            for piece in range(pieces):
+                for d in range(p.data):
+                    n = self.n(d, j)
+                    msg = float(TOKEN_BYTES * n) if forward and s == 0 else self.act_bytes(n)
+                    flops = n * (row.forward if forward else row.backward) / p.tensor / pieces
+                    nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2) \
+                        / p.tensor / pieces
+                    for t in range(p.tensor):
+                        rank = (d, s, t)
+                        deps = [x for x in (self.last[rank],) if x is not None]
+                        up = self.ends[(src[0], src[1], d, src[2], t)] \
+                            if k == 0 and piece == 0 and src else None
+                        task = g.add(flops, nbytes, deps + ([up] if up is not None else []),
+                                     self.pes[rank], tagged(row.name, tag))
+                        if up is not None:
+                            g.message(up, task, msg)
+                        self.last[rank] = end[(d, t)] = task
+                if pace:
+                    self._progress(s, self._time(*work) / p.tensor / pieces)
+            if i in points:
+                for d in range(p.data):
                     group = [(d, s, t) for t in range(p.tensor)]
-                    after = allreduce(g, [self.pes[r] for r in group], self.act_bytes(n),
-                                      p.algorithm, after=[self.last[r] for r in group],
-                                      elem=self.e, blocking=False)
+                    after = allreduce(g, [self.pes[r] for r in group],
+                                      self.act_bytes(self.n(d, j)), p.algorithm,
+                                      after=[self.last[r] for r in group], elem=self.e,
+                                      blocking=False)
                     for t, x in enumerate(after):
                         self.last[(d, s, t)] = end[(d, t)] = x
             if not forward and final and (k == len(idx) - 1 or net[idx[k + 1]].bucket != row.bucket):
                 self._bucket_ready(s, sum(r.params for r in net if r.bucket == row.bucket))
-            if not forward and p.overlap and p.data > 1:
-                self._progress(s)
+                if pace:
+                    self._progress(s, 0.0)
         for (d, t), x in end.items():
             self.ends[(kind, j, d, s, t)] = x
 
+    # -- overlapped gradient allreduce ---------------------------------------------------------
+    def _time(self, flops: float, nbytes: float) -> float:
+        """A task's time alone on its PE: max(compute, bytes / memory rate) (the pacing
+        estimate; the engine decides the real one)."""
+        m = self.machine
+        return max(m.compute_time(flops, self.p.precision, self.p.vector_fraction,
+                                  self.p.lane_efficiency),
+                   nbytes / min(m.core_bandwidth, m.mem_bandwidth))
+
+    def _message_time(self, a: int, b: int, nbytes: float) -> float:
+        """A message alone from PE a to PE b: a copy through memory within a node, else
+        the route's latency + bytes / link bandwidth."""
+        m = self.machine
+        na, nb = m.node_of(a), m.node_of(b)
+        if na == nb:
+            return m.mem_latency + 2 * nbytes / min(m.core_bandwidth, m.mem_bandwidth)
+        return self.network.route(na, nb)[1] + nbytes / self.network.bandwidth
+
     def _bucket_ready(self, s: int, params: int) -> None:
-        """A bucket's gradients are complete: queue its allreduce (overlap only)."""
-        if self.p.data == 1 or not params or not self.p.overlap:
+        """A bucket's gradients are complete: queue its ring allreduce (overlap only)."""
+        if not params:
             return
         for t in range(self.p.tensor):
-            group = [(d, s, t) for d in range(self.p.data)]
-            self.pending.setdefault((s, t), []).append(ring_allreduce_steps(
-                self.g, [self.pes[r] for r in group], self.e * params / self.p.tensor,
-                after=[self.last[r] for r in group], elem=self.e, blocking=False))
+            pes = [self.pes[(d, s, t)] for d in range(self.p.data)]
+            nbytes = self.e * params / self.p.tensor
+            P = len(pes)
+            need = max(self._message_time(pes[i], pes[(i + 1) % P], nbytes / P) for i in range(P))
+            steps = ring_allreduce_steps(self.g, pes, nbytes,
+                                         after=[self.last[(d, s, t)] for d in range(P)],
+                                         elem=self.e, blocking=False)
+            self.pending.setdefault((s, t), []).append(_Pending(steps, need, 2 * P - 1))
 
-    def _progress(self, s: int) -> None:
-        """One step of the oldest pending gradient allreduce of each group of stage s."""
+    def _pieces(self, s: int, seconds: float) -> int:
+        """Pieces a backward task is cut into so that pending allreduce steps can go
+        between them: one per step message it can hide (at most MAX_PIECES)."""
+        queue = self.pending.get((s, 0), [])
+        if not queue or queue[0].need <= 0:
+            return 1
+        left = sum(q.total - q.emitted for q in queue)
+        return max(1, min(int(seconds // queue[0].need), left, MAX_PIECES))
+
+    def _progress(self, s: int, seconds: float) -> None:
+        """`seconds` of computing have passed on stage s: the oldest pending allreduce of
+        each group takes its next step if the previous step's message had time to arrive."""
         for t in range(self.p.tensor):
             queue = self.pending.get((s, t), [])
-            while queue:
-                step = next(queue[0], None)
-                if step is not None:
-                    for d, x in enumerate(step):
-                        self.last[(d, s, t)] = x
-                    break
+            self.credit[(s, t)] = self.credit.get((s, t), 0.0) + seconds
+            if not queue:
+                continue
+            head = queue[0]
+            if head.emitted and self.credit[(s, t)] < head.need:
+                continue
+            for d, x in enumerate(next(head.steps)):
+                self.last[(d, s, t)] = x
+            head.emitted += 1
+            self.credit[(s, t)] = 0.0
+            if head.emitted == head.total:
                 queue.pop(0)
 
     def _gradients(self) -> None:
@@ -394,8 +458,8 @@ class _Builder:
             for t in range(self.p.tensor):
                 group = [(d, s, t) for d in range(self.p.data)]
                 if self.p.overlap:
-                    for steps in self.pending.get((s, t), []):
-                        for step in steps:
+                    for q in self.pending.get((s, t), []):
+                        for step in q.steps:
                             for d, x in enumerate(step):
                                 self.last[(d, s, t)] = x
                     continue
