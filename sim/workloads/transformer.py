@@ -65,7 +65,7 @@ from ..nn.zoo_transformers import CONFIGS, get_config
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph, tagged
 from .collectives import ALLREDUCE, allreduce, ring_allreduce_steps
-from .common import chunks, element_bytes
+from .common import chunks, element_bytes, scale_count
 from .stages import partition
 
 MODES = ("train", "prefill", "decode")
@@ -127,6 +127,12 @@ class Params:
         if self.pipeline > cfg.n_layers + 2:
             raise ScenarioError(f"{path}.pipeline = {self.pipeline} is more than {self.model}'s "
                                 f"{cfg.n_layers} blocks + embeddings + head", f"{path}.pipeline")
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the batch and the data-parallel replicas grow by `factor` (each
+        replica keeps its sequences; tensor and pipeline ranks stay)."""
+        return replace(self, batch=scale_count(self.batch, factor),
+                       data=scale_count(self.data, factor))
 
     def tasks_estimate(self) -> int:
         cfg = config(self)
