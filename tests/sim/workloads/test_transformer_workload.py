@@ -8,6 +8,7 @@ from parasim.sim.machine.machine import Machine
 from parasim.sim.nn.training import training_count
 from parasim.sim.nn.transformer import build as build_model
 from parasim.sim.nn.transformer import decode_step
+from parasim.sim.report import summary_rows
 from parasim.sim.simulate import build_graph, simulate
 from parasim.sim.taskgraph import is_layered
 from parasim.sim.workloads import transformer
@@ -103,6 +104,9 @@ def test_decode_tokens_per_s_is_bandwidth_over_bytes_per_token(batch, new_tokens
     assert run.makespan == pytest.approx(sum(s.bytes for s in steps) / 10e9, rel=1e-9)
     assert run.summary["tokens_per_s"] == pytest.approx(
         batch * new_tokens / sum(s.bytes / 10e9 for s in steps), rel=1e-9)
+    rows = dict(summary_rows(run.summary))
+    assert rows["Tokens"] == f"{batch * new_tokens:,}"
+    assert rows["Tokens per second"] == f"{run.summary['tokens_per_s']:.4g} /s"
     if new_tokens == 1:
         assert run.summary["tokens_per_s"] == pytest.approx(batch * 10e9 / steps[0].bytes,
                                                             rel=1e-9)
