@@ -114,10 +114,7 @@ def allreduce(g, pes, nbytes, algorithm="ring", after=None, elem=8, blocking=Tru
 
 
 def _ring_allreduce(g, pes, nbytes, after, elem, blocking) -> list[int]:
-    prev: list[int] = []
-    for prev in ring_allreduce_steps(g, pes, nbytes, after, elem, blocking):
-        pass
-    return prev
+    return list(ring_allreduce_steps(g, pes, nbytes, after, elem, blocking))[-1]
 
 
 def ring_allreduce_steps(g, pes, nbytes, after=None, elem=8,

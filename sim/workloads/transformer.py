@@ -23,10 +23,15 @@ Parallelism (ranks = data x tensor x pipeline <= PEs; rank (d, s, t) on PE
 
 * data (DP): each replica takes batch / data sequences; after the backward every rank
   allreduces its gradients (e x params / tensor bytes) with its replicas
-  (collectives.allreduce, `algorithm`). `overlap`: one allreduce per transformer block,
-  issued when the block's last backward ends, its steps interleaved one per later
-  backward layer task (non-blocking sends): only what is left after the backward adds
-  time. Without overlap: one allreduce of all gradients after the backward.
+  (collectives.allreduce, `algorithm`): 2 (P - 1)(alpha + n / (P beta)) for a ring.
+  `overlap`: a ring allreduce per gradient bucket (each transformer block; the
+  embeddings; the head), started when the bucket's last backward ends; its steps go
+  between the later backward tasks (non-blocking sends), a step once the previous
+  step's message has had time to arrive (estimated from the machine: alpha + bytes /
+  beta between nodes, a copy through memory within one), a backward task cut into as
+  many pieces as it can hide steps (at most MAX_PIECES). When the messages hide behind
+  the backward, the step is compute + every step's adds + the ring of the bucket
+  completed last (the embeddings: their gradient is the last one computed).
 * tensor (TP, Megatron-LM): every layer's FLOPs and bytes split 1/tensor over the group
   (norms and residual adds too, as with Megatron's sequence parallelism); an allreduce
   of the activations (e n seq d_model bytes) after each attention output projection and
@@ -60,7 +65,8 @@ from typing import ClassVar
 from ..errors import ScenarioError
 from ..machine.network import network_for
 from ..nn.training import training_count
-from ..nn.transformer import TransformerConfig, build as build_model
+from ..nn.transformer import TransformerConfig
+from ..nn.transformer import build as build_model
 from ..nn.zoo_transformers import CONFIGS, get_config
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph, tagged
@@ -70,6 +76,8 @@ from .stages import partition
 
 MODES = ("train", "prefill", "decode")
 SCHEDULES = ("gpipe", "1f1b")
+TP_ALLREDUCE = "tensor-parallel allreduce"     # task names of the collectives
+DP_ALLREDUCE = "gradient allreduce"
 MAX_PIECES = 16           # a backward task is cut into at most this many (overlap)
 TOKEN_BYTES = 4           # a generated token id sent back to the first stage
 
@@ -141,7 +149,8 @@ class Params:
         steps = self.new_tokens if self.mode == "decode" else self.micro_batches
         passes = 2 if self.mode == "train" else 1
         tp_ar = 4 * self.tensor * cfg.n_layers if self.tensor > 1 else 0
-        dp_ar = 2 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0
+        # gradient ring steps (2 P per bucket), as many backward pieces when overlapped
+        dp_ar = 4 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0
         return ranks * steps * passes * (rows + tp_ar) + ranks * dp_ar
 
 
@@ -243,7 +252,8 @@ def stage_bounds(net: list[Row], stages: int) -> list[int]:
     return [starts[k] if k < len(starts) else len(net) for k in partition(units, stages)]
 
 
-def stage_ops(schedule: str, stage: int, stages: int, m: int, train: bool) -> list[tuple]:
+def stage_ops(schedule: str, stage: int, stages: int, m: int,
+              train: bool) -> list[tuple[str, int]]:
     """The order stage `stage` runs its micro-batches: ('F', j) and ('B', j)."""
     if not train:
         return [("F", j) for j in range(m)]
@@ -384,10 +394,12 @@ class _Builder:
             if i in points:
                 for d in range(p.data):
                     group = [(d, s, t) for t in range(p.tensor)]
+                    first = len(g.names)
                     after = allreduce(g, [self.pes[r] for r in group],
                                       self.act_bytes(self.n(d, j)), p.algorithm,
                                       after=[self.last[r] for r in group], elem=self.e,
                                       blocking=False)
+                    self._label(first, TP_ALLREDUCE, tag)
                     for t, x in enumerate(after):
                         self.last[(d, s, t)] = end[(d, t)] = x
             if not forward and final and (k == len(idx) - 1 or net[idx[k + 1]].bucket != row.bucket):
@@ -396,6 +408,12 @@ class _Builder:
                     self._progress(s, 0.0)
         for (d, t), x in end.items():
             self.ends[(kind, j, d, s, t)] = x
+
+    def _label(self, first: int, what: str, tag: str) -> None:
+        """Name the collective's tasks from `first` on `what @ tag step` (one Layers row)."""
+        names = self.g.names
+        for i in range(first, len(names)):
+            names[i] = tagged(what, f"{tag} {names[i]}")
 
     # -- overlapped gradient allreduce ---------------------------------------------------------
     def _time(self, flops: float, nbytes: float) -> float:
@@ -449,8 +467,10 @@ class _Builder:
             head = queue[0]
             if head.emitted and self.credit[(s, t)] < head.need:
                 continue
+            first = len(self.g.names)
             for d, x in enumerate(next(head.steps)):
                 self.last[(d, s, t)] = x
+            self._label(first, DP_ALLREDUCE, f"s{s}")
             head.emitted += 1
             self.credit[(s, t)] = 0.0
             if head.emitted == head.total:
@@ -464,15 +484,19 @@ class _Builder:
             for t in range(self.p.tensor):
                 group = [(d, s, t) for d in range(self.p.data)]
                 if self.p.overlap:
+                    first = len(self.g.names)
                     for q in self.pending.get((s, t), []):
                         for step in q.steps:
                             for d, x in enumerate(step):
                                 self.last[(d, s, t)] = x
+                    self._label(first, DP_ALLREDUCE, f"s{s}")
                     continue
+                first = len(self.g.names)
                 after = allreduce(self.g, [self.pes[r] for r in group],
                                   self.e * params / self.p.tensor, self.p.algorithm,
                                   after=[self.last[r] for r in group], elem=self.e,
                                   blocking=False)
+                self._label(first, DP_ALLREDUCE, f"s{s}")
                 for r, x in zip(group, after):
                     self.last[r] = x
 

@@ -52,7 +52,8 @@ def ring(P, nbytes, alpha, beta, rate=RATE32, elem=E):
 
 
 def layer_flops(graph):
-    return sum(f for f, name in zip(graph.flops, graph.names) if " @ " in name)
+    """FLOPs of the model's layers (not the allreduces' adds)."""
+    return sum(f for f, name in zip(graph.flops, graph.names) if "allreduce @" not in name)
 
 
 # -- FLOPs --------------------------------------------------------------------------------
@@ -144,6 +145,23 @@ def test_overlapped_allreduce_leaves_only_the_last_bucket_after_the_backward():
         2 * (P - 1) * E * (params - last) / (P * beta), rel=1e-6)
 
 
+@pytest.mark.parametrize("beta_gbs", [10.0, 1.0, 0.3])
+def test_overlap_on_a_slow_network_lies_between_the_ideal_and_no_overlap(beta_gbs):
+    # ideal: compute + adds + the last bucket's ring; slower links hide less of the rest
+    P, alpha, beta = 2, 2e-6, beta_gbs * 1e9
+    kw = {"batch": 4, "seq": 128, "data": P}
+    mk = machine_kw(nodes=P, alpha_us=2.0, beta_gbs=beta_gbs)
+    sc = tf(mk, overlap=True, **kw)
+    net = transformer.rows(sc.workload, transformer.config(sc.workload))
+    params = sum(r.params for r in net)
+    last = sum(r.params for r in net if r.bucket == -1)
+    ideal = chain_time(net, 2) + (P - 1) * params / P / RATE32 + \
+        2 * (P - 1) * (alpha + E * last / (P * beta))
+    overlapped = simulate(sc, baseline=False).makespan
+    serial = simulate(tf(mk, overlap=False, **kw), baseline=False).makespan
+    assert ideal * (1 - 1e-9) <= overlapped < serial
+
+
 # -- tensor parallel ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode, per_layer", [("train", 4), ("prefill", 2)])
@@ -151,7 +169,8 @@ def test_tensor_parallel_has_four_allreduces_per_layer_and_their_time(mode, per_
     alpha, beta, n, seq, T = 1e-6, 5e9, 2, 32, 2
     sc = tf(machine_kw(nodes=T, beta_gbs=5.0), mode=mode, batch=n, seq=seq, tensor=T)
     g = build_graph(sc, Machine(sc.machine))
-    starts = sum(1 for name in g.names if name == "allreduce ring s0")
+    starts = sum(1 for name in g.names if name.startswith("tensor-parallel allreduce @")
+                 and name.endswith("allreduce ring s0"))
     assert starts == per_layer * 2 * T                      # 2 layers, one task per rank
     run = simulate(sc, baseline=False)
     net = transformer.rows(sc.workload, transformer.config(sc.workload))
@@ -238,8 +257,10 @@ def test_more_ranks_than_pes_is_refused():
 
 @pytest.mark.parametrize("work", [{"data": 2, "tensor": 2, "pipeline": 2, "micro_batches": 2},
                                   {"mode": "decode", "tensor": 4, "new_tokens": 3},
-                                  {"tensor": 4, "data": 2, "overlap": False}])
-def test_tasks_estimate_bounds_the_graph(work):
-    sc = tf(machine_kw(nodes=2, cores=4), batch=4, **work)
+                                  {"tensor": 4, "data": 2, "overlap": False},
+                                  {"data": 8, "batch": 8}])
+@pytest.mark.parametrize("beta_gbs", [1000.0, 0.1])        # overlap: many pieces, or few
+def test_tasks_estimate_bounds_the_graph(work, beta_gbs):
+    sc = tf(machine_kw(nodes=2, cores=4, beta_gbs=beta_gbs), **{"batch": 4, **work})
     g = build_graph(sc, Machine(sc.machine))
     assert g.n <= sc.workload.tasks_estimate() <= 3 * g.n
