@@ -129,9 +129,10 @@ class Params:
                                 f"{self.data} replicas needs at least one sequence per "
                                 f"micro-batch ({path}.batch = {self.batch})",
                                 f"{path}.micro_batches")
-        if cfg.d_model % self.tensor or cfg.n_heads % self.tensor:
+        if cfg.n_heads % self.tensor or cfg.kv_heads % self.tensor:
             raise ScenarioError(f"{path}.tensor = {self.tensor} does not divide {self.model}'s "
-                                f"{cfg.n_heads} heads", f"{path}.tensor")
+                                f"{cfg.n_heads} heads ({cfg.kv_heads} key/value heads)",
+                                f"{path}.tensor")
         if self.pipeline > cfg.n_layers + 2:
             raise ScenarioError(f"{path}.pipeline = {self.pipeline} is more than {self.model}'s "
                                 f"{cfg.n_layers} blocks + embeddings + head", f"{path}.pipeline")
@@ -311,6 +312,7 @@ class _Builder:
         self.m = p.new_tokens if self.decode else p.micro_batches
         self.last: dict[tuple[int, int, int], int | None] = dict.fromkeys(self.pes)
         self.ends: dict[tuple[str, int, int, int, int], int] = {}   # (op, j, d, s, t) -> task
+        self.next_rows: list[Row] | None = None         # decode: rows at position seq + 1
         self.pending: dict[tuple[int, int], list[_Pending]] = {}    # (s, t) -> allreduces
         self.credit: dict[tuple[int, int], float] = {}     # seconds since the last step
         self.machine = machine
@@ -325,7 +327,17 @@ class _Builder:
         return float(self.e * n * (1 if self.decode else self.p.seq) * self.cfg.d_model)
 
     def net(self, j: int) -> list[Row]:
-        return rows(self.p, self.cfg, self.p.seq + j) if self.decode and j else self.base
+        """Rows of micro-batch j; decode: of the token at position seq + j, whose
+        attention work and cache bytes grow linearly with the position (so rows at seq
+        and seq + 1 give every later one exactly)."""
+        if not self.decode or not j:
+            return self.base
+        if self.next_rows is None:
+            self.next_rows = rows(self.p, self.cfg, self.p.seq + 1)
+        return [replace(a, forward=a.forward + j * (b.forward - a.forward),
+                        backward=a.backward + j * (b.backward - a.backward),
+                        act_bytes=a.act_bytes + j * (b.act_bytes - a.act_bytes))
+                for a, b in zip(self.base, self.next_rows, strict=True)]
 
     def run(self) -> TaskGraph:
         seqs = [stage_ops(self.p.schedule, s, self.S, self.m, self.train) for s in range(self.S)]
