@@ -2,7 +2,10 @@
 tokens/s against hand formulas on small machines."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from parasim.sim.cli import main
 from parasim.sim.errors import ScenarioError
 from parasim.sim.machine.machine import Machine
 from parasim.sim.nn.training import training_count
@@ -67,7 +70,10 @@ def test_training_flops_equal_the_counters_forward_plus_backward(par, all_ops):
     g = build_graph(sc, Machine(sc.machine))
     rep = training_count(build_model(transformer.config(sc.workload)), 32, 4, all_ops, "flops")
     assert layer_flops(g) == pytest.approx(rep.forward + rep.backward, rel=1e-12)
-    assert is_layered(g)
+    assert is_layered(g) and all(" @ " in name for name in g.names)
+    if not par:                                      # one rank: no allreduce adds either
+        trace_flops = simulate(sc, baseline=False).trace.flops.sum()
+        assert trace_flops == pytest.approx(rep.forward + rep.backward, rel=1e-12)
 
 
 def test_prefill_flops_are_the_forward_and_gpt2_small_is_about_2n_per_token():
@@ -264,3 +270,33 @@ def test_tasks_estimate_bounds_the_graph(work, beta_gbs):
     sc = tf(machine_kw(nodes=2, cores=4, beta_gbs=beta_gbs), **{"batch": 4, **work})
     g = build_graph(sc, Machine(sc.machine))
     assert g.n <= sc.workload.tasks_estimate() <= 3 * g.n
+
+
+@pytest.mark.parametrize("sets, field", [(["workload.tensor=5"], "workload.tensor"),
+                                         (["workload.tensor=2"], "workload.data")])
+def test_cli_refuses_bad_parallelism_in_one_line_naming_the_field(capsys, sets, field):
+    # tensor 5 does not divide 16 heads; data 8 x tensor 2 = 16 ranks on 8 PEs
+    assert main(["run", "gpt2-dp-vs-tp", *[a for s in sets for a in ("--set", s)]]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {field}") and err.count("\n") == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.integers(1, 2), tensor=st.sampled_from([1, 2, 4]), pipeline=st.integers(1, 4),
+       micro=st.integers(1, 3), schedule=st.sampled_from(["gpipe", "1f1b"]),
+       mode=st.sampled_from(["train", "prefill", "decode"]), overlap=st.booleans())
+def test_every_layout_builds_and_keeps_the_counters_flops(data, tensor, pipeline, micro,
+                                                          schedule, mode, overlap):
+    sc = tf(machine_kw(nodes=4, cores=8, beta_gbs=1.0), layers=2, batch=data * micro,
+            data=data, tensor=tensor, pipeline=pipeline, micro_batches=micro,
+            schedule=schedule, mode=mode, overlap=overlap, new_tokens=2)
+    g = build_graph(sc, Machine(sc.machine))
+    model = build_model(transformer.config(sc.workload))
+    if mode == "decode":
+        cfg = transformer.config(sc.workload)
+        expected = sum(decode_step(cfg, t, data * micro, E).flops for t in (32, 33))
+    else:
+        rep = training_count(model, 32, data * micro, False, "flops")
+        expected = rep.forward + (rep.backward if mode == "train" else 0)
+    assert layer_flops(g) == pytest.approx(expected, rel=1e-12)
+    assert g.n <= sc.workload.tasks_estimate()
