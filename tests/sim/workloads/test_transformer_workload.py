@@ -186,6 +186,17 @@ def test_tensor_parallel_has_four_allreduces_per_layer_and_their_time(mode, per_
     assert run.makespan == pytest.approx(expected, rel=1e-9)
 
 
+@pytest.mark.parametrize("model, first", [("gpt2", "ln_1"), ("llama2_7b", "input_layernorm"),
+                                          ("bert_base", "attention.self.query")])
+def test_tensor_allreduces_follow_the_output_projections_and_precede_the_inputs(model, first):
+    p = transformer.Params(model=model, layers=2, seq=8)
+    net = transformer.rows(p, transformer.config(p))
+    fwd, bwd = transformer.tp_points(net)
+    assert len(fwd) == len(bwd) == 2 * 2                    # attention and MLP of 2 blocks
+    assert all(net[i].kind == "linear" and net[i + 1].kind == "add" for i in fwd)
+    assert net[min(bwd)].name.endswith(f"0.{first}")        # the first block's input
+
+
 # -- pipeline parallel ---------------------------------------------------------------------------
 
 def pipeline_run(schedule, p=4, m=8):
