@@ -102,8 +102,11 @@ class Params:
     pipeline: int = param(1, ge=1, help="Pipeline stages")
     micro_batches: int = param(1, ge=1, help="Micro-batches per replica (pipeline)")
     schedule: str = param("1f1b", choices=SCHEDULES, help="Pipeline schedule")
-    overlap: bool = param(True, help="Data parallel: allreduce gradients during the backward")
-    algorithm: str = param("ring", choices=ALLREDUCE, help="Allreduce algorithm")
+    overlap: bool = param(True, help="Data parallel: allreduce gradients during the backward "
+                                     "(a ring per block)")
+    algorithm: str = param("ring", choices=ALLREDUCE,
+                           help="Allreduce algorithm (tensor parallel, and gradients "
+                                "without overlap)")
     all_ops: bool = param(False, help="Also count norms, softmax, activations and adds "
                                       "(one FLOP each), not just the matrix products")
     vector_fraction: float = param(1.0, ge=0, le=1,
