@@ -148,7 +148,7 @@ class Params:
 
     def tasks_estimate(self) -> int:
         cfg = config(self)
-        rows = 15 * cfg.n_layers + 6
+        rows = 18 * cfg.n_layers + 6           # at most 18 layers per block (Llama)
         ranks = self.data * self.tensor * self.pipeline
         steps = self.new_tokens if self.mode == "decode" else self.micro_batches
         passes = 2 if self.mode == "train" else 1

@@ -275,7 +275,9 @@ def test_more_ranks_than_pes_is_refused():
 @pytest.mark.parametrize("work", [{"data": 2, "tensor": 2, "pipeline": 2, "micro_batches": 2},
                                   {"mode": "decode", "tensor": 4, "new_tokens": 3},
                                   {"tensor": 4, "data": 2, "overlap": False},
-                                  {"data": 8, "batch": 8}])
+                                  {"data": 8, "batch": 8},
+                                  {"model": "llama2_7b", "tensor": 2, "data": 2},
+                                  {"model": "llama2_7b", "mode": "decode", "new_tokens": 2}])
 @pytest.mark.parametrize("beta_gbs", [1000.0, 0.1])        # overlap: many pieces, or few
 def test_tasks_estimate_bounds_the_graph(work, beta_gbs):
     sc = tf(machine_kw(nodes=2, cores=4, beta_gbs=beta_gbs), **{"batch": 4, **work})
