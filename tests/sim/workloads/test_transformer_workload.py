@@ -38,13 +38,14 @@ def tf(mk, **work):
     return scenario("transformer", machine_kw=mk, **work)
 
 
-def chain_time(net, n, rate=RATE32, bw=CORE_BW, tensor=1, backward=True):
+def chain_time(net, n, rate=RATE32, bw=CORE_BW, tensor=1, backward=True, latency=0.0):
     """One rank running every row on n sequences, forward then backward: each task takes
-    max(FLOPs / rate, bytes / bandwidth), a 1/tensor share of the row."""
-    fwd = sum(max(n * r.forward / tensor / rate, (r.weight_bytes + n * r.act_bytes) / tensor / bw)
-              for r in net)
-    bwd = sum(max(n * r.backward / tensor / rate,
-                  2 * (r.weight_bytes + n * r.act_bytes) / tensor / bw) for r in net)
+    max(FLOPs / rate, latency + bytes / bandwidth), a 1/tensor share of the row."""
+    def task(flops, nbytes):
+        return max(flops / tensor / rate, latency + nbytes / tensor / bw if nbytes else 0.0)
+
+    fwd = sum(task(n * r.forward, r.weight_bytes + n * r.act_bytes) for r in net)
+    bwd = sum(task(n * r.backward, 2 * (r.weight_bytes + n * r.act_bytes)) for r in net)
     return fwd + (bwd if backward else 0.0)
 
 
