@@ -15,6 +15,7 @@ KIND_COLORS = {
     "recv": "#56B4E9",      # sky blue
     "wait": "#BBBBBB",      # grey
     "switch": "#E69F00",    # orange
+    "copy": "#CC79A7",      # reddish purple: waiting for a host-device copy
 }
 assert set(KIND_COLORS) == set(KINDS)
 LABEL_COLORS = {k: "#000000" if k in ("recv", "wait") else "#FFFFFF" for k in KINDS}

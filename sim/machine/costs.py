@@ -35,3 +35,19 @@ def lanes_active(machine: Machine, graph: TaskGraph) -> np.ndarray:
     lanes = np.array([machine.lanes(p) for p in PRECISIONS])[graph.precision]
     active = np.maximum(1, np.rint(lanes * graph.lane_efficiency)).astype(np.int16)
     return np.where(graph.vector_fraction > 0, active, 1).astype(np.int16)
+
+
+def group_compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
+    """Seconds of arithmetic per unit group and task, shape (groups, tasks): the formula
+    above with the group's rates; a matrix task's vector part runs at the group's matrix
+    rate for its precision where the group has one (machine/groups.py), else at the
+    vector rate."""
+    v = graph.vector_fraction
+    matrix = graph.matrix if graph.matrix is not None else np.zeros(graph.n, bool)
+    out = np.empty((len(machine.groups), graph.n))
+    for k, g in enumerate(machine.groups):
+        vec = np.array([g.vector_rate(p) for p in PRECISIONS])[graph.precision]
+        mat = np.array([g.matrix_rate(p) for p in PRECISIONS])[graph.precision]
+        rate = np.where(matrix & (mat > 0), mat, vec)
+        out[k] = graph.flops * ((1.0 - v) / g.scalar_rate() + v / (rate * graph.lane_efficiency))
+    return out
