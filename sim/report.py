@@ -85,6 +85,14 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     if s.get("avg_concurrency") is not None:
         rows += [(f"{w.capitalize()}: average / max", f"{s[f'avg_{w}']:.2f} / {s[f'max_{w}']}")
                  for w in ("concurrency", "parallelism")]
+    for name, u in (s.get("units") or {}).items():
+        energy = (s.get("unit_energy_j") or {}).get(name)
+        rows.append((f"Units {name} ({u['kind']}, {u['pes']} PEs)",
+                     f"{percent(u['utilisation'])} busy, {si(u['flops'] * k, unit)}"
+                     + (f", {si(energy, 'J')}" if energy is not None else "")))
+    if "copied_bytes" in s:
+        rows.append(("Copies between memories", f"{si(s['copied_bytes'], 'B')}, "
+                                                f"{percent(s['copy_fraction'])} of PE time"))
     if "messages" in s:
         rows.append(("Messages / bytes sent", f"{s['messages']:,} / {si(s['bytes_sent'], 'B')}"))
     if "busiest_link_utilisation" in s:

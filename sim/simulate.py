@@ -15,7 +15,7 @@ import numpy as np
 
 from .analysis import roofline
 from .analysis.layers import layer_rows
-from .analysis.metrics import summarize
+from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
 from .machine.machine import Machine, MachineSpec
@@ -44,8 +44,10 @@ def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:
 
 
 def one_core(spec: MachineSpec) -> MachineSpec:
-    """The same machine cut down to one node with one core (the speedup baseline)."""
-    return dataclasses.replace(spec, nodes=1, cores=1)
+    """The same machine cut down to one node with one core (the speedup baseline); on a
+    heterogeneous machine one core of its first CPU group, no devices."""
+    cpu = [dataclasses.replace(spec.cpu[0], count=1)] if spec.cpu else None
+    return dataclasses.replace(spec, nodes=1, cores=1, cpu=cpu, device=None)
 
 
 def serial_time(scenario: Scenario, graph: TaskGraph,
@@ -53,7 +55,8 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
                 cancel: Callable[[], bool] | None = None) -> float:
     """Makespan of the same graph on one core of the same machine."""
     machine = Machine(one_core(scenario.machine))
-    g = dataclasses.replace(graph, owner=np.where(graph.owner >= 0, 0, -1).astype(np.int32))
+    g = dataclasses.replace(graph, owner=np.where(graph.owner >= 0, 0, -1).astype(np.int32),
+                            where=None, block=None, dep_bytes=None)   # all on that core
     makespan, _ = make_engine(machine, g, None, record=False, progress=progress,
                               cancel=cancel).run()
     return makespan
@@ -93,6 +96,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     extras = observe(scenario.machine, machine, trace, makespan, summary)
     if has_io(graph):
         extras["io"] = engine.io_intervals()
+    if hasattr(engine, "copy_rows"):           # heterogeneous: copies over the links
+        extras["copies"] = engine.copy_rows()
+        summary.update(unit_summary(machine, trace, makespan))
     if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
     extras["roofline"] = roofline.plot_data(machine, trace)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..taskgraph import PRECISIONS, TaskGraph
+from ..errors import ScenarioError
+from ..taskgraph import PRECISIONS, WHERE_ANY, WHERE_CPU, WHERE_GPU, TaskGraph
 from .machine import Machine
 
 
@@ -23,7 +24,10 @@ def compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
 
 def min_durations(machine: Machine, graph: TaskGraph) -> np.ndarray:
     """A lower bound on each task's run time: max(compute, latency + bytes / best rate)
-    plus its I/O waits (io_count x io_wait_s: no policy overlaps a task with its own I/O)."""
+    plus its I/O waits (io_count x io_wait_s: no policy overlaps a task with its own I/O);
+    heterogeneous: the least over the unit groups the task may use."""
+    if machine.hetero or graph.hetero:
+        return group_durations(machine, graph).min(axis=0)
     mem_rate = min(machine.core_bandwidth, machine.mem_bandwidth)
     mem = np.where(graph.bytes > 0, machine.mem_latency + graph.bytes / mem_rate, 0.0)
     io = 0.0 if graph.io_count is None else graph.io_count * graph.io_wait_s
@@ -51,3 +55,45 @@ def group_compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
         rate = np.where(matrix & (mat > 0), mat, vec)
         out[k] = graph.flops * ((1.0 - v) / g.scalar_rate() + v / (rate * graph.lane_efficiency))
     return out
+
+
+def group_durations(machine: Machine, graph: TaskGraph, ct: np.ndarray | None = None,
+                    allow: np.ndarray | None = None) -> np.ndarray:
+    """Lower bounds per (group, task): max(compute, latency + bytes / min(unit bw, domain
+    bw)); inf where the task may not run."""
+    ct = group_compute_times(machine, graph) if ct is None else ct
+    allow = allowed_groups(machine, graph) if allow is None else allow
+    b = graph.bytes
+    out = np.empty_like(ct)
+    for k, g in enumerate(machine.groups):
+        rate = min(g.unit_bandwidth, g.mem_bandwidth)
+        out[k] = np.maximum(ct[k], np.where(b > 0, g.mem_latency + b / rate, 0.0))
+    return np.where(allow.T, out, np.inf)
+
+
+def allowed_groups(machine: Machine, graph: TaskGraph) -> np.ndarray:
+    """Bool (tasks, groups): where each task may run; refuses a task no group allows."""
+    groups = machine.groups
+    n = graph.n
+    if graph.where is None:
+        return np.ones((n, len(groups)), bool)
+    codes = {}
+    for c in np.unique(graph.where).tolist():
+        if c == WHERE_ANY:
+            codes[c] = [True] * len(groups)
+        elif c in (WHERE_CPU, WHERE_GPU):
+            kind = "cpu" if c == WHERE_CPU else "gpu"
+            codes[c] = [g.kind == kind for g in groups]
+        else:
+            name = graph.where_groups[c]
+            base = [g.name == name or g.name.rstrip("0123456789") == name for g in groups]
+            codes[c] = base
+        if not any(codes[c]):
+            t = int(np.flatnonzero(graph.where == c)[0])
+            label = graph.names[t] if graph.names and graph.names[t] else f"task {t}"
+            what = {WHERE_ANY: "any", WHERE_CPU: "cpu", WHERE_GPU: "gpu"}.get(
+                c, graph.where_groups[c] if c >= 0 else c)
+            raise ScenarioError(f"{label} may run only on {what!r}, which the machine lacks "
+                                f"(groups: {', '.join(g.name for g in groups)})", "machine")
+    table = np.array([codes[c] for c in sorted(codes)], bool)
+    return table[np.searchsorted(sorted(codes), graph.where)]

@@ -5,7 +5,9 @@ cores, then every device's SMs (a device entry with count = 2 is two devices, ea
 its own group). A plain `[machine]` is one CPU group of `cores` cores. Per PE of a group
 
     lanes(p)            = simd_bits / bits(p)
-    scalar FLOP/s       = f x 2 x fma_units
+    scalar FLOP/s       = f x 2 x fma_units    (CPU core)
+                        = f x 2                (SM: scalar, divergent code is one thread,
+                                                one lane of one FMA unit per cycle)
     vector FLOP/s (p)   = f x 2 x fma_units x lanes(p)
     matrix FLOP/s (p)   = f x matrix_<p>          (matrix units, e.g. tensor cores; FLOPs
                                                    per cycle per SM; 0 = none: vector rate)
@@ -129,10 +131,10 @@ class UnitGroup:
         return max(1, self.simd_bits // PRECISION_BITS[precision])
 
     def scalar_rate(self) -> float:
-        return self.freq_hz * 2 * self.fma_units
+        return self.freq_hz * 2 * (self.fma_units if self.kind == "cpu" else 1)
 
     def vector_rate(self, precision: str) -> float:
-        return self.scalar_rate() * self.lanes(precision)
+        return self.freq_hz * 2 * self.fma_units * self.lanes(precision)
 
     def matrix_rate(self, precision: str) -> float:
         """f x matrix FLOPs/cycle (0 without matrix units for `precision`)."""

@@ -12,6 +12,7 @@ from . import (
     cnn,
     custom,
     fft,
+    hetero_dag,
     hpl,
     iobag,
     matmul,
@@ -30,7 +31,7 @@ from .base import Workload
 
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
-    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload)
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, hetero_dag)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)
