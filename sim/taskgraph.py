@@ -231,6 +231,13 @@ def independent(flops: np.ndarray, nbytes: np.ndarray, precision: str = "fp64",
     return g
 
 
+def restrict(graph: TaskGraph, where: str) -> TaskGraph:
+    """The graph with every task allowed only `where` (any, cpu, gpu or a group name)."""
+    code = WHERE_CODES.get(where, 0)
+    return dataclasses.replace(graph, where=np.full(graph.n, code, np.int16),
+                               where_groups=() if where in WHERE_CODES else (where,))
+
+
 TAG = " @ "
 
 
