@@ -91,8 +91,9 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
                      f"{percent(u['utilisation'])} busy, {si(u['flops'] * k, unit)}"
                      + (f", {si(energy, 'J')}" if energy is not None else "")))
     if "copied_bytes" in s:
-        rows.append(("Copies between memories", f"{si(s['copied_bytes'], 'B')}, "
-                                                f"{percent(s['copy_fraction'])} of PE time"))
+        rows.append(("Copies between memories", f"{s['copies']:,} copies, "
+                                                f"{si(s['copied_bytes'], 'B')}; PEs waiting "
+                                                f"{percent(s['copy_fraction'])} of the time"))
     if "messages" in s:
         rows.append(("Messages / bytes sent", f"{s['messages']:,} / {si(s['bytes_sent'], 'B')}"))
     if "busiest_link_utilisation" in s:

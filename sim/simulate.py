@@ -98,7 +98,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
         extras["io"] = engine.io_intervals()
     if hasattr(engine, "copy_rows"):           # heterogeneous: copies over the links
         extras["copies"] = engine.copy_rows()
-        summary.update(unit_summary(machine, trace, makespan))
+        summary.update(unit_summary(machine, trace, makespan, extras["copies"]))
+    if machine.hetero:     # T1 is one core of the first CPU group: S / P mixes unlike units
+        summary.update(parallel_efficiency=None, karp_flatt=None)
     if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
     extras["roofline"] = roofline.plot_data(machine, trace)

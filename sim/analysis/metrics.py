@@ -37,10 +37,11 @@ def time_by_kind(trace: Trace, pes: int) -> np.ndarray:
     return out
 
 
-def unit_summary(machine: Machine, trace: Trace, makespan: float) -> dict:
+def unit_summary(machine: Machine, trace: Trace, makespan: float, copies: dict) -> dict:
     """Heterogeneous runs: per unit group, `units` = {name: {kind, pes, utilisation
     (compute + stall PE-seconds / (PEs x makespan)), flops}}; `copy_fraction` (PE-seconds
-    waiting for copies / all PE-seconds) and `copied_bytes`."""
+    waiting for copies / all PE-seconds), `copies` and `copied_bytes` (over the links:
+    each copy once, a staged one per hop; `copies` are the engine's copy_rows)."""
     tk = time_by_kind(trace, machine.pes)
     unit = np.arange(machine.pes) % machine.cores
     flops = np.bincount(trace.pe, weights=trace.flops, minlength=machine.pes)
@@ -55,7 +56,7 @@ def unit_summary(machine: Machine, trace: Trace, makespan: float) -> dict:
     total = machine.pes * makespan
     return {"units": units,
             "copy_fraction": float(tk[:, copy].sum() / total) if total > 0 else 0.0,
-            "copied_bytes": float(trace.bytes[trace.kind == copy].sum())}
+            "copies": len(copies["bytes"]), "copied_bytes": float(copies["bytes"].sum())}
 
 
 def dominant_precision(graph: TaskGraph) -> str:
