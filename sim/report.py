@@ -64,6 +64,11 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
                  ("Linpack Rpeak (fp64)", si(s["rpeak_flops_per_s"] * k, f"{unit}/s")),
                  ("Rmax / Rpeak" if s.get("hpl_precision", "fp64") == "fp64"
                   else "HPL-MxP Rmax / fp64 Rpeak", percent(s["rmax_over_rpeak"]))]
+    if s.get("list_system") is not None:
+        rows.append((f"{s['list_system']} on the list, per node",
+                     f"Rmax {si(s['list_rmax_per_node_flops_per_s'] * k, f'{unit}/s')}, Rpeak "
+                     f"{si(s['list_rpeak_per_node_flops_per_s'] * k, f'{unit}/s')}, "
+                     f"Rmax / Rpeak {percent(s['list_rmax_over_rpeak'])}"))
     if s.get("hpl_mixed_speedup") is not None:
         rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
     if s.get("offload_speedup") is not None:

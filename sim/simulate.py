@@ -23,7 +23,7 @@ from .run import Run
 from .runners import hpl, offload
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
-from .workloads import module_for
+from .workloads import lu_tiles, module_for
 
 
 class Figures(NamedTuple):
@@ -35,7 +35,8 @@ class Figures(NamedTuple):
 
 
 RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
-FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share)}
+FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
+                                "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0)}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:

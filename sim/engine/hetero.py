@@ -11,8 +11,8 @@ homogeneous Engine (engine.py), whose fast path this module does not touch.
 - Data: a task's output lives in the domain where it ran. Before a task starts, every
   input (dep_bytes of an edge) that lives in another domain of the same node is copied
   there: after the link latency, a flow over the link (host<->device: that device's
-  link, one resource per direction; device<->device: the peer ports, or two copies staged
-  through the host without a peer link). A copy made once serves every later reader in
+  link, one resource per direction; device<->device: the sender's peer port, as behind
+  a switch like NVSwitch, or two copies staged through the host without a peer link). A copy made once serves every later reader in
   that domain. The PE holds its task while it waits: a `copy` span carrying the bytes
   copied for it. Inputs from another node are not copied (as for dependencies in the
   homogeneous engine; messages model inter-node data).
@@ -44,7 +44,7 @@ from .heft import heft
 from .recorder import TraceRecorder
 
 COPY, WAIT = KIND_CODE["copy"], KIND_CODE["wait"]
-H2D, D2H, P_OUT, P_IN = range(4)          # link resources per device
+H2D, D2H, PEER = range(3)          # link resources per device
 
 
 def copy_time(machine: Machine, src: int, dst: int, nbytes: float) -> float:
@@ -59,7 +59,7 @@ def copy_time(machine: Machine, src: int, dst: int, nbytes: float) -> float:
         return dev[src].link_latency + nbytes / dev[src].link_bw
     a, b = dev[src], dev[dst]
     if a.peer_bw > 0 and b.peer_bw > 0:
-        return a.peer_latency + nbytes / min(a.peer_bw, b.peer_bw)
+        return a.peer_latency + nbytes / a.peer_bw
     return copy_time(machine, src, -1, nbytes) + copy_time(machine, -1, dst, nbytes)
 
 
@@ -106,7 +106,7 @@ class HeteroEngine:
         self.dev = dev
         lcaps = []
         for g in dev:
-            lcaps += [g.link_bw, g.link_bw, g.peer_bw or 1.0, g.peer_bw or 1.0]
+            lcaps += [g.link_bw, g.link_bw, g.peer_bw or 1.0]
         self.links = [FluidModel(self.env, lcaps) if dev else None for _ in range(machine.nodes)]
         self.copies: list[tuple] = []      # (node, src, dst, start, end, bytes, task)
         # task placement and queue keys
@@ -312,13 +312,13 @@ class HeteroEngine:
         """One copy of task p's output over one link: latency, then a flow; `done()` at
         the last byte."""
         if s == -1:
-            g, res = self.dev[d], (4 * d + H2D,)
+            g, res = self.dev[d], (3 * d + H2D,)
             lat = g.link_latency
         elif d == -1:
-            g, res = self.dev[s], (4 * s + D2H,)
+            g, res = self.dev[s], (3 * s + D2H,)
             lat = g.link_latency
         else:
-            g, res = self.dev[s], (4 * s + P_OUT, 4 * d + P_IN)
+            g, res = self.dev[s], (3 * s + PEER,)
             lat = g.peer_latency
         t0 = self.env.now
         links = self.links[node]

@@ -86,8 +86,7 @@ def allowed_groups(machine: Machine, graph: TaskGraph) -> np.ndarray:
             codes[c] = [g.kind == kind for g in groups]
         else:
             name = graph.where_groups[c]
-            base = [g.name == name or g.name.rstrip("0123456789") == name for g in groups]
-            codes[c] = base
+            codes[c] = [g.name == name or g.name.split("[")[0] == name for g in groups]
         if not any(codes[c]):
             t = int(np.flatnonzero(graph.where == c)[0])
             label = graph.names[t] if graph.names and graph.names[t] else f"task {t}"

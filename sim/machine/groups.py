@@ -2,7 +2,7 @@
 
 A node's processing elements (PEs) are its unit groups in order: every CPU group's
 cores, then every device's SMs (a device entry with count = 2 is two devices, each
-its own group). A plain `[machine]` is one CPU group of `cores` cores. Per PE of a group
+its own group, named name[k]). A plain `[machine]` is one CPU group of `cores` cores. Per PE of a group
 
     lanes(p)            = simd_bits / bits(p)
     scalar FLOP/s       = f x 2 x fma_units    (CPU core)
@@ -17,8 +17,8 @@ Memory domains: a node's host memory ([machine.memory]) serves its CPU groups; e
 device has its own memory (memory_gbs shared by its SMs, one SM may draw all of it,
 memory_latency_ns). Links per node: each device reaches the host over its own link
 (link_gbs per direction, link_latency_us); devices with peer_link_gbs > 0 reach each
-other directly (NVLink-like: bytes leave over the sender's peer port and enter over the
-receiver's), otherwise a device-to-device copy is staged through the host (two copies).
+other directly (NVLink-like, behind a switch: a copy shares only the sender's peer port),
+otherwise a device-to-device copy is staged through the host (two copies).
 A copy of m bytes alone on a link takes latency + m / bandwidth; concurrent copies
 share the link max-min fairly (engine/fluid.py). Kernel thread blocks (tasks marked
 `block`) become ready launch_latency_us after their dependencies.
@@ -161,7 +161,7 @@ def unit_groups(spec) -> list[UnitGroup]:
     d = 0
     for dev in spec.device or []:
         for k in range(dev.count):
-            name = dev.name if dev.count == 1 else f"{dev.name}{k}"
+            name = dev.name if dev.count == 1 else f"{dev.name}[{k}]"
             groups.append(UnitGroup(
                 name, "gpu", first, dev.sms, dev.freq_ghz * 1e9, dev.fma_units, dev.simd_bits,
                 tuple(dev.matrix(p) for p in PRECISION_BITS), d, dev.memory_gbs * 1e9,

@@ -15,6 +15,7 @@ from . import (
     hetero_dag,
     hpl,
     iobag,
+    lu_tiles,
     matmul,
     montecarlo,
     nbody,
@@ -31,7 +32,7 @@ from .base import Workload
 
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
-    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, hetero_dag)
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, hetero_dag, lu_tiles)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)

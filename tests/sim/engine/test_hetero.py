@@ -120,8 +120,8 @@ def test_big_little_two_tasks_time_and_energy_by_hand():
 def test_staged_device_to_device_copy_goes_through_the_host():
     m = machine(device=[{**DEV, "count": 2}])
     b = GraphBuilder()
-    a = b.add(0.0, where="gpu0")
-    b.add(0.0, deps=[a], where="gpu1", reads=[1e6])
+    a = b.add(0.0, where="gpu[0]")
+    b.add(0.0, deps=[a], where="gpu[1]", reads=[1e6])
     _, makespan, _ = run(m, b.build())
     assert makespan == pytest.approx(2 * (5 * US + 1e6 / 10e9))
 
@@ -130,8 +130,8 @@ def test_peer_link_copies_directly():
     m = machine(device=[{**DEV, "count": 2, "peer_link_gbs": 50.0,
                          "peer_link_latency_us": 2.0}])
     b = GraphBuilder()
-    a = b.add(0.0, where="gpu0")
-    b.add(0.0, deps=[a], where="gpu1", reads=[1e6])
+    a = b.add(0.0, where="gpu[0]")
+    b.add(0.0, deps=[a], where="gpu[1]", reads=[1e6])
     assert run(m, b.build())[1] == pytest.approx(2 * US + 1e6 / 50e9)
 
 

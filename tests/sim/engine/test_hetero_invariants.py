@@ -27,7 +27,7 @@ def setups(draw):
     m = Machine(spec.from_dict(MachineSpec, data, "machine"))
     n = draw(st.integers(1, 30))
     b = GraphBuilder()
-    names = WHERE + ([f"gpu{k}" for k in range(devices)] if devices > 1 else [])
+    names = WHERE + ([f"gpu[{k}]" for k in range(devices)] if devices > 1 else [])
     for i in range(n):
         deps = sorted(draw(st.lists(st.integers(0, i - 1), max_size=3, unique=True))) if i else []
         b.add(draw(st.sampled_from([0.0, 1e6, 3e7, 4e8])),
