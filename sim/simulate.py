@@ -18,6 +18,7 @@ from .analysis.layers import layer_rows
 from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
+from .machine.groups import unit_names
 from .machine.machine import Machine, MachineSpec
 from .run import Run
 from .runners import hpl, offload
@@ -102,6 +103,7 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
         summary.update(unit_summary(machine, trace, makespan, extras["copies"]))
     if machine.hetero:     # T1 is one core of the first CPU group: S / P mixes unlike units
         summary.update(parallel_efficiency=None, karp_flatt=None)
+        extras["pe_names"] = unit_names(machine.groups, machine.nodes)
     if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
     extras["roofline"] = roofline.plot_data(machine, trace)

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..machine.machine import Machine
 from ..taskgraph import PRECISIONS, TaskGraph
-from ..trace import Trace
+from ..trace import KIND_CODE, Trace
 
 
 def intensity(flops, nbytes) -> np.ndarray:
@@ -106,8 +106,9 @@ def summary(graph: TaskGraph | None, machine: Machine | None) -> dict:
 
 
 def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans."""
-    m = trace.task >= 0
+    """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans
+    (not the copies it waited for)."""
+    m = (trace.task >= 0) & (trace.kind != KIND_CODE["copy"])
     tasks, inv = np.unique(trace.task[m], return_inverse=True)
     def total(col):               # float even when empty (bincount of nothing is int64)
         return np.bincount(inv, weights=col[m], minlength=len(tasks)).astype(np.float64)

@@ -185,3 +185,17 @@ def check_names(spec, path: str) -> None:
                 raise ScenarioError(f"{p} must not be a kind name (cpu, gpu, any), got "
                                     f"{e.name!r}", p)
             seen.add(e.name)
+
+
+def unit_names(groups: list[UnitGroup], nodes: int) -> list[str]:
+    """A label per PE naming its group and kind: "big (cpu) core 3", "a100 (gpu) SM 7",
+    "gpu SM 0" (a group named after its kind);
+    with several nodes prefixed "n1 "."""
+    one = []
+    for g in groups:
+        unit = "core" if g.kind == "cpu" else "SM"
+        label = g.kind if g.name == g.kind else f"{g.name} ({g.kind})"
+        one += [f"{label} {unit} {i}" for i in range(g.count)]
+    if nodes == 1:
+        return one
+    return [f"n{n} {name}" for n in range(nodes) for name in one]

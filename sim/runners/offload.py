@@ -36,7 +36,7 @@ from ..analysis.observe import observe
 from ..engine.engine import Engine
 from ..engine.hetero import HeteroEngine
 from ..errors import ScenarioError
-from ..machine.groups import DeviceSpec
+from ..machine.groups import DeviceSpec, unit_names
 from ..machine.machine import Machine, device_machine
 from ..run import Run
 from ..taskgraph import GraphBuilder, TaskGraph
@@ -46,7 +46,7 @@ from ..workloads.offload import Params, kernel
 def offload_machine(spec) -> Machine:
     """The host's cores plus one device of [machine.accelerator], as the engine sees it."""
     acc = spec.accelerator
-    dev = DeviceSpec("device", 1, acc.sms, acc.freq_ghz, acc.fma_units, acc.simd_bits,
+    dev = DeviceSpec("gpu", 1, acc.sms, acc.freq_ghz, acc.fma_units, acc.simd_bits,
                      memory_gbs=acc.memory_gbs, memory_latency_ns=acc.memory_latency_ns,
                      link_gbs=acc.link_gbs, link_latency_us=acc.link_latency_us,
                      launch_latency_us=0.0)
@@ -115,5 +115,6 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
                      makespan, summary)
     extras["roofline"] = roofline.plot_data(machine, trace)
     extras["copies"] = copies
+    extras["pe_names"] = unit_names(machine.groups, machine.nodes)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
                graph.names, MappingProxyType(extras))
