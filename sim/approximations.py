@@ -11,7 +11,7 @@ APPROXIMATIONS = (
     "(a core or one SM); a GPU kernel is its thread blocks as tasks; copies move a "
     "producer's whole output once per memory domain; device memory capacity is not "
     "enforced; data between nodes is not copied (no messages on heterogeneous machines). "
-    "The offload workload is still its own one-kernel model without a power model.",
+    "Offload runs have no power model for the device.",
     "Messages use an eager protocol with no per-message CPU overhead (no LogP o). "
     "Tofu-D's 6-D torus is modelled as a 2-D torus.",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "

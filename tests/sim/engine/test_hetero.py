@@ -146,3 +146,27 @@ def test_heft_places_gpu_friendly_work_on_the_gpu():
     _, dyn, _ = run(m, b.build(), "dynamic")
     assert makespan < dyn
     assert np.isfinite(makespan)
+
+
+def test_a_hetero_run_is_deterministic_and_its_csv_round_trips(tmp_path):
+    from parasim.sim import scenario
+    from parasim.sim.run import Run
+    from parasim.sim.simulate import simulate
+    sc = scenario.load("hetero-dag-heft", ["workload.tasks=40"])
+    a, b = simulate(sc, baseline=False), simulate(sc, baseline=False)
+    assert a.trace.equals(b.trace)
+    assert (a.trace.kind == KIND_CODE["copy"]).any()
+    path = tmp_path / "t.csv"
+    a.write_csv(path)
+    assert Run.from_trace_csv(path).trace.equals(a.trace)
+
+
+def test_homogeneous_runs_keep_the_plain_engine():
+    from parasim.sim.engine.engine import Engine
+    from parasim.sim.engine.timeslice import make_engine
+    from parasim.sim.engine.schedule import ScheduleSpec
+    b = GraphBuilder()
+    b.add(1e6)
+    m = machine(cores=2)
+    assert type(make_engine(m, b.build(), ScheduleSpec())) is Engine
+    assert type(make_engine(m, b.build(), ScheduleSpec("heft"))) is HeteroEngine
