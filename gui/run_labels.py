@@ -1,9 +1,10 @@
-"""Names for a run's rows and span kinds where the run's layout gives them a meaning.
+"""Names for a run's rows and span kinds, as the run declares them (Run.extras).
 
     pe_names(run)    per PE, or None for plain "core i" labels: `run.extras["pe_names"]`
-                     when the simulator provides it (heterogeneous runs, offload:
-                     "cpu core 0", "a100 (gpu) SM 3", ..., sim/machine/groups.py)
-    kind_names(run)  legend text per kind: on a run with copies, what a `copy` span is
+                     (heterogeneous runs and offload: "cpu core 0", "a100 (gpu) SM 3",
+                     ..., sim/machine/groups.py)
+    kind_names(run)  legend text per kind where the run gives a kind more meaning:
+                     `run.extras["kind_names"]` (a run with copies says what `copy` is)
 """
 
 from __future__ import annotations
@@ -19,6 +20,4 @@ def pe_names(run) -> list[str] | None:
 
 
 def kind_names(run) -> dict[str, str]:
-    if run is not None and "copies" in run.extras:
-        return {"copy": "copy (waiting for inputs from another memory)"}
-    return {}
+    return dict(run.extras.get("kind_names") or {}) if run is not None else {}

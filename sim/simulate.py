@@ -13,14 +13,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .analysis import roofline
 from .analysis.layers import layer_rows
 from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
-from .machine.groups import unit_names
+from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
-from .run import Run
+from .run import Run, frozen
 from .runners import hpl, offload
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
@@ -99,14 +98,12 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if has_io(graph):
         extras["io"] = engine.io_intervals()
     if hasattr(engine, "copy_rows"):           # heterogeneous: copies over the links
-        extras["copies"] = engine.copy_rows()
+        extras.update(hetero_extras(machine, engine.copy_rows()))
         summary.update(unit_summary(machine, trace, makespan, extras["copies"]))
     if machine.hetero:     # T1 is one core of the first CPU group: S / P mixes unlike units
         summary.update(parallel_efficiency=None, karp_flatt=None)
-        extras["pe_names"] = unit_names(machine.groups, machine.nodes)
     if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
-    extras["roofline"] = roofline.plot_data(machine, trace)
     if figures is not None:                     # a workload's own figures (HPL's Rmax)
         summary.update(figures.compute(scenario.workload, machine, graph, makespan, scenario.schedule,
                              (lambda f: progress(1 - tail + tail * f)) if progress else None,
@@ -114,6 +111,6 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names, MappingProxyType(extras))
+               graph.names, frozen(extras))
 
 

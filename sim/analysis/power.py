@@ -89,4 +89,5 @@ def unit_power(machine, trace: Trace, uncore_w: float, link_w: float,
         "peak_power_w": float(watts.max()),
         "flops_per_watt": flops / makespan / 1e9 / avg if avg > 0 else None,
         "edp": energy * makespan, "unit_energy_j": energy_by,
+        "core_dynamic_w": None, "voltage_v": None,      # one per group, not one per run
     }

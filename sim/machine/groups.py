@@ -199,3 +199,9 @@ def unit_names(groups: list[UnitGroup], nodes: int) -> list[str]:
     if nodes == 1:
         return one
     return [f"n{n} {name}" for n in range(nodes) for name in one]
+
+
+def hetero_extras(machine, copies: dict) -> dict:
+    """Run.extras of a heterogeneous run: its copies, row names and the legend's `copy`."""
+    return {"copies": copies, "pe_names": unit_names(machine.groups, machine.nodes),
+            "kind_names": {"copy": "copy (waiting for inputs from another memory)"}}

@@ -30,15 +30,14 @@ from __future__ import annotations
 import dataclasses
 from types import MappingProxyType
 
-from ..analysis import roofline
 from ..analysis.metrics import summarize, unit_summary
 from ..analysis.observe import observe
 from ..engine.engine import Engine
 from ..engine.hetero import HeteroEngine
 from ..errors import ScenarioError
-from ..machine.groups import DeviceSpec, unit_names
+from ..machine.groups import DeviceSpec, hetero_extras
 from ..machine.machine import Machine, device_machine
-from ..run import Run
+from ..run import Run, frozen
 from ..taskgraph import GraphBuilder, TaskGraph
 from ..workloads.offload import Params, kernel
 
@@ -110,11 +109,9 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     if scenario.machine.power is not None:
         summary["warnings"] = ["power is not modelled for an offload run ([machine.power] "
                                "describes the host's cores, not the device): no energy figures"]
-    # the simulate() observers (concurrency; no power: see above), on the device's roofline
+    # the simulate() observers (concurrency, roofline; no power: see above)
     extras = observe(dataclasses.replace(scenario.machine, power=None), machine, trace,
                      makespan, summary)
-    extras["roofline"] = roofline.plot_data(machine, trace)
-    extras["copies"] = copies
-    extras["pe_names"] = unit_names(machine.groups, machine.nodes)
+    extras.update(hetero_extras(machine, copies))
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names, MappingProxyType(extras))
+               graph.names, frozen(extras))

@@ -78,7 +78,8 @@ def summary(p: Params, machine, graph: TaskGraph, makespan: float, schedule=None
     rmax = hpl_flops(p.n) / makespan if makespan > 0 else 0.0
     rpeak = machine.peak("fp64")
     out = {"hpl_n": p.n, "hpl_flops": hpl_flops(p.n), "hpl_precision": "fp64",
-           "rmax_flops_per_s": rmax, "rpeak_flops_per_s": rpeak, "rmax_over_rpeak": rmax / rpeak}
+           "rmax_flops_per_s": rmax, "rpeak_flops_per_s": rpeak, "rmax_over_rpeak": rmax / rpeak,
+           "hpl_fp64_makespan_s": None, "hpl_mixed_speedup": None}
     if p.system:
         s = top500.get(p.system)
         out.update(list_rmax_per_node_flops_per_s=s.rmax_tflops * 1e12 / s.nodes,

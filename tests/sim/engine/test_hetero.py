@@ -163,8 +163,8 @@ def test_a_hetero_run_is_deterministic_and_its_csv_round_trips(tmp_path):
 
 def test_homogeneous_runs_keep_the_plain_engine():
     from parasim.sim.engine.engine import Engine
-    from parasim.sim.engine.timeslice import make_engine
     from parasim.sim.engine.schedule import ScheduleSpec
+    from parasim.sim.engine.timeslice import make_engine
     b = GraphBuilder()
     b.add(1e6)
     m = machine(cores=2)
