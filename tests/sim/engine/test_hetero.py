@@ -170,3 +170,16 @@ def test_homogeneous_runs_keep_the_plain_engine():
     m = machine(cores=2)
     assert type(make_engine(m, b.build(), ScheduleSpec())) is Engine
     assert type(make_engine(m, b.build(), ScheduleSpec("heft"))) is HeteroEngine
+
+
+def test_a_task_waiting_for_its_copy_is_in_that_state():
+    from parasim.sim.analysis.task_states import task_states
+    b = GraphBuilder()
+    a = b.add(0.0, where="cpu")
+    b.add(1e6, deps=[a], where="gpu", reads=[1e6])
+    _, makespan, trace = run(machine(device=[DEV]), b.build())
+    states = task_states(trace)
+    c = states["waiting for a copy"]
+    assert c["task"].tolist() == [1] and c["end_s"][0] == pytest.approx(105 * US)
+    assert states["running"]["start_s"][-1] == pytest.approx(105 * US)
+    assert len(states["waiting"]["task"]) == 0
