@@ -31,6 +31,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+import simpy
 from simpy.events import Timeout
 
 from ..errors import ScenarioError
@@ -69,7 +70,6 @@ class HeteroEngine:
     def __init__(self, machine: Machine, graph: TaskGraph, policy: str = "dynamic",
                  record: bool = True, progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
-        import simpy
         if len(graph.msg_src):
             raise ScenarioError("a workload with messages cannot run on a heterogeneous "
                                 "machine ([[machine.cpu]] / [[machine.device]])", "machine")
@@ -97,10 +97,9 @@ class HeteroEngine:
         self.succ_ptr, self.succ_idx = sp.tolist(), si.tolist()
         self.block = graph.block.tolist() if graph.block is not None else [False] * n
         launch = np.array([g.launch_s for g in groups])
-        self.launch = np.where(self.allow, launch, np.inf).min(axis=1).tolist() \
-            if G else [0.0] * n
+        self.launch = np.where(self.allow, launch, np.inf).min(axis=1).tolist()
         # memory: one FluidModel per node, resource 0 the host, 1 + d device d's HBM
-        caps = [groups[0].mem_bandwidth] + [g.mem_bandwidth for g in groups if g.domain >= 0]
+        caps = [machine.mem_bandwidth] + [g.mem_bandwidth for g in groups if g.domain >= 0]
         self.memory = [FluidModel(self.env, caps) for _ in range(machine.nodes)]
         dev = [g for g in groups if g.domain >= 0]
         self.dev = dev
@@ -111,6 +110,9 @@ class HeteroEngine:
         self.copies: list[tuple] = []      # (node, src, dst, start, end, bytes, task)
         # task placement and queue keys
         owner, key = self._plan(policy, ct)
+        if owner.size and owner.max() >= machine.pes:
+            raise ValueError(f"a task is owned by PE {int(owner.max())} but the machine "
+                             f"has {machine.pes} PEs")
         self.owner, self.key = owner.tolist(), key.tolist()
         # queues: per PE (owned) and per distinct allowed-set (shared), heaps of (key, t)
         sets = {}

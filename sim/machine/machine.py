@@ -64,6 +64,10 @@ class MachineSpec:
             self.network.check_nodes(self.nodes, f"{path}.network")
         if self.power is not None and not self.cpu:
             self.power.voltage(self.freq_ghz, path)
+        for key in ("cpu", "device"):
+            if getattr(self, key) is not None and not getattr(self, key):
+                raise ScenarioError(f"{path}.{key} needs at least one table, got []",
+                                    f"{path}.{key}")
         check_names(self, path)
 
 

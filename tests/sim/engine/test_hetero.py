@@ -183,3 +183,26 @@ def test_a_task_waiting_for_its_copy_is_in_that_state():
     assert c["task"].tolist() == [1] and c["end_s"][0] == pytest.approx(105 * US)
     assert states["running"]["start_s"][-1] == pytest.approx(105 * US)
     assert len(states["waiting"]["task"]) == 0
+
+
+def test_group_tables_are_validated_by_path():
+    with pytest.raises(ScenarioError, match=r"machine.cpu needs at least one table"):
+        machine(cpu=[])
+    with pytest.raises(ScenarioError, match=r"machine.cpu\[1\].name must be unique"):
+        machine(cpu=[{"name": "big"}, {"name": "big"}])
+    with pytest.raises(ScenarioError, match=r"machine.device\[0\].simd_bits must be a "
+                                            r"multiple of 64, got 100"):
+        machine(device=[{**DEV, "simd_bits": 100}])
+
+
+def test_peaks_per_group_by_hand():
+    """A100-like: 108 SMs x 1.41 GHz x 2 x 4 FMA x 8 fp64 lanes = 9.74 TFLOP/s vector,
+    x 128 FLOPs/cycle = 19.5 TFLOP/s on the matrix units; plus 2 cores x 2.5 GHz x 16."""
+    m = machine(cores=2, device=[{"sms": 108, "freq_ghz": 1.41, "matrix_fp64": 128.0,
+                                  "matrix_fp16": 2048.0}])
+    gpu = m.groups[1]
+    assert gpu.vector_rate("fp64") * 108 == pytest.approx(9.746e12, rel=1e-3)
+    assert gpu.peak("fp64") * 108 == pytest.approx(19.49e12, rel=1e-3)
+    assert gpu.peak("fp16") * 108 == pytest.approx(311.9e12, rel=1e-3)
+    assert m.peak("fp64") == pytest.approx(2 * 2.5e9 * 16 + 108 * 1.41e9 * 128)
+    assert m.pes == 110 and m.group_of(2) is gpu and gpu.scalar_rate() == 1.41e9 * 2
