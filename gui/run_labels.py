@@ -3,6 +3,7 @@
     pe_names(run)    per PE, or None for plain "core i" labels: `run.extras["pe_names"]`
                      (heterogeneous runs and offload: "cpu core 0", "a100 (gpu) SM 3",
                      ..., sim/machine/groups.py)
+    link_names(run)  labels of the link rows (copies between memories), extras["copies"]
     kind_names(run)  legend text per kind where the run gives a kind more meaning:
                      `run.extras["kind_names"]` (a run with copies says what `copy` is)
 """
@@ -21,3 +22,8 @@ def pe_names(run) -> list[str] | None:
 
 def kind_names(run) -> dict[str, str]:
     return dict(run.extras.get("kind_names") or {}) if run is not None else {}
+
+
+def link_names(run) -> tuple[str, ...]:
+    copies = run.extras.get("copies") if run is not None else None
+    return tuple(copies["link_names"]) if copies else ()

@@ -413,8 +413,17 @@ class HeteroEngine:
 
     def copy_rows(self) -> dict:
         """The copies as columns: node, src / dst domain (-1 host, d device), start_s,
-        end_s (the last byte; the latency precedes the flow), bytes, task (its producer)."""
+        end_s (the last byte; the latency precedes the flow), bytes, task (its producer),
+        and `link` indexing `link_names` ("host → a100", "n1 ..." on several nodes; one
+        per node and direction used, in order of first use)."""
         c = np.array(self.copies, np.float64).reshape(-1, 7)
+        dom = ["host"] + [g.name for g in self.dev]
+        names: dict[tuple, int] = {}
+        link = [names.setdefault((int(n), int(a), int(b)), len(names))
+                for n, a, b in c[:, :3].tolist()]
+        node = (lambda n: f"n{n} ") if self.m.nodes > 1 else (lambda n: "")
+        labels = [f"{node(n)}{dom[a + 1]} → {dom[b + 1]}" for n, a, b in names]
         return {"node": c[:, 0].astype(np.int32), "src": c[:, 1].astype(np.int32),
                 "dst": c[:, 2].astype(np.int32), "start_s": c[:, 3], "end_s": c[:, 4],
-                "bytes": c[:, 5], "task": c[:, 6].astype(np.int32)}
+                "bytes": c[:, 5], "task": c[:, 6].astype(np.int32),
+                "link": np.asarray(link, np.int32), "link_names": labels}
