@@ -167,7 +167,8 @@ def _kernels(g: GraphBuilder, p: Params, net: list[Layer], machine) -> None:
         flops, nbytes = layer.cost(p.batch)
         deps, reads = ([join, i_host], [0.0, images]) if k == 0 else ([join], [0.0])
         matrix = layer.name.startswith(("conv", "fc"))
-        ids = [g.add(flops / blocks, nbytes / blocks, deps, where=dev, matrix=matrix,
+        q, r = divmod(int(flops), blocks)        # integer shares: the FLOPs add up exactly
+        ids = [g.add(float(q + (b < r)), nbytes / blocks, deps, where=dev, matrix=matrix,
                      block=True, reads=reads, name=tagged(layer.name, f"b{b}"))
                for b in range(blocks)]
         join = g.add(0.0, deps=ids, where=dev, name=tagged(layer.name, "end"))
