@@ -18,9 +18,9 @@ homogeneous Engine (engine.py), whose fast path this module does not touch.
   homogeneous engine; messages model inter-node data).
 - Kernel thread blocks (`block`) become ready the group's launch latency after their
   dependencies, so B equal blocks on S SMs take ceil(B / S) block times + the launch.
-- Policies: dynamic (FIFO), critical-path (longest path first, shortest group's times),
-  block / cyclic (static, dealt over the PEs the task may use), heft (heft.py: the plan's
-  processor, and its start times as the per-PE order).
+- Policies (placement.py): dynamic (FIFO), critical-path (longest path first), block /
+  cyclic (static, dealt over the PEs the task may use), heft (heft.py: the plan's PE,
+  its start times as the per-PE order).
 Graphs with messages are refused (not simulated on heterogeneous machines).
 """
 
@@ -41,27 +41,11 @@ from ..taskgraph import PRECISIONS, TaskGraph
 from ..trace import KIND_CODE, Trace
 from .engine import drive
 from .fluid import FluidModel
-from .heft import heft
+from .placement import plan
 from .recorder import TraceRecorder
 
 COPY, WAIT = KIND_CODE["copy"], KIND_CODE["wait"]
 H2D, D2H, PEER = range(3)          # link resources per device
-
-
-def copy_time(machine: Machine, src: int, dst: int, nbytes: float) -> float:
-    """Seconds to copy `nbytes` alone between domains of one node (-1 host, d device):
-    latency + bytes / bandwidth per hop; 0 within a domain."""
-    if src == dst or nbytes <= 0:
-        return 0.0
-    dev = [g for g in machine.groups if g.domain >= 0]
-    if src == -1:
-        return dev[dst].link_latency + nbytes / dev[dst].link_bw
-    if dst == -1:
-        return dev[src].link_latency + nbytes / dev[src].link_bw
-    a, b = dev[src], dev[dst]
-    if a.peer_bw > 0 and b.peer_bw > 0:
-        return a.peer_latency + nbytes / a.peer_bw
-    return copy_time(machine, src, -1, nbytes) + copy_time(machine, -1, dst, nbytes)
 
 
 class HeteroEngine:
@@ -109,7 +93,9 @@ class HeteroEngine:
         self.links = [FluidModel(self.env, lcaps) if dev else None for _ in range(machine.nodes)]
         self.copies: list[tuple] = []      # (node, src, dst, start, end, bytes, task)
         # task placement and queue keys
-        owner, key = self._plan(policy, ct)
+        owner, key = plan(machine, graph, policy, self.allow,
+                          group_durations(machine, graph, ct, self.allow), self.pe_group,
+                          self.pe_domain, self.dep_bytes)
         if owner.size and owner.max() >= machine.pes:
             raise ValueError(f"a task is owned by PE {int(owner.max())} but the machine "
                              f"has {machine.pes} PEs")
@@ -141,56 +127,6 @@ class HeteroEngine:
         self.done_count = 0
         self.makespan = 0.0
         self.log = self.rec.task_log.extend if self.rec is not None else None
-
-    # -- planning ----------------------------------------------------------------------
-
-    def _durations(self, ct: np.ndarray) -> np.ndarray:
-        return group_durations(self.m, self.g, ct, self.allow)
-
-    def _plan(self, policy: str, ct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(owner per task, queue key per task; FIFO keys are assigned when ready)."""
-        g, n = self.g, self.g.n
-        owner = g.owner.astype(np.int64).copy()
-        key = np.zeros(n)
-        if policy == "critical-path":
-            key = -g.bottom_levels(self._durations(ct).min(axis=0))
-        elif policy in ("block", "cyclic"):
-            key = np.arange(n, dtype=float)
-            pe_group = np.array(self.pe_group)
-            pes_of = [np.flatnonzero(pe_group == k) for k in range(self.G)]
-            for row in np.unique(self.allow, axis=0):
-                free = np.flatnonzero((owner < 0) & np.all(self.allow == row, axis=1))
-                pes = np.sort(np.concatenate([pes_of[k] for k in np.flatnonzero(row)]))
-                m = len(free)
-                idx = (np.arange(m) * len(pes) // max(m, 1) if policy == "block"
-                       else np.arange(m) % len(pes))
-                owner[free] = pes[idx]
-        elif policy == "heft":
-            owner, key = self._heft(ct)
-        return owner, key
-
-    def _heft(self, ct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """HEFT over every PE: costs per group, mean costs over the groups a task may use,
-        mean copy costs over pairs of groups (heft.py)."""
-        m, g = self.m, self.g
-        dur = self._durations(ct)                       # (G, n)
-        cost = dur[np.array(self.pe_group)].T           # (n, P)
-        mean_cost = np.array([d[np.isfinite(d)].mean() for d in dur.T])
-        doms = [gr.domain for gr in m.groups]
-        nb = self.dep_bytes
-        mean_comm = np.array([np.mean([copy_time(m, a, b, x) for a in doms for b in doms])
-                              for x in nb]) if nb else np.zeros(0)
-        pe_node = [p // self.per for p in range(m.pes)]
-        pd = self.pe_domain
-
-        def comm(k, a, b):
-            if pe_node[a] != pe_node[b]:
-                return 0.0
-            return copy_time(m, pd[a], pd[b], nb[k])
-
-        proc, start, _ = heft(g.dep_ptr, g.dep_idx, cost, mean_cost, mean_comm, comm)
-        fixed = g.owner >= 0
-        return np.where(fixed, g.owner, proc), start
 
     # -- scheduling --------------------------------------------------------------------
 

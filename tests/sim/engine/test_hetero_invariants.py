@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from parasim.sim import spec
 from parasim.sim.engine.hetero import HeteroEngine
+from parasim.sim.machine.costs import group_durations
 from parasim.sim.machine.machine import Machine, MachineSpec
 from parasim.sim.taskgraph import GraphBuilder
 from parasim.sim.trace import KIND_CODE
@@ -79,5 +80,5 @@ def test_hetero_invariants(setup):
                 if np.isfinite(start[t]):             # tasks taking no time have no span
                     assert arrive[key] <= start[t] + eps
     assert np.isclose(tr.flops.sum(), g.flops.sum())   # FLOPs conserved
-    crit = g.longest_path(e._durations(np.array(e.ctime)).min(axis=0))
+    crit = g.longest_path(group_durations(m, g).min(axis=0))
     assert makespan >= crit * (1 - 1e-9)
