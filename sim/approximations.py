@@ -13,7 +13,13 @@ APPROXIMATIONS = (
     "enforced; data between nodes is not copied (no messages on heterogeneous machines). "
     "Offload runs have no power model for the device.",
     "Messages use an eager protocol with no per-message CPU overhead (no LogP o). "
-    "Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Tofu-D's 6-D torus is modelled as a 2-D torus. Collectives follow MPICH's "
+    "algorithms; with P not a power of two, eager sends from the ranks that were not "
+    "folded in share the folded ranks' links, so those runs can be slower than the "
+    "paper's formula.",
+    "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
+    "thread count and no cache model for memory traffic; intra-node messages get two "
+    "Hockney lines at most (in cache, out of it).",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "
     "operating point per run; there is no thermal model.",
     "Top500 entries: Rpeak is computed from the node spec at the clock the list uses; "

@@ -1,7 +1,8 @@
 """What a task costs on a machine, by formula (no simulation): the one place the
 engine, the time slicer, the transport and the metrics read task costs from.
 
-    compute time  t_c = flops x ((1 - v) / scalar rate + v / (vector rate x lane eff.))
+    compute time  t_c = flops x ((1 - v) / scalar rate
+                                 + v / (vector rate x dense_efficiency x lane eff.))
     lower bound   max(t_c, latency + bytes / min(core bw, memory bw)) + io_count x io_wait
 """
 
@@ -16,7 +17,7 @@ from .machine import Machine
 
 def compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
     """Seconds of arithmetic per task (vectorised form of Machine.compute_time)."""
-    vec = np.array([machine.vector_rate(p) for p in PRECISIONS])[graph.precision]
+    vec = np.array([machine.sustained_rate(p) for p in PRECISIONS])[graph.precision]
     v = graph.vector_fraction
     return graph.flops * ((1.0 - v) / machine.scalar_rate()
                           + v / (vec * graph.lane_efficiency))
@@ -45,14 +46,14 @@ def group_compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
     """Seconds of arithmetic per unit group and task, shape (groups, tasks): the formula
     above with the group's rates; a matrix task's vector part runs at the group's matrix
     rate for its precision where the group has one (machine/groups.py), else at the
-    vector rate."""
+    vector rate; either times the machine's dense_efficiency, as for compute_times."""
     v = graph.vector_fraction
     matrix = graph.matrix if graph.matrix is not None else np.zeros(graph.n, bool)
     out = np.empty((len(machine.groups), graph.n))
     for k, g in enumerate(machine.groups):
         vec = np.array([g.vector_rate(p) for p in PRECISIONS])[graph.precision]
         mat = np.array([g.matrix_rate(p) for p in PRECISIONS])[graph.precision]
-        rate = np.where(matrix & (mat > 0), mat, vec)
+        rate = np.where(matrix & (mat > 0), mat, vec) * machine.dense_efficiency
         out[k] = graph.flops * ((1.0 - v) / g.scalar_rate() + v / (rate * graph.lane_efficiency))
     return out
 
