@@ -206,3 +206,11 @@ def test_peaks_per_group_by_hand():
     assert gpu.peak("fp16") * 108 == pytest.approx(311.9e12, rel=1e-3)
     assert m.peak("fp64") == pytest.approx(2 * 2.5e9 * 16 + 108 * 1.41e9 * 128)
     assert m.pes == 110 and m.group_of(2) is gpu and gpu.scalar_rate() == 1.41e9 * 2
+
+
+def test_dense_efficiency_scales_every_group_like_the_plain_engine():
+    b = GraphBuilder()
+    b.add(1e9, where="gpu")
+    full = run(machine(device=[DEV]), b.build())[1]
+    half = run(machine(dense_efficiency=0.5, device=[DEV]), b.build())[1]
+    assert full == pytest.approx(1e9 / (1e9 * 2 * 4 * 8)) and half == pytest.approx(2 * full)
