@@ -30,6 +30,8 @@ CASES = [
     ("pipeline-bubble", []),
     ("pipeline-bubble-gpipe", []),
     ("llama7b-decode", []),
+    ("llama7b-decode-gpu", []),
+    ("llama7b-decode-gpu", ["workload.blocks=0"]),                  # one block per SM
 ]
 
 

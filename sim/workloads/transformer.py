@@ -53,7 +53,11 @@ a forward pass of all the replica's sequences at once. Decode is memory-bound: e
 step reads all the weights and the cache for a few FLOPs per byte, so on one PE
 tokens/s = n x bandwidth / bytes per step.
 
-A rank is a PE today; `rank_pes` is the one place that maps ranks to where they run.
+A rank is a PE; `rank_pes` is the one place that maps ranks to where they run.
+`device = "gpu"` runs one rank on the node's first GPU instead (the heterogeneous
+engine, which takes no messages: data = tensor = pipeline = 1): each layer a kernel of
+`blocks` thread blocks, matrix layers on the matrix units, weights and KV cache
+already in device memory; each kernel pays the device's launch latency.
 """
 
 from __future__ import annotations
@@ -75,6 +79,8 @@ from .common import chunks, element_bytes, scale_count
 from .stages import partition
 
 MODES = ("train", "prefill", "decode")
+DEVICES = ("cpu", "gpu")
+MATRIX_KINDS = ("linear", "lm_head", "matmul", "attention_scores", "attention_context")
 SCHEDULES = ("gpipe", "1f1b")
 TP_ALLREDUCE = "tensor-parallel allreduce"     # task names of the collectives
 DP_ALLREDUCE = "gradient allreduce"
@@ -107,6 +113,12 @@ class Params:
     algorithm: str = param("ring", choices=ALLREDUCE,
                            help="Allreduce algorithm (tensor parallel, and gradients "
                                 "without overlap)")
+    device: str = param("cpu", choices=DEVICES,
+                        help="cpu: the ranks on PEs; gpu: one rank on the node's first GPU "
+                             "([[machine.device]]), each layer a kernel of one thread block "
+                             "per SM")
+    blocks: int = param(0, ge=0, le=100_000,
+                        help="GPU: thread blocks per layer kernel (0: one per SM)")
     all_ops: bool = param(False, help="Also count norms, softmax, activations and adds "
                                       "(one FLOP each), not just the matrix products")
     vector_fraction: float = param(1.0, ge=0, le=1,
@@ -152,6 +164,8 @@ class Params:
         ranks = self.data * self.tensor * self.pipeline
         steps = self.new_tokens if self.mode == "decode" else self.micro_batches
         passes = 2 if self.mode == "train" else 1
+        if self.device == "gpu":                # one rank, a kernel of blocks + 1 tasks a layer
+            return steps * passes * rows * ((self.blocks or 1024) + 1)
         tp_ar = 4 * self.tensor * cfg.n_layers if self.tensor > 1 else 0
         # gradient ring steps (2 P per bucket), as many backward pieces when overlapped
         dp_ar = 4 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0
@@ -282,6 +296,8 @@ def rank_pes(p: Params, machine) -> dict[tuple[int, int, int], int]:
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
+    if p.device == "gpu":
+        return _Builder(p, machine).run_on_gpu()
     return _Builder(p, machine).run()
 
 
@@ -357,6 +373,33 @@ class _Builder:
         if self.train and self.p.data > 1:
             self._gradients()
         return self.g.build()
+
+    def run_on_gpu(self) -> TaskGraph:
+        """One rank on the node's first GPU: every layer of every op a kernel of `blocks`
+        thread blocks (0: one per SM; integer FLOP shares, so they add up exactly) and a
+        zero-work end task; weights and KV cache already in the device's memory (no
+        copies); matrix layers on its matrix units."""
+        gpus = [u for u in getattr(self.machine, "groups", ()) if u.kind == "gpu"]
+        if not gpus:
+            raise ScenarioError("workload.device = 'gpu' needs a GPU: add a [[machine.device]] "
+                                "table", "workload.device")
+        if self.p.data * self.p.tensor * self.p.pipeline > 1:
+            raise ScenarioError("workload.device = 'gpu' runs one rank: set data, tensor and "
+                                "pipeline to 1", "workload.device")
+        dev, blocks, g = gpus[0].name, self.p.blocks or gpus[0].count, self.g
+        end: list[int] = []
+        for kind, j in stage_ops(self.p.schedule, 0, 1, self.m, self.train):
+            net, n, forward = self.net(j), self.n(0, j), kind == "F"
+            tag = f"tok{j}" if self.decode else f"mb{j} {'fwd' if forward else 'bwd'}"
+            for row in net if forward else net[::-1]:
+                flops = n * (row.forward if forward else row.backward)
+                nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2)
+                q, r = divmod(int(flops), blocks)
+                ids = [g.add(float(q + (b < r)), nbytes / blocks, end, where=dev,
+                             matrix=row.kind in MATRIX_KINDS, block=True,
+                             name=tagged(row.name, f"{tag} b{b}")) for b in range(blocks)]
+                end = [g.add(0.0, deps=ids, where=dev, name=tagged(row.name, f"{tag} end"))]
+        return g.build()
 
     def _source(self, kind: str, j: int, s: int) -> tuple | None:
         """(op, j, stage) this op waits for on another stage, None if none, () if that

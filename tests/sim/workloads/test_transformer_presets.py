@@ -61,3 +61,14 @@ def test_pipeline_bubble_shrinks_with_micro_batches():
         _, r = run("pipeline-bubble", f"workload.micro_batches={m}")
         busy = sum(row.time_s for row in per_layer(r))             # compute + stall spans
         assert 1 - busy / (4 * r.makespan) == pytest.approx(3 / (m + 3), abs=0.02)
+
+
+def test_llama_decode_on_the_gpu_is_hbm_plus_one_launch_per_kernel():
+    sc, r = run("llama7b-decode-gpu")
+    net = transformer.rows(sc.workload, transformer.config(sc.workload), past=1024)
+    assert len(net) == 579
+    nbytes = sum(row.weight_bytes + row.act_bytes for row in net)
+    reads = sum(1 for row in net if row.weight_bytes + row.act_bytes)
+    hand = 579 * 5e-6 + reads * 400e-9 + nbytes / 1555e9          # 2.9 + 0.2 + 9.0 ms
+    assert r.makespan == pytest.approx(hand, rel=1e-6)
+    assert r.summary["tokens_per_s"] == pytest.approx(83.0, abs=0.1)

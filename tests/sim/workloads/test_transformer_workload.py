@@ -314,3 +314,36 @@ def test_every_layout_builds_and_keeps_the_counters_flops(data, tensor, pipeline
         expected = rep.forward + (rep.backward if mode == "train" else 0)
     assert layer_flops(g) == pytest.approx(expected, rel=1e-12)
     assert g.n <= sc.workload.tasks_estimate()
+
+
+# -- on a GPU (heterogeneous engine) -----------------------------------------------------------
+
+GPU = {"nodes": 1, "cores": 2,
+       "device": [{"name": "a100", "count": 1, "sms": 108, "freq_ghz": 1.41, "fma_units": 4,
+                   "simd_bits": 512, "matrix_fp16": 2048.0, "matrix_bf16": 2048.0,
+                   "memory_gbs": 1555.0, "memory_gb": 40.0, "memory_latency_ns": 400.0,
+                   "link_gbs": 32.0, "link_latency_us": 5.0, "launch_latency_us": 5.0}]}
+
+
+def test_gpu_decode_is_a_kernel_per_layer_waiting_on_hbm():
+    # every kernel: the launch (5 us), then its bytes at 1555 GB/s shared by its blocks,
+    # plus the HBM latency (400 ns) when it reads anything; 1 FLOP per byte is far below
+    # 4 SMs' matrix rate (4 x 1.41 GHz x 2048) over 1555 GB/s
+    sc = tf(GPU, model="llama2_7b", layers=2, precision="bf16", mode="decode", seq=100,
+            batch=1, new_tokens=1, device="gpu", blocks=4)
+    run = simulate(sc, baseline=False)
+    net = transformer.rows(sc.workload, transformer.config(sc.workload), past=100)
+    hand = sum(5e-6 + ((400e-9 + (r.weight_bytes + r.act_bytes) / 1555e9)
+                       if r.weight_bytes + r.act_bytes else 0.0) for r in net)
+    assert run.makespan == pytest.approx(hand, rel=1e-6)
+    cfg = transformer.config(sc.workload)
+    assert layer_flops(build_graph(sc, Machine(sc.machine))) == decode_step(cfg, 100, 1, 2).flops
+
+
+@pytest.mark.parametrize("work, match", [
+    ({}, "needs a GPU"), ({"data": 2, "batch": 2}, "runs one rank")])
+def test_gpu_device_errors_name_the_field(work, match):
+    mk = machine_kw() if match == "needs a GPU" else GPU
+    sc = tf(mk, device="gpu", **work)
+    with pytest.raises(ScenarioError, match=f"workload.device = 'gpu' {match}"):
+        build_graph(sc, Machine(sc.machine))
