@@ -91,7 +91,7 @@ class Estimate:
 
     def fix(self) -> str:
         """How to shrink the run: the advice for its costliest kind of event."""
-        return FIXES[max(self.costs, key=self.costs.get)]
+        return FIXES[max(self.costs, key=lambda k: self.costs[k])]
 
     def describe(self) -> str:
         """'about 45 s to simulate (999,999 tasks, 999,999 memory flows)'."""
