@@ -43,6 +43,7 @@ else:  # pragma: no cover
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
 MAX_PES = 1_000_000
+LOGGOPS_KINDS = ("program", "goal")     # the workloads that run on sim/programs/
 
 
 @dataclass
@@ -112,6 +113,13 @@ def from_dict(data: dict) -> Scenario:
             f"simulator can follow; simulate a slice of the machine (fewer nodes)",
             "machine.nodes")
     size_guard.check(workload, pes)
+    net = sc.machine.network
+    if net is not None and net.loggops_set() and workload.kind not in LOGGOPS_KINDS:
+        key = net.loggops_set()[0]
+        raise ScenarioError(f"machine.network.{key} (LogGOPS) applies to program and goal "
+                            f"workloads only; workload.kind {workload.kind!r} uses the "
+                            f"Hockney costs (latency_us, bandwidth_gbs)",
+                            f"machine.network.{key}")
     return dataclasses.replace(sc, workload=workload)
 
 

@@ -20,7 +20,7 @@ from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
 from .machine.machine import Machine, MachineSpec
 from .run import Run
-from .runners import hpl, offload
+from .runners import hpl, offload, program
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
 from .workloads import module_for
@@ -34,7 +34,9 @@ class Figures(NamedTuple):
     share: Callable[[Any], float]
 
 
-RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
+RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload,
+                                          "program": program.run_program,
+                                          "goal": program.run_goal}
 FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share)}
 
 

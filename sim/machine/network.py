@@ -65,6 +65,26 @@ class NetworkSpec:
     oversubscription: float = param(1.0, ge=1,
                                     help="fattree: down/up bandwidth ratio at each level "
                                          "(1 = full bisection)")
+    # LogGOPS (see sim/programs/messages.py); they apply to program and GOAL workloads
+    overhead_us: float | None = param(None, unit="us", ge=0,
+                                      help="LogGOPS o: CPU time a message costs its sender and "
+                                           "its receiver (unset: 0)")
+    gap_us: float | None = param(None, unit="us", ge=0,
+                                 help="LogGOPS g: least time between two messages leaving "
+                                      "(or entering) one NIC (unset: 0)")
+    overhead_per_byte_ns: float | None = param(None, unit="ns", ge=0,
+                                               help="LogGOPS O: CPU time per byte after the "
+                                                    "first (unset: 0)")
+    rendezvous_bytes: float | None = param(None, unit="B", ge=0,
+                                           help="LogGOPS S: messages larger than this wait for "
+                                                "the receiver's match (a round trip) before "
+                                                "their data leaves; smaller ones are eager "
+                                                "(unset: no threshold)")
+
+    def loggops_set(self) -> list[str]:
+        """The LogGOPS settings given a value (a built-in workload cannot use them)."""
+        return [k for k in ("overhead_us", "gap_us", "overhead_per_byte_ns", "rendezvous_bytes")
+                if getattr(self, k) is not None]
 
     def value(self, name: str) -> float:
         """A link setting after the preset and the defaults have filled it in."""

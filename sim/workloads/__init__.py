@@ -12,6 +12,7 @@ from . import (
     cnn,
     custom,
     fft,
+    goal,
     hpl,
     iobag,
     matmul,
@@ -19,6 +20,7 @@ from . import (
     nbody,
     offload,
     pingpong,
+    program,
     reduction,
     simd_loop,
     spmv,
@@ -30,7 +32,7 @@ from .base import Workload
 
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
-    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload)
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, program, goal)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)

@@ -1,0 +1,82 @@
+"""Run a user program (`kind = "program"`) or a GOAL schedule (`kind = "goal"`).
+
+The program's ranks run in sim/programs/executor.py; the Run has the same summary,
+concurrency, power and roofline as a built-in workload's, plus the message counts.
+There is no measured one-core baseline (a program decides its own work), so speedup
+is left out. Task ids in the trace are source lines (`task_names`: "file:line").
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import numpy as np
+
+from ..analysis import roofline
+from ..analysis.metrics import summarize
+from ..analysis.observe import observe
+from ..errors import ScenarioError
+from ..machine.machine import Machine
+from ..programs import goal
+from ..programs.api import Comm
+from ..programs.executor import Executor
+from ..programs.loader import Labels, load_main, user_error
+from ..run import Run
+from ..workloads.program import find
+
+
+def _layout(p, machine: Machine, ranks: int) -> int:
+    """Threads (PEs) per rank; ScenarioError when the ranks do not fit."""
+    if ranks > machine.pes:
+        raise ScenarioError(f"workload.ranks ({ranks}) must be at most the machine's "
+                            f"{machine.pes} PEs", "workload.ranks")
+    return machine.pes // ranks
+
+
+def run_program(scenario, progress=None, cancel=None) -> Run:
+    p = scenario.workload
+    path = str(find(p.file, "workload.file"))
+    machine = Machine(scenario.machine)
+    ranks = p.ranks or machine.nodes
+    threads = _layout(p, machine, ranks)
+    main = load_main(path)
+    labels = Labels(path)
+    ex = Executor(machine, ranks, threads, labels, cancel)
+    defaults = {"precision": p.precision, "vector_fraction": p.vector_fraction}
+    for r in range(ranks):
+        comm = Comm(ex, r, ranks, 0, defaults, np.random.default_rng([scenario.seed, r]))
+        try:
+            gen = main(comm, **p.args)
+        except Exception as exc:
+            raise user_error(exc, r, path) from None
+        comm._th = th = ex.start(gen, r, 0)
+        th.comm = comm
+    return _finish(scenario, machine, ex, labels, progress)
+
+
+def run_goal(scenario, progress=None, cancel=None) -> Run:
+    path = find(scenario.workload.file, "workload.file")
+    sched = goal.load(path)
+    machine = Machine(scenario.machine)
+    ranks = len(sched.ranks)
+    threads = _layout(scenario.workload, machine, ranks)
+    labels = Labels(str(path))
+    ex = Executor(machine, ranks, threads, labels, cancel)
+    goal.run(ex, sched)
+    return _finish(scenario, machine, ex, labels, progress)
+
+
+def _finish(scenario, machine, ex: Executor, labels: Labels, progress) -> Run:
+    makespan = ex.run()
+    trace = ex.trace()
+    makespan = max(makespan, float(trace.end_s.max()) if len(trace) else 0.0)
+    summary = summarize(trace, makespan, machine, machine.pes, None, None)
+    summary.update({"tasks": ex.operations, "messages": ex.messages,
+                    "bytes_sent": ex.bytes_sent, "ranks": ex.ranks,
+                    "threads_per_rank": ex.threads})
+    extras = observe(scenario.machine, machine, trace, makespan, summary)
+    extras["roofline"] = roofline.plot_data(machine, trace)
+    if progress:
+        progress(1.0)
+    return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
+               tuple(labels.names), MappingProxyType(extras))
