@@ -192,6 +192,7 @@ class Executor:
                        for _ in range(machine.nodes)]
         pes = machine.pes
         self.cpu_busy = [False] * pes
+        self.resident = [0] * pes                # live threads per PE
         self.cpu_queue: list[deque] = [deque() for _ in range(pes)]
         self.nic_send = [0.0] * pes
         self.nic_recv = [0.0] * pes
@@ -222,6 +223,7 @@ class Executor:
         th = Thread(gen, rank, self.pe_of(rank, index), index)
         self.all_threads.append(th)
         self.live += 1
+        self.resident[th.pe] += 1
         Timeout(self.env, 0.0, (th, None)).callbacks.append(self._wake)
         return th
 
@@ -288,14 +290,16 @@ class Executor:
         th.finished = True
         th.result = result
         self.live -= 1
+        self.resident[th.pe] -= 1
         for done in th.joiners:
             done()
         th.joiners = []
 
     def wait_span(self, th: Thread, since: float) -> None:
-        """`th` waited (a lock, a join, a barrier) from `since` until now: a wait span."""
+        """`th` waited (a lock, a join, a barrier) from `since` until now: a wait span,
+        when no other thread lives on its PE (else the PE may have been busy meanwhile)."""
         th.blocked = ""
-        if self.env.now > since:
+        if self.env.now > since and self.resident[th.pe] == 1:
             self.rec.span(th.pe, WAIT, self.line_id(th.line), since, self.env.now)
 
     # -- waiting on requests ----------------------------------------------------------------

@@ -205,9 +205,8 @@ class _Rank:
         ex.pending_reports.append(self.report)
 
     def begin(self) -> None:
-        for i, n in enumerate(self.left):
-            if n == 0:
-                self.issue(i)
+        for i in [i for i, n in enumerate(self.left) if n == 0]:   # before any release
+            self.issue(i)
 
     def release(self, waiters: list[int]) -> None:
         for j in waiters:
