@@ -48,7 +48,7 @@ class Run:
         write_atomic(path, self.summary_json())
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        trace_csv.write_csv(self.trace, path)
+        trace_csv.write_csv(self.trace, path, self.task_names)
 
     @classmethod
     def from_trace_csv(cls, path: str | os.PathLike) -> Run:

@@ -182,6 +182,23 @@ def load(name_or_path: str, overrides: list[str] = ()) -> Scenario:
     return loads(text, overrides)
 
 
+PROGRAM_SUFFIXES = {".py": "program", ".goal": "goal"}
+
+
+def for_file(path: str, machine: str | None, overrides: list[str] = ()) -> Scenario:
+    """A scenario running the program (.py) or GOAL schedule (.goal) at `path` on the
+    machine of preset or scenario file `machine`, then the `key=value` overrides."""
+    kind = PROGRAM_SUFFIXES[Path(path).suffix]
+    if not machine:
+        raise ScenarioError(f"running {path} needs a machine: --machine PRESET_OR_TOML")
+    data = to_dict(load(machine))
+    data.update(name=Path(path).stem, description=f"{Path(path).name} on {machine}",
+                explain="")
+    data["workload"] = {"kind": kind, "file": path}
+    data.pop("view", None)
+    return from_dict(apply_overrides(data, overrides))
+
+
 def parse_value(text: str) -> Any:
     """A TOML value (`8`, `2.5`, `"block"`, `[1, 2]`, `true`); a bare word is a string."""
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .. import scenario as scenario_mod
 from ..analysis.layers import per_layer
@@ -26,7 +27,10 @@ USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Can
 
 def _add_run(sub) -> None:
     p = sub.add_parser("run", help="simulate a scenario and print its summary")
-    p.add_argument("scenario", help="preset name or path to a scenario TOML file")
+    p.add_argument("scenario", help="preset name, path to a scenario TOML file, or a "
+                                    "program (.py) or GOAL schedule (.goal) with --machine")
+    p.add_argument("--machine", metavar="PRESET_OR_TOML",
+                   help="for a .py or .goal file: the preset or scenario whose machine runs it")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario field by its dotted path (value parsed as TOML)")
     p.add_argument("--csv", metavar="FILE", help="write the trace CSV here")
@@ -40,7 +44,12 @@ def _add_run(sub) -> None:
 
 def cmd_run(args) -> int:
     from ..simulate import simulate
-    sc = scenario_mod.load(args.scenario, args.overrides)
+    if Path(args.scenario).suffix in scenario_mod.PROGRAM_SUFFIXES:
+        sc = scenario_mod.for_file(args.scenario, args.machine, args.overrides)
+    elif args.machine:
+        raise ScenarioError("--machine applies to a program (.py) or a GOAL schedule (.goal)")
+    else:
+        sc = scenario_mod.load(args.scenario, args.overrides)
     for path in (args.csv, args.summary, args.save_scenario):
         if path:
             check_writable(path)

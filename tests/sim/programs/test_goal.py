@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from parasim.sim import scenario
@@ -70,35 +69,36 @@ c: recv 1b from -1 tag -1
     assert run.makespan == pytest.approx(6500e-9, rel=1e-12)
 
 
-def test_binomial_tree_schedule_round_trips(tmp_path):
-    """A schedule in Schedgen's layout (labels, requires after the operations) parses to
-    the operations written, and a broadcast of 8 ranks takes 3 rounds on the root's
-    last child chain: o + L + o, then the sends after g or o."""
-    lines = ["num_ranks 8", ""]
-    for r in range(8):
-        lines.append(f"rank {r} {{")
-        k = 1
-        if r:
-            lines.append(f"l0: recv 1b from {r - (1 << (r.bit_length() - 1))} tag 0")
-            k = r.bit_length() + 0
-        n = 1
-        while r + (1 << (k - 1 if r == 0 else k)) < 8 if r else (1 << (k - 1)) < 8:
-            child = r + (1 << (k - 1 if r == 0 else k))
-            lines.append(f"l{n}: send 1b to {child} tag 0")
-            if r:
+def binomial_tree(P: int) -> str:
+    """A binomial broadcast in Schedgen's layout: rank v receives from v - highbit(v),
+    then sends to v + 2^k for k = bitlength(v), ... (each send requires the receive)."""
+    lines = [f"num_ranks {P}", ""]
+    for v in range(P):
+        lines.append(f"rank {v} {{")
+        if v:
+            lines.append(f"l0: recv 1b from {v - (1 << (v.bit_length() - 1))} tag 0")
+        k, n = v.bit_length(), 1
+        while v + (1 << k) < P:
+            lines.append(f"l{n}: send 1b to {v + (1 << k)} tag 0")
+            if v:
                 lines.append(f"l{n} requires l0")
-            n += 1
-            k += 1
-        lines.append("}")
-    text = "\n".join(lines) + "\n"
+            k, n = k + 1, n + 1
+        lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def test_binomial_tree_schedule_by_hand(tmp_path):
+    """8 ranks, LogGOPSim's defaults. The root's sends start at 0, 1.5, 3 us (o > g);
+    rank 1 has the data at 1.5 + 2.5 + 1.5 = 5.5 us and sends to 3 at 5.5; rank 3 has
+    it at 11 and sends to 7, which has it at 16.5 us, the last."""
+    text = binomial_tree(8)
     sched = goal.parse(text, "tree.goal")
-    sends = sum(op.kind == "send" for ops in sched.ranks for op in ops)
-    recvs = sum(op.kind == "recv" for ops in sched.ranks for op in ops)
-    assert sends == recvs == 7
+    assert [len(ops) for ops in sched.ranks] == [3, 3, 2, 2, 1, 1, 1, 1]
     path = tmp_path / "tree.goal"
     path.write_text(text)
     run = goal_run(path, nodes=8)
-    assert np.isfinite(run.makespan) and run.summary["messages"] == 7
+    assert run.makespan == pytest.approx(16_500e-9, rel=1e-12)
+    assert run.summary["messages"] == 7
 
 
 @pytest.mark.parametrize("text, message", [
