@@ -53,7 +53,7 @@ class Comm:
     @property
     def now(self) -> float:
         """Simulated time in seconds."""
-        return self._ex.env.now
+        return self._ex.now_of(self._th)
 
     def _line(self) -> int:
         return self._th.gen.gi_frame.f_lineno
@@ -93,14 +93,14 @@ class Comm:
             raise self._fail(f"tag must be an integer >= 0, got {tag!r}")
         if not (nbytes >= 0 and math.isfinite(nbytes)):
             raise self._fail(f"nbytes must be >= 0, got {nbytes!r}")
-        return self._ex.isend(self.rank, dest, float(nbytes), tag, self._line())
+        return self._ex.isend(self.rank, dest, float(nbytes), tag, self._line(), thread=self._th)
 
     send = isend          # blocking: `yield comm.send(...)` waits for the request
 
     def irecv(self, source: int = ANY_SOURCE, tag: int = ANY_TAG) -> Request:
         """Post a receive; returns the request, whose value is a Status."""
         self._check_peer(source, "source", True)
-        return self._ex.irecv(self.rank, source, tag, self._line())
+        return self._ex.irecv(self.rank, source, tag, self._line(), thread=self._th)
 
     recv = irecv          # blocking: `status = yield comm.recv(...)`
 
@@ -259,7 +259,7 @@ class Comm:
         if not hasattr(gen, "send"):
             raise self._fail(f"spawn needs a generator function (one that yields), "
                              f"got {getattr(fn, '__name__', fn)!r}")
-        child._th = th = ex.start(gen, self.rank, index)
+        child._th = th = ex.start(gen, self.rank, index, self._th)
         th.comm = child
         return th
 
@@ -397,22 +397,25 @@ class Join:
 class Held:
     """The lock, held: leaving the `with` block releases it."""
 
-    def __init__(self, ex, lock, name):
-        self.ex, self.lock, self.name = ex, lock, name
+    def __init__(self, ex, lock, name, th):
+        self.ex, self.lock, self.name, self.th = ex, lock, name, th
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        self.ex.defer(self.th, self._release)
+        return False
+
+    def _release(self):
         lock = self.lock
         if lock["waiting"]:
             th, t = lock["waiting"].popleft()
             self.ex.wait_span(th, t)
             lock["holder"] = th
-            self.ex.wake_later(th, Held(self.ex, lock, self.name))
+            self.ex.wake_later(th, Held(self.ex, lock, self.name, th))
         else:
             lock["holder"] = None
-        return False
 
 
 class Acquire:
@@ -423,7 +426,7 @@ class Acquire:
         lock = ex.locks.setdefault((th.rank, self.name), {"holder": None, "waiting": deque()})
         if lock["holder"] is None:
             lock["holder"] = th
-            return True, Held(ex, lock, self.name)
+            return True, Held(ex, lock, self.name, th)
         lock["waiting"].append((th, ex.env.now))
         th.blocked = f"critical({self.name!r}), held by thread {lock['holder'].index}"
         return False, None

@@ -40,6 +40,7 @@ negative tags the collectives use.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import deque
 from typing import NamedTuple
 
@@ -59,6 +60,8 @@ COMPUTE, STALL, SEND, RECV, WAIT = (KIND_CODE[k] for k in
 ANY_SOURCE = -1
 ANY_TAG = -1
 MAX_OPERATIONS = 5_000_000      # about 25 s of simulation at 5 us an operation
+CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
+_END = object()                 # held "op" of a thread that ended while ahead
 
 
 class LogGOPS(NamedTuple):
@@ -102,7 +105,7 @@ class Request:
     send completed), t2 when the request completed."""
 
     __slots__ = ("kind", "rank", "peer", "tag", "nbytes", "line", "done", "value", "waiter",
-                 "t0", "t1", "t2", "msg", "callback", "on_start")
+                 "t0", "t1", "t2", "msg", "callback", "on_start", "logged")
 
     def __init__(self, kind, rank, peer, tag, nbytes, line):
         self.kind = kind             # SEND or RECV
@@ -114,6 +117,7 @@ class Request:
         self.callback = None         # called with the request when it completes
         self.on_start = None         # a send: called when its CPU overhead starts
         self.done = False
+        self.logged = False          # a send: its span with the bytes is recorded
         self.value = None
         self.waiter = None
         self.t0 = -1.0
@@ -130,14 +134,21 @@ class Request:
 
 class Message:
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
-                 "delivered", "line")
+                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex")
+
+    def begin(self) -> None:
+        self.ex._send_begin(self)
+
+    def arrived(self, _t) -> None:
+        self.ex._delivered(self)
 
 
 class Thread:
     """One generator of user code on one PE of its rank."""
 
     __slots__ = ("gen", "rank", "pe", "index", "line", "finished", "result", "blocked",
-                 "t_block", "wait_reqs", "wait_left", "wait_any", "single", "joiners", "comm")
+                 "t_block", "wait_reqs", "wait_left", "wait_any", "single", "joiners", "comm",
+                 "ahead", "clock", "pending", "held")
 
     def __init__(self, gen, rank, pe, index):
         self.gen = gen
@@ -153,6 +164,10 @@ class Thread:
         self.wait_left = 0
         self.wait_any = False
         self.single = False
+        self.ahead = False           # ran ahead of the clock through computes (chaining)
+        self.clock = 0.0
+        self.pending: list = []      # side effects held until it is caught up
+        self.held = None
         self.joiners: list = []
         self.comm = None
 
@@ -184,8 +199,10 @@ class Executor:
         self.max_operations = max_operations or MAX_OPERATIONS
         self.env = simpy.Environment()
         self.rec = TraceRecorder()
-        spec = machine.spec.network
+        self.compute_log = array("d")      # (pe, task, start, compute end, end, flops,
+        spec = machine.spec.network        #  bytes, lanes) per compute
         self.cost = LogGOPS.of(spec)
+        self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
@@ -193,6 +210,8 @@ class Executor:
         pes = machine.pes
         self.cpu_busy = [False] * pes
         self.resident = [0] * pes                # live threads per PE
+        self.rank_live = [0] * ranks             # live threads per rank
+        self.rank_pe = [r * threads for r in range(ranks)]
         self.cpu_queue: list[deque] = [deque() for _ in range(pes)]
         self.nic_send = [0.0] * pes
         self.nic_recv = [0.0] * pes
@@ -216,15 +235,20 @@ class Executor:
     # -- threads ------------------------------------------------------------------------
 
     def pe_of(self, rank: int, index: int = 0) -> int:
-        return rank * self.threads + index % self.threads
+        return rank * self.threads + index % self.threads if index else self.rank_pe[rank]
 
-    def start(self, gen, rank: int, index: int = 0) -> Thread:
-        """A new thread running generator `gen`; it starts at the current time."""
+    def start(self, gen, rank: int, index: int = 0, parent: Thread | None = None) -> Thread:
+        """A new thread running generator `gen`; it starts now (or, spawned by a thread
+        ahead of the clock, when that one is caught up)."""
         th = Thread(gen, rank, self.pe_of(rank, index), index)
         self.all_threads.append(th)
         self.live += 1
         self.resident[th.pe] += 1
-        Timeout(self.env, 0.0, (th, None)).callbacks.append(self._wake)
+        self.rank_live[rank] += 1
+        if parent is not None and parent.ahead:
+            parent.pending.append(lambda: self.wake_later(th))
+        else:
+            self.wake_later(th)
         return th
 
     def _wake(self, ev) -> None:
@@ -235,36 +259,138 @@ class Executor:
         Timeout(self.env, 0.0, (th, value)).callbacks.append(self._wake)
 
     def _resume(self, th: Thread, value=None) -> None:
-        """Run `th` until it yields something it must wait for (or ends)."""
+        """Run `th` until it yields something it must wait for (or ends).
+
+        Chaining (exact, fewer events): a compute with no memory traffic by the only
+        thread of its rank, when no message overhead can take its PE (o = O = 0), is
+        not given a SimPy event: the thread runs on ahead on its own clock (`th.clock`,
+        what comm.now reads), its side effects (sends, receives, spawns, releases) held
+        until its next other yield, which is handled at th.clock (`_sync`). (Ranks share
+        nothing but messages; a program whose ranks share Python state is not MPI.)"""
         gen = th.gen
         self.running = True
+        chain = self.chainable and self.rank_live[th.rank] == 1
+        count = 0
         try:
             while True:
                 try:
                     op = gen.send(value)
                 except StopIteration as stop:
-                    self._finished(th, stop.value)
+                    self._ended(th, stop.value)
                     return
                 except ProgramError:
                     raise
                 except Exception as exc:
                     from .loader import user_error
                     raise user_error(exc, th.rank) from None
-                th.line = gen.gi_frame.f_lineno
-                self.operations += 1
-                if self.operations > self.max_operations:
-                    raise SimulationTooLarge(
-                        f"the program passed {self.max_operations:,} operations (rank "
-                        f"{th.rank} at {self.label(self.line_id(th.line))}); use fewer, "
-                        f"larger operations (or fewer ranks or iterations)")
+                count += 1
+                if type(op) is Compute and chain and op.nbytes == 0 and count < CHAIN:
+                    if not th.ahead:
+                        if self.cpu_busy[th.pe]:
+                            self._compute(th, op)
+                            return
+                        self.cpu_busy[th.pe] = True
+                        th.ahead = True
+                        th.clock = self.env.now
+                    elif th.pending:
+                        th.held = (op, None)
+                        self._sync_at(th)
+                        return
+                    start = th.clock
+                    th.clock = end = start + op.seconds
+                    self.compute_log.extend((th.pe, self.task_of(op.line), start, end, end,
+                                             op.flops, 0.0, op.lanes))
+                    value = None
+                    continue
+                if th.ahead:
+                    th.held = (op, None)
+                    self._sync_at(th)
+                    return
                 if type(op) is Compute:
                     self._compute(th, op)
                     return
-                done, value = self._dispatch(th, op)
+                if type(op) is Request and op.waiter is None:      # the common wait
+                    done, value = self._wait_one(th, op)
+                else:
+                    done, value = self._dispatch(th, op)
                 if not done:
                     return
         finally:
+            self.operations += count
             self.running = False
+            if self.operations > self.max_operations:
+                raise SimulationTooLarge(
+                    f"the program passed {self.max_operations:,} operations (rank "
+                    f"{th.rank} at {self.label(self.line_id(self.line_of(th)))}); use "
+                    f"fewer, larger operations (or fewer ranks or iterations)")
+
+    def _ended(self, th: Thread, result) -> None:
+        if th.ahead:                     # it ends when the clock catches up
+            th.held = (_END, result)
+            self._sync_at(th)
+        else:
+            self._finished(th, result)
+
+    def _wait_one(self, th: Thread, req: Request):
+        """`yield req` (nobody else waits on it): (True, value) if done, else wait."""
+        if req.done:
+            self._wait_spans(th, (req,), self.env.now)
+            return True, req.value
+        th.t_block = self.env.now
+        th.wait_reqs = (req,)
+        th.wait_left = 1
+        th.wait_any = False
+        th.single = True
+        req.waiter = th
+        return False, None
+
+    def _sync_at(self, th: Thread) -> None:
+        """Catch the clock up with thread `th` that ran ahead: at th.clock, free its PE,
+        do its held side effects, then handle its held op."""
+        Timeout(self.env, th.clock - self.env.now, th).callbacks.append(self._sync)
+
+    def _sync(self, ev) -> None:
+        th = ev._value
+        th.ahead = False
+        self.cpu_free(th.pe)
+        pending, th.pending = th.pending, []
+        for effect in pending:
+            effect()
+        op, result = th.held
+        th.held = None
+        if op is _END:
+            self._finished(th, result)
+            return
+        self.running = True
+        try:
+            if type(op) is Compute:
+                self._compute(th, op)
+                return
+            done, value = self._dispatch(th, op)
+        finally:
+            self.running = False
+        if done:
+            self._resume(th, value)
+
+    def now_of(self, th: Thread) -> float:
+        """The time as thread `th` sees it (its own clock when it ran ahead)."""
+        return th.clock if th.ahead else self.env.now
+
+    def defer(self, th: Thread, effect) -> None:
+        """Do `effect()` now, or when `th`, ahead of the clock, is caught up."""
+        if th.ahead:
+            th.pending.append(effect)
+        else:
+            effect()
+
+    def line_of(self, th: Thread):
+        """The line the thread is at (its innermost own generator frame's)."""
+        frame = th.gen.gi_frame
+        return frame.f_lineno if frame is not None else th.line
+
+    def task_of(self, line) -> int:
+        i = self.label.ids.get(line)
+        return i if i is not None else self.label.id(line)
 
     def line_id(self, line: int) -> int:
         return self.label.id(line)
@@ -281,7 +407,7 @@ class Executor:
             return self._wait(th, list(op), single, False)
         waiter = getattr(op, "begin", None)
         if waiter is None:
-            raise ProgramError(f"{self.label(self.line_id(th.line))} (rank {th.rank}): "
+            raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank {th.rank}): "
                                f"yielded {op!r}; yield a comm operation (compute, send, "
                                f"recv, a request, a list of requests, ...)")
         return op.begin(self, th)
@@ -291,6 +417,7 @@ class Executor:
         th.result = result
         self.live -= 1
         self.resident[th.pe] -= 1
+        self.rank_live[th.rank] -= 1
         for done in th.joiners:
             done()
         th.joiners = []
@@ -300,7 +427,7 @@ class Executor:
         when no other thread lives on its PE (else the PE may have been busy meanwhile)."""
         th.blocked = ""
         if self.env.now > since and self.resident[th.pe] == 1:
-            self.rec.span(th.pe, WAIT, self.line_id(th.line), since, self.env.now)
+            self.rec.span(th.pe, WAIT, self.line_id(self.line_of(th)), since, self.env.now)
 
     # -- waiting on requests ----------------------------------------------------------------
 
@@ -310,10 +437,10 @@ class Executor:
     def _wait(self, th: Thread, reqs: list, single: bool, any_: bool):
         for r in reqs:
             if not isinstance(r, Request):
-                raise ProgramError(f"{self.label(self.line_id(th.line))} (rank {th.rank}): "
+                raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank {th.rank}): "
                                    f"waits on {r!r}, not a request")
             if r.waiter is not None and r.waiter is not th and not r.done:
-                raise ProgramError(f"{self.label(self.line_id(th.line))} (rank {th.rank}): "
+                raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank {th.rank}): "
                                    f"a request is already waited on by another thread")
         now = self.env.now
         if any_:
@@ -343,6 +470,11 @@ class Executor:
         if req.callback is not None:
             req.callback(req)
         th = req.waiter
+        if th is None and not req.logged and req.kind == SEND:    # nobody waits: log it
+            req.logged = True
+            msg = req.msg
+            self.rec.span(msg.src_pe, SEND, self.task_of(msg.line), req.t0, req.t0, 0.0,
+                          msg.nbytes, msg.dst_pe, msg.id)
         if th is None:
             return
         req.waiter = None
@@ -374,18 +506,21 @@ class Executor:
         """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1]."""
         rec, pe = self.rec, th.pe
         cursor = t_block
-        for r in sorted(reqs, key=lambda r: (r.t1, r.t2)):
-            start = max(cursor, r.t0)
-            peer = -1 if r.msg is None else self.pe_of(r.msg.src if r.kind == RECV
-                                                        else r.msg.dst)
+        for r in reqs if len(reqs) == 1 else sorted(reqs, key=lambda r: (r.t1, r.t2)):
+            start = cursor if cursor > r.t0 else r.t0
+            msg = r.msg
             if r.kind == RECV:
-                nb = r.msg.nbytes if r.msg is not None else 0.0
-                rec.span(pe, RECV, self.line_id(r.line), start, max(start, r.t1), 0.0, nb, peer,
-                         r.msg.id if r.msg is not None else -1)
+                rec.span(pe, RECV, self.task_of(r.line), start, max(start, r.t1), 0.0,
+                         msg.nbytes, msg.src_pe, msg.id)
+            elif not r.logged:                 # the send's one span with its bytes
+                r.logged = True
+                rec.span(pe, SEND, self.task_of(r.line), start, max(start, r.t1), 0.0,
+                         msg.nbytes, msg.dst_pe, msg.id)
             elif r.t1 > start:
-                rec.span(pe, SEND, self.line_id(r.line), start, r.t1, 0.0, 0.0, peer,
-                         r.msg.id if r.msg is not None else -1)
-            cursor = max(cursor, r.t2)
+                rec.span(pe, SEND, self.task_of(r.line), start, r.t1, 0.0, 0.0, msg.dst_pe,
+                         msg.id)
+            if r.t2 > cursor:
+                cursor = r.t2
 
     # -- the CPU ------------------------------------------------------------------------
 
@@ -441,15 +576,10 @@ class Executor:
     def _compute_end(self, ev) -> None:
         th, op, start = ev._value
         end = self.env.now
-        pe, task = th.pe, self.line_id(op.line)
-        c = min(start + op.seconds, end)
-        if c > start:
-            self.rec.span(pe, COMPUTE, task, start, c, op.flops, op.nbytes, -1, -1, op.lanes)
-        if end > c or (c <= start and op.nbytes > 0):
-            first = c <= start
-            self.rec.span(pe, STALL, task, c, end, op.flops if first else 0.0,
-                          op.nbytes if first else 0.0, -1, -1, 0)
-        self.cpu_free(pe)
+        self.compute_log.extend((th.pe, self.task_of(op.line), start,
+                                 min(start + op.seconds, end), end, op.flops, op.nbytes,
+                                 op.lanes))
+        self.cpu_free(th.pe)
         self._resume(th, None)
 
     def overhead(self, pe: int, kind: int, line: int, seconds: float, nbytes: float,
@@ -475,12 +605,13 @@ class Executor:
     # -- messages -----------------------------------------------------------------------
 
     def isend(self, rank: int, dest: int, nbytes: float, tag: int, line, callback=None,
-              on_start=None) -> Request:
-        """Start a send from `rank`; returns its request (`on_start()` when its CPU
-        overhead starts, `callback(req)` when it completes)."""
+              on_start=None, thread: Thread | None = None) -> Request:
+        """Start a send from `rank` (when `thread` is caught up); returns its request
+        (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
         req = Request(SEND, rank, dest, tag, nbytes, line)
         req.callback, req.on_start = callback, on_start
         msg = Message()
+        msg.ex = self
         msg.id = self.messages
         self.messages += 1
         self.bytes_sent += nbytes
@@ -493,43 +624,52 @@ class Executor:
         msg.recv = None
         msg.delivered = False
         req.msg = msg
-        src_pe = self.pe_of(rank)
-        c = self.cost
-        payload = max(nbytes - c.first_byte, 0.0)
-        remote = self.net is not None and src_pe // self.m.cores != self.pe_of(dest) // self.m.cores
-
-        def begin():
-            now = self.env.now
-            if remote and self.nic_send[src_pe] > now:       # the NIC's gap: wait for it
-                Timeout(self.env, self.nic_send[src_pe] - now).callbacks.append(
-                    lambda _ev: self._send_start(req, msg, src_pe, payload, remote))
-            else:
-                self._send_start(req, msg, src_pe, payload, remote)
-        self.cpu(src_pe, begin)
+        msg.src_pe = src_pe = self.rank_pe[rank]
+        msg.dst_pe = self.rank_pe[dest]
+        msg.payload = max(nbytes - self.cost.first_byte, 0.0)
+        msg.remote = self.net is not None and src_pe // self.m.cores != msg.dst_pe // self.m.cores
+        if thread is not None and thread.ahead:
+            thread.pending.append(lambda: self.cpu(src_pe, msg.begin))
+        elif self.cpu_busy[src_pe]:
+            self.cpu_queue[src_pe].append(msg.begin)
+        else:
+            self.cpu_busy[src_pe] = True
+            self._send_begin(msg)
         return req
 
-    def _send_start(self, req, msg, src_pe, payload, remote) -> None:
+    def _send_begin(self, msg: Message) -> None:
+        """The sender's CPU is free: wait for its NIC's gap, then start."""
+        now = self.env.now
+        if msg.remote and self.nic_send[msg.src_pe] > now:
+            Timeout(self.env, self.nic_send[msg.src_pe] - now, msg).callbacks.append(
+                lambda ev: self._send_start(ev._value))
+        else:
+            self._send_start(msg)
+
+    def _send_start(self, msg: Message) -> None:
+        req, src_pe, payload, remote = msg.send, msg.src_pe, msg.payload, msg.remote
         c, now = self.cost, self.env.now
         if req.on_start is not None:
             req.on_start()
         if remote:
             self.nic_send[src_pe] = now + c.g + payload * c.G
         o = c.o + payload * c.O
-        dst_pe = self.pe_of(msg.dst)
-        if o > 0:
-            self.rec.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
+        dst_pe = msg.dst_pe
+        if o > 0:                       # the CPU overhead, with the message's bytes
+            req.logged = True
+            self.rec.span(src_pe, SEND, self.task_of(msg.line), now, now + o, 0.0, msg.nbytes,
                           dst_pe, msg.id)
             Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(req, msg, src_pe))
-        else:
-            self.rec.span(src_pe, SEND, self.line_id(msg.line), now, now, 0.0, msg.nbytes,
-                          dst_pe, msg.id)
+        else:                           # logged by its wait, or when it completes
             self._sent(req, msg, src_pe)
         # the data (or a rendezvous envelope) leaves after o
         if msg.rdv:
             Timeout(self.env, c.o + self._latency(src_pe, dst_pe), msg).callbacks.append(
                 lambda ev: self._envelope(ev._value))
-        else:
+        elif c.o > 0:
             Timeout(self.env, c.o).callbacks.append(lambda _ev: self._carry(msg))
+        else:
+            self._carry(msg)
 
     def _sent(self, req, msg, src_pe) -> None:
         """The sender's CPU overhead is over."""
@@ -553,40 +693,41 @@ class Executor:
 
     def _carry(self, msg: Message) -> None:
         """The data leaves now: latency, then the payload as a flow."""
-        a, b = self.pe_of(msg.src), self.pe_of(msg.dst)
-        payload = max(msg.nbytes - self.cost.first_byte, 0.0)
+        a, b = msg.src_pe, msg.dst_pe
         if a == b:
             self._delivered(msg)
             return
         na, nb = a // self.m.cores, b // self.m.cores
         if na == nb:
-            model, links, amount, cap = self.memory[na], (0,), 2.0 * payload, self.m.core_bandwidth
             latency = self.m.mem_latency
         else:
-            links, latency = self.net.route(na, nb)
-            model, amount, cap = self.links, payload, math.inf
+            latency = self.net.route(na, nb)[1]
+        Timeout(self.env, latency, msg).callbacks.append(self._flow)
 
-        def flow(_ev):
-            if amount > 0:
-                model.start(amount, links, cap, lambda _t: self._delivered(msg))
-            else:
-                self._delivered(msg)
-        Timeout(self.env, latency).callbacks.append(flow)
+    def _flow(self, ev) -> None:
+        """The latency is over: the payload flows (a copy through memory within a node)."""
+        msg = ev._value
+        if msg.payload <= 0:
+            self._delivered(msg)
+            return
+        na, nb = msg.src_pe // self.m.cores, msg.dst_pe // self.m.cores
+        if na == nb:
+            self.memory[na].start(2.0 * msg.payload, (0,), self.m.core_bandwidth, msg.arrived)
+        else:
+            self.links.start(msg.payload, self.net.route(na, nb)[0], math.inf, msg.arrived)
 
     def _delivered(self, msg: Message) -> None:
         """The last byte is at the receiver: its NIC gap, then its CPU overhead."""
         c, now = self.cost, self.env.now
         msg.delivered = True
-        dst_pe = self.pe_of(msg.dst)
+        dst_pe = msg.dst_pe
         send = msg.send
         if (msg.rdv or c.no_threshold) and send.t0 >= 0:   # its CPU overhead is over
             send.t1 = now
             self.complete(send)
-        payload = max(msg.nbytes - c.first_byte, 0.0)
-        o = c.o + max(payload * (c.O - c.G), 0.0)
-        remote = self.net is not None and self.pe_of(msg.src) // self.m.cores != dst_pe // self.m.cores
+        o = c.o + max(msg.payload * (c.O - c.G), 0.0)
         delay = 0.0
-        if remote and (c.g > 0 or c.G > 0) and c.first_byte:
+        if msg.remote and c.first_byte:
             delay = max(self.nic_recv[dst_pe] - now, 0.0)
             self.nic_recv[dst_pe] = now + delay + c.g
         if o <= 0 and delay <= 0:
@@ -639,20 +780,28 @@ class Executor:
                 return
         self.unexpected[msg.dst].append(msg)
 
-    def irecv(self, rank: int, source: int, tag: int, line, callback=None) -> Request:
-        """Post a receive on `rank`; returns its request (`callback(req)` when done)."""
+    def irecv(self, rank: int, source: int, tag: int, line, callback=None,
+              thread: Thread | None = None) -> Request:
+        """Post a receive on `rank` (when `thread` is caught up); returns its request
+        (`callback(req)` when done)."""
         req = Request(RECV, rank, source, tag, 0.0, line)
         req.callback = callback
-        now = self.env.now
+        if thread is not None and thread.ahead:
+            thread.pending.append(lambda: self._post(req))
+        else:
+            self._post(req)
+        return req
+
+    def _post(self, req: Request) -> None:
+        rank, now = req.rank, self.env.now
         req.t0 = now
         queue = self.unexpected[rank]
         for i, msg in enumerate(queue):
             if _fits(req, msg):
                 del queue[i]
                 self._matched(req, msg, now)
-                return req
+                return
         self.posted[rank].append(req)
-        return req
 
     def _matched(self, req: Request, msg: Message, at: float) -> None:
         req.msg = msg
@@ -703,7 +852,7 @@ class Executor:
         label = lambda i: self.label(self.line_id(i))      # noqa: E731
         reqs = [r for r in th.wait_reqs if not r.done]
         if not reqs:
-            return f"{th.blocked or 'an operation'} at {label(th.line)}"
+            return f"{th.blocked or 'an operation'} at {label(self.line_of(th))}"
         r = reqs[0]
         text = r.describe(label)
         if r.kind == RECV and r.peer != ANY_SOURCE:
@@ -721,10 +870,32 @@ class Executor:
         return (f"{len(left)} message(s) were never received: " + "; ".join(parts) + more)
 
     def trace(self):
-        """The recorded spans as a Trace."""
+        """The recorded spans as a Trace: each compute is a compute span [start, compute
+        end] if its arithmetic took time, then a stall span for the rest (when its memory
+        finished later, or it had only memory traffic), FLOPs and bytes on the first."""
         import numpy as np
+        log = np.frombuffer(self.compute_log, np.float64).reshape(-1, 8)
+        pe, task = log[:, 0].astype(np.int64), log[:, 1].astype(np.int64)
+        s, c, e, f, b, lanes = (log[:, k] for k in range(2, 8))
+        has_c = c > s
+        has_s = (e > c) | (~has_c & (b > 0))
+        first = ~has_c
+        rec = self.rec
+        ic, is_ = np.flatnonzero(has_c), np.flatnonzero(has_s)
+        cols = {"pe": np.concatenate([pe[ic], pe[is_]]).astype(np.int32),
+                "kind": np.concatenate([np.full(len(ic), COMPUTE), np.full(len(is_), STALL)]
+                                       ).astype(np.int8),
+                "task": np.concatenate([task[ic], task[is_]]).astype(np.int32),
+                "start": np.concatenate([s[ic], c[is_]]), "end": np.concatenate([c[ic], e[is_]]),
+                "flops": np.concatenate([f[ic], np.where(first[is_], f[is_], 0.0)]),
+                "bytes": np.concatenate([b[ic], np.where(first[is_], b[is_], 0.0)]),
+                "peer": np.full(len(ic) + len(is_), -1, np.int32),
+                "msg": np.full(len(ic) + len(is_), -1, np.int32),
+                "lanes": np.concatenate([lanes[ic], np.zeros(len(is_))]).astype(np.int16)}
+        for name, col in cols.items():
+            getattr(rec, name).frombytes(col.tobytes())
         z = np.zeros(0)
-        return self.rec.finish(self.m.cores, z, z, np.zeros(0, np.int16), z)
+        return rec.finish(self.m.cores, z, z, np.zeros(0, np.int16), z)
 
 
 def _fits(req: Request, msg: Message) -> bool:

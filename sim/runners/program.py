@@ -25,7 +25,7 @@ from ..run import Run
 from ..workloads.program import find
 
 
-def _layout(p, machine: Machine, ranks: int) -> int:
+def _layout(machine: Machine, ranks: int) -> int:
     """Threads (PEs) per rank; ScenarioError when the ranks do not fit."""
     if ranks > machine.pes:
         raise ScenarioError(f"workload.ranks ({ranks}) must be at most the machine's "
@@ -34,11 +34,17 @@ def _layout(p, machine: Machine, ranks: int) -> int:
 
 
 def run_program(scenario, progress=None, cancel=None) -> Run:
+    machine, ex, labels = start_program(scenario, cancel)
+    return _finish(scenario, machine, ex, labels, progress)
+
+
+def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
+    """The machine and an executor with every rank's main started (then ex.run())."""
     p = scenario.workload
     path = str(find(p.file, "workload.file"))
     machine = Machine(scenario.machine)
     ranks = p.ranks or machine.nodes
-    threads = _layout(p, machine, ranks)
+    threads = _layout(machine, ranks)
     main = load_main(path)
     labels = Labels(path)
     ex = Executor(machine, ranks, threads, labels, cancel)
@@ -51,17 +57,16 @@ def run_program(scenario, progress=None, cancel=None) -> Run:
             raise user_error(exc, r, path) from None
         comm._th = th = ex.start(gen, r, 0)
         th.comm = comm
-    return _finish(scenario, machine, ex, labels, progress)
+    return machine, ex, labels
 
 
 def run_goal(scenario, progress=None, cancel=None) -> Run:
     path = find(scenario.workload.file, "workload.file")
     sched = goal.load(path)
     machine = Machine(scenario.machine)
-    ranks = len(sched.ranks)
-    threads = _layout(scenario.workload, machine, ranks)
     labels = Labels(str(path))
-    ex = Executor(machine, ranks, threads, labels, cancel)
+    ex = Executor(machine, len(sched.ranks), _layout(machine, len(sched.ranks)), labels,
+                  cancel)
     goal.run(ex, sched)
     return _finish(scenario, machine, ex, labels, progress)
 

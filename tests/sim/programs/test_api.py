@@ -12,7 +12,7 @@ from parasim.sim.io.trace_csv import to_csv_text
 from parasim.sim.machine.machine import Machine, MachineSpec
 from parasim.sim.programs.errors import ProgramError
 from parasim.sim.simulate import simulate
-from parasim.sim.trace import KIND_CODE
+from parasim.sim.trace import COLUMNS, KIND_CODE
 from tests.sim.programs.helpers import program_scenario, run_program
 
 PINGPONG = """
@@ -274,3 +274,46 @@ def test_loggops_settings_refused_for_builtin_workloads():
 def test_too_many_ranks_are_refused(tmp_path):
     with pytest.raises(scenario.ScenarioError, match=r"workload.ranks \(9\)"):
         simulate(program_scenario(tmp_path, PINGPONG, nodes=2, ranks=9))
+
+
+MIXED = """
+def main(comm, steps):
+    other = (comm.rank + 1) % comm.size
+    for k in range(steps):
+        for _ in range(3):
+            yield comm.compute(1e6 * (1 + comm.rank), bytes=(k % 2) * 1e5)
+        req = comm.isend(other, 1e4 * (k + 1))
+        yield comm.compute(5e5)
+        status = yield comm.recv()
+        yield req
+        assert comm.now > 0
+    yield from comm.barrier()
+"""
+
+
+@pytest.mark.parametrize("network", [None, {"overhead_us": 0.5, "rendezvous_bytes": 2e4}])
+def test_chaining_computes_changes_nothing(tmp_path, monkeypatch, network):
+    """A thread running ahead through its computes gives the very same trace as one
+    event per compute (executor.CHAIN = 1 turns chaining off)."""
+    from parasim.sim.programs import executor
+    kw = dict(nodes=3, cores=2, ranks=3, args={"steps": 4}, network=network)
+    fast = run_program(tmp_path, MIXED, **kw)
+    monkeypatch.setattr(executor, "CHAIN", 1)
+    slow = run_program(tmp_path, MIXED, **kw)
+    def rows(run):       # message ids follow the order sends are issued at equal times
+        msg = COLUMNS.index("msg")
+        return sorted(",".join(r[:msg] + r[msg + 1:]) for r in
+                      (line.split(",") for line in to_csv_text(run.trace).splitlines()))
+    assert fast.makespan == slow.makespan
+    assert rows(fast) == rows(slow)
+
+
+def test_every_message_has_one_send_span_with_its_bytes(tmp_path):
+    run = run_program(tmp_path, MIXED, nodes=3, ranks=3, args={"steps": 4})
+    t = run.trace
+    send = (t.kind == KIND_CODE["send"]) & (t.bytes > 0)
+    recv = (t.kind == KIND_CODE["recv"]) & (t.msg >= 0)
+    ids = t.msg[send].tolist()
+    assert len(ids) == len(set(ids)) == 3 * 4            # 4 steps of 3 ranks (the barrier's
+    assert t.bytes[send].sum() == pytest.approx(run.summary["bytes_sent"])   # carry 0 B)
+    assert sorted(t.msg[recv].tolist()) == list(range(run.summary["messages"]))
