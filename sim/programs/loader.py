@@ -64,8 +64,9 @@ def load_main(path: str):
 
 
 def user_error(exc: BaseException, rank: int | None, path: str | None = None) -> ProgramError:
-    """ProgramError for an exception raised by user code: its type and message at the
-    innermost frame of the user's file, then the user's own frames (no engine ones)."""
+    """ProgramError for an exception raised by user code, on one line: its type and
+    message at the innermost frame of the user's file, then the user's own calling
+    frames (no engine ones)."""
     frames = traceback.extract_tb(exc.__traceback__)
     if path is None:
         path = next((f.filename for f in frames if f.name == "main"), frames[-1].filename
@@ -74,6 +75,7 @@ def user_error(exc: BaseException, rank: int | None, path: str | None = None) ->
     where = own[-1] if own else (frames[-1] if frames else None)
     loc = f"{os.path.basename(where.filename)}:{where.lineno}" if where else "program"
     who = f" (rank {rank})" if rank is not None else ""
-    stack = "".join(f"\n  {os.path.basename(f.filename)}:{f.lineno} in {f.name}: {f.line}"
-                    for f in own[:-1])
+    calls = ", ".join(f"{os.path.basename(f.filename)}:{f.lineno} in {f.name}"
+                      for f in reversed(own[:-1]))
+    stack = f" (called from {calls})" if calls else ""
     return ProgramError(f"{loc}{who}: {type(exc).__name__}: {exc}{stack}", "workload.file")

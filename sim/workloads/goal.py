@@ -16,6 +16,7 @@ from .program import find
 @dataclass
 class Params:
     kind: ClassVar[str] = "goal"
+    graphless: ClassVar[bool] = True
     no_weak_rule: ClassVar[str] = "a schedule lists every operation: generate a larger one"
     file: str = param("", help="GOAL schedule (text format: num_ranks, rank r { ... })")
 

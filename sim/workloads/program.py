@@ -32,6 +32,7 @@ def find(file: str, path: str) -> Path:
 @dataclass
 class Params:
     kind: ClassVar[str] = "program"
+    graphless: ClassVar[bool] = True        # no task graph: no one-core baseline
     no_weak_rule: ClassVar[str] = "a program scales itself: vary workload.args or ranks"
     file: str = param("", help="Python file defining main(comm, **args)")
     ranks: int = param(0, ge=0, le=1_000_000, help="Ranks (0: one per node); each owns "
