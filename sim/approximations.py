@@ -10,8 +10,12 @@ APPROXIMATIONS = (
     "Every PE of a run has the same rates: heterogeneous nodes (CPU + GPU in one HPL "
     "run) are not simulated. The offload workload is its own one-kernel model "
     "(copies, kernel, copies back) without a power model.",
-    "Messages use an eager protocol with no per-message CPU overhead (no LogP o). "
-    "Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Built-in workloads' messages use an eager protocol with no per-message CPU "
+    "overhead (no LogP o); programs and GOAL schedules use LogGOPS (o, g, O, S) as "
+    "LogGOPSim does. Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Programs: a rank's threads share nothing but what the program passes; handing out "
+    "a parallel_for chunk, taking a lock and spawning a task cost no time; GOAL's calc "
+    "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank.",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "
     "operating point per run; there is no thermal model.",
     "Top500 entries: Rpeak is computed from the node spec; Summit and Selene come out "
