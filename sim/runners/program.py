@@ -21,7 +21,7 @@ from ..programs import goal
 from ..programs.api import Comm
 from ..programs.executor import Executor
 from ..programs.loader import Labels, load_main, user_error
-from ..run import Run
+from ..run import Run, frozen
 from ..workloads.program import find
 
 
@@ -84,4 +84,4 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress) -> Run:
     if progress:
         progress(1.0)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               tuple(labels.names), MappingProxyType(extras))
+               tuple(labels.names), frozen(extras))
