@@ -35,6 +35,7 @@ class RunExtras(TypedDict, total=False):
     layers: tuple              # LayerRow per layer (tasks named `layer @ tag`): analysis/layers
     pe_names: list[str]        # row labels where PEs are not plain cores: runners/offload
     kind_names: dict[str, str]  # legend text where a span kind means more: runners/offload
+    program: dict              # {"file", "source", "ranks", "threads"}: runners/program
 
 
 def frozen(extras: Mapping[str, Any]) -> RunExtras:

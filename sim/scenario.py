@@ -195,13 +195,18 @@ def load(name_or_path: str, overrides: Sequence[str] = ()) -> Scenario:
 PROGRAM_SUFFIXES = {".py": "program", ".goal": "goal"}
 
 
-def for_file(path: str, machine: str | None, overrides: list[str] = ()) -> Scenario:
+def for_file(path: str, machine: str | Scenario | None,
+             overrides: list[str] = ()) -> Scenario:
     """A scenario running the program (.py) or GOAL schedule (.goal) at `path` on the
-    machine of preset or scenario file `machine`, then the `key=value` overrides."""
-    kind = PROGRAM_SUFFIXES[Path(path).suffix]
+    machine of `machine` (a preset, a scenario file or a Scenario), then the overrides."""
+    kind = PROGRAM_SUFFIXES.get(Path(path).suffix)
+    if kind is None:
+        raise ScenarioError(f"{path}: a program ends in .py, a GOAL schedule in .goal")
     if not machine:
         raise ScenarioError(f"running {path} needs a machine: --machine PRESET_OR_TOML")
-    data = to_dict(load(machine))
+    data = to_dict(machine if isinstance(machine, Scenario) else load(machine))
+    if Path(path).is_file():                  # else the name of an example program
+        path = str(Path(path).resolve())
     data.update(name=Path(path).stem, description=f"{Path(path).name} on {machine}",
                 explain="")
     data["workload"] = {"kind": kind, "file": path}

@@ -99,6 +99,7 @@ APP_USAGE = """the desktop app (python main.py without a verb):
   python main.py                          open the app on the default preset, already run
   python main.py --scenario NAME_OR_TOML  open a preset or a scenario file
   python main.py view trace.csv           open a saved trace
+  python main.py --program prog.py [--scenario X]   a program on X's machine, re-run on save
   python main.py --scenario X --screenshot out.png   render the window after the run, exit"""
 
 REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,

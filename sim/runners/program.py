@@ -8,6 +8,7 @@ is left out. Task ids in the trace are source lines (`task_names`: "file:line").
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -35,7 +36,8 @@ def _layout(machine: Machine, ranks: int) -> int:
 
 def run_program(scenario, progress=None, cancel=None) -> Run:
     machine, ex, labels = start_program(scenario, cancel)
-    return _finish(scenario, machine, ex, labels, progress)
+    return _finish(scenario, machine, ex, labels, progress,
+                   find(scenario.workload.file, "workload.file"))
 
 
 def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
@@ -68,10 +70,10 @@ def run_goal(scenario, progress=None, cancel=None) -> Run:
     ex = Executor(machine, len(sched.ranks), _layout(machine, len(sched.ranks)), labels,
                   cancel)
     goal.run(ex, sched)
-    return _finish(scenario, machine, ex, labels, progress)
+    return _finish(scenario, machine, ex, labels, progress, path)
 
 
-def _finish(scenario, machine, ex: Executor, labels: Labels, progress) -> Run:
+def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> Run:
     makespan = ex.run()
     trace = ex.trace()
     makespan = max(makespan, float(trace.end_s.max()) if len(trace) else 0.0)
@@ -81,6 +83,12 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress) -> Run:
                     "threads_per_rank": ex.threads})
     extras = observe(scenario.machine, machine, trace, makespan, summary)
     extras["roofline"] = roofline.plot_data(machine, trace)
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    extras["program"] = {"file": str(path), "source": source, "ranks": ex.ranks,
+                         "threads": ex.threads}
     if progress:
         progress(1.0)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
