@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from collections import deque
 
+import numpy as np
+
 from ..workloads.collectives import ALLREDUCE, BCAST
 from .errors import ProgramError
 from .executor import ANY_SOURCE, ANY_TAG, Compute, Request
@@ -38,7 +40,7 @@ SCHEDULES = ("static", "dynamic", "guided")
 class Comm:
     """One thread's view of the program: its rank, the clock and the operations."""
 
-    def __init__(self, ex, rank: int, size: int, index: int, defaults: dict, random):
+    def __init__(self, ex, rank: int, size: int, index: int, defaults: dict, seed: int):
         self._ex = ex
         self._th = None
         self.rank = rank
@@ -46,9 +48,20 @@ class Comm:
         self.thread = index
         self.threads = ex.threads
         self._defaults = defaults
-        self.random = random
+        self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"])
+        self._seed = seed
 
     # -- basics -------------------------------------------------------------------------
+
+    @property
+    def random(self):
+        """The rank's numpy Generator, seeded from (scenario seed, rank); its threads
+        share it."""
+        rngs = self._ex.rngs
+        rng = rngs.get(self.rank)
+        if rng is None:
+            rng = rngs[self.rank] = np.random.default_rng([self._seed, self.rank])
+        return rng
 
     @property
     def now(self) -> float:
@@ -65,17 +78,20 @@ class Comm:
     def compute(self, flops: float = 0.0, bytes: float = 0.0, precision: str | None = None,
                 vector_fraction: float | None = None, name: str | None = None) -> Compute:
         """Arithmetic (FLOPs) and memory traffic (bytes) on this thread's PE."""
-        if not (flops >= 0 and bytes >= 0 and math.isfinite(flops) and math.isfinite(bytes)):
+        if not (0.0 <= flops < math.inf and 0.0 <= bytes < math.inf):
             raise self._fail(f"compute needs flops and bytes >= 0, got {flops!r}, {bytes!r}")
-        d = self._defaults
-        try:
-            k, lanes = self._ex.rate(precision or d["precision"],
-                                     d["vector_fraction"] if vector_fraction is None
-                                     else vector_fraction)
-        except KeyError:
-            raise self._fail(f"compute precision must be one of fp64, fp32, fp16, bf16, "
-                             f"got {precision!r}") from None
-        line = self._line()
+        if precision is None and vector_fraction is None:
+            k, lanes = self._rate
+        else:
+            d = self._defaults
+            try:
+                k, lanes = self._ex.rate(precision or d["precision"],
+                                         d["vector_fraction"] if vector_fraction is None
+                                         else vector_fraction)
+            except KeyError:
+                raise self._fail(f"compute precision must be one of fp64, fp32, fp16, bf16, "
+                                 f"got {precision!r}") from None
+        line = self._th.gen.gi_frame.f_lineno
         return Compute(flops, bytes, flops * k, lanes, line if name is None else (line, name))
 
     # -- point to point -----------------------------------------------------------------
@@ -254,7 +270,7 @@ class Comm:
 
     def _start(self, fn, index, args=(), kwargs=None):
         ex = self._ex
-        child = Comm(ex, self.rank, self.size, index, self._defaults, self.random)
+        child = Comm(ex, self.rank, self.size, index, self._defaults, self._seed)
         gen = fn(child, *args, **(kwargs or {}))
         if not hasattr(gen, "send"):
             raise self._fail(f"spawn needs a generator function (one that yields), "

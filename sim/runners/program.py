@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-import numpy as np
-
 from ..analysis import roofline
 from ..analysis.metrics import summarize
 from ..analysis.observe import observe
@@ -52,7 +50,7 @@ def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
     ex = Executor(machine, ranks, threads, labels, cancel)
     defaults = {"precision": p.precision, "vector_fraction": p.vector_fraction}
     for r in range(ranks):
-        comm = Comm(ex, r, ranks, 0, defaults, np.random.default_rng([scenario.seed, r]))
+        comm = Comm(ex, r, ranks, 0, defaults, scenario.seed)
         try:
             gen = main(comm, **p.args)
         except Exception as exc:

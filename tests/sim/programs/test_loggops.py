@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from parasim.sim.trace import KIND_CODE
 from tests.sim.programs.helpers import run_program
@@ -109,3 +111,16 @@ def test_eager_send_returns_after_its_overhead(tmp_path):
 def test_no_loggops_settings_is_hockney(tmp_path):
     run = run_program(tmp_path, ONE, args={"n": 1001}, network=net())
     assert run.makespan == pytest.approx(10 * US + 1001e-9, rel=1e-12)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(o=st.floats(0.0, 5.0), L=st.floats(0.1, 20.0), gbs=st.floats(0.1, 50.0),
+       s=st.integers(1, 10**6), per_byte=st.floats(0.0, 1.0))
+def test_one_message_formula_holds_for_any_parameters(tmp_path, o, L, gbs, s, per_byte):
+    """Received at o + L + (s-1) G + o + max((s-1)(O - G), 0) after the send starts."""
+    run = run_program(tmp_path, ONE, args={"n": s},
+                      network={"latency_us": L, "bandwidth_gbs": gbs, "overhead_us": o,
+                               "overhead_per_byte_ns": per_byte, "rendezvous_bytes": 2e6})
+    G = 1 / (gbs * 1e9)
+    expected = 2 * o * US + L * US + (s - 1) * G + max((s - 1) * (per_byte * 1e-9 - G), 0.0)
+    assert run.makespan == pytest.approx(expected, rel=1e-9, abs=1e-15)
