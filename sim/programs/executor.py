@@ -62,6 +62,7 @@ ANY_SOURCE = -1
 ANY_TAG = -1
 MAX_OPERATIONS = 5_000_000      # about 25 s of simulation at 5 us an operation
 GC_THRESHOLD = 100_000         # allocations between young-generation collections during a run
+GUARD_STEP = 4096               # operations between size-guard checks within one resume
 CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
 _END = object()                 # held "op" of a thread that ended while ahead
 
@@ -272,33 +273,38 @@ class Executor:
         nothing but messages; a program whose ranks share Python state is not MPI.)"""
         gen = th.gen
         self.running = True
-        chain = self.chainable and self.rank_live[th.rank] == 1
-        count = 0
+        count = chained = 0
         try:
             while True:
                 try:
                     op = gen.send(value)
                 except StopIteration as stop:
                     self._ended(th, stop.value)
-                    return
+                    break
                 except ProgramError:
                     raise
                 except Exception as exc:
                     from .loader import user_error
                     raise user_error(exc, th.rank) from None
                 count += 1
-                if type(op) is Compute and chain and op.nbytes == 0 and count < CHAIN:
+                if count == GUARD_STEP:            # a loop that never waits is stopped too
+                    self.operations += count
+                    count = 0
+                    self._guard(th)
+                if (type(op) is Compute and op.nbytes == 0 and self.chainable
+                        and chained < CHAIN and self.rank_live[th.rank] == 1):
+                    chained += 1
                     if not th.ahead:
                         if self.cpu_busy[th.pe]:
                             self._compute(th, op)
-                            return
+                            break
                         self.cpu_busy[th.pe] = True
                         th.ahead = True
                         th.clock = self.env.now
                     elif th.pending:
                         th.held = (op, None)
                         self._sync_at(th)
-                        return
+                        break
                     start = th.clock
                     th.clock = end = start + op.seconds
                     self.compute_log.extend((th.pe, self.task_of(op.line), start, end, end,
@@ -308,24 +314,28 @@ class Executor:
                 if th.ahead:
                     th.held = (op, None)
                     self._sync_at(th)
-                    return
+                    break
                 if type(op) is Compute:
                     self._compute(th, op)
-                    return
+                    break
                 if type(op) is Request and op.waiter is None:      # the common wait
                     done, value = self._wait_one(th, op)
                 else:
                     done, value = self._dispatch(th, op)
                 if not done:
-                    return
+                    break
         finally:
             self.operations += count
             self.running = False
-            if self.operations > self.max_operations:
-                raise SimulationTooLarge(
-                    f"the program passed {self.max_operations:,} operations (rank "
-                    f"{th.rank} at {self.label(self.line_id(self.line_of(th)))}); use "
-                    f"fewer, larger operations (or fewer ranks or iterations)")
+        self._guard(th)
+
+    def _guard(self, th: Thread) -> None:
+        """SimulationTooLarge once the program has issued more than max_operations."""
+        if self.operations > self.max_operations:
+            raise SimulationTooLarge(
+                f"the program passed {self.max_operations:,} operations (rank "
+                f"{th.rank} at {self.label(self.line_id(self.line_of(th)))}); use "
+                f"fewer, larger operations (or fewer ranks or iterations)")
 
     def _ended(self, th: Thread, result) -> None:
         if th.ahead:                     # it ends when the clock catches up
@@ -410,9 +420,13 @@ class Executor:
             return self._wait(th, list(op), single, False)
         waiter = getattr(op, "begin", None)
         if waiter is None:
-            raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank {th.rank}): "
-                               f"yielded {op!r}; yield a comm operation (compute, send, "
-                               f"recv, a request, a list of requests, ...)")
+            what = (f"yielded the generator {op.__name__}(...); collectives and "
+                    f"parallel_for are generators: `yield from` them"
+                    if hasattr(op, "gi_frame") else
+                    f"yielded {op!r}; yield a comm operation (compute, send, recv, a "
+                    f"request, a list of requests, ...)")
+            raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank "
+                               f"{th.rank}): {what}")
         return op.begin(self, th)
 
     def _finished(self, th: Thread, result) -> None:
@@ -435,6 +449,9 @@ class Executor:
     # -- waiting on requests ----------------------------------------------------------------
 
     def wait_any(self, th: Thread, reqs: list) -> tuple[bool, object]:
+        if not reqs:
+            raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank "
+                               f"{th.rank}): waitany needs at least one request")
         return self._wait(th, reqs, False, True)
 
     def _wait(self, th: Thread, reqs: list, single: bool, any_: bool):

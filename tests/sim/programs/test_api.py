@@ -316,3 +316,37 @@ def test_every_message_has_one_send_span_with_its_bytes(tmp_path):
     assert len(ids) == len(set(ids)) == 3 * 4            # 4 steps of 3 ranks (the barrier's
     assert t.bytes[send].sum() == pytest.approx(run.summary["bytes_sent"])   # carry 0 B)
     assert sorted(t.msg[recv].tolist()) == list(range(run.summary["messages"]))
+
+
+def test_a_loop_that_never_waits_is_stopped(tmp_path, monkeypatch):
+    from parasim.sim.programs import executor
+    monkeypatch.setattr(executor, "MAX_OPERATIONS", 10_000)
+    with pytest.raises(SimulationTooLarge, match=r"passed 10,000 operations \(rank 0 at "
+                                                 r"prog.py:4\)"):
+        run_program(tmp_path, "def main(comm):\n    while True:\n"
+                              "        pass\n        yield []\n")
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def main(comm):\n    yield comm.bcast(8)\n",
+     r"prog.py:2 \(rank 0\): yielded the generator bcast\(...\); .*`yield from` them"),
+    ("def main(comm):\n    yield comm.waitany([])\n", "waitany needs at least one request"),
+])
+def test_misused_operations_are_explained(tmp_path, source, message):
+    with pytest.raises(ProgramError, match=message):
+        run_program(tmp_path, source)
+
+
+def test_a_rank_with_a_spawned_thread_does_not_run_ahead(tmp_path):
+    """Threads share Python state: after a spawn the parent's computes take events."""
+    src = """
+    def main(comm):
+        state = {"child": False}
+        def child(c):
+            yield c.compute(1e8)
+            state["child"] = True
+        comm.spawn(child)
+        yield comm.compute(2e8)
+        assert state["child"], "the child should have finished first"
+    """
+    run_program(tmp_path, src, nodes=1, cores=2)
