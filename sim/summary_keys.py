@@ -86,11 +86,15 @@ HPL = {                                                # runners/hpl
     "hpl_fp64_makespan_s": Key("s", "the fp64 reference run (low precision only)"),
     "hpl_mixed_speedup": Key("", "fp64 time / this run's time"),
 }
+PROGRAM = {                                            # runners/program
+    "ranks": Key("", "ranks of the program or schedule"),
+    "threads_per_rank": Key("", "PEs each rank owns for its threads (PEs / ranks)"),
+}
 NOTES = {
     "warnings": Key("text", "one-line warnings about the run (a list)"),
 }
 
 GROUPS = {"metrics": METRICS, "concurrency": CONCURRENCY, "network": NETWORK,
           "busiest_link": BUSIEST_LINK, "power": POWER, "offload": OFFLOAD, "hpl": HPL,
-          "notes": NOTES}
+          "program": PROGRAM, "notes": NOTES}
 SUMMARY_KEYS: dict[str, Key] = {k: v for group in GROUPS.values() for k, v in group.items()}

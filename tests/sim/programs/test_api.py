@@ -350,3 +350,12 @@ def test_a_rank_with_a_spawned_thread_does_not_run_ahead(tmp_path):
         assert state["child"], "the child should have finished first"
     """
     run_program(tmp_path, src, nodes=1, cores=2)
+
+
+def test_busiest_link_is_the_senders_uplink(tmp_path):
+    run = run_program(tmp_path, PINGPONG, args={"n": 1e6, "repeats": 2})
+    # 2 messages of 1 MB each way, each link alone carries 2 MB in 4 (alpha + n / beta)
+    assert run.summary["busiest_link_utilisation"] == pytest.approx(
+        2e6 / (10e9 * run.makespan), rel=1e-9)
+    assert run.summary["busiest_link"] in ("node 0 -> switch", "node 1 -> switch",
+                                           "switch -> node 0", "switch -> node 1")
