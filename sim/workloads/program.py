@@ -9,6 +9,7 @@ the sum of the FLOPs its operations compute.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,17 +17,18 @@ from ..errors import ScenarioError
 from ..spec import param
 from .common import precision_param, vector_param
 
-PROGRAM_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "programs"
-
 
 def find(file: str, path: str) -> Path:
-    """The file as given, else the example of that name in assets/programs/."""
+    """The file as given, else the example of that name in the package's
+    assets/programs/ (read through importlib.resources: a wheel install finds it too)."""
     p = Path(file)
     if p.is_file():
         return p
-    if (PROGRAM_DIR / file).is_file():
-        return PROGRAM_DIR / file
-    raise ScenarioError(f"{path} {file!r} does not exist (nor in {PROGRAM_DIR})", path)
+    example = files("parasim.assets").joinpath("programs").joinpath(file)
+    if file and example.is_file():
+        return Path(str(example))
+    raise ScenarioError(f"{path} {file!r} does not exist (nor is it an example in "
+                        f"assets/programs/)", path)
 
 
 @dataclass
