@@ -33,6 +33,7 @@ from ..workloads.collectives import ALLREDUCE, BCAST
 from .errors import ProgramError
 from .executor import ANY_SOURCE, ANY_TAG, Compute, Request
 
+INF = math.inf
 COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
 SCHEDULES = ("static", "dynamic", "guided")
 
@@ -78,7 +79,7 @@ class Comm:
     def compute(self, flops: float = 0.0, bytes: float = 0.0, precision: str | None = None,
                 vector_fraction: float | None = None, name: str | None = None) -> Compute:
         """Arithmetic (FLOPs) and memory traffic (bytes) on this thread's PE."""
-        if not (0.0 <= flops < math.inf and 0.0 <= bytes < math.inf):
+        if not (0.0 <= flops < INF and 0.0 <= bytes < INF):
             raise self._fail(f"compute needs flops and bytes >= 0, got {flops!r}, {bytes!r}")
         if precision is None and vector_fraction is None:
             k, lanes = self._rate
@@ -276,7 +277,6 @@ class Comm:
             raise self._fail(f"spawn needs a generator function (one that yields), "
                              f"got {getattr(fn, '__name__', fn)!r}")
         child._th = th = ex.start(gen, self.rank, index, self._th)
-        th.comm = child
         return th
 
     @staticmethod

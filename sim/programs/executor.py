@@ -149,8 +149,8 @@ class Message:
 class Thread:
     """One generator of user code on one PE of its rank."""
 
-    __slots__ = ("gen", "rank", "pe", "index", "line", "finished", "result", "blocked",
-                 "t_block", "wait_reqs", "wait_left", "wait_any", "single", "joiners", "comm",
+    __slots__ = ("gen", "rank", "pe", "index", "finished", "result", "blocked",
+                 "t_block", "wait_reqs", "wait_left", "wait_any", "single", "joiners",
                  "ahead", "clock", "pending", "held")
 
     def __init__(self, gen, rank, pe, index):
@@ -158,7 +158,6 @@ class Thread:
         self.rank = rank
         self.pe = pe
         self.index = index
-        self.line = 0
         self.finished = False
         self.result = None
         self.blocked = ""            # what it waits for, for the deadlock report
@@ -172,7 +171,6 @@ class Thread:
         self.pending: list = []      # side effects held until it is caught up
         self.held = None
         self.joiners: list = []
-        self.comm = None
 
 
 class Compute:
@@ -274,6 +272,8 @@ class Executor:
         gen = th.gen
         self.running = True
         count = chained = 0
+        chainable, rank_live, rank = self.chainable, self.rank_live, th.rank
+        log, ids = self.compute_log.extend, self.label.ids
         try:
             while True:
                 try:
@@ -291,8 +291,8 @@ class Executor:
                     self.operations += count
                     count = 0
                     self._guard(th)
-                if (type(op) is Compute and op.nbytes == 0 and self.chainable
-                        and chained < CHAIN and self.rank_live[th.rank] == 1):
+                if (type(op) is Compute and chainable and op.nbytes == 0
+                        and chained < CHAIN and rank_live[rank] == 1):
                     chained += 1
                     if not th.ahead:
                         if self.cpu_busy[th.pe]:
@@ -307,8 +307,9 @@ class Executor:
                         break
                     start = th.clock
                     th.clock = end = start + op.seconds
-                    self.compute_log.extend((th.pe, self.task_of(op.line), start, end, end,
-                                             op.flops, 0.0, op.lanes))
+                    task = ids.get(op.line)
+                    log((th.pe, self.label.id(op.line) if task is None else task, start, end,
+                         end, op.flops, 0.0, op.lanes))
                     value = None
                     continue
                 if th.ahead:
@@ -399,14 +400,12 @@ class Executor:
     def line_of(self, th: Thread):
         """The line the thread is at (its innermost own generator frame's)."""
         frame = th.gen.gi_frame
-        return frame.f_lineno if frame is not None else th.line
+        return frame.f_lineno if frame is not None else 0
 
-    def task_of(self, line) -> int:
+    def line_id(self, line) -> int:
+        """The trace task id of a source line (or (line, name))."""
         i = self.label.ids.get(line)
         return i if i is not None else self.label.id(line)
-
-    def line_id(self, line: int) -> int:
-        return self.label.id(line)
 
     def _dispatch(self, th: Thread, op):
         """Handle a yielded op other than a compute: (True, value) to go on at once,
@@ -493,7 +492,7 @@ class Executor:
         if th is None and not req.logged and req.kind == SEND:    # nobody waits: log it
             req.logged = True
             msg = req.msg
-            self.rec.span(msg.src_pe, SEND, self.task_of(msg.line), req.t0, req.t0, 0.0,
+            self.rec.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
                           msg.nbytes, msg.dst_pe, msg.id)
         if th is None:
             return
@@ -530,14 +529,14 @@ class Executor:
             start = cursor if cursor > r.t0 else r.t0
             msg = r.msg
             if r.kind == RECV:
-                rec.span(pe, RECV, self.task_of(r.line), start, max(start, r.t1), 0.0,
+                rec.span(pe, RECV, self.line_id(r.line), start, max(start, r.t1), 0.0,
                          msg.nbytes, msg.src_pe, msg.id)
             elif not r.logged:                 # the send's one span with its bytes
                 r.logged = True
-                rec.span(pe, SEND, self.task_of(r.line), start, max(start, r.t1), 0.0,
+                rec.span(pe, SEND, self.line_id(r.line), start, max(start, r.t1), 0.0,
                          msg.nbytes, msg.dst_pe, msg.id)
             elif r.t1 > start:
-                rec.span(pe, SEND, self.task_of(r.line), start, r.t1, 0.0, 0.0, msg.dst_pe,
+                rec.span(pe, SEND, self.line_id(r.line), start, r.t1, 0.0, 0.0, msg.dst_pe,
                          msg.id)
             if r.t2 > cursor:
                 cursor = r.t2
@@ -596,28 +595,26 @@ class Executor:
     def _compute_end(self, ev) -> None:
         th, op, start = ev._value
         end = self.env.now
-        self.compute_log.extend((th.pe, self.task_of(op.line), start,
+        self.compute_log.extend((th.pe, self.line_id(op.line), start,
                                  min(start + op.seconds, end), end, op.flops, op.nbytes,
                                  op.lanes))
         self.cpu_free(th.pe)
         self._resume(th, None)
 
-    def overhead(self, pe: int, kind: int, line: int, seconds: float, nbytes: float,
-                 peer: int, msg: int, then) -> None:
-        """A CPU overhead of `seconds` on `pe` (a send or recv span), then `then(t)` with
-        t its start; zero-length overheads are recorded but take no event."""
+    def recv_overhead(self, pe: int, line, seconds: float, peer: int, msg: int,
+                      then) -> None:
+        """The receiver's CPU overhead of `seconds` on `pe` once it is free (a recv span
+        when it takes time), then `then(t)` with t its start."""
         def start():
             t = self.env.now
             if seconds > 0:
                 def end(_ev):
-                    self.rec.span(pe, kind, self.line_id(line), t, t + seconds, 0.0, nbytes,
+                    self.rec.span(pe, RECV, self.line_id(line), t, t + seconds, 0.0, 0.0,
                                   peer, msg)
                     self.cpu_free(pe)
                     then(t)
                 Timeout(self.env, seconds).callbacks.append(end)
             else:
-                if kind == SEND:
-                    self.rec.span(pe, kind, self.line_id(line), t, t, 0.0, nbytes, peer, msg)
                 self.cpu_free(pe)
                 then(t)
         self.cpu(pe, start)
@@ -677,7 +674,7 @@ class Executor:
         dst_pe = msg.dst_pe
         if o > 0:                       # the CPU overhead, with the message's bytes
             req.logged = True
-            self.rec.span(src_pe, SEND, self.task_of(msg.line), now, now + o, 0.0, msg.nbytes,
+            self.rec.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
                           dst_pe, msg.id)
             Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(req, msg, src_pe))
         else:                           # logged by its wait, or when it completes
@@ -755,8 +752,8 @@ class Executor:
             return
 
         def process(_ev=None):
-            self.overhead(dst_pe, RECV, msg.line, o, 0.0, self.pe_of(msg.src), msg.id,
-                          lambda t: self._processed(msg, t))
+            self.recv_overhead(dst_pe, msg.line, o, msg.src_pe, msg.id,
+                               lambda t: self._processed(msg, t))
         if delay > 0:
             Timeout(self.env, delay).callbacks.append(process)
         else:

@@ -55,8 +55,7 @@ def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
             gen = main(comm, **p.args)
         except Exception as exc:
             raise user_error(exc, r, path) from None
-        comm._th = th = ex.start(gen, r, 0)
-        th.comm = comm
+        comm._th = ex.start(gen, r, 0)
     return machine, ex, labels
 
 
