@@ -10,9 +10,10 @@ APPROXIMATIONS = (
     "Every PE of a run has the same rates: heterogeneous nodes (CPU + GPU in one HPL "
     "run) are not simulated. The offload workload is its own one-kernel model "
     "(copies, kernel, copies back) without a power model.",
-    "Built-in workloads' messages use an eager protocol with no per-message CPU "
-    "overhead (no LogP o); programs and GOAL schedules use LogGOPS (o, g, O, S) as "
-    "LogGOPSim does. Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Messages cost LogGOPS (o, g, O; S for programs and GOAL schedules) only when the "
+    "network sets them, else Hockney's alpha + n / beta with no CPU overhead; a task of "
+    "a built-in workload takes in its messages when it starts, not at their arrival. "
+    "Tofu-D's 6-D torus is modelled as a 2-D torus.",
     "Programs: a rank's threads share nothing but what the program passes; handing out "
     "a parallel_for chunk, taking a lock and spawning a task cost no time; GOAL's calc "
     "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank.",

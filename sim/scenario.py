@@ -52,7 +52,7 @@ def asset_dir(kind: str) -> Traversable:
     read through importlib.resources so a wheel install finds it too."""
     return files("parasim.assets").joinpath(kind)
 MAX_PES = 1_000_000
-LOGGOPS_KINDS = ("program", "goal")     # the workloads that run on sim/programs/
+LOGGOPS_KINDS = ("program", "goal")     # the workloads with a rendezvous threshold
 
 
 @dataclass
@@ -123,12 +123,12 @@ def from_dict(data: dict) -> Scenario:
             "machine.nodes")
     size_guard.check(workload, pes)
     net = sc.machine.network
-    if net is not None and net.loggops_set() and workload.kind not in LOGGOPS_KINDS:
-        key = net.loggops_set()[0]
-        raise ScenarioError(f"machine.network.{key} (LogGOPS) applies to program and goal "
-                            f"workloads only; workload.kind {workload.kind!r} uses the "
-                            f"Hockney costs (latency_us, bandwidth_gbs)",
-                            f"machine.network.{key}")
+    if net is not None and net.rendezvous_bytes is not None \
+            and workload.kind not in LOGGOPS_KINDS:
+        raise ScenarioError(f"machine.network.rendezvous_bytes applies to program and goal "
+                            f"workloads only; workload.kind {workload.kind!r} has its own "
+                            f"blocking and non-blocking sends",
+                            "machine.network.rendezvous_bytes")
     return dataclasses.replace(sc, workload=workload)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import ScenarioError
 from ..spec import param
@@ -65,7 +66,7 @@ class NetworkSpec:
     oversubscription: float = param(1.0, ge=1,
                                     help="fattree: down/up bandwidth ratio at each level "
                                          "(1 = full bisection)")
-    # LogGOPS (see sim/programs/messages.py); they apply to program and GOAL workloads
+    # LogGOPS (LogGOPS below; engine/transport.py, programs/executor.py)
     overhead_us: float | None = param(None, unit="us", ge=0,
                                       help="LogGOPS o: CPU time a message costs its sender and "
                                            "its receiver (unset: 0)")
@@ -82,7 +83,7 @@ class NetworkSpec:
                                                 "(unset: no threshold)")
 
     def loggops_set(self) -> list[str]:
-        """The LogGOPS settings given a value (a built-in workload cannot use them)."""
+        """The LogGOPS settings given a value."""
         return [k for k in ("overhead_us", "gap_us", "overhead_per_byte_ns", "rendezvous_bytes")
                 if getattr(self, k) is not None]
 
@@ -243,6 +244,37 @@ class Network:
             downs = [down[lv][b // k ** lv] for lv in reversed(range(h))]
             return ups + downs, 2 * h - 1
         self._route = route
+
+
+class LogGOPS(NamedTuple):
+    """The LogGOPS message costs (Hoefler, Schneider, Lumsdaine, HPDC'10) of a network:
+    seconds (o, g), seconds per byte (O, G = 1 / bandwidth), bytes (S); L is the route's
+    latency. A message of s bytes carries s - 1 bytes after its first once any LogGOPS
+    setting is given (LogGOPSim's convention: the first byte travels with L), all s
+    otherwise (Hockney: alpha + s / beta)."""
+
+    o: float
+    g: float
+    O: float                  # noqa: E741 (the model's own name)
+    G: float
+    S: float                  # rendezvous above this size; inf: never
+    no_threshold: bool        # S unset: sends complete on delivery
+    first_byte: float         # 1.0 in LogGOPS mode (payload s - 1), else 0.0
+
+    @classmethod
+    def of(cls, spec: NetworkSpec | None) -> LogGOPS:
+        """From a NetworkSpec (None: the defaults, Hockney)."""
+        spec = spec if spec is not None else NetworkSpec()
+        S = spec.rendezvous_bytes
+        return cls(o=(spec.overhead_us or 0.0) * 1e-6, g=(spec.gap_us or 0.0) * 1e-6,
+                   O=(spec.overhead_per_byte_ns or 0.0) * 1e-9,
+                   G=1.0 / (spec.value("bandwidth_gbs") * 1e9),
+                   S=math.inf if S is None else S, no_threshold=S is None,
+                   first_byte=1.0 if spec.loggops_set() else 0.0)
+
+    def payload(self, nbytes: float) -> float:
+        """The bytes that flow after the latency: s - 1 in LogGOPS mode, else s."""
+        return max(nbytes - self.first_byte, 0.0)
 
 
 def network_for(spec: NetworkSpec | None, nodes: int) -> Network:

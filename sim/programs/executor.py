@@ -52,7 +52,7 @@ from simpy.events import Timeout
 from ..engine.fluid import FluidModel
 from ..engine.recorder import TraceRecorder
 from ..errors import Cancelled, SimulationTooLarge
-from ..machine.network import network_for
+from ..machine.network import LogGOPS, network_for
 from ..trace import KIND_CODE
 from .errors import ProgramError
 
@@ -65,31 +65,6 @@ GC_THRESHOLD = 100_000         # allocations between young-generation collection
 GUARD_STEP = 4096               # operations between size-guard checks within one resume
 CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
 _END = object()                 # held "op" of a thread that ended while ahead
-
-
-class LogGOPS(NamedTuple):
-    """The message costs in seconds (o, g, L), seconds per byte (O, G), bytes (S)."""
-
-    o: float
-    g: float
-    O: float                  # noqa: E741 (the model's own name)
-    G: float
-    S: float                  # rendezvous above this size; inf: never
-    no_threshold: bool        # S unset: sends complete on delivery
-    first_byte: float         # 1.0 in LogGOPS mode (payload s - 1), else 0.0
-
-    @classmethod
-    def of(cls, spec) -> LogGOPS:
-        """From a NetworkSpec (None: the defaults, Hockney)."""
-        from ..machine.network import NetworkSpec
-        spec = spec if spec is not None else NetworkSpec()
-        given = bool(spec.loggops_set())
-        S = spec.rendezvous_bytes
-        return cls(o=(spec.overhead_us or 0.0) * 1e-6, g=(spec.gap_us or 0.0) * 1e-6,
-                   O=(spec.overhead_per_byte_ns or 0.0) * 1e-9,
-                   G=1.0 / (spec.value("bandwidth_gbs") * 1e9),
-                   S=math.inf if S is None else S, no_threshold=S is None,
-                   first_byte=1.0 if given else 0.0)
 
 
 class Status(NamedTuple):

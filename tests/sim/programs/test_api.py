@@ -264,12 +264,6 @@ def test_program_file_is_checked_when_the_scenario_loads(tmp_path):
         scenario.from_dict({"workload": {"kind": "program", "file": "nope.py"}})
 
 
-def test_loggops_settings_refused_for_builtin_workloads():
-    with pytest.raises(scenario.ScenarioError, match="machine.network.overhead_us"):
-        scenario.from_dict({"machine": {"nodes": 2, "network": {"overhead_us": 1.0}},
-                            "workload": {"kind": "pingpong"}})
-
-
 def test_too_many_ranks_are_refused(tmp_path):
     with pytest.raises(scenario.ScenarioError, match=r"workload.ranks \(9\)"):
         simulate(program_scenario(tmp_path, PINGPONG, nodes=2, ranks=9))
