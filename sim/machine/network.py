@@ -82,11 +82,6 @@ class NetworkSpec:
                                                 "their data leaves; smaller ones are eager "
                                                 "(unset: no threshold)")
 
-    def loggops_set(self) -> list[str]:
-        """The LogGOPS settings given a value."""
-        return [k for k in ("overhead_us", "gap_us", "overhead_per_byte_ns", "rendezvous_bytes")
-                if getattr(self, k) is not None]
-
     def value(self, name: str) -> float:
         """A link setting after the preset and the defaults have filled it in."""
         v = getattr(self, name)
@@ -249,9 +244,9 @@ class Network:
 class LogGOPS(NamedTuple):
     """The LogGOPS message costs (Hoefler, Schneider, Lumsdaine, HPDC'10) of a network:
     seconds (o, g), seconds per byte (O, G = 1 / bandwidth), bytes (S); L is the route's
-    latency. A message of s bytes carries s - 1 bytes after its first once any LogGOPS
-    setting is given (LogGOPSim's convention: the first byte travels with L), all s
-    otherwise (Hockney: alpha + s / beta)."""
+    latency. A message of s bytes carries s - 1 bytes after its first once o, g or O is
+    above 0 or S is set (LogGOPSim's convention: the first byte travels with L), all s
+    otherwise (Hockney: alpha + s / beta, every result as without LogGOPS)."""
 
     o: float
     g: float
@@ -266,11 +261,12 @@ class LogGOPS(NamedTuple):
         """From a NetworkSpec (None: the defaults, Hockney)."""
         spec = spec if spec is not None else NetworkSpec()
         S = spec.rendezvous_bytes
-        return cls(o=(spec.overhead_us or 0.0) * 1e-6, g=(spec.gap_us or 0.0) * 1e-6,
-                   O=(spec.overhead_per_byte_ns or 0.0) * 1e-9,
-                   G=1.0 / (spec.value("bandwidth_gbs") * 1e9),
+        o, g = (spec.overhead_us or 0.0) * 1e-6, (spec.gap_us or 0.0) * 1e-6
+        O = (spec.overhead_per_byte_ns or 0.0) * 1e-9          # noqa: E741
+        active = o > 0 or g > 0 or O > 0 or S is not None
+        return cls(o=o, g=g, O=O, G=1.0 / (spec.value("bandwidth_gbs") * 1e9),
                    S=math.inf if S is None else S, no_threshold=S is None,
-                   first_byte=1.0 if spec.loggops_set() else 0.0)
+                   first_byte=1.0 if active else 0.0)
 
     def payload(self, nbytes: float) -> float:
         """The bytes that flow after the latency: s - 1 in LogGOPS mode, else s."""

@@ -68,3 +68,15 @@ def test_rendezvous_is_refused_for_built_in_workloads():
     with pytest.raises(scenario.ScenarioError, match="machine.network.rendezvous_bytes"):
         scenario.from_dict({"machine": {"nodes": 2, "network": {"rendezvous_bytes": 10}},
                             "workload": {"kind": "pingpong"}})
+
+
+def test_zero_loggops_settings_change_nothing():
+    """o = g = O = 0 given explicitly, no threshold: the very same trace as without."""
+    from parasim.sim.io.trace_csv import to_csv_text
+    base = scenario.load("cluster-stencil")
+    zeros = scenario.load("cluster-stencil", ["machine.network.overhead_us=0",
+                                              "machine.network.gap_us=0",
+                                              "machine.network.overhead_per_byte_ns=0"])
+    a, b = simulate(base, baseline=False), simulate(zeros, baseline=False)
+    assert to_csv_text(a.trace) == to_csv_text(b.trace)
+    assert a.summary["makespan_s"] == b.summary["makespan_s"]
