@@ -196,7 +196,7 @@ PROGRAM_SUFFIXES = {".py": "program", ".goal": "goal"}
 
 
 def for_file(path: str, machine: str | Scenario | None,
-             overrides: list[str] = ()) -> Scenario:
+             overrides: list[str] | None = None) -> Scenario:
     """A scenario running the program (.py) or GOAL schedule (.goal) at `path` on the
     machine of `machine` (a preset, a scenario file or a Scenario), then the overrides."""
     kind = PROGRAM_SUFFIXES.get(Path(path).suffix)
@@ -211,7 +211,7 @@ def for_file(path: str, machine: str | Scenario | None,
                 explain="")
     data["workload"] = {"kind": kind, "file": path}
     data.pop("view", None)
-    return from_dict(apply_overrides(data, overrides))
+    return from_dict(apply_overrides(data, overrides or []))
 
 
 def parse_value(text: str) -> Any:

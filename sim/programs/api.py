@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from typing import cast
 
 import numpy as np
 
 from ..workloads.collectives import ALLREDUCE, BCAST
 from .errors import ProgramError
-from .executor import ANY_SOURCE, ANY_TAG, Compute, Request
+from .executor import ANY_SOURCE, ANY_TAG, Compute, Request, Thread
 
 INF = math.inf
 COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
@@ -43,7 +44,7 @@ class Comm:
 
     def __init__(self, ex, rank: int, size: int, index: int, defaults: dict, seed: int):
         self._ex = ex
-        self._th = None
+        self._th: Thread = cast(Thread, None)       # set once its thread is started
         self.rank = rank
         self.size = size
         self.thread = index

@@ -43,6 +43,7 @@ import gc
 import math
 from array import array
 from collections import deque
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import simpy
@@ -100,7 +101,7 @@ class Request:
         self.waiter = None
         self.t0 = -1.0
         self.t1 = self.t2 = 0.0
-        self.msg = None
+        self.msg: Message | None = None
 
     def describe(self, label) -> str:
         if self.kind == SEND:
@@ -111,8 +112,23 @@ class Request:
 
 
 class Message:
+    """A message sent: its envelope, its route and where it is."""
+
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
                  "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex")
+
+    def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
+                 seq: int, send: Request, line):
+        self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
+        self.nbytes, self.seq, self.send, self.line = nbytes, seq, send, line
+        self.rdv = nbytes > ex.cost.S            # rendezvous: waits for the match
+        self.recv: Request | None = None         # the receive a rendezvous matched
+        self.arrival = 0.0
+        self.delivered = False
+        self.src_pe, self.dst_pe = ex.rank_pe[src], ex.rank_pe[dst]
+        self.payload = ex.cost.payload(nbytes)
+        self.remote = (ex.net is not None
+                       and self.src_pe // ex.m.cores != self.dst_pe // ex.m.cores)
 
     def begin(self) -> None:
         self.ex._send_begin(self)
@@ -137,7 +153,7 @@ class Thread:
         self.result = None
         self.blocked = ""            # what it waits for, for the deadlock report
         self.t_block = 0.0
-        self.wait_reqs = ()
+        self.wait_reqs: Sequence[Request] = ()
         self.wait_left = 0
         self.wait_any = False
         self.single = False
@@ -467,6 +483,7 @@ class Executor:
         if th is None and not req.logged and req.kind == SEND:    # nobody waits: log it
             req.logged = True
             msg = req.msg
+            assert msg is not None                  # a send has its message
             self.rec.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
                           msg.nbytes, msg.dst_pe, msg.id)
         if th is None:
@@ -496,13 +513,14 @@ class Executor:
         else:
             self._resume(th, value)
 
-    def _wait_spans(self, th: Thread, reqs: list, t_block: float) -> None:
+    def _wait_spans(self, th: Thread, reqs: Sequence[Request], t_block: float) -> None:
         """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1]."""
         rec, pe = self.rec, th.pe
         cursor = t_block
         for r in reqs if len(reqs) == 1 else sorted(reqs, key=lambda r: (r.t1, r.t2)):
             start = cursor if cursor > r.t0 else r.t0
             msg = r.msg
+            assert msg is not None               # a completed request has its message
             if r.kind == RECV:
                 rec.span(pe, RECV, self.line_id(r.line), start, max(start, r.t1), 0.0,
                          msg.nbytes, msg.src_pe, msg.id)
@@ -602,24 +620,14 @@ class Executor:
         (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
         req = Request(SEND, rank, dest, tag, nbytes, line)
         req.callback, req.on_start = callback, on_start
-        msg = Message()
-        msg.ex = self
-        msg.id = self.messages
+        key = (rank, dest)
+        seq = self.sent_seq.get(key, 0)
+        self.sent_seq[key] = seq + 1
+        msg = Message(self, self.messages, rank, dest, tag, nbytes, seq, req, line)
         self.messages += 1
         self.bytes_sent += nbytes
-        msg.src, msg.dst, msg.tag, msg.nbytes, msg.send, msg.line = \
-            rank, dest, tag, nbytes, req, line
-        key = (rank, dest)
-        msg.seq = self.sent_seq.get(key, 0)
-        self.sent_seq[key] = msg.seq + 1
-        msg.rdv = nbytes > self.cost.S
-        msg.recv = None
-        msg.delivered = False
         req.msg = msg
-        msg.src_pe = src_pe = self.rank_pe[rank]
-        msg.dst_pe = self.rank_pe[dest]
-        msg.payload = max(nbytes - self.cost.first_byte, 0.0)
-        msg.remote = self.net is not None and src_pe // self.m.cores != msg.dst_pe // self.m.cores
+        src_pe = msg.src_pe
         if thread is not None and thread.ahead:
             thread.pending.append(lambda: self.cpu(src_pe, msg.begin))
         elif self.cpu_busy[src_pe]:
@@ -681,6 +689,7 @@ class Executor:
         na, nb = a // self.m.cores, b // self.m.cores
         if na == nb:
             return self.m.mem_latency
+        assert self.net is not None                 # nodes differ: a network exists
         return self.net.route(na, nb)[1]
 
     def _carry(self, msg: Message) -> None:
@@ -693,6 +702,7 @@ class Executor:
         if na == nb:
             latency = self.m.mem_latency
         else:
+            assert self.net is not None
             latency = self.net.route(na, nb)[1]
         Timeout(self.env, latency, msg).callbacks.append(self._flow)
 
@@ -706,6 +716,7 @@ class Executor:
         if na == nb:
             self.memory[na].start(2.0 * msg.payload, (0,), self.m.core_bandwidth, msg.arrived)
         else:
+            assert self.net is not None and self.links is not None
             self.links.start(msg.payload, self.net.route(na, nb)[0], math.inf, msg.arrived)
 
     def _delivered(self, msg: Message) -> None:
@@ -753,14 +764,15 @@ class Executor:
         """Match messages of one sender in the order it sent them (no overtaking)."""
         key = (msg.src, msg.dst)
         expect = self.next_seq.get(key, 0)
+        nxt: Message | None = msg
         if msg.seq != expect:
             self.held.setdefault(key, {})[msg.seq] = msg
             return
-        while msg is not None:
-            self._match_message(msg)
+        while nxt is not None:
+            self._match_message(nxt)
             expect += 1
             held = self.held.get(key)
-            msg = held.pop(expect, None) if held else None
+            nxt = held.pop(expect, None) if held else None
         self.next_seq[key] = expect
 
     def _match_message(self, msg: Message) -> None:
@@ -880,7 +892,7 @@ class Executor:
         first = ~has_c
         rec = self.rec
         ic, is_ = np.flatnonzero(has_c), np.flatnonzero(has_s)
-        cols = {"pe": np.concatenate([pe[ic], pe[is_]]).astype(np.int32),
+        cols: dict[str, np.ndarray] = {"pe": np.concatenate([pe[ic], pe[is_]]).astype(np.int32),
                 "kind": np.concatenate([np.full(len(ic), COMPUTE), np.full(len(is_), STALL)]
                                        ).astype(np.int8),
                 "task": np.concatenate([task[ic], task[is_]]).astype(np.int32),

@@ -55,11 +55,12 @@ def _tokens(text: str):
         m = TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             break
-        line += text.count("\n", pos, m.start(m.lastindex))
+        token = m.lastindex or 0
+        line += text.count("\n", pos, m.start(token))
         for kind, group in (("size", 3), ("int", 4), ("word", 5), ("punct", 6), ("bad", 7)):
             if m.group(group) is not None:
                 yield kind, m.group(group), line
-        line += text.count("\n", m.start(m.lastindex), m.end())
+        line += text.count("\n", m.start(token), m.end())
         pos = m.end()
 
 
@@ -193,8 +194,8 @@ class _Rank:
     def __init__(self, ex: Executor, r: int, ops: list[Op]):
         self.ex, self.r, self.ops = ex, r, ops
         self.left = [len(op.requires) + len(op.irequires) for op in ops]
-        self.after_done = [[] for _ in ops]
-        self.after_start = [[] for _ in ops]
+        self.after_done: list[list[int]] = [[] for _ in ops]
+        self.after_start: list[list[int]] = [[] for _ in ops]
         self.state = ["waiting"] * len(ops)
         for i, op in enumerate(ops):
             for d in op.requires:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import os
 import traceback
+from typing import Any
 
 from .errors import ProgramError
 
@@ -48,7 +49,7 @@ def load_main(path: str):
     except SyntaxError as exc:
         raise ProgramError(f"{name}:{exc.lineno}: SyntaxError: {exc.msg}",
                            "workload.file") from None
-    namespace = {"__name__": "__parasim_program__", "__file__": path}
+    namespace: dict[str, Any] = {"__name__": "__parasim_program__", "__file__": path}
     try:
         exec(code, namespace)
     except Exception as exc:

@@ -78,7 +78,7 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> 
     summary.update({"tasks": ex.operations, "messages": ex.messages,
                     "bytes_sent": ex.bytes_sent, "ranks": ex.ranks,
                     "threads_per_rank": ex.threads})
-    if ex.links is not None and makespan > 0:       # as engine/transport: bytes / (cap x T)
+    if ex.links is not None and ex.net is not None and makespan > 0:   # as engine/transport
         use = [b / (c * makespan) for b, c in zip(ex.links.busy_bytes, ex.net.capacity)]
         i = max(range(len(use)), key=use.__getitem__)
         summary.update({"busiest_link_utilisation": use[i], "busiest_link": ex.net.names[i]})
