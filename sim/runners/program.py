@@ -24,11 +24,12 @@ from ..run import Run, frozen
 from ..workloads.program import find
 
 
-def _layout(machine: Machine, ranks: int) -> int:
+def _layout(machine: Machine, ranks: int, what: str = "workload.ranks") -> int:
     """Threads (PEs) per rank; ScenarioError when the ranks do not fit."""
     if ranks > machine.pes:
-        raise ScenarioError(f"workload.ranks ({ranks}) must be at most the machine's "
-                            f"{machine.pes} PEs", "workload.ranks")
+        raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {machine.pes} "
+                            f"PEs", "workload.ranks" if what == "workload.ranks"
+                            else "workload.file")
     return machine.pes // ranks
 
 
@@ -64,8 +65,9 @@ def run_goal(scenario, progress=None, cancel=None) -> Run:
     sched = goal.load(path)
     machine = Machine(scenario.machine)
     labels = Labels(str(path))
-    ex = Executor(machine, len(sched.ranks), _layout(machine, len(sched.ranks)), labels,
-                  cancel)
+    ranks = len(sched.ranks)
+    ex = Executor(machine, ranks, _layout(machine, ranks, "the schedule's num_ranks"),
+                  labels, cancel)
     goal.run(ex, sched)
     return _finish(scenario, machine, ex, labels, progress, path)
 

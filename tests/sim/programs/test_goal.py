@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from parasim.sim import scenario
+from parasim.sim.errors import ScenarioError
 from parasim.sim.programs import goal
 from parasim.sim.programs.errors import ProgramError
 from parasim.sim.simulate import simulate
@@ -123,4 +124,12 @@ def test_a_schedule_that_never_matches_is_a_deadlock(tmp_path):
     path.write_text("num_ranks 2\nrank 0 {\nl1: recv 4b from 1 tag 0\n}\nrank 1 {\n}\n")
     with pytest.raises(ProgramError, match=r"deadlock.*rank 0: recv 4b from 1 tag 0 at "
                                            r"d.goal:3 \(never matched\)"):
+        goal_run(path, nodes=2)
+
+
+def test_a_schedule_larger_than_the_machine_is_refused(tmp_path):
+    path = tmp_path / "big.goal"
+    path.write_text("num_ranks 4\n")
+    with pytest.raises(ScenarioError, match=r"the schedule's num_ranks \(4\) must "
+                                             r"be at most the machine's 2 PEs"):
         goal_run(path, nodes=2)
