@@ -13,7 +13,13 @@ APPROXIMATIONS = (
     "Messages cost LogGOPS (o, g, O; S for programs and GOAL schedules) only when the "
     "network sets them, else Hockney's alpha + n / beta with no CPU overhead; a task of "
     "a built-in workload takes in its messages when it starts, not at their arrival. "
-    "Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Tofu-D's 6-D torus is modelled as a 2-D torus. Collectives follow MPICH's "
+    "algorithms; with P not a power of two, eager sends from the ranks that were not "
+    "folded in share the folded ranks' links, so those runs can be slower than the "
+    "paper's formula.",
+    "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
+    "thread count and no cache model for memory traffic; intra-node messages get two "
+    "Hockney lines at most (in cache, out of it).",
     "Programs: a rank's threads share nothing but what the program passes; handing out "
     "a parallel_for chunk, taking a lock and spawning a task cost no time; GOAL's calc "
     "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank.",

@@ -30,11 +30,12 @@ from typing import cast
 
 import numpy as np
 
-from ..workloads.collectives import ALLREDUCE, BCAST
 from .errors import ProgramError
 from .executor import ANY_SOURCE, ANY_TAG, Compute, Request, Thread
 
 INF = math.inf
+BCAST = ("binomial", "linear")            # the library's algorithms programs have
+ALLREDUCE = ("ring", "tree", "recursive-doubling")
 COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
 SCHEDULES = ("static", "dynamic", "guided")
 
@@ -209,21 +210,27 @@ class Comm:
                 yield self.send(right, chunk, COLL)
 
     def _recursive_doubling(self, nbytes, elem):
-        P, r = self.size, self.rank
-        p2 = 1 << (P.bit_length() - 1)
-        if r >= p2:                         # fold in, wait for the result
-            yield self.send(r - p2, nbytes, COLL)
-            yield self.recv(r - p2, COLL)
+        """MPICH's: with r = P - p' (p' the largest power of two <= P), even rank 2i < 2r
+        hands its vector to 2i + 1, which adds it; the p' ranks left swap and add with
+        the partner j XOR 2^k in round k; then 2i + 1 sends the result back to 2i."""
+        P, me = self.size, self.rank
+        r = P - (1 << (P.bit_length() - 1))
+        if me < 2 * r and me % 2 == 0:
+            yield self.send(me + 1, nbytes, COLL)
+            yield self.recv(me + 1, COLL)
             return
-        if r < P - p2:
-            yield self.recv(r + p2, COLL)
-        yield self.compute(nbytes / elem if r < P - p2 else 0.0)
-        for k in range(p2.bit_length() - 1):
-            yield self.send(r ^ (1 << k), nbytes, COLL)
-            yield self.recv(r ^ (1 << k), COLL)
+        if me < 2 * r:
+            yield self.recv(me - 1, COLL)
             yield self.compute(nbytes / elem)
-        if r < P - p2:
-            yield self.send(r + p2, nbytes, COLL)
+        j = me // 2 if me < 2 * r else me - r
+        members = [2 * q + 1 if q < r else q + r for q in range(P - r)]
+        for k in range((P - r).bit_length() - 1):
+            peer = members[j ^ (1 << k)]
+            yield self.send(peer, nbytes, COLL)
+            yield self.recv(peer, COLL)
+            yield self.compute(nbytes / elem)
+        if me < 2 * r:
+            yield self.send(me - 1, nbytes, COLL)
 
     def allgather(self, nbytes: float, algorithm: str = "ring"):
         """Ring: P - 1 steps, each passing one rank's block (nbytes) to the right."""

@@ -23,8 +23,9 @@ message of s bytes whose send starts at t (the CPU and the NIC both free):
 so alone on the network a message is received o + L + (s-1) G + o after its send starts.
 The payload is s - 1 bytes once any LogGOPS setting is given (LogGOPSim: the first byte
 travels with L) and s bytes otherwise (Hockney: alpha + s / beta). Within a node the
-payload is a copy through the node's memory (2 x payload at most core_bandwidth_gbs
-after the memory latency), and to the same PE it is there at once; o applies to every
+payload goes through the node's memory as the engine's messages do (transport.py
+intra_node: by default a copy, 2 x payload at most core_bandwidth_gbs, after the memory
+latency), and to the same PE it is there at once; o applies to every
 message, g and G's gap only to messages between nodes (the NIC's).
 
 When a send completes: with no threshold S, once its data is delivered (the engine's
@@ -52,6 +53,7 @@ from simpy.events import Timeout
 
 from ..engine.fluid import FluidModel
 from ..engine.recorder import TraceRecorder
+from ..engine.transport import intra_node
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.network import LogGOPS, network_for
 from ..trace import KIND_CODE
@@ -115,7 +117,7 @@ class Message:
     """A message sent: its envelope, its route and where it is."""
 
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
-                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex")
+                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra")
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
                  seq: int, send: Request, line):
@@ -129,6 +131,7 @@ class Message:
         self.payload = ex.cost.payload(nbytes)
         self.remote = (ex.net is not None
                        and self.src_pe // ex.m.cores != self.dst_pe // ex.m.cores)
+        self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
 
     def begin(self) -> None:
         self.ex._send_begin(self)
@@ -699,8 +702,9 @@ class Executor:
             self._delivered(msg)
             return
         na, nb = a // self.m.cores, b // self.m.cores
-        if na == nb:
-            latency = self.m.mem_latency
+        if na == nb:                       # as the engine's transport (intra_node)
+            latency, factor, cap = intra_node(self.m, msg.payload)
+            msg.intra = (factor * msg.payload, cap)
         else:
             assert self.net is not None
             latency = self.net.route(na, nb)[1]
@@ -714,7 +718,11 @@ class Executor:
             return
         na, nb = msg.src_pe // self.m.cores, msg.dst_pe // self.m.cores
         if na == nb:
-            self.memory[na].start(2.0 * msg.payload, (0,), self.m.core_bandwidth, msg.arrived)
+            amount, cap = msg.intra
+            if amount <= 0:                  # in the caches: all latency
+                self._delivered(msg)
+                return
+            self.memory[na].start(amount, (0,), cap, msg.arrived)
         else:
             assert self.net is not None and self.links is not None
             self.links.start(msg.payload, self.net.route(na, nb)[0], math.inf, msg.arrived)
