@@ -353,3 +353,16 @@ def test_busiest_link_is_the_senders_uplink(tmp_path):
         2e6 / (10e9 * run.makespan), rel=1e-9)
     assert run.summary["busiest_link"] in ("node 0 -> switch", "node 1 -> switch",
                                            "switch -> node 0", "switch -> node 1")
+
+
+@pytest.mark.parametrize("kind, call, algorithm", [
+    ("allgather", "allgather(5e4)", "ring"), ("alltoall", "alltoall(5e4)", "pairwise"),
+    ("barrier", "barrier()", None)])
+def test_more_collectives_equal_the_library(tmp_path, kind, call, algorithm):
+    work = {"kind": kind}
+    if algorithm:
+        work.update(bytes=5e4, algorithm=algorithm)
+    lib = simulate(scenario.from_dict({"machine": {"nodes": 6, "cores": 1},
+                                       "workload": work}), baseline=False)
+    prog = run_program(tmp_path, f"def main(comm):\n    yield from comm.{call}\n", nodes=6)
+    assert prog.makespan == pytest.approx(lib.makespan, rel=1e-9)
