@@ -25,7 +25,11 @@ from ..workloads.program import find
 
 
 def _layout(machine: Machine, ranks: int, what: str = "workload.ranks") -> int:
-    """Threads (PEs) per rank; ScenarioError when the ranks do not fit."""
+    """Threads (PEs) per rank; ScenarioError when the ranks do not fit or the machine
+    is heterogeneous (a program's PEs all run at one rate)."""
+    if machine.hetero:
+        raise ScenarioError("program and goal workloads run on machines of one kind of "
+                            "core: remove [[machine.cpu]] / [[machine.device]]", "machine")
     if ranks > machine.pes:
         raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {machine.pes} "
                             f"PEs", "workload.ranks" if what == "workload.ranks"

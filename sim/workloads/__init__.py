@@ -17,8 +17,10 @@ from . import (
     fft,
     gather,
     goal,
+    hetero_dag,
     hpl,
     iobag,
+    lu_tiles,
     matmul,
     montecarlo,
     nbody,
@@ -39,7 +41,8 @@ from .base import Workload
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
     nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
-    allgather, alltoall, reduce_scatter, scatter, gather, program, goal)
+    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles, program,
+    goal)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)

@@ -366,3 +366,11 @@ def test_more_collectives_equal_the_library(tmp_path, kind, call, algorithm):
                                        "workload": work}), baseline=False)
     prog = run_program(tmp_path, f"def main(comm):\n    yield from comm.{call}\n", nodes=6)
     assert prog.makespan == pytest.approx(lib.makespan, rel=1e-9)
+
+
+def test_heterogeneous_machines_are_refused(tmp_path):
+    prog = tmp_path / "p.py"
+    prog.write_text("def main(comm):\n    yield comm.compute(1.0)\n")
+    sc = scenario.for_file(str(prog), "big-little")
+    with pytest.raises(scenario.ScenarioError, match="one kind of core"):
+        simulate(sc)
