@@ -47,7 +47,7 @@ def kind_roofs(machine: Machine) -> dict:
     """One roof per unit kind of one node: {kind: {"peak_flops_per_s": {p: ...},
     "vector_peak_flops_per_s": {p: ...}, "memory_bandwidth_bytes_per_s": B}}; the peak
     counts matrix units (the matrix ceiling), the vector peak does not."""
-    out = {}
+    out: dict[str, dict] = {}
     for g in machine.groups:
         r = out.setdefault(g.kind, {"peak_flops_per_s": dict.fromkeys(PRECISIONS, 0.0),
                                     "vector_peak_flops_per_s": dict.fromkeys(PRECISIONS, 0.0),

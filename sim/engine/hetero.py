@@ -101,7 +101,7 @@ class HeteroEngine:
                              f"has {machine.pes} PEs")
         self.owner, self.key = owner.tolist(), key.tolist()
         # queues: per PE (owned) and per distinct allowed-set (shared), heaps of (key, t)
-        sets = {}
+        sets: dict[tuple, int] = {}
         self.qid = [sets.setdefault(tuple(row), len(sets)) for row in self.allow.tolist()]
         self.shared: list[list] = [[] for _ in sets]
         self.serve = [[q for s, q in sets.items() if s[k]] for k in range(G)]
@@ -265,7 +265,7 @@ class HeteroEngine:
             def end(t1):
                 self.copies.append((node, s, d, t0, t1, b, p))
                 done()
-            links.start(b, res, math.inf, end)
+            links.start(b, res, math.inf, end)  # type: ignore[union-attr]
 
         Timeout(self.env, lat).callbacks.append(flow)
 
@@ -291,7 +291,7 @@ class HeteroEngine:
             g = self.m.groups[k]
             self.memory[pe // self.per].start(
                 b, (g.domain + 1,), g.unit_bandwidth,
-                lambda t1, pe=pe: self._memory_done(pe, t1))
+                lambda t1, pe=pe: self._memory_done(pe, t1))  # type: ignore[misc]
         else:
             Timeout(self.env, self.ctime[k][t], pe).callbacks.append(self._finish)
 
@@ -345,6 +345,7 @@ class HeteroEngine:
         la = lanes[grp, g.precision] if g.n else np.zeros(0, int)
         active = np.maximum(1, np.rint(la * g.lane_efficiency)).astype(np.int16)
         active = np.where(g.vector_fraction > 0, active, 1).astype(np.int16)
+        assert self.rec is not None                    # called when recording
         return self.rec.finish(self.per, g.flops, g.bytes, active, ct)
 
     def copy_rows(self) -> dict:

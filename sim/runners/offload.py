@@ -90,6 +90,7 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     half = (lambda f: progress(0.5 * f)) if progress else None
     engine = HeteroEngine(machine, graph, "dynamic", progress=half, cancel=cancel)
     makespan, trace = engine.run()
+    assert trace is not None                        # recorded (record=True by default)
     copies = engine.copy_rows()
     (h0, d0), (h1, d1) = copies["start_s"], copies["end_s"]      # copy in, copy out
     host_graph = kernel(p, p.host_tasks or host.pes)
