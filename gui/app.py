@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="'view FILE' opens a saved trace CSV instead of simulating")
     p.add_argument("--scenario", default=None, help="preset name or scenario TOML file")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
-    p.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
+    p.add_argument("--size", default=None,
+                   help="window size, WxH (default: the last session's, else what fits)")
     p.add_argument("--tab", choices=("timeline", "compare", "sweep"), default="timeline",
                    help="the central tab to show")
     return p
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         trace_path = args.view[1]
     try:
-        size = _size(args.size)
+        size = _size(args.size) if args.size else None
         sc = scenario_mod.load(args.scenario or "smp-memory-wall")
         run = Run.from_trace_csv(trace_path) if trace_path else None
     except (ScenarioError, TraceFormatError, OSError, UnicodeDecodeError) as exc:
@@ -61,10 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     from .style import setup_pyqtgraph
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_pyqtgraph()
-    from .main_window import MainWindow
+    from .main_window import DEFAULT_SIZE, MainWindow
     win = MainWindow()
     win.set_scenario(sc)
-    win.resize(*size)
+    if size is not None or args.screenshot:
+        win.resize(*(size or DEFAULT_SIZE))
+    elif not win.restore_layout():
+        win.fit_screen()
     if args.tab != "timeline":
         win.tabs.setCurrentWidget(getattr(win, args.tab))
     if args.screenshot:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -42,8 +42,21 @@ from .timeline import TimelineView
 from .worker import SimWorker
 
 LARGE_RUN_TASKS = 200_000
+NARROW_PX = 1200            # narrower windows put the metrics under the timeline
+DEFAULT_SIZE = (1600, 1000)
+TITLE_BAR_PX = 40
 DEFAULT_PRESET = "smp-memory-wall"
 DEFAULT_SWEEP = "machine.cores=1,2,4,8,16"
+
+
+def fitted_size(free_w: int, free_h: int) -> tuple[int, int]:
+    """DEFAULT_SIZE, or less on a screen whose free area (less a title bar) is smaller."""
+    return min(DEFAULT_SIZE[0], free_w - 8), min(DEFAULT_SIZE[1], free_h - TITLE_BAR_PX)
+
+
+def settings() -> QSettings:
+    """Where the window keeps its layout between sessions."""
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, "ParaSim", "ParaSim")
 
 
 class MainWindow(QMainWindow):
@@ -54,9 +67,11 @@ class MainWindow(QMainWindow):
         self.worker: SimWorker | None = None
         self._detached: set[SimWorker] = set()     # cancelled, still winding down
         self._t0 = 0.0
+        self._shown = False
 
         self.timeline = TimelineView(self.state)
         self.player = Player(self.state)
+        self.player.reset_done.connect(self.timeline.reset_view)
         self.timeline_page = centre = QWidget()          # the timeline with its player
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(2, 2, 2, 2)
@@ -83,8 +98,10 @@ class MainWindow(QMainWindow):
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
-        self.metrics.setMinimumWidth(360)
+        self.metrics.setMinimumWidth(280)
         self._docks = [left_dock, right_dock]
+        self.left_dock, self.metrics_dock = left_dock, right_dock
+        self._reflowed = False              # the metrics moved under the timeline by us
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -107,9 +124,74 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
+
+    # -- layout ------------------------------------------------------------------------
+
+    def fit_screen(self) -> None:
+        """Open at DEFAULT_SIZE or, on a smaller screen, at what its free area allows."""
+        screen = self.screen().availableGeometry()
+        w, h = fitted_size(screen.width(), screen.height())
+        self.resize(w, h)
+        self.move(screen.x() + (screen.width() - w) // 2,
+                  screen.y() + max(0, (screen.height() - h - TITLE_BAR_PX) // 2))
+
+    def restore_layout(self) -> bool:
+        """The window's size and docks as the last session left them (QSettings)."""
+        st = settings()
+        geometry, docks = st.value("window/geometry"), st.value("window/state")
+        if geometry is None:
+            return False
+        self.restoreGeometry(geometry)
+        if docks is not None:
+            self.restoreState(docks)
+        return True
+
+    def save_layout(self) -> None:
+        st = settings()
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+
+    def default_layout(self) -> None:
+        """Every panel back in its place and shown."""
+        for dock, area in ((self.left_dock, Qt.LeftDockWidgetArea),
+                           (self.metrics_dock, Qt.RightDockWidgetArea)):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        self._reflowed = False
+        self._reflow()
+        self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
+
+    def resize(self, *size) -> None:
+        """Reflow for the new width first: a right-hand metrics panel would hold the
+        window wider than a small screen."""
+        self._reflow(size[0] if len(size) == 2 else size[0].width())
+        self.layout().activate()            # the new minimum size, now
+        super().resize(*size)
+
+    def _reflow(self, width: int | None = None) -> None:
+        """Narrow window: the metrics go under the timeline; wide again: back right."""
+        dock = self.metrics_dock
+        width = self.width() if width is None else width
+        if dock.isFloating():
+            return
+        area = self.dockWidgetArea(dock)
+        if width < NARROW_PX and area == Qt.RightDockWidgetArea:
+            self.addDockWidget(Qt.BottomDockWidgetArea, dock)
+            self.resizeDocks([dock], [max(220, self.height() // 3)], Qt.Vertical)
+            self._reflowed = True
+        elif width >= NARROW_PX and self._reflowed and area == Qt.BottomDockWidgetArea:
+            self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            self.resizeDocks([dock], [max(360, self.width() // 4)], Qt.Horizontal)
+            self._reflowed = False
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._reflow()
 
     def show_approximations(self) -> None:
         """The model's simplifications (sim.approximations), so results are read right."""
@@ -353,9 +435,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
-        self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
+        if not self._shown:
+            self._shown = True
+            left = min(400, max(280, self.width() // 4))
+            self.resizeDocks(self._docks, [left, max(300, self.width() // 4)], Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
+        self.save_layout()
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)

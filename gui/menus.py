@@ -52,7 +52,7 @@ def build_menus(w) -> None:
         button.triggered.connect(act.trigger)
         act.changed.connect(lambda a=act, b=button: b.setEnabled(a.isEnabled()))
         bar.addAction(button)
-    v = mb.addMenu("&View")
+    v = w.view_menu = mb.addMenu("&View")
     _action(w, v, "Reset zoom", w.timeline.reset_view, "0")
     _action(w, v, "Collapse all nodes", lambda: w.timeline.collapse_all(True))
     _action(w, v, "Expand all nodes", lambda: w.timeline.collapse_all(False))
@@ -61,6 +61,15 @@ def build_menus(w) -> None:
     messages = w.timeline.messages_action
     messages.setShortcutContext(Qt.WindowShortcut)
     v.addAction(messages)
+    v.addSeparator()
+    for dock in (w.left_dock, w.metrics_dock):       # hide, close and restore the panels
+        act = dock.toggleViewAction()
+        act.setText(f"{dock.windowTitle()} panel")
+        v.addAction(act)
+    tool = bar.toggleViewAction()
+    tool.setText("Toolbar")
+    v.addAction(tool)
+    _action(w, v, "Restore default layout", w.default_layout)
     h = mb.addMenu("&Help")
     _action(w, h, "What the model leaves out…", w.show_approximations)
     p = w.player

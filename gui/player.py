@@ -4,7 +4,8 @@ Speed is simulated seconds per wall-clock second, chosen on a log scale from
 1e-9 (one nanosecond a second: single events) to 1e3. A frame timer advances the
 playhead by speed x wall time elapsed. Step moves to the next / previous span start
 or end exactly (TraceIndex.next_event / prev_event). Counters shown at the playhead:
-FLOPs done (in-progress spans prorated), active PEs, power on one line, parallelism and
+FLOPs done (in-progress spans prorated), busy PEs (any span but a wait: a PE that
+only communicates is busy without adding to parallelism), power on one line, parallelism and
 concurrency on a second (two fixed lines: the panel never grows or wraps while playing).
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,11 +36,20 @@ SPEED_MIN_EXP, SPEED_MAX_EXP = -9.0, 3.0
 SPEED_STEPS = 120            # slider positions: 10 per decade
 SCRUB_STEPS = 10_000
 FRAME_MS = 33
+MIN_SLIDER_PX = 90          # narrower, a slider looks like a check box
+MIN_FIELD_PX = 110          # room for the "jump to time, s" placeholder
 ICONS = {"start": QStyle.SP_MediaSkipBackward, "back": QStyle.SP_MediaSeekBackward,
          "next": QStyle.SP_MediaSeekForward, "end": QStyle.SP_MediaSkipForward}
 
 
+def default_speed(makespan: float) -> float:
+    """The whole run plays in about 10 s."""
+    return max(makespan, 1e-9) / 10
+
+
 class Player(QWidget):
+    reset_done = Signal()       # Reset pressed: the views return to their whole-run zoom
+
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
@@ -62,7 +72,8 @@ class Player(QWidget):
                         self.play_button,
                         button("next", "Step to the next event (Right)", self.step),
                         button("end", "Jump to the end (End)", self.end),
-                        button("Reset", "Stop and return to t = 0", self.reset)]
+                        button("Reset", "Stop, return to t = 0, and restore the default speed "
+                               "and the whole-run zoom", self.reset)]
         self.speed = QSlider(Qt.Horizontal)
         self.speed.setRange(0, SPEED_STEPS)
         self.speed.setToolTip("Playback speed: simulated time per wall-clock second (log scale)")
@@ -86,16 +97,19 @@ class Player(QWidget):
         self.counters.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.counters.setFixedHeight(2 * self.counters.fontMetrics().lineSpacing() + 4)
 
+        # two rows that each fit a 500 px centre: transport and speed, then time
+        self.speed.setMinimumWidth(MIN_SLIDER_PX)
+        self.time_field.setMinimumWidth(MIN_FIELD_PX)
         top = QHBoxLayout()
         for b in self.buttons:
             top.addWidget(b)
         top.addWidget(QLabel("speed"))
         top.addWidget(self.speed, 1)
         top.addWidget(self.speed_label)
-        top.addWidget(self.time_field)
         mid = QHBoxLayout()
         mid.addWidget(self.scrubber, 1)
         mid.addWidget(self.time_label)
+        mid.addWidget(self.time_field)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)
         lay.addLayout(top)
@@ -168,8 +182,12 @@ class Player(QWidget):
         self.state.set_time(self.state.makespan)
 
     def reset(self) -> None:
+        """Unlike Home (which keeps playing): stop at t = 0 at the default speed, and
+        have the views zoom back to the whole run."""
         self.pause()
         self.state.set_time(0.0)
+        self.set_speed(default_speed(self.state.makespan))
+        self.reset_done.emit()
 
     def _jump(self) -> None:
         value = parse_value(self.time_field.text().strip())
@@ -191,8 +209,7 @@ class Player(QWidget):
         for w in self.buttons + [self.scrubber, self.speed, self.time_field]:
             w.setEnabled(run is not None)
         if run is not None:
-            # default: the whole run plays in about 10 s
-            self.set_speed(max(self.state.makespan, 1e-9) / 10)
+            self.set_speed(default_speed(self.state.makespan))
         self._on_time(self.state.time)
 
     def _on_time(self, t: float) -> None:
@@ -211,7 +228,7 @@ class Player(QWidget):
         unit, k, _ = work_unit(self.state.convention)
         p = ix.power_at(t)
         first = [f"done: {si(ix.flops_done(t) * k, unit)}",
-                 f"active PEs: {ix.active_pes(t)} / {run.pes}",
+                 f"busy PEs (computing or communicating): {ix.active_pes(t)} / {run.pes}",
                  "power: no power model" if p is None else f"power: {si(p, 'W')}"]
         second = [f"parallelism (PEs running a task): {ix.parallelism(t)}",
                   f"concurrency (tasks in progress): {ix.concurrency(t)}"]

@@ -45,7 +45,7 @@ class ScenarioPanel(QSplitter):
         self.addWidget(box)
         self.addWidget(self.learn)
         self.setSizes([520, 380])            # room for the lesson
-        self.setMinimumWidth(330)
+        self.setMinimumWidth(260)
 
     def show_trace(self, path: str | None) -> None:
         """Grey the form out with a note while the trace file `path` is shown (None: not)."""
