@@ -1,9 +1,8 @@
 """The window on small screens: nothing squeezed below its useful size, panels that can
 be closed and restored, the layout remembered (in a temporary settings folder)."""
 
-from PySide6.QtWidgets import QDockWidget, QLineEdit, QPushButton, QSlider, QTabBar
-
 import pyqtgraph as pg
+from PySide6.QtWidgets import QDockWidget, QLineEdit, QPushButton, QSlider, QTabBar
 
 
 def squeezed(win) -> list[str]:
