@@ -7,6 +7,7 @@ Its menus, toolbar and keys are built by gui/menus.py.
 
 from __future__ import annotations
 
+import os
 import time
 
 from PySide6.QtCore import QSettings, Qt
@@ -28,10 +29,12 @@ from ..sim import size_guard
 from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.run import Run
-from ..sim.scenario import Scenario
+from ..sim.scenario import Scenario, changed_settings
+from ..sim.studies.compare import describe_change
+from ..sim.units import si
 from .menus import build_menus
 from .panels.compare import CompareView
-from .panels.export import export_with_dialog
+from .panels.export import NAMES, export_with_dialog
 from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
@@ -68,6 +71,8 @@ class MainWindow(QMainWindow):
         self._detached: set[SimWorker] = set()     # cancelled, still winding down
         self._t0 = 0.0
         self._shown = False
+        self._before: Run | None = None
+        self.lesson_origin: Scenario | None = None     # the scenario the lesson describes
 
         self.timeline = TimelineView(self.state)
         self.player = Player(self.state)
@@ -227,6 +232,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tasks if sc.view.centre == "tasks"
                                    else self.timeline_page)
         self.learn.show_scenario(sc)
+        self.lesson_origin = sc
         self.setWindowTitle(f"ParaSim — {sc.name}")
         self._mark_edited()
 
@@ -246,11 +252,11 @@ class MainWindow(QMainWindow):
         return self.start_run()
 
     def compare_with(self, name: str) -> bool:
-        """Pin the current run, run the preset `name` and open Compare when it is done."""
+        """Run the preset `name` (the current run is pinned when it is done, as for any
+        re-run) and open Compare."""
         if self.state.run is None or self.worker is not None:
             self.status.setText("run this scenario first, then compare")
             return False
-        self.state.pin(self.state.run)
         if not self.load_scenario(name):
             return False
         self._after_run = lambda _run: self.tabs.setCurrentWidget(self.compare)
@@ -267,6 +273,9 @@ class MainWindow(QMainWindow):
         edited = (self.trace_path is None and run is not None and run.scenario is not None
                   and sc is not None and sc.replace(view=run.scenario.view) != run.scenario)
         self.scenario_panel.show_edited(edited)
+        origin = self.lesson_origin
+        self.learn.show_edits(changed_settings(origin, sc) if origin is not None
+                              and sc is not None and self.trace_path is None else [])
 
     def _set_trace_mode(self, path: str | None) -> None:
         """Grey out the form while a trace file (which has no scenario) is shown."""
@@ -337,14 +346,20 @@ class MainWindow(QMainWindow):
     def show_trace(self, run: Run, path: str) -> None:
         """Show a run loaded from a trace file; the form is greyed out until a scenario
         is loaded."""
-        self.state.set_run(run)
+        self.state.set_run(run, source=path)
         self.learn.show_scenario(None)
         self._set_trace_mode(path)
+        self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
         self._mark_edited()
 
     def export(self, kind: str, path: str | None = None) -> bool:
+        """Export the run (PNG: the current centre tab); the status line says where."""
         view = self.tabs.currentWidget()
-        return export_with_dialog(self, kind, self.state.run, view, path)
+        written = export_with_dialog(self, kind, self.state.run, view, path)
+        if written:
+            size = os.path.getsize(written)
+            self.status.setText(f"exported the {NAMES[kind]} to {written} ({si(size, 'B')})")
+        return bool(written)
 
     def pin(self) -> None:
         if self.state.run is not None:
@@ -375,7 +390,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._validity(True)
+        self.state.set_busy(True)
         self.status.setText(f"simulating {sc.name}…")
+        self._before = self.state.run           # pinned when this run is done
         self._t0 = time.perf_counter()
         self.worker.start()
         return True
@@ -400,9 +417,17 @@ class MainWindow(QMainWindow):
         self.progress.setValue(int(fraction * 1000))
 
     def _on_done(self, run, index) -> None:
+        """Show the run; the one it replaces becomes the pinned run (before and after),
+        and the status line says what changed and by how much (sim.studies.compare)."""
+        before, self._before = self._before, None
         self.show_run(run, index)
-        self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans in "
-                            f"{time.perf_counter() - self._t0:.2f} s wall time")
+        if before is not None:
+            self.state.pin(before)
+            self.status.setText(f"{describe_change(before, run)}   (the previous run is "
+                                "pinned: Compare shows both)")
+        else:
+            self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans "
+                                f"in {time.perf_counter() - self._t0:.2f} s wall time")
         after, self._after_run = self._after_run, None
         if after is not None:
             after(run)
@@ -411,6 +436,8 @@ class MainWindow(QMainWindow):
         """Show a simulated run (its TraceIndex if already built) with its lesson."""
         self.state.set_run(run, index)
         self.learn.show_scenario(run.scenario)
+        if self.lesson_origin is None or run.scenario.name != self.lesson_origin.name:
+            self.lesson_origin = run.scenario
         self._mark_edited()
 
     def _on_failed(self, message: str) -> None:
@@ -429,6 +456,7 @@ class MainWindow(QMainWindow):
             self.worker.deleteLater()
         self.worker.finished.disconnect(self._on_thread_finished)
         self.worker = None
+        self.state.set_busy(False)
         self.progress.hide()
         self.cancel_button.hide()
         self._validity(self.form.scenario is not None)

@@ -129,6 +129,8 @@ class TimelineView(TimelineInput, QWidget):
             state.time_changed.connect(self.set_time)
             state.run_changed.connect(lambda run: self.set_run(
                 run, keep_rows=True, spans=state.index.spans if state.index else None))
+            state.busy_changed.connect(
+                lambda _b: self.run is None and self.note.setText(state.idle_text()))
         self._time = None
         self._hold = False
         self.clear()

@@ -129,6 +129,27 @@ def to_dict(sc: Scenario) -> dict:
     return ordered
 
 
+LESSON_KEYS = ("name", "description", "explain", "view")   # change no result
+
+
+def _flat(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in data.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def changed_settings(before: Scenario, after: Scenario) -> list[tuple[str, Any, Any]]:
+    """(dotted key, before, after) of every setting that differs, in file order; the
+    lesson's text and `[view]` are not settings (a missing value is None)."""
+    a, b = (_flat({k: v for k, v in to_dict(sc).items() if k not in LESSON_KEYS})
+            for sc in (before, after))
+    return [(k, a.get(k), b.get(k)) for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+
+
 def loads(text: str, overrides: list[str] = ()) -> Scenario:
     try:
         data = tomllib.loads(text)

@@ -43,6 +43,7 @@ class PlotTab(QStackedWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.convention = "flops"
+        self.idle_text = "No run yet."          # the metrics panel says when a run is on
         self.plot = pg.PlotWidget()
         self.item = self.plot.getPlotItem()
         self.item.hideButtons()
@@ -78,7 +79,7 @@ class ConcurrencyTab(PlotTab):
 
     def show_run(self, ix: TraceIndex | None) -> None:
         if ix is None or not len(ix.run.trace):
-            return self.say("No run yet.")
+            return self.say(self.idle_text)
         item = self.reset()
         item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.setLabel("bottom", "simulated time", units="s")
@@ -132,7 +133,7 @@ class UtilisationTab(PlotTab):
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
         if run is None or ix.makespan <= 0:
-            return self.say("No run yet.")
+            return self.say(self.idle_text)
         item = self.reset()
         tk = time_by_kind(run.trace, run.pes) / ix.makespan * 100
         label = "PE"
@@ -216,7 +217,7 @@ class RooflineTab(PlotTab):
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
         if run is None:
-            return self.say("No run yet.")
+            return self.say(self.idle_text)
         data = roofline_data(run)
         if data is not None and "tasks" in data:
             t = data["tasks"]

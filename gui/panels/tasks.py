@@ -34,14 +34,16 @@ class TasksView(PlotTab):
                                                                style=Qt.DashLine))
         self.playhead.setZValue(10)
         self.bars: dict[str, pg.BarGraphItem] = {}
+        self.state = state
         state.run_changed.connect(self.show_run)
+        state.busy_changed.connect(lambda _b: self.state.run or self.show_run(None))
         state.time_changed.connect(self.playhead.setValue)
         self.show_run(state.run)
 
     def show_run(self, run: Run | None) -> None:
         self.bars = {}
         if run is None or not len(run.trace):
-            return self.say("No run yet.")
+            return self.say(self.state.idle_text())
         n = task_count(run)
         if n > MAX_TASKS:
             return self.say(f"too many tasks for the task view ({n}); "

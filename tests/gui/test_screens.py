@@ -78,3 +78,35 @@ def test_the_window_opens_at_a_size_that_fits_the_screen():
     for free in ((1024, 740), (1280, 690), (1366, 728)):
         w, h = fitted_size(*free)
         assert w <= free[0] and h + 30 <= free[1]
+
+
+def test_every_rerun_pins_the_previous_one_and_says_what_changed(ran, qtbot):
+    first = ran.state.run
+    with qtbot.waitSignal(ran.state.run_changed, timeout=20000):
+        assert ran.apply_override("machine.cores=1")
+    qtbot.waitUntil(lambda: ran.worker is None, timeout=5000)
+    assert ran.state.pinned is first
+    text = ran.status.text()
+    assert text.startswith(f"machine.cores {first.scenario.machine.cores} -> 1: makespan ")
+    assert "faster" in text or "slower" in text
+    assert "machine.cores = 1" in ran.learn.edits.text() and ran.learn.edits.isVisibleTo(ran)
+
+
+def test_views_say_a_run_is_on_while_the_first_one_simulates(window, qtbot):
+    window.state.set_busy(True)
+    assert window.tasks.message.text().startswith("Simulating")
+    assert window.metrics.summary.title.text().startswith("Simulating")
+    assert window.timeline.note.text().startswith("Simulating")
+    window.state.set_busy(False)
+    assert window.tasks.message.text() == "No run yet."
+
+
+def test_reset_is_not_home(ran):
+    p, box = ran.player, ran.timeline.box
+    p.set_speed(1e-9)
+    box.setXRange(0, ran.state.makespan / 100, padding=0)
+    p.home()
+    assert p.sim_per_second == 1e-9
+    p.reset()
+    assert ran.state.time == 0 and abs(p.sim_per_second / (ran.state.makespan / 10) - 1) < 0.3
+    assert box.viewRange()[0][1] >= ran.state.makespan
