@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(
+            lambda _i: self.tabs.currentWidget() is self.sweep and self.sweep.run_named())
 
         left = ScenarioPanel()
         self.form, self.run_button, self.learn = left.form, left.run_button, left.learn

@@ -9,7 +9,8 @@
     [workload]        kind, then the generator's own parameters
     [schedule]        policy
     [options]         flop_convention
-    [view]            how the GUI shows the lesson: tab, sweep, compare_with, group
+    [view]            how the GUI shows the lesson: tab, centre, sweep, compare_with,
+                      group, order
 
 Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
@@ -64,6 +65,8 @@ class View:
     sweep: str = param("", help="Default Vary text of the Sweep tab (KEY=V1,V2,...)")
     compare_with: str = param("", help="Preset to compare this one with")
     group: str = param("", help="Lesson the preset belongs to (Presets menu group)")
+    order: int = param(0, ge=0, le=1000,
+                       help="Place in its Presets menu group: lower first, then by name")
 
 
 @dataclass

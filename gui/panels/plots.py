@@ -234,6 +234,7 @@ class RooflineTab(PlotTab):
             return self.say("No task both moves memory and computes, so there is no "
                             "roofline: every task here is pure compute or pure data movement.")
         item = self.reset()
+        self.run_point = None
         intensity, rate = intensity[ok], rate[ok]
         if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
             pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
@@ -265,6 +266,14 @@ class RooflineTab(PlotTab):
         item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
                   symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
                   name="tasks (achieved)")
+        whole = roofline.run_point(run.summary)
+        if whole is not None:                       # the run as a whole, as the lesson says
+            wx, wy = np.log10(whole[0]), np.log10(whole[1])
+            self.run_point = item.plot([wx], [wy], pen=None, symbol="star", symbolSize=22,
+                                       symbolBrush="#000000", symbolPen=pg.mkPen("w"),
+                                       name="the whole run (summary)")
+            xs_all.append([wx])
+            ys_all.append([wy])
         x = np.concatenate(xs_all)
         y = np.concatenate(ys_all)
         ylo, yhi = y.min() - 0.3, y.max() + 1.2         # headroom above: the legend

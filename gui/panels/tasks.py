@@ -1,4 +1,4 @@
-"""The Tasks tab: one row per task, its states over simulated time (runs of <= 64 tasks).
+"""The Tasks tab: one row per task, its states over simulated time (the first 64 tasks).
 
     running   the task's compute, stall and switch spans in the trace (by its `task` id)
     I/O       its I/O waits, run.extras["io"] = {"task", "start_s", "end_s"} (timeslice.py)
@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -17,6 +18,7 @@ from ..style import KIND_COLORS, PLAYHEAD_COLOR
 from .plots import PlotTab
 
 MAX_TASKS = 64
+MAX_LABELLED = 32           # more rows: every k-th labelled
 STATE_COLORS = {"running": KIND_COLORS["compute"], "waiting": "#CC79A7",
                 "blocked on I/O": "#0072B2"}
 ROW_HEIGHT = 0.7
@@ -44,24 +46,30 @@ class TasksView(PlotTab):
         self.bars = {}
         if run is None or not len(run.trace):
             return self.say(self.state.idle_text())
-        n = task_count(run)
-        if n > MAX_TASKS:
-            return self.say(f"too many tasks for the task view ({n}); "
-                            f"it shows runs of up to {MAX_TASKS} tasks")
+        total = task_count(run)
+        n = min(total, MAX_TASKS)
+        trace, io = run.trace, run.extras.get("io")
+        if total > n:                           # the first MAX_TASKS tasks, said so
+            trace = trace.select(trace.task < n)
+            if io is not None:
+                keep = np.asarray(io["task"]) < n
+                io = {k: np.asarray(io[k])[keep] for k in ("task", "start_s", "end_s")}
         item = self.reset()
         item.addLegend(offset=(-10, 5), colCount=3, brush=pg.mkBrush(255, 255, 255, 220))
         item.setLabel("bottom", "simulated time", units="s")
-        item.setTitle("task states: running, waiting (ready, no core free), blocked on I/O",
+        item.setTitle("task states: running, waiting (ready, no core free), blocked on I/O"
+                      + (f" — the first {n} of {total:,} tasks" if total > n else ""),
                       size="10pt")
-        for name, iv in task_states(run.trace, run.extras.get("io")).items():
+        for name, iv in task_states(trace, io).items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,
                                   brush=pg.mkBrush(STATE_COLORS[name]), pen=None, name=name)
             item.addItem(bar)
             self.bars[name] = bar
         names = run.task_names or ()
+        step = max(1, -(-n // MAX_LABELLED))     # labels that never overlap
         item.getAxis("left").setTicks([[(i, names[i] if i < len(names) else f"task {i}")
-                                        for i in range(n)]])
+                                        for i in range(0, n, step)]])
         item.setYRange(-0.5 - HEADROOM * n, n - 0.5, padding=0)     # the legend above
         item.setXRange(0.0, float(run.trace.end_s.max()), padding=0.01)
         item.addItem(self.playhead, ignoreBounds=True)

@@ -193,3 +193,14 @@ def test_view_hints_are_kept_but_not_in_the_form(ran):
     loaded = scenario.load("smp-memory-wall")
     assert ran.form.scenario.view == loaded.view
     assert not ran.scenario_panel.edited.isVisibleTo(ran)
+
+
+def test_memory_wall_roofline_puts_the_whole_run_on_the_bandwidth_roof(ran):
+    tab = ran.metrics.plots[3]
+    ran.metrics.setCurrentWidget(tab)
+    s = ran.state.run.summary
+    x, y = tab.run_point.getData()
+    assert 10 ** x[0] == pytest.approx(s["arithmetic_intensity"])
+    assert 10 ** y[0] == pytest.approx(s["flops_per_s"])
+    bw = s["memory_bandwidth_bytes_per_s"]              # on the bandwidth roof, within 10 %
+    assert s["flops_per_s"] == pytest.approx(bw * s["arithmetic_intensity"], rel=0.1)
