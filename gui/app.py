@@ -4,6 +4,7 @@
     python main.py --scenario FILE_OR_PRESET     another scenario
     python main.py view trace.csv                a saved trace
     python main.py ... --screenshot out.png      render the window after the run, then exit
+    python main.py ... --presentation            start in presentation mode (F5)
 
 A bad scenario or trace on the command line prints one line `error: ...` and exits 2.
 """
@@ -26,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
     p.add_argument("--size", default=None,
                    help="window size, WxH (default: the last session's, else what fits)")
+    p.add_argument("--presentation", action="store_true",
+                   help="start in presentation mode (F5 switches it)")
     p.add_argument("--tab", choices=("timeline", "compare", "sweep"), default="timeline",
                    help="the central tab to show")
     return p
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         win.fit_screen()
     if args.tab != "timeline":
         win.tabs.setCurrentWidget(getattr(win, args.tab))
+    if args.presentation:
+        win.presenter.toggle()
     if args.screenshot:
         from ..sim.simulate import simulate
         from .panels.export import write_png

@@ -39,6 +39,7 @@ from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
 from .player import Player
+from .presentation import Banner, Presenter
 from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.timeline_page = centre = QWidget()          # the timeline with its player
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(2, 2, 2, 2)
+        self.banner = Banner(self.state)                  # the lesson's key numbers
+        lay.addWidget(self.banner)
         lay.addWidget(self.timeline, 1)
         lay.addWidget(self.player)
         self.compare = CompareView(self.state)
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
 
+        self.presenter = Presenter(self)
         self.form.validity_changed.connect(self._validity)
         self.form.edited.connect(self._form_edited)
         build_menus(self)
@@ -171,7 +175,7 @@ class MainWindow(QMainWindow):
             dock.show()
         self._reflowed = False
         self._reflow()
-        self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
+        self._size_docks()
 
     def resize(self, *size) -> None:
         """Reflow for the new width first: a right-hand metrics panel would hold the
@@ -189,12 +193,12 @@ class MainWindow(QMainWindow):
         area = self.dockWidgetArea(dock)
         if width < NARROW_PX and area == Qt.RightDockWidgetArea:
             self.addDockWidget(Qt.BottomDockWidgetArea, dock)
-            self.resizeDocks([dock], [max(220, self.height() // 3)], Qt.Vertical)
             self._reflowed = True
+            self._size_docks()
         elif width >= NARROW_PX and self._reflowed and area == Qt.BottomDockWidgetArea:
             self.addDockWidget(Qt.RightDockWidgetArea, dock)
-            self.resizeDocks([dock], [max(360, self.width() // 4)], Qt.Horizontal)
             self._reflowed = False
+            self._size_docks()
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
@@ -467,8 +471,18 @@ class MainWindow(QMainWindow):
         super().showEvent(ev)
         if not self._shown:
             self._shown = True
-            left = min(400, max(280, self.width() // 4))
-            self.resizeDocks(self._docks, [left, max(300, self.width() // 4)], Qt.Horizontal)
+            self._size_docks()
+
+    def _size_docks(self) -> None:
+        """Side panels in proportion to the window; under the timeline, a third of it."""
+        w = self.width()
+        left = min(400, max(280, int(w * 0.23)))
+        if self.dockWidgetArea(self.metrics_dock) == Qt.BottomDockWidgetArea:
+            self.resizeDocks([self.left_dock], [left], Qt.Horizontal)
+            self.resizeDocks([self.metrics_dock], [max(220, self.height() // 3)], Qt.Vertical)
+        else:
+            self.resizeDocks(self._docks, [left, min(480, max(300, int(w * 0.28)))],
+                             Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
         self.save_layout()

@@ -41,7 +41,7 @@ def build_menus(w) -> None:
     _action(w, r, "Cancel", w.cancel_run, "Escape")
     pin = _action(w, r, "Pin current run for comparison", w.pin, "Ctrl+P")
     _action(w, r, "Unpin", lambda: w.state.pin(None))
-    bar = w.addToolBar("Main")
+    bar = w.toolbar = w.addToolBar("Main")
     bar.setObjectName("Main")
     bar.setMovable(False)
     for act, text in ((w.run_action, "▶ Run"), (pin, "Pin for compare"),
@@ -70,6 +70,15 @@ def build_menus(w) -> None:
     tool.setText("Toolbar")
     v.addAction(tool)
     _action(w, v, "Restore default layout", w.default_layout)
+    v.addSeparator()
+    pr = w.presenter
+    w.presentation_action = _action(w, v, "Presentation mode", pr.toggle, "F5")
+    w.presentation_action.setCheckable(True)
+    _action(w, v, "Full screen", pr.toggle_full_screen, "F11")
+    bigger = _action(w, v, "Larger text", pr.bigger, "Ctrl++")
+    _action(w, None, "Larger text", bigger.trigger, "Ctrl+=")
+    _action(w, v, "Smaller text", pr.smaller, "Ctrl+-")
+    _action(w, v, "Text size 100 %", lambda: pr.set_zoom(100), "Ctrl+0")
     h = mb.addMenu("&Help")
     _action(w, h, "What the model leaves out…", w.show_approximations)
     p = w.player

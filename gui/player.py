@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,7 +37,6 @@ SPEED_STEPS = 120            # slider positions: 10 per decade
 SCRUB_STEPS = 10_000
 FRAME_MS = 33
 MIN_SLIDER_PX = 90          # narrower, a slider looks like a check box
-MIN_FIELD_PX = 110          # room for the "jump to time, s" placeholder
 ICONS = {"start": QStyle.SP_MediaSkipBackward, "back": QStyle.SP_MediaSeekBackward,
          "next": QStyle.SP_MediaSeekForward, "end": QStyle.SP_MediaSkipForward}
 
@@ -87,19 +86,20 @@ class Player(QWidget):
         self.time_field = QLineEdit()
         self.time_field.setPlaceholderText("jump to time, s")
         self.time_field.setToolTip("Type a time in seconds (e.g. 0.0125 or 12.5e-3), then Enter")
-        self.time_field.setMaximumWidth(140)
         self.time_field.returnPressed.connect(self._jump)
         self.time_label = QLabel()
         self.counters = QLabel()                # two fixed lines, never wrapped
         self.counters.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.counters.setTextFormat(Qt.PlainText)
+        self.counters.setToolTip("At the playhead. busy PEs: in any span but a wait (a PE "
+                                 "that only sends or receives is busy without running a "
+                                 "task); power: n/a when the machine has no power model")
         self.counters.setWordWrap(False)
         self.counters.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.counters.setFixedHeight(2 * self.counters.fontMetrics().lineSpacing() + 4)
+        self._fit_text()
 
         # two rows that each fit a 500 px centre: transport and speed, then time
         self.speed.setMinimumWidth(MIN_SLIDER_PX)
-        self.time_field.setMinimumWidth(MIN_FIELD_PX)
         top = QHBoxLayout()
         for b in self.buttons:
             top.addWidget(b)
@@ -119,6 +119,20 @@ class Player(QWidget):
         state.run_changed.connect(self._on_run)
         state.convention_changed.connect(lambda _c: self._on_time(self.state.time))
         self._on_run(state.run)
+
+    def _fit_text(self) -> None:
+        """Sizes that follow the font (presentation mode scales it): two counter lines,
+        the whole "jump to time, s" placeholder."""
+        fm = self.fontMetrics()
+        self.counters.setFixedHeight(2 * fm.lineSpacing() + 4)
+        width = fm.horizontalAdvance(self.time_field.placeholderText()) + 16
+        self.time_field.setMinimumWidth(width)
+        self.time_field.setMaximumWidth(width + 30)
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        if ev.type() == QEvent.FontChange:
+            self._fit_text()
 
     # -- speed -------------------------------------------------------------------------
 
@@ -229,7 +243,7 @@ class Player(QWidget):
         p = ix.power_at(t)
         first = [f"done: {si(ix.flops_done(t) * k, unit)}",
                  f"busy PEs (computing or communicating): {ix.active_pes(t)} / {run.pes}",
-                 "power: no power model" if p is None else f"power: {si(p, 'W')}"]
+                 "power: n/a" if p is None else f"power: {si(p, 'W')}"]
         second = [f"parallelism (PEs running a task): {ix.parallelism(t)}",
                   f"concurrency (tasks in progress): {ix.concurrency(t)}"]
         return "   |   ".join(first) + "\n" + "   |   ".join(second)

@@ -240,7 +240,7 @@ class RooflineTab(PlotTab):
             pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
             intensity, rate = intensity[pick], rate[pick]
         xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
-        item.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.addLegend(offset=(10, 5), brush=pg.mkBrush(255, 255, 255, 210))
         self.ridges = []
         if data is not None:
             both = roofs(run, data)
