@@ -98,4 +98,6 @@ def main(argv: list[str] | None = None) -> int:
         win.show_trace(run, trace_path)
     else:
         win.start_run()
+    if win.first_start():
+        win.show_tour()
     return app.exec()

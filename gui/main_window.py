@@ -32,6 +32,7 @@ from ..sim.run import Run
 from ..sim.scenario import Scenario, changed_settings
 from ..sim.studies.compare import describe_change
 from ..sim.units import si
+from .help import Tour, about_text, shortcut_sheet
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import NAMES, export_with_dialog
@@ -208,6 +209,21 @@ class MainWindow(QMainWindow):
         """The model's simplifications (sim.approximations), so results are read right."""
         text = "\n\n".join(f"• {line}" for line in APPROXIMATIONS)
         QMessageBox.information(self, "What the model leaves out", text)
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = shortcut_sheet(self)
+        self.shortcuts_dialog.show()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About ParaSim", about_text())
+
+    def show_tour(self) -> None:
+        """The tour of the window's areas; finishing or skipping it is remembered."""
+        self.tour = Tour(self, lambda: settings().setValue("tour/done", True))
+        self.tour.show()
+
+    def first_start(self) -> bool:
+        return not settings().value("tour/done", False, type=bool)
 
     def _toggle_lanes(self) -> None:
         on = self.lanes_action.isChecked()

@@ -80,7 +80,11 @@ def build_menus(w) -> None:
     _action(w, v, "Smaller text", pr.smaller, "Ctrl+-")
     _action(w, v, "Text size 100 %", lambda: pr.set_zoom(100), "Ctrl+0")
     h = mb.addMenu("&Help")
+    _action(w, h, "Keyboard shortcuts…", w.show_shortcuts, "F1")
+    _action(w, None, "Keyboard shortcuts", w.show_shortcuts, "?")
+    _action(w, h, "Tour of the window…", w.show_tour)
     _action(w, h, "What the model leaves out…", w.show_approximations)
+    _action(w, h, "About ParaSim…", w.show_about)
     p = w.player
     for key, slot in (("Space", p.toggle), ("Right", p.step), ("Left", p.step_back),
                       ("Home", p.home), ("End", p.end)):
