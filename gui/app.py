@@ -2,7 +2,7 @@
 
     python main.py                               the default preset, already simulated
     python main.py --scenario FILE_OR_PRESET     another scenario
-    python main.py view trace.csv                a saved trace
+    python main.py view trace.csv                a saved trace (or a .parasim session)
     python main.py ... --screenshot out.png      render the window after the run, then exit
     python main.py ... --presentation            start in presentation mode (F5)
 
@@ -16,6 +16,7 @@ import sys
 
 from ..sim import scenario as scenario_mod
 from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.io import session
 from ..sim.run import Run
 
 
@@ -42,6 +43,14 @@ def _size(text: str) -> tuple[int, int]:
         raise ScenarioError(f"--size must look like 1600x1000, got {text!r}") from None
 
 
+def _show_file(win, run, path: str) -> None:
+    """A session reopens with its view state; a trace CSV already read is shown."""
+    if path.endswith(session.SUFFIX):
+        win.open_session(path)
+    else:
+        win.show_trace(run, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
@@ -55,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         size = _size(args.size) if args.size else None
         sc = scenario_mod.load(args.scenario or "smp-memory-wall")
-        run = Run.from_trace_csv(trace_path) if trace_path else None
+        if trace_path and trace_path.endswith(session.SUFFIX):   # checked here, shown below
+            run = Run.from_session(session.read(trace_path))
+        else:
+            run = Run.from_trace_csv(trace_path) if trace_path else None
     except (ScenarioError, TraceFormatError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -80,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         from ..sim.simulate import simulate
         from .panels.export import write_png
         if run is not None:
-            win.show_trace(run, trace_path)
+            _show_file(win, run, trace_path)
         else:
             win.show_run(simulate(sc))
         win.show()
@@ -95,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     win.show()
     if run is not None:
-        win.show_trace(run, trace_path)
+        _show_file(win, run, trace_path)
     else:
         win.start_run()
     if win.first_start():

@@ -28,10 +28,11 @@ from ..sim import scenario as scenario_mod
 from ..sim import size_guard
 from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.io import session
 from ..sim.run import Run
 from ..sim.scenario import Scenario, changed_settings
 from ..sim.studies.compare import describe_change
-from ..sim.units import si
+from ..sim.units import seconds, si
 from .help import Tour, about_text, shortcut_sheet
 from .menus import build_menus
 from .panels.compare import CompareView
@@ -247,6 +248,8 @@ class MainWindow(QMainWindow):
     def set_scenario(self, sc: Scenario) -> None:
         """Show a scenario in the form, as its `[view]` asks: centre and metrics tabs, sweep."""
         self._set_trace_mode(None)
+        if self.lesson_origin is None or sc.name != self.lesson_origin.name:
+            self.state.set_bookmarks([])
         self.form.set_scenario(sc)
         self.sweep.set_scenario(sc)
         self.sweep.vary.setPlainText(sc.view.sweep or DEFAULT_SWEEP)
@@ -350,9 +353,95 @@ class MainWindow(QMainWindow):
     # -- traces ------------------------------------------------------------------------
 
     def open_trace_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open trace", "", "Trace CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open session or trace", "",
+            f"Session or trace (*{session.SUFFIX} *.csv);;Session (*{session.SUFFIX});;"
+            "Trace CSV (*.csv)")
         if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        """A session file (.parasim) or a trace CSV."""
+        return self.open_session(path) if path.endswith(session.SUFFIX) else \
             self.open_trace(path)
+
+    # -- sessions ----------------------------------------------------------------------
+
+    def view_state(self) -> dict:
+        """How the run is being shown: playhead, tabs, time range, folded nodes, text size."""
+        (x0, x1), _ = self.timeline.box.viewRange()
+        return {"time_s": self.state.time, "centre_tab": self.tabs.tabText(
+                    self.tabs.currentIndex()),
+                "metrics_tab": next((k for k, v in self.metrics.by_name.items()
+                                     if v is self.metrics.currentWidget()), "summary"),
+                "x_range": [x0, x1], "collapsed": sorted(self.timeline.rows.collapsed),
+                "text_size": self.presenter.zoom}
+
+    def apply_view_state(self, view: dict) -> None:
+        """The opposite of view_state; keys missing or unknown are left as they are."""
+        tl = self.timeline
+        if view.get("collapsed") is not None:
+            tl.rows = tl.rows.all_collapsed(False)
+            for node in view["collapsed"]:
+                if 0 <= node < tl.rows.nodes:
+                    tl.rows = tl.rows.toggled(node)
+            tl._layout_rows()
+        if view.get("x_range"):
+            tl.box.setXRange(*view["x_range"], padding=0)
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == view.get("centre_tab"):
+                self.tabs.setCurrentIndex(i)
+        if view.get("metrics_tab") in self.metrics.by_name:
+            self.metrics.show_tab(view["metrics_tab"])
+        if view.get("text_size"):
+            self.presenter.set_zoom(int(view["text_size"]))
+        if view.get("time_s") is not None:
+            self.state.set_time(float(view["time_s"]))
+
+    def save_session_dialog(self) -> None:
+        if self.state.run is None:
+            QMessageBox.information(self, "Nothing to save", "Run a scenario first.")
+            return
+        run = self.state.run
+        name = (run.scenario.name if run.scenario else "session") + session.SUFFIX
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", name,
+                                              f"Session (*{session.SUFFIX})")
+        if path:
+            self.save_session(path)
+
+    def save_session(self, path: str) -> bool:
+        """Write the run, its lesson, bookmarks and view state as one file."""
+        if not path.endswith(session.SUFFIX):
+            path += session.SUFFIX
+        run = self.state.run
+        try:
+            session.write(path, run.to_session(source=self.state.source,
+                                               bookmarks=self.state.bookmarks,
+                                               view=self.view_state()))
+        except OSError as exc:
+            QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
+            return False
+        self.status.setText(f"saved the session to {path} ({si(os.path.getsize(path), 'B')})")
+        return True
+
+    def open_session(self, path: str) -> bool:
+        """Reopen a session as it was saved; a bad file: a dialog, the view kept."""
+        try:
+            s = session.read(path)
+            run = Run.from_session(s)
+        except (TraceFormatError, ScenarioError, OSError, UnicodeDecodeError) as exc:
+            QMessageBox.critical(self, "Cannot open session", f"{path}:\n{exc}")
+            return False
+        if run.scenario is not None:
+            self.set_scenario(run.scenario)
+            self.show_run(run)
+        else:
+            self.show_trace(run, s.source or path)
+        self.state.set_bookmarks(s.bookmarks)
+        self.apply_view_state(s.view)
+        self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
+        self.status.setText(f"opened the session {path}")
+        return True
 
     def open_trace(self, path: str) -> bool:
         """Show a saved trace; on a bad file show the error and keep the current view."""
@@ -369,6 +458,8 @@ class MainWindow(QMainWindow):
         """Show a run loaded from a trace file; the form is greyed out until a scenario
         is loaded."""
         self.state.set_run(run, source=path)
+        self.state.set_bookmarks([])
+        self.lesson_origin = None
         self.learn.show_scenario(None)
         self._set_trace_mode(path)
         self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
@@ -382,6 +473,15 @@ class MainWindow(QMainWindow):
             size = os.path.getsize(written)
             self.status.setText(f"exported the {NAMES[kind]} to {written} ({si(size, 'B')})")
         return bool(written)
+
+    def add_bookmark(self) -> None:
+        """A bookmark at the playhead (saved with the session)."""
+        if self.state.run is None:
+            return
+        t = self.state.time
+        self.state.set_bookmarks(self.state.bookmarks + [{"t_s": t,
+                                                          "caption": f"t = {seconds(t)}"}])
+        self.status.setText(f"bookmark at {seconds(t)}")
 
     def pin(self) -> None:
         if self.state.run is not None:

@@ -18,6 +18,7 @@ class AppState(QObject):
     pinned_changed = Signal(object)     # Run pinned for comparison (or None)
     convention_changed = Signal(str)    # "flops" or "macs": how work is displayed
     busy_changed = Signal(bool)         # a simulation is running (the run shown stays)
+    bookmarks_changed = Signal(list)    # [{"t_s", "caption"}], in time order
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -28,6 +29,7 @@ class AppState(QObject):
         self.convention = "flops"
         self.busy = False
         self.source = ""                    # the file a run was opened from, if any
+        self.bookmarks: list[dict] = []
 
     def set_run(self, run: Run | None, index: TraceIndex | None = None,
                 source: str = "") -> None:
@@ -57,6 +59,10 @@ class AppState(QObject):
         if convention != self.convention:
             self.convention = convention
             self.convention_changed.emit(convention)
+
+    def set_bookmarks(self, marks: list[dict]) -> None:
+        self.bookmarks = sorted(marks, key=lambda m: m["t_s"])
+        self.bookmarks_changed.emit(self.bookmarks)
 
     def set_busy(self, busy: bool) -> None:
         if busy != self.busy:

@@ -53,6 +53,7 @@ HIDE_ARROWS_PER_PX = 8      # more in view than this per pixel column: none draw
 EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
 LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
 MAX_LABELS = 500
+BOOKMARK_COLOR = "#8E44AD"   # bookmarks and guided-lesson steps
 ARROW_PX = 2                # message arrows' line width
 HALF_ROW = {"send": 0.0, "recv": 0.5}   # send in the row's top half, recv in the bottom:
                                         # a PE often sends and receives at once
@@ -133,10 +134,12 @@ class TimelineView(TimelineInput, QWidget):
             state.time_changed.connect(self.set_time)
             state.run_changed.connect(lambda run: self.set_run(
                 run, keep_rows=True, spans=state.index.spans if state.index else None))
+            state.bookmarks_changed.connect(self.show_bookmarks)
             state.busy_changed.connect(
                 lambda _b: self.run is None and self.note.setText(state.idle_text()))
         self._time = None
         self._hold = False
+        self.bookmark_lines: list = []
         self.clear()
 
     # -- data --------------------------------------------------------------------------
@@ -337,6 +340,21 @@ class TimelineView(TimelineInput, QWidget):
         end = self.makespan * 1.2
         self.veil.setRect(QRectF(t, -1.0, max(end - t, 0.0), self.rows.n_rows + 1.0))
         self.veil.setVisible(t < self.makespan)
+
+    def show_bookmarks(self, marks: list[dict]) -> None:
+        """A dashed line and its caption per bookmark."""
+        for line in self.bookmark_lines:
+            self.item.removeItem(line)
+        self.bookmark_lines = []
+        for m in marks:
+            line = pg.InfiniteLine(m["t_s"], angle=90, pen=pg.mkPen(BOOKMARK_COLOR, width=2,
+                                                                    style=Qt.DashLine),
+                                   label=m["caption"], labelOpts={
+                                       "position": 0.02, "color": BOOKMARK_COLOR,
+                                       "fill": (255, 255, 255, 200), "anchors": [(0, 0), (0, 0)]})
+            line.setZValue(8)
+            self.item.addItem(line, ignoreBounds=True)
+            self.bookmark_lines.append(line)
 
     def _on_drag_playhead(self) -> None:
         if self.state is not None:
