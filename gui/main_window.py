@@ -37,6 +37,7 @@ from .help import Tour, about_text, shortcut_sheet
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import NAMES, export_with_dialog
+from .panels.guided import GuidedPanel
 from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
         self.learn.compare.connect(self.compare_with)
         self.trace_path: str | None = None
         self._after_run = None             # called once with the next finished run
+        self.guided = GuidedPanel(self.state, self.player)
+        self.learn.layout().addWidget(self.guided)
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
@@ -257,6 +260,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tasks if sc.view.centre == "tasks"
                                    else self.timeline_page)
         self.learn.show_scenario(sc)
+        self.guided.set_lesson(sc.lesson)
         self.lesson_origin = sc
         self.setWindowTitle(f"ParaSim — {sc.name}")
         self._mark_edited()
@@ -461,6 +465,7 @@ class MainWindow(QMainWindow):
         self.state.set_bookmarks([])
         self.lesson_origin = None
         self.learn.show_scenario(None)
+        self.guided.set_lesson(None)
         self._set_trace_mode(path)
         self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
         self._mark_edited()
@@ -560,6 +565,7 @@ class MainWindow(QMainWindow):
         self.learn.show_scenario(run.scenario)
         if self.lesson_origin is None or run.scenario.name != self.lesson_origin.name:
             self.lesson_origin = run.scenario
+            self.guided.set_lesson(run.scenario.lesson)
         self._mark_edited()
 
     def _on_failed(self, message: str) -> None:

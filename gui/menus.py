@@ -43,6 +43,7 @@ def build_menus(w) -> None:
     pin = _action(w, r, "Pin current run for comparison", w.pin, "Ctrl+P")
     _action(w, r, "Unpin", lambda: w.state.pin(None))
     _action(w, r, "Bookmark the playhead", w.add_bookmark, "Ctrl+B")
+    _action(w, r, "Guided lesson", w.guided.start, "G")
     bar = w.toolbar = w.addToolBar("Main")
     bar.setObjectName("Main")
     bar.setMovable(False)

@@ -48,12 +48,15 @@ def default_speed(makespan: float) -> float:
 
 class Player(QWidget):
     reset_done = Signal()       # Reset pressed: the views return to their whole-run zoom
+    stopped = Signal(int)       # playing stopped at stops[i] (a guided lesson's step)
+    finished = Signal()         # playing reached the end of the run
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
         self.playing = False
         self._last = 0.0
+        self.stops: list[float] = []            # times playing stops at (guided mode)
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._tick)
@@ -173,10 +176,18 @@ class Player(QWidget):
     def _tick(self) -> None:
         now = time.perf_counter()
         dt, self._last = now - self._last, now
-        t = self.state.time + dt * self.sim_per_second
+        t0 = self.state.time
+        t = t0 + dt * self.sim_per_second
+        ahead = [i for i, s in enumerate(self.stops) if t0 < s <= t]
+        if ahead:                               # a guided lesson's stop: exactly there
+            self.state.set_time(self.stops[ahead[0]])
+            self.pause()
+            self.stopped.emit(ahead[0])
+            return
         self.state.set_time(t)
         if t >= self.state.makespan:
             self.pause()
+            self.finished.emit()
 
     def step(self) -> None:
         if self.state.index is not None:

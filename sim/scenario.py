@@ -11,6 +11,7 @@
     [options]         flop_convention
     [view]            how the GUI shows the lesson: tab, centre, sweep, compare_with,
                       group, order
+    [[lesson.step]], [[lesson.question]]   a guided lesson (sim/lesson.py)
 
 Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
@@ -32,6 +33,7 @@ from . import size_guard, spec
 from .engine.schedule import ScheduleSpec
 from .errors import ScenarioError
 from .io.files import write_atomic
+from .lesson import Lesson
 from .machine import top500
 from .machine.machine import MachineSpec
 from .spec import param
@@ -80,6 +82,7 @@ class Scenario:
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
     options: Options = field(default_factory=Options)
     view: View = field(default_factory=View)
+    lesson: Lesson = field(default_factory=Lesson)
 
     def replace(self, **changes) -> Scenario:
         return dataclasses.replace(self, **changes)
@@ -129,10 +132,12 @@ def to_dict(sc: Scenario) -> dict:
     ordered["options"] = out["options"]
     if sc.view != View():
         ordered["view"] = out["view"]
+    if sc.lesson:
+        ordered["lesson"] = out["lesson"]
     return ordered
 
 
-LESSON_KEYS = ("name", "description", "explain", "view")   # change no result
+LESSON_KEYS = ("name", "description", "explain", "view", "lesson")   # change no result
 
 
 def _flat(data: dict, prefix: str = "") -> dict:

@@ -38,7 +38,7 @@ RATIO_KEYS = {
 }
 # the rows a lesson is usually about: first among the rows that differ
 FIRST = ("Makespan", "Energy", "Average power", "Peak power", "Speedup", "PEs")
-NOT_SETTINGS = ("name", "description", "explain", "view")
+NOT_SETTINGS = scenario_mod.LESSON_KEYS       # the lesson text, view and guided lesson
 MAX_DIFFS = 3
 PIN_COLOR, CUR_COLOR = "#0072B2", "#D55E00"
 

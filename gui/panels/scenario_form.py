@@ -41,7 +41,7 @@ from ...sim.machine.machine import MachineSpec
 from ...sim.scenario import Options, Scenario
 from ...sim.workloads import KINDS, REGISTRY
 
-HIDDEN = {"description", "explain", "view"}   # lesson and view hints: kept as loaded
+HIDDEN = {"description", "explain", "view", "lesson"}   # lesson and view: kept as loaded
 SECTIONS = ("machine", "workload", "schedule", "options")
 ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
 
