@@ -39,6 +39,7 @@ from .panels.compare import CompareView
 from .panels.export import NAMES, export_with_dialog
 from .panels.guided import GuidedPanel
 from .panels.metrics import MetricsPanel
+from .panels.record import record_dialog, write_plot
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
 from .player import Player
@@ -478,6 +479,33 @@ class MainWindow(QMainWindow):
             size = os.path.getsize(written)
             self.status.setText(f"exported the {NAMES[kind]} to {written} ({si(size, 'B')})")
         return bool(written)
+
+    def record(self) -> None:
+        """Record the centre view playing, as GIF or MP4 (gui/panels/record.py)."""
+        self.record_dialog = record_dialog(self)
+
+    def current_plot(self):
+        """The plot to export: the metrics tab's when it shows one, else the timeline's."""
+        tab = self.metrics.currentWidget()
+        if self.metrics_dock.isVisible() and tab in self.metrics.plots and \
+                tab.currentWidget() is tab.plot:
+            return tab.item
+        return self.timeline.item
+
+    def export_plot(self, kind: str, path: str | None = None) -> bool:
+        """The current plot as PNG at 2x or SVG, for slides."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export plot", f"plot.{kind}",
+                                                  f"{kind.upper()} (*.{kind})")
+            if not path:
+                return False
+        try:
+            write_plot(self.current_plot(), kind, path)
+        except OSError as exc:
+            QMessageBox.critical(self, "Export failed", f"Could not write {path}:\n{exc}")
+            return False
+        self.status.setText(f"exported the plot to {path} ({si(os.path.getsize(path), 'B')})")
+        return True
 
     def add_bookmark(self) -> None:
         """A bookmark at the playhead (saved with the session)."""
