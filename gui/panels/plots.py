@@ -28,12 +28,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-<<<<<<< HEAD
 from ...sim.analysis import roofline
-from ...sim.analysis.layers import per_layer
-=======
 from ...sim.analysis.layers import layer_details, per_layer
->>>>>>> main
 from ...sim.analysis.metrics import time_by_kind
 from ...sim.report import work_unit
 from ...sim.trace import KIND_CODE
