@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self._after_run = None             # called once with the next finished run
         self.guided = GuidedPanel(self.state, self.player)
         self.learn.layout().addWidget(self.guided)
+        self.guided.caption.connect(self.banner.set_caption)
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)

@@ -9,6 +9,8 @@ numbers (sim.report.key_figures) in large type above them, every font scaled tog
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -20,7 +22,7 @@ from ..sim.units import si
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 100, 250, 25
 PRESENTATION_ZOOM = 175         # presentation mode starts at least this large
 LABEL_PT = 8.0                  # span names at 100 %
-BANNER_SCALE = (1.2, 2.4)       # banner numbers: x the text size, normal / presentation
+BANNER_SCALE = (1.2, 2.0)       # banner numbers: x the text size, normal / presentation
 
 _base_pt: float | None = None   # the application's font size at 100 %
 
@@ -39,6 +41,7 @@ class Banner(QLabel):
         super().__init__(parent)
         self.state = state
         self.large = False
+        self.caption = ""
         self.setTextFormat(Qt.RichText)
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)                  # a narrow screen: two lines, not wider
@@ -59,10 +62,21 @@ class Banner(QLabel):
             figures.append(("POWER NOW", si(watts, "W")))
         base = self.font().pointSizeF()
         pt = base * BANNER_SCALE[self.large]
-        self.setText("&nbsp;&nbsp;&nbsp;".join(
-            f"<span style='font-size:{max(pt * 0.55, base):.0f}pt; color:#555'>{label}</span> "
-            f"<span style='font-size:{pt:.0f}pt'><b>{value}</b></span>"
-            for label, value in figures))
+        nb = "&nbsp;"                           # a figure never wraps inside itself
+        text = f"{nb}{nb} ".join(
+            f"<span style='font-size:{max(pt * 0.55, base):.0f}pt; color:#555'>"
+            f"{label.replace(' ', nb)}</span>{nb}"
+            f"<span style='font-size:{pt:.0f}pt'><b>{value.replace(' ', nb)}</b></span>"
+            for label, value in figures)
+        if self.caption:
+            text += (f"<br><span style='font-size:{base * (1.4 if self.large else 1):.0f}pt;"
+                     f" color:#8E44AD'>{html.escape(self.caption)}</span>")
+        self.setText(text)
+
+    def set_caption(self, text: str) -> None:
+        """A line under the figures: the guided lesson's step (visible in presentation)."""
+        self.caption = text
+        self.refresh()
 
 
 class Presenter:

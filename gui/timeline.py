@@ -347,11 +347,13 @@ class TimelineView(TimelineInput, QWidget):
             self.item.removeItem(line)
         self.bookmark_lines = []
         for m in marks:
+            side = 1.0 if m["t_s"] > self.makespan / 2 else 0.0      # text away from the edge
             line = pg.InfiniteLine(m["t_s"], angle=90, pen=pg.mkPen(BOOKMARK_COLOR, width=2,
                                                                     style=Qt.DashLine),
                                    label=m["caption"], labelOpts={
                                        "position": 0.02, "color": BOOKMARK_COLOR,
-                                       "fill": (255, 255, 255, 200), "anchors": [(0, 0), (0, 0)]})
+                                       "fill": (255, 255, 255, 220),
+                                       "anchors": [(side, 0), (side, 0)]})
             line.setZValue(8)
             self.item.addItem(line, ignoreBounds=True)
             self.bookmark_lines.append(line)

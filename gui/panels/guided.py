@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -22,6 +22,8 @@ RIGHT, WRONG = "#1B7F3B", "#B00000"
 
 
 class GuidedPanel(QWidget):
+    caption = Signal(str)       # the step or question on show, plain text ("" when none)
+
     def __init__(self, state, player, parent=None):
         super().__init__(parent)
         self.setObjectName("guided")
@@ -77,8 +79,9 @@ class GuidedPanel(QWidget):
         self.hint_button.hide()
         self.verdict.setText("")
 
-    def _show(self, text: str) -> None:
+    def _show(self, text: str, caption: str = "") -> None:
         self.text.setText(text)
+        self.caption.emit(caption)
 
     # -- steps -------------------------------------------------------------------------
 
@@ -87,8 +90,8 @@ class GuidedPanel(QWidget):
             return False
         ms = self.state.makespan
         times = [s.time(ms) for s in self.lesson.step]
-        self.state.set_bookmarks([{"t_s": t, "caption": s.caption}
-                                  for t, s in zip(times, self.lesson.step)])
+        self.state.set_bookmarks([{"t_s": t, "caption": f"step {k + 1}"}     # short: the
+                                  for k, t in enumerate(times)])               # banner says
         self._stop_guiding()
         self.player.stops = times
         self.question, self.first_try = 0, []
@@ -106,13 +109,14 @@ class GuidedPanel(QWidget):
         if self.phase != "steps":
             return
         n = len(self.lesson.step)
+        plain = f"Step {i + 1} / {n}: {self.lesson.step[i].caption}"
         caption = f"<b>Step {i + 1} / {n}</b>: {html.escape(self.lesson.step[i].caption)}"
         if i == n - 1 and self.player.stops[-1] >= self.state.makespan:
             self._ask(caption + "<br><br>")     # the last stop is the end: ask at once
             return
         more = "Space plays on to the next stop." if i < n - 1 else \
             "Space plays on; the questions follow."
-        self._show(f"{caption}<br><i>{more}</i>")
+        self._show(f"{caption}<br><i>{more}</i>", f"{plain}  (Space: on)")
 
     def _played_out(self) -> None:
         if self.phase == "steps":
@@ -138,7 +142,7 @@ class GuidedPanel(QWidget):
             body += "".join(f"<br>&nbsp;&nbsp;{k + 1}) {html.escape(c)}"
                             for k, c in enumerate(q.choices))
         self._show(f"{lead}<b>Question {self.question + 1} / {len(self.lesson.question)}"
-                   f"</b>: {body}")
+                   f"</b>: {body}", f"Question {self.question + 1}: {q.text}")
         self.answer.clear()
         self.answer.setPlaceholderText("the number of your choice, then Enter"
                                        if q.is_choice else "a number, then Enter")

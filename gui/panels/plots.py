@@ -237,7 +237,8 @@ class RooflineTab(PlotTab):
             pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
             intensity, rate = intensity[pick], rate[pick]
         xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
-        item.addLegend(offset=(10, 5), brush=pg.mkBrush(255, 255, 255, 210))
+        # bottom right: clear of the roof labels (top right) and memory-bound points (left)
+        item.addLegend(offset=(-10, -10), brush=pg.mkBrush(255, 255, 255, 210))
         self.ridges = []
         if "memory_bandwidth_bytes_per_s" in data:       # the machine is known
             both = roofs(run, data)
