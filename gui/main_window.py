@@ -153,6 +153,13 @@ class MainWindow(QMainWindow):
         """Open at DEFAULT_SIZE or, on a smaller screen, at what its free area allows."""
         screen = self.screen().availableGeometry()
         w, h = fitted_size(screen.width(), screen.height())
+        self._reflow(w)
+        for part in (self.left_dock, self.toolbar, self.metrics_dock):
+            self.layout().activate()
+            hint = self.minimumSizeHint()       # e.g. 1280x720 at QT_SCALE_FACTOR=1.5:
+            if w >= hint.width() and h >= hint.height():
+                break
+            part.hide()                         # panels wait in the View menu
         self.resize(w, h)
         self.move(screen.x() + (screen.width() - w) // 2,
                   screen.y() + max(0, (screen.height() - h - TITLE_BAR_PX) // 2))
@@ -174,7 +181,8 @@ class MainWindow(QMainWindow):
         st.setValue("window/state", self.saveState())
 
     def default_layout(self) -> None:
-        """Every panel back in its place and shown."""
+        """Every panel (and the toolbar) back in its place and shown."""
+        self.toolbar.show()
         for dock, area in ((self.left_dock, Qt.LeftDockWidgetArea),
                            (self.metrics_dock, Qt.RightDockWidgetArea)):
             dock.setFloating(False)

@@ -27,6 +27,7 @@ class GuidedPanel(QWidget):
     def __init__(self, state, player, parent=None):
         super().__init__(parent)
         self.setObjectName("guided")
+        self.setAttribute(Qt.WA_StyledBackground)       # the box's colour and border
         self.setStyleSheet(BOX_STYLE)
         self.state, self.player = state, player
         self.lesson: Lesson | None = None

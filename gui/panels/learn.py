@@ -78,7 +78,8 @@ class LearnPanel(QWidget):
         self.links = []
         self.pair = sc.view.compare_with if sc is not None else ""
         self.compare_button.setVisible(bool(self.pair))
-        self.compare_button.setText(f"Compare with {self.pair}")
+        self.compare_button.setText(f"Compare with{' ' if len(self.pair) < 24 else chr(10)}"
+                                    f"{self.pair}")        # a long name: its own line
         self.compare_button.setToolTip(f"Pin this run, run {self.pair} and open Compare")
         if sc is None:
             self.text.setHtml("<p>A trace opened from a file carries no lesson.</p>")

@@ -22,7 +22,6 @@ MAX_LABELLED = 32           # more rows: every k-th labelled
 STATE_COLORS = {"running": KIND_COLORS["compute"], "waiting": "#CC79A7",
                 "blocked on I/O": "#0072B2"}
 ROW_HEIGHT = 0.7
-HEADROOM = 0.08     # x rows, kept free above task 0 for the legend (~7% of the height)
 
 
 class TasksView(PlotTab):
@@ -55,10 +54,13 @@ class TasksView(PlotTab):
                 keep = np.asarray(io["task"]) < n
                 io = {k: np.asarray(io[k])[keep] for k in ("task", "start_s", "end_s")}
         item = self.reset()
-        item.addLegend(offset=(-10, 5), colCount=3, brush=pg.mkBrush(255, 255, 255, 220))
         item.setLabel("bottom", "simulated time", units="s")
-        item.setTitle("task states: running, waiting (ready, no core free), blocked on I/O"
-                      + (f" — the first {n} of {total:,} tasks" if total > n else ""),
+        key = "&nbsp;&nbsp;".join(                  # the legend, in the title: never on a row
+            f"<span style='color:{STATE_COLORS[name]}'>■</span> {text}"
+            for name, text in (("running", "running"),
+                               ("waiting", "waiting (ready, no core free)"),
+                               ("blocked on I/O", "blocked on I/O")))
+        item.setTitle(key + (f" — the first {n} of {total:,} tasks" if total > n else ""),
                       size="10pt")
         for name, iv in task_states(trace, io).items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
@@ -70,6 +72,6 @@ class TasksView(PlotTab):
         step = max(1, -(-n // MAX_LABELLED))     # labels that never overlap
         item.getAxis("left").setTicks([[(i, names[i] if i < len(names) else f"task {i}")
                                         for i in range(0, n, step)]])
-        item.setYRange(-0.5 - HEADROOM * n, n - 0.5, padding=0)     # the legend above
+        item.setYRange(-0.5, n - 0.5, padding=0)
         item.setXRange(0.0, float(run.trace.end_s.max()), padding=0.01)
         item.addItem(self.playhead, ignoreBounds=True)

@@ -110,3 +110,13 @@ def test_reset_is_not_home(ran):
     p.reset()
     assert ran.state.time == 0 and abs(p.sim_per_second / (ran.state.makespan / 10) - 1) < 0.3
     assert box.viewRange()[0][1] >= ran.state.makespan
+
+
+def test_on_a_tiny_screen_panels_step_aside_and_the_window_fits(ran, qtbot):
+    free = ran.screen().availableGeometry()          # offscreen: 800x600, below 1024x768
+    ran.fit_screen()
+    qtbot.wait(20)
+    assert ran.width() <= free.width() and ran.height() <= free.height()
+    assert squeezed(ran) == []
+    ran.default_layout()                             # View > Restore default layout
+    assert ran.left_dock.isVisible() and ran.metrics_dock.isVisible()
