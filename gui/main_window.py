@@ -525,6 +525,15 @@ class MainWindow(QMainWindow):
                                                           "caption": f"t = {seconds(t)}"}])
         self.status.setText(f"bookmark at {seconds(t)}")
 
+    def jump_bookmark(self, step: int) -> None:
+        """The playhead to the next (step 1) or previous (-1) bookmark."""
+        t = self.state.time
+        times = [m["t_s"] for m in self.state.bookmarks]
+        ahead = [x for x in times if x > t] if step > 0 else [x for x in times if x < t]
+        if ahead:
+            self.player.pause()
+            self.state.set_time(min(ahead) if step > 0 else max(ahead))
+
     def pin(self) -> None:
         if self.state.run is not None:
             self.state.pin(self.state.run)

@@ -46,6 +46,8 @@ def build_menus(w) -> None:
     pin = _action(w, r, "Pin current run for comparison", w.pin, "Ctrl+P")
     _action(w, r, "Unpin", lambda: w.state.pin(None))
     _action(w, r, "Bookmark the playhead", w.add_bookmark, "Ctrl+B")
+    _action(w, r, "Next bookmark", lambda: w.jump_bookmark(1), "]")
+    _action(w, r, "Previous bookmark", lambda: w.jump_bookmark(-1), "[")
     _action(w, r, "Guided lesson", w.guided.start, "G")
     bar = w.toolbar = w.addToolBar("Main")
     bar.setObjectName("Main")

@@ -38,3 +38,20 @@ def test_view_a_session_from_the_command_line(qapp, tmp_path, ran):
     out = tmp_path / "shot.png"
     assert main(["view", path, "--screenshot", str(out)]) == 0
     assert out.stat().st_size > 1000
+
+
+def test_bookmarks_are_added_and_visited_with_keys(ran):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    ms = ran.state.makespan
+    for t in (ms / 4, ms / 2):
+        ran.state.set_time(t)
+        QTest.keyClick(ran, Qt.Key_B, Qt.ControlModifier)
+    assert [m["t_s"] for m in ran.state.bookmarks] == [ms / 4, ms / 2]
+    ran.state.set_time(0)
+    QTest.keyClick(ran, Qt.Key_BracketRight)
+    assert ran.state.time == ms / 4
+    QTest.keyClick(ran, Qt.Key_BracketRight)
+    assert ran.state.time == ms / 2
+    QTest.keyClick(ran, Qt.Key_BracketLeft)
+    assert ran.state.time == ms / 4
