@@ -357,7 +357,7 @@ class LayersTab(PlotTab):
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if c in self.RIGHT:
-                    cell.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+                    cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 if c == len(cells) - 1 and text:
                     cell.setToolTip(f"{r.layer}: MACs of one sample = {text}")
                 t.setItem(i, c, cell)
