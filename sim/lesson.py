@@ -48,7 +48,7 @@ class Step:
 
     def time(self, makespan: float) -> float:
         """The simulated time the player stops at, within [0, makespan]."""
-        t = self.t_s if self.t_s is not None else self.at * makespan
+        t = self.t_s if self.t_s is not None else (self.at or 0.0) * makespan
         return min(max(t, 0.0), makespan)
 
 
@@ -125,9 +125,9 @@ def check(q: Question, given: str | int, summary: Mapping) -> Verdict:
             i = int(given)
         except (TypeError, ValueError):
             return Verdict(False, "pick one of the choices")
-        ok = i == q.correct
-        return Verdict(ok, f"right: {q.choices[q.correct]}" if ok else
-                       "not that one: try again (a hint may help)")
+        if i == q.correct:
+            return Verdict(True, f"right: {q.choices[i]}")
+        return Verdict(False, "not that one: try again (a hint may help)")
     value = parse_number(str(given))
     if value is None:
         return Verdict(False, f"type a number, e.g. 4 or 0.25 (got {given!r})")

@@ -85,7 +85,7 @@ def dumps(s: Session) -> bytes:
             "source": s.source, "lesson": s.lesson, "bookmarks": s.bookmarks,
             "view": s.view}
     extras = io.BytesIO()
-    np.savez_compressed(extras, **_flatten(s.extras))
+    np.savez_compressed(extras, allow_pickle=False, **_flatten(s.extras))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("session.json", json.dumps(to_jsonable(meta), indent=1))
