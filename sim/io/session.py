@@ -23,6 +23,7 @@ import os
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,8 @@ def dumps(s: Session) -> bytes:
             "source": s.source, "lesson": s.lesson, "bookmarks": s.bookmarks,
             "view": s.view}
     extras = io.BytesIO()
-    np.savez_compressed(extras, allow_pickle=False, **_flatten(s.extras))
+    arrays: dict[str, Any] = _flatten(s.extras)
+    np.savez_compressed(extras, **arrays)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("session.json", json.dumps(to_jsonable(meta), indent=1))
