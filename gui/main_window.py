@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
         self.metrics.setMinimumWidth(280)
         self._docks = [left_dock, right_dock]
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)    # metrics moved under
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)  # the timeline: centre only
         self.left_dock, self.metrics_dock = left_dock, right_dock
         self._reflowed = False              # the metrics moved under the timeline by us
 
