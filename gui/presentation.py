@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -22,6 +22,7 @@ from ..sim.units import si
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 100, 250, 25
 PRESENTATION_ZOOM = 175         # presentation mode starts at least this large
 LABEL_PT = 8.0                  # span names at 100 %
+TITLE_PT = 10.0                 # plot titles at 100 %
 BANNER_SCALE = (1.2, 2.0)       # banner numbers: x the text size, normal / presentation
 
 _base_pt: float | None = None   # the application's font size at 100 %
@@ -85,6 +86,9 @@ class Presenter:
     def __init__(self, window):
         self.w = window
         self.zoom = ZOOM_MIN
+        for sig in (window.state.run_changed, window.state.pinned_changed,
+                    window.metrics.currentChanged, window.tabs.currentChanged):
+            sig.connect(self._after_redraw)
         self.on = False
         self._restore: list = []        # (widget, was visible) hidden by presentation
         self._zoom_before = ZOOM_MIN
@@ -110,6 +114,7 @@ class Presenter:
                 if axis.label.isVisible():
                     axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix,
                                   **{**axis.labelStyle, "font-size": f"{pt:.1f}pt"})
+        self.scale_titles()
         from .timeline import TimelineView
         for view in self.w.findChildren(TimelineView):
             view.labels.font.setPointSizeF(LABEL_PT * pct / 100)
@@ -117,6 +122,20 @@ class Presenter:
         self.w.banner.refresh()
         self.w.status.setText(f"text size {pct} %")
         return pct
+
+    def scale_titles(self) -> None:
+        """Plot titles at TITLE_PT x the text size (the tabs set them when they redraw:
+        the window calls this again after a redraw)."""
+        size = f"{TITLE_PT * self.zoom / 100:.0f}pt"
+        for plot in self.w.findChildren(pg.PlotWidget):
+            item = plot.getPlotItem()
+            if item.titleLabel.isVisible() and item.titleLabel.text and \
+                    item.titleLabel.opts.get("size") != size:
+                item.setTitle(item.titleLabel.text, size=size)
+
+    def _after_redraw(self, *_) -> None:
+        if self.zoom != ZOOM_MIN:
+            QTimer.singleShot(0, self.scale_titles)
 
     def bigger(self) -> None:
         self.set_zoom(self.zoom + ZOOM_STEP)

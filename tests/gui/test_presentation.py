@@ -36,3 +36,13 @@ def test_presentation_mode_hides_the_panels_and_brings_them_back(shown):
     shown.presentation_action.trigger()
     assert shown.metrics_dock.isVisible() and shown.left_dock.isVisible()
     assert shown.presenter.zoom == 100 and not shown.banner.large
+
+
+def test_plot_titles_scale_and_stay_scaled_after_a_redraw(shown, qtbot):
+    m = shown.metrics
+    m.setCurrentWidget(m.concurrency)
+    shown.presenter.set_zoom(200)
+    assert m.concurrency.item.titleLabel.opts["size"] == "20pt"
+    m.setCurrentWidget(m.plots[2])                   # drawn now, at 10pt, then rescaled
+    qtbot.waitUntil(lambda: m.plots[2].item.titleLabel.opts.get("size") == "20pt",
+                    timeout=2000)
