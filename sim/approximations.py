@@ -11,7 +11,13 @@ APPROXIMATIONS = (
     "run) are not simulated. The offload workload is its own one-kernel model "
     "(copies, kernel, copies back) without a power model.",
     "Messages use an eager protocol with no per-message CPU overhead (no LogP o). "
-    "Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Tofu-D's 6-D torus is modelled as a 2-D torus. Collectives follow MPICH's "
+    "algorithms; with P not a power of two, eager sends from the ranks that were not "
+    "folded in share the folded ranks' links, so those runs can be slower than the "
+    "paper's formula.",
+    "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
+    "thread count and no cache model for memory traffic; intra-node messages get two "
+    "Hockney lines at most (in cache, out of it).",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "
     "operating point per run; there is no thermal model.",
     "Top500 entries: Rpeak is computed from the node spec; Summit and Selene come out "

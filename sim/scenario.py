@@ -1,9 +1,10 @@
 """Scenarios: machine + workload + schedule + options, loaded from and saved to TOML.
 
     name, description, explain, seed
-    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits
+    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits, dense_efficiency
     [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
-    [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...
+    [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...,
+                      intra_latency_us, intra_bandwidth_gbs (messages within a node)
     [machine.accelerator]  optional GPU-like devices per node (sim/accelerator.py)
     machine.preset    a Top500 node (sim/top500.py) filling the machine's fields
     [workload]        kind, then the generator's own parameters

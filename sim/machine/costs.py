@@ -1,7 +1,8 @@
 """What a task costs on a machine, by formula (no simulation): the one place the
 engine, the time slicer, the transport and the metrics read task costs from.
 
-    compute time  t_c = flops x ((1 - v) / scalar rate + v / (vector rate x lane eff.))
+    compute time  t_c = flops x ((1 - v) / scalar rate
+                                 + v / (vector rate x dense_efficiency x lane eff.))
     lower bound   max(t_c, latency + bytes / min(core bw, memory bw)) + io_count x io_wait
 """
 
@@ -15,7 +16,7 @@ from .machine import Machine
 
 def compute_times(machine: Machine, graph: TaskGraph) -> np.ndarray:
     """Seconds of arithmetic per task (vectorised form of Machine.compute_time)."""
-    vec = np.array([machine.vector_rate(p) for p in PRECISIONS])[graph.precision]
+    vec = np.array([machine.sustained_rate(p) for p in PRECISIONS])[graph.precision]
     v = graph.vector_fraction
     return graph.flops * ((1.0 - v) / machine.scalar_rate()
                           + v / (vec * graph.lane_efficiency))

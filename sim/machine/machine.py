@@ -9,7 +9,9 @@ two FLOPs (ParaSim counts FLOPs = 2 x MACs), so
     peak FLOP/s         = freq_ghz x 1e9 x vector FLOPs/cycle  (per core)
 
 A task whose vectorisable share is v and whose lanes are used with efficiency e runs
-its flops in  flops x ((1 - v) / scalar_rate + v / (vector_rate x e))  seconds.
+its flops in  flops x ((1 - v) / scalar_rate + v / (vector_rate x d x e))  seconds,
+d = `dense_efficiency`, the share of the vector peak the machine's arithmetic sustains
+(a dense BLAS kernel reaches 0.8-0.95 of it; 1, the default, is the peak).
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class MachineSpec:
     fma_units: int = param(2, ge=1, le=64, help="Fused multiply-add units per core")
     simd_bits: int = param(256, ge=64, le=65536,
                            help="SIMD register width; lanes = simd_bits / precision bits")
+    dense_efficiency: float = param(1.0, gt=0, le=1,
+                                    help="Share of the vector peak that vectorised "
+                                         "arithmetic sustains (dense BLAS: 0.8-0.95; "
+                                         "1 = peak; `parasim calibrate` measures it)")
     memory: MemorySpec = field(default_factory=MemorySpec)
     network: NetworkSpec | None = None     # between nodes; unset: a crossbar (sim/network.py)
     power: PowerSpec | None = None
@@ -60,6 +66,7 @@ class MachineSpec:
                                 f"{path}.simd_bits")
         if self.network is not None:
             self.network.check_nodes(self.nodes, f"{path}.network")
+            self.network.check_intra(f"{path}.network")
         if self.power is not None:
             self.power.voltage(self.freq_ghz, path)
 
@@ -76,6 +83,7 @@ class Machine:
         self.mem_bandwidth = spec.memory.bandwidth_gbs * 1e9
         self.core_bandwidth = spec.memory.core_bandwidth_gbs * 1e9
         self.mem_latency = spec.memory.latency_ns * 1e-9
+        self.dense_efficiency = spec.dense_efficiency
 
     def lanes(self, precision: str) -> int:
         """SIMD lanes for a precision: simd_bits / bits, at least 1."""
@@ -89,6 +97,10 @@ class Machine:
         """Vector FLOP/s of one core (its peak): f x 2 x fma_units x lanes."""
         return self.scalar_rate() * self.lanes(precision)
 
+    def sustained_rate(self, precision: str) -> float:
+        """Vector FLOP/s one core sustains: vector_rate x dense_efficiency."""
+        return self.vector_rate(precision) * self.dense_efficiency
+
     def core_peak(self, precision: str = "fp64") -> float:
         return self.vector_rate(precision)
 
@@ -98,10 +110,10 @@ class Machine:
 
     def compute_time(self, flops: float, precision: str, vector_fraction: float,
                      lane_efficiency: float = 1.0) -> float:
-        """flops x ((1 - v) / scalar_rate + v / (vector_rate x e))."""
+        """flops x ((1 - v) / scalar_rate + v / (sustained_rate x e))."""
         v = vector_fraction
         return flops * ((1.0 - v) / self.scalar_rate()
-                        + v / (self.vector_rate(precision) * lane_efficiency))
+                        + v / (self.sustained_rate(precision) * lane_efficiency))
 
     def node_of(self, pe: int) -> int:
         return pe // self.cores

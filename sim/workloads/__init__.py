@@ -5,13 +5,17 @@ what a workload module provides). Generators build graphs; they never run anythi
 from __future__ import annotations
 
 from . import (
+    allgather,
     allreduce,
+    alltoall,
     amdahl,
     bag,
+    barrier,
     bcast,
     cnn,
     custom,
     fft,
+    gather,
     hpl,
     iobag,
     matmul,
@@ -19,7 +23,9 @@ from . import (
     nbody,
     offload,
     pingpong,
+    reduce_scatter,
     reduction,
+    scatter,
     simd_loop,
     spmv,
     stencil,
@@ -30,7 +36,8 @@ from .base import Workload
 
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
-    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload)
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
+    allgather, alltoall, reduce_scatter, scatter, gather)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)
