@@ -250,8 +250,8 @@ class SweepPanel(QWidget):
             plot.setLabel("bottom", x)
             plot.getAxis("bottom").setTicks(None)
             plot.setLogMode(x=False, y=False)
-            for side in ("bottom", "left"):
-                plot.getAxis(side).enableAutoSIPrefix(True)
+            plot.getAxis("left").enableAutoSIPrefix(True)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)    # never "x0.001"
 
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""
