@@ -238,7 +238,8 @@ class RooflineTab(PlotTab):
             intensity, rate = intensity[pick], rate[pick]
         xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
         # bottom right: clear of the roof labels (top right) and memory-bound points (left)
-        item.addLegend(offset=(-10, -10), brush=pg.mkBrush(255, 255, 255, 210))
+        item.addLegend(offset=(-10, -10), brush=pg.mkBrush(255, 255, 255, 210),
+                       colCount=2 if self.plot.width() > 600 else 1)    # wide: low, flat
         self.ridges = []
         if "memory_bandwidth_bytes_per_s" in data:       # the machine is known
             both = roofs(run, data)

@@ -196,7 +196,9 @@ class ScenarioForm(QWidget):
         box = QGroupBox(title)
         self.groups.append(box)
         self.lay.insertWidget(len(self.groups), box)
-        return QFormLayout(box)
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)     # narrow panel: field under label
+        return form
 
     def _group(self, form: QFormLayout, cls, values: dict, prefix: str, skip=()) -> None:
         """Rows for the fields of `cls`; nested sections inline under a bold heading, an
