@@ -121,7 +121,9 @@ def from_dict(data: dict) -> Scenario:
     if isinstance(data.get("machine"), dict) and "preset" in data["machine"]:
         data["machine"] = top500.expand_preset(data["machine"])
     sc = spec.from_dict(Scenario, data)
-    pes = sc.machine.nodes * sc.machine.cores
+    m = sc.machine
+    pes = m.nodes * (sum(c.count for c in m.cpu) if m.cpu else m.cores) \
+        + m.nodes * sum(d.count * d.sms for d in m.device or [])
     if pes > MAX_PES:
         raise ScenarioError(
             f"machine has {pes:,} PEs (nodes x cores), more than the {MAX_PES:,} an event "

@@ -2,6 +2,7 @@
 
     running   the task's compute, stall and switch spans in the trace (by its `task` id)
     I/O       its I/O waits, run.extras["io"] = {"task", "start_s", "end_s"} (timeslice.py)
+    copy      its `copy` spans: held by its PE while its inputs are copied (engine/hetero.py)
     waiting   between its first and last activity (running or I/O), when it is neither:
               ready but not running (concurrency without parallelism)
 """
@@ -20,7 +21,7 @@ from .plots import PlotTab
 MAX_TASKS = 64
 MAX_LABELLED = 32           # more rows: every k-th labelled
 STATE_COLORS = {"running": KIND_COLORS["compute"], "waiting": "#CC79A7",
-                "blocked on I/O": "#0072B2"}
+                "blocked on I/O": "#0072B2", "waiting for a copy": KIND_COLORS["copy"]}
 ROW_HEIGHT = 0.7
 
 
@@ -59,7 +60,8 @@ class TasksView(PlotTab):
             f"<span style='color:{STATE_COLORS[name]}'>■</span> {text}"
             for name, text in (("running", "running"),
                                ("waiting", "waiting (ready, no core free)"),
-                               ("blocked on I/O", "blocked on I/O")))
+                               ("blocked on I/O", "blocked on I/O"),
+                               ("waiting for a copy", "waiting for a copy")))
         item.setTitle(key + (f" — the first {n} of {total:,} tasks" if total > n else ""),
                       size="10pt")
         for name, iv in task_states(trace, io).items():

@@ -16,8 +16,10 @@ from . import (
     custom,
     fft,
     gather,
+    hetero_dag,
     hpl,
     iobag,
+    lu_tiles,
     matmul,
     montecarlo,
     nbody,
@@ -37,7 +39,7 @@ from .base import Workload
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
     nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
-    allgather, alltoall, reduce_scatter, scatter, gather)
+    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)
