@@ -30,4 +30,10 @@ APPROXIMATIONS = (
     "FLOPs of a training step (flops --training): backward = 2 x forward for conv, "
     "linear and matmul layers, 2 x forward ops for norms, softmax and activations; "
     "attention counts the dense masked scores unless told to skip them.",
+    "The transformer workload's ranks run on CPU cores; on a GPU it runs one rank (no "
+    "parallelism across GPUs yet). A layer's bytes are its "
+    "weights read once plus its activations (backward twice that; decoding reads the "
+    "weights and the KV cache only); no optimizer update; tensor parallelism splits norms "
+    "and adds too; an overlapped gradient allreduce is a ring per transformer block whose "
+    "steps go between backward tasks.",
 )

@@ -23,7 +23,7 @@ from .run import Run, frozen
 from .runners import hpl, offload
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
-from .workloads import lu_tiles, module_for
+from .workloads import lu_tiles, module_for, transformer
 
 
 class Figures(NamedTuple):
@@ -36,7 +36,9 @@ class Figures(NamedTuple):
 
 RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
 FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
-                                "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0)}
+                               "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0),
+                               "transformer": Figures(transformer.summary,
+                                                      transformer.summary_share)}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:

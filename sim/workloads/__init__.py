@@ -32,6 +32,7 @@ from . import (
     spmv,
     stencil,
     summa,
+    transformer,
     triad,
 )
 from .base import Workload
@@ -39,7 +40,7 @@ from .base import Workload
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
     nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
-    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles)
+    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles, transformer)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)
