@@ -22,7 +22,7 @@ from .machine.costs import compute_times
 from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
 from .run import Run, frozen
-from .runners import hpl, offload
+from .runners import hpl, offload, program
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
 from .workloads import lu_tiles, module_for, transformer
@@ -36,7 +36,9 @@ class Figures(NamedTuple):
     share: Callable[[Any], float]
 
 
-RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
+RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload,
+                                          "program": program.run_program,
+                                          "goal": program.run_goal}
 PARTS = {"offload": offload.run_parts}       # (machine, graph) of each of a runner's runs
 FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
                                "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0),
@@ -53,10 +55,10 @@ def estimate(scenario: Scenario, machine: Machine | None = None,
              graph: TaskGraph | None = None) -> size_guard.Estimate:
     """The size guard's estimate of the run (size_guard.graph_estimate); builds the
     machine and the graph unless given."""
-    parts = PARTS.get(scenario.workload.kind)
-    if parts is not None:
-        return sum((_graph_estimate(m, g) for m, g in parts(scenario)),
-                   size_guard.Estimate({}, {}))
+    kind = scenario.workload.kind
+    if kind in RUNNERS:                         # its own pipeline: the runs it lists (a
+        parts = PARTS[kind](scenario) if kind in PARTS else []  # program is only watched)
+        return sum((_graph_estimate(m, g) for m, g in parts), size_guard.Estimate({}, {}))
     machine = machine or Machine(scenario.machine)
     graph = graph if graph is not None else build_graph(scenario, machine)
     return _graph_estimate(machine, graph, scenario.schedule)

@@ -39,9 +39,10 @@ def clip(value: object, limit: int = 60) -> str:
 
 def key_text(key: str) -> str:
     """A setting's dotted name in a message: as is when each part reads as a name
-    (letters, digits, _ and -), else quoted and cut like a value (an empty key: '')."""
+    (letters, digits, _, - and [i] indices), else quoted and cut like a value (an empty
+    key: '')."""
     plain = len(key) <= 60 and all(
-        part and all(c.isalnum() or c in "_-" for c in part) for part in key.split("."))
+        part and all(c.isalnum() or c in "_-[]" for c in part) for part in key.split("."))
     return key if plain else clip(key)
 
 

@@ -69,3 +69,18 @@ def test_hostile_traces_open_or_keep_the_run(ran, data):
             assert ran.state.run is not before
         else:
             assert ran.state.run is before and ran.dialogs[-1][0] == "critical"
+
+
+def test_a_session_the_view_cannot_draw_keeps_the_current_run(ran, tmp_path):
+    import io
+
+    from parasim.sim.io import session
+    from parasim.sim.io.trace_csv import parse_csv
+    from parasim.sim.run import Run
+    run = ran.state.run
+    odd = Run.from_trace(parse_csv(io.StringIO(HEAD + "0,0,0,compute,0,0,1e300,1,0,-1,-1,1\n")))
+    path = tmp_path / "odd.parasim"
+    session.write(path, odd.to_session(source="", bookmarks=[], view={}))
+    assert not ran.open_session(str(path))
+    assert ran.dialogs[-1][0] == "critical" and "makespan 1e+300" in ran.dialogs[-1][1]
+    assert ran.state.run is run
