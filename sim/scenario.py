@@ -12,7 +12,8 @@
     [options]         flop_convention
     [view]            how the GUI shows the lesson: tab, sweep, compare_with, group
 
-Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
+A workload's unit choices (`where`, ...) must name units the machine has (groups.py
+check_where). Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
 data before validation, so they are checked like everything else.
 """
@@ -37,6 +38,7 @@ from .engine.schedule import ScheduleSpec
 from .errors import ScenarioError
 from .io.files import write_atomic
 from .machine import top500
+from .machine.groups import check_where
 from .machine.machine import MachineSpec
 from .spec import param
 from .workloads import KINDS, module_for
@@ -124,6 +126,7 @@ def from_dict(data: dict) -> Scenario:
             f"simulator can follow; simulate a slice of the machine (fewer nodes)",
             "machine.nodes")
     size_guard.check(workload, pes)
+    check_where(m, workload)
     return dataclasses.replace(sc, workload=workload)
 
 

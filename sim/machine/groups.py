@@ -187,6 +187,26 @@ def check_names(spec, path: str) -> None:
             seen.add(e.name)
 
 
+def check_where(spec, workload, path: str = "workload") -> None:
+    """Each unit choice the workload declares (`wheres()`: field -> any, cpu, gpu or a
+    group's name) must name units the machine has; else ScenarioError naming the field
+    and its value, e.g. `workload.where = "gpu" needs a device: ...`."""
+    wheres = getattr(workload, "wheres", None)
+    if wheres is None:
+        return
+    groups = unit_groups(spec)
+    names = [g.name for g in groups] + [g.name.split("[")[0] for g in groups]
+    for f, where in wheres().items():
+        shown = f'{path}.{f} = "{getattr(workload, f)}"'
+        if where == "gpu" and not any(g.kind == "gpu" for g in groups):
+            raise ScenarioError(f"{shown} needs a device: the machine has none "
+                                "([[machine.device]])", f"{path}.{f}")
+        if where not in ("any", *KINDS) and where not in names:
+            raise ScenarioError(f"{shown} names no unit group of the machine (any, cpu, gpu "
+                                f"or one of: {', '.join(dict.fromkeys(names[len(groups):]))})",
+                                f"{path}.{f}")
+
+
 def unit_names(groups: list[UnitGroup], nodes: int) -> list[str]:
     """A label per PE naming its group and kind: "big (cpu) core 3", "a100 (gpu) SM 7",
     "gpu SM 0" (a group named after its kind);
