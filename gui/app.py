@@ -3,6 +3,8 @@
     python main.py                               the default preset, already simulated
     python main.py --scenario FILE_OR_PRESET     another scenario
     python main.py view trace.csv                a saved trace
+    python main.py --program bcast.py [--scenario cluster-stencil]
+                                                 a program on that machine, re-run on save
     python main.py ... --screenshot out.png      render the window after the run, then exit
 
 A bad scenario or trace on the command line prints one line `error: ...` and exits 2.
@@ -23,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("view", nargs="*", metavar="view TRACE.csv",
                    help="'view FILE' opens a saved trace CSV instead of simulating")
     p.add_argument("--scenario", default=None, help="preset name or scenario TOML file")
+    p.add_argument("--program", metavar="FILE.py",
+                   help="a program (.py) or GOAL schedule (.goal) to run on the machine of "
+                        "--scenario; re-run whenever the file is saved")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
     p.add_argument("--tab", choices=("timeline", "compare", "sweep"), default="timeline",
@@ -51,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         size = _size(args.size)
         sc = scenario_mod.load(args.scenario or "smp-memory-wall")
+        if args.program:
+            sc = scenario_mod.for_file(args.program, sc)
         run = Run.from_trace_csv(trace_path) if trace_path else None
     except (ScenarioError, TraceFormatError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -64,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     from .main_window import MainWindow
     win = MainWindow()
     win.set_scenario(sc)
+    if args.program:
+        win.program_file.watch(sc.workload.file)
+        win.tabs.setCurrentWidget(win.program)
     win.resize(*size)
     if args.tab != "timeline":
         win.tabs.setCurrentWidget(getattr(win, args.tab))

@@ -33,9 +33,11 @@ from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
 from .panels.metrics import MetricsPanel
+from .panels.program import ProgramView
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
 from .player import Player
+from .program_file import ProgramFile
 from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(centre, "Timeline")
         self.tasks = TasksView(self.state)
         self.tabs.addTab(self.tasks, "Tasks")
+        self.program = ProgramView(self.state)
+        self.tabs.addTab(self.program, "Program")
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
 
         self.form.validity_changed.connect(self._validity)
         self.form.edited.connect(self._form_edited)
+        self.program_file = ProgramFile(self)
         build_menus(self)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:

@@ -27,6 +27,7 @@ def build_menus(w) -> None:
     _action(w, f, "Open scenario…", w.open_scenario_dialog, "Ctrl+O")
     _action(w, f, "Save scenario…", w.save_scenario_dialog, "Ctrl+S")
     _action(w, f, "Open trace CSV…", w.open_trace_dialog, "Ctrl+T")
+    _action(w, f, "Open program (.py, .goal)…", w.program_file.open_dialog, "Ctrl+Shift+O")
     ex = f.addMenu("Export")
     csv = _action(w, ex, "Trace CSV…", lambda: w.export("csv"))
     perfetto = _action(w, ex, "Perfetto / Chrome JSON…", lambda: w.export("perfetto"))

@@ -78,6 +78,9 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
                  ("Offload speedup over the host", f"{s['offload_speedup']:.2f} x"),
                  ("Offload pays off above", "never" if s.get("crossover_n") is None
                   else f"n = {s['crossover_n']:,.0f} elements")]
+    if s.get("tokens_per_s") is not None:
+        rows += [("Tokens", f"{s['tokens']:,}"),
+                 ("Tokens per second", f"{s['tokens_per_s']:.4g} /s")]
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]

@@ -37,6 +37,7 @@ class RunExtras(TypedDict, total=False):
     kind_names: dict[str, str]  # legend text where a span kind means more: machine/groups
     copies: dict               # {"node", "src", "dst", "start_s", "end_s", "bytes", "task"}
                                # copies between memories: engine/hetero (copy_rows)
+    program: dict              # {"file", "source", "ranks", "threads"}: runners/program
 
 
 def frozen(extras: Mapping[str, Any]) -> RunExtras:
@@ -74,7 +75,7 @@ class Run:
         write_atomic(path, self.summary_json())
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        trace_csv.write_csv(self.trace, path)
+        trace_csv.write_csv(self.trace, path, self.task_names)
 
     @classmethod
     def from_trace_csv(cls, path: str | os.PathLike) -> Run:

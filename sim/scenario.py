@@ -55,6 +55,7 @@ def asset_dir(kind: str) -> Traversable:
     read through importlib.resources so a wheel install finds it too."""
     return files("parasim.assets").joinpath(kind)
 MAX_PES = 1_000_000
+LOGGOPS_KINDS = ("program", "goal")     # the workloads with a rendezvous threshold
 
 
 @dataclass
@@ -127,6 +128,13 @@ def from_dict(data: dict) -> Scenario:
             "machine.nodes")
     size_guard.check(workload, pes)
     check_where(m, workload)
+    net = sc.machine.network
+    if net is not None and net.rendezvous_bytes is not None \
+            and workload.kind not in LOGGOPS_KINDS:
+        raise ScenarioError(f"machine.network.rendezvous_bytes applies to program and goal "
+                            f"workloads only; workload.kind {workload.kind!r} has its own "
+                            f"blocking and non-blocking sends",
+                            "machine.network.rendezvous_bytes")
     return dataclasses.replace(sc, workload=workload)
 
 
@@ -188,6 +196,28 @@ def load(name_or_path: str, overrides: Sequence[str] = ()) -> Scenario:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"cannot read {path}: {exc}") from None
     return loads(text, overrides)
+
+
+PROGRAM_SUFFIXES = {".py": "program", ".goal": "goal"}
+
+
+def for_file(path: str, machine: str | Scenario | None,
+             overrides: list[str] | None = None) -> Scenario:
+    """A scenario running the program (.py) or GOAL schedule (.goal) at `path` on the
+    machine of `machine` (a preset, a scenario file or a Scenario), then the overrides."""
+    kind = PROGRAM_SUFFIXES.get(Path(path).suffix)
+    if kind is None:
+        raise ScenarioError(f"{path}: a program ends in .py, a GOAL schedule in .goal")
+    if not machine:
+        raise ScenarioError(f"running {path} needs a machine: --machine PRESET_OR_TOML")
+    data = to_dict(machine if isinstance(machine, Scenario) else load(machine))
+    if Path(path).is_file():                  # else the name of an example program
+        path = str(Path(path).resolve())
+    data.update(name=Path(path).stem, description=f"{Path(path).name} on {machine}",
+                explain="")
+    data["workload"] = {"kind": kind, "file": path}
+    data.pop("view", None)
+    return from_dict(apply_overrides(data, overrides or []))
 
 
 def parse_value(text: str) -> Any:

@@ -86,6 +86,15 @@ HPL = {                                                # runners/hpl
     "hpl_fp64_makespan_s": Key("s", "the fp64 reference run (low precision only)"),
     "hpl_mixed_speedup": Key("", "fp64 time / this run's time"),
 }
+PROGRAM = {                                            # runners/program
+    "ranks": Key("", "ranks of the program or schedule"),
+    "threads_per_rank": Key("", "PEs each rank owns for its threads (PEs / ranks)"),
+}
+TRANSFORMER = {                                        # workloads/transformer.summary
+    "tokens": Key("", "tokens processed: batch x seq (train, prefill), batch x new_tokens "
+                      "(decode)"),
+    "tokens_per_s": Key("1/s", "tokens / makespan"),
+}
 HETERO = {                                             # engine/hetero (analysis/metrics)
     "units": Key("text", "per unit group: kind, PEs, utilisation, FLOPs (a table)"),
     "copy_fraction": Key("", "share of PE-time waiting for copies between memories"),
@@ -107,5 +116,6 @@ NOTES = {
 
 GROUPS = {"metrics": METRICS, "concurrency": CONCURRENCY, "network": NETWORK,
           "busiest_link": BUSIEST_LINK, "power": POWER, "offload": OFFLOAD, "hpl": HPL,
-          "hetero": HETERO, "unit_power": UNIT_POWER, "hpl_list": HPL_LIST, "notes": NOTES}
+          "program": PROGRAM, "hetero": HETERO, "unit_power": UNIT_POWER,
+          "hpl_list": HPL_LIST, "transformer": TRANSFORMER, "notes": NOTES}
 SUMMARY_KEYS: dict[str, Key] = {k: v for group in GROUPS.values() for k, v in group.items()}

@@ -37,7 +37,8 @@ from ..analysis import TraceIndex
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
 MAX_ROOFLINE_POINTS = 20_000
-MAX_LAYERS = 200            # more groups than this are not layers worth a bar each
+MAX_LAYERS = 1000           # more groups than this are not layers worth a row each
+                            # (GPT-2 medium: 341 layers, Llama-2-7B: 547)
 MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
 NODE_COLORS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#999999", "#F0E442",
                "#882255")
@@ -331,7 +332,8 @@ class LayersTab(PlotTab):
         rows = per_layer(ix.run) if ix is not None else ()
         if not 1 < len(rows) <= MAX_LAYERS:
             return self.say("FLOPs per layer appear for runs whose tasks are layers "
-                            "(CNN workloads: tasks named 'layer @ tag'); this run has none.")
+                            "(CNN and transformer workloads: tasks named 'layer @ tag'); this run "
+                            "has none.")
         unit, k, _ = work_unit(self.convention)
         self._fill(rows, layer_details(ix.run), unit, k)
         item = self.reset()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import typing
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -113,9 +114,24 @@ class FieldEditor:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):                 # a TOML inline table (workload.args)
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
     if isinstance(value, float):
         return repr(value) if abs(value) < 1e6 or value != int(value) else f"{value:g}"
     return str(value)
+
+
+def _toml(value) -> str:
+    """A value as TOML text: true/false, a quoted string, a list, a number."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return _text(value)
+    return repr(value)
 
 
 def optional_inner(tp):

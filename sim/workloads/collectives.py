@@ -48,7 +48,7 @@ per-rank count) as their `nbytes`:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..taskgraph import GraphBuilder
 
@@ -265,14 +265,22 @@ def allreduce(g, pes, nbytes, algorithm="ring", after=None, elem=8, blocking=Tru
 
 
 def _ring_allreduce(g, pes, nbytes, after, elem, blocking) -> list[int]:
+    return list(ring_allreduce_steps(g, pes, nbytes, after, elem, blocking))[-1]
+
+
+def ring_allreduce_steps(g, pes, nbytes, after=None, elem=8,
+                         blocking=True) -> Iterator[list[int]]:
     """Reduce-scatter then allgather around the ring, chunks of n / P: step s sends a
-    chunk to rank i + 1; steps 1..P-1 add the received chunk."""
+    chunk to rank i + 1; steps 1..P-1 add the received chunk. A generator: each step's
+    tasks (one per rank) are added when it is advanced and it yields them, so a caller
+    can add other tasks between the steps (a collective overlapped with computation)."""
     P = len(pes)
     prev = _start(g, pes, after, "allreduce ring s0")
+    yield prev
     for s in range(1, 2 * P - 1):
         prev = _round(g, pes, range(P), prev, lambda i: (i + 1) % P, [nbytes / P] * P, elem,
                       blocking, f"allreduce ring s{s}", add=s < P)
-    return prev
+        yield prev
 
 
 def _folded(g, pes, nbytes, after, elem, blocking, core) -> list[int]:

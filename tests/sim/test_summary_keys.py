@@ -7,7 +7,7 @@ from parasim.sim.run import Run
 from parasim.sim.simulate import simulate
 from parasim.sim.summary_keys import GROUPS, SUMMARY_KEYS
 
-OPTIONAL_GROUPS = ("network", "busiest_link", "power", "offload", "hpl", "hetero",
+OPTIONAL_GROUPS = ("network", "busiest_link", "power", "offload", "hpl", "program", "hetero",
                    "unit_power", "hpl_list", "notes")
 
 
@@ -23,7 +23,8 @@ def check(summary):
 
 @pytest.mark.parametrize("name", ["amdahl", "cluster-pingpong", "power-wall", "gpu-offload",
                                   "hpl-ai", "vgg16-inference", "big-little",
-                                  "hetero-dag-heft"])
+                                  "hetero-dag-heft", "program-halo-overlap",
+                                  "goal-dissemination", "program-critical-sum"])
 def test_a_preset_fills_exactly_the_declared_groups(name):
     check(simulate(scenario.load(name)).summary)
 
