@@ -14,7 +14,8 @@ OTHER = "Other"
 
 
 def grouped_presets() -> dict[str, list]:
-    """{group: [Scenario, ...]} in GROUPS order, then any other group, then OTHER."""
+    """{group: [Scenario, ...]} in GROUPS order, then any other group, then OTHER; in
+    a group by `[view] order`, then name (oxen before chickens)."""
     grouped: dict[str, list] = {}
     for name in scenario_mod.preset_names():
         sc = scenario_mod.load(name)
@@ -22,7 +23,7 @@ def grouped_presets() -> dict[str, list]:
     order = [g for g in GROUPS if g in grouped] + \
         sorted(g for g in grouped if g not in GROUPS and g != OTHER) + \
         [OTHER] * (OTHER in grouped)
-    return {g: grouped[g] for g in order}
+    return {g: sorted(grouped[g], key=lambda sc: (sc.view.order, sc.name)) for g in order}
 
 
 def build_presets_menu(menu, pick: Callable[[str], None]) -> None:

@@ -10,7 +10,9 @@
     [workload]        kind, then the generator's own parameters
     [schedule]        policy
     [options]         flop_convention
-    [view]            how the GUI shows the lesson: tab, sweep, compare_with, group
+    [view]            how the GUI shows the lesson: tab, centre, sweep, compare_with,
+                      group, order
+    [[lesson.step]], [[lesson.question]]   a guided lesson (sim/lesson.py)
 
 A workload's unit choices (`where`, ...) must name units the machine has (groups.py
 check_where). Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
@@ -37,6 +39,7 @@ from . import size_guard, spec
 from .engine.schedule import ScheduleSpec
 from .errors import ScenarioError
 from .io.files import write_atomic
+from .lesson import Lesson
 from .machine import top500
 from .machine.groups import check_where
 from .machine.machine import MachineSpec
@@ -77,6 +80,8 @@ class View:
     sweep: str = param("", help="Default Vary text of the Sweep tab (KEY=V1,V2,...)")
     compare_with: str = param("", help="Preset to compare this one with")
     group: str = param("", help="Lesson the preset belongs to (Presets menu group)")
+    order: int = param(0, ge=0, le=1000,
+                       help="Place in its Presets menu group: lower first, then by name")
 
 
 @dataclass
@@ -90,6 +95,7 @@ class Scenario:
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
     options: Options = field(default_factory=Options)
     view: View = field(default_factory=View)
+    lesson: Lesson = field(default_factory=Lesson)
 
     def replace(self, **changes) -> Scenario:
         return dataclasses.replace(self, **changes)
@@ -149,6 +155,8 @@ def to_dict(sc: Scenario) -> dict:
     ordered["options"] = out["options"]
     if sc.view != View():
         ordered["view"] = out["view"]
+    if sc.lesson:
+        ordered["lesson"] = out["lesson"]
     return ordered
 
 
@@ -248,7 +256,7 @@ def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     return data
 
 
-NOT_SETTINGS = ("name", "description", "explain", "view")    # lesson text and view: no settings
+NOT_SETTINGS = ("name", "description", "explain", "view", "lesson")   # lesson, view: no settings
 
 
 def flat(data: dict, prefix: str = "") -> dict:
@@ -269,3 +277,9 @@ def differences(a, b) -> list[str]:
     fa, fb = (flat({k: v for k, v in to_dict(sc).items()
                      if k not in NOT_SETTINGS}) for sc in (a, b))
     return [k for k in {**fa, **fb} if fa.get(k) != fb.get(k)]
+
+
+def changed_settings(before: Scenario, after: Scenario) -> list[tuple[str, Any, Any]]:
+    """(dotted key, before, after) of each of the `differences` (a missing value: None)."""
+    fa, fb = (flat(to_dict(sc)) for sc in (before, after))
+    return [(k, fa.get(k), fb.get(k)) for k in differences(before, after)]

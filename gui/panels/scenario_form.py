@@ -42,7 +42,7 @@ from ...sim.machine.machine import MachineSpec
 from ...sim.scenario import Options, Scenario
 from ...sim.workloads import KINDS, REGISTRY
 
-HIDDEN = {"description", "explain", "view"}   # lesson and view hints: kept as loaded
+HIDDEN = {"description", "explain", "view", "lesson"}   # lesson and view: kept as loaded
 SECTIONS = ("machine", "workload", "schedule", "options")
 ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
 
@@ -231,7 +231,9 @@ class ScenarioForm(QWidget):
         box = QGroupBox(title)
         self.groups.append(box)
         self.lay.insertWidget(len(self.groups), box)
-        return QFormLayout(box)
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)     # narrow panel: field under label
+        return form
 
     def _group(self, form: QFormLayout, cls, values: dict, prefix: str, skip=()) -> None:
         """Rows for the fields of `cls`; nested sections inline under a bold heading, an
