@@ -14,7 +14,8 @@
                       group, order
     [[lesson.step]], [[lesson.question]]   a guided lesson (sim/lesson.py)
 
-Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
+A workload's unit choices (`where`, ...) must name units the machine has (groups.py
+check_where). Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
 data before validation, so they are checked like everything else.
 """
@@ -39,6 +40,7 @@ from .errors import ScenarioError
 from .io.files import write_atomic
 from .lesson import Lesson
 from .machine import top500
+from .machine.groups import check_where
 from .machine.machine import MachineSpec
 from .spec import param
 from .trace import MAX_PES
@@ -125,6 +127,7 @@ def from_dict(data: dict) -> Scenario:
             f"simulator can follow; simulate a slice of the machine (fewer nodes)",
             "machine.nodes")
     size_guard.check(workload, pes)
+    check_where(m, workload)
     net = sc.machine.network
     if net is not None and net.rendezvous_bytes is not None \
             and workload.kind not in LOGGOPS_KINDS:
