@@ -217,7 +217,8 @@ def make_output(kind: str, d: str) -> str:
 
 ERROR_LINE = re.compile(r"^error: [^\n]{5,290}\n$")
 NAMES_SOMETHING = re.compile(        # a dotted field, a line, an option, a file or a thing
-    r"\w\.\w|line \d|--\w|^error: '|\b(workload|machine|schedule|seed|name|scenario|"
+    r"\w\.\w|line \d|--\w|^error: '|^error: [\w.\[\]-]+ (must|is|has) |"
+    r"\b(workload|machine|schedule|seed|name|scenario|"
     r"description|explain|view|options|model|layer|file|run|sweep|comparison|trace|write|"
     r"input|batch|preset)")
 
