@@ -38,9 +38,12 @@ def window(qtbot, monkeypatch):
     win.resize(1400, 900)
     win.show()
     yield win
-    if win.worker is not None:
-        win.worker.cancel()
-        win.worker.wait(5000)
+    # every worker thread finished before the window goes: a Qt thread object collected
+    # while its thread still runs is the one way a GUI test could outlive its own end
+    for w in (win.worker, win.sweep.worker, *tuple(win._detached)):
+        if w is not None:
+            w.cancel()
+            assert w.wait(60000), "a worker thread did not finish"
 
 
 @pytest.fixture
