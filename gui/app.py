@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     from .style import setup_pyqtgraph
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_pyqtgraph()
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+    # collect garbage from a timer in the GUI thread, never inside a Qt callback or a
+    # worker thread: finalising Qt objects there can deadlock (seen in the GUI tests)
+    collector = GarbageCollector(interval=1.0)
     from .main_window import DEFAULT_SIZE, MainWindow
     win = MainWindow()
     win.set_scenario(sc)
@@ -101,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         win.start_run()
     if win.first_start():
         win.show_tour()
-    return app.exec()
+    code = app.exec()
+    collector.timer.stop()
+    return code
 
 
 def _inputs(args, trace_path: str | None):

@@ -1,10 +1,23 @@
 """GUI tests run offscreen with pytest-qt; message boxes are patched so nothing blocks."""
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_between_tests():
+    """Garbage is collected after each GUI test, never in the middle of one: a collection
+    that starts inside a Qt callback (pyqtgraph's itemChange) and finalises Qt objects of
+    an earlier test can deadlock on a Qt lock (seen in CI, building a window). The app
+    does the same with pyqtgraph's GarbageCollector (gui/app.py)."""
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
