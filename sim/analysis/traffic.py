@@ -1,0 +1,221 @@
+"""What moves through the machine over time: messages, link load, memory bandwidth.
+
+    flight      a message with a send and a recv span: src/dst PE, bytes, sent_s (its
+                send span's start) and arrival_s (the engine's delivery time when the
+                run carries extras["messages"]; from a trace alone: the end of a
+                blocking send, else the end of its recv, which is late when the
+                receiver posted after delivery)
+    matrix      sender x receiver bytes or message counts of the flights sent in
+                [t0, t1), per PE or per node
+    link load   a message between nodes holds every link of its route during
+                [sent + latency, arrival] at its average rate bytes / that time;
+                load(link, t) = sum of those rates / the link's capacity (the fluid
+                model's momentary shares may differ while flows come and go; the bytes
+                per link are exact)
+    packet      a message between nodes at t is at fraction (t - sent) / (arrival -
+                sent) of its route: on link floor(f x hops), at f x hops - that along it
+    memory      each task's bytes flow through its node's memory from its start, at its
+                average rate: until (end - memory latency) if the task stalled (it was
+                memory bound), else for bytes / min(core, node bandwidth) at most that;
+                a message inside a node copies 2 x bytes during [sent + latency, arrival]
+    PE state    the kind of the span a PE is in at t (zero-length spans skipped), -1 idle
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..machine.network import Network, network_for
+from ..trace import KIND_CODE, Trace
+from .queries import message_pairs
+
+IDLE = -1
+_SEND, _STALL = KIND_CODE["send"], KIND_CODE["stall"]
+_TASK_KINDS = (KIND_CODE["compute"], KIND_CODE["stall"])
+
+
+def flights(run) -> dict:
+    """The run's messages: {"msg", "src_pe", "dst_pe", "bytes", "sent_s", "arrival_s"}."""
+    tr = run.trace
+    s, r = message_pairs(tr)
+    msg = tr.msg[s].astype(np.int64)
+    sent = tr.start_s[s]
+    exact = run.extras.get("messages") if run.extras else None
+    if exact is not None and len(msg) and int(msg.max()) < len(exact["arrival_s"]):
+        arrival = np.asarray(exact["arrival_s"], np.float64)[msg]
+    else:
+        arrival = np.where(tr.end_s[s] > sent, tr.end_s[s], tr.end_s[r])
+    return {"msg": msg, "src_pe": tr.pe[s].astype(np.int64), "dst_pe": tr.pe[r].astype(np.int64),
+            "bytes": tr.bytes[s].astype(np.float64), "sent_s": sent,
+            "arrival_s": np.maximum(arrival, sent)}
+
+
+def comm_matrix(f: dict, n: int, t0: float = 0.0, t1: float = np.inf, per: int = 1,
+                counts: bool = False) -> np.ndarray:
+    """n x n sender x receiver bytes (or message counts) of the flights sent in [t0, t1);
+    `per` PEs to a row (cores per node for a node matrix)."""
+    m = (f["sent_s"] >= t0) & (f["sent_s"] < t1)
+    src, dst = f["src_pe"][m] // per, f["dst_pe"][m] // per
+    w = None if counts else f["bytes"][m]
+    flat = np.bincount(src * n + dst, weights=w, minlength=n * n)
+    return flat.astype(np.float64).reshape(n, n)
+
+
+class _Intervals:
+    """Rated intervals [start, end) in groups: the summed rate of a group at t, and as a
+    step series. Sorted by start; a window [t - longest, t] bounds each query."""
+
+    def __init__(self, group, start, end, rate, groups: int):
+        keep = end > start
+        order = np.argsort(start[keep], kind="stable")
+        self.group = np.asarray(group)[keep][order]
+        self.start, self.end = start[keep][order], end[keep][order]
+        self.rate = rate[keep][order]
+        self.groups = groups
+        self.longest = float((self.end - self.start).max()) if len(self.start) else 0.0
+
+    def at(self, t: float) -> np.ndarray:
+        lo = np.searchsorted(self.start, t - self.longest, "left")
+        hi = np.searchsorted(self.start, t, "right")
+        live = self.end[lo:hi] > t
+        return np.bincount(self.group[lo:hi][live], weights=self.rate[lo:hi][live],
+                           minlength=self.groups).astype(np.float64)
+
+    def series(self, g: int) -> tuple[np.ndarray, np.ndarray]:
+        """(t, level) of group g's summed rate; level[i] holds on [t[i], t[i+1])."""
+        m = self.group == g
+        t = np.r_[0.0, self.start[m], self.end[m]]
+        d = np.r_[0.0, self.rate[m], -self.rate[m]]
+        order = np.argsort(t, kind="stable")
+        t, level = t[order], np.cumsum(d[order])
+        last = np.r_[t[1:] != t[:-1], True]
+        return t[last], np.maximum(level[last], 0.0)
+
+
+class Traffic:
+    """A run's flights, link loads, memory bandwidth and PE states, for queries at t."""
+
+    def __init__(self, run):
+        self.run = run
+        self.nodes, self.cores = run.nodes, run.cores
+        sc = run.scenario
+        spec = sc.machine if sc is not None else None
+        self.net: Network | None = (network_for(spec.network if spec else None, self.nodes)
+                                    if self.nodes > 1 else None)
+        self.f = flights(run)
+        self._links()
+        self._memory(spec)
+        self.states = PEStates(run.trace, run.pes)
+
+    def _links(self) -> None:
+        f, net = self.f, self.net
+        sn, dn = f["src_pe"] // self.cores, f["dst_pe"] // self.cores
+        inter = np.flatnonzero(sn != dn) if net is not None else np.zeros(0, np.int64)
+        self.inter = inter
+        routes = [net.route(int(a), int(b)) for a, b in zip(sn[inter], dn[inter])]
+        hops = np.array([len(r[0]) for r in routes], np.int64)
+        self.hops = hops
+        self.latency = np.array([r[1] for r in routes], np.float64)
+        self.route_ptr = np.r_[0, np.cumsum(hops)].astype(np.int64)
+        self.route_link = np.array([k for r in routes for k in r[0]], np.int64)
+        self.capacity = np.asarray(net.capacity if net else [], np.float64)
+        start = f["sent_s"][inter] + self.latency
+        end = f["arrival_s"][inter]
+        dur = end - start
+        rate = np.divide(f["bytes"][inter], dur, out=np.zeros(len(inter)), where=dur > 0)
+        rep = lambda a: np.repeat(a, hops)        # noqa: E731 - one value per (message, link)
+        self.link_bytes = np.bincount(self.route_link, weights=rep(f["bytes"][inter]),
+                                      minlength=len(self.capacity)).astype(np.float64)
+        self.link_flows = _Intervals(self.route_link, rep(start), rep(end), rep(rate),
+                                     len(self.capacity))
+
+    def _memory(self, spec) -> None:
+        tr = self.run.trace
+        m = np.isin(tr.kind, _TASK_KINDS) & (tr.task >= 0)
+        key = tr.task[m].astype(np.int64) * max(self.run.pes, 1) + tr.pe[m]
+        uniq, inv = np.unique(key, return_inverse=True)
+        k = len(uniq)
+        start = np.full(k, np.inf)
+        end = np.full(k, -np.inf)
+        np.minimum.at(start, inv, tr.start_s[m])
+        np.maximum.at(end, inv, tr.end_s[m])
+        nbytes = np.bincount(inv, weights=tr.bytes[m], minlength=k)
+        stalled = np.bincount(inv, weights=tr.kind[m] == _STALL, minlength=k) > 0
+        node = (uniq % max(self.run.pes, 1)) // self.cores
+        lat = spec.memory.latency_ns * 1e-9 if spec is not None else 0.0
+        if spec is not None:
+            self.mem_capacity = spec.memory.bandwidth_gbs * 1e9
+            peak = min(spec.memory.core_bandwidth_gbs, spec.memory.bandwidth_gbs) * 1e9
+        else:
+            self.mem_capacity, peak = None, np.inf
+        avail = np.maximum(end - lat - start, 0.0)
+        dur = np.where(stalled, avail, np.minimum(avail, nbytes / peak))
+        f = self.f
+        sn, dn = f["src_pe"] // self.cores, f["dst_pe"] // self.cores
+        local = (sn == dn) & (f["src_pe"] != f["dst_pe"])
+        m_start = f["sent_s"][local] + lat
+        m_dur = f["arrival_s"][local] - m_start
+        group = np.r_[node, sn[local]]
+        s = np.r_[start, m_start]
+        d = np.r_[dur, m_dur]
+        b = np.r_[nbytes, 2.0 * f["bytes"][local]]
+        rate = np.divide(b, d, out=np.zeros(len(b)), where=d > 0)
+        self.memory = _Intervals(group, s, s + d, rate, self.nodes)
+
+    # -- at a time -------------------------------------------------------------------
+
+    def link_load(self, t: float) -> np.ndarray:
+        """Per directed link: the share of its capacity in use at t."""
+        return self.link_flows.at(t) / self.capacity if len(self.capacity) else np.zeros(0)
+
+    def memory_bandwidth(self, t: float) -> np.ndarray:
+        """Per node: bytes/s flowing through its memory at t."""
+        return self.memory.at(t)
+
+    def packets(self, t: float) -> dict:
+        """Messages between nodes in flight at t: {"flight", "link", "along"} (index into
+        the flights, the directed link it is on, 0..1 along that link)."""
+        f, i = self.f, self.inter
+        sent, arr = f["sent_s"][i], f["arrival_s"][i]
+        live = np.flatnonzero((sent <= t) & (arr > t))
+        frac = (t - sent[live]) / (arr[live] - sent[live]) * self.hops[live]
+        step = np.minimum(np.floor(frac).astype(np.int64), self.hops[live] - 1)
+        link = self.route_link[self.route_ptr[live] + step]
+        return {"flight": i[live], "link": link, "along": frac - step}
+
+    def busiest_links(self, k: int) -> np.ndarray:
+        """The k links that carried the most bytes relative to capacity, busiest first."""
+        if not len(self.capacity):
+            return np.zeros(0, np.int64)
+        use = self.link_bytes / self.capacity
+        return np.argsort(-use, kind="stable")[:k]
+
+
+class PEStates:
+    """Each PE's span kind and SIMD lanes at a time (-1 and 0 when idle)."""
+
+    def __init__(self, trace: Trace, pes: int):
+        m = trace.end_s > trace.start_s
+        pe = trace.pe[m].astype(np.int64)
+        self.times = np.unique(trace.start_s[m])
+        rank = np.searchsorted(self.times, trace.start_s[m])
+        self.stride = len(self.times) + 1
+        key = pe * self.stride + rank
+        order = np.argsort(key, kind="stable")
+        self.key, self.pe = key[order], pe[order]
+        self.end = trace.end_s[m][order]
+        self.kind = trace.kind[m][order].astype(np.int64)
+        self.lanes = trace.lanes_active[m][order].astype(np.int64)
+        self.pes = pes
+
+    def at(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """(kind per PE, lanes active per PE) at t."""
+        r = np.searchsorted(self.times, t, "right") - 1
+        q = np.arange(self.pes, dtype=np.int64) * self.stride + r
+        i = np.searchsorted(self.key, q, "right") - 1
+        ok = (i >= 0) & (r >= 0)
+        i = np.maximum(i, 0)
+        if len(self.key):
+            ok &= (self.pe[i] == np.arange(self.pes)) & (self.end[i] > t)
+            return np.where(ok, self.kind[i], IDLE), np.where(ok, self.lanes[i], 0)
+        return np.full(self.pes, IDLE), np.zeros(self.pes, np.int64)
