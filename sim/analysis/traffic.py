@@ -19,6 +19,10 @@
                 memory bound), else for bytes / min(core, node bandwidth) at most that;
                 a message inside a node copies 2 x bytes during [sent + latency, arrival]
     PE state    the kind of the span a PE is in at t (zero-length spans skipped), -1 idle
+    host link   in an offload run (PE 0 the host core, PEs 1.. the device's SMs) the
+                copies in (PE 0's send spans) and out (its recv spans) are flows on the
+                two directions of the host-device link after its latency; the memory
+                figures are then the device's HBM
 """
 
 from __future__ import annotations
@@ -92,6 +96,15 @@ class _Intervals:
         return t[last], np.maximum(level[last], 0.0)
 
 
+def offload_device(run):
+    """The AcceleratorSpec of an offload run (its trace: PE 0 the host core, PEs 1..
+    the SMs), else None."""
+    sc = run.scenario
+    if sc is None or sc.workload.kind != "offload":
+        return None
+    return sc.machine.accelerator
+
+
 class Traffic:
     """A run's flights, link loads, memory bandwidth and PE states, for queries at t."""
 
@@ -100,12 +113,37 @@ class Traffic:
         self.nodes, self.cores = run.nodes, run.cores
         sc = run.scenario
         spec = sc.machine if sc is not None else None
+        self.device = offload_device(run)
         self.net: Network | None = (network_for(spec.network if spec else None, self.nodes)
-                                    if self.nodes > 1 else None)
+                                    if self.nodes > 1 and self.device is None else None)
         self.f = flights(run)
         self._links()
-        self._memory(spec)
+        if self.device is not None:
+            acc = self.device
+            self._host_link(acc)
+            self._memory(acc.memory_gbs * 1e9, acc.memory_gbs * 1e9,
+                         acc.memory_latency_ns * 1e-9)
+        elif spec is not None:
+            mem = spec.memory
+            self._memory(mem.bandwidth_gbs * 1e9,
+                         min(mem.core_bandwidth_gbs, mem.bandwidth_gbs) * 1e9,
+                         mem.latency_ns * 1e-9)
+        else:
+            self._memory(None, np.inf, 0.0)
         self.states = PEStates(run.trace, run.pes)
+
+    def _host_link(self, acc) -> None:
+        """Link 0: host -> device (PE 0's sends), link 1: device -> host (its recvs)."""
+        tr = self.run.trace
+        self.link_names = ["host -> device", "device -> host"]
+        self.capacity = np.full(2, acc.link_gbs * 1e9)
+        m = (tr.pe == 0) & np.isin(tr.kind, (_SEND, KIND_CODE["recv"]))
+        link = (tr.kind[m] != _SEND).astype(np.int64)
+        start = tr.start_s[m] + acc.link_latency_us * 1e-6
+        dur = tr.end_s[m] - start
+        rate = np.divide(tr.bytes[m], dur, out=np.zeros(len(dur)), where=dur > 0)
+        self.link_bytes = np.bincount(link, weights=tr.bytes[m], minlength=2).astype(float)
+        self.link_flows = _Intervals(link, start, tr.end_s[m], rate, 2)
 
     def _links(self) -> None:
         f, net = self.f, self.net
@@ -119,6 +157,7 @@ class Traffic:
         self.route_ptr = np.r_[0, np.cumsum(hops)].astype(np.int64)
         self.route_link = np.array([k for r in routes for k in r[0]], np.int64)
         self.capacity = np.asarray(net.capacity if net else [], np.float64)
+        self.link_names = list(net.names) if net else []
         start = f["sent_s"][inter] + self.latency
         end = f["arrival_s"][inter]
         dur = end - start
@@ -129,7 +168,9 @@ class Traffic:
         self.link_flows = _Intervals(self.route_link, rep(start), rep(end), rep(rate),
                                      len(self.capacity))
 
-    def _memory(self, spec) -> None:
+    def _memory(self, capacity: float | None, peak: float, lat: float) -> None:
+        """Per node memory flows; `capacity` the node's bandwidth (None: unknown),
+        `peak` one core's, `lat` the memory latency (bytes/s, seconds)."""
         tr = self.run.trace
         m = np.isin(tr.kind, _TASK_KINDS) & (tr.task >= 0)
         key = tr.task[m].astype(np.int64) * max(self.run.pes, 1) + tr.pe[m]
@@ -142,12 +183,7 @@ class Traffic:
         nbytes = np.bincount(inv, weights=tr.bytes[m], minlength=k)
         stalled = np.bincount(inv, weights=tr.kind[m] == _STALL, minlength=k) > 0
         node = (uniq % max(self.run.pes, 1)) // self.cores
-        lat = spec.memory.latency_ns * 1e-9 if spec is not None else 0.0
-        if spec is not None:
-            self.mem_capacity = spec.memory.bandwidth_gbs * 1e9
-            peak = min(spec.memory.core_bandwidth_gbs, spec.memory.bandwidth_gbs) * 1e9
-        else:
-            self.mem_capacity, peak = None, np.inf
+        self.mem_capacity = capacity
         avail = np.maximum(end - lat - start, 0.0)
         dur = np.where(stalled, avail, np.minimum(avail, nbytes / peak))
         f = self.f

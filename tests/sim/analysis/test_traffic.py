@@ -1,5 +1,6 @@
 """Flights, the communication matrix, link load, packets, memory bandwidth, PE states."""
 
+import dataclasses
 from types import MappingProxyType
 
 import numpy as np
@@ -129,3 +130,20 @@ def test_exact_arrivals_win_over_the_trace():
     exact = Run(None, run.trace, run.summary, 4, 1, extras=MappingProxyType(
         {"messages": {"sent_s": np.arange(4.0), "arrival_s": np.arange(4.0) + 0.5}}))
     assert np.array_equal(flights(exact)["arrival_s"], [0.5, 1.5, 2.5, 3.5])
+
+
+def test_offload_copies_fill_the_host_link():
+    """gpu-offload with n = 2000: 16 kB in at 16 GB/s after 10 us, alone on the link."""
+    from parasim.sim import scenario as scenario_mod
+    sc = scenario_mod.load("gpu-offload")
+    sc = sc.replace(workload=dataclasses.replace(sc.workload, n=2000))
+    run = simulate(sc, baseline=False)
+    tr = Traffic(run)
+    assert tr.link_names == ["host -> device", "device -> host"]
+    assert tr.link_bytes[0] == 2000 * 8.0 and tr.link_bytes[1] == 2000 * 8.0
+    copy_in = 10e-6 + 16e3 / 16e9
+    assert tr.link_load(10e-6 + copy_in / 2 - 5e-6)[0] == pytest.approx(1.0)
+    assert tr.link_load(5e-6)[0] == 0.0                 # still in its latency
+    kind, _ = tr.states.at(copy_in + 2e-7)                # kernel running: SMs busy
+    assert (kind[1:] >= 0).mean() > 0.9
+    assert tr.mem_capacity == pytest.approx(900e9)
