@@ -29,6 +29,7 @@ from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.run import Run
 from ..sim.scenario import Scenario
+from .machine_view.view import MachineView
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(centre, "Timeline")
         self.tasks = TasksView(self.state)
         self.tabs.addTab(self.tasks, "Tasks")
+        self.machine = MachineView(self.state)
+        self.tabs.addTab(self.machine, "Machine")
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
@@ -356,6 +359,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
+        self.machine.shutdown()
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)

@@ -4,8 +4,10 @@ makespan, and which resource its time went to.
 Per task (from its spans): begin = its first compute, stall or send span's start (its
 last recv's end if it has none), finish = its last span's end. Walking back from the
 task that finished last, each task's binding predecessor is the one ready last: a
-dependency (ready at its finish) or an incoming message (ready at its arrival). The
-walk follows it until a task has none. Along the way the time goes to
+dependency (ready at its finish), an incoming message (ready at its arrival) or the
+task its PE ran just before (the PE is free at its finish: a task that waited for a
+core follows the core). The walk follows it until a task has none. Along the way the
+time goes to
 
     compute   the path's compute spans
     memory    its stall spans (the core waits on memory)
@@ -45,6 +47,14 @@ def _per_task(trace: Trace, n: int) -> dict:
     np.minimum.at(begin, task[own], s[own])
     out["begin"] = np.where(np.isfinite(begin), begin, recv_end)
     out["finish"] = finish
+    pe = np.full(n, -1, np.int64)
+    pe[task[::-1]] = trace.pe[m][::-1]            # the PE of each task's first span
+    ran = np.flatnonzero(pe >= 0)
+    order = ran[np.lexsort((out["begin"][ran], pe[ran]))]
+    prev = np.full(n, -1, np.int64)
+    same = pe[order[1:]] == pe[order[:-1]]
+    prev[order[1:][same]] = order[:-1][same]
+    out["prev"] = prev
     return out
 
 
@@ -78,6 +88,8 @@ def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
         time["network"] += snd
         time["waiting"] += max(span - c - mem - snd, 0.0)
         deps = np.asarray(dep_idx[dep_ptr[t]:dep_ptr[t + 1]], np.int64)
+        if p["prev"][t] >= 0:
+            deps = np.r_[deps, p["prev"][t]]
         ins = by_dst[in_ptr[t]:in_ptr[t + 1]]
         dep_ready = finish[deps].max() if len(deps) else -np.inf
         msg_ready = arrival[ins].max() if len(ins) else -np.inf

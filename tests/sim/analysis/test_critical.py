@@ -48,3 +48,15 @@ def test_a_simulated_path_adds_up_to_the_makespan(kind, kw, machine):
         # no arithmetic: every second on the path is a message flying
         assert cp["time_s"]["network"] == pytest.approx(run.makespan)
         assert cp["dominant"] == "network" and len(cp["messages"]) >= 5
+
+
+def test_a_task_that_waited_for_its_core_follows_the_core():
+    """Independent tasks 0 [0,2) (1 s compute, 1 s stall) and 1 [2,3) on one PE: the
+    second waited for the core, so the path is 0 -> 1: 1 s compute, 2 s memory."""
+    tr = make_trace([(0, "compute", 0, 0.0, 1.0, 1.0, 8.0), (0, "stall", 0, 1.0, 2.0, 0.0),
+                     (0, "stall", 1, 2.0, 3.0, 0.0, 8.0)])
+    cp = critical_path(tr, 2, np.zeros(3, np.int64), np.zeros(0, np.int64), [], [])
+    assert cp["tasks"] == [0, 1]
+    assert cp["time_s"] == pytest.approx({"compute": 1.0, "memory": 2.0, "network": 0.0,
+                                          "waiting": 0.0})
+    assert cp["dominant"] == "memory"

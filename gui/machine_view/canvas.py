@@ -1,0 +1,224 @@
+"""The machine drawn with QPainter from a MachineModel's geometry and a Frame.
+
+Cells take their span kind's colour (idle light grey); small machines show each core's
+SIMD lanes lit by lanes_active; big ones draw each node's cores as a heat-map image.
+Links go from grey (idle) to red (full) and thicken with load; packets are dots;
+each node's memory gauge fills with its bandwidth in use (red at its ceiling).
+Hovering tells the state and figures of the element under the mouse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from ...sim.trace import KINDS
+from ...sim.units import percent, si
+from ..style import IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
+from .geometry import GAP, LANE_STRIP
+
+STATE_COLORS = [IDLE_COLOR] + [KIND_COLORS[k] for k in KINDS]   # state index 0 = idle
+STATE_NAMES = ["idle", *KINDS]
+LOAD_LEVELS = 10
+GHOST = "#F6F6F6"
+FULL = 0.98             # a gauge or link at this share of its capacity shows as full
+
+
+def load_color(share: float) -> QColor:
+    """Grey when idle, through orange to red when full."""
+    s = min(max(share, 0.0), 1.0)
+    if s <= 0:
+        return QColor("#C8C8C8")
+    return QColor.fromHsvF(0.11 * (1 - s), 0.35 + 0.65 * s, 0.95 - 0.2 * s)
+
+
+def _argb(hex_color: str) -> int:
+    return 0xFF000000 | int(hex_color[1:], 16)
+
+
+STATE_ARGB = np.array([_argb(c) for c in STATE_COLORS] + [_argb(GHOST)], np.uint32)
+
+
+class MachineCanvas(QWidget):
+    """Draws a MachineModel at a Frame; `set_frame` repaints."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = None
+        self.frame = None
+        self.setMouseTracking(True)
+        self.setMinimumSize(320, 240)
+        self._colors = [QColor(c) for c in STATE_COLORS]
+        self._load_colors = [load_color(i / LOAD_LEVELS) for i in range(LOAD_LEVELS + 1)]
+
+    def set_model(self, model) -> None:
+        self.model = model
+        self.frame = None
+        if model is not None:
+            g = model.geometry
+            self._rects = [QRectF(*r) for r in g.cells]
+            self._ghosts = [QRectF(*r) for r in g.ghosts]
+            self._lines = [[QLineF(*s) for s in segs] for segs in g.links]
+        self.update()
+
+    def set_frame(self, frame) -> None:
+        self.frame = frame
+        self.update()
+
+    # -- coordinates -------------------------------------------------------------------
+
+    def transform(self) -> QTransform:
+        """World -> widget: the whole machine fitted, centred, aspect kept."""
+        x0, y0, x1, y1 = self.model.geometry.bounds
+        s = min(self.width() / (x1 - x0), self.height() / (y1 - y0))
+        dx = (self.width() - s * (x1 - x0)) / 2 - s * x0
+        dy = (self.height() - s * (y1 - y0)) / 2 - s * y0
+        return QTransform(s, 0, 0, s, dx, dy)
+
+    # -- painting ----------------------------------------------------------------------
+
+    def paintEvent(self, _ev) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), Qt.white)
+        if self.model is None or self.frame is None:
+            p.setPen(QColor("#666666"))
+            p.drawText(self.rect(), Qt.AlignCenter,
+                       "run a scenario to see its machine" if self.model is None
+                       else "building the machine view…")
+            return
+        tf = self.transform()
+        scale = tf.m11()
+        p.setTransform(tf)
+        g, f = self.model.geometry, self.frame
+        self._links(p, f, scale)
+        box_pen = QPen(QColor("#555555"))
+        box_pen.setCosmetic(True)
+        p.setPen(box_pen)
+        p.setBrush(QColor("#FAFAFA"))
+        p.drawRects([QRectF(*r) for r in g.switches])
+        p.setBrush(Qt.white)
+        p.drawRects([QRectF(*r) for r in g.node_box])
+        p.setPen(Qt.NoPen)
+        if self.model.heat:
+            self._heat(p, f)
+        else:
+            self._cells(p, f)
+        self._gauges(p, f, scale)
+        if len(f.packets):
+            r = max(0.35, 3.0 / scale)
+            p.setBrush(QColor(MESSAGE_COLOR))
+            for x, y in f.packets:
+                p.drawEllipse(QPointF(x, y), r, r)
+        p.end()
+
+    def _links(self, p: QPainter, f, scale: float) -> None:
+        if not self._lines:
+            return
+        level = np.clip(np.rint(f.link_load * LOAD_LEVELS), 0, LOAD_LEVELS).astype(int)
+        for lv in np.unique(level):
+            pen = QPen(self._load_colors[lv])
+            pen.setCosmetic(True)
+            pen.setWidthF(min(1.5 + 3.0 * lv / LOAD_LEVELS, max(1.0, 0.25 * scale)) + 1)
+            p.setPen(pen)
+            p.drawLines([ln for i in np.flatnonzero(level == lv) for ln in self._lines[i]])
+
+    def _cells(self, p: QPainter, f) -> None:
+        rects = self._rects
+        for s in np.unique(f.state):
+            p.setBrush(self._colors[s])
+            p.drawRects([rects[i] for i in np.flatnonzero(f.state == s)])
+        if len(self._ghosts):
+            p.setBrush(QColor(GHOST))
+            p.drawRects(self._ghosts)
+        lanes = self.model.geometry.lanes
+        if lanes:
+            w = 1.0 / lanes
+            cells = self.model.geometry.cells
+            lit = QColor(KIND_COLORS["compute"]).darker(130)
+            dark = QColor("#DDDDDD")
+            for i, (x, y, cw, ch) in enumerate(cells):
+                on = int(f.lanes[i])
+                for k in range(lanes):
+                    p.setBrush(lit if k < on else dark)
+                    p.drawRect(QRectF(x + k * w, y + ch + GAP / 2, w * 0.85, LANE_STRIP))
+
+    def _heat(self, p: QPainter, f) -> None:
+        g = self.model.geometry
+        for node, (x, y, cols, rows) in enumerate(g.grid):
+            grid = self.model.heat_grid(f, node)
+            argb = STATE_ARGB[np.where(grid < 0, len(STATE_ARGB) - 1, grid)]
+            img = QImage(np.ascontiguousarray(argb).data, int(cols), int(rows),
+                         int(cols) * 4, QImage.Format_ARGB32)
+            pitch = 1 + GAP
+            p.drawImage(QRectF(x, y, cols * pitch - GAP, rows * pitch - GAP), img)
+
+    def _gauges(self, p: QPainter, f, scale: float) -> None:
+        g = self.model.geometry
+        cap = self.model.traffic.mem_capacity
+        font = QFont()
+        font.setPixelSize(max(7, min(12, int(0.45 * scale))))
+        for node, (x, y, w, h) in enumerate(g.gauge):
+            p.setBrush(QColor("#E4E4E4"))
+            p.drawRect(QRectF(x, y, w, h))
+            share = float(f.memory_share[node]) if node < len(f.memory_share) else 0.0
+            p.setBrush(QColor("#D62728") if share >= FULL else QColor("#4C72B0"))
+            p.drawRect(QRectF(x, y, w * min(share, 1.0), h))
+            if cap and w * scale > 60 and h * scale > 8:
+                p.save()
+                p.resetTransform()
+                r = self.transform().mapRect(QRectF(x, y, w, h))
+                p.setFont(font)
+                p.setPen(Qt.black)
+                p.drawText(r, Qt.AlignCenter, f"{si(float(f.memory[node]), 'B/s')} of "
+                                              f"{si(cap, 'B/s')}")
+                p.restore()
+
+    # -- hover -------------------------------------------------------------------------
+
+    def describe(self, x: float, y: float) -> str | None:
+        """Tooltip text for the world point (x, y) at the current frame."""
+        m, f = self.model, self.frame
+        if m is None or f is None:
+            return None
+        g, tr = m.geometry, m.traffic
+        pe = g.cell_at(x, y)
+        if pe >= 0:
+            state = STATE_NAMES[int(f.state[pe])]
+            text = f"<b>PE {pe}</b> (node {m.node_of[pe]}): {state}"
+            if m.traffic.device is not None:
+                text = "<b>host core 0</b> (drives the device)" if pe == 0 else \
+                    f"<b>SM {pe - 1}</b>: {state}"
+            if f.lanes[pe] > 0:
+                text += f"<br>SIMD lanes active: {int(f.lanes[pe])}"
+            return text
+        tol = 6.0 / self.transform().m11()
+        link = g.link_at(x, y, tol)
+        if link >= 0:
+            used = float(f.link_load[link])
+            return (f"<b>link {tr.link_names[link]}</b><br>load {percent(used)} of "
+                    f"{si(float(tr.capacity[link]), 'B/s')}<br>carried "
+                    f"{si(float(tr.link_bytes[link]), 'B')} in the whole run")
+        node = g.box_at(g.node_box, x, y)
+        if node >= 0:
+            busy = m.node_busy(f)[node]
+            cap = tr.mem_capacity
+            mem = si(float(f.memory[node]), "B/s") + (f" of {si(cap, 'B/s')}" if cap else "")
+            label = ("device" if node == 1 else "host") if tr.device is not None \
+                else f"node {node}"
+            return f"<b>{label}</b>: {percent(busy)} of its PEs busy<br>memory {mem}"
+        if g.box_at(g.switches, x, y) >= 0:
+            return "<b>switch</b>"
+        return None
+
+    def mouseMoveEvent(self, ev) -> None:
+        if self.model is None:
+            return
+        inv, _ = self.transform().inverted()
+        pt = inv.map(ev.position())
+        text = self.describe(pt.x(), pt.y())
+        if text:
+            QToolTip.showText(ev.globalPosition().toPoint(), text, self)
+        else:
+            QToolTip.hideText()

@@ -1,0 +1,245 @@
+"""Where the Machine view draws everything, in world units (numpy only, no Qt).
+
+A node is a box holding its cores as a grid of unit cells (with a strip of SIMD lane
+cells under each core on small machines) and a memory gauge along its bottom. Nodes sit
+on their network's topology: a circle around the switch (crossbar), a circle (ring),
+rows on a shared line (bus), the X x Y grid (mesh2d, torus2d: wrap links leave one
+edge and enter the opposite one), a row under its switch levels (fattree). An offload
+run is the host node (its core 0 drives the device) beside the device's box of SMs,
+joined by the host link. Every directed link is a polyline offset to its side of the
+connection, clipped to the boxes, so both directions and moving packets stay visible.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+GAP = 0.15            # between cells
+MARGIN = 0.35         # inside a node box
+GAUGE = 0.6           # memory gauge height
+LANE_STRIP = 0.35     # SIMD lanes under a core
+LANES_MAX_PES = 128   # lanes drawn only on machines up to this size
+SPACING = 1.7         # node pitch over its box's larger side
+
+
+class Geometry:
+    """cells (pes, 4) x, y, w, h per PE; node_box / gauge (nodes, 4); grid (nodes, 4)
+    x, y, cols, rows of each node's cell grid; switches (k, 4); links: per directed
+    link a list of segments (x0, y0, x1, y1); bounds (x0, y0, x1, y1)."""
+
+    def __init__(self, run, traffic, lanes: int = 0):
+        self.nodes, self.cores = run.nodes, run.cores
+        self.lanes = lanes if run.pes <= LANES_MAX_PES and lanes > 1 else 0
+        self.switches = np.zeros((0, 4))
+        self.links: list[list[tuple[float, float, float, float]]] = []
+        self.ghosts = np.zeros((0, 4))      # idle host cores of an offload run
+        acc = traffic.device
+        if acc is not None:
+            self._offload(run, acc)
+        else:
+            self.cols = max(1, math.ceil(math.sqrt(self.cores)))
+            w, h = self._box_size(self.cores, self.cols)
+            centres = self._place(traffic.net, w, h)
+            boxes = np.column_stack([centres - [w / 2, h / 2], np.full(self.nodes, w),
+                                     np.full(self.nodes, h)])
+            self._fill(boxes, self.cores, self.cols)
+            if traffic.net is not None:
+                self._network(traffic.net, centres, w, h)
+        self._bounds()
+
+    # -- boxes and cells ---------------------------------------------------------------
+
+    def _pitch(self) -> tuple[float, float]:
+        return 1 + GAP, 1 + GAP + (LANE_STRIP if self.lanes else 0.0)
+
+    def _box_size(self, cores: int, cols: int) -> tuple[float, float]:
+        px, py = self._pitch()
+        rows = math.ceil(cores / cols)
+        return cols * px - GAP + 2 * MARGIN, rows * py - GAP + 2 * MARGIN + GAUGE + GAP
+
+    def _fill(self, boxes: np.ndarray, cores: int, cols: int) -> None:
+        """Cells of `cores` per box, row-major from the top left; gauges at the bottom."""
+        px, py = self._pitch()
+        k = np.arange(cores)
+        cx, cy = MARGIN + (k % cols) * px, MARGIN + (k // cols) * py
+        self.node_box = boxes
+        self.cells = np.column_stack([
+            (boxes[:, 0:1] + cx).ravel(), (boxes[:, 1:2] + cy).ravel(),
+            np.ones(len(boxes) * cores), np.ones(len(boxes) * cores)])
+        rows = math.ceil(cores / cols)
+        self.grid = np.column_stack([boxes[:, 0] + MARGIN, boxes[:, 1] + MARGIN,
+                                     np.full(len(boxes), cols), np.full(len(boxes), rows)])
+        self.gauge = np.column_stack([boxes[:, 0] + MARGIN,
+                                      boxes[:, 1] + boxes[:, 3] - MARGIN - GAUGE,
+                                      boxes[:, 2] - 2 * MARGIN, np.full(len(boxes), GAUGE)])
+
+    def _offload(self, run, acc) -> None:
+        """Host node (spec cores; PE 0 is its core 0) and the device box (PEs 1..)."""
+        host_cores = run.scenario.machine.cores
+        hc = max(1, math.ceil(math.sqrt(host_cores)))
+        sms = run.pes - 1
+        dc = max(1, math.ceil(math.sqrt(sms)))
+        hw, hh = self._box_size(host_cores, hc)
+        dw, dh = self._box_size(sms, dc)
+        gap = max(hw, dw) * 0.8
+        host = np.array([[0.0, (dh - hh) / 2 if dh > hh else 0.0, hw, hh]])
+        dev = np.array([[hw + gap, 0.0, dw, dh]])
+        self._fill(dev, sms, dc)
+        dev_cells, dev_grid, dev_gauge = self.cells, self.grid, self.gauge
+        self._fill(host, host_cores, hc)
+        self.ghosts = self.cells[1:]
+        self.cells = np.vstack([self.cells[:1], dev_cells])
+        self.node_box = np.vstack([host, dev])
+        self.grid = np.vstack([self.grid, dev_grid])
+        self.gauge = np.vstack([self.gauge, dev_gauge])
+        self.device_box = dev[0]
+        ya = host[0, 1] + hh / 2
+        x0, x1 = hw, hw + gap
+        self.links = [[(x0, ya - 0.4, x1, ya - 0.4)], [(x1, ya + 0.4, x0, ya + 0.4)]]
+
+    # -- topologies --------------------------------------------------------------------
+
+    def _place(self, net, w: float, h: float) -> np.ndarray:
+        """Node centres for the topology."""
+        n, pitch = self.nodes, max(w, h) * SPACING
+        topo = net.topology if net is not None else "none"
+        if topo in ("ring", "crossbar") and n > 1:
+            r = max(pitch * n / (2 * math.pi), pitch)
+            a = -math.pi / 2 + 2 * math.pi * np.arange(n) / n
+            return np.column_stack([r * np.cos(a), r * np.sin(a)])
+        if topo in ("mesh2d", "torus2d"):
+            cols, _ = net.shape
+        elif topo == "fattree":
+            cols = n
+        else:
+            cols = max(1, math.ceil(math.sqrt(n)))
+        k = np.arange(n)
+        return np.column_stack([(k % cols) * pitch, (k // cols) * pitch])
+
+    def _network(self, net, c: np.ndarray, w: float, h: float) -> None:
+        topo = net.topology
+        nlinks = len(net.capacity)
+        self.links = [[] for _ in range(nlinks)]
+        off = 0.3
+        if topo in ("ring", "mesh2d", "torus2d"):
+            pitch = max(w, h) * SPACING
+            for i, name in enumerate(net.names):
+                a, b = (int(v) for v in name.split(" -> "))
+                p, q = c[a], c[b]
+                if topo == "torus2d" and np.abs(q - p).max() > pitch * 1.5:
+                    d = np.sign(p - q) * (np.abs(q - p) > pitch * 1.5) * pitch * 0.5
+                    self.links[i] = [self._clip(p, p + d, w, h, off, out=True),
+                                     self._clip(q - d, q, w, h, off, into=True)]
+                else:
+                    self.links[i] = [self._clip(p, q, w, h, off)]
+        elif topo == "crossbar":
+            sw = max(w, h) * 0.6
+            self.switches = np.array([[-sw / 2, -sw / 2, sw, sw]])
+            for i in range(self.nodes):
+                self.links[net.up[i]] = [self._clip(c[i], np.zeros(2), w, h, off, sw=sw)]
+                self.links[net.down[i]] = [self._clip(np.zeros(2), c[i], sw, sw, off,
+                                                      dst=(w, h))]
+        elif topo == "bus":
+            y = c[:, 1] + h / 2 + 0.4 * h
+            segs = [(float(c[:, 0].min()), float(v), float(c[:, 0].max()), float(v))
+                    for v in np.unique(y)]
+            x0 = float(c[:, 0].min()) - w * 0.6
+            segs.append((x0, float(y.min()), x0, float(y.max())))
+            segs += [(x0, float(v), float(c[:, 0].min()), float(v)) for v in np.unique(y)]
+            segs += [(float(p[0]), float(p[1] + h / 2), float(p[0]), float(yy))
+                     for p, yy in zip(c, y)]
+            self.links[0] = segs
+        elif topo == "fattree":
+            self._fattree(net, c, w, h, off)
+
+    def _fattree(self, net, c, w, h, off) -> None:
+        k = net.spec.fattree_k
+        levels = len(net.up)
+        pitch_y = max(w, h) * 1.5
+        sw = max(w, h) * 0.5
+        centre = {(0, s): c[s] for s in range(self.nodes)}
+        boxes = []
+        for lv in range(1, levels + 1):
+            for j in range(-(-self.nodes // k ** lv)):
+                lo, hi = j * k ** lv, min((j + 1) * k ** lv, self.nodes)
+                p = np.array([c[lo:hi, 0].mean(), c[0, 1] - lv * pitch_y])
+                centre[(lv, j)] = p
+                boxes.append([p[0] - sw / 2, p[1] - sw / 2, sw, sw])
+        self.switches = np.array(boxes)
+        for lv in range(levels):
+            for s, (u, d) in enumerate(zip(net.up[lv], net.down[lv])):
+                p, q = centre[(lv, s)], centre[(lv + 1, s // k)]
+                bw, bh = (w, h) if lv == 0 else (sw, sw)
+                self.links[u] = [self._clip(p, q, bw, bh, off, sw=sw)]
+                self.links[d] = [self._clip(q, p, sw, sw, off, dst=(bw, bh))]
+
+    @staticmethod
+    def _clip(p, q, w, h, off, sw=None, out=False, into=False, dst=None):
+        """Segment p -> q shifted `off` to its right, cut at the boxes around p and q
+        (node boxes w x h; a switch of side sw at the far end; `dst` the far box)."""
+        p, q = np.asarray(p, float), np.asarray(q, float)
+        d = q - p
+        n = math.hypot(*d) or 1.0
+        u = d / n
+        right = np.array([-u[1], u[0]]) * off
+
+        def cut(hw, hh):
+            return min(hw / abs(u[0]) if abs(u[0]) > 1e-12 else math.inf,
+                       hh / abs(u[1]) if abs(u[1]) > 1e-12 else math.inf)
+        a = 0.0 if into else cut(w / 2, h / 2)
+        fw, fh = dst if dst is not None else ((sw, sw) if sw else (w, h))
+        b = n if out else n - cut(fw / 2, fh / 2)
+        s, e = p + u * a + right, p + u * max(b, a) + right
+        return (float(s[0]), float(s[1]), float(e[0]), float(e[1]))
+
+    def _bounds(self) -> None:
+        boxes = [self.node_box, self.switches.reshape(-1, 4)]
+        xs = [b[:, 0] for b in boxes] + [b[:, 0] + b[:, 2] for b in boxes]
+        ys = [b[:, 1] for b in boxes] + [b[:, 1] + b[:, 3] for b in boxes]
+        segs = np.array([s for lk in self.links for s in lk]).reshape(-1, 4)
+        xs += [segs[:, 0], segs[:, 2]]
+        ys += [segs[:, 1], segs[:, 3]]
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        pad = 0.5
+        self.bounds = (float(x.min()) - pad, float(y.min()) - pad,
+                       float(x.max()) + pad, float(y.max()) + pad)
+
+    # -- queries -----------------------------------------------------------------------
+
+    def point_on(self, link: int, along: float) -> tuple[float, float]:
+        """The point `along` (0..1) of a link's polyline, by length."""
+        segs = np.asarray(self.links[link], float)
+        lens = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+        target = along * lens.sum()
+        i = min(int(np.searchsorted(np.cumsum(lens), target, "right")), len(segs) - 1)
+        f = (target - lens[:i].sum()) / lens[i] if lens[i] > 0 else 0.0
+        x0, y0, x1, y1 = segs[i]
+        return float(x0 + f * (x1 - x0)), float(y0 + f * (y1 - y0))
+
+    def cell_at(self, x: float, y: float) -> int:
+        """The PE whose cell (with its lane strip) holds (x, y), else -1."""
+        c = self.cells
+        extra = LANE_STRIP + GAP if self.lanes else 0.0
+        hit = np.flatnonzero((x >= c[:, 0]) & (x <= c[:, 0] + c[:, 2]) & (y >= c[:, 1])
+                             & (y <= c[:, 1] + c[:, 3] + extra))
+        return int(hit[0]) if len(hit) else -1
+
+    def box_at(self, boxes: np.ndarray, x: float, y: float) -> int:
+        hit = np.flatnonzero((x >= boxes[:, 0]) & (x <= boxes[:, 0] + boxes[:, 2])
+                             & (y >= boxes[:, 1]) & (y <= boxes[:, 1] + boxes[:, 3]))
+        return int(hit[0]) if len(hit) else -1
+
+    def link_at(self, x: float, y: float, tol: float) -> int:
+        """The directed link passing within `tol` of (x, y), else -1."""
+        best, which = tol, -1
+        for i, segs in enumerate(self.links):
+            for x0, y0, x1, y1 in segs:
+                dx, dy = x1 - x0, y1 - y0
+                L2 = dx * dx + dy * dy
+                f = min(max(((x - x0) * dx + (y - y0) * dy) / L2, 0.0), 1.0) if L2 else 0.0
+                d = math.hypot(x - x0 - f * dx, y - y0 - f * dy)
+                if d < best:
+                    best, which = d, i
+        return which

@@ -1,0 +1,261 @@
+"""The Machine tab: the machine at the playhead (canvas), and beside it the communication
+matrix, the busiest links' load over time, the critical path's breakdown and what-if
+re-runs. The model is built off the GUI thread when a run arrives; the player's
+playhead drives the drawing while the tab is visible."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...sim.analysis.traffic import comm_matrix
+from ...sim.studies.whatif import WHATIFS
+from ...sim.units import percent, seconds
+from ..panels.export import export_with_dialog
+from ..style import PLAYHEAD_COLOR, legend_html
+from ..worker import SimWorker
+from .canvas import MachineCanvas
+from .model import MachineModel
+
+MATRIX_PES = 256         # beyond this many PEs the matrix is per node
+BUSIEST = 3
+
+
+class ModelBuilder(QThread):
+    """Builds a MachineModel in a thread; `built(run, model or error text)`."""
+
+    built = Signal(object, object)
+
+    def __init__(self, run, parent=None):
+        super().__init__(parent)
+        self.run_ = run
+
+    def run(self) -> None:
+        try:
+            self.built.emit(self.run_, MachineModel(self.run_))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the run stays
+            self.built.emit(self.run_, f"{type(exc).__name__}: {exc}")
+
+
+class MachineView(QWidget):
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.model: MachineModel | None = None
+        self.builders: set[ModelBuilder] = set()
+        self.whatif_worker: SimWorker | None = None
+        self.canvas = MachineCanvas()
+        self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait"])
+                             + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
+                               "→ red full; ● message")
+        self.legend.setWordWrap(True)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(2, 2, 2, 2)
+        ll.addWidget(self.canvas, 1)
+        ll.addWidget(self.legend)
+
+        self.matrix_kind = QComboBox()
+        self.matrix_kind.addItems(["bytes", "messages"])
+        self.matrix_kind.currentIndexChanged.connect(lambda _i: self._show_matrix())
+        self.matrix = pg.PlotWidget()
+        self.matrix.setTitle("communication matrix (whole run)", size="9pt")
+        self.matrix.setLabel("left", "sender")
+        self.matrix.setLabel("bottom", "receiver")
+        self.matrix.getPlotItem().invertY(True)
+        self.matrix_img = pg.ImageItem(axisOrder="row-major")
+        self.matrix_img.setColorMap(pg.colormap.get("viridis"))
+        self.matrix.addItem(self.matrix_img)
+        self.links_plot = pg.PlotWidget()
+        self.links_plot.setLabel("left", "load", units="")
+        self.links_plot.setLabel("bottom", "simulated time", units="s")
+        self.links_plot.addLegend(offset=(5, 5))
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen(PLAYHEAD_COLOR, width=1))
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.whatif_buttons = []
+        buttons = QHBoxLayout()
+        for name in WHATIFS:
+            b = QPushButton(f"What if: {name}")
+            b.clicked.connect(lambda _c=False, n=name: self.what_if(n))
+            buttons.addWidget(b)
+            self.whatif_buttons.append(b)
+        self.whatif_result = QLabel()
+        self.whatif_result.setWordWrap(True)
+        png = QPushButton("Export PNG…")
+        png.clicked.connect(lambda: self.export_png())
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(2, 2, 2, 2)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("matrix of"))
+        top.addWidget(self.matrix_kind)
+        top.addStretch(1)
+        top.addWidget(png)
+        rl.addLayout(top)
+        rl.addWidget(self.matrix, 3)
+        rl.addWidget(self.links_plot, 2)
+        rl.addWidget(self.info)
+        rl.addLayout(buttons)
+        rl.addWidget(self.whatif_result)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+        state.run_changed.connect(self.show_run)
+        state.time_changed.connect(self.set_time)
+        self.show_run(state.run)
+
+    # -- run and time ------------------------------------------------------------------
+
+    def show_run(self, run) -> None:
+        self.model = None
+        self.canvas.set_model(None)
+        self.whatif_result.setText("")
+        for b in self.whatif_buttons:
+            b.setEnabled(run is not None and run.scenario is not None)
+        if run is None:
+            self.info.setText("")
+            return
+        builder = ModelBuilder(run, self)
+        builder.built.connect(self._built)
+        builder.finished.connect(lambda b=builder: (self.builders.discard(b), b.deleteLater()))
+        self.builders.add(builder)
+        builder.start()
+
+    def _built(self, run, model) -> None:
+        if run is not self.state.run:
+            return                     # a newer run has arrived meanwhile
+        if isinstance(model, str):
+            self.info.setText(f"cannot draw this machine: {model}")
+            return
+        self.model = model
+        self.canvas.set_model(model)
+        self._show_matrix()
+        self._show_links()
+        self._show_info()
+        self.set_time(self.state.time, force=True)
+
+    def set_time(self, t: float, force: bool = False) -> None:
+        self.playhead.setValue(t)
+        if self.model is not None and (force or self.isVisible()):
+            self.canvas.set_frame(self.model.frame(t))
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        self.set_time(self.state.time)
+
+    # -- panels ------------------------------------------------------------------------
+
+    def matrix_data(self) -> tuple[np.ndarray, str]:
+        """The matrix shown (per PE, or per node on big machines) and its unit."""
+        m = self.model
+        run = m.run
+        per_node = run.pes > MATRIX_PES
+        n, per = (run.nodes, run.cores) if per_node else (run.pes, 1)
+        counts = self.matrix_kind.currentIndex() == 1
+        return (comm_matrix(m.traffic.f, n, per=per, counts=counts),
+                ("node" if per_node else "PE"))
+
+    def _show_matrix(self) -> None:
+        if self.model is None:
+            return
+        mat, unit = self.matrix_data()
+        if mat.any():
+            self.matrix_img.setImage(mat, levels=(0, float(mat.max())))
+            self.matrix_img.setRect(-0.5, -0.5, mat.shape[1], mat.shape[0])
+        else:
+            self.matrix_img.clear()
+        self.matrix.setLabel("left", f"sender {unit}")
+        self.matrix.setLabel("bottom", f"receiver {unit}")
+        what = "messages" if self.matrix_kind.currentIndex() else "bytes"
+        self.matrix.setTitle(f"communication matrix: {what}, whole run (total "
+                             f"{mat.sum():.3g})" if mat.any() else
+                             "communication matrix: this run sends no messages", size="9pt")
+
+    def _show_links(self) -> None:
+        pl = self.links_plot.getPlotItem()
+        pl.clear()
+        tr = self.model.traffic
+        colors = ("#D62728", "#0072B2", "#E69F00")
+        for k, link in enumerate(tr.busiest_links(BUSIEST)):
+            if tr.link_bytes[link] <= 0:
+                continue
+            t, level = tr.link_flows.series(int(link))
+            pl.plot(np.r_[t, self.state.makespan], level / tr.capacity[link],
+                    stepMode="center", pen=pg.mkPen(colors[k], width=2),
+                    name=tr.link_names[link])
+        pl.addItem(self.playhead, ignoreBounds=True)
+        pl.setYRange(0, 1.05)
+        pl.setTitle("busiest links: load over time" if tr.link_bytes.any() else
+                    "no network traffic in this run", size="9pt")
+
+    def _show_info(self) -> None:
+        run = self.model.run
+        cp = run.extras.get("critical_path") if run.extras else None
+        lines = []
+        if cp is not None and cp["length_s"] > 0:
+            parts = ", ".join(f"{k} {percent(v / cp['length_s'])}"
+                              for k, v in cp["time_s"].items() if v > 0)
+            lines.append(f"<b>critical path as run</b>: {len(cp['tasks'])} tasks, "
+                         f"{len(cp['messages'])} messages, {seconds(cp['length_s'])}; "
+                         f"mostly <b>{cp['dominant']}</b> ({parts})")
+        else:
+            lines.append("critical path as run: not computed for this run (a trace "
+                         "loaded from a file, or a workload with its own pipeline)")
+        if self.model.heat:
+            lines.append(f"{run.pes:,} PEs: each node's cores drawn as a heat map")
+        self.info.setText("<br>".join(lines))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def what_if(self, name: str) -> bool:
+        """Re-run the scenario on an idealised machine and show the gain."""
+        run = self.state.run
+        if run is None or run.scenario is None or self.whatif_worker is not None:
+            return False
+        w = SimWorker(WHATIFS[name](run.scenario), self)
+        w.done.connect(lambda other, _ix, n=name, base=run: self._whatif_done(n, base, other))
+        w.failed.connect(lambda msg: QMessageBox.critical(self, "What-if failed", msg))
+        w.finished.connect(self._whatif_finished)
+        self.whatif_worker = w
+        self.whatif_result.setText(f"simulating: what if {name}…")
+        w.start()
+        return True
+
+    def _whatif_done(self, name: str, base, other) -> None:
+        gain = base.makespan / other.makespan if other.makespan > 0 else float("inf")
+        self.whatif_result.setText(
+            f"what if <b>{name}</b>: makespan {seconds(other.makespan)} instead of "
+            f"{seconds(base.makespan)}: <b>{gain:.3g} x</b> faster")
+
+    def _whatif_finished(self) -> None:
+        if self.whatif_worker is not None:
+            self.whatif_worker.deleteLater()
+        self.whatif_worker = None
+
+    def export_png(self, path: str | None = None) -> bool:
+        return export_with_dialog(self, "png", self.state.run, self.canvas, path)
+
+    def shutdown(self) -> None:
+        """Stop the threads (the window is closing)."""
+        if self.whatif_worker is not None:
+            self.whatif_worker.cancel()
+            self.whatif_worker.wait(5000)
+        for b in list(self.builders):
+            b.wait(5000)

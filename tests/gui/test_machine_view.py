@@ -1,0 +1,145 @@
+"""The Machine tab: geometry per topology, colours, links, packets, gauges at a playhead."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from parasim.gui.machine_view.geometry import Geometry
+from parasim.gui.machine_view.model import MachineModel
+from parasim.gui.machine_view.view import MachineView
+from parasim.gui.state import AppState
+from parasim.gui.style import KIND_COLORS
+from parasim.sim.analysis.traffic import Traffic
+from parasim.sim.run import Run
+from tests.helpers import scenario
+from tests.sim.analysis.test_traffic import ring_run
+from tests.trace_factory import SMALL, make_run
+
+
+def net_run(nodes, cores=2, **network):
+    sc = scenario("pingpong", machine_kw={"nodes": nodes, "cores": cores, "network": network})
+    base = make_run([(0, "compute", 0, 0.0, 1.0, 1.0)], nodes=nodes, cores=cores)
+    return Run(sc, base.trace, base.summary, nodes, cores)
+
+
+@pytest.mark.parametrize("topology, nodes, links, switches, extra", [
+    ("crossbar", 8, 16, 1, {}),
+    ("bus", 6, 1, 0, {}),
+    ("ring", 5, 10, 0, {}),
+    ("mesh2d", 12, 2 * (3 * 3 + 2 * 4), 0, {"mesh_x": 4, "mesh_y": 3}),
+    ("torus2d", 16, 64, 0, {}),
+    ("fattree", 16, 2 * (16 + 4), 4 + 1, {"fattree_k": 4}),
+])
+def test_node_core_and_link_counts_per_topology(topology, nodes, links, switches, extra):
+    run = net_run(nodes, topology=topology, **extra)
+    g = Geometry(run, Traffic(run))
+    assert len(g.node_box) == nodes and len(g.cells) == nodes * 2
+    assert len(g.links) == links and len(g.switches) == switches
+    assert all(len(segs) >= 1 for segs in g.links)
+    inside = [(x0 <= x <= x1 and y0 <= y <= y1) for x, y in g.cells[:, :2]
+              for x0, y0, x1, y1 in [g.bounds]]
+    assert all(inside)
+    if topology == "torus2d":       # 4 x 4: 2 wrap links per row and column, each 2 stubs
+        assert sum(len(segs) == 2 for segs in g.links) == 16
+
+
+def model_view(qtbot, run):
+    state = AppState()
+    view = MachineView(state)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    with qtbot.waitSignal(state.run_changed):
+        state.set_run(run)
+    qtbot.waitUntil(lambda: view.model is not None, timeout=10000)
+    return state, view
+
+
+def pixel(canvas, x, y):
+    pt = canvas.transform().map(QPointF(x, y))
+    return canvas.grab().toImage().pixelColor(int(pt.x()), int(pt.y())).name()
+
+
+def test_core_colour_is_its_span_kind_at_the_playhead(qtbot):
+    state, view = model_view(qtbot, make_run(SMALL, nodes=1, cores=2))
+    cells = view.model.geometry.cells
+    centre = [(x + w / 2, y + h / 2) for x, y, w, h in cells]
+    state.set_time(2.5)                       # PE0 stalls, PE1 computes
+    assert pixel(view.canvas, *centre[0]) == KIND_COLORS["stall"].lower()
+    assert pixel(view.canvas, *centre[1]) == KIND_COLORS["compute"].lower()
+    state.set_time(3.5)                       # PE1 idle now
+    assert pixel(view.canvas, *centre[1]) == "#eeeeee"
+    assert "stall" not in view.canvas.describe(*centre[0])
+    assert "PE 1" in view.canvas.describe(*centre[1])
+
+
+def test_links_packets_and_tooltips_follow_the_flows(qtbot):
+    """Ring of 4: 50 B from node 0 to 2 over [0, 10] on 10 B/s links (load 0.5)."""
+    state, view = model_view(qtbot, ring_run())
+    names = view.model.traffic.link_names
+    state.set_time(2.5)
+    f = view.canvas.frame
+    a, b = names.index("0 -> 1"), names.index("1 -> 2")
+    assert f.link_load[a] == pytest.approx(0.5) and f.link_load[b] == pytest.approx(0.5)
+    g = view.model.geometry
+    where = {tuple(np.round(p, 6)) for p in f.packets}
+    assert tuple(np.round(g.point_on(a, 0.5), 6)) in where      # half along 0 -> 1
+    state.set_time(7.5)
+    assert np.allclose(view.canvas.frame.packets[0], g.point_on(b, 0.5))
+    x0, y0, x1, y1 = g.links[b][0]
+    assert "50.0 %" in view.canvas.describe((x0 + x1) / 2, (y0 + y1) / 2)
+    assert view.matrix_data()[0][0, 2] == 50.0
+
+
+def test_memory_wall_gauge_pinned_at_its_ceiling(ran, qtbot):
+    """smp-memory-wall: mid-run the 16 cores stall and the memory gives its 40 GB/s."""
+    mv = ran.machine
+    ran.tabs.setCurrentWidget(mv)
+    qtbot.waitUntil(lambda: mv.model is not None, timeout=10000)
+    ran.state.set_time(0.55 * ran.state.makespan)
+    f = mv.canvas.frame
+    assert f.memory[0] == pytest.approx(40e9, rel=0.02) and f.memory_share[0] >= 0.98
+    kinds = f.state - 1
+    assert (kinds == 1).sum() >= 12                # most cores in stall
+    g = mv.model.geometry
+    x, y, w, h = g.gauge[0]
+    assert pixel(mv.canvas, x + w * 0.05, y + h / 2) == "#d62728"
+    assert "40 GB/s" in mv.canvas.describe(g.node_box[0][0] + 0.1, g.node_box[0][1] + 0.1)
+
+
+def test_export_png_and_what_if(ran, qtbot, tmp_path):
+    mv = ran.machine
+    ran.tabs.setCurrentWidget(mv)
+    qtbot.waitUntil(lambda: mv.model is not None, timeout=10000)
+    path = tmp_path / "machine.png"
+    assert mv.export_png(str(path)) and path.read_bytes()[:4] == b"\x89PNG"
+    assert mv.what_if("ideal memory")
+    qtbot.waitUntil(lambda: mv.whatif_worker is None, timeout=20000)
+    assert "ideal memory" in mv.whatif_result.text() and "faster" in mv.whatif_result.text()
+
+
+def test_big_machines_draw_cores_as_heat_maps(qtbot):
+    run = net_run(1024, cores=4, topology="torus2d")
+    state, view = model_view(qtbot, run)
+    assert view.model.heat
+    state.set_time(0.5)
+    grid = view.model.heat_grid(view.canvas.frame, 0)
+    assert grid.shape == (2, 2) and grid[0, 0] == 1      # PE 0 computing
+    assert pixel(view.canvas, *view.model.geometry.grid[0][:2] + 0.3) == \
+        KIND_COLORS["compute"].lower()
+
+
+def test_offload_draws_host_device_and_link():
+    import dataclasses
+
+    from parasim.sim import scenario as scenario_mod
+    from parasim.sim.simulate import simulate
+    sc = scenario_mod.load("gpu-offload")
+    run = simulate(sc.replace(workload=dataclasses.replace(sc.workload, n=2000)),
+                   baseline=False)
+    m = MachineModel(run)
+    g = m.geometry
+    assert len(g.node_box) == 2 and len(g.cells) == 81 and len(g.ghosts) == 7
+    assert len(g.links) == 2
+    f = m.frame(5e-6 + 0.5e-6 + 5e-6)
+    assert f.link_load[0] == pytest.approx(1.0) and f.state[0] - 1 == 2    # host sends
