@@ -61,6 +61,9 @@ class MachineCanvas(QWidget):
             self._rects = [QRectF(*r) for r in g.cells]
             self._ghosts = [QRectF(*r) for r in g.ghosts]
             self._lines = [[QLineF(*s) for s in segs] for segs in g.links]
+            w = 1.0 / g.lanes if g.lanes else 0.0
+            self._lane_rects = [QRectF(x + k * w, y + ch + GAP / 2, w * 0.85, LANE_STRIP)
+                                for x, y, _cw, ch in g.cells for k in range(g.lanes)]
         self.update()
 
     def set_frame(self, frame) -> None:
@@ -134,15 +137,14 @@ class MachineCanvas(QWidget):
             p.drawRects(self._ghosts)
         lanes = self.model.geometry.lanes
         if lanes:
-            w = 1.0 / lanes
-            cells = self.model.geometry.cells
-            lit = QColor(KIND_COLORS["compute"]).darker(130)
-            dark = QColor("#DDDDDD")
-            for i, (x, y, cw, ch) in enumerate(cells):
-                on = int(f.lanes[i])
-                for k in range(lanes):
-                    p.setBrush(lit if k < on else dark)
-                    p.drawRect(QRectF(x + k * w, y + ch + GAP / 2, w * 0.85, LANE_STRIP))
+            lit = [[], []]                       # dark (unused) and lit lane cells
+            for i, r in enumerate(self._lane_rects):
+                on = int(f.lanes[i // lanes])
+                lit[i % lanes < on].append(r)
+            p.setBrush(QColor("#DDDDDD"))
+            p.drawRects(lit[0])
+            p.setBrush(QColor(KIND_COLORS["compute"]).darker(130))
+            p.drawRects(lit[1])
 
     def _heat(self, p: QPainter, f) -> None:
         g = self.model.geometry

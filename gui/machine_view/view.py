@@ -146,6 +146,10 @@ class MachineView(QWidget):
             return
         self.model = model
         self.canvas.set_model(model)
+        has_msgs = len(model.traffic.f["msg"]) > 0
+        self.matrix.setVisible(has_msgs)
+        self.matrix_kind.setEnabled(has_msgs)
+        self.links_plot.setVisible(bool(model.traffic.link_bytes.any()))
         self._show_matrix()
         self._show_links()
         self._show_info()
