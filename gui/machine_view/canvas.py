@@ -61,6 +61,10 @@ class MachineCanvas(QWidget):
             self._rects = [QRectF(*r) for r in g.cells]
             self._ghosts = [QRectF(*r) for r in g.ghosts]
             self._lines = [[QLineF(*s) for s in segs] for segs in g.links]
+            self._node_rects = [QRectF(*r) for r in g.node_box]
+            self._switch_rects = [QRectF(*r) for r in g.switches]
+            self._gauge_rects = [QRectF(*r) for r in g.gauge]
+            self._gauge_list = g.gauge.tolist()
             w = 1.0 / g.lanes if g.lanes else 0.0
             self._lane_rects = [QRectF(x + k * w, y + ch + GAP / 2, w * 0.85, LANE_STRIP)
                                 for x, y, _cw, ch in g.cells for k in range(g.lanes)]
@@ -94,15 +98,15 @@ class MachineCanvas(QWidget):
         tf = self.transform()
         scale = tf.m11()
         p.setTransform(tf)
-        g, f = self.model.geometry, self.frame
+        f = self.frame
         self._links(p, f, scale)
         box_pen = QPen(QColor("#555555"))
         box_pen.setCosmetic(True)
         p.setPen(box_pen)
         p.setBrush(QColor("#FAFAFA"))
-        p.drawRects([QRectF(*r) for r in g.switches])
+        p.drawRects(self._switch_rects)
         p.setBrush(Qt.white)
-        p.drawRects([QRectF(*r) for r in g.node_box])
+        p.drawRects(self._node_rects)
         p.setPen(Qt.NoPen)
         if self.model.heat:
             self._heat(p, f)
@@ -125,13 +129,14 @@ class MachineCanvas(QWidget):
             pen.setCosmetic(True)
             pen.setWidthF(min(1.5 + 3.0 * lv / LOAD_LEVELS, max(1.0, 0.25 * scale)) + 1)
             p.setPen(pen)
-            p.drawLines([ln for i in np.flatnonzero(level == lv) for ln in self._lines[i]])
+            lines = self._lines
+            p.drawLines([ln for i in np.flatnonzero(level == lv).tolist() for ln in lines[i]])
 
     def _cells(self, p: QPainter, f) -> None:
         rects = self._rects
         for s in np.unique(f.state):
             p.setBrush(self._colors[s])
-            p.drawRects([rects[i] for i in np.flatnonzero(f.state == s)])
+            p.drawRects([rects[i] for i in np.flatnonzero(f.state == s).tolist()])
         if len(self._ghosts):
             p.setBrush(QColor(GHOST))
             p.drawRects(self._ghosts)
@@ -147,35 +152,42 @@ class MachineCanvas(QWidget):
             p.drawRects(lit[1])
 
     def _heat(self, p: QPainter, f) -> None:
-        g = self.model.geometry
-        for node, (x, y, cols, rows) in enumerate(g.grid):
-            grid = self.model.heat_grid(f, node)
-            argb = STATE_ARGB[np.where(grid < 0, len(STATE_ARGB) - 1, grid)]
-            img = QImage(np.ascontiguousarray(argb).data, int(cols), int(rows),
-                         int(cols) * 4, QImage.Format_ARGB32)
-            pitch = 1 + GAP
+        grids = self.model.heat_grids(f)
+        argb = STATE_ARGB[np.where(grids < 0, len(STATE_ARGB) - 1, grids)]
+        _, rows, cols = argb.shape
+        pitch = 1 + GAP
+        for node, (x, y) in enumerate(self.model.geometry.grid[:, :2].tolist()):
+            img = QImage(argb[node].data, cols, rows, cols * 4, QImage.Format_ARGB32)
             p.drawImage(QRectF(x, y, cols * pitch - GAP, rows * pitch - GAP), img)
 
     def _gauges(self, p: QPainter, f, scale: float) -> None:
+        """Grey troughs, blue fills (red at the ceiling), figures when there is room."""
         g = self.model.geometry
+        share = np.zeros(len(g.gauge))
+        share[:len(f.memory_share)] = np.minimum(f.memory_share[:len(g.gauge)], 1.0)
+        p.setBrush(QColor("#E4E4E4"))
+        p.drawRects(self._gauge_rects)
+        for color, pick in (("#4C72B0", (share > 0) & (share < FULL)),
+                            ("#D62728", share >= FULL)):
+            p.setBrush(QColor(color))
+            gl = self._gauge_list
+            p.drawRects([QRectF(gl[i][0], gl[i][1], gl[i][2] * v, gl[i][3])
+                         for i, v in zip(np.flatnonzero(pick).tolist(), share[pick].tolist())])
         cap = self.model.traffic.mem_capacity
+        x, y, w, h = g.gauge[0]
+        if not cap or w * scale <= 60 or h * scale <= 8 or len(g.gauge) > 64:
+            return
         font = QFont()
         font.setPixelSize(max(7, min(12, int(0.45 * scale))))
-        for node, (x, y, w, h) in enumerate(g.gauge):
-            p.setBrush(QColor("#E4E4E4"))
-            p.drawRect(QRectF(x, y, w, h))
-            share = float(f.memory_share[node]) if node < len(f.memory_share) else 0.0
-            p.setBrush(QColor("#D62728") if share >= FULL else QColor("#4C72B0"))
-            p.drawRect(QRectF(x, y, w * min(share, 1.0), h))
-            if cap and w * scale > 60 and h * scale > 8:
-                p.save()
-                p.resetTransform()
-                r = self.transform().mapRect(QRectF(x, y, w, h))
-                p.setFont(font)
-                p.setPen(Qt.black)
-                p.drawText(r, Qt.AlignCenter, f"{si(float(f.memory[node]), 'B/s')} of "
-                                              f"{si(cap, 'B/s')}")
-                p.restore()
+        p.save()
+        p.resetTransform()
+        p.setFont(font)
+        p.setPen(Qt.black)
+        tf = self.transform()
+        for node, r in enumerate(self._gauge_rects):
+            p.drawText(tf.mapRect(r), Qt.AlignCenter,
+                       f"{si(float(f.memory[node]), 'B/s')} of {si(cap, 'B/s')}")
+        p.restore()
 
     # -- hover -------------------------------------------------------------------------
 

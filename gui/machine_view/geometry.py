@@ -179,20 +179,19 @@ class Geometry:
     def _clip(p, q, w, h, off, sw=None, out=False, into=False, dst=None):
         """Segment p -> q shifted `off` to its right, cut at the boxes around p and q
         (node boxes w x h; a switch of side sw at the far end; `dst` the far box)."""
-        p, q = np.asarray(p, float), np.asarray(q, float)
-        d = q - p
-        n = math.hypot(*d) or 1.0
-        u = d / n
-        right = np.array([-u[1], u[0]]) * off
+        px, py, qx, qy = float(p[0]), float(p[1]), float(q[0]), float(q[1])
+        dx, dy = qx - px, qy - py
+        n = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / n, dy / n
+        rx, ry = -uy * off, ux * off
 
         def cut(hw, hh):
-            return min(hw / abs(u[0]) if abs(u[0]) > 1e-12 else math.inf,
-                       hh / abs(u[1]) if abs(u[1]) > 1e-12 else math.inf)
+            return min(hw / abs(ux) if abs(ux) > 1e-12 else math.inf,
+                       hh / abs(uy) if abs(uy) > 1e-12 else math.inf)
         a = 0.0 if into else cut(w / 2, h / 2)
         fw, fh = dst if dst is not None else ((sw, sw) if sw else (w, h))
-        b = n if out else n - cut(fw / 2, fh / 2)
-        s, e = p + u * a + right, p + u * max(b, a) + right
-        return (float(s[0]), float(s[1]), float(e[0]), float(e[1]))
+        b = max(n if out else n - cut(fw / 2, fh / 2), a)
+        return (px + ux * a + rx, py + uy * a + ry, px + ux * b + rx, py + uy * b + ry)
 
     def _bounds(self) -> None:
         boxes = [self.node_box, self.switches.reshape(-1, 4)]
@@ -207,6 +206,19 @@ class Geometry:
                        float(x.max()) + pad, float(y.max()) + pad)
 
     # -- queries -----------------------------------------------------------------------
+
+    def points_on(self, links: np.ndarray, along: np.ndarray) -> np.ndarray:
+        """(k, 2) points `along` (0..1) of each link's polyline."""
+        if not hasattr(self, "_one"):
+            self._one = np.array([len(s) == 1 for s in self.links], bool)
+            self._seg0 = np.array([s[0] for s in self.links], float).reshape(-1, 4)
+        out = np.empty((len(links), 2))
+        one = self._one[links] if len(links) else np.zeros(0, bool)
+        s, a = self._seg0[links[one]], along[one][:, None]
+        out[one] = s[:, :2] + a * (s[:, 2:] - s[:, :2])
+        for i in np.flatnonzero(~one):
+            out[i] = self.point_on(int(links[i]), float(along[i]))
+        return out
 
     def point_on(self, link: int, along: float) -> tuple[float, float]:
         """The point `along` (0..1) of a link's polyline, by length."""

@@ -54,8 +54,7 @@ class MachineModel:
         cap = tr.mem_capacity
         share = mem / cap if cap else np.zeros_like(mem)
         p = tr.packets(t)
-        pts = np.array([self.geometry.point_on(int(k), float(a))
-                        for k, a in zip(p["link"], p["along"])]).reshape(-1, 2)
+        pts = self.geometry.points_on(p["link"], p["along"])
         return Frame(t, kind + 1, lanes, tr.link_load(t), mem, share, pts, p["flight"])
 
     def node_busy(self, frame: Frame) -> np.ndarray:
@@ -65,10 +64,11 @@ class MachineModel:
         got = np.bincount(self.node_of, weights=busy, minlength=n)
         return got / np.maximum(np.bincount(self.node_of, minlength=n), 1)
 
-    def heat_grid(self, frame: Frame, node: int) -> np.ndarray:
-        """The node's state indices as its (rows, cols) cell grid, -1 beyond its cores."""
-        _, _, cols, rows = (int(v) for v in self.geometry.grid[node])
-        mine = frame.state[self.node_of == node]
-        out = np.full(cols * rows, -1, np.int64)
-        out[:len(mine)] = mine
-        return out.reshape(rows, cols)
+    def heat_grids(self, frame: Frame) -> np.ndarray:
+        """Every node's state indices as its (rows, cols) cell grid: (nodes, rows, cols),
+        -1 beyond its cores."""
+        _, _, cols, rows = (int(v) for v in self.geometry.grid[0])
+        n, c = self.run.nodes, self.run.cores
+        out = np.full((n, rows * cols), -1, np.int64)
+        out[:, :c] = frame.state.reshape(n, c)
+        return out.reshape(n, rows, cols)

@@ -19,51 +19,68 @@ import numpy as np
 
 from ..trace import KIND_CODE, KINDS, Trace
 
-_RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
-
 
 class Selection:
-    """A trace's per-task extents, built once; `stats` answers each region."""
+    """A trace's spans in start order and its tasks in first-start order, built once;
+    `stats` then reads only what overlaps the region (a window widened by the longest
+    span, or task)."""
 
     def __init__(self, trace: Trace, power: tuple[np.ndarray, np.ndarray] | None = None):
-        self.trace, self.power = trace, power
+        self.power = power
+        s = trace.start_s
+        order = np.argsort(s, kind="stable") if np.any(s[1:] < s[:-1]) else slice(None)
+        self.col = {c: trace[c][order] for c in ("pe", "kind", "task", "start_s", "end_s",
+                                                 "flops", "bytes")}
+        self.longest = float((trace.end_s - s).max()) if len(trace) else 0.0
+        self.all_pes = np.unique(trace.pe)
         m = (trace.task >= 0) & (trace.kind != KIND_CODE["switch"])
         task = trace.task[m].astype(np.int64)
         uniq, first_row, inv = np.unique(task, return_index=True, return_inverse=True)
-        self.first = np.full(len(uniq), np.inf)
-        self.last = np.full(len(uniq), -np.inf)
-        np.minimum.at(self.first, inv, trace.start_s[m])
-        np.maximum.at(self.last, inv, trace.end_s[m])
-        self.task_pe = trace.pe[m][first_row]
-        self.running = np.isin(trace.kind, _RUNNING) & (trace.task >= 0)
+        first = np.full(len(uniq), np.inf)
+        last = np.full(len(uniq), -np.inf)
+        np.minimum.at(first, inv, trace.start_s[m])
+        np.maximum.at(last, inv, trace.end_s[m])
+        by_first = np.argsort(first, kind="stable")
+        self.first, self.last = first[by_first], last[by_first]
+        self.task_pe = trace.pe[m][first_row][by_first]
+        self.task_longest = float((last - first).max()) if len(uniq) else 0.0
 
     def stats(self, t0: float, t1: float, pes=None) -> dict:
         """The region's figures (see the module docstring); `pes` None means every PE."""
-        tr, width = self.trace, t1 - t0
-        s, e = tr.start_s, tr.end_s
+        width = t1 - t0
+        c = self.col
+        lo = np.searchsorted(c["start_s"], t0 - self.longest, "left")
+        hi = np.searchsorted(c["start_s"], t1, "left")
+        s, e, kind, pe = (c[k][lo:hi] for k in ("start_s", "end_s", "kind", "pe"))
+        a = np.searchsorted(self.first, t0 - self.task_longest, "left")
+        b = np.searchsorted(self.first, t1, "left")
+        first, last = self.first[a:b], self.last[a:b]
         if pes is None:
-            rows, task_rows = None, slice(None)
+            pes = self.all_pes
+            rows = task_rows = slice(None)
         else:
-            pes = np.unique(np.asarray(pes))
-            rows, task_rows = np.isin(tr.pe, pes), np.isin(self.task_pe, pes)
+            pes = np.unique(np.asarray(pes, np.int64))
+            table = np.zeros(max(int(pes.max(initial=0)), int(self.all_pes.max(initial=0)))
+                             + 1, bool)
+            table[pes] = True
+            rows, task_rows = table[pe], table[self.task_pe[a:b]]
+            s, e, kind = s[rows], e[rows], kind[rows]
+            first, last = first[task_rows], last[task_rows]
         inside = np.clip(np.minimum(e, t1) - np.maximum(s, t0), 0.0, None)
         length = e - s
-        point = (length == 0) & (s >= t0) & (s < t1)
+        point = (length == 0) & (s >= t0)
         share = np.where(length > 0, inside / np.where(length > 0, length, 1.0), point)
-        sends = (tr.kind == KIND_CODE["send"]) & (s >= t0) & (s < t1)
-        if rows is not None:
-            share, inside, sends = share * rows, inside * rows, sends & rows
-        kind_time = np.bincount(tr.kind, weights=inside, minlength=len(KINDS))
-        task_in = np.clip(np.minimum(self.last[task_rows], t1)
-                          - np.maximum(self.first[task_rows], t0), 0.0, None)
+        running = ((kind == KIND_CODE["compute"]) | (kind == KIND_CODE["stall"])) \
+            & (c["task"][lo:hi][rows] >= 0)
+        kind_time = np.bincount(kind, weights=inside, minlength=len(KINDS))
+        task_in = np.clip(np.minimum(last, t1) - np.maximum(first, t0), 0.0, None)
         out = {
-            "t0_s": t0, "t1_s": t1,
-            "pes": len(np.unique(tr.pe)) if pes is None else len(pes),
+            "t0_s": t0, "t1_s": t1, "pes": len(pes),
             "time_s": {k: float(kind_time[i]) for i, k in enumerate(KINDS)},
-            "flops": float(np.dot(tr.flops, share)),
-            "bytes": float(np.dot(tr.bytes, share)),
-            "messages": int(np.count_nonzero(sends)),
-            "avg_parallelism": float(inside[self.running].sum() / width) if width > 0 else 0.0,
+            "flops": float(np.dot(c["flops"][lo:hi][rows], share)),
+            "bytes": float(np.dot(c["bytes"][lo:hi][rows], share)),
+            "messages": int(np.count_nonzero((kind == KIND_CODE["send"]) & (s >= t0))),
+            "avg_parallelism": float(inside[running].sum() / width) if width > 0 else 0.0,
             "avg_concurrency": float(task_in.sum() / width) if width > 0 else 0.0,
             "energy_j": None, "avg_power_w": None,
         }

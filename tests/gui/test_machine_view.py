@@ -123,8 +123,9 @@ def test_big_machines_draw_cores_as_heat_maps(qtbot):
     state, view = model_view(qtbot, run)
     assert view.model.heat
     state.set_time(0.5)
-    grid = view.model.heat_grid(view.canvas.frame, 0)
-    assert grid.shape == (2, 2) and grid[0, 0] == 1      # PE 0 computing
+    grids = view.model.heat_grids(view.canvas.frame)
+    assert grids.shape == (1024, 2, 2) and grids[0, 0, 0] == 1      # PE 0 computing
+    assert (grids[1:] == 0).all()                                  # the rest idle
     assert pixel(view.canvas, *view.model.geometry.grid[0][:2] + 0.3) == \
         KIND_COLORS["compute"].lower()
 
