@@ -29,6 +29,8 @@ from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.run import Run
 from ..sim.scenario import Scenario
+from .machine_view.critical_overlay import CriticalPathOverlay
+from .machine_view.selection_panel import SelectionPanel
 from .machine_view.view import MachineView
 from .menus import build_menus
 from .panels.compare import CompareView
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.timeline, 1)
+        self.selection = SelectionPanel(self.state, self.timeline)
+        lay.addWidget(self.selection)
         lay.addWidget(self.player)
         self.compare = CompareView(self.state)
         self.sweep = SweepPanel()
@@ -71,6 +75,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.tasks, "Tasks")
         self.machine = MachineView(self.state)
         self.tabs.addTab(self.machine, "Machine")
+        self.critical = CriticalPathOverlay(self.state, self.timeline)
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
@@ -360,6 +365,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:
         self.machine.shutdown()
+        self.selection.shutdown()
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from ...sim.units import percent, seconds
 from ..panels.export import export_with_dialog
 from ..style import PLAYHEAD_COLOR, legend_html
 from ..worker import SimWorker
+from .builder import start_builder
 from .canvas import MachineCanvas
 from .model import MachineModel
 
@@ -32,28 +32,12 @@ MATRIX_PES = 256         # beyond this many PEs the matrix is per node
 BUSIEST = 3
 
 
-class ModelBuilder(QThread):
-    """Builds a MachineModel in a thread; `built(run, model or error text)`."""
-
-    built = Signal(object, object)
-
-    def __init__(self, run, parent=None):
-        super().__init__(parent)
-        self.run_ = run
-
-    def run(self) -> None:
-        try:
-            self.built.emit(self.run_, MachineModel(self.run_))
-        except Exception as exc:  # noqa: BLE001 - shown to the user, the run stays
-            self.built.emit(self.run_, f"{type(exc).__name__}: {exc}")
-
-
 class MachineView(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
         self.model: MachineModel | None = None
-        self.builders: set[ModelBuilder] = set()
+        self.builders: set = set()
         self.whatif_worker: SimWorker | None = None
         self.canvas = MachineCanvas()
         self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait"])
@@ -132,11 +116,7 @@ class MachineView(QWidget):
         if run is None:
             self.info.setText("")
             return
-        builder = ModelBuilder(run, self)
-        builder.built.connect(self._built)
-        builder.finished.connect(lambda b=builder: (self.builders.discard(b), b.deleteLater()))
-        self.builders.add(builder)
-        builder.start()
+        start_builder(self, run, MachineModel, self._built)
 
     def _built(self, run, model) -> None:
         if run is not self.state.run:

@@ -144,3 +144,32 @@ def test_offload_draws_host_device_and_link():
     assert len(g.links) == 2
     f = m.frame(5e-6 + 0.5e-6 + 5e-6)
     assert f.link_load[0] == pytest.approx(1.0) and f.state[0] - 1 == 2    # host sends
+
+
+def test_selection_statistics_of_a_measured_region(window, qtbot):
+    """Shift-drag [1, 2) over the hand trace of two spans half inside (all rows in view)."""
+    from tests.sim.analysis.test_selection import SPANS
+    panel = window.selection
+    window.show_trace(make_run(SPANS, nodes=1, cores=2), "hand.csv")
+    qtbot.waitUntil(lambda: panel.index is not None, timeout=10000)
+    window.timeline.reset_view()
+    window.timeline.box.measured.emit(1.0, 2.0, True)
+    assert panel.isVisible()
+    st = panel.last
+    assert st["flops"] == pytest.approx(5.0) and st["messages"] == 1
+    assert st["time_s"]["compute"] == pytest.approx(2.0) and st["pes"] == 2
+    assert "5 FLOP" in panel.text.text() and "1 messages" in panel.text.text()
+
+
+def test_critical_path_toggle_outlines_its_spans(ran, qtbot):
+    cp = ran.state.run.extras["critical_path"]
+    ran.critical_action.trigger()
+    assert ran.critical_action.isChecked() and ran.critical.bars.isVisible()
+    tr = ran.state.run.trace
+    on = np.isin(tr.task, cp["tasks"]) & (tr.end_s > tr.start_s) & (tr.kind != 3)
+    assert len(ran.critical.bars.opts["x0"]) == on.sum() > 0
+    ran.critical_action.trigger()
+    assert not ran.critical.bars.isVisible()
+    ran.show_trace(make_run(SMALL), "small.csv")        # no path in a loaded trace
+    ran.critical_action.trigger()
+    assert not ran.critical_action.isChecked() and "no critical path" in ran.status.text()
