@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...sim.trace import KINDS
@@ -114,7 +114,7 @@ class MachineCanvas(QWidget):
             self._cells(p, f)
         self._gauges(p, f, scale)
         if len(f.packets):
-            r = max(0.35, 3.0 / scale)
+            r = 5.0 / scale                    # 5 pixels whatever the zoom
             p.setBrush(QColor(MESSAGE_COLOR))
             for x, y in f.packets:
                 p.drawEllipse(QPointF(x, y), r, r)
@@ -175,7 +175,7 @@ class MachineCanvas(QWidget):
                          for i, v in zip(np.flatnonzero(pick).tolist(), share[pick].tolist())])
         cap = self.model.traffic.mem_capacity
         x, y, w, h = g.gauge[0]
-        if not cap or w * scale <= 60 or h * scale <= 8 or len(g.gauge) > 64:
+        if not cap or w * scale <= 30 or h * scale <= 8 or len(g.gauge) > 64:
             return
         font = QFont()
         font.setPixelSize(max(7, min(12, int(0.45 * scale))))
@@ -184,9 +184,13 @@ class MachineCanvas(QWidget):
         p.setFont(font)
         p.setPen(Qt.black)
         tf = self.transform()
+        fm = QFontMetrics(font)
         for node, r in enumerate(self._gauge_rects):
-            p.drawText(tf.mapRect(r), Qt.AlignCenter,
-                       f"{si(float(f.memory[node]), 'B/s')} of {si(cap, 'B/s')}")
+            box = tf.mapRect(r)
+            text = f"{si(float(f.memory[node]), 'B/s')} of {si(cap, 'B/s')}"
+            if fm.horizontalAdvance(text) > box.width() - 4:
+                text = si(float(f.memory[node]), "B/s")
+            p.drawText(box, Qt.AlignCenter, text)
         p.restore()
 
     # -- hover -------------------------------------------------------------------------

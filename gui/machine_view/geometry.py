@@ -157,7 +157,8 @@ class Geometry:
     def _fattree(self, net, c, w, h, off) -> None:
         k = net.spec.fattree_k
         levels = len(net.up)
-        pitch_y = max(w, h) * 1.5
+        width = self.nodes * max(w, h) * SPACING
+        pitch_y = max(max(w, h) * 1.5, width / (1.5 * levels))     # not a flat strip
         sw = max(w, h) * 0.5
         centre = {(0, s): c[s] for s in range(self.nodes)}
         boxes = []
