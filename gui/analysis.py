@@ -11,14 +11,16 @@ Pure numpy (no Qt), built once per Run. Definitions used everywhere in the GUI:
                       (spans in progress are prorated linearly)
 
 A span covers [start, end): at t = end it no longer counts. These are the definitions of
-the model's concurrency module; when a run carries its series (`extras["concurrency"]`)
-the plots use them, and traces loaded from CSV get the same curves from here.
+the model (sim.analysis.concurrency, which also gives each task's extent); the series
+over the whole run are the run's own (`extras["concurrency"]`, which every Run carries,
+one reopened from CSV too): this module only indexes them for the playhead.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..sim.analysis.concurrency import concurrency_series, task_extents
 from ..sim.analysis.queries import power_samples
 from ..sim.run import Run
 from ..sim.trace import KIND_CODE
@@ -26,7 +28,6 @@ from .spans import SpanLayout
 
 _WAIT = KIND_CODE["wait"]
 _RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
-_SWITCH = KIND_CODE["switch"]
 
 
 def _is_sorted(a: np.ndarray) -> bool:
@@ -41,17 +42,6 @@ def _counter(starts: np.ndarray, ends: np.ndarray):
 def _count_at(pair, t: float) -> int:
     s, e = pair
     return int(np.searchsorted(s, t, "right") - np.searchsorted(e, t, "right"))
-
-
-def step_series(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(times, level) of the step function count(start <= t < end); level[i] holds
-    from times[i] to times[i+1]."""
-    t = np.concatenate([starts, ends])
-    d = np.concatenate([np.ones(len(starts), np.int64), -np.ones(len(ends), np.int64)])
-    order = np.argsort(t, kind="stable")
-    t, level = t[order], np.cumsum(d[order])
-    keep = np.r_[t[1:] != t[:-1], True]           # the level after the last event at a time
-    return np.r_[0.0, t[keep]], np.r_[0, level[keep]]
 
 
 class TraceIndex:
@@ -142,51 +132,14 @@ class TraceIndex:
     # -- series over the run -----------------------------------------------------------
 
     def parallelism_series(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._series("parallelism") or step_series(*self._running)
+        return self._series("parallelism")
 
     def concurrency_series(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._series("concurrency") or step_series(self.task_first, self.task_last)
+        return self._series("concurrency")
 
-    def _series(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """The run's own series, if it carries one."""
-        got = self.run.extras.get("concurrency") if self.run.extras else None
-        if got is None or name not in got:
-            return None
+    def _series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The run's own series (sim.analysis.concurrency.concurrency_series)."""
+        got = self.run.extras.get("concurrency")
+        if got is None:
+            got = concurrency_series(self.run.trace, self.makespan)
         return np.asarray(got["t_s"], np.float64), np.asarray(got[name])
-
-
-def dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
-    """Task ids as indices into arrays of length k: the ids themselves when they are
-    dense enough (no sort), else their ranks."""
-    k = int(ids.max()) + 1
-    if k <= 4 * len(ids) + 1024:
-        return ids, k
-    uniq, inv = np.unique(ids, return_inverse=True)
-    return inv, len(uniq)
-
-
-def task_extents(tr) -> tuple[np.ndarray, np.ndarray]:
-    """Per task (id >= 0, in id order): first span start and last span end."""
-    m = (tr.task >= 0) & (tr.kind != _SWITCH)
-    if not m.any():
-        return np.zeros(0), np.zeros(0)
-    ids, k = dense_ids(tr.task[m])
-    first = np.full(k, np.inf)
-    last = np.full(k, -np.inf)
-    np.minimum.at(first, ids, tr.start_s[m])
-    np.maximum.at(last, ids, tr.end_s[m])
-    present = np.isfinite(first)
-    return first[present], last[present]
-
-
-def task_points(tr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per task: (flops, bytes, seconds from first start to last end) for the roofline."""
-    m = tr.task >= 0
-    if not m.any():
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    ids, k = dense_ids(tr.task[m])
-    present = np.bincount(ids, minlength=k) > 0
-    flops = np.bincount(ids, weights=tr.flops[m], minlength=k)[present]
-    nbytes = np.bincount(ids, weights=tr.bytes[m], minlength=k)[present]
-    first, last = task_extents(tr)
-    return flops, nbytes, last - first

@@ -4,6 +4,7 @@ ScenarioError: a scenario value is invalid (the message names its dotted path).
 Cancelled / SimulationTooLarge: a run was stopped by its cancel callback / refused.
 TraceFormatError: a trace CSV is malformed (the message names the line).
 WriteError: a file could not be written (the message names the user's path).
+LayerError / ModelFileError: a neural-network layer or model file is invalid.
 """
 
 from __future__ import annotations
@@ -34,3 +35,11 @@ class WriteError(OSError):
 
     def __str__(self) -> str:
         return f"cannot write {self.filename}: {self.strerror}"
+
+
+class LayerError(ValueError):
+    """An invalid layer or an input it cannot take; the message names the layer."""
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be read or does not describe a valid model."""

@@ -11,16 +11,37 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any, TypedDict, cast
 
-from .analysis.concurrency import concurrency_series, concurrency_summary
 from .analysis.metrics import summarize
+from .analysis.observe import observe
 from .io import trace_csv
 from .io.files import write_atomic
 from .io.summary_json import to_jsonable
 from .scenario import Scenario
 from .trace import Trace, cores_per_node
+
+
+class RunExtras(TypedDict, total=False):
+    """What a run carries beside its summary (read-only; each key's producer named)."""
+
+    concurrency: dict          # {"t_s", "concurrency", "parallelism"}: analysis/concurrency
+    roofline: dict             # ceilings (given a machine) and per-task points: analysis/roofline
+    power: dict                # power over time: analysis/power ([machine.power])
+    io: dict                   # {"task", "start_s", "end_s"} I/O waits: engine/timeslice
+    layers: tuple              # LayerRow per layer (tasks named `layer @ tag`): analysis/layers
+    pe_names: list[str]        # row labels where PEs are not plain cores: runners/offload
+    kind_names: dict[str, str]  # legend text where a span kind means more: runners/offload
+    messages: dict             # {"sent_s", "arrival_s"} per message: engine/transport
+    critical_path: dict        # tasks, messages, time per resource: analysis/critical
+
+
+def frozen(extras: Mapping[str, Any]) -> RunExtras:
+    """The extras as a read-only mapping, typed as RunExtras."""
+    return cast(RunExtras, MappingProxyType(dict(extras)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,7 +52,12 @@ class Run:
     nodes: int
     cores: int
     task_names: tuple[str, ...] | None = None
-    extras: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    extras: RunExtras = field(default_factory=lambda: frozen({}))
+
+    def __post_init__(self):
+        undeclared = set(self.extras) - set(RunExtras.__annotations__)
+        if undeclared:
+            raise TypeError(f"Run.extras keys not declared in RunExtras: {sorted(undeclared)}")
 
     @property
     def pes(self) -> int:
@@ -62,9 +88,8 @@ class Run:
         cores = cores_per_node(trace.pe, trace.node, trace.core)
         makespan = float(trace.end_s.max()) if len(trace) else 0.0
         summary = summarize(trace, makespan, None, nodes * cores)
-        series = concurrency_series(trace, makespan)
-        summary.update(concurrency_summary(series, makespan))
+        extras = observe(None, None, trace, makespan, summary)
         return cls(None, trace, MappingProxyType(summary), nodes, cores,
-                   extras=MappingProxyType({"concurrency": series}))
+                   extras=frozen(extras))
 
 

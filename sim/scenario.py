@@ -18,10 +18,14 @@ data before validation, so they are checked like everything else.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +45,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
+
+
+def asset_dir(kind: str) -> Traversable:
+    """A folder of the package data, parasim/assets/<kind> (scenarios, models, programs),
+    read through importlib.resources so a wheel install finds it too."""
+    return files("parasim.assets").joinpath(kind)
 MAX_PES = 1_000_000
 
 
@@ -129,7 +138,7 @@ def to_dict(sc: Scenario) -> dict:
     return ordered
 
 
-def loads(text: str, overrides: list[str] = ()) -> Scenario:
+def loads(text: str, overrides: Sequence[str] = ()) -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -147,24 +156,25 @@ def save(sc: Scenario, path: str | os.PathLike) -> None:
 
 
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+    return sorted(p.name[:-5] for p in asset_dir("scenarios").iterdir()
+                  if p.name.endswith(".toml"))
 
 
-def resolve(name_or_path: str) -> Path:
+def resolve(name_or_path: str) -> Path | Traversable:
     """A preset name or a path to a TOML file -> the file's path."""
     p = Path(name_or_path)
     if p.suffix == ".toml" or os.sep in name_or_path or p.exists():
         if not p.is_file():
             raise ScenarioError(f"scenario file {name_or_path} does not exist")
         return p
-    preset = PRESET_DIR / f"{name_or_path}.toml"
+    preset = asset_dir("scenarios").joinpath(f"{name_or_path}.toml")
     if not preset.is_file():
         raise ScenarioError(f"no preset or file named {name_or_path!r} "
                             f"(presets: {', '.join(preset_names())})")
     return preset
 
 
-def load(name_or_path: str, overrides: list[str] = ()) -> Scenario:
+def load(name_or_path: str, overrides: Sequence[str] = ()) -> Scenario:
     """Load a preset by name or a TOML file by path, with `key=value` overrides."""
     path = resolve(name_or_path)
     try:
@@ -182,9 +192,8 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def apply_overrides(data: dict, overrides: list[str]) -> dict:
+def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
-    import copy
     data = copy.deepcopy(data)
     for item in overrides:
         key, sep, value = item.partition("=")
@@ -201,3 +210,26 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
             node = nxt
         node[parts[-1]] = parse_value(value.strip())
     return data
+
+
+NOT_SETTINGS = ("name", "description", "explain", "view")    # lesson text and view: no settings
+
+
+def flat(data: dict, prefix: str = "") -> dict:
+    """Nested tables as one level of dotted keys: {'machine.cores': 16, ...}."""
+    out = {}
+    for k, v in data.items():
+        if isinstance(v, dict):
+            out.update(flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def differences(a, b) -> list[str]:
+    """Dotted settings whose values differ between two scenarios (lesson text ignored)."""
+    if a is None or b is None:
+        return []
+    fa, fb = (flat({k: v for k, v in to_dict(sc).items()
+                     if k not in NOT_SETTINGS}) for sc in (a, b))
+    return [k for k in {**fa, **fb} if fa.get(k) != fb.get(k)]

@@ -13,14 +13,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .analysis import roofline
 from .analysis.critical import critical_path
 from .analysis.layers import layer_rows
 from .analysis.metrics import summarize
 from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
 from .machine.machine import Machine, MachineSpec
-from .run import Run
+from .run import Run, frozen
 from .runners import hpl, offload
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
@@ -104,7 +103,6 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
         extras["io"] = engine.io_intervals()
     if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
-    extras["roofline"] = roofline.plot_data(machine, trace)
     if figures is not None:                     # a workload's own figures (HPL's Rmax)
         summary.update(figures.compute(scenario.workload, machine, graph, makespan, scenario.schedule,
                              (lambda f: progress(1 - tail + tail * f)) if progress else None,
@@ -112,6 +110,6 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if progress:
         progress(1.0)
     return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
-               graph.names, MappingProxyType(extras))
+               graph.names, frozen(extras))
 
 

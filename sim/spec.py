@@ -13,6 +13,7 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import ScenarioError
@@ -104,7 +105,7 @@ def convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 (one branch pe
     return value
 
 
-def check_range(meta: dict, value: Any, path: str, shown: Any = None) -> None:
+def check_range(meta: Mapping[str, Any], value: Any, path: str, shown: Any = None) -> None:
     """Apply the field's `choices` and `gt`/`ge`/`lt`/`le` bounds; `shown` is the raw value."""
     shown = value if shown is None else shown
     choices = meta.get("choices")

@@ -191,4 +191,5 @@ def layer_of(task_name: str) -> str:
 
 def is_layered(graph: TaskGraph) -> bool:
     """True when the graph's tasks are named `layer @ tag` (a neural network's layers)."""
-    return bool(graph.names) and TAG in graph.names[0]
+    names = graph.names
+    return names is not None and len(names) > 0 and TAG in names[0]

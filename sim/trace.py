@@ -12,6 +12,7 @@ round-trip form, so loading a CSV back gives the exact same arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ KINDS = ("compute", "stall", "send", "recv", "wait", "switch")
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 COLUMNS = ("pe", "node", "core", "kind", "task", "start_s", "end_s", "flops", "bytes",
            "peer", "msg", "lanes_active")
-DTYPES = {"pe": np.int32, "node": np.int32, "core": np.int32, "kind": np.int8,
+DTYPES: dict[str, Any] = {"pe": np.int32, "node": np.int32, "core": np.int32, "kind": np.int8,
           "task": np.int32, "start_s": np.float64, "end_s": np.float64,
           "flops": np.float64, "bytes": np.float64, "peer": np.int32, "msg": np.int32,
           "lanes_active": np.int16}
@@ -64,7 +65,7 @@ class Trace:
     def empty(cls) -> Trace:
         return cls(**{c: np.zeros(0, DTYPES[c]) for c in COLUMNS})
 
-    def select(self, mask: np.ndarray) -> Trace:
+    def select(self, mask: np.ndarray | slice) -> Trace:
         return Trace(**{c: self[c][mask] for c in COLUMNS})
 
 

@@ -155,8 +155,11 @@ class Geometry:
             self._fattree(net, c, w, h, off)
 
     def _fattree(self, net, c, w, h, off) -> None:
+        """Links named "L<level>.<subtree> up|down" (sim/machine/network.py)."""
         k = net.spec.fattree_k
-        levels = len(net.up)
+        named = [name.split() for name in net.names]
+        where = [tuple(int(v) for v in lvl[1:].split(".")) for lvl, _ in named]
+        levels = max(lv for lv, _ in where) + 1
         width = self.nodes * max(w, h) * SPACING
         pitch_y = max(max(w, h) * 1.5, width / (1.5 * levels))     # not a flat strip
         sw = max(w, h) * 0.5
@@ -169,12 +172,11 @@ class Geometry:
                 centre[(lv, j)] = p
                 boxes.append([p[0] - sw / 2, p[1] - sw / 2, sw, sw])
         self.switches = np.array(boxes)
-        for lv in range(levels):
-            for s, (u, d) in enumerate(zip(net.up[lv], net.down[lv])):
-                p, q = centre[(lv, s)], centre[(lv + 1, s // k)]
-                bw, bh = (w, h) if lv == 0 else (sw, sw)
-                self.links[u] = [self._clip(p, q, bw, bh, off, sw=sw)]
-                self.links[d] = [self._clip(q, p, sw, sw, off, dst=(bw, bh))]
+        for i, ((lv, s), (_, way)) in enumerate(zip(where, named)):
+            p, q = centre[(lv, s)], centre[(lv + 1, s // k)]
+            bw, bh = (w, h) if lv == 0 else (sw, sw)
+            self.links[i] = [self._clip(p, q, bw, bh, off, sw=sw) if way == "up"
+                             else self._clip(q, p, sw, sw, off, dst=(bw, bh))]
 
     @staticmethod
     def _clip(p, q, w, h, off, sw=None, out=False, into=False, dst=None):

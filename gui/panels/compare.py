@@ -38,28 +38,8 @@ RATIO_KEYS = {
 }
 # the rows a lesson is usually about: first among the rows that differ
 FIRST = ("Makespan", "Energy", "Average power", "Peak power", "Speedup", "PEs")
-NOT_SETTINGS = ("name", "description", "explain", "view")
 MAX_DIFFS = 3
 PIN_COLOR, CUR_COLOR = "#0072B2", "#D55E00"
-
-
-def _flat(data: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in data.items():
-        if isinstance(v, dict):
-            out.update(_flat(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
-def differences(a, b) -> list[str]:
-    """Dotted settings whose values differ between two scenarios (lesson text ignored)."""
-    if a is None or b is None:
-        return []
-    fa, fb = (_flat({k: v for k, v in scenario_mod.to_dict(sc).items()
-                     if k not in NOT_SETTINGS}) for sc in (a, b))
-    return [k for k in {**fa, **fb} if fa.get(k) != fb.get(k)]
 
 
 def _value(v) -> str:
@@ -73,8 +53,8 @@ def run_title(run, label: str, other=None) -> str:
         return f"{label}: none"
     if run.scenario is None:
         return f"{label}: trace file, {run.pes} PEs"
-    diffs = differences(run.scenario, other.scenario if other is not None else None)
-    data = _flat(scenario_mod.to_dict(run.scenario))
+    diffs = scenario_mod.differences(run.scenario, other.scenario if other is not None else None)
+    data = scenario_mod.flat(scenario_mod.to_dict(run.scenario))
     shown = [f"{k.rsplit('.', 1)[-1]} {_value(data.get(k, 'unset'))}" for k in diffs[:MAX_DIFFS]]
     if len(diffs) > MAX_DIFFS:
         shown.append(f"+{len(diffs) - MAX_DIFFS} more")

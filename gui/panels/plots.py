@@ -20,14 +20,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
-from ...sim.analysis import roofline
 from ...sim.analysis.layers import per_layer
 from ...sim.analysis.metrics import time_by_kind
-from ...sim.machine.machine import Machine
 from ...sim.report import work_unit
 from ...sim.trace import KIND_CODE
 from ...sim.units import si
-from ..analysis import TraceIndex, task_points
+from ..analysis import TraceIndex
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
 MAX_ROOFLINE_POINTS = 20_000
@@ -185,13 +183,10 @@ def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
     return out
 
 
-def roofline_data(run) -> dict | None:
-    """The run's roofline data (sim.roofline.plot_data): Run.extras["roofline"] when the
-    run carries it, else computed from its scenario's machine and trace (None: no machine)."""
-    data = run.extras.get("roofline")
-    if data is None and run.scenario is not None:
-        data = roofline.plot_data(Machine(run.scenario.machine), run.trace)
-    return data
+def roofline_data(run) -> dict:
+    """The run's roofline data (sim.analysis.roofline.plot_data, in Run.extras): the
+    points always, the ceilings when the run knows its machine."""
+    return run.extras.get("roofline") or {}
 
 
 def roofs(run, data: dict) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -218,17 +213,10 @@ class RooflineTab(PlotTab):
         if run is None:
             return self.say("No run yet.")
         data = roofline_data(run)
-        if data is not None and "tasks" in data:
-            t = data["tasks"]
-            intensity, rate = np.asarray(t["intensity"]), np.asarray(t["flops_per_s"])
-            ok = np.isfinite(intensity) & (intensity > 0) & (rate > 0)
-            skipped = int((np.isinf(intensity) & (rate > 0)).sum())
-        else:
-            flops, nbytes, dur = task_points(run.trace)
-            ok = (flops > 0) & (nbytes > 0) & (dur > 0)
-            intensity = np.divide(flops, nbytes, out=np.zeros_like(flops), where=ok)
-            rate = np.divide(flops, dur, out=np.zeros_like(flops), where=ok)
-            skipped = int((~ok & (flops > 0)).sum())
+        t = data.get("tasks") or {"intensity": [], "flops_per_s": []}
+        intensity, rate = np.asarray(t["intensity"]), np.asarray(t["flops_per_s"])
+        ok = np.isfinite(intensity) & (intensity > 0) & (rate > 0)
+        skipped = int((np.isinf(intensity) & (rate > 0)).sum())
         if not ok.any():
             return self.say("No task both moves memory and computes, so there is no "
                             "roofline: every task here is pure compute or pure data movement.")
@@ -240,7 +228,7 @@ class RooflineTab(PlotTab):
         xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
         item.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         self.ridges = []
-        if data is not None:
+        if "memory_bandwidth_bytes_per_s" in data:       # the machine is known
             both = roofs(run, data)
             lo = min(intensity.min(), *(p / b for p, b in both)) / 4
             hi = max(intensity.max(), *(p / b for p, b in both)) * 4

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...sim.analysis.fits import quality_text, relative_rms
 from ...sim.errors import Cancelled, ScenarioError
 from ...sim.scenario import Scenario
 from ...sim.studies.backends import make_executor
@@ -36,33 +37,15 @@ from ...sim.units import seconds
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
-POOR_FIT = 0.1      # rms error above this share of the mean measured speedup: poor fit
-
-
-def relative_rms(series) -> float | None:
-    """The fit's rms error over the mean measured speedup of the points it used (P > 1);
-    None without a fit."""
-    fit = series.fit
-    if fit is None:
-        return None
-    used = series.speedup[(series.pes > 1) & np.isfinite(series.speedup)]
-    mean = float(np.mean(used)) if len(used) else 0.0
-    return fit.rms_error / mean if mean > 0 else None
 
 
 def fit_text(label: str, series) -> str:
     """'label: Amdahl serial fraction s = 0.1160, rms error 0.86 (29 % of the mean
-    speedup) - poor Amdahl fit: a bandwidth plateau?'"""
+    speedup) - poor Amdahl fit: a bandwidth plateau?' (the wording: sim.analysis.fits)"""
     fit = series.fit
-    rel = relative_rms(series)
-    text = (f"{label}: {fit.law.capitalize()} serial fraction s = {fit.serial_fraction:.4f}, "
-            f"rms error {fit.rms_error:.3g}")
-    if rel is not None:
-        text += f" ({100 * rel:.0f} % of the mean speedup)"
-        if rel > POOR_FIT:
-            text += (" — poor Amdahl fit: a bandwidth plateau?" if fit.law == "amdahl"
-                     else " — poor Gustafson fit")
-    return text
+    rel = relative_rms(fit, series.pes, series.speedup)
+    return (f"{label}: {fit.law.capitalize()} serial fraction s = {fit.serial_fraction:.4f}, "
+            f"rms error {fit.rms_error:.3g}" + quality_text(fit, rel))
 
 
 class SweepWorker(QThread):

@@ -23,15 +23,22 @@ from ..trace import KIND_CODE, Trace
 RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
 
 
-def concurrency_series(trace: Trace, makespan: float) -> dict:
-    """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid."""
+def task_extents(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
+    """Per task (in id order): the start of its first span and the end of its last
+    (switch spans excluded): the interval in which it counts towards concurrency."""
     mine = (trace.task >= 0) & (trace.kind != KIND_CODE["switch"])
     task, s, e = trace.task[mine], trace.start_s[mine], trace.end_s[mine]
-    order = np.argsort(task, kind="stable")     # the trace is sorted by start, so a
-    by_task = task[order]                        # task's first span is its earliest
+    order = np.lexsort((s, task))
+    by_task = task[order]
     heads = np.flatnonzero(np.r_[True, by_task[1:] != by_task[:-1]])[:len(task)]
     first = s[order[heads]]
     last_end = np.maximum.reduceat(e[order], heads) if len(heads) else np.zeros(0)
+    return first, last_end
+
+
+def concurrency_series(trace: Trace, makespan: float) -> dict:
+    """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid."""
+    first, last_end = task_extents(trace)
     _, tc, conc = count_steps(first, last_end, horizon=makespan)
     run = np.isin(trace.kind, RUNNING) & (trace.task >= 0)
     _, tp, par = count_steps(trace.start_s[run], trace.end_s[run], horizon=makespan)

@@ -90,3 +90,28 @@ def karp_flatt(pes, speedup) -> np.ndarray:
     e = np.where(np.abs(e) < _SNAP, 0.0, np.where(np.abs(e - 1.0) < _SNAP, 1.0, e))
     return np.where((p > 1) & (e >= 0.0) & (e <= 1.0), e, np.nan)
 
+
+POOR_FIT = 0.1      # rms error above this share of the mean measured speedup: poor fit
+
+
+def relative_rms(fit: Fit | None, pes, speedup) -> float | None:
+    """The fit's rms error over the mean measured speedup of the points it used
+    (P > 1, finite); None without a fit."""
+    if fit is None:
+        return None
+    pes, speedup = np.asarray(pes, np.float64), np.asarray(speedup, np.float64)
+    used = speedup[(pes > 1) & np.isfinite(speedup)]
+    mean = float(np.mean(used)) if len(used) else 0.0
+    return fit.rms_error / mean if mean > 0 else None
+
+
+def quality_text(fit: Fit, rel: float | None) -> str:
+    """' (29 % of the mean speedup) - poor Amdahl fit: a bandwidth plateau?' ('' if rel
+    is None): how far the law is from the points, in words."""
+    if rel is None:
+        return ""
+    text = f" ({100 * rel:.0f} % of the mean speedup)"
+    if rel > POOR_FIT:
+        text += (" — poor Amdahl fit: a bandwidth plateau?" if fit.law == "amdahl"
+                 else " — poor Gustafson fit")
+    return text

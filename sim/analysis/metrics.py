@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..machine.costs import min_durations
 from ..machine.machine import Machine
 from ..taskgraph import PRECISIONS, TaskGraph
 from ..trace import KIND_CODE, KINDS, Trace
@@ -37,7 +38,7 @@ def time_by_kind(trace: Trace, pes: int) -> np.ndarray:
     return out
 
 
-def dominant_precision(graph: TaskGraph) -> str:
+def dominant_precision(graph: TaskGraph | None) -> str:
     """The precision that carries most of the graph's flops (it sets the peak)."""
     if graph is None or graph.n == 0:
         return "fp64"
@@ -64,7 +65,6 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
     karp = None if karp is None or np.isnan(karp) else karp
     crit = None
     if graph is not None and machine is not None and graph.n:
-        from ..machine.costs import min_durations
         crit = graph.longest_path(min_durations(machine, graph))
     fractions = {k: frac(k) for k in ("compute", "stall")}
     fractions["comm"] = frac("send", "recv")

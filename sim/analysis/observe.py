@@ -1,24 +1,30 @@
-"""What every run reports beyond the metrics: concurrency and parallelism over time
-and, with [machine.power], power over time (analysis/concurrency.py, analysis/power.py)."""
+"""What every run reports beyond the metrics, simulated or reopened from a CSV:
+concurrency and parallelism over time (analysis/concurrency.py), the roofline's points
+(and its ceilings, given the machine: analysis/roofline.py) and, with [machine.power],
+power over time (analysis/power.py)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..machine.machine import Machine, MachineSpec
 from ..machine.power import link_count
 from ..trace import Trace
+from . import roofline
 from .concurrency import concurrency_series, concurrency_summary
 from .power import power_series, power_summary
 
 
-def observe(spec: MachineSpec, machine: Machine, trace: Trace, makespan: float,
-            summary: dict) -> dict:
+def observe(spec: MachineSpec | None, machine: Machine | None, trace: Trace,
+            makespan: float, summary: dict) -> dict[str, Any]:
     """Concurrency/parallelism and (with [machine.power]) power over time: adds their
     summary keys to `summary` and returns the time series for Run.extras."""
     extras = {"concurrency": concurrency_series(trace, makespan)}
     summary.update(concurrency_summary(extras["concurrency"], makespan))
-    if spec.power is not None:
+    if spec is not None and spec.power is not None and machine is not None:
         links = link_count(spec.network, machine.nodes)
         args = (spec.power, spec.freq_ghz, machine.nodes, machine.cores, links, makespan)
         extras["power"] = power_series(trace, *args)
         summary.update(power_summary(trace, extras["power"], *args))
+    extras["roofline"] = roofline.plot_data(machine, trace)
     return extras

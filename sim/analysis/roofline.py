@@ -95,11 +95,12 @@ def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tasks, intensity(flops, nbytes), rate
 
 
-def plot_data(machine: Machine, trace: Trace | None = None) -> dict:
+def plot_data(machine: Machine | None, trace: Trace | None = None) -> dict:
     """Everything a roofline plot needs: the machine's ceilings per precision, its
     bandwidth and ridge points, one core's ceilings (a task runs on one core), and
-    (given a trace) one point per task."""
-    data = {
+    (given a trace) one point per task. Without a machine (a trace reopened from CSV):
+    the points only."""
+    data: dict = {} if machine is None else {
         "memory_bandwidth_bytes_per_s": memory_bandwidth(machine),
         "peak_flops_per_s": {p: machine.peak(p) for p in PRECISIONS},
         "ridge_point": {p: ridge_point(machine, p) for p in PRECISIONS},

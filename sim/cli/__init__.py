@@ -103,13 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for register in REGISTRARS:
         register(sub)
-    parser.verbs = tuple(sub.choices)
     return parser
 
 
 def verb_names() -> tuple[str, ...]:
     """The headless verbs (main.py sends anything else to the desktop app)."""
-    return build_parser().verbs
+    sub = argparse.ArgumentParser().add_subparsers()
+    for register in REGISTRARS:
+        register(sub)
+    return tuple(sub.choices)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from .. import scenario as scenario_mod
+from ..analysis.fits import quality_text, relative_rms
 from ..io.files import check_writable
 from ..io.summary_json import to_jsonable
 from ..studies.backends import make_executor
@@ -82,7 +85,7 @@ def _num(v, fmt: str) -> str:
 
 def format_table(result: SweepResult) -> str:
     varied = list(result.keys) + (["scale"] if result.mode == "weak" else [])
-    cols = [(k, k, _value) for k in varied]
+    cols: list[tuple[str, str, Callable[[Any], str]]] = [(k, k, _value) for k in varied]
     if not any(k in PE_KEYS for k in result.keys):
         cols.append(("PEs", "pes", str))
     cols += [("makespan", "makespan_s", seconds), ("T1", "serial_time_s", seconds),
@@ -112,7 +115,8 @@ def format_fits(result: SweepResult) -> str:
             lines.append(f"{head}Amdahl fit (strong scaling): serial fraction s = "
                          f"{_num(s.fit.serial_fraction, '.4f')}, speedup limit 1/s = "
                          f"{'none' if math.isinf(s.fit.limit) else _num(s.fit.limit, '.2f')}"
-                         f", rms error {s.fit.rms_error:.3g}")
+                         f", rms error {s.fit.rms_error:.3g}"
+                         + quality_text(s.fit, relative_rms(s.fit, s.pes, s.speedup)))
         else:
             top = int(s.pes.argmax())
             lines.append(f"{head}Gustafson fit (weak scaling): serial fraction s = "

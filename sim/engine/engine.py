@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import simpy
@@ -73,7 +74,7 @@ class Engine:
         self.owned_left = np.bincount(owner[owner >= 0], minlength=pes).tolist()
         if policy == "critical-path":
             self.priority = (-graph.bottom_levels(min_durations(machine, graph))).tolist()
-            self.shared: list = []
+            self.shared: Any = []
         else:
             self.priority = None
             self.shared = deque()
@@ -149,7 +150,7 @@ class Engine:
         b = self.nbytes[t]
         if b > 0:
             self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth,
-                                                  lambda t1, pe=pe: self._memory_done(pe, t1))
+                                                  lambda t1, pe=pe: self._memory_done(pe, t1))  # type: ignore[misc]
         else:
             Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
 

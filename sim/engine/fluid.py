@@ -57,7 +57,7 @@ class FluidModel:
         self._generation = 0
 
     def start(self, amount: float, resources: Sequence[int], cap: float,
-              done: Callable[[float], None]) -> None:
+              done: Callable[[float], object]) -> None:
         """Start moving `amount` bytes; call `done(now)` when the last byte arrives."""
         f = _Flow(float(amount), tuple(resources), cap, done, self.env.now, self._seq)
         self._seq += 1
@@ -137,11 +137,11 @@ class FluidModel:
         capacity = self.capacity
         res = flows[0].resources
         if len(res) == 1 and all(f.resources == res for f in flows):
-            left, k = capacity[res[0]], len(flows)   # one resource: fill by increasing cap
+            room, k = capacity[res[0]], len(flows)   # one resource: fill by increasing cap
             for f in sorted(flows, key=lambda f: f.cap):
-                share = left / k
+                share = room / k
                 f.rate = f.cap if f.cap <= share else share
-                left -= f.rate
+                room -= f.rate
                 k -= 1
             return
         left: dict[int, float] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from typing import Any
 
 import numpy as np
 
@@ -79,14 +80,14 @@ class TraceRecorder:
         of the graph that ran.
         """
         t = self._task_spans(flops, nbytes, lanes, ctime)
-        other = {"pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
+        other: dict[str, tuple[Any, Any]] = {"pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
                  "task": (self.task, np.int32), "start": (self.start, np.float64),
                  "end": (self.end, np.float64), "flops": (self.flops, np.float64),
                  "bytes": (self.bytes, np.float64), "peer": (self.peer, np.int32),
                  "msg": (self.msg, np.int32), "lanes": (self.lanes, np.int16)}
         col = {k: np.concatenate([t[k], np.frombuffer(buf, dt)]) if len(buf) else t[k]
                for k, (buf, dt) in other.items()}
-        order = np.lexsort((col["end"], col["pe"], col["start"]))
+        order: Any = np.lexsort((col["end"], col["pe"], col["start"]))
         if np.all(order[1:] > order[:-1]):          # already in order: skip the gather
             order = slice(None)
         pe = col["pe"][order]

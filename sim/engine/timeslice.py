@@ -72,6 +72,7 @@ def make_engine(machine: Machine, graph: TaskGraph, schedule: ScheduleSpec | Non
         raise ScenarioError(f"schedule.policy {policy!r} cannot run a workload with I/O waits "
                             f"(use one of {', '.join(IO_POLICIES)})", "schedule.policy")
     if policy == "timeslice":
+        assert schedule is not None                 # policy came from it
         return TimeSlicer(machine, graph, policy, schedule.quantum_s,
                           schedule.context_switch_s, **kw)
     return TimeSlicer(machine, graph, policy, **kw)
@@ -117,7 +118,7 @@ class TimeSlicer:
         self.pending = np.diff(graph.dep_ptr).tolist()
         sp, si = graph.successors()
         self.succ_ptr, self.succ_idx = sp.tolist(), si.tolist()
-        self.pe_q = [deque() for _ in range(pes)]
+        self.pe_q: list[deque[int]] = [deque() for _ in range(pes)]
         self.shared: deque = deque()
         self.busy = [False] * pes
         self.idle = list(range(pes))              # heap of idle PEs, lowest first
@@ -227,7 +228,7 @@ class TimeSlicer:
                 if self.rec is not None and end > now:
                     self.rec.span(pe, WAIT, t, now, end)
                 Timeout(self.env, self.io_s[t], pe).callbacks.append(
-                    lambda _e, pe=pe, t=t: self._slice(pe, t))
+                    lambda _e, pe=pe, t=t: self._slice(pe, t))  # type: ignore[misc]
                 return
             Timeout(self.env, self.io_s[t], t).callbacks.append(
                 lambda e: self._enqueue(e.value))

@@ -34,6 +34,7 @@ import math
 import numpy as np
 from simpy.events import Timeout
 
+from ..machine.costs import min_durations
 from ..machine.network import network_for
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
@@ -134,9 +135,9 @@ class Transport:
         """messages, bytes_sent, the critical path with messages (critical_path below)
         and, on a multi-node machine, the busiest link's share of the run it spent
         carrying data: bytes / (capacity x makespan)."""
-        out = {"messages": self.count, "bytes_sent": self.bytes_sent,
+        out: dict[str, float | str] = {"messages": self.count, "bytes_sent": self.bytes_sent,
                "critical_path_s": self.critical_path()}
-        if self.net is not None:
+        if self.net is not None and self.links is not None:
             busy, cap = self.links.busy_bytes, self.net.capacity
             use = [b / (c * makespan) if makespan > 0 else 0.0 for b, c in zip(busy, cap)]
             i = int(np.argmax(use))
@@ -153,6 +154,7 @@ class Transport:
         if sn == dn:
             return mach.mem_latency + 2.0 * self.nbytes[m] / min(mach.core_bandwidth,
                                                                  mach.mem_bandwidth)
+        assert self.net is not None                 # nodes differ: a network exists
         links, latency = self.net.route(sn, dn)
         return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
 
@@ -160,7 +162,6 @@ class Transport:
         """Longest path through the dependencies (program order included) and the
         messages, each task at its contention-free duration and each message at
         ideal_time: a lower bound on the makespan."""
-        from ..machine.costs import min_durations
         g = self.e.g
         dur = min_durations(self.e.m, g).tolist()
         ptr, idx = g.dep_ptr.tolist(), g.dep_idx.tolist()
@@ -192,6 +193,7 @@ class Transport:
             latency = e.m.mem_latency
             self.path[m] = (e.memory[sn], (0,), 2.0 * nb, e.m.core_bandwidth)
         else:
+            assert self.net is not None
             links, latency = self.net.route(sn, dn)
             self.path[m] = (self.links, links, nb, math.inf)
         Timeout(self.env, latency, m).callbacks.append(self._on_latency)

@@ -10,6 +10,8 @@ import csv
 import io
 import os
 from array import array
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +63,7 @@ def parse_csv(fh: io.TextIOBase) -> Trace:
                                f"got {','.join(header)}")
     buffers = {c: array("q") if c in INT_COLUMNS or c == "kind" else array("d")
                for c in COLUMNS}
-    appenders = [buffers[c].append for c in COLUMNS]
+    appenders: list[Callable[[Any], None]] = [buffers[c].append for c in COLUMNS]
     kind_code = KIND_CODE
     lines = array("q")
     for lineno, row in enumerate(reader, start=2):
@@ -101,7 +103,7 @@ def _check_values(col: dict, lines: np.ndarray) -> None:
     if not len(lines):
         return
     pe, node, core = col["pe"], col["node"], col["core"]
-    checks = []
+    checks: list[tuple[np.ndarray, Callable[..., str]]] = []
     for c in ("start_s", "end_s", "flops", "bytes"):
         checks.append((~np.isfinite(col[c]) | (col[c] < 0),
                        lambda i, c=c: f"{c} must be a finite number >= 0, got {col[c][i]!r}"))

@@ -207,19 +207,20 @@ class Network:
         while k ** levels < n:
             levels += 1
         # up[l][s] / down[l][s]: links above subtree s of height l (l = 0: a node)
-        self.up, self.down = [], []
+        up: list[list[int]] = []
+        down: list[list[int]] = []
         for level in range(levels):
             count = -(-n // k ** level)
             cap = self.bandwidth * ratio ** level
-            self.up.append([self._link(f"L{level}.{s} up", cap) for s in range(count)])
-            self.down.append([self._link(f"L{level}.{s} down", cap) for s in range(count)])
+            up.append([self._link(f"L{level}.{s} up", cap) for s in range(count)])
+            down.append([self._link(f"L{level}.{s} down", cap) for s in range(count)])
 
         def route(a, b):
             h = 1
             while a // k ** h != b // k ** h:
                 h += 1
-            ups = [self.up[lv][a // k ** lv] for lv in range(h)]
-            downs = [self.down[lv][b // k ** lv] for lv in reversed(range(h))]
+            ups = [up[lv][a // k ** lv] for lv in range(h)]
+            downs = [down[lv][b // k ** lv] for lv in reversed(range(h))]
             return ups + downs, 2 * h - 1
         self._route = route
 

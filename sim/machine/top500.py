@@ -25,6 +25,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .. import spec
+from ..errors import ScenarioError
 from .accelerator import AcceleratorSpec
 from .machine import MachineSpec, MemorySpec, system_peak
 
@@ -119,7 +121,6 @@ BY_KEY = {s.key: s for s in SYSTEMS}
 def get(key: str) -> System:
     """A system by key (fugaku, summit, sunway-taihulight, selene, frontera)."""
     if key not in BY_KEY:
-        from ..errors import ScenarioError
         raise ScenarioError(f"no Top500 machine named {key!r} (known: {', '.join(BY_KEY)})")
     return BY_KEY[key]
 
@@ -148,11 +149,10 @@ def table() -> list[dict]:
 def expand_preset(machine: dict) -> dict:
     """`[machine] preset = "fugaku"` -> that system's node fields (nodes = 1), with the
     table's own keys applied on top (e.g. `nodes = 16` for a slice)."""
-    from .. import spec
     data = dict(machine)
     key = data.pop("preset")
     if key not in BY_KEY:
-        raise spec.ScenarioError(f"machine.preset must be one of {', '.join(BY_KEY)}, "
+        raise ScenarioError(f"machine.preset must be one of {', '.join(BY_KEY)}, "
                                  f"got {key!r}", "machine.preset")
     base = spec.to_dict(BY_KEY[key].spec(nodes=1))
     for name, value in data.items():

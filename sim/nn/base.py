@@ -10,12 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..errors import LayerError
+
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
-
-
-class LayerError(ValueError):
-    """An invalid layer or an input it cannot take; the message names the layer."""
 
 
 def _numel(shape: Shape) -> int:
@@ -71,7 +69,7 @@ class Layer:
         if len(x) and isinstance(x[0], int):
             shapes: tuple[Shape, ...] = (tuple(x),)  # type: ignore[arg-type]
         else:
-            shapes = tuple(tuple(s) for s in x)  # type: ignore[union-attr]
+            shapes = tuple(tuple(s) for s in x)  # type: ignore[arg-type]
         if self.ARITY is None:
             if len(shapes) < 2:
                 raise self.error(f"needs at least two inputs, got {len(shapes)}")
@@ -82,7 +80,7 @@ class Layer:
     def _image(self, shape: Shape) -> tuple[int, int, int]:
         if len(shape) != 3:
             raise self.error(f"expects a (C, H, W) input, got {shape}")
-        return shape  # type: ignore[return-value]
+        return shape
 
     def _window(self, size: int, k: int, s: int, p: int, d: int, ceil_mode: bool, axis: str) -> int:
         span = size + 2 * p - d * (k - 1) - 1

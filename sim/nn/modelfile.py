@@ -76,18 +76,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import LayerError, ModelFileError
 from . import layers as L
-from .base import LayerError
 from .graph import INPUT, Model, Node
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be read or does not describe a valid model."""
 
 
 LAYER_TYPES: dict[str, type[L.Layer]] = {

@@ -30,14 +30,13 @@ from types import MappingProxyType
 import numpy as np
 import simpy
 
-from ..analysis import roofline
 from ..analysis.metrics import summarize
 from ..analysis.observe import observe
 from ..engine.engine import Engine
 from ..engine.fluid import FluidModel
 from ..errors import ScenarioError
 from ..machine.machine import Machine, device_machine
-from ..run import Run
+from ..run import Run, frozen
 from ..trace import COLUMNS, DTYPES, KIND_CODE, Trace
 from ..workloads.offload import Params, kernel
 
@@ -107,6 +106,7 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     graph = kernel(p, p.blocks or dev.pes)
     half = (lambda f: progress(0.5 * f)) if progress else None
     t_kernel, ktrace = Engine(dev, graph, "dynamic", progress=half, cancel=cancel).run()
+    assert ktrace is not None                       # recorded: record=True by default
     (h0, h1), (d0, d1) = transfers(acc, [(H2D, p.n * p.bytes_in), (D2H, p.n * p.bytes_out)])
     d0, d1 = d0 + t_kernel, d1 + t_kernel        # the copy out waits for the kernel
     parts = [_span(0, "send", h0, h1, p.n * p.bytes_in), _shift(ktrace, h1, 1),
@@ -136,6 +136,8 @@ def run_offload(scenario, progress=None, cancel=None) -> Run:
     # the simulate() observers (concurrency; no power: see above), on the device's roofline
     extras = observe(dataclasses.replace(scenario.machine, power=None), dev, trace, makespan,
                      summary)
-    extras["roofline"] = roofline.plot_data(dev, trace)
+    extras["pe_names"] = ["host core"] + [f"GPU SM {i}" for i in range(dev.pes)]
+    extras["kind_names"] = {"send": "copy in (host → GPU link)",
+                            "recv": "copy out (GPU → host link)"}
     return Run(scenario, trace, MappingProxyType(summary), 1, 1 + dev.pes, None,
-               MappingProxyType(extras))
+               frozen(extras))

@@ -85,7 +85,7 @@ class PoolExecutor(SerialExecutor):
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["parasim.sim.studies.sweep"])   # workers fork with sim imported
         else:
-            ctx = multiprocessing.get_context("spawn")
+            ctx = multiprocessing.get_context("spawn")  # type: ignore[assignment]
         self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
 
     def map(self, fn, items, done=None, cancel=None) -> list:

@@ -12,6 +12,8 @@ energy.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import scenario as scenario_mod
 from ..units import percent, seconds, si
 
@@ -55,10 +57,11 @@ def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
         sc = scenario_mod.load(name, list(overrides))
         points, scs, _ = expand(sc, grid) if grid else ([{}], [sc], None)
         runs.append(scs)
-    columns, groups = [], []
+    columns: list[list] = []
+    groups: list[list] = []
     for i, point in enumerate(points):
         shown = "".join(f" {k.rsplit('.', 1)[-1]}={_text(v)}" for k, v in point.items())
-        group = [[scs[i].name, dict(simulate(scs[i]).summary, freq_ghz=scs[i].machine.freq_ghz)]
+        group: list[list[Any]] = [[scs[i].name, dict(simulate(scs[i]).summary, freq_ghz=scs[i].machine.freq_ghz)]
                  for scs in runs]
         for col, short in zip(group, short_names([c[0] for c in group])):
             col[0] = short + shown

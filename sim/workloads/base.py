@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
-import numpy as np
-
 from ..taskgraph import TaskGraph
 
 
@@ -39,6 +37,7 @@ def has_weak_rule(params: object) -> bool:
 class Workload(Protocol):
     """A workload module (a module satisfies a Protocol of its attributes)."""
 
-    Params: type
+    @property
+    def Params(self) -> type[WorkloadParams]: ...  # noqa: N802 (the module's class)
 
-    def build(self, p: Any, machine: Any, rng: np.random.Generator | None) -> TaskGraph: ...
+    def build(self, p: Any, machine: Any, rng: Any, /) -> TaskGraph: ...

@@ -116,7 +116,8 @@ def data_pe(i: int, nodes: int, cores: int) -> int:
 
 def stage_pes(stages: int, nodes: int, cores: int) -> list[int]:
     """PE of each pipeline stage: stage s on node s * nodes // S, cores filled in order."""
-    pes, first = [], {}
+    pes: list[int] = []
+    first: dict[int, int] = {}
     for s in range(stages):
         node = s * nodes // stages
         first.setdefault(node, s)
@@ -138,7 +139,7 @@ def _data(g: GraphBuilder, p: Params, net: list[Layer], machine) -> None:
     shares = chunks(p.batch, min(machine.pes, p.batch)).tolist()
     for i, n in enumerate(shares):
         pe = data_pe(i, machine.nodes, machine.cores)
-        prev = ()
+        prev: tuple[int, ...] = ()
         for layer in net:
             flops, nbytes = layer.cost(n)
             prev = (g.add(flops, nbytes, prev, pe, tagged(layer.name, f"pe{pe}")),)

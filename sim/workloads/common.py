@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..spec import param
 from ..taskgraph import PRECISION_BITS, PRECISIONS
 
@@ -27,7 +29,6 @@ def element_bytes(precision: str) -> int:
 
 def chunks(n: int, parts: int):
     """Split range(n) into `parts` contiguous chunk lengths differing by at most one."""
-    import numpy as np
     base, extra = divmod(n, parts)
     sizes = np.full(parts, base, dtype=np.int64)
     sizes[:extra] += 1

@@ -100,7 +100,7 @@ class Params:
     def _cycle(self, edges: list, stuck: list[int]) -> None:
         """ScenarioError naming the entries (deps or messages) of one cycle among the
         `stuck` tasks: each has a stuck predecessor, so walking back must loop."""
-        back = {}
+        back: dict = {}
         for a, b, where in edges:
             if a in stuck and b in stuck:
                 back.setdefault(b, (a, where))

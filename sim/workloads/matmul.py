@@ -52,7 +52,7 @@ def build(p: Params, machine, rng) -> TaskGraph:
     g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
     for i, bi in enumerate(rows):
         for j, bj in enumerate(rows):
-            prev = ()
+            prev: tuple[int, ...] = ()
             for k in range(len(ks) - 1):
                 bk = ks[k + 1] - ks[k]
                 t = g.add(2.0 * bi * bj * bk, float(e * (bi * bk + bk * bj + bi * bj)),

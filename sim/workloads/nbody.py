@@ -56,5 +56,5 @@ def build(p: Params, machine, rng) -> TaskGraph:
                         deps=() if last[r] is None else (last[r],), owner=pes[r],
                         name=f"forces {s}")
                   for r, m in enumerate(own)]
-        last = allgather(g, pes, 24.0 * p.bodies / len(pes), after=forces)
+        last = list(allgather(g, pes, 24.0 * p.bodies / len(pes), after=forces))
     return g.build()

@@ -65,7 +65,7 @@ class Params:
 
 def variants(p: Params, machine) -> list[tuple[str, int, float]]:
     """(precision, lanes used, vector fraction) per task, in chain order."""
-    out = []
+    out: list[tuple[str, int, float]] = []
     for prec in p.precisions:
         width = machine.lanes(prec)
         for k in p.lanes or [width]:

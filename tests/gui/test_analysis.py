@@ -2,7 +2,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parasim.gui.analysis import TraceIndex, step_series
+from parasim.gui.analysis import TraceIndex
+from parasim.sim.steps import count_steps
 from tests.trace_factory import SMALL, make_run
 
 
@@ -37,9 +38,9 @@ def test_events_step_exactly():
 def test_parallelism_series_by_hand():
     t, level = ix().parallelism_series()
     # running spans [0,2) [2,3) [3,4) on PE0, [1,3) on PE1: 1 from 0, 2 from 1, 2 from 2,
-    # 1 from 3, 0 from 4
-    assert list(t) == [0.0, 0.0, 1.0, 2.0, 3.0, 4.0]
-    assert list(level) == [0, 1, 2, 2, 1, 0]
+    # 1 from 3, 0 from 4 (the series is sim.analysis.concurrency's, on the run)
+    assert list(t) == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert list(level) == [1, 2, 2, 1, 0]
 
 
 def test_power_steps():
@@ -66,7 +67,7 @@ def test_flops_done_is_monotone_and_reaches_the_total(raw):
     done = [i.flops_done(t) for t in ts]
     assert all(b >= a - 1e-9 * max(1.0, a) for a, b in zip(done, done[1:]))
     assert np.isclose(i.flops_done(i.makespan), run.trace.flops.sum())
-    t, level = step_series(run.trace.start_s, run.trace.end_s)
+    _, t, level = count_steps(run.trace.start_s, run.trace.end_s, horizon=i.makespan)
     assert level[-1] == 0 and level.min() >= 0
 
 

@@ -162,14 +162,14 @@ def test_metrics_tabs_fit_without_scrolling(window):
 def test_sweep_fit_quality_warns_on_a_plateau():
     from types import SimpleNamespace
 
-    from parasim.gui.panels.sweep import fit_text, relative_rms
-    from parasim.sim.analysis.fits import amdahl_fit
+    from parasim.gui.panels.sweep import fit_text
+    from parasim.sim.analysis.fits import amdahl_fit, relative_rms
     pes, speedup = np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 2.0])
     s = SimpleNamespace(pes=pes, speedup=speedup, fit=amdahl_fit(pes, speedup))
     # by hand: s = (0.5*0 + 0.75*0.25) / (0.25 + 0.5625) = 0.230769; fitted 1.625 and
     # 2.3636 against 2 and 2: rms = sqrt((0.375^2 + 0.3636^2) / 2) = 0.3694, mean 2
     assert s.fit.rms_error == pytest.approx(0.3694, abs=1e-4)
-    assert relative_rms(s) == pytest.approx(0.3694 / 2, abs=1e-4)
+    assert relative_rms(s.fit, pes, speedup) == pytest.approx(0.3694 / 2, abs=1e-4)
     assert "rms error 0.369" in fit_text("m", s) and "poor Amdahl fit" in fit_text("m", s)
     exact = 1 / (0.1 + 0.9 / pes)
     good = SimpleNamespace(pes=pes, speedup=exact, fit=amdahl_fit(pes, exact))
