@@ -34,7 +34,7 @@ def _per_task(trace: Trace, n: int) -> dict:
     m = (trace.task >= 0) & (trace.task < n)
     task, kind = trace.task[m].astype(np.int64), trace.kind[m]
     s, e = trace.start_s[m], trace.end_s[m]
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for name in ("compute", "stall", "send"):
         k = kind == KIND_CODE[name]
         out[name] = np.bincount(task[k], weights=e[k] - s[k], minlength=n)
@@ -108,4 +108,4 @@ def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
             t, part_end = d, finish[d]
     time = {k: float(v) for k, v in time.items()}
     return {"tasks": tasks[::-1], "messages": msgs[::-1], "length_s": float(finish.max()),
-            "time_s": time, "dominant": max(RESOURCES, key=time.get)}
+            "time_s": time, "dominant": max(RESOURCES, key=lambda r: time[r])}

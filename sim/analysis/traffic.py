@@ -150,7 +150,8 @@ class Traffic:
         sn, dn = f["src_pe"] // self.cores, f["dst_pe"] // self.cores
         inter = np.flatnonzero(sn != dn) if net is not None else np.zeros(0, np.int64)
         self.inter = inter
-        routes = [net.route(int(a), int(b)) for a, b in zip(sn[inter], dn[inter])]
+        routes = [net.route(int(a), int(b)) for a, b in zip(sn[inter], dn[inter])] \
+            if net is not None else []
         hops = np.array([len(r[0]) for r in routes], np.int64)
         self.hops = hops
         self.latency = np.array([r[1] for r in routes], np.float64)
