@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.machine = MachineView(self.state)
         self.tabs.addTab(self.machine, "Machine")
         self.critical = CriticalPathOverlay(self.state, self.timeline)
+        self.selection.region.connect(self.machine.set_region)
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)

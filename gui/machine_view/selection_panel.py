@@ -5,6 +5,7 @@ The Selection index is built off the GUI thread when a run arrives."""
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...sim.analysis.queries import power_samples
@@ -15,7 +16,10 @@ from .builder import start_builder
 
 
 class SelectionPanel(QWidget):
-    """One line of figures under the timeline for its last measured region."""
+    """One line of figures under the timeline for its last measured region; `region`
+    tells other views (the Machine tab's matrix) the time range chosen."""
+
+    region = Signal(float, float)
 
     def __init__(self, state, timeline, parent=None):
         super().__init__(parent)
@@ -63,6 +67,7 @@ class SelectionPanel(QWidget):
     def _measured(self, x0: float, x1: float, finished: bool) -> None:
         if finished and self.index is not None and x1 > x0:
             self.show_stats(x0, x1, self.rows_in_view())
+            self.region.emit(x0, x1)
 
     def show_stats(self, t0: float, t1: float, pes) -> dict:
         st = self.index.stats(t0, t1, None if len(pes) == self.state.run.pes else pes)

@@ -53,6 +53,12 @@ class MachineView(QWidget):
         self.matrix_kind = QComboBox()
         self.matrix_kind.addItems(["bytes", "messages"])
         self.matrix_kind.currentIndexChanged.connect(lambda _i: self._show_matrix())
+        self.matrix_range = QComboBox()
+        self.matrix_range.addItems(["whole run", "selected range"])
+        self.matrix_range.setToolTip("The selected range: shift-drag on the timeline")
+        self.matrix_range.setEnabled(False)
+        self.matrix_range.currentIndexChanged.connect(lambda _i: self._show_matrix())
+        self.region: tuple[float, float] | None = None
         self.matrix = pg.PlotWidget()
         self.matrix.setTitle("communication matrix (whole run)", size="9pt")
         self.matrix.setLabel("left", "sender")
@@ -85,6 +91,7 @@ class MachineView(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("matrix of"))
         top.addWidget(self.matrix_kind)
+        top.addWidget(self.matrix_range)
         top.addStretch(1)
         top.addWidget(png)
         rl.addLayout(top)
@@ -107,8 +114,17 @@ class MachineView(QWidget):
 
     # -- run and time ------------------------------------------------------------------
 
+    def set_region(self, t0: float, t1: float) -> None:
+        """The time range selected on the timeline: the matrix can show just it."""
+        self.region = (t0, t1)
+        self.matrix_range.setEnabled(True)
+        self._show_matrix()
+
     def show_run(self, run) -> None:
         self.model = None
+        self.region = None
+        self.matrix_range.setCurrentIndex(0)
+        self.matrix_range.setEnabled(False)
         self.canvas.set_model(None)
         self.whatif_result.setText("")
         for b in self.whatif_buttons:
@@ -146,14 +162,22 @@ class MachineView(QWidget):
 
     # -- panels ------------------------------------------------------------------------
 
+    def matrix_range_text(self) -> str:
+        if self.region is None or self.matrix_range.currentIndex() == 0:
+            return "whole run"
+        return f"sent in {seconds(self.region[0])} – {seconds(self.region[1])}"
+
     def matrix_data(self) -> tuple[np.ndarray, str]:
-        """The matrix shown (per PE, or per node on big machines) and its unit."""
+        """The matrix shown (per PE, or per node on big machines; the whole run or the
+        selected range) and its unit."""
         m = self.model
         run = m.run
         per_node = run.pes > MATRIX_PES
         n, per = (run.nodes, run.cores) if per_node else (run.pes, 1)
         counts = self.matrix_kind.currentIndex() == 1
-        return (comm_matrix(m.traffic.f, n, per=per, counts=counts),
+        t0, t1 = self.region if self.region and self.matrix_range.currentIndex() \
+            else (0.0, np.inf)
+        return (comm_matrix(m.traffic.f, n, t0, t1, per=per, counts=counts),
                 ("node" if per_node else "PE"))
 
     def _show_matrix(self) -> None:
@@ -168,9 +192,10 @@ class MachineView(QWidget):
         self.matrix.setLabel("left", f"sender {unit}")
         self.matrix.setLabel("bottom", f"receiver {unit}")
         what = "messages" if self.matrix_kind.currentIndex() else "bytes"
-        self.matrix.setTitle(f"communication matrix: {what}, whole run (total "
-                             f"{mat.sum():.3g})" if mat.any() else
-                             "communication matrix: this run sends no messages", size="9pt")
+        self.matrix.setTitle(f"communication matrix: {what}, {self.matrix_range_text()} "
+                             f"(total {mat.sum():.3g})" if mat.any() else
+                             f"communication matrix: no messages ({self.matrix_range_text()})",
+                             size="9pt")
 
     def _show_links(self) -> None:
         pl = self.links_plot.getPlotItem()

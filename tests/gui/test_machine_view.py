@@ -173,3 +173,20 @@ def test_critical_path_toggle_outlines_its_spans(ran, qtbot):
     ran.show_trace(make_run(SMALL), "small.csv")        # no path in a loaded trace
     ran.critical_action.trigger()
     assert not ran.critical_action.isChecked() and "no critical path" in ran.status.text()
+
+
+def test_matrix_over_the_selected_range(window, qtbot):
+    """Ring of 4 (PE i sends 100 (i + 1) B at t = i): a region [1, 3) on the timeline
+    leaves messages 1 -> 2 and 2 -> 3 in the Machine tab's matrix."""
+    from tests.sim.analysis.test_traffic import ring_of_4
+    mv = window.machine
+    window.show_trace(ring_of_4(), "ring.csv")
+    qtbot.waitUntil(lambda: mv.model is not None and window.selection.index is not None,
+                    timeout=10000)
+    assert mv.matrix_data()[0].sum() == 1000.0
+    window.timeline.reset_view()
+    window.timeline.box.measured.emit(1.0, 3.0, True)
+    mv.matrix_range.setCurrentIndex(1)
+    mat = mv.matrix_data()[0]
+    assert mat[1, 2] == 200.0 and mat[2, 3] == 300.0 and mat.sum() == 500.0
+    assert "sent in" in mv.matrix.getPlotItem().titleLabel.text
