@@ -190,3 +190,19 @@ def test_matrix_over_the_selected_range(window, qtbot):
     mat = mv.matrix_data()[0]
     assert mat[1, 2] == 200.0 and mat[2, 3] == 300.0 and mat.sum() == 500.0
     assert "sent in" in mv.matrix.getPlotItem().titleLabel.text
+
+
+def test_ctrl_click_in_the_legend_hides_a_kind(ran, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    tl = ran.timeline
+    tl.legend.linkActivated.emit("stall")                 # a plain click does nothing
+    assert tl.bars["stall"].isVisible()
+    monkeypatch.setattr(QApplication, "keyboardModifiers",
+                        staticmethod(lambda: Qt.ControlModifier))
+    tl.legend.linkActivated.emit("stall")
+    assert not tl.bars["stall"].isVisible() and "<s " in tl.legend.text()
+    tl.set_run(ran.state.run)                              # the choice outlives a new run
+    assert not tl.bars["stall"].isVisible()
+    tl.legend.linkActivated.emit("stall")
+    assert tl.bars["stall"].isVisible() and "<s " not in tl.legend.text()
