@@ -157,8 +157,8 @@ def synthetic_cluster(nodes: int, cores: int, topology: str, per_pe: int = 100,
                       messages: int = 4000, seed: int = 0) -> Run:
     """PEs alternating compute and stall spans, plus blocking messages between random
     PEs of different nodes (send [t, t + d] on the sender, recv on the receiver)."""
+    from parasim.sim.scenario import from_dict
     from parasim.sim.trace import COLUMNS, DTYPES
-    from tests.helpers import scenario
     base = synthetic_run(nodes * cores * per_pe, pes=nodes * cores, seed=seed).trace
     rng = np.random.default_rng(seed)
     m = float(base.end_s.max())
@@ -178,8 +178,9 @@ def synthetic_cluster(nodes: int, cores: int, topology: str, per_pe: int = 100,
     cols["core"] = cols["pe"] % cores
     order = np.argsort(cols["start_s"], kind="stable")
     tr = Trace(**{c: np.asarray(v[order], DTYPES[c]) for c, v in cols.items()})
-    sc = scenario("pingpong", machine_kw={"nodes": nodes, "cores": cores,
-                                          "network": {"topology": topology}})
+    sc = from_dict({"name": "bench", "machine": {"nodes": nodes, "cores": cores,
+                                                 "network": {"topology": topology}},
+                    "workload": {"kind": "pingpong"}})
     makespan = float(tr.end_s.max())
     return Run(sc, tr, MappingProxyType(summarize(tr, makespan, None, nodes * cores)),
                nodes, cores)
