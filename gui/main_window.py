@@ -30,6 +30,7 @@ from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.run import Run
 from ..sim.scenario import Scenario
 from .machine_view.critical_overlay import CriticalPathOverlay
+from .machine_view.pe_highlight import PEHighlight
 from .machine_view.selection_panel import SelectionPanel
 from .machine_view.view import MachineView
 from .menus import build_menus
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.machine = MachineView(self.state)
         self.tabs.addTab(self.machine, "Machine")
         self.critical = CriticalPathOverlay(self.state, self.timeline)
+        self.pe_highlight = PEHighlight(self.state, self.timeline)
         self.selection.region.connect(self.machine.set_region)
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")

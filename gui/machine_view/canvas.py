@@ -48,6 +48,8 @@ class MachineCanvas(QWidget):
         super().__init__(parent)
         self.model = None
         self.frame = None
+        self.selected = -1                 # the chosen PE, outlined
+        self.on_choose = None              # called with the PE clicked (-1: none)
         self.setMouseTracking(True)
         self.setMinimumSize(320, 240)
         self._colors = [QColor(c) for c in STATE_COLORS]
@@ -68,6 +70,10 @@ class MachineCanvas(QWidget):
             w = 1.0 / g.lanes if g.lanes else 0.0
             self._lane_rects = [QRectF(x + k * w, y + ch + GAP / 2, w * 0.85, LANE_STRIP)
                                 for x, y, _cw, ch in g.cells for k in range(g.lanes)]
+        self.update()
+
+    def set_selected(self, pe: int) -> None:
+        self.selected = pe
         self.update()
 
     def set_frame(self, frame) -> None:
@@ -113,6 +119,15 @@ class MachineCanvas(QWidget):
         else:
             self._cells(p, f)
         self._gauges(p, f, scale)
+        g = self.model.geometry
+        if 0 <= self.selected < len(g.cells):
+            pen = QPen(QColor("#B8860B"), 3)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.setBrush(Qt.NoBrush)
+            x, y, w, h = g.cells[self.selected]
+            p.drawRect(QRectF(x - GAP / 2, y - GAP / 2, w + GAP, h + GAP))
+            p.setPen(Qt.NoPen)
         if len(f.packets):
             r = 5.0 / scale                    # 5 pixels whatever the zoom
             p.setBrush(QColor(MESSAGE_COLOR))
@@ -229,6 +244,13 @@ class MachineCanvas(QWidget):
         if g.box_at(g.switches, x, y) >= 0:
             return "<b>switch</b>"
         return None
+
+    def mousePressEvent(self, ev) -> None:
+        if self.model is None or self.on_choose is None:
+            return
+        inv, _ = self.transform().inverted()
+        pt = inv.map(ev.position())
+        self.on_choose(self.model.geometry.cell_at(pt.x(), pt.y()))
 
     def mouseMoveEvent(self, ev) -> None:
         if self.model is None:

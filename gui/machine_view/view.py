@@ -110,6 +110,8 @@ class MachineView(QWidget):
         lay.addWidget(split)
         state.run_changed.connect(self.show_run)
         state.time_changed.connect(self.set_time)
+        self.canvas.on_choose = state.select_pe
+        state.pe_selected.connect(self.canvas.set_selected)
         self.show_run(state.run)
 
     # -- run and time ------------------------------------------------------------------
@@ -122,6 +124,7 @@ class MachineView(QWidget):
 
     def show_run(self, run) -> None:
         self.model = None
+        self.canvas.selected = -1
         self.region = None
         self.matrix_range.setCurrentIndex(0)
         self.matrix_range.setEnabled(False)

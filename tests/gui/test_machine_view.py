@@ -206,3 +206,31 @@ def test_ctrl_click_in_the_legend_hides_a_kind(ran, monkeypatch):
     assert not tl.bars["stall"].isVisible()
     tl.legend.linkActivated.emit("stall")
     assert tl.bars["stall"].isVisible() and "<s " not in tl.legend.text()
+
+
+def test_a_pe_chosen_in_the_machine_view_is_highlighted_on_the_timeline(ran, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+    mv = ran.machine
+    ran.tabs.setCurrentWidget(mv)
+    qtbot.waitUntil(lambda: mv.model is not None, timeout=10000)
+    x, y, w, h = mv.model.geometry.cells[5]
+    pt = mv.canvas.transform().map(QPointF(x + w / 2, y + h / 2))
+    qtbot.mouseClick(mv.canvas, Qt.LeftButton, pos=QPoint(int(pt.x()), int(pt.y())))
+    assert ran.state.selected_pe == 5 and mv.canvas.selected == 5
+    band = ran.pe_highlight.band
+    row = ran.timeline.rows.row_of_pe[5]
+    assert band.isVisible() and band.getRegion() == pytest.approx((row - 0.5, row + 0.5))
+    qtbot.mouseClick(mv.canvas, Qt.LeftButton, pos=QPoint(2, 2))   # outside: none
+    assert ran.state.selected_pe == -1 and not band.isVisible()
+
+
+def test_a_click_on_a_timeline_row_chooses_its_pe(ran, qtbot):
+    from PySide6.QtCore import QPointF, Qt
+    tl = ran.timeline
+    tl.reset_view()
+    row = tl.rows.row_of_pe[3]
+    scene = tl.box.mapViewToScene(QPointF(0.5 * ran.state.makespan, float(row)))
+    pos = tl.plot.mapFromScene(scene)
+    qtbot.mouseClick(tl.plot.viewport(), Qt.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: ran.state.selected_pe == 3, timeout=3000)
+    assert ran.machine.canvas.selected == 3
