@@ -5,12 +5,15 @@ from types import MappingProxyType
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parasim.sim.analysis.traffic import IDLE, PEStates, Traffic, comm_matrix, flights
 from parasim.sim.run import Run
 from parasim.sim.simulate import simulate
 from parasim.sim.trace import KIND_CODE
 from tests.helpers import scenario
+from tests.sim.analysis.test_selection import traces
 from tests.trace_factory import SMALL, make_run, make_trace
 
 
@@ -147,3 +150,12 @@ def test_offload_copies_fill_the_host_link():
     kind, _ = tr.states.at(copy_in + 2e-7)                # kernel running: SMs busy
     assert (kind[1:] >= 0).mean() > 0.9
     assert tr.mem_capacity == pytest.approx(900e9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(traces(), st.floats(-1, 16))
+def test_pe_states_equal_a_brute_force_search(tr, t):
+    kind, _ = PEStates(tr, 4).at(t)
+    for pe in range(4):
+        on = (tr.pe == pe) & (tr.start_s <= t) & (tr.end_s > t)
+        assert kind[pe] == (int(tr.kind[on][0]) if on.any() else IDLE)
