@@ -76,8 +76,10 @@ class MachineView(QWidget):
         self.info.setWordWrap(True)
         self.whatif_buttons = []
         buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("What if:"))
         for name in WHATIFS:
-            b = QPushButton(f"What if: {name}")
+            b = QPushButton(name)
+            b.setToolTip(f"Re-run this scenario with {name} and show the gain")
             b.clicked.connect(lambda _c=False, n=name: self.what_if(n))
             buttons.addWidget(b)
             self.whatif_buttons.append(b)
@@ -105,6 +107,7 @@ class MachineView(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])           # the machine gets most of the width
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)
