@@ -58,6 +58,18 @@ def _per_task(trace: Trace, n: int) -> dict:
     return out
 
 
+def _binding(child: np.ndarray, cand: np.ndarray, ready: np.ndarray, n: int):
+    """Per task: the candidate ready last (the first listed on a tie) and its ready time
+    (-1 and -inf where a task has none)."""
+    best = np.full(n, -1, np.int64)
+    when = np.full(n, -np.inf)
+    if len(child):
+        order = np.lexsort((-np.arange(len(child)), ready, child))
+        last = order[np.r_[child[order][1:] != child[order][:-1], True]]
+        best[child[last]], when[child[last]] = cand[last], ready[last]
+    return best, when
+
+
 def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
                   sent=None, arrival=None) -> dict:
     """{"tasks", "messages" (in time order), "length_s", "time_s": {resource: s},
@@ -68,44 +80,39 @@ def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
                 "time_s": dict.fromkeys(RESOURCES, 0.0), "dominant": None}
     p = _per_task(trace, n)
     begin, finish = p["begin"], p["finish"]
-    msg_src, msg_dst = np.asarray(msg_src, np.int64), np.asarray(msg_dst, np.int64)
-    by_dst = np.argsort(msg_dst, kind="stable")
-    in_ptr = np.searchsorted(msg_dst[by_dst], np.arange(n + 1))
-    t = int(np.argmax(finish))
-    part_end = finish[t]
-    tasks, msgs = [], []
-    time = dict.fromkeys(RESOURCES, 0.0)
-    while True:
-        tasks.append(t)
-        span = part_end - begin[t]
-        if part_end >= finish[t]:
-            c, mem, snd = p["compute"][t], p["stall"][t], p["send"][t]
-        else:                                  # up to a message's send
-            c = min(p["compute"][t], span)
-            mem, snd = span - c, 0.0
-        time["compute"] += c
-        time["memory"] += mem
-        time["network"] += snd
-        time["waiting"] += max(span - c - mem - snd, 0.0)
-        deps = np.asarray(dep_idx[dep_ptr[t]:dep_ptr[t + 1]], np.int64)
-        if p["prev"][t] >= 0:
-            deps = np.r_[deps, p["prev"][t]]
-        ins = by_dst[in_ptr[t]:in_ptr[t + 1]]
-        dep_ready = finish[deps].max() if len(deps) else -np.inf
-        msg_ready = arrival[ins].max() if len(ins) else -np.inf
-        if not len(deps) and not len(ins):
-            time["waiting"] += begin[t]
-            break
-        if msg_ready > dep_ready:
-            m = int(ins[np.argmax(arrival[ins])])
-            msgs.append(m)
-            time["waiting"] += max(begin[t] - arrival[m], 0.0)
-            time["network"] += arrival[m] - sent[m]
-            t, part_end = int(msg_src[m]), sent[m]
-        else:
-            d = int(deps[np.argmax(finish[deps])])
-            time["waiting"] += max(begin[t] - finish[d], 0.0)
-            t, part_end = d, finish[d]
-    time = {k: float(v) for k, v in time.items()}
-    return {"tasks": tasks[::-1], "messages": msgs[::-1], "length_s": float(finish.max()),
-            "time_s": time, "dominant": max(RESOURCES, key=lambda r: time[r])}
+    dep_ptr, prev = np.asarray(dep_ptr, np.int64), p["prev"]
+    has_prev = np.flatnonzero(prev >= 0)
+    child = np.r_[np.repeat(np.arange(n), np.diff(dep_ptr)), has_prev]
+    cand = np.r_[np.asarray(dep_idx, np.int64), prev[has_prev]]
+    dep, dep_ready = _binding(child, cand, finish[cand], n)
+    msg_dst = np.asarray(msg_dst, np.int64)
+    arrival = np.asarray(arrival if arrival is not None else [], float)
+    sent = np.asarray(sent if sent is not None else [], float)
+    msg, msg_ready = _binding(msg_dst, np.arange(len(msg_dst)), arrival, n)
+    via_msg = msg_ready > dep_ready
+    src = np.asarray(msg_src, np.int64)
+    nxt = np.where(via_msg, src[np.maximum(msg, 0)] if len(src) else -1, dep)
+    path, t, step = [], int(np.argmax(finish)), nxt.tolist()
+    while t >= 0:                              # back from the task that finished last
+        path.append(t)
+        t = step[t]
+    chain = np.array(path, np.int64)
+    m = msg[chain[:-1]]
+    by_msg = via_msg[chain[:-1]]
+    mm = np.maximum(m, 0)
+    prev_end = np.where(by_msg, sent[mm] if len(sent) else 0.0, finish[chain[1:]])
+    part_end = np.r_[finish[chain[0]], prev_end]   # each task counts up to here
+    span = part_end - begin[chain]
+    full = part_end >= finish[chain]
+    c = np.where(full, p["compute"][chain], np.minimum(p["compute"][chain], span))
+    mem = np.where(full, p["stall"][chain], span - c)
+    snd = np.where(full, p["send"][chain], 0.0)
+    ready = np.where(by_msg, arrival[mm] if len(arrival) else 0.0, finish[chain[1:]])
+    flight = np.where(by_msg, ready - prev_end, 0.0)
+    waiting = (np.maximum(span - c - mem - snd, 0.0).sum()
+               + np.maximum(begin[chain[:-1]] - ready, 0.0).sum() + begin[chain[-1]])
+    time = {"compute": float(c.sum()), "memory": float(mem.sum()),
+            "network": float(snd.sum() + flight.sum()), "waiting": float(waiting)}
+    return {"tasks": chain[::-1].tolist(), "messages": m[by_msg][::-1].tolist(),
+            "length_s": float(finish.max()), "time_s": time,
+            "dominant": max(RESOURCES, key=lambda r: time[r])}
