@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(centre, "Timeline")
         self.tasks = TasksView(self.state)
         self.tabs.addTab(self.tasks, "Tasks")
-        self.machine = MachineView(self.state)
+        self.machine = MachineView(self.state, self.player)
         self.tabs.addTab(self.machine, "Machine")
         self.critical = CriticalPathOverlay(self.state, self.timeline)
         self.pe_highlight = PEHighlight(self.state, self.timeline)

@@ -33,9 +33,14 @@ BUSIEST = 3
 
 
 class MachineView(QWidget):
-    def __init__(self, state, parent=None):
+    """`player` (the window's one Player) is borrowed while this tab is shown, so the
+    same player drives the timeline and the machine."""
+
+    def __init__(self, state, player=None, parent=None):
         super().__init__(parent)
         self.state = state
+        self.player = player
+        self._player_home = None            # (layout, index) the player came from
         self.model: MachineModel | None = None
         self.builders: set = set()
         self.whatif_worker: SimWorker | None = None
@@ -49,6 +54,7 @@ class MachineView(QWidget):
         ll.setContentsMargins(2, 2, 2, 2)
         ll.addWidget(self.canvas, 1)
         ll.addWidget(self.legend)
+        self.left_layout = ll
 
         self.matrix_kind = QComboBox()
         self.matrix_kind.addItems(["bytes", "messages"])
@@ -164,7 +170,21 @@ class MachineView(QWidget):
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
+        p = self.player
+        if p is not None and p.parentWidget() is not None and self._player_home is None:
+            home = p.parentWidget().layout()
+            self._player_home = (home, home.indexOf(p))
+            self.left_layout.addWidget(p)
+            p.show()                         # reparenting hides a widget
         self.set_time(self.state.time)
+
+    def hideEvent(self, ev) -> None:
+        super().hideEvent(ev)
+        if self._player_home is not None:
+            home, index = self._player_home
+            self._player_home = None
+            home.insertWidget(index, self.player)
+            self.player.show()
 
     # -- panels ------------------------------------------------------------------------
 

@@ -234,3 +234,14 @@ def test_a_click_on_a_timeline_row_chooses_its_pe(ran, qtbot):
     qtbot.mouseClick(tl.plot.viewport(), Qt.LeftButton, pos=pos)
     qtbot.waitUntil(lambda: ran.state.selected_pe == 3, timeout=3000)
     assert ran.machine.canvas.selected == 3
+
+
+def test_the_one_player_follows_the_shown_tab(ran, qtbot):
+    player = ran.player
+    ran.tabs.setCurrentWidget(ran.machine)
+    assert player.parentWidget() is not ran.timeline_page and player.isVisible()
+    assert ran.machine.isAncestorOf(player)
+    ran.tabs.setCurrentWidget(ran.timeline_page)
+    assert player.parentWidget() is ran.timeline_page and player.isVisible()
+    lay = ran.timeline_page.layout()
+    assert lay.indexOf(player) == lay.count() - 1       # back under the timeline
