@@ -51,7 +51,7 @@ class MachineCanvas(QWidget):
         self.selected = -1                 # the chosen PE, outlined
         self.on_choose = None              # called with the PE clicked (-1: none)
         self.setMouseTracking(True)
-        self.setMinimumSize(320, 240)
+        self.setMinimumSize(200, 150)
         self._colors = [QColor(c) for c in STATE_COLORS]
         self._load_colors = [load_color(i / LOAD_LEVELS) for i in range(LOAD_LEVELS + 1)]
 

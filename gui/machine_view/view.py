@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,6 +32,7 @@ from .canvas import MachineCanvas
 from .model import MachineModel
 
 MATRIX_PES = 256         # beyond this many PEs the matrix is per node
+NARROW_PX = 800          # narrower than this, the panels go under the machine
 BUSIEST = 3
 
 
@@ -41,6 +45,7 @@ class MachineView(QWidget):
         self.state = state
         self.player = player
         self._player_home = None            # (layout, index) the player came from
+        self._orientation = None
         self.model: MachineModel | None = None
         self.builders: set = set()
         self.whatif_worker: SimWorker | None = None
@@ -54,7 +59,6 @@ class MachineView(QWidget):
         ll.setContentsMargins(2, 2, 2, 2)
         ll.addWidget(self.canvas, 1)
         ll.addWidget(self.legend)
-        self.left_layout = ll
 
         self.matrix_kind = QComboBox()
         self.matrix_kind.addItems(["bytes", "messages"])
@@ -108,15 +112,18 @@ class MachineView(QWidget):
         rl.addWidget(self.info)
         rl.addLayout(buttons)
         rl.addWidget(self.whatif_result)
-        split = QSplitter()
+        scroll = QScrollArea()              # the panel never widens the window
+        scroll.setWidget(right)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        self.split = split = QSplitter()
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([600, 400])           # the machine gets most of the width
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(split)
+        lay.addWidget(split, 1)
         state.run_changed.connect(self.show_run)
         state.time_changed.connect(self.set_time)
         self.canvas.on_choose = state.select_pe
@@ -174,9 +181,21 @@ class MachineView(QWidget):
         if p is not None and p.parentWidget() is not None and self._player_home is None:
             home = p.parentWidget().layout()
             self._player_home = (home, home.indexOf(p))
-            self.left_layout.addWidget(p)
+            self.layout().addWidget(p)
             p.show()                         # reparenting hides a widget
         self.set_time(self.state.time)
+
+    def resizeEvent(self, ev) -> None:
+        """Side by side when wide, the panels under the machine when narrow; the machine
+        gets 60 % either way."""
+        super().resizeEvent(ev)
+        wide = self.width() >= NARROW_PX
+        orientation = Qt.Horizontal if wide else Qt.Vertical
+        if orientation != self._orientation:       # a user's drag survives other resizes
+            self._orientation = orientation
+            self.split.setOrientation(orientation)
+            total = self.width() if wide else self.split.height()
+            self.split.setSizes([int(total * 0.6), int(total * 0.4)])
 
     def hideEvent(self, ev) -> None:
         super().hideEvent(ev)
