@@ -245,3 +245,13 @@ def test_the_one_player_follows_the_shown_tab(ran, qtbot):
     assert player.parentWidget() is ran.timeline_page and player.isVisible()
     lay = ran.timeline_page.layout()
     assert lay.indexOf(player) == lay.count() - 1       # back under the timeline
+
+
+def test_panels_go_under_the_machine_when_the_tab_is_narrow(qtbot):
+    from PySide6.QtCore import Qt
+    _, view = model_view(qtbot, make_run(SMALL))
+    view.resize(1000, 700)
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Horizontal)
+    view.resize(600, 700)
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Vertical)
+    assert view.minimumSizeHint().width() < 600
