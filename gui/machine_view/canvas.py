@@ -203,6 +203,8 @@ class MachineCanvas(QWidget):
         for node, r in enumerate(self._gauge_rects):
             box = tf.mapRect(r)
             text = f"{si(float(f.memory[node]), 'B/s')} of {si(cap, 'B/s')}"
+            if self.model.traffic.device is not None and node == 0:
+                text = "not modelled"           # the host's memory in an offload run
             if fm.horizontalAdvance(text) > box.width() - 4:
                 text = si(float(f.memory[node]), "B/s")
             p.drawText(box, Qt.AlignCenter, text)
@@ -240,6 +242,8 @@ class MachineCanvas(QWidget):
             mem = si(float(f.memory[node]), "B/s") + (f" of {si(cap, 'B/s')}" if cap else "")
             label = ("device" if node == 1 else "host") if tr.device is not None \
                 else f"node {node}"
+            if tr.device is not None and node == 0:
+                mem = "not modelled (the offload model times the copies and the kernel)"
             return f"<b>{label}</b>: {percent(busy)} of its PEs busy<br>memory {mem}"
         if g.box_at(g.switches, x, y) >= 0:
             return "<b>switch</b>"
