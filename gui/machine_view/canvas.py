@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from ...sim.trace import KINDS
 from ...sim.units import percent, si
 from ..style import IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
+from ..tooltips import span_text
 from .geometry import GAP, LANE_STRIP
 
 STATE_COLORS = [IDLE_COLOR] + [KIND_COLORS[k] for k in KINDS]   # state index 0 = idle
@@ -225,9 +226,8 @@ class MachineCanvas(QWidget):
             if m.traffic.device is not None:
                 text = "<b>host core 0</b> (drives the device)" if pe == 0 else \
                     f"<b>SM {pe - 1}</b>: {state}"
-            if f.lanes[pe] > 0:
-                text += f"<br>SIMD lanes active: {int(f.lanes[pe])}"
-            return text
+            row = int(f.rows[pe])
+            return text + ("<br>" + span_text(m.run, row) if row >= 0 else "")
         tol = 6.0 / self.transform().m11()
         link = g.link_at(x, y, tol)
         if link >= 0:

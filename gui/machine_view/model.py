@@ -16,12 +16,14 @@ HEAT_PES = 2048          # beyond this many PEs, each node's cores are drawn as 
 
 @dataclass
 class Frame:
-    """The machine at time t: state index per PE (0 idle, 1 + kind code), lanes active
+    """The machine at time t: state index per PE (0 idle, 1 + kind code), the trace row
+    each PE is in (-1 idle), lanes active
     per PE, load per directed link (share of capacity), memory bytes/s and share of
     capacity per node, packets (x, y) in world units with their flight index."""
 
     t: float
     state: np.ndarray
+    rows: np.ndarray
     lanes: np.ndarray
     link_load: np.ndarray
     memory: np.ndarray
@@ -48,6 +50,7 @@ class MachineModel:
     def frame(self, t: float) -> Frame:
         tr = self.traffic
         kind, lanes = tr.states.at(t)
+        rows = tr.states.trace_rows(t)
         mem = tr.memory_bandwidth(t)
         if tr.device is not None:          # gauges: host (no model), device HBM
             mem = np.r_[0.0, mem[0]]
@@ -55,7 +58,7 @@ class MachineModel:
         share = mem / cap if cap else np.zeros_like(mem)
         p = tr.packets(t)
         pts = self.geometry.points_on(p["link"], p["along"])
-        return Frame(t, kind + 1, lanes, tr.link_load(t), mem, share, pts, p["flight"])
+        return Frame(t, kind + 1, rows, lanes, tr.link_load(t), mem, share, pts, p["flight"])
 
     def node_busy(self, frame: Frame) -> np.ndarray:
         """Per node: the share of its PEs busy (not idle, not waiting) at the frame."""

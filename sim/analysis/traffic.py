@@ -229,30 +229,44 @@ class Traffic:
 
 
 class PEStates:
-    """Each PE's span kind and SIMD lanes at a time (-1 and 0 when idle)."""
+    """Each PE's span (trace row), kind and SIMD lanes at a time (-1, -1 and 0 idle)."""
 
     def __init__(self, trace: Trace, pes: int):
-        m = trace.end_s > trace.start_s
+        m = np.flatnonzero(trace.end_s > trace.start_s)
         pe = trace.pe[m].astype(np.int64)
         self.times = np.unique(trace.start_s[m])
         rank = np.searchsorted(self.times, trace.start_s[m])
         self.stride = len(self.times) + 1
         key = pe * self.stride + rank
         order = np.argsort(key, kind="stable")
-        self.key, self.pe = key[order], pe[order]
+        self.key, self.pe, self.row = key[order], pe[order], m[order]
         self.end = trace.end_s[m][order]
         self.kind = trace.kind[m][order].astype(np.int64)
         self.lanes = trace.lanes_active[m][order].astype(np.int64)
         self.pes = pes
 
-    def at(self, t: float) -> tuple[np.ndarray, np.ndarray]:
-        """(kind per PE, lanes active per PE) at t."""
+    def _slot_at(self, t: float) -> np.ndarray:
+        """Per PE: its span at t as an index into the sorted spans, -1 when idle."""
+        if not len(self.key):
+            return np.full(self.pes, -1, np.int64)
         r = np.searchsorted(self.times, t, "right") - 1
         q = np.arange(self.pes, dtype=np.int64) * self.stride + r
         i = np.searchsorted(self.key, q, "right") - 1
         ok = (i >= 0) & (r >= 0)
         i = np.maximum(i, 0)
-        if len(self.key):
-            ok &= (self.pe[i] == np.arange(self.pes)) & (self.end[i] > t)
-            return np.where(ok, self.kind[i], IDLE), np.where(ok, self.lanes[i], 0)
-        return np.full(self.pes, IDLE), np.zeros(self.pes, np.int64)
+        ok &= (self.pe[i] == np.arange(self.pes)) & (self.end[i] > t)
+        return np.where(ok, i, -1)
+
+    def at(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """(kind per PE, lanes active per PE) at t."""
+        i = self._slot_at(t)
+        ok = i >= 0
+        j = np.maximum(i, 0)
+        if not len(self.key):
+            return np.full(self.pes, IDLE), np.zeros(self.pes, np.int64)
+        return np.where(ok, self.kind[j], IDLE), np.where(ok, self.lanes[j], 0)
+
+    def trace_rows(self, t: float) -> np.ndarray:
+        """Per PE: the trace row (index into the run's trace) it is in at t, -1 idle."""
+        i = self._slot_at(t)
+        return np.where(i >= 0, self.row[np.maximum(i, 0)] if len(self.row) else -1, -1)

@@ -159,3 +159,10 @@ def test_pe_states_equal_a_brute_force_search(tr, t):
     for pe in range(4):
         on = (tr.pe == pe) & (tr.start_s <= t) & (tr.end_s > t)
         assert kind[pe] == (int(tr.kind[on][0]) if on.any() else IDLE)
+
+
+def test_pe_states_name_the_trace_row():
+    tr = make_trace(SMALL)
+    rows = PEStates(tr, 3).trace_rows(2.5)
+    assert tr.kind[rows[0]] == KIND_CODE["stall"] and tr.pe[rows[0]] == 0
+    assert tr.task[rows[1]] == 2 and rows[2] == -1
