@@ -40,6 +40,7 @@ from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
 from .player import Player
+from .plot_sync import PlotSync
 from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
         self.metrics.setMinimumWidth(360)
+        self.plot_sync = PlotSync(self.state, self.timeline, self.metrics)
         self._docks = [left_dock, right_dock]
 
         self.progress = QProgressBar()

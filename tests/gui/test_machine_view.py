@@ -255,3 +255,28 @@ def test_panels_go_under_the_machine_when_the_tab_is_narrow(qtbot):
     view.resize(600, 700)
     qtbot.waitUntil(lambda: view.split.orientation() == Qt.Vertical)
     assert view.minimumSizeHint().width() < 600
+
+
+def test_time_plots_follow_the_timeline_zoom_and_the_playhead(ran, qtbot):
+    m = ran.state.makespan
+    conc = ran.metrics.concurrency
+    ran.metrics.setCurrentWidget(conc)
+    ran.timeline.box.setXRange(0.2 * m, 0.4 * m, padding=0)
+    lo, hi = conc.item.viewRange()[0]
+    assert lo == pytest.approx(0.2 * m) and hi == pytest.approx(0.4 * m)
+    ran.state.set_time(0.3 * m)
+    assert conc.playhead.value() == pytest.approx(0.3 * m)
+
+
+def test_the_power_plot_carries_the_playhead(window, qtbot):
+    with qtbot.waitSignal(window.state.run_changed, timeout=20000):
+        window.load_scenario("power-wall", run=True)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=5000)
+    window.metrics.show_tab("power")
+    tab = window.metrics.currentWidget()
+    line = window.plot_sync.lines[tab]
+    assert line.getViewBox() is tab.item.getViewBox()
+    window.state.set_time(0.25 * window.state.makespan)
+    assert line.value() == pytest.approx(0.25 * window.state.makespan)
+    window.timeline.box.setXRange(0.0, 0.5 * window.state.makespan, padding=0)
+    assert tab.item.viewRange()[0][1] == pytest.approx(0.5 * window.state.makespan)
