@@ -18,4 +18,7 @@ APPROXIMATIONS = (
     "10 % and 13.5 % above the list because their GPUs are specified at boost clock.",
     "An event simulator follows about a million tasks per run at most (larger runs are "
     "refused with an estimate); whole Top500 systems are simulated as slices.",
+    "FLOPs of a training step (flops --training): backward = 2 x forward for conv, "
+    "linear and matmul layers, 2 x forward ops for norms, softmax and activations; "
+    "attention counts the dense masked scores unless told to skip them.",
 )

@@ -5,6 +5,7 @@ Cancelled / SimulationTooLarge: a run was stopped by its cancel callback / refus
 TraceFormatError: a trace CSV is malformed (the message names the line).
 WriteError: a file could not be written (the message names the user's path).
 LayerError / ModelFileError: a neural-network layer or model file is invalid.
+OnnxError: an ONNX file cannot be read, or its inputs' shapes are not given.
 """
 
 from __future__ import annotations
@@ -43,3 +44,7 @@ class LayerError(ValueError):
 
 class ModelFileError(ValueError):
     """A model file that cannot be read or does not describe a valid model."""
+
+
+class OnnxError(ValueError):
+    """An ONNX file that cannot be read, or input shapes it cannot take."""

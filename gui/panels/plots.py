@@ -8,7 +8,8 @@
     roofline                     per task: intensity = flops / bytes  vs  achieved rate;
                                  roofs min(peak, bandwidth x I) of all PEs (the summary's
                                  ridge) and of one core (what one task can reach)
-    FLOPs per layer              per layer: share of the FLOPs and of the busy time
+    FLOPs per layer              per layer: a table (kind, shape, params, work, busy time,
+                                 the MAC formula) and bars of the work and busy-time shares
 """
 
 from __future__ import annotations
@@ -18,13 +19,20 @@ from collections.abc import Mapping
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
-from ...sim.analysis.layers import per_layer
+from ...sim.analysis.layers import layer_details, per_layer
 from ...sim.analysis.metrics import time_by_kind
 from ...sim.report import work_unit
 from ...sim.trace import KIND_CODE
-from ...sim.units import si
+from ...sim.units import percent, si
 from ..analysis import TraceIndex
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
@@ -266,28 +274,80 @@ class RooflineTab(PlotTab):
 
 
 class LayersTab(PlotTab):
-    """Per layer (sim.layer_profile): share of the FLOPs beside share of the busy time."""
+    """Per layer (sim.analysis.layers): a scrolling table (layer, kind, work, share, busy
+    time, time share, output shape, params, the MACs of one sample as the lecture's
+    k*k*c*H*W*o) above bars of the work and busy-time shares by layer number."""
+
+    COLUMNS = ("#", "Layer", "Kind", "Work", "Share", "Busy (PE-s)", "Time share",
+               "Output shape", "Params", "MACs per sample")
+    RIGHT = frozenset((0, 3, 4, 5, 6, 8))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table = QTableWidget()
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.removeWidget(self.plot)
+        self.view = QSplitter(Qt.Vertical)
+        self.view.addWidget(self.table)
+        self.view.addWidget(self.plot)
+        self.plot.show()  # the stack hid it as a page
+        self.view.setStretchFactor(0, 3)
+        self.view.setStretchFactor(1, 2)
+        self.view.setSizes([300, 200])  # proportions: the table above, the bars below
+        self.insertWidget(0, self.view)
+
+    def reset(self) -> pg.PlotItem:
+        self.item.clear()
+        if self.item.legend is not None:
+            self.item.legend.clear()
+        self.setCurrentWidget(self.view)
+        return self.item
 
     def show_run(self, ix: TraceIndex | None) -> None:
         rows = per_layer(ix.run) if ix is not None else ()
         if not 1 < len(rows) <= MAX_LAYERS:
             return self.say("FLOPs per layer appear for runs whose tasks are layers "
                             "(CNN workloads: tasks named 'layer @ tag'); this run has none.")
+        unit, k, _ = work_unit(self.convention)
+        self._fill(rows, layer_details(ix.run), unit, k)
         item = self.reset()
-        y = np.arange(len(rows))
+        x = np.arange(1, len(rows) + 1)
         flops = np.array([r.flops_share for r in rows]) * 100
         busy = np.array([r.time_share for r in rows]) * 100
         item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
-        item.addItem(pg.BarGraphItem(x0=0, width=flops, y=y - 0.2, height=0.4,
-                                     brush="#0072B2", pen=None, name="share of the FLOPs"))
-        item.addItem(pg.BarGraphItem(x0=0, width=busy, y=y + 0.2, height=0.4,
+        item.addItem(pg.BarGraphItem(x=x - 0.2, height=flops, y0=0, width=0.4,
+                                     brush="#0072B2", pen=None, name=f"share of the {unit}s"))
+        item.addItem(pg.BarGraphItem(x=x + 0.2, height=busy, y0=0, width=0.4,
                                      brush="#E69F00", pen=None, name="share of the busy time"))
-        step = max(1, len(rows) // 40)
-        item.getAxis("left").setTicks([[(int(i), rows[i].layer)
-                                        for i in range(0, len(rows), step)]])
-        item.getViewBox().invertY(True)
-        item.setXRange(0, max(flops.max(), busy.max()) * 1.8, padding=0)
-        item.setLabel("bottom", "share of the run (%)")
-        unit = work_unit(self.convention)[0]
-        total = sum(r.flops for r in rows) * work_unit(self.convention)[1]
+        item.setXRange(0.4, len(rows) + 0.6, padding=0)
+        item.setYRange(0, max(flops.max(), busy.max()) * 1.6, padding=0)  # room for the legend
+        item.setLabel("bottom", "layer # (the table's first column)")
+        item.setLabel("left", "share of the run (%)")
+        total = sum(r.flops for r in rows) * k
         item.setTitle(f"per layer: {si(total, unit)} in {len(rows)} layers", size="10pt")
+
+    def _fill(self, rows, details, unit: str, k: float) -> None:
+        t = self.table
+        t.clear()
+        t.setColumnCount(len(self.COLUMNS))
+        t.setRowCount(len(rows))
+        t.setHorizontalHeaderLabels([f"Work ({unit})" if c == "Work" else c for c in self.COLUMNS])
+        for i, r in enumerate(rows):
+            d = details.get(r.layer)
+            cells = (str(i + 1), r.layer, d.kind if d else "-", si(r.flops * k, unit),
+                     percent(r.flops_share), si(r.time_s, "s"), percent(r.time_share),
+                     "x".join(map(str, d.output_shape)) if d else "-",
+                     si(d.params) if d and d.params else "-", d.formula if d else "")
+            for c, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if c in self.RIGHT:
+                    cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if c == len(cells) - 1 and text:
+                    cell.setToolTip(f"{r.layer}: MACs of one sample = {text}")
+                t.setItem(i, c, cell)
+        t.resizeColumnsToContents()
+        t.horizontalHeader().setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.Stretch)

@@ -15,8 +15,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..nn import load_model
+from ..nn.count import mac_formula
 from ..taskgraph import layer_of
 from ..trace import KIND_CODE, Trace
+
+
+@dataclass(frozen=True)
+class LayerDetail:
+    """What the model says of a layer (per sample): kind, output shape, learnable
+    parameters and its MACs as a formula with the numbers (sim.nn.count.mac_formula)."""
+
+    kind: str
+    output_shape: tuple[int, ...]
+    params: int
+    formula: str
+
+
+def layer_details(run) -> dict[str, LayerDetail]:
+    """Details of each layer of a run of a ``cnn`` workload, by layer name; ``{}`` for
+    other runs (or a model that no longer loads)."""
+    workload = getattr(run.scenario, "workload", None)
+    if workload is None or getattr(workload, "kind", None) != "cnn":
+        return {}
+    try:
+        resolved = load_model(workload.model).resolve(workload.input)
+    except (KeyError, ValueError, OSError):
+        return {}
+    return {r.name: LayerDetail(r.kind, r.output_shape, r.params, mac_formula(r))
+            for r in resolved}
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,21 @@
-"""Neural-network cost model: parameters, MACs and FLOPs of CNNs, layer by layer.
+"""Neural-network cost model: parameters, MACs and FLOPs of CNNs and transformers,
+layer by layer.
 
 Pure Python (no PyTorch, no Qt).  Modules:
 
 * :mod:`sim.nn.layers`   layer specs and their formulas (``LayerError``)
+* :mod:`sim.nn.transformer` embedding, attention, norms, rotary...; block
+  builders, KV-cache decoding (``decode_step``)
 * :mod:`sim.nn.graph`    a model as named layers wired into a DAG
-* :mod:`sim.nn.zoo`      torchvision's classic CNNs (alexnet ... googlenet)
+* :mod:`sim.nn.zoo`      torchvision's classic CNNs (alexnet ... googlenet); ``MODELS``
+  also holds :mod:`sim.nn.zoo_extra` (vgg13 ... convnext_tiny) and
+  :mod:`sim.nn.zoo_transformers` (BERT, GPT-2, Llama-2 shapes, ViT-B/16)
 * :mod:`sim.nn.modelfile` a user's model from a TOML/JSON file
+* :mod:`sim.nn.onnx_import` a model from an ONNX file (optional ``onnx`` package)
 * :mod:`sim.nn.count`    ``count()`` -> ``Report``, table formatter, ``layer_tasks()``
-* :mod:`sim.nn.cli`      the ``flops`` verb
+* :mod:`sim.nn.training` ``training_count()``: forward, backward, optimizer, 6ND
+
+The ``flops`` verb is :mod:`sim.cli.flops`.
 """
 
 from .base import LayerError

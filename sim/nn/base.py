@@ -114,3 +114,7 @@ class Layer:
 
     def params(self) -> int:
         return 0
+
+    def mac_formula(self, inputs: tuple[Shape, ...], output: Shape, macs: int) -> str:
+        """The MACs of one sample as a formula with the numbers (``""`` without MACs)."""
+        return f"{macs:,} MACs" if macs else ""

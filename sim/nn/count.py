@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .graph import Model
+from .graph import Model, ResolvedLayer
 
 CONVENTIONS = ("macs", "flops")
 
@@ -82,6 +82,14 @@ class Report:
     all_ops: bool
     convention: str
     rows: tuple[Row, ...]
+    tokens: bool = False  # input_shape is (seq,) token ids
+
+    @property
+    def input_text(self) -> str:
+        """``1x3x224x224 (batch x C x H x W)`` or ``1x1024 (batch x tokens)``."""
+        axes = ("batch x tokens" if self.tokens else
+                "batch x C x H x W" if len(self.input_shape) == 3 else "batch x features")
+        return f"{self.batch}x{shape_text(self.input_shape)} ({axes})"
 
     @property
     def params(self) -> int:
@@ -123,10 +131,10 @@ class Report:
 
     def describe(self) -> str:
         """One-line statement of what the numbers mean."""
-        what = ("conv + linear multiply-adds plus all other ops (bias, batch norm, "
-                "activations, pooling, adds), one each" if self.all_ops else
-                "conv + linear weight multiply-adds only (no bias, BN, activations, "
-                "pooling), as torchvision reports")
+        what = ("conv + linear (+ matmul) multiply-adds plus all other ops (bias, "
+                "normalisation, activations, softmax, pooling, adds), one each" if self.all_ops else
+                "conv + linear (+ matmul, attention) multiply-adds only (no bias, "
+                "normalisation, activations, softmax, pooling), as torchvision reports")
         return f"{CONVENTION_TEXT[self.convention]}; counted: {what}"
 
 
@@ -137,12 +145,13 @@ def _check(convention: str, batch: int) -> None:
         raise ValueError(f"batch must be a positive integer, got {batch!r}")
 
 
-def count(model: Model | str, input_hw: int | Sequence[int] = 224, batch: int = 1,
+def count(model: Model | str, input_hw: int | Sequence[int] | None = None, batch: int = 1,
           all_ops: bool = False, convention: str = "macs") -> Report:
     """Count ``model`` (a :class:`Model`, zoo name or model file path).
 
     ``input_hw`` is the image size (``224`` or ``(H, W)``; ignored for a model
-    with a flat input).  Raises ``LayerError``/``ValueError`` on invalid input.
+    with a flat input), or the sequence length of a token model; ``None``
+    takes the model's default (224, or the context length).  Raises ``LayerError``/``ValueError`` on invalid input.
     """
     if isinstance(model, str):
         from .zoo import load_model
@@ -157,7 +166,8 @@ def count(model: Model | str, input_hw: int | Sequence[int] = 224, batch: int = 
         value = macs + other if convention == "macs" else 2 * macs + other
         rows.append(Row(r.name, r.kind, (batch, *r.output_shape), r.params, macs, other,
                         value / total if total else 0.0))
-    return Report(model.name, model.input_shape(input_hw), batch, all_ops, convention, tuple(rows))
+    return Report(model.name, model.input_shape(input_hw), batch, all_ops, convention, tuple(rows),
+                  model.input_tokens)
 
 
 # --- formatting ------------------------------------------------------------------
@@ -195,8 +205,7 @@ def format_report(report: Report) -> str:
     other_unit = "FLOPs" if unit == "MACs" else "MACs"
     other_total = report.flops if unit == "MACs" else report.macs
     out = [
-        f"Model: {report.model}   input: {report.batch}x{shape_text(report.input_shape)}"
-        f" (batch x C x H x W)",
+        f"Model: {report.model}   input: {report.input_text}",
         f"Convention: {report.describe()}",
         rule, line(head), rule, *(line(b) for b in body), rule,
         f"Total: params {si(report.params)} ({report.params:,})   {unit} {si(report.total)}"
@@ -205,8 +214,16 @@ def format_report(report: Report) -> str:
     return "\n".join(out)
 
 
+def mac_formula(r: ResolvedLayer) -> str:
+    """The MACs of one sample as the lecture writes them, with the numbers:
+    ``k*k*c*H*W*o = 3*3*64*224*224*64`` for a conv (``c`` = input channels per
+    group), ``in*out`` (times rows) for a linear, ``h*dh*s*L`` for attention;
+    ``""`` for layers without MACs (each layer's ``mac_formula``)."""
+    return r.layer.mac_formula(r.input_shapes, r.output_shape, r.macs)
+
+
 # --- workload tasks ----------------------------------------------------------------
-def layer_tasks(model: Model | str, input_hw: int | Sequence[int] = 224, batch: int = 1,
+def layer_tasks(model: Model | str, input_hw: int | Sequence[int] | None = None, batch: int = 1,
                 precision_bytes: int = 4, all_ops: bool = True) -> list[dict]:
     """Per-layer work items for a CNN simulation workload, in execution order.
 

@@ -55,10 +55,20 @@ class ResolvedLayer:
         return self.layer.kind
 
 
-def input_shape(channels: int | None, features: int | None, input_hw: int | Sequence[int]) -> Shape:
-    """Per-sample input shape: ``(features,)`` or ``(channels, H, W)``."""
+def input_shape(channels: int | None, features: int | None, input_hw: int | Sequence[int],
+                tokens: bool = False) -> Shape:
+    """Per-sample input shape: ``(features,)``, ``(tokens,)`` or ``(channels, H, W)``.
+
+    For a token model ``input_hw`` is the sequence length (an int, or the first
+    of a pair).
+    """
     if features is not None:
         return (features,)
+    if tokens:
+        seq = input_hw if isinstance(input_hw, int) else input_hw[0]
+        if seq <= 0:
+            raise ValueError(f"sequence length must be positive, got {seq}")
+        return (seq,)
     if isinstance(input_hw, int):
         h = w = input_hw
     else:
@@ -73,13 +83,27 @@ class Model:
     """A named network: nodes in execution order.
 
     ``input_channels`` gives an image input ``(C, H, W)`` whose ``H, W`` are
-    chosen when counting; ``input_features`` instead gives a flat input.
+    chosen when counting; ``input_features`` instead gives a flat input;
+    ``input_tokens`` a sequence of token ids ``(seq,)`` whose length is chosen
+    when counting (``input_channels`` is then ignored).
+
+    ``fixed_input`` is a per-sample input shape the model fixes itself (an ONNX
+    graph whose shapes were inferred when it was read): ``input_hw`` is then
+    ignored.  ``default_input`` is the input size used when none is given (224 for an
+    image, the context length for a language model).  ``blocks`` names the
+    nodes inside repeated blocks (transformer layers): a training step with
+    activation recomputation runs their forward pass twice.
     """
 
     name: str
     nodes: tuple[Node, ...]
     input_channels: int | None = 3
     input_features: int | None = None
+    input_tokens: bool = False
+    default_input: int | None = None
+    blocks: frozenset[str] = frozenset()
+    #: a per-sample input shape fixed by the model (an imported ONNX graph), or None
+    fixed_input: Shape | None = None
 
     def __post_init__(self) -> None:
         seen = {INPUT}
@@ -96,10 +120,19 @@ class Model:
         if not self.nodes:
             raise ValueError(f"model {self.name!r} has no layers")
 
-    def input_shape(self, input_hw: int | Sequence[int] = 224) -> Shape:
-        return input_shape(self.input_channels, self.input_features, input_hw)
+    def input_size(self, input_hw: int | Sequence[int] | None = None) -> int | Sequence[int]:
+        """``input_hw``, or the model's default input size (224 when it has none)."""
+        if input_hw is not None:
+            return input_hw
+        return self.default_input if self.default_input is not None else 224
 
-    def resolve(self, input_hw: int | Sequence[int] = 224) -> list[ResolvedLayer]:
+    def input_shape(self, input_hw: int | Sequence[int] | None = None) -> Shape:
+        if self.fixed_input is not None:
+            return self.fixed_input
+        return input_shape(self.input_channels, self.input_features, self.input_size(input_hw),
+                           self.input_tokens)
+
+    def resolve(self, input_hw: int | Sequence[int] | None = None) -> list[ResolvedLayer]:
         """Shapes and per-sample costs of every layer, in order."""
         shapes: dict[str, Shape] = {INPUT: self.input_shape(input_hw)}
         rows = []
@@ -144,8 +177,10 @@ class GraphBuilder:
         return self.last
 
     def build(self, name: str, input_channels: int | None = 3,
-              input_features: int | None = None) -> Model:
-        return Model(name, tuple(self.nodes), input_channels, input_features)
+              input_features: int | None = None, **options) -> Model:
+        """The model; ``options`` are the other :class:`Model` fields
+        (``input_tokens``, ``default_input``, ``blocks``)."""
+        return Model(name, tuple(self.nodes), input_channels, input_features, **options)
 
 
 __all__ = ["INPUT", "GraphBuilder", "LayerError", "Model", "Node", "ResolvedLayer", "input_shape"]

@@ -98,6 +98,12 @@ class Conv2d(Layer):
         macs = kh * kw * (self.in_channels // self.groups) * outputs
         return (self.out_channels, ho, wo), macs, (outputs if self.bias else 0)
 
+    def mac_formula(self, inputs, output, macs) -> str:
+        """The lecture's ``k*k*c*H*W*o`` (``c`` = input channels per group)."""
+        (kh, kw), (o, h, w) = self.kernel, output  # type: ignore[misc]
+        k = "k*k" if kh == kw else "kh*kw"
+        return f"{k}*c*H*W*o = {kh}*{kw}*{self.in_channels // self.groups}*{h}*{w}*{o}"
+
 
 def depthwise(name: str, channels: int, kernel: int | Pair = 3, stride: int | Pair = 1,
               padding: int | Pair = 1, bias: bool = False) -> Conv2d:
@@ -136,6 +142,12 @@ class Linear(Layer):
         out = shape[:-1] + (self.out_features,)
         macs = rows * self.in_features * self.out_features
         return out, macs, (rows * self.out_features if self.bias else 0)
+
+    def mac_formula(self, inputs, output, macs) -> str:
+        """``in*out``, times the rows of a sequence."""
+        rows = _numel(inputs[0][:-1])
+        head = f"rows*in*out = {rows}*" if rows > 1 else "in*out = "
+        return f"{head}{self.in_features}*{self.out_features}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -290,6 +302,108 @@ class Dropout(Layer):
             raise self.error(f"p must be in [0, 1), got {self.p!r}")
 
 
+def broadcast_shape(layer: Layer, shapes) -> Shape:
+    """NumPy broadcasting of per-sample shapes (axes aligned on the right)."""
+    rank = max(len(s) for s in shapes)
+    out = []
+    for axis in range(rank):
+        sizes = {s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0} - {1}
+        if len(sizes) > 1:
+            raise layer.error(f"inputs do not broadcast: {list(shapes)}")
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mul(Layer):
+    """Element-wise product of two or more inputs, with NumPy broadcasting (the
+    gate of a SwiGLU MLP; the channel scale ``(C, H, W) * (C, 1, 1)`` of a
+    squeeze-and-excitation block).
+
+    Output: the broadcast shape.  Other ops: ``(n_inputs - 1) * output
+    elements``.  MACs: 0.
+    """
+
+    KIND: ClassVar[str] = "mul"
+    ARITY: ClassVar[int | None] = None
+
+    def _compute(self, shapes):
+        out = broadcast_shape(self, shapes)
+        return out, 0, (len(shapes) - 1) * _numel(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelSlice(Layer):
+    """Channels ``start:stop`` of the input (axis 0), as ``x[:, start:stop]``
+    (ShuffleNet's channel split).  No params, no ops."""
+
+    KIND: ClassVar[str] = "slice"
+    start: int
+    stop: int
+
+    def _compute(self, shapes):
+        shape = shapes[0]
+        if not 0 <= self.start < self.stop <= shape[0]:
+            raise self.error(f"channels {self.start}:{self.stop} out of range for {shape}")
+        return (self.stop - self.start, *shape[1:]), 0, 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Permute(Layer):
+    """Reorders the axes of a sample, as ``x.permute`` without the batch axis
+    (``order=(1, 2, 0)``: ``(C, H, W)`` -> ``(H, W, C)``).  A copy: no ops.
+    Also ShuffleNet's channel shuffle (``order`` = identity, a reshape and
+    transpose that keeps the shape)."""
+
+    KIND: ClassVar[str] = "permute"
+    order: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", tuple(self.order))
+
+    def _compute(self, shapes):
+        shape = shapes[0]
+        if sorted(self.order) != list(range(len(shape))):
+            raise self.error(f"order {self.order} is not a permutation of the axes of {shape}")
+        return tuple(shape[i] for i in self.order), 0, 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerScale(Layer):
+    """A learned scale per channel of the last axis (ConvNeXt's layer scale).
+
+    Params: ``dim``.  Other ops: one multiply per element.  MACs: 0.
+    """
+
+    KIND: ClassVar[str] = "layer_scale"
+    dim: int
+
+    def __post_init__(self) -> None:
+        self._positive("dim")
+
+    def params(self) -> int:
+        return self.dim
+
+    def _compute(self, shapes):
+        shape = shapes[0]
+        if not shape or shape[-1] != self.dim:
+            raise self.error(f"expects last axis {self.dim}, got shape {shape}")
+        return shape, 0, _numel(shape)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inactive(Layer):
+    """Modules a model holds but does not run at inference (inception_v3's
+    auxiliary classifier): their ``params`` count, their arithmetic does not.
+    Output = input, so a side branch ending here changes nothing downstream."""
+
+    KIND: ClassVar[str] = "inactive"
+    held_params: int
+
+    def params(self) -> int:
+        return self.held_params
+
+
 def required_fields(cls: type[Layer]) -> list[str]:
     """Constructor fields without a default (``name`` excluded)."""
     return [f.name for f in fields(cls) if f.name != "name"
@@ -305,5 +419,6 @@ __all__ = [
     "ACTIVATION_OPS", "Activation", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Add",
     "AvgPool2d", "BatchNorm2d", "Concat", "Conv2d", "Dropout", "Flatten", "Layer",
     "LayerCost", "LayerError", "Linear", "MaxPool2d", "Pair", "Shape", "Upsample",
-    "depthwise", "layer_fields", "required_fields",
+    "depthwise", "layer_fields", "required_fields", "broadcast_shape", "Mul", "ChannelSlice",
+    "Permute", "LayerScale", "Inactive",
 ]

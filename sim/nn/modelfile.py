@@ -11,6 +11,10 @@ Top-level keys:
     when counting (``--input``).
 ``input_features``
     instead of ``input_channels``: a flat input of this many features.
+``input_tokens``
+    instead: ``true`` for a sequence of token ids ``(seq,)`` (a language
+    model); ``default_input`` then gives the sequence length used when none
+    is chosen (``default_input`` also works for images).
 ``layers``
     a list of tables, in execution order.  Each has ``name`` (unique; not
     ``"input"``), ``type`` and the layer's fields; optional ``inputs`` is a
@@ -37,7 +41,26 @@ Types and their fields (defaults in brackets; int-or-pair fields accept
 ``upsample``              scale or size, mode ["nearest"|"bilinear"]
 ``flatten``               (no fields)
 ``dropout``               p [0.5]
+``mul``                   inputs: two or more layer names (broadcasting)
+``slice``                 start, stop (channels)
+``permute``               order (e.g. [1, 2, 0])
+``layer_scale``           dim
+``embedding``             num_embeddings, dim
+``add_embedding``         num_embeddings, dim, positions [true], offset [0]
+``layernorm`` ``rmsnorm`` dim (layernorm: bias [true]); ``layernorm2d`` dim
+``softmax``               (no fields): over the last axis
+``matmul``                inputs: two layer names; transpose_b [false]
+``attention_scores``      inputs: [q, k]; n_heads, n_kv_heads [n_heads],
+                          causal [false], past [0], skip_masked [false]
+``attention_context``     inputs: [probabilities, v]; same fields
+``rotary``                head_dim
+``lm_head``               in_features, out_features, bias [false], tied [false]
+``tokens`` ``class_token``  (C,H,W) -> (H*W, C); class_token: dim
+``select_token``          index [0]
 ========================  =====================================================
+
+The formulas of the transformer layers are in :mod:`sim.nn.transformer`;
+``assets/models/tiny-transformer.toml`` is a two-block example.
 
 Example (``assets/models/tiny-cnn.toml``)::
 
@@ -78,6 +101,7 @@ from typing import Any
 
 from ..errors import LayerError, ModelFileError
 from . import layers as L
+from . import transformer as T
 from .graph import INPUT, Model, Node
 
 if sys.version_info >= (3, 11):
@@ -98,6 +122,14 @@ LAYER_TYPES: dict[str, type[L.Layer]] = {
     "upsample": L.Upsample,
     "flatten": L.Flatten,
     "dropout": L.Dropout,
+    "mul": L.Mul, "slice": L.ChannelSlice, "permute": L.Permute, "layer_scale": L.LayerScale,
+    # transformer layers (sim.nn.transformer)
+    "embedding": T.Embedding, "add_embedding": T.AddEmbedding, "class_token": T.ClassToken,
+    "tokens": T.Tokens, "select_token": T.SelectToken, "lm_head": T.LMHead,
+    "matmul": T.MatMul, "attention_scores": T.AttentionScores,
+    "attention_context": T.AttentionContext, "softmax": T.Softmax,
+    "layernorm": T.LayerNorm, "layernorm2d": T.LayerNorm2d, "rmsnorm": T.RMSNorm,
+    "rotary": T.Rotary,
 }
 
 
@@ -152,17 +184,21 @@ def model_from_dict(data: dict[str, Any], source: str = "<model>") -> Model:
         nodes.append(Node(layer, tuple(inputs)))
         previous = layer.name
     channels, features = data.get("input_channels"), data.get("input_features")
-    for key, value in (("input_channels", channels), ("input_features", features)):
+    tokens, default = data.get("input_tokens", False), data.get("default_input")
+    if not isinstance(tokens, bool):
+        raise ModelFileError(f"{source}: input_tokens must be true or false, got {tokens!r}")
+    for key, value in (("input_channels", channels), ("input_features", features),
+                       ("default_input", default)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
             raise ModelFileError(f"{source}: {key} must be a positive integer, got {value!r}")
-    if channels is not None and features is not None:
-        raise ModelFileError(f"{source}: give input_channels or input_features, not both")
+    if sum((channels is not None, features is not None, tokens)) > 1:
+        raise ModelFileError(f"{source}: give one of input_channels, input_features, input_tokens")
     name = data.get("name") or Path(source).stem
-    if features is not None:
+    if features is not None or tokens:
         channels = None
     elif channels is None:
         channels = 3
-    return Model(str(name), tuple(nodes), channels, features)
+    return Model(str(name), tuple(nodes), channels, features, tokens, default)
 
 
 def load_model_file(path: str | Path) -> Model:

@@ -372,14 +372,34 @@ def test_layers_tab_shows_shares_per_layer(window):
     window.state.set_run(run)
     tab = window.metrics.plots[4]
     window.metrics.setCurrentWidget(tab)
-    assert tab.currentWidget() is tab.plot
+    assert tab.currentWidget() is tab.view
     bars = [i for i in tab.item.items if hasattr(i, "opts") and "width" in i.opts]
     flops = next(b for b in bars if b.opts["name"] == "share of the FLOPs")
-    assert np.allclose(flops.opts["width"], [100 * 10 / 12, 100 * 2 / 12])   # conv1, fc
+    assert np.allclose(flops.opts["height"], [100 * 10 / 12, 100 * 2 / 12])   # conv1, fc
+    assert tab.table.rowCount() == 2
+    assert [tab.table.item(r, 1).text() for r in range(2)] == ["conv1", "fc"]
+    assert tab.table.item(0, 4).text() == "83.3 %"
+    assert tab.table.item(0, 2).text() == "-"   # a trace without a model: no kind
     window.state.set_run(make_run(SMALL))
     window.metrics.setCurrentWidget(window.metrics.summary)
     window.metrics.setCurrentWidget(tab)
     assert tab.currentWidget() is tab.message
+
+
+def test_layers_tab_table_of_a_cnn_run(window):
+    from parasim.sim import scenario as scenario_mod
+    from parasim.sim.simulate import simulate
+    run = simulate(scenario_mod.load("vgg16-inference", ['workload.batch=1', 'machine.cores=2']))
+    window.state.set_run(run)
+    tab = window.metrics.plots[4]
+    window.metrics.setCurrentWidget(tab)
+    t = tab.table
+    assert t.rowCount() == 40 and t.columnCount() == len(tab.COLUMNS)
+    row = {t.item(0, c).text() for c in range(t.columnCount())}
+    assert {"1", "conv1_1", "conv2d", "64x224x224", "1.79 k",
+            "k*k*c*H*W*o = 3*3*3*224*224*64"} <= row
+    fc6 = next(r for r in range(t.rowCount()) if t.item(r, 1).text() == "fc6")
+    assert t.item(fc6, 9).text() == "in*out = 25088*4096"
 
 
 def test_help_menu_lists_the_model_approximations(window, monkeypatch):

@@ -67,6 +67,43 @@ def test_csv(capsys, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left
 
 
+def test_training_table_json_and_csv(capsys, tmp_path):
+    code, out, err = run(capsys, "gpt2", "--training", "--input", "128", "--convention", "flops")
+    assert code == 0 and err == ""
+    assert "Forward FLOPs" in out and "Backward FLOPs" in out
+    assert "Optimizer:" in out and "adamw: 16 per parameter x 124,439,808" in out
+    assert "6 N D = 6 x 124.44 M params x 128 tokens" in out
+    data = json.loads(run(capsys, "gpt2", "--training", "--input", "128", "--json",
+                          "--recompute", "--optimizer", "sgd")[1])
+    t = data["training"]
+    assert t["optimizer"] == 2 * 124_439_808 and t["tokens"] == 128
+    assert t["forward"] == data["macs"] and t["recomputed"] > 0
+    assert t["total"] == t["forward"] + t["backward"] + t["optimizer"]
+    path = tmp_path / "t.csv"
+    assert run(capsys, "resnet18", "--training", "--csv", str(path))[0] == 0
+    with path.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["name", "type", "output_shape", "params", "forward", "backward"]
+    assert int(rows[0]["backward"]) == 2 * int(rows[0]["forward"]) == 2 * 118_013_952
+
+
+def test_decode(capsys):
+    code, out, _ = run(capsys, "llama2_7b", "--decode", "1000")
+    assert code == 0 and "Decode step at position t=1000" in out and "memory-bound" in out
+    data = json.loads(run(capsys, "llama2_7b", "--decode", "1000", "--json")[1])["decode"]
+    assert data["kv_bytes"] == 2 * 32 * 32 * 128 * 1001 * 2  # K and V, 16-bit, t + 1 tokens
+    assert data["weight_bytes"] == 2 * 6_738_415_616
+    assert data["flops_per_byte"] < 1.0
+    # a large batch shares the weights: 2 FLOPs per weight per sequence, 2-byte weights
+    code, out, _ = run(capsys, "gpt2", "--decode", "5", "--batch", "512")
+    assert code == 0 and "compare with the GPU's ridge point" in out
+
+
+def test_language_model_default_sequence(capsys):
+    code, out, _ = run(capsys, "gpt2")
+    assert code == 0 and "input: 1x1024 (batch x tokens)" in out
+
+
 def test_model_file(capsys):
     code, out, _ = run(capsys, str(TINY), "--input", "32x32", "--all-ops")
     assert code == 0 and "Model: tiny-cnn" in out and "skip" in out and "all other ops" in out
@@ -79,6 +116,12 @@ def test_model_file(capsys):
     (["vgg16", "--input", "abc"], "--input must be a positive size"),
     (["vgg16", "--batch", "-3"], "--batch must be a positive integer"),
     (["vgg16", "--input", "16"], "layer 'pool5' (maxpool2d): output height"),
+    (["resnet18", "--decode", "3"], "'resnet18' is not a transformer language model"),
+    (["gpt2", "--decode", "1024"], "position 1024 is beyond the context of 1024 tokens"),
+    (["bert_base", "--decode", "3"], "bert_base is an encoder: it has no KV cache"),
+    (["gpt2", "--decode", "3", "--training"], "--decode and --training do not go together"),
+    (["gpt2", "--recompute"], "--recompute needs --training"),
+    (["gpt2", "--input", "2048"], "sequence of 2048 positions exceeds the 1024 learned"),
 ])
 def test_errors_one_line_exit_2(capsys, argv, fragment):
     code, out, err = run(capsys, *argv)

@@ -171,3 +171,20 @@ def test_batch_is_linear_and_params_fixed(name, batch, hw, all_ops):
     assert many.macs == batch * one.macs and many.flops == batch * one.flops
     assert many.params == one.params
     assert many.flops == 2 * many.core_macs + many.other_ops
+
+
+def test_mac_formula_states_the_lecture_product():
+    from parasim.sim.nn import get_model
+    from parasim.sim.nn.count import mac_formula
+
+    rows = {r.name: r for r in get_model("mobilenet_v2").resolve(224)}
+    conv = rows["features.0.0"]
+    assert mac_formula(conv) == "k*k*c*H*W*o = 3*3*3*112*112*32" and conv.macs == 3 * 3 * 3 * 112 * 112 * 32
+    dw = rows["features.1.conv.0.0"]  # depthwise: c = in_channels / groups = 1
+    assert mac_formula(dw) == "k*k*c*H*W*o = 3*3*1*112*112*32"
+    assert mac_formula(rows["classifier.1"]) == "in*out = 1280*1000"
+    assert mac_formula(rows["features.0.2"]) == ""
+    gpt = {r.name: r for r in get_model("gpt2").resolve(16)}
+    assert mac_formula(gpt["h.0.attn.scores"]) == "h*dh*s*L = 12*64*16*16"
+    assert gpt["h.0.attn.scores"].macs == 12 * 64 * 16 * 16
+    assert mac_formula(gpt["h.0.mlp.c_fc"]) == "rows*in*out = 16*768*3072"
