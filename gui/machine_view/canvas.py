@@ -51,6 +51,8 @@ class MachineCanvas(QWidget):
         self.frame = None
         self.selected = -1                 # the chosen PE, outlined
         self.on_choose = None              # called with the PE clicked (-1: none)
+        self.chosen_link = -1              # outlined; on_choose_link(link) on a click
+        self.on_choose_link = None
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
         self._colors = [QColor(c) for c in STATE_COLORS]
@@ -59,6 +61,7 @@ class MachineCanvas(QWidget):
     def set_model(self, model) -> None:
         self.model = model
         self.frame = None
+        self.chosen_link = -1
         if model is not None:
             g = model.geometry
             self._rects = [QRectF(*r) for r in g.cells]
@@ -147,6 +150,11 @@ class MachineCanvas(QWidget):
             p.setPen(pen)
             lines = self._lines
             p.drawLines([ln for i in np.flatnonzero(level == lv).tolist() for ln in lines[i]])
+        if 0 <= self.chosen_link < len(self._lines):
+            pen = QPen(QColor("#B8860B"), 5)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.drawLines(self._lines[self.chosen_link])
 
     def _cells(self, p: QPainter, f) -> None:
         rects = self._rects
@@ -250,11 +258,19 @@ class MachineCanvas(QWidget):
         return None
 
     def mousePressEvent(self, ev) -> None:
-        if self.model is None or self.on_choose is None:
+        """A click chooses the core under it (or none) and, off the cores, a link."""
+        if self.model is None:
             return
         inv, _ = self.transform().inverted()
         pt = inv.map(ev.position())
-        self.on_choose(self.model.geometry.cell_at(pt.x(), pt.y()))
+        g = self.model.geometry
+        pe = g.cell_at(pt.x(), pt.y())
+        if self.on_choose is not None:
+            self.on_choose(pe)
+        if pe < 0 and self.on_choose_link is not None:
+            self.chosen_link = g.link_at(pt.x(), pt.y(), 6.0 / self.transform().m11())
+            self.on_choose_link(self.chosen_link)
+            self.update()
 
     def mouseMoveEvent(self, ev) -> None:
         if self.model is None:

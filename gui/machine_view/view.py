@@ -127,6 +127,7 @@ class MachineView(QWidget):
         state.run_changed.connect(self.show_run)
         state.time_changed.connect(self.set_time)
         self.canvas.on_choose = state.select_pe
+        self.canvas.on_choose_link = lambda _link: self._show_links()
         state.pe_selected.connect(self.canvas.set_selected)
         self.show_run(state.run)
 
@@ -247,17 +248,20 @@ class MachineView(QWidget):
         pl.clear()
         tr = self.model.traffic
         colors = ("#D62728", "#0072B2", "#E69F00")
-        for k, link in enumerate(tr.busiest_links(BUSIEST)):
-            if tr.link_bytes[link] <= 0:
-                continue
-            t, level = tr.link_flows.series(int(link))
+        links = [int(k) for k in tr.busiest_links(BUSIEST) if tr.link_bytes[k] > 0]
+        chosen = self.canvas.chosen_link
+        if chosen >= 0 and chosen not in links:
+            links.append(chosen)
+        for k, link in enumerate(links):
+            t, level = tr.link_flows.series(link)
+            mine = link == chosen
             pl.plot(np.r_[t, self.state.makespan], level / tr.capacity[link],
-                    stepMode="center", pen=pg.mkPen(colors[k], width=2),
-                    name=tr.link_names[link])
+                    stepMode="center", name=tr.link_names[link] + (" (chosen)" if mine else ""),
+                    pen=pg.mkPen("#B8860B" if mine else colors[k % 3], width=3 if mine else 2))
         pl.addItem(self.playhead, ignoreBounds=True)
         pl.setYRange(0, 1.05)
-        pl.setTitle("busiest links: load over time" if tr.link_bytes.any() else
-                    "no network traffic in this run", size="9pt")
+        pl.setTitle("busiest links (click a link to add it): load over time"
+                    if tr.link_bytes.any() else "no network traffic in this run", size="9pt")
 
     def _show_info(self) -> None:
         run = self.model.run

@@ -280,3 +280,18 @@ def test_the_power_plot_carries_the_playhead(window, qtbot):
     assert line.value() == pytest.approx(0.25 * window.state.makespan)
     window.timeline.box.setXRange(0.0, 0.5 * window.state.makespan, padding=0)
     assert tab.item.viewRange()[0][1] == pytest.approx(0.5 * window.state.makespan)
+
+
+def test_a_clicked_link_joins_the_load_plot(qtbot):
+    """Ring of 4: click the idle link 2 -> 3; its (zero) load curve joins the plot."""
+    from PySide6.QtCore import QPoint, Qt
+    _, view = model_view(qtbot, ring_run())
+    names = view.model.traffic.link_names
+    link = names.index("2 -> 3")
+    x0, y0, x1, y1 = view.model.geometry.links[link][0]
+    pt = view.canvas.transform().map(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    qtbot.mouseClick(view.canvas, Qt.LeftButton, pos=QPoint(int(pt.x()), int(pt.y())))
+    assert view.canvas.chosen_link == link
+    curves = view.links_plot.getPlotItem().listDataItems()
+    assert [c.name() for c in curves][-1] == "2 -> 3 (chosen)"
+    assert not curves[-1].yData.any()                    # it carried nothing
