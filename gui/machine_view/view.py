@@ -59,7 +59,27 @@ class MachineView(QWidget):
         ll.setContentsMargins(2, 2, 2, 2)
         ll.addWidget(self.canvas, 1)
         ll.addWidget(self.legend)
+        scroll = QScrollArea()              # the panel never widens the window
+        scroll.setWidget(self._panel())
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        self.split = split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split, 1)
+        state.run_changed.connect(self.show_run)
+        state.time_changed.connect(self.set_time)
+        self.canvas.on_choose = state.select_pe
+        self.canvas.on_choose_link = lambda _link: self._show_links()
+        state.pe_selected.connect(self.canvas.set_selected)
+        self.show_run(state.run)
 
+    def _panel(self) -> QWidget:
+        """The matrix, the links' load, the critical path and the what-if buttons."""
         self.matrix_kind = QComboBox()
         self.matrix_kind.addItems(["bytes", "messages"])
         self.matrix_kind.currentIndexChanged.connect(lambda _i: self._show_matrix())
@@ -112,24 +132,7 @@ class MachineView(QWidget):
         rl.addWidget(self.info)
         rl.addLayout(buttons)
         rl.addWidget(self.whatif_result)
-        scroll = QScrollArea()              # the panel never widens the window
-        scroll.setWidget(right)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        self.split = split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(scroll)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(split, 1)
-        state.run_changed.connect(self.show_run)
-        state.time_changed.connect(self.set_time)
-        self.canvas.on_choose = state.select_pe
-        self.canvas.on_choose_link = lambda _link: self._show_links()
-        state.pe_selected.connect(self.canvas.set_selected)
-        self.show_run(state.run)
+        return right
 
     # -- run and time ------------------------------------------------------------------
 
