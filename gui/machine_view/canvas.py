@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, Q
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...sim.trace import KINDS
-from ...sim.units import percent, si
+from ...sim.units import percent, seconds, si
 from ..style import IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
 from ..tooltips import span_text
 from .geometry import GAP, LANE_STRIP
@@ -227,6 +227,16 @@ class MachineCanvas(QWidget):
         if m is None or f is None:
             return None
         g, tr = m.geometry, m.traffic
+        tol = 6.0 / self.transform().m11()
+        if len(f.packets):
+            d = np.hypot(f.packets[:, 0] - x, f.packets[:, 1] - y)
+            if d.min() <= tol:
+                k = int(f.packet_flight[int(np.argmin(d))])
+                fl = tr.f
+                return (f"<b>message {int(fl['msg'][k])}</b>: PE {int(fl['src_pe'][k])} → "
+                        f"PE {int(fl['dst_pe'][k])}, {si(float(fl['bytes'][k]), 'B')}<br>"
+                        f"sent {seconds(float(fl['sent_s'][k]))}, arrives "
+                        f"{seconds(float(fl['arrival_s'][k]))}")
         pe = g.cell_at(x, y)
         if pe >= 0:
             state = STATE_NAMES[int(f.state[pe])]
@@ -236,7 +246,6 @@ class MachineCanvas(QWidget):
                     f"<b>SM {pe - 1}</b>: {state}"
             row = int(f.rows[pe])
             return text + ("<br>" + span_text(m.run, row) if row >= 0 else "")
-        tol = 6.0 / self.transform().m11()
         link = g.link_at(x, y, tol)
         if link >= 0:
             used = float(f.link_load[link])

@@ -87,7 +87,7 @@ def test_links_packets_and_tooltips_follow_the_flows(qtbot):
     state.set_time(7.5)
     assert np.allclose(view.canvas.frame.packets[0], g.point_on(b, 0.5))
     x0, y0, x1, y1 = g.links[b][0]
-    assert "50.0 %" in view.canvas.describe((x0 + x1) / 2, (y0 + y1) / 2)
+    assert "50.0 %" in view.canvas.describe((3 * x0 + x1) / 4, (3 * y0 + y1) / 4)  # off the packet
     assert view.matrix_data()[0][0, 2] == 50.0
 
 
@@ -295,3 +295,12 @@ def test_a_clicked_link_joins_the_load_plot(qtbot):
     curves = view.links_plot.getPlotItem().listDataItems()
     assert [c.name() for c in curves][-1] == "2 -> 3 (chosen)"
     assert not curves[-1].yData.any()                    # it carried nothing
+
+
+def test_hovering_a_packet_names_its_message(qtbot):
+    state, view = model_view(qtbot, ring_run())
+    state.set_time(2.5)
+    f = view.canvas.frame
+    k = int(np.flatnonzero(f.packet_flight == 0)[0])      # message 0: node 0 -> 2
+    text = view.canvas.describe(*f.packets[k])
+    assert "message 0" in text and "PE 0 → PE 2" in text and "50 B" in text
