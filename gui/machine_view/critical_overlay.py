@@ -43,7 +43,7 @@ class CriticalPathOverlay:
     def path(self) -> dict | None:
         run = self.state.run
         cp = run.extras.get("critical_path") if run is not None and run.extras else None
-        return cp if cp and cp["tasks"] else None
+        return cp if cp and len(cp["tasks"]) else None
 
     def redraw(self) -> None:
         cp = self.path() if self.visible else None

@@ -72,11 +72,12 @@ def _binding(child: np.ndarray, cand: np.ndarray, ready: np.ndarray, n: int):
 
 def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
                   sent=None, arrival=None) -> dict:
-    """{"tasks", "messages" (in time order), "length_s", "time_s": {resource: s},
-    "dominant"} of a run of an n-task graph; sent/arrival per message (None: no
-    messages)."""
+    """{"tasks", "messages" (int arrays, in time order), "length_s", "time_s":
+    {resource: s}, "dominant"} of a run of an n-task graph; sent/arrival per message
+    (None: no messages)."""
     if n == 0 or not len(trace):
-        return {"tasks": [], "messages": [], "length_s": 0.0,
+        return {"tasks": np.zeros(0, np.int64), "messages": np.zeros(0, np.int64),
+                "length_s": 0.0,
                 "time_s": dict.fromkeys(RESOURCES, 0.0), "dominant": None}
     p = _per_task(trace, n)
     begin, finish = p["begin"], p["finish"]
@@ -113,6 +114,6 @@ def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
                + np.maximum(begin[chain[:-1]] - ready, 0.0).sum() + begin[chain[-1]])
     time = {"compute": float(c.sum()), "memory": float(mem.sum()),
             "network": float(snd.sum() + flight.sum()), "waiting": float(waiting)}
-    return {"tasks": chain[::-1].tolist(), "messages": m[by_msg][::-1].tolist(),
+    return {"tasks": chain[::-1].copy(), "messages": m[by_msg][::-1].copy(),
             "length_s": float(finish.max()), "time_s": time,
             "dominant": max(RESOURCES, key=lambda r: time[r])}

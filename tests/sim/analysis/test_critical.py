@@ -15,7 +15,7 @@ def test_hand_dag_with_a_gap_and_a_stall():
     tr = make_trace([(0, "compute", 0, 0.0, 2.0, 1.0), (1, "compute", 1, 0.0, 1.0, 1.0),
                      (1, "compute", 2, 3.0, 4.0, 1.0), (1, "stall", 2, 4.0, 5.0, 0.0)])
     cp = critical_path(tr, 3, np.array([0, 0, 0, 2]), np.array([0, 1]), [], [])
-    assert cp["tasks"] == [0, 2] and cp["messages"] == []
+    assert list(cp["tasks"]) == [0, 2] and list(cp["messages"]) == []
     assert cp["time_s"] == pytest.approx({"compute": 3.0, "memory": 1.0, "network": 0.0,
                                           "waiting": 1.0})
     assert cp["length_s"] == 5.0 and cp["dominant"] == "compute"
@@ -28,7 +28,7 @@ def test_hand_dag_through_a_message():
                      (1, "recv", 1, 0.0, 4.0, 0.0, 8.0, 0, 0), (1, "compute", 1, 4.0, 5.0, 1.0)])
     cp = critical_path(tr, 2, np.zeros(3, np.int64), np.zeros(0, np.int64), [0], [1],
                        np.array([1.0]), np.array([4.0]))
-    assert cp["tasks"] == [0, 1] and cp["messages"] == [0]
+    assert list(cp["tasks"]) == [0, 1] and list(cp["messages"]) == [0]
     assert cp["time_s"] == pytest.approx({"compute": 2.0, "memory": 0.0, "network": 3.0,
                                           "waiting": 0.0})
     assert cp["dominant"] == "network"
@@ -56,7 +56,7 @@ def test_a_task_that_waited_for_its_core_follows_the_core():
     tr = make_trace([(0, "compute", 0, 0.0, 1.0, 1.0, 8.0), (0, "stall", 0, 1.0, 2.0, 0.0),
                      (0, "stall", 1, 2.0, 3.0, 0.0, 8.0)])
     cp = critical_path(tr, 2, np.zeros(3, np.int64), np.zeros(0, np.int64), [], [])
-    assert cp["tasks"] == [0, 1]
+    assert list(cp["tasks"]) == [0, 1]
     assert cp["time_s"] == pytest.approx({"compute": 1.0, "memory": 2.0, "network": 0.0,
                                           "waiting": 0.0})
     assert cp["dominant"] == "memory"
