@@ -281,6 +281,9 @@ class MachineView(QWidget):
                          "loaded from a file, or a workload with its own pipeline)")
         if self.model.heat:
             lines.append(f"{run.pes:,} PEs: each node's cores drawn as a heat map")
+        if run.scenario is None:
+            lines.append("a trace file has no machine settings: the network is drawn as a "
+                         "crossbar and the memory gauges have no ceiling")
         self.info.setText("<br>".join(lines))
 
     # -- actions -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from parasim.gui.style import KIND_COLORS
 from parasim.sim.analysis.traffic import Traffic
 from parasim.sim.run import Run
 from tests.helpers import scenario
-from tests.sim.analysis.test_traffic import ring_run
+from tests.sim.analysis.test_traffic import ring_of_4, ring_run
 from tests.trace_factory import SMALL, make_run
 
 
@@ -178,7 +178,6 @@ def test_critical_path_toggle_outlines_its_spans(ran, qtbot):
 def test_matrix_over_the_selected_range(window, qtbot):
     """Ring of 4 (PE i sends 100 (i + 1) B at t = i): a region [1, 3) on the timeline
     leaves messages 1 -> 2 and 2 -> 3 in the Machine tab's matrix."""
-    from tests.sim.analysis.test_traffic import ring_of_4
     mv = window.machine
     window.show_trace(ring_of_4(), "ring.csv")
     qtbot.waitUntil(lambda: mv.model is not None and window.selection.index is not None,
@@ -304,3 +303,9 @@ def test_hovering_a_packet_names_its_message(qtbot):
     k = int(np.flatnonzero(f.packet_flight == 0)[0])      # message 0: node 0 -> 2
     text = view.canvas.describe(*f.packets[k])
     assert "message 0" in text and "PE 0 → PE 2" in text and "50 B" in text
+
+
+def test_a_trace_file_says_what_it_cannot_know(qtbot):
+    _, view = model_view(qtbot, ring_of_4())
+    assert "crossbar" in view.info.text() and view.model.traffic.net.topology == "crossbar"
+    assert view.model.traffic.mem_capacity is None
