@@ -29,10 +29,7 @@ from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.run import Run
 from ..sim.scenario import Scenario
-from .machine_view.critical_overlay import CriticalPathOverlay
-from .machine_view.pe_highlight import PEHighlight
-from .machine_view.selection_panel import SelectionPanel
-from .machine_view.view import MachineView
+from .machine_view import install as machine_views
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import export_with_dialog
@@ -40,7 +37,6 @@ from .panels.metrics import MetricsPanel
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
 from .player import Player
-from .plot_sync import PlotSync
 from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
@@ -66,8 +62,6 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.timeline, 1)
-        self.selection = SelectionPanel(self.state, self.timeline)
-        lay.addWidget(self.selection)
         lay.addWidget(self.player)
         self.compare = CompareView(self.state)
         self.sweep = SweepPanel()
@@ -75,11 +69,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(centre, "Timeline")
         self.tasks = TasksView(self.state)
         self.tabs.addTab(self.tasks, "Tasks")
-        self.machine = MachineView(self.state, self.player)
-        self.tabs.addTab(self.machine, "Machine")
-        self.critical = CriticalPathOverlay(self.state, self.timeline)
-        self.pe_highlight = PEHighlight(self.state, self.timeline)
-        self.selection.region.connect(self.machine.set_region)
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
@@ -96,7 +85,6 @@ class MainWindow(QMainWindow):
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
         self.metrics.setMinimumWidth(360)
-        self.plot_sync = PlotSync(self.state, self.timeline, self.metrics)
         self._docks = [left_dock, right_dock]
 
         self.progress = QProgressBar()
@@ -114,6 +102,7 @@ class MainWindow(QMainWindow):
 
         self.form.validity_changed.connect(self._validity)
         self.form.edited.connect(self._form_edited)
+        machine_views.install(self)
         build_menus(self)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -369,8 +358,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
-        self.machine.shutdown()
-        self.selection.shutdown()
+        machine_views.shutdown(self)
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)
