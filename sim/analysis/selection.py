@@ -29,9 +29,16 @@ class Selection:
         self.power = power
         s = trace.start_s
         order = np.argsort(s, kind="stable") if np.any(s[1:] < s[:-1]) else slice(None)
-        self.col = {c: trace[c][order] for c in ("pe", "kind", "task", "start_s", "end_s",
-                                                 "flops", "bytes")}
-        self.longest = float((trace.end_s - s).max()) if len(trace) else 0.0
+        col = {c: trace[c][order] for c in ("pe", "kind", "task", "start_s", "end_s",
+                                            "flops", "bytes")}
+        length = col["end_s"] - col["start_s"]
+        col["per_s"] = np.divide(1.0, length, out=np.zeros(len(length)), where=length > 0)
+        col["point"] = length == 0                     # counted whole when inside
+        col["running"] = (((col["kind"] == KIND_CODE["compute"])
+                           | (col["kind"] == KIND_CODE["stall"])) & (col["task"] >= 0))
+        col["send"] = col["kind"] == KIND_CODE["send"]
+        self.col = col
+        self.longest = float(length.max()) if len(trace) else 0.0
         self.all_pes = np.unique(trace.pe)
         m = (trace.task >= 0) & (trace.kind != KIND_CODE["switch"])
         task = trace.task[m].astype(np.int64)
@@ -51,36 +58,37 @@ class Selection:
         c = self.col
         lo = np.searchsorted(c["start_s"], t0 - self.longest, "left")
         hi = np.searchsorted(c["start_s"], t1, "left")
-        s, e, kind, pe = (c[k][lo:hi] for k in ("start_s", "end_s", "kind", "pe"))
+        w = {k: c[k][lo:hi] for k in ("start_s", "end_s", "kind", "flops", "bytes", "per_s",
+                                      "point", "running", "send")}
         a = np.searchsorted(self.first, t0 - self.task_longest, "left")
         b = np.searchsorted(self.first, t1, "left")
         first, last = self.first[a:b], self.last[a:b]
         if pes is None:
             pes = self.all_pes
-            rows = task_rows = slice(None)
         else:
             pes = np.unique(np.asarray(pes, np.int64))
             table = np.zeros(max(int(pes.max(initial=0)), int(self.all_pes.max(initial=0)))
                              + 1, bool)
             table[pes] = True
-            rows, task_rows = table[pe], table[self.task_pe[a:b]]
-            s, e, kind = s[rows], e[rows], kind[rows]
+            rows, task_rows = table[c["pe"][lo:hi]], table[self.task_pe[a:b]]
+            w = {k: v[rows] for k, v in w.items()}
             first, last = first[task_rows], last[task_rows]
-        inside = np.clip(np.minimum(e, t1) - np.maximum(s, t0), 0.0, None)
-        length = e - s
-        point = (length == 0) & (s >= t0)
-        share = np.where(length > 0, inside / np.where(length > 0, length, 1.0), point)
-        running = ((kind == KIND_CODE["compute"]) | (kind == KIND_CODE["stall"])) \
-            & (c["task"][lo:hi][rows] >= 0)
-        kind_time = np.bincount(kind, weights=inside, minlength=len(KINDS))
+        s = w["start_s"]
+        inside = np.minimum(w["end_s"], t1)
+        inside -= np.maximum(s, t0)
+        np.maximum(inside, 0.0, out=inside)
+        after = s >= t0
+        share = inside * w["per_s"] + (w["point"] & after)
+        kind_time = np.bincount(w["kind"], weights=inside, minlength=len(KINDS))
         task_in = np.clip(np.minimum(last, t1) - np.maximum(first, t0), 0.0, None)
         out = {
             "t0_s": t0, "t1_s": t1, "pes": len(pes),
             "time_s": {k: float(kind_time[i]) for i, k in enumerate(KINDS)},
-            "flops": float(np.dot(c["flops"][lo:hi][rows], share)),
-            "bytes": float(np.dot(c["bytes"][lo:hi][rows], share)),
-            "messages": int(np.count_nonzero((kind == KIND_CODE["send"]) & (s >= t0))),
-            "avg_parallelism": float(inside[running].sum() / width) if width > 0 else 0.0,
+            "flops": float(np.dot(w["flops"], share)),
+            "bytes": float(np.dot(w["bytes"], share)),
+            "messages": int(np.count_nonzero(w["send"] & after)),
+            "avg_parallelism": float(np.dot(inside, w["running"]) / width) if width > 0
+            else 0.0,
             "avg_concurrency": float(task_in.sum() / width) if width > 0 else 0.0,
             "energy_j": None, "avg_power_w": None,
         }
