@@ -1,6 +1,6 @@
 """Statistics over a selected region of the timeline (sim.analysis.selection): shift-drag
 a time range on the timeline; the rows are those in view (Ctrl+wheel zooms the rows).
-The Selection index is built off the GUI thread when a run arrives."""
+The Selection index is built, and each region's figures computed, off the GUI thread."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class SelectionPanel(QWidget):
         self._on_run(state.run)
 
     def _on_run(self, run) -> None:
-        self.index = None
+        self.index = self.last = None
         self.hide()
         if run is not None:
             start_builder(self, run, lambda r: Selection(r.trace, power_samples(r)),
@@ -65,13 +65,24 @@ class SelectionPanel(QWidget):
         return np.flatnonzero((r >= np.floor(y0)) & (r <= np.ceil(y1)))
 
     def _measured(self, x0: float, x1: float, finished: bool) -> None:
-        if finished and self.index is not None and x1 > x0:
-            self.show_stats(x0, x1, self.rows_in_view())
-            self.region.emit(x0, x1)
+        """A finished shift-drag: the figures are computed off the GUI thread."""
+        if not (finished and self.index is not None and x1 > x0):
+            return
+        pes = self.rows_in_view()
+        pes = None if len(pes) == self.state.run.pes else pes
+        index = self.index
+        start_builder(self, self.state.run, lambda _run: index.stats(x0, x1, pes),
+                      self._computed)
+        self.region.emit(x0, x1)
 
-    def show_stats(self, t0: float, t1: float, pes) -> dict:
-        st = self.index.stats(t0, t1, None if len(pes) == self.state.run.pes else pes)
+    def _computed(self, run, st) -> None:
+        if run is self.state.run and not isinstance(st, str):
+            self.show_stats(st)
+
+    def show_stats(self, st: dict) -> None:
+        """Show the figures of a region (Selection.stats)."""
         self.last = st
+        t0, t1 = st["t0_s"], st["t1_s"]
         area = (t1 - t0) * st["pes"]
         kinds = " ".join(
             f"<span style='color:{KIND_COLORS[k]}'>&#9632;</span>{k} {percent(v / area)}"
@@ -84,4 +95,3 @@ class SelectionPanel(QWidget):
             f" | avg parallelism {st['avg_parallelism']:.2f}, concurrency "
             f"{st['avg_concurrency']:.2f}{energy}")
         self.show()
-        return st

@@ -154,6 +154,7 @@ def test_selection_statistics_of_a_measured_region(window, qtbot):
     qtbot.waitUntil(lambda: panel.index is not None, timeout=10000)
     window.timeline.reset_view()
     window.timeline.box.measured.emit(1.0, 2.0, True)
+    qtbot.waitUntil(lambda: panel.last is not None, timeout=5000)     # off the GUI thread
     assert panel.isVisible()
     st = panel.last
     assert st["flops"] == pytest.approx(5.0) and st["messages"] == 1
