@@ -40,6 +40,9 @@ def _argb(hex_color: str) -> int:
 
 
 STATE_ARGB = np.array([_argb(c) for c in STATE_COLORS] + [_argb(GHOST)], np.uint32)
+HEAT_ARGB = np.array([QColor(IDLE_COLOR).toRgb().rgba() if i == 0 else
+                      QColor.fromHsvF(0.44, 0.15 + 0.85 * i / 10, 0.9 - 0.3 * i / 10).rgba()
+                      for i in range(11)], np.uint32)     # busy share 0 .. 1
 
 
 class MachineCanvas(QWidget):
@@ -108,6 +111,10 @@ class MachineCanvas(QWidget):
         tf = self.transform()
         scale = tf.m11()
         p.setTransform(tf)
+        if self.model.node_heat:
+            self._node_heat(p, self.frame)
+            p.end()
+            return
         f = self.frame
         self._links(p, f, scale)
         box_pen = QPen(QColor("#555555"))
@@ -183,6 +190,16 @@ class MachineCanvas(QWidget):
         for node, (x, y) in enumerate(self.model.geometry.grid[:, :2].tolist()):
             img = QImage(argb[node].data, cols, rows, cols * 4, QImage.Format_ARGB32)
             p.drawImage(QRectF(x, y, cols * pitch - GAP, rows * pitch - GAP), img)
+
+    def _node_heat(self, p: QPainter, f) -> None:
+        """One pixel per node on its grid: the share of its PEs busy, grey to green."""
+        _, _, cols, rows = (int(v) for v in self.model.geometry.grid[0])
+        busy = np.zeros(cols * rows)
+        busy[:self.model.run.nodes] = self.model.node_busy(f)
+        argb = HEAT_ARGB[np.rint(busy * (len(HEAT_ARGB) - 1)).astype(int)].reshape(rows, cols)
+        img = QImage(np.ascontiguousarray(argb).data, cols, rows, cols * 4,
+                     QImage.Format_ARGB32)
+        p.drawImage(QRectF(0, 0, cols, rows), img)
 
     def _gauges(self, p: QPainter, f, scale: float) -> None:
         """Grey troughs, blue fills (red at the ceiling), figures when there is room."""

@@ -29,14 +29,16 @@ class Geometry:
     x, y, cols, rows of each node's cell grid; switches (k, 4); links: per directed
     link a list of segments (x0, y0, x1, y1); bounds (x0, y0, x1, y1)."""
 
-    def __init__(self, run, traffic, lanes: int = 0):
+    def __init__(self, run, traffic, lanes: int = 0, node_heat: bool = False):
         self.nodes, self.cores = run.nodes, run.cores
         self.lanes = lanes if run.pes <= LANES_MAX_PES and lanes > 1 else 0
         self.switches = np.zeros((0, 4))
         self.links: list[list[tuple[float, float, float, float]]] = []
         self.ghosts = np.zeros((0, 4))      # idle host cores of an offload run
         acc = traffic.device
-        if acc is not None:
+        if node_heat:
+            self._node_grid(traffic.net)
+        elif acc is not None:
             self._offload(run, acc)
         else:
             self.cols = max(1, math.ceil(math.sqrt(self.cores)))
@@ -50,6 +52,18 @@ class Geometry:
         self._bounds()
 
     # -- boxes and cells ---------------------------------------------------------------
+
+    def _node_grid(self, net) -> None:
+        """Too many nodes for boxes: one unit square per node on the topology's grid
+        (X x Y for a mesh or torus, else near-square), no cells, gauges or links."""
+        cols = net.shape[0] if net is not None and hasattr(net, "shape") \
+            else max(1, math.ceil(math.sqrt(self.nodes)))
+        k = np.arange(self.nodes)
+        self.node_box = np.column_stack([k % cols, k // cols, np.ones(self.nodes),
+                                         np.ones(self.nodes)]).astype(float)
+        self.grid = np.array([[0.0, 0.0, cols, math.ceil(self.nodes / cols)]])
+        self.cells = self.gauge = np.zeros((0, 4))
+        self.links = [[] for _ in (net.capacity if net is not None else ())]
 
     def _pitch(self) -> tuple[float, float]:
         return 1 + GAP, 1 + GAP + (LANE_STRIP if self.lanes else 0.0)
@@ -214,7 +228,8 @@ class Geometry:
         """(k, 2) points `along` (0..1) of each link's polyline."""
         if not hasattr(self, "_one"):
             self._one = np.array([len(s) == 1 for s in self.links], bool)
-            self._seg0 = np.array([s[0] for s in self.links], float).reshape(-1, 4)
+            self._seg0 = np.array([s[0] if s else (0.0,) * 4 for s in self.links],
+                                  float).reshape(-1, 4)
         out = np.empty((len(links), 2))
         one = self._one[links] if len(links) else np.zeros(0, bool)
         s, a = self._seg0[links[one]], along[one][:, None]

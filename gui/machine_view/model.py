@@ -12,6 +12,7 @@ from ...sim.trace import KINDS
 from .geometry import Geometry
 
 HEAT_PES = 2048          # beyond this many PEs, each node's cores are drawn as a heat map
+NODE_HEAT = 4096         # beyond this many nodes, the nodes are one heat map (busy share)
 
 
 @dataclass
@@ -41,7 +42,8 @@ class MachineModel:
         spec = run.scenario.machine if run.scenario is not None else None
         traced = int(run.trace.lanes_active.max()) if len(run.trace) else 0
         self.lanes = max(traced, spec.simd_bits // 64 if spec is not None else 0)
-        self.geometry = Geometry(run, self.traffic, self.lanes)
+        self.node_heat = run.nodes > NODE_HEAT and self.traffic.device is None
+        self.geometry = Geometry(run, self.traffic, self.lanes, self.node_heat)
         self.heat = run.pes > HEAT_PES
         self.node_of = np.arange(run.pes) // run.cores
         if self.traffic.device is not None:
@@ -57,6 +59,8 @@ class MachineModel:
         cap = tr.mem_capacity
         share = mem / cap if cap else np.zeros_like(mem)
         p = tr.packets(t)
+        if self.node_heat:                 # no links drawn, so no packets on them
+            p = {k: v[:0] for k, v in p.items()}
         pts = self.geometry.points_on(p["link"], p["along"])
         return Frame(t, kind + 1, rows, lanes, tr.link_load(t), mem, share, pts, p["flight"])
 

@@ -31,7 +31,7 @@ from .builder import start_builder
 from .canvas import MachineCanvas
 from .model import MachineModel
 
-MATRIX_PES = 256         # beyond this many PEs the matrix is per node
+MATRIX_PES = 256         # the matrix's largest side: beyond, per node, then node groups
 NARROW_PX = 800          # narrower than this, the panels go under the machine
 BUSIEST = 3
 
@@ -217,17 +217,21 @@ class MachineView(QWidget):
         return f"sent in {seconds(self.region[0])} – {seconds(self.region[1])}"
 
     def matrix_data(self) -> tuple[np.ndarray, str]:
-        """The matrix shown (per PE, or per node on big machines; the whole run or the
-        selected range) and its unit."""
+        """The matrix shown (the whole run or the selected range) and its unit: per PE,
+        per node on big machines, per group of nodes (at most MATRIX_PES a side)."""
         m = self.model
         run = m.run
-        per_node = run.pes > MATRIX_PES
-        n, per = (run.nodes, run.cores) if per_node else (run.pes, 1)
+        if run.pes <= MATRIX_PES:
+            n, per, unit = run.pes, 1, "PE"
+        elif run.nodes <= MATRIX_PES:
+            n, per, unit = run.nodes, run.cores, "node"
+        else:
+            k = -(-run.nodes // MATRIX_PES)
+            n, per, unit = -(-run.nodes // k), k * run.cores, f"group of {k} nodes"
         counts = self.matrix_kind.currentIndex() == 1
         t0, t1 = self.region if self.region and self.matrix_range.currentIndex() \
             else (0.0, np.inf)
-        return (comm_matrix(m.traffic.f, n, t0, t1, per=per, counts=counts),
-                ("node" if per_node else "PE"))
+        return comm_matrix(m.traffic.f, n, t0, t1, per=per, counts=counts), unit
 
     def _show_matrix(self) -> None:
         if self.model is None:
@@ -279,7 +283,10 @@ class MachineView(QWidget):
         else:
             lines.append("critical path as run: not computed for this run (a trace "
                          "loaded from a file, or a workload with its own pipeline)")
-        if self.model.heat:
+        if self.model.node_heat:
+            lines.append(f"{run.nodes:,} nodes: one square per node, grey idle to green "
+                         "all its PEs busy (hover for its figures)")
+        elif self.model.heat:
             lines.append(f"{run.pes:,} PEs: each node's cores drawn as a heat map")
         if run.scenario is None:
             lines.append("a trace file has no machine settings: the network is drawn as a "
