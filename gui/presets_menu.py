@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..sim import scenario as scenario_mod
 
 GROUPS = ("Architectures & memory", "Amdahl & scaling", "Concurrency", "Power",
-          "Clusters & networks", "SIMD & GPUs", "Linpack & Top500", "CNN FLOPs")
+          "Clusters & networks", "SIMD & GPUs", "Linpack & Top500", "CNN FLOPs", "Transformers")
 OTHER = "Other"
 
 

@@ -6,6 +6,8 @@ shown (a compute span then covers as many lane rows as it has lanes active), els
 `pes_in_row[r]` lists the PEs drawn on row r (several when the node is collapsed);
 `pe_collapsed[pe]` whether its node is collapsed (its row then shows occupancy).
 `names` (optional, one per PE) label the rows of expanded nodes instead of "core i".
+`links` (optional labels) add one row each below the nodes, for the copies over a link
+(heterogeneous runs); no PE is drawn there (`pes_in_row` empty, `node_of_row` -1).
 Pure numpy, no Qt.
 """
 
@@ -20,9 +22,10 @@ COLLAPSE_ABOVE_PES = 512   # bigger runs open with every node collapsed
 
 class RowLayout:
     def __init__(self, nodes: int, cores: int, collapsed: frozenset[int] = frozenset(),
-                 lanes: int = 1, names: list[str] | None = None):
+                 lanes: int = 1, names: list[str] | None = None, links: tuple = ()):
         self.nodes, self.cores, self.lanes = nodes, cores, max(1, lanes)
         self.names = names
+        self.links = tuple(links)
         self.collapsed = frozenset(n for n in collapsed if 0 <= n < nodes)
         row_of_pe = np.empty(nodes * cores, np.int32)
         rows_per_pe = np.ones(nodes * cores, np.int32)
@@ -47,26 +50,36 @@ class RowLayout:
         self.row_of_pe = row_of_pe
         self.rows_per_pe = rows_per_pe
         self.pe_collapsed = pe_collapsed
-        self.n_rows = r
+        self.link_first_row = r
+        self.pes_in_row.extend(np.zeros(0, np.int64) for _ in self.links)
+        self.n_rows = r + len(self.links)
 
     def node_of_row(self, row: int) -> int:
+        if row >= self.link_first_row:
+            return -1
         return int(np.searchsorted(self.node_first_row, row, "right") - 1)
+
+    def _with(self, **kw) -> RowLayout:
+        args = dict(collapsed=self.collapsed, lanes=self.lanes, names=self.names,
+                    links=self.links)
+        args.update(kw)
+        return RowLayout(self.nodes, self.cores, **args)
 
     def toggled(self, node: int) -> RowLayout:
         """The same layout with `node` collapsed or expanded."""
-        return RowLayout(self.nodes, self.cores, self.collapsed ^ {node}, self.lanes,
-                         self.names)
+        return self._with(collapsed=self.collapsed ^ {node})
 
     def all_collapsed(self, collapse: bool) -> RowLayout:
-        return RowLayout(self.nodes, self.cores,
-                         frozenset(range(self.nodes)) if collapse else frozenset(), self.lanes,
-                         self.names)
+        return self._with(collapsed=frozenset(range(self.nodes)) if collapse else frozenset())
 
     def with_lanes(self, lanes: int) -> RowLayout:
-        return RowLayout(self.nodes, self.cores, self.collapsed, lanes, self.names)
+        return self._with(lanes=lanes)
 
     def with_names(self, names: list[str] | None) -> RowLayout:
-        return RowLayout(self.nodes, self.cores, self.collapsed, self.lanes, names)
+        return self._with(names=names)
+
+    def with_links(self, links) -> RowLayout:
+        return self._with(links=tuple(links))
 
     def ticks(self) -> list[tuple[float, str]]:
         """Axis labels: every row when few, else the first row of each node (one node:
@@ -92,6 +105,8 @@ class RowLayout:
                 suffix = f" (lanes 0-{self.lanes - 1})" if self.lanes > 1 else ""
                 out += [(first + c * self.lanes, f"{prefix}core {c}{suffix}")
                         for c in range(self.cores)]
+        out += [(float(self.link_first_row + i), f"link {name}")
+                for i, name in enumerate(self.links)]
         return out
 
     def _named_ticks(self, node: int, many: bool) -> list[tuple[float, str]]:
@@ -110,11 +125,12 @@ class RowLayout:
         return out
 
     def separators(self) -> list[float]:
-        """y positions of the lines between nodes."""
+        """y positions of the lines between nodes (and above the link rows)."""
+        links = {self.link_first_row} if self.links else set()
         if self.lanes > 1:                      # between PEs too when lanes are shown
-            firsts = sorted(set(self.row_of_pe.tolist()) | set(self.node_first_row))
+            firsts = sorted(set(self.row_of_pe.tolist()) | set(self.node_first_row) | links)
             return [r - 0.5 for r in firsts[1:]]
-        firsts = set(self.node_first_row[1:])
+        firsts = set(self.node_first_row[1:]) | links
         if self.names is not None:              # and between groups of named PEs
             firsts |= {int(self.row_of_pe[pe]) for pe in range(1, len(self.names))
                        if _group(self.names[pe]) != _group(self.names[pe - 1])

@@ -1,10 +1,11 @@
 """Names for a run's rows and span kinds, as the run declares them (Run.extras).
 
     pe_names(run)    per PE, or None for plain "core i" labels: `run.extras["pe_names"]`
-                     (an offload run: "host core", then "GPU SM 0", "GPU SM 1", ...)
-    kind_names(run)  legend text per kind where the run gives a kind another meaning:
-                     `run.extras["kind_names"]` (an offload run's send / recv are its
-                     copies over the host-device link)
+                     (heterogeneous runs and offload: "cpu core 0", "a100 (gpu) SM 3",
+                     ..., sim/machine/groups.py)
+    link_names(run)  labels of the link rows (copies between memories), extras["copies"]
+    kind_names(run)  legend text per kind where the run gives a kind more meaning:
+                     `run.extras["kind_names"]` (a run with copies says what `copy` is)
 """
 
 from __future__ import annotations
@@ -21,3 +22,8 @@ def pe_names(run) -> list[str] | None:
 
 def kind_names(run) -> dict[str, str]:
     return dict(run.extras.get("kind_names") or {}) if run is not None else {}
+
+
+def link_names(run) -> tuple[str, ...]:
+    copies = run.extras.get("copies") if run is not None else None
+    return tuple(copies["link_names"]) if copies else ()

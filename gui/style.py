@@ -15,9 +15,10 @@ KIND_COLORS = {
     "recv": "#56B4E9",      # sky blue
     "wait": "#BBBBBB",      # grey
     "switch": "#E69F00",    # orange
+    "copy": "#F0E442",      # yellow: waiting for a copy between memories
 }
 assert set(KIND_COLORS) == set(KINDS)
-LABEL_COLORS = {k: "#000000" if k in ("recv", "wait") else "#FFFFFF" for k in KINDS}
+LABEL_COLORS = {k: "#000000" if k in ("recv", "wait", "copy") else "#FFFFFF" for k in KINDS}
 IDLE_COLOR = "#EEEEEE"
 MESSAGE_COLOR = "#6A3D9A"
 PLAYHEAD_COLOR = "#222222"

@@ -38,9 +38,10 @@ from ..sim.run import Run
 from ..sim.trace import KINDS
 from . import messages
 from .labels import TaskLabels
+from .link_rows import link_bars
 from .occupancy import stacked_bars
 from .rows import COLLAPSE_ABOVE_PES, RowLayout
-from .run_labels import kind_names, pe_names
+from .run_labels import kind_names, link_names, pe_names
 from .spans import SpanLayout
 from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
 from .timeline_box import Bars, TimelineBox
@@ -103,6 +104,9 @@ class TimelineView(TimelineInput, QWidget):
             b = Bars(x0=[], width=[], y0=[], height=[], brush=KIND_COLORS[k], pen=None)
             self.item.addItem(b)
             self.bars[k] = b
+        self.links = Bars(x0=[], width=[], y0=[], height=[], brush=KIND_COLORS["copy"],
+                          pen=None)               # copies on their link's row
+        self.item.addItem(self.links)
         self.separators = pg.PlotCurveItem(pen=pg.mkPen("#999999", width=1), connect="pairs")
         line = QColor(MESSAGE_COLOR)
         line.setAlpha(150)                      # bundles of arrows show their density
@@ -154,7 +158,7 @@ class TimelineView(TimelineInput, QWidget):
                     and self.rows.cores == run.cores):
                 self.rows = RowLayout(run.nodes, run.cores).all_collapsed(
                     run.pes > COLLAPSE_ABOVE_PES)
-            self.rows = self.rows.with_names(pe_names(run))
+            self.rows = self.rows.with_names(pe_names(run)).with_links(link_names(run))
             self.spans = spans if spans is not None else SpanLayout(run)
             if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
                 self.rows = self.rows.with_lanes(max(1, self.spans.max_lanes))
@@ -209,6 +213,7 @@ class TimelineView(TimelineInput, QWidget):
         ys = np.repeat(rows.separators(), 2)
         xs = np.tile([0.0, self.makespan * 10], len(rows.separators()))
         self.separators.setData(xs, ys)
+        self.links.setOpts(**link_bars(self.run, rows, BAR_HEIGHT))
         lanes = rows.lane_lines()
         self.lane_lines.setData(np.tile([0.0, self.makespan * 10], len(lanes)),
                                 np.repeat(lanes, 2))

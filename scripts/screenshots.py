@@ -110,6 +110,15 @@ def main(out: Path) -> None:
     win.state.set_time(0.42 * m)
     save(app, win, out / "simd-lanes.png")
 
+    win = window(app, "gpu-vgg16")
+    win.metrics.show_tab("roofline")
+    win.state.set_time(0.5 * win.state.makespan)
+    save(app, win, out / "gpu-vgg16.png")
+
+    win = window(app, "gpu-offload")
+    win.state.set_time(0.5 * win.state.makespan)
+    save(app, win, out / "gpu-offload.png")
+
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("assets/screenshots"))

@@ -7,18 +7,33 @@ names one simplification a user should know before trusting a number.
 APPROXIMATIONS = (
     "Memory is a bandwidth model: a fairly shared stream with one latency per task, "
     "not a cache hierarchy. Reuse is expressed by a task's bytes, not simulated.",
-    "Every PE of a run has the same rates: heterogeneous nodes (CPU + GPU in one HPL "
-    "run) are not simulated. The offload workload is its own one-kernel model "
-    "(copies, kernel, copies back) without a power model.",
+    "Heterogeneous nodes ([[machine.cpu]], [[machine.device]]): a task runs on one unit "
+    "(a core or one SM); a GPU kernel is its thread blocks as tasks; copies move a "
+    "producer's whole output once per memory domain; device memory capacity is not "
+    "enforced; data between nodes is not copied (no messages on heterogeneous machines). "
+    "Offload runs have no power model for the device.",
     "Messages use an eager protocol with no per-message CPU overhead (no LogP o). "
-    "Tofu-D's 6-D torus is modelled as a 2-D torus.",
+    "Tofu-D's 6-D torus is modelled as a 2-D torus. Collectives follow MPICH's "
+    "algorithms; with P not a power of two, eager sends from the ranks that were not "
+    "folded in share the folded ranks' links, so those runs can be slower than the "
+    "paper's formula.",
+    "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
+    "thread count and no cache model for memory traffic; intra-node messages get two "
+    "Hockney lines at most (in cache, out of it).",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "
     "operating point per run; there is no thermal model.",
-    "Top500 entries: Rpeak is computed from the node spec; Summit and Selene come out "
-    "10 % and 13.5 % above the list because their GPUs are specified at boost clock.",
+    "Top500 entries: Rpeak is computed from the node spec at the clock the list uses; "
+    "for the A100 systems (Selene, JUWELS Booster) that clock is implied by the list's "
+    "Rpeak, not published.",
     "An event simulator follows about a million tasks per run at most (larger runs are "
     "refused with an estimate); whole Top500 systems are simulated as slices.",
     "FLOPs of a training step (flops --training): backward = 2 x forward for conv, "
     "linear and matmul layers, 2 x forward ops for norms, softmax and activations; "
     "attention counts the dense masked scores unless told to skip them.",
+    "The transformer workload's ranks run on CPU cores; on a GPU it runs one rank (no "
+    "parallelism across GPUs yet). A layer's bytes are its "
+    "weights read once plus its activations (backward twice that; decoding reads the "
+    "weights and the KV cache only); no optimizer update; tensor parallelism splits norms "
+    "and adds too; an overlapped gradient allreduce is a ring per transformer block whose "
+    "steps go between backward tasks.",
 )

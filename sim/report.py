@@ -66,6 +66,11 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
                  ("Linpack Rpeak (fp64)", si(s["rpeak_flops_per_s"] * k, f"{unit}/s")),
                  ("Rmax / Rpeak" if s.get("hpl_precision", "fp64") == "fp64"
                   else "HPL-MxP Rmax / fp64 Rpeak", percent(s["rmax_over_rpeak"]))]
+    if s.get("list_system") is not None:
+        rows.append((f"{s['list_system']} on the list, per node",
+                     f"Rmax {si(s['list_rmax_per_node_flops_per_s'] * k, f'{unit}/s')}, Rpeak "
+                     f"{si(s['list_rpeak_per_node_flops_per_s'] * k, f'{unit}/s')}, "
+                     f"Rmax / Rpeak {percent(s['list_rmax_over_rpeak'])}"))
     if s.get("hpl_mixed_speedup") is not None:
         rows.append(("Mixed-precision speedup over fp64 HPL", f"{s['hpl_mixed_speedup']:.2f} x"))
     if s.get("offload_speedup") is not None:
@@ -75,6 +80,9 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
                  ("Offload speedup over the host", f"{s['offload_speedup']:.2f} x"),
                  ("Offload pays off above", "never" if s.get("crossover_n") is None
                   else f"n = {s['crossover_n']:,.0f} elements")]
+    if s.get("tokens_per_s") is not None:
+        rows += [("Tokens", f"{s['tokens']:,}"),
+                 ("Tokens per second", f"{s['tokens_per_s']:.4g} /s")]
     extra = [("Energy", "energy_j", "J"), ("Average power", "avg_power_w", "W"),
              ("Peak power", "peak_power_w", "W")]
     rows += [(label, si(s[key], u)) for label, key, u in extra if s.get(key) is not None]
@@ -87,6 +95,15 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     if s.get("avg_concurrency") is not None:
         rows += [(f"{w.capitalize()}: average / max", f"{s[f'avg_{w}']:.2f} / {s[f'max_{w}']}")
                  for w in ("concurrency", "parallelism")]
+    for name, u in (s.get("units") or {}).items():
+        energy = (s.get("unit_energy_j") or {}).get(name)
+        rows.append((f"Units {name} ({u['kind']}, {u['pes']} PEs)",
+                     f"{percent(u['utilisation'])} busy, {si(u['flops'] * k, unit)}"
+                     + (f", {si(energy, 'J')}" if energy is not None else "")))
+    if "copied_bytes" in s:
+        rows.append(("Copies between memories", f"{s['copies']:,} copies, "
+                                                f"{si(s['copied_bytes'], 'B')}; PEs waiting "
+                                                f"{percent(s['copy_fraction'])} of the time"))
     if "messages" in s:
         rows.append(("Messages / bytes sent", f"{s['messages']:,} / {si(s['bytes_sent'], 'B')}"))
     if "busiest_link_utilisation" in s:

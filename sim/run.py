@@ -33,8 +33,10 @@ class RunExtras(TypedDict, total=False):
     power: dict                # power over time: analysis/power ([machine.power])
     io: dict                   # {"task", "start_s", "end_s"} I/O waits: engine/timeslice
     layers: tuple              # LayerRow per layer (tasks named `layer @ tag`): analysis/layers
-    pe_names: list[str]        # row labels where PEs are not plain cores: runners/offload
-    kind_names: dict[str, str]  # legend text where a span kind means more: runners/offload
+    pe_names: list[str]        # row labels where PEs are not plain cores: machine/groups
+    kind_names: dict[str, str]  # legend text where a span kind means more: machine/groups
+    copies: dict               # {"node", "src", "dst", "start_s", "end_s", "bytes", "task"}
+                               # copies between memories: engine/hetero (copy_rows)
     messages: dict             # {"sent_s", "arrival_s"} per message: engine/transport
     critical_path: dict        # tasks, messages, time per resource: analysis/critical
 

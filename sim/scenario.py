@@ -1,9 +1,10 @@
 """Scenarios: machine + workload + schedule + options, loaded from and saved to TOML.
 
     name, description, explain, seed
-    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits
+    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits, dense_efficiency
     [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
-    [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...
+    [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...,
+                      intra_latency_us, intra_bandwidth_gbs (messages within a node)
     [machine.accelerator]  optional GPU-like devices per node (sim/accelerator.py)
     machine.preset    a Top500 node (sim/top500.py) filling the machine's fields
     [workload]        kind, then the generator's own parameters
@@ -114,7 +115,9 @@ def from_dict(data: dict) -> Scenario:
     if isinstance(data.get("machine"), dict) and "preset" in data["machine"]:
         data["machine"] = top500.expand_preset(data["machine"])
     sc = spec.from_dict(Scenario, data)
-    pes = sc.machine.nodes * sc.machine.cores
+    m = sc.machine
+    pes = m.nodes * (sum(c.count for c in m.cpu) if m.cpu else m.cores) \
+        + m.nodes * sum(d.count * d.sms for d in m.device or [])
     if pes > MAX_PES:
         raise ScenarioError(
             f"machine has {pes:,} PEs (nodes x cores), more than the {MAX_PES:,} an event "

@@ -15,15 +15,16 @@ import numpy as np
 
 from .analysis.critical import critical_path
 from .analysis.layers import layer_rows
-from .analysis.metrics import summarize
+from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
+from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
 from .run import Run, frozen
 from .runners import hpl, offload
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
-from .workloads import module_for
+from .workloads import lu_tiles, module_for, transformer
 
 
 class Figures(NamedTuple):
@@ -35,7 +36,10 @@ class Figures(NamedTuple):
 
 
 RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
-FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share)}
+FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
+                               "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0),
+                               "transformer": Figures(transformer.summary,
+                                                      transformer.summary_share)}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:
@@ -44,8 +48,10 @@ def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:
 
 
 def one_core(spec: MachineSpec) -> MachineSpec:
-    """The same machine cut down to one node with one core (the speedup baseline)."""
-    return dataclasses.replace(spec, nodes=1, cores=1)
+    """The same machine cut down to one node with one core (the speedup baseline); on a
+    heterogeneous machine one core of its first CPU group, no devices."""
+    cpu = [dataclasses.replace(spec.cpu[0], count=1)] if spec.cpu else None
+    return dataclasses.replace(spec, nodes=1, cores=1, cpu=cpu, device=None)
 
 
 def serial_time(scenario: Scenario, graph: TaskGraph,
@@ -53,7 +59,8 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
                 cancel: Callable[[], bool] | None = None) -> float:
     """Makespan of the same graph on one core of the same machine."""
     machine = Machine(one_core(scenario.machine))
-    g = dataclasses.replace(graph, owner=np.where(graph.owner >= 0, 0, -1).astype(np.int32))
+    g = dataclasses.replace(graph, owner=np.where(graph.owner >= 0, 0, -1).astype(np.int32),
+                            where=None, block=None, dep_bytes=None)   # all on that core
     makespan, _ = make_engine(machine, g, None, record=False, progress=progress,
                               cancel=cancel).run()
     return makespan
@@ -101,6 +108,11 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     summary["critical_path_dominant"] = extras["critical_path"]["dominant"]
     if has_io(graph):
         extras["io"] = engine.io_intervals()
+    if hasattr(engine, "copy_rows"):           # heterogeneous: copies over the links
+        extras.update(hetero_extras(machine, engine.copy_rows()))
+        summary.update(unit_summary(machine, trace, makespan, extras["copies"]))
+    if machine.hetero:     # T1 is one core of the first CPU group: S / P mixes unlike units
+        summary.update(parallel_efficiency=None, karp_flatt=None)
     if is_layered(graph):
         extras["layers"] = layer_rows(trace, graph.names)
     if figures is not None:                     # a workload's own figures (HPL's Rmax)

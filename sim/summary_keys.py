@@ -90,11 +90,32 @@ HPL = {                                                # runners/hpl
     "hpl_fp64_makespan_s": Key("s", "the fp64 reference run (low precision only)"),
     "hpl_mixed_speedup": Key("", "fp64 time / this run's time"),
 }
+TRANSFORMER = {                                        # workloads/transformer.summary
+    "tokens": Key("", "tokens processed: batch x seq (train, prefill), batch x new_tokens "
+                      "(decode)"),
+    "tokens_per_s": Key("1/s", "tokens / makespan"),
+}
+HETERO = {                                             # engine/hetero (analysis/metrics)
+    "units": Key("text", "per unit group: kind, PEs, utilisation, FLOPs (a table)"),
+    "copy_fraction": Key("", "share of PE-time waiting for copies between memories"),
+    "copies": Key("", "copies between memories (a staged one per hop)"),
+    "copied_bytes": Key("B", "bytes those copies moved"),
+}
+UNIT_POWER = {                                         # analysis/power, heterogeneous
+    "unit_energy_j": Key("J", "energy per unit group (a table)"),
+}
+HPL_LIST = {                                           # workloads/lu_tiles (hpl-node)
+    "list_system": Key("text", "the Top500 system beside which Rmax is shown"),
+    "list_rmax_per_node_flops_per_s": Key("FLOP/s", "the list's Rmax / nodes"),
+    "list_rpeak_per_node_flops_per_s": Key("FLOP/s", "the list's Rpeak / nodes"),
+    "list_rmax_over_rpeak": Key("", "the list's Rmax / Rpeak"),
+}
 NOTES = {
     "warnings": Key("text", "one-line warnings about the run (a list)"),
 }
 
 GROUPS = {"metrics": METRICS, "concurrency": CONCURRENCY, "network": NETWORK,
           "busiest_link": BUSIEST_LINK, "critical_path": CRITICAL_PATH, "power": POWER,
-          "offload": OFFLOAD, "hpl": HPL, "notes": NOTES}
+          "offload": OFFLOAD, "hpl": HPL, "hetero": HETERO, "unit_power": UNIT_POWER,
+          "hpl_list": HPL_LIST, "transformer": TRANSFORMER, "notes": NOTES}
 SUMMARY_KEYS: dict[str, Key] = {k: v for group in GROUPS.values() for k, v in group.items()}

@@ -8,17 +8,27 @@ index order is a topological order. Messages carry `msg_bytes` from the end of t
 (empty: none are; see transport.py). Optional I/O waits: task i runs its
 compute in `io_count[i] + 1` equal bursts separated by `io_count[i]` waits of
 `io_wait_s[i]` seconds (see timeslice.py); None means no I/O.
+
+Heterogeneous machines (engine/hetero.py), all optional (None: any unit, vector work,
+no data to move): `where[i]` says where task i may run (WHERE_ANY, WHERE_CPU,
+WHERE_GPU, or k >= 0: the unit group named `where_groups[k]`); `matrix[i]` marks
+matrix-shaped work (matmul, conv: it may use matrix units); `block[i]` marks a GPU
+kernel's thread block (ready a launch latency after its dependencies); `dep_bytes`,
+parallel to `dep_idx`, gives the bytes task i reads from that predecessor's output,
+which the engine copies to i's memory domain first if it lives elsewhere.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
 PRECISION_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16}
 PRECISIONS = tuple(PRECISION_BITS)
-
+WHERE_ANY, WHERE_CPU, WHERE_GPU = -1, -2, -3
+WHERE_CODES = {"any": WHERE_ANY, "cpu": WHERE_CPU, "gpu": WHERE_GPU}
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,17 @@ class TaskGraph:
     msg_blocking: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     io_count: np.ndarray | None = None     # int32 I/O waits per task
     io_wait_s: np.ndarray | None = None    # float64 seconds per wait
+    where: np.ndarray | None = None        # int16 (module docstring)
+    where_groups: tuple[str, ...] = ()
+    matrix: np.ndarray | None = None       # bool
+    block: np.ndarray | None = None        # bool
+    dep_bytes: np.ndarray | None = None    # float64, parallel to dep_idx
+
+    @property
+    def hetero(self) -> bool:
+        """True when any heterogeneous column is set."""
+        return any(c is not None for c in (self.where, self.matrix, self.block,
+                                           self.dep_bytes))
 
     @property
     def n(self) -> int:
@@ -102,6 +123,12 @@ class TaskGraph:
             raise ValueError("a message must go from a task to a later task of the graph")
         if np.any(self.msg_bytes < 0):
             raise ValueError("message bytes must be >= 0")
+        for name in ("where", "matrix", "block"):
+            col = getattr(self, name)
+            if col is not None and len(col) != n:
+                raise ValueError(f"task graph column {name} has the wrong length")
+        if self.dep_bytes is not None and len(self.dep_bytes) != len(self.dep_idx):
+            raise ValueError("task graph column dep_bytes has the wrong length")
 
 
 class GraphBuilder:
@@ -119,17 +146,40 @@ class GraphBuilder:
         self.dep_idx: list[int] = []
         self.names: list[str] = []
         self.msgs: list[tuple[int, int, float, bool]] = []
+        self.where: list[int] = []
+        self.groups: list[str] = []
+        self.matrix: list[bool] = []
+        self.block: list[bool] = []
+        self.dep_bytes: list[float] = []
+        self.hetero = False
 
     def add(self, flops: float, nbytes: float = 0.0, deps=(), owner: int = -1,
-            name: str = "") -> int:
-        """Add a task after its `deps` (earlier task indices); return its index."""
+            name: str = "", where: str = "any", matrix: bool = False, block: bool = False,
+            reads=None) -> int:
+        """Add a task after its `deps` (earlier task indices); return its index.
+        Heterogeneous: `where` (any | cpu | gpu | a unit group's name), `matrix`,
+        `block`, `reads` (bytes read from each dep's output, same order as `deps`)."""
         i = len(self.flops)
+        deps = list(deps)
         self.flops.append(flops)
         self.bytes.append(nbytes)
         self.owner.append(owner)
         self.dep_idx.extend(deps)
         self.dep_ptr.append(len(self.dep_idx))
         self.names.append(name)
+        code = WHERE_CODES.get(where)
+        if code is None:
+            if where not in self.groups:
+                self.groups.append(where)
+            code = self.groups.index(where)
+        self.where.append(code)
+        self.matrix.append(matrix)
+        self.block.append(block)
+        reads = [0.0] * len(deps) if reads is None else list(reads)
+        if len(reads) != len(deps):
+            raise ValueError("reads must give one byte count per dependency")
+        self.dep_bytes.extend(reads)
+        self.hetero |= code != WHERE_ANY or matrix or block or any(reads)
         return i
 
     def message(self, src: int, dst: int, nbytes: float, blocking: bool = False) -> None:
@@ -154,6 +204,11 @@ class GraphBuilder:
             msg_bytes=np.asarray(nb, np.float64),
             msg_blocking=np.asarray(blk, bool),
         )
+        if self.hetero:
+            g = dataclasses.replace(
+                g, where=np.asarray(self.where, np.int16), where_groups=tuple(self.groups),
+                matrix=np.asarray(self.matrix, bool), block=np.asarray(self.block, bool),
+                dep_bytes=np.asarray(self.dep_bytes, np.float64))
         g.check()
         return g
 
@@ -174,6 +229,13 @@ def independent(flops: np.ndarray, nbytes: np.ndarray, precision: str = "fp64",
     )
     g.check()
     return g
+
+
+def restrict(graph: TaskGraph, where: str) -> TaskGraph:
+    """The graph with every task allowed only `where` (any, cpu, gpu or a group name)."""
+    code = WHERE_CODES.get(where, 0)
+    return dataclasses.replace(graph, where=np.full(graph.n, code, np.int16),
+                               where_groups=() if where in WHERE_CODES else (where,))
 
 
 TAG = " @ "

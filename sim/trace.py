@@ -4,7 +4,8 @@ A span is one processing element (PE) doing one thing for an interval. Columns:
 
     pe, node, core, kind, task, start_s, end_s, flops, bytes, peer, msg, lanes_active
 
-`kind` is one of KINDS; `peer`/`msg` tie a send to its receive (-1 where none).
+`kind` is one of KINDS (`copy`: a PE waiting while its task's inputs are copied
+to its memory domain, engine/hetero.py); `peer`/`msg` tie a send to its receive (-1 where none).
 The CSV has a header row and nothing else; floats are written in their shortest
 round-trip form, so loading a CSV back gives the exact same arrays.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-KINDS = ("compute", "stall", "send", "recv", "wait", "switch")
+KINDS = ("compute", "stall", "send", "recv", "wait", "switch", "copy")   # new kinds go last
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 COLUMNS = ("pe", "node", "core", "kind", "task", "start_s", "end_s", "flops", "bytes",
            "peer", "msg", "lanes_active")

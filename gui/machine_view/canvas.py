@@ -23,7 +23,7 @@ from .geometry import GAP, LANE_STRIP
 STATE_COLORS = [IDLE_COLOR] + [KIND_COLORS[k] for k in KINDS]   # state index 0 = idle
 STATE_NAMES = ["idle", *KINDS]
 LOAD_LEVELS = 10
-GHOST = "#F6F6F6"
+GHOST = "#F6F6F6"       # heat-map cells beyond a node's cores
 FULL = 0.98             # a gauge or link at this share of its capacity shows as full
 
 
@@ -68,7 +68,6 @@ class MachineCanvas(QWidget):
         if model is not None:
             g = model.geometry
             self._rects = [QRectF(*r) for r in g.cells]
-            self._ghosts = [QRectF(*r) for r in g.ghosts]
             self._lines = [[QLineF(*s) for s in segs] for segs in g.links]
             self._node_rects = [QRectF(*r) for r in g.node_box]
             self._switch_rects = [QRectF(*r) for r in g.switches]
@@ -168,9 +167,6 @@ class MachineCanvas(QWidget):
         for s in np.unique(f.state):
             p.setBrush(self._colors[s])
             p.drawRects([rects[i] for i in np.flatnonzero(f.state == s).tolist()])
-        if len(self._ghosts):
-            p.setBrush(QColor(GHOST))
-            p.drawRects(self._ghosts)
         lanes = self.model.geometry.lanes
         if lanes:
             lit = [[], []]                       # dark (unused) and lit lane cells
@@ -258,9 +254,10 @@ class MachineCanvas(QWidget):
         if pe >= 0:
             state = STATE_NAMES[int(f.state[pe])]
             text = f"<b>PE {pe}</b> (node {m.node_of[pe]}): {state}"
-            if m.traffic.device is not None:
-                text = "<b>host core 0</b> (drives the device)" if pe == 0 else \
-                    f"<b>SM {pe - 1}</b>: {state}"
+            hc = getattr(m.traffic, "host_cores", None)
+            if hc is not None:
+                text = f"<b>host core {pe}</b>: {state}" if pe < hc else \
+                    f"<b>SM {pe - hc}</b>: {state}"
             row = int(f.rows[pe])
             return text + ("<br>" + span_text(m.run, row) if row >= 0 else "")
         link = g.link_at(x, y, tol)

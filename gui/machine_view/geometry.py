@@ -6,7 +6,7 @@ on their network's topology: a circle around the switch (crossbar), a circle (ri
 rows on a shared line (bus), the X x Y grid (mesh2d, torus2d: wrap links leave one
 edge and enter the opposite one), a row under its switch levels (fattree). An offload
 run is the host node (its core 0 drives the device) beside the device's box of SMs,
-joined by the host link. Every directed link is a polyline offset to its side of the
+joined by the host link (host -> device above, device -> host below). Every directed link is a polyline offset to its side of the
 connection, clipped to the boxes, so both directions and moving packets stay visible.
 """
 
@@ -34,7 +34,6 @@ class Geometry:
         self.lanes = lanes if run.pes <= LANES_MAX_PES and lanes > 1 else 0
         self.switches = np.zeros((0, 4))
         self.links: list[list[tuple[float, float, float, float]]] = []
-        self.ghosts = np.zeros((0, 4))      # idle host cores of an offload run
         acc = traffic.device
         if node_heat:
             self._node_grid(traffic.net)
@@ -90,10 +89,10 @@ class Geometry:
                                       boxes[:, 2] - 2 * MARGIN, np.full(len(boxes), GAUGE)])
 
     def _offload(self, run, acc) -> None:
-        """Host node (spec cores; PE 0 is its core 0) and the device box (PEs 1..)."""
+        """Host node (PEs 0..cores-1) and the device box (the SMs: the PEs after)."""
         host_cores = run.scenario.machine.cores
         hc = max(1, math.ceil(math.sqrt(host_cores)))
-        sms = run.pes - 1
+        sms = run.pes - host_cores
         dc = max(1, math.ceil(math.sqrt(sms)))
         hw, hh = self._box_size(host_cores, hc)
         dw, dh = self._box_size(sms, dc)
@@ -103,12 +102,10 @@ class Geometry:
         self._fill(dev, sms, dc)
         dev_cells, dev_grid, dev_gauge = self.cells, self.grid, self.gauge
         self._fill(host, host_cores, hc)
-        self.ghosts = self.cells[1:]
-        self.cells = np.vstack([self.cells[:1], dev_cells])
+        self.cells = np.vstack([self.cells, dev_cells])
         self.node_box = np.vstack([host, dev])
         self.grid = np.vstack([self.grid, dev_grid])
         self.gauge = np.vstack([self.gauge, dev_gauge])
-        self.device_box = dev[0]
         ya = host[0, 1] + hh / 2
         x0, x1 = hw, hw + gap
         self.links = [[(x0, ya - 0.4, x1, ya - 0.4)], [(x1, ya + 0.4, x0, ya + 0.4)]]

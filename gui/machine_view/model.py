@@ -46,8 +46,8 @@ class MachineModel:
         self.geometry = Geometry(run, self.traffic, self.lanes, self.node_heat)
         self.heat = run.pes > HEAT_PES
         self.node_of = np.arange(run.pes) // run.cores
-        if self.traffic.device is not None:
-            self.node_of = (np.arange(run.pes) > 0).astype(np.int64)
+        if self.traffic.device is not None:      # the host's cores, then the SMs
+            self.node_of = (np.arange(run.pes) >= self.traffic.host_cores).astype(np.int64)
 
     def frame(self, t: float) -> Frame:
         tr = self.traffic

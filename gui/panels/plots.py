@@ -37,7 +37,8 @@ from ..analysis import TraceIndex
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
 MAX_ROOFLINE_POINTS = 20_000
-MAX_LAYERS = 200            # more groups than this are not layers worth a bar each
+MAX_LAYERS = 1000           # more groups than this are not layers worth a row each
+                            # (GPT-2 medium: 341 layers, Llama-2-7B: 547)
 MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
 NODE_COLORS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#999999", "#F0E442",
                "#882255")
@@ -209,12 +210,28 @@ def roofs(run, data: dict) -> tuple[tuple[float, float], tuple[float, float]]:
     return (peak, bw), (data["core_peak_flops_per_s"][prec], data["core_bandwidth_bytes_per_s"])
 
 
+def kind_roofs(data: dict, prec: str) -> tuple[list, list]:
+    """Roofs of a heterogeneous run (sim.analysis.roofline.kind_roofs): per unit kind its
+    peak (matrix units included) and, where the matrix units raise it, the vector lanes'
+    ceiling; each over the kind's memory bandwidth. ([(peak, bw)], [name])."""
+    out, names = [], []
+    for kind, r in data["kinds"].items():
+        bw = r["memory_bandwidth_bytes_per_s"]
+        peak, vec = r["peak_flops_per_s"][prec], r["vector_peak_flops_per_s"][prec]
+        out.append((peak, bw))
+        names.append(f"{kind}" + (" matrix units" if peak > vec else ""))
+        if peak > vec:
+            out.append((vec, bw))
+            names.append(f"{kind} vector lanes")
+    return out, names
+
+
 class RooflineTab(PlotTab):
     """Plotted as log10 values on linear axes, with decade ticks labelled in SI units:
     the roof of all PEs (whose ridge the summary cites) and the roof of one core (what a
     single task can reach), and one point per task."""
 
-    ROOF_COLORS = ("#D62728", "#E69F00")
+    ROOF_COLORS = ("#D62728", "#E69F00", "#0072B2", "#56B4E9", "#009E73", "#CC79A7")
 
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
@@ -237,14 +254,18 @@ class RooflineTab(PlotTab):
         item.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         self.ridges = []
         if "memory_bandwidth_bytes_per_s" in data:       # the machine is known
-            both = roofs(run, data)
+            prec = run.summary.get("precision") or "fp64"
+            if "kinds" in data:          # heterogeneous: one roof per unit kind
+                both, names = kind_roofs(data, prec)
+            else:
+                both = roofs(run, data)
+                # the roofline's own core count: a GPU offload's roof is the device's SMs
+                cores = round(data["peak_flops_per_s"][prec]
+                              / data["core_peak_flops_per_s"][prec])
+                names = (f"all {cores} cores", "one core")
             lo = min(intensity.min(), *(p / b for p, b in both)) / 4
             hi = max(intensity.max(), *(p / b for p, b in both)) * 4
             xs = np.geomspace(lo, hi, 64)
-            # the roofline's own core count: a GPU offload's roof is the device's SMs
-            prec = run.summary.get("precision") or "fp64"
-            cores = round(data["peak_flops_per_s"][prec] / data["core_peak_flops_per_s"][prec])
-            names = (f"all {cores} cores", "one core")
             for (peak, bw), name, color in zip(both, names, self.ROOF_COLORS):
                 ridge = peak / bw
                 self.ridges.append(ridge)
@@ -311,7 +332,8 @@ class LayersTab(PlotTab):
         rows = per_layer(ix.run) if ix is not None else ()
         if not 1 < len(rows) <= MAX_LAYERS:
             return self.say("FLOPs per layer appear for runs whose tasks are layers "
-                            "(CNN workloads: tasks named 'layer @ tag'); this run has none.")
+                            "(CNN and transformer workloads: tasks named 'layer @ tag'); this run "
+                            "has none.")
         unit, k, _ = work_unit(self.convention)
         self._fill(rows, layer_details(ix.run), unit, k)
         item = self.reset()

@@ -126,6 +126,25 @@ def optional_inner(tp):
     return None
 
 
+def table_list_item(tp):
+    """X for a `list[X]` or `list[X] | None` annotation whose X is a dataclass, else None."""
+    tp = optional_inner(tp) or tp
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp) or (None,)
+        if item is not None and dataclasses.is_dataclass(item):
+            return item
+    return None
+
+
+def step_into(node: dict, key: str):
+    """The child `key` of `node` ("device[0]": entry 0 of the list `device`), made a
+    table when missing."""
+    if key.endswith("]") and "[" in key:
+        name, index = key[:-1].split("[")
+        return node[name][int(index)]
+    return node.setdefault(key, {})
+
+
 def default_of(f: dataclasses.Field):
     if f.default is not dataclasses.MISSING:
         return f.default
@@ -223,6 +242,12 @@ class ScenarioForm(QWidget):
                 form.addRow(QLabel(f"<b>{f.name}</b>"))
                 self._group(form, tp, value if isinstance(value, dict) else {}, path)
                 continue
+            item = table_list_item(tp)
+            if item is not None:          # [[machine.device]]: one sub-form per entry
+                for i, entry in enumerate(value or []):
+                    form.addRow(QLabel(f"<b>{f.name}[{i}]</b>"))
+                    self._group(form, item, entry, f"{path}[{i}]")
+                continue
             ed = FieldEditor(path, f, tp, value, self._changed)
             self.editors[path] = ed
             form.addRow(field_label(f), ed.widget)
@@ -235,7 +260,7 @@ class ScenarioForm(QWidget):
         *parents, leaf = path.split(".")
         node = data
         for p in parents:
-            node = node.setdefault(p, {})
+            node = step_into(node, p)
         if on:
             node[leaf] = {}
         else:
@@ -264,14 +289,14 @@ class ScenarioForm(QWidget):
                 *parents, leaf = path.split(".")
                 node = data
                 for p in parents:
-                    node = node.get(p, {})
+                    node = step_into(node, p)
                 node.pop(leaf, None)
         for path, ed in self.editors.items():
             value = ed.get()
             node = data
             *parents, leaf = path.split(".")
             for p in parents:
-                node = node.setdefault(p, {})
+                node = step_into(node, p)
             if value is None or (ed.optional and value == ""):
                 node.pop(leaf, None)
             else:

@@ -1,6 +1,8 @@
 """Sweep tab: run a parameter sweep in the background, plot speedup and efficiency
 against PEs (measured points, the ideal line, the fitted Amdahl or Gustafson law), and
-energy against time when the runs report energy (frequency sweeps).
+energy against time when the runs report energy (frequency sweeps). "Validation
+CSV..." draws predicted against measured from `parasim validate --csv` instead
+(validation.py).
 
 The window gives it the current scenario with `set_scenario(sc)`. A `SweepWorker`
 (QThread) calls `sim.sweep.run_sweep` with a progress callback and a cancel flag; the
@@ -17,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...sim.analysis.fits import quality_text, relative_rms
-from ...sim.errors import Cancelled, ScenarioError
+from ...sim.errors import Cancelled, ScenarioError, TraceFormatError
 from ...sim.scenario import Scenario
 from ...sim.studies.backends import make_executor
 from ...sim.studies.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
+from ...sim.studies.validate import read_csv
 from ...sim.units import seconds
+from .validation import plot_validation
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
@@ -96,6 +101,9 @@ class SweepPanel(QWidget):
         self.run_button = QPushButton("Run sweep")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.validation_button = QPushButton("Validation CSV...")
+        self.validation_button.setToolTip("Plot predicted against measured from the CSV of "
+                                          "parasim validate --csv")
         self.bar = QProgressBar()
         self.status = QLabel("Set the values to vary, then Run sweep.")
         self.status.setWordWrap(True)
@@ -121,6 +129,7 @@ class SweepPanel(QWidget):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.bar, 1)
+        buttons.addWidget(self.validation_button)
         plots = QHBoxLayout()
         for plot in (self.speedup_plot, self.efficiency_plot, self.energy_plot):
             plots.addWidget(plot)
@@ -132,6 +141,25 @@ class SweepPanel(QWidget):
         lay.addWidget(self.fits)
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
+        self.validation_button.clicked.connect(lambda: self.load_validation(
+            QFileDialog.getOpenFileName(self, "Validation CSV", "", "CSV (*.csv)")[0]))
+
+    def load_validation(self, path: str) -> bool:
+        """Plot a validation CSV (errors in the status line); False if none was drawn."""
+        if not path:
+            return False
+        try:
+            cases = read_csv(path)
+        except TraceFormatError as exc:
+            self.status.setText(f"error: {exc}")
+            return False
+        self.result = None
+        self.energy_plot.hide()
+        self.fits.setStyleSheet("")
+        self.fits.setText(plot_validation(self.speedup_plot, self.efficiency_plot, cases))
+        self.status.setText(f"{os.path.basename(path)}: {len(cases)} cases from parasim "
+                            f"validate (dotted: each kernel's target)")
+        return True
 
     def set_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -206,7 +234,9 @@ class SweepPanel(QWidget):
             plot.setLabel("left", y, units=unit)
             plot.setLabel("bottom", x)
             plot.getAxis("bottom").setTicks(None)
-            plot.setLogMode(x=False)
+            plot.setLogMode(x=False, y=False)
+            for side in ("bottom", "left"):
+                plot.getAxis(side).enableAutoSIPrefix(True)
 
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""

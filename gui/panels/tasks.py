@@ -2,6 +2,7 @@
 
     running   the task's compute, stall and switch spans in the trace (by its `task` id)
     I/O       its I/O waits, run.extras["io"] = {"task", "start_s", "end_s"} (timeslice.py)
+    copy      its `copy` spans: held by its PE while its inputs are copied (engine/hetero.py)
     waiting   between its first and last activity (running or I/O), when it is neither:
               ready but not running (concurrency without parallelism)
 """
@@ -18,7 +19,7 @@ from .plots import PlotTab
 
 MAX_TASKS = 64
 STATE_COLORS = {"running": KIND_COLORS["compute"], "waiting": "#CC79A7",
-                "blocked on I/O": "#0072B2"}
+                "blocked on I/O": "#0072B2", "waiting for a copy": KIND_COLORS["copy"]}
 ROW_HEIGHT = 0.7
 HEADROOM = 0.08     # x rows, kept free above task 0 for the legend (~7% of the height)
 
@@ -49,8 +50,8 @@ class TasksView(PlotTab):
         item = self.reset()
         item.addLegend(offset=(-10, 5), colCount=3, brush=pg.mkBrush(255, 255, 255, 220))
         item.setLabel("bottom", "simulated time", units="s")
-        item.setTitle("task states: running, waiting (ready, no core free), blocked on I/O",
-                      size="10pt")
+        item.setTitle("task states: running, waiting (ready, no core free), blocked on I/O, "
+                      "waiting for a copy", size="10pt")
         for name, iv in task_states(run.trace, run.extras.get("io")).items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ScenarioError
 from ..nn import load_model
 from ..nn.count import mac_formula
+from ..nn.transformer import build as build_transformer
 from ..taskgraph import layer_of
 from ..trace import KIND_CODE, Trace
+from ..workloads import transformer
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,24 @@ class LayerDetail:
 
 
 def layer_details(run) -> dict[str, LayerDetail]:
-    """Details of each layer of a run of a ``cnn`` workload, by layer name; ``{}`` for
-    other runs (or a model that no longer loads)."""
+    """Details of each layer of a run of a ``cnn`` or ``transformer`` workload, by layer
+    name (a transformer at its sequence length; decoding: the first generated token);
+    ``{}`` for other runs (or a model that no longer loads)."""
     workload = getattr(run.scenario, "workload", None)
-    if workload is None or getattr(workload, "kind", None) != "cnn":
+    if workload is None:
         return {}
+    kind = getattr(workload, "kind", None)
     try:
-        resolved = load_model(workload.model).resolve(workload.input)
-    except (KeyError, ValueError, OSError):
+        if kind == "cnn":
+            resolved = load_model(workload.model).resolve(workload.input)
+        elif kind == "transformer":
+            decode = workload.mode == "decode"
+            model = build_transformer(transformer.config(workload),
+                                      past=workload.seq if decode else 0)
+            resolved = model.resolve(1 if decode else workload.seq)
+        else:
+            return {}
+    except (KeyError, ValueError, OSError, ScenarioError):
         return {}
     return {r.name: LayerDetail(r.kind, r.output_shape, r.params, mac_formula(r))
             for r in resolved}

@@ -38,6 +38,28 @@ def time_by_kind(trace: Trace, pes: int) -> np.ndarray:
     return out
 
 
+def unit_summary(machine: Machine, trace: Trace, makespan: float, copies: dict) -> dict:
+    """Heterogeneous runs: per unit group, `units` = {name: {kind, pes, utilisation
+    (compute + stall PE-seconds / (PEs x makespan)), flops}}; `copy_fraction` (PE-seconds
+    waiting for copies / all PE-seconds), `copies` and `copied_bytes` (over the links:
+    each copy once, a staged one per hop; `copies` are the engine's copy_rows)."""
+    tk = time_by_kind(trace, machine.pes)
+    unit = np.arange(machine.pes) % machine.cores
+    flops = np.bincount(trace.pe, weights=trace.flops, minlength=machine.pes)
+    units = {}
+    for g in machine.groups:
+        sel = (unit >= g.first) & (unit < g.first + g.count)
+        pes = int(sel.sum())
+        busy = tk[sel][:, [KIND_CODE["compute"], KIND_CODE["stall"]]].sum()
+        units[g.name] = {"kind": g.kind, "pes": pes, "flops": float(flops[sel].sum()),
+                         "utilisation": float(busy / (pes * makespan)) if makespan > 0 else 0.0}
+    copy = KIND_CODE["copy"]
+    total = machine.pes * makespan
+    return {"units": units,
+            "copy_fraction": float(tk[:, copy].sum() / total) if total > 0 else 0.0,
+            "copies": len(copies["bytes"]), "copied_bytes": float(copies["bytes"].sum())}
+
+
 def dominant_precision(graph: TaskGraph | None) -> str:
     """The precision that carries most of the graph's flops (it sets the peak)."""
     if graph is None or graph.n == 0:
@@ -86,7 +108,8 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
         "tasks": graph.n if graph is not None else int(len(np.unique(trace.task[trace.task >= 0]))),
         "spans": len(trace),
         "bytes_moved": float(trace.bytes[(trace.kind != KIND_CODE["send"])      # memory only
-                                         & (trace.kind != KIND_CODE["recv"])].sum()),
+                                         & (trace.kind != KIND_CODE["recv"])
+                                         & (trace.kind != KIND_CODE["copy"])].sum()),
         "compute_fraction": fractions["compute"],
         "stall_fraction": fractions["stall"],
         "comm_fraction": fractions["comm"],

@@ -12,7 +12,7 @@ from ..machine.power import link_count
 from ..trace import Trace
 from . import roofline
 from .concurrency import concurrency_series, concurrency_summary
-from .power import power_series, power_summary
+from .power import power_series, power_summary, unit_power
 
 
 def observe(spec: MachineSpec | None, machine: Machine | None, trace: Trace,
@@ -21,7 +21,14 @@ def observe(spec: MachineSpec | None, machine: Machine | None, trace: Trace,
     summary keys to `summary` and returns the time series for Run.extras."""
     extras = {"concurrency": concurrency_series(trace, makespan)}
     summary.update(concurrency_summary(extras["concurrency"], makespan))
-    if spec is not None and spec.power is not None and machine is not None:
+    if machine is not None and machine.hetero and spec is not None and (
+            spec.power is not None or any(g.power for g in machine.groups)):
+        links = link_count(spec.network, machine.nodes)
+        pw = spec.power
+        extras["power"], keys = unit_power(machine, trace, pw.uncore_w if pw else 0.0,
+                                           pw.link_w * links if pw else 0.0, makespan)
+        summary.update(keys)
+    elif spec is not None and spec.power is not None and machine is not None:
         links = link_count(spec.network, machine.nodes)
         args = (spec.power, spec.freq_ghz, machine.nodes, machine.cores, links, makespan)
         extras["power"] = power_series(trace, *args)

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..machine.machine import Machine
 from ..taskgraph import PRECISIONS, TaskGraph
-from ..trace import Trace
+from ..trace import KIND_CODE, Trace
 
 
 def intensity(flops, nbytes) -> np.ndarray:
@@ -34,8 +34,30 @@ def intensity(flops, nbytes) -> np.ndarray:
 
 
 def memory_bandwidth(machine: Machine) -> float:
-    """Bytes/s the whole machine's memories can deliver: nodes x min(B, cores x b_core)."""
-    return machine.nodes * min(machine.mem_bandwidth, machine.cores * machine.core_bandwidth)
+    """Bytes/s the whole machine's memories can deliver: nodes x min(B, cores x b_core);
+    heterogeneous: nodes x (min(B, CPU cores x b_core) + every device's bandwidth)."""
+    if not machine.hetero:
+        return machine.nodes * min(machine.mem_bandwidth, machine.cores * machine.core_bandwidth)
+    cpus = sum(g.count for g in machine.groups if g.domain < 0)
+    devs = sum(g.mem_bandwidth for g in machine.groups if g.domain >= 0)
+    return machine.nodes * (min(machine.mem_bandwidth, cpus * machine.core_bandwidth) + devs)
+
+
+def kind_roofs(machine: Machine) -> dict:
+    """One roof per unit kind of one node: {kind: {"peak_flops_per_s": {p: ...},
+    "vector_peak_flops_per_s": {p: ...}, "memory_bandwidth_bytes_per_s": B}}; the peak
+    counts matrix units (the matrix ceiling), the vector peak does not."""
+    out: dict[str, dict] = {}
+    for g in machine.groups:
+        r = out.setdefault(g.kind, {"peak_flops_per_s": dict.fromkeys(PRECISIONS, 0.0),
+                                    "vector_peak_flops_per_s": dict.fromkeys(PRECISIONS, 0.0),
+                                    "memory_bandwidth_bytes_per_s": 0.0})
+        for p in PRECISIONS:
+            r["peak_flops_per_s"][p] += g.count * g.peak(p)
+            r["vector_peak_flops_per_s"][p] += g.count * g.vector_rate(p)
+        r["memory_bandwidth_bytes_per_s"] += (
+            g.mem_bandwidth if g.domain >= 0 else min(g.mem_bandwidth, g.count * g.unit_bandwidth))
+    return out
 
 
 def mixed_peak(machine: Machine, graph: TaskGraph | None) -> float:
@@ -84,8 +106,9 @@ def summary(graph: TaskGraph | None, machine: Machine | None) -> dict:
 
 
 def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans."""
-    m = trace.task >= 0
+    """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans
+    (not the copies it waited for)."""
+    m = (trace.task >= 0) & (trace.kind != KIND_CODE["copy"])
     tasks, inv = np.unique(trace.task[m], return_inverse=True)
     def total(col):               # float even when empty (bincount of nothing is int64)
         return np.bincount(inv, weights=col[m], minlength=len(tasks)).astype(np.float64)
@@ -107,6 +130,8 @@ def plot_data(machine: Machine | None, trace: Trace | None = None) -> dict:
         "core_bandwidth_bytes_per_s": min(machine.core_bandwidth, machine.mem_bandwidth),
         "core_peak_flops_per_s": {p: machine.core_peak(p) for p in PRECISIONS},
     }
+    if machine is not None and machine.hetero:
+        data["kinds"] = kind_roofs(machine)
     if trace is not None:
         tasks, ai, rate = task_points(trace)
         data["tasks"] = {"task": tasks, "intensity": ai, "flops_per_s": rate}

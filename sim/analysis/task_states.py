@@ -1,5 +1,6 @@
-"""Each task's states over time: running (on a core), blocked on I/O, and waiting
-(ready or started, but on no core: the gaps between the other two)."""
+"""Each task's states over time: running (on a core), blocked on I/O, waiting for a copy
+(its PE holds it while its inputs are copied between memories: `copy` spans), and
+waiting (ready or started, but on no core: the gaps between the others)."""
 
 from __future__ import annotations
 
@@ -26,17 +27,20 @@ def task_count(run) -> int:
 
 
 def task_states(trace: Trace, io: dict | None = None) -> dict:
-    """{"running", "blocked on I/O", "waiting"} -> {"task", "start_s", "end_s"} arrays.
+    """{"running", "blocked on I/O", "waiting for a copy", "waiting"} -> {"task",
+    "start_s", "end_s"} arrays.
 
-    waiting = the gaps in the union of a task's running and I/O intervals, so it lies
-    between the task's first and last activity and overlaps neither."""
+    waiting = the gaps in the union of a task's other intervals, so it lies between the
+    task's first and last activity and overlaps none of them."""
     run = np.isin(trace.kind, RUNNING_KINDS) & (trace.task >= 0)
     running = _intervals(trace.task[run], trace.start_s[run], trace.end_s[run])
     blocked = _intervals(*(io[k] for k in ("task", "start_s", "end_s"))) if io is not None \
         else _intervals([], [], [])
-    task = np.r_[running["task"], blocked["task"]]
-    s = np.r_[running["start_s"], blocked["start_s"]]
-    e = np.r_[running["end_s"], blocked["end_s"]]
+    cp = (trace.kind == KIND_CODE["copy"]) & (trace.task >= 0)
+    copying = _intervals(trace.task[cp], trace.start_s[cp], trace.end_s[cp])
+    task = np.r_[running["task"], blocked["task"], copying["task"]]
+    s = np.r_[running["start_s"], blocked["start_s"], copying["start_s"]]
+    e = np.r_[running["end_s"], blocked["end_s"], copying["end_s"]]
     order = np.lexsort((s, task))
     task, s, e = task[order], s[order], e[order]
     gap_t, gap_s, gap_e = [], [], []
@@ -51,4 +55,5 @@ def task_states(trace: Trace, io: dict | None = None) -> dict:
     waiting = _intervals(np.concatenate(gap_t) if gap_t else [],
                          np.concatenate(gap_s) if gap_s else [],
                          np.concatenate(gap_e) if gap_e else [])
-    return {"running": running, "blocked on I/O": blocked, "waiting": waiting}
+    return {"running": running, "blocked on I/O": blocked, "waiting for a copy": copying,
+            "waiting": waiting}

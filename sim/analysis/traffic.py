@@ -19,10 +19,9 @@
                 memory bound), else for bytes / min(core, node bandwidth) at most that;
                 a message inside a node copies 2 x bytes during [sent + latency, arrival]
     PE state    the kind of the span a PE is in at t (zero-length spans skipped), -1 idle
-    host link   in an offload run (PE 0 the host core, PEs 1.. the device's SMs) the
-                copies in (PE 0's send spans) and out (its recv spans) are flows on the
-                two directions of the host-device link after its latency; the memory
-                figures are then the device's HBM
+    host link   in an offload run (PEs 0..cores-1 the host cores, then the device's
+                SMs) the copies between memories (run.extras["copies"]) are flows on
+                their link after its latency; the memory figures are the device's HBM
 """
 
 from __future__ import annotations
@@ -97,8 +96,8 @@ class _Intervals:
 
 
 def offload_device(run):
-    """The AcceleratorSpec of an offload run (its trace: PE 0 the host core, PEs 1..
-    the SMs), else None."""
+    """The AcceleratorSpec of an offload run (its trace: the host's cores, then the
+    SMs), else None."""
     sc = run.scenario
     if sc is None or sc.workload.kind != "offload":
         return None
@@ -118,32 +117,38 @@ class Traffic:
                                     if self.nodes > 1 and self.device is None else None)
         self.f = flights(run)
         self._links()
+        pe = np.arange(run.pes)
         if self.device is not None:
             acc = self.device
+            self.host_cores = spec.cores
             self._host_link(acc)
-            self._memory(acc.memory_gbs * 1e9, acc.memory_gbs * 1e9,
-                         acc.memory_latency_ns * 1e-9)
+            self._memory(np.where(pe >= spec.cores, 0, -1), acc.memory_gbs * 1e9,
+                         acc.memory_gbs * 1e9, acc.memory_latency_ns * 1e-9)
         elif spec is not None:
             mem = spec.memory
-            self._memory(mem.bandwidth_gbs * 1e9,
+            self._memory(pe // self.cores, mem.bandwidth_gbs * 1e9,
                          min(mem.core_bandwidth_gbs, mem.bandwidth_gbs) * 1e9,
                          mem.latency_ns * 1e-9)
         else:
-            self._memory(None, np.inf, 0.0)
+            self._memory(pe // self.cores, None, np.inf, 0.0)
         self.states = PEStates(run.trace, run.pes)
 
     def _host_link(self, acc) -> None:
-        """Link 0: host -> device (PE 0's sends), link 1: device -> host (its recvs)."""
-        tr = self.run.trace
-        self.link_names = ["host -> device", "device -> host"]
-        self.capacity = np.full(2, acc.link_gbs * 1e9)
-        m = (tr.pe == 0) & np.isin(tr.kind, (_SEND, KIND_CODE["recv"]))
-        link = (tr.kind[m] != _SEND).astype(np.int64)
-        start = tr.start_s[m] + acc.link_latency_us * 1e-6
-        dur = tr.end_s[m] - start
-        rate = np.divide(tr.bytes[m], dur, out=np.zeros(len(dur)), where=dur > 0)
-        self.link_bytes = np.bincount(link, weights=tr.bytes[m], minlength=2).astype(float)
-        self.link_flows = _Intervals(link, start, tr.end_s[m], rate, 2)
+        """The host-device links of run.extras["copies"], each copy a flow after the
+        link latency."""
+        c = self.run.extras.get("copies") or {"link_names": [], "link": np.zeros(0, int),
+                                              "start_s": np.zeros(0), "end_s": np.zeros(0),
+                                              "bytes": np.zeros(0)}
+        self.link_names = list(c["link_names"])
+        n = len(self.link_names)
+        self.capacity = np.full(n, acc.link_gbs * 1e9)
+        link = np.asarray(c["link"], np.int64)
+        start = np.asarray(c["start_s"], float) + acc.link_latency_us * 1e-6
+        end, nbytes = np.asarray(c["end_s"], float), np.asarray(c["bytes"], float)
+        dur = end - start
+        rate = np.divide(nbytes, dur, out=np.zeros(len(dur)), where=dur > 0)
+        self.link_bytes = np.bincount(link, weights=nbytes, minlength=n).astype(float)
+        self.link_flows = _Intervals(link, start, end, rate, n)
 
     def _links(self) -> None:
         f, net = self.f, self.net
@@ -169,9 +174,10 @@ class Traffic:
         self.link_flows = _Intervals(self.route_link, rep(start), rep(end), rep(rate),
                                      len(self.capacity))
 
-    def _memory(self, capacity: float | None, peak: float, lat: float) -> None:
-        """Per node memory flows; `capacity` the node's bandwidth (None: unknown),
-        `peak` one core's, `lat` the memory latency (bytes/s, seconds)."""
+    def _memory(self, group_of_pe: np.ndarray, capacity: float | None, peak: float,
+                lat: float) -> None:
+        """Memory flows per group of PEs (a node; -1: not counted); `capacity` a group's
+        bandwidth (None: unknown), `peak` one core's, `lat` the memory latency."""
         tr = self.run.trace
         m = np.isin(tr.kind, _TASK_KINDS) & (tr.task >= 0)
         key = tr.task[m].astype(np.int64) * max(self.run.pes, 1) + tr.pe[m]
@@ -183,7 +189,7 @@ class Traffic:
         np.maximum.at(end, inv, tr.end_s[m])
         nbytes = np.bincount(inv, weights=tr.bytes[m], minlength=k)
         stalled = np.bincount(inv, weights=tr.kind[m] == _STALL, minlength=k) > 0
-        node = (uniq % max(self.run.pes, 1)) // self.cores
+        node = group_of_pe[uniq % max(self.run.pes, 1)]
         self.mem_capacity = capacity
         avail = np.maximum(end - lat - start, 0.0)
         dur = np.where(stalled, avail, np.minimum(avail, nbytes / peak))
@@ -192,12 +198,13 @@ class Traffic:
         local = (sn == dn) & (f["src_pe"] != f["dst_pe"])
         m_start = f["sent_s"][local] + lat
         m_dur = f["arrival_s"][local] - m_start
-        group = np.r_[node, sn[local]]
+        group = np.r_[node, group_of_pe[f["src_pe"][local]]]
         s = np.r_[start, m_start]
         d = np.r_[dur, m_dur]
         b = np.r_[nbytes, 2.0 * f["bytes"][local]]
         rate = np.divide(b, d, out=np.zeros(len(b)), where=d > 0)
-        self.memory = _Intervals(group, s, s + d, rate, self.nodes)
+        keep = group >= 0
+        self.memory = _Intervals(group[keep], s[keep], (s + d)[keep], rate[keep], self.nodes)
 
     # -- at a time -------------------------------------------------------------------
 

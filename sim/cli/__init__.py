@@ -15,6 +15,7 @@ from ..errors import Cancelled, ScenarioError, SimulationTooLarge, TraceFormatEr
 from ..io.files import check_writable
 from ..io.summary_json import to_jsonable
 from ..report import format_summary
+from . import calibrate as calibrate_verb
 from . import compare as compare_verb
 from . import flops as nn_cli
 from .flops import format_layers
@@ -93,7 +94,7 @@ APP_USAGE = """the desktop app (python main.py without a verb):
   python main.py --scenario X --screenshot out.png   render the window after the run, exit"""
 
 REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,
-              add_sweep, add_machines]
+              add_sweep, add_machines, calibrate_verb.add_parser]
 
 
 def build_parser() -> argparse.ArgumentParser:

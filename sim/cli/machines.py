@@ -31,6 +31,8 @@ def cmd_machines(args) -> int:
     for line in [head, *body]:
         print("  ".join(c.rjust(w) if i != 1 else c.ljust(w)
                         for i, (c, w) in enumerate(zip(line, widths))))
+    for r in rows:
+        print(f"  {r['key']}: Rpeak clock {r['clock']}")
     print(f"Source: {top500.LIST}. FLOPs: fp64, 1 multiply-add = 2 FLOPs; cores = CPU cores "
           f"+ GPU SMs. Notes: python main.py machines --json")
     return 0

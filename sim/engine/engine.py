@@ -233,5 +233,7 @@ def drive(ex, fix: str) -> Trace | None:
         raise RuntimeError(f"deadlock: {ex.g.n - ex.done_count} tasks never ran")
     if ex.rec is None:
         return None
+    if hasattr(ex, "finish_trace"):                 # per-PE rates (hetero.py)
+        return ex.finish_trace()
     return ex.rec.finish(ex.m.cores, ex.g.flops, ex.g.bytes, lanes_active(ex.m, ex.g),
                          compute_times(ex.m, ex.g))

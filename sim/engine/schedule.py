@@ -7,6 +7,8 @@
 - "block" / "cyclic": static owner-computes placement. Tasks without an owner are
   dealt to PEs in contiguous blocks (task k of m goes to PE k*P // m) or round robin
   (k mod P); each PE runs its ready tasks in program (index) order.
+- "heft": HEFT (heft.py; run by the heterogeneous engine, hetero.py): each task on
+  the PE giving it the earliest finish time, copies included, in upward-rank order.
 - "timeslice": round robin with a quantum and a context-switch cost (see timeslice.py).
 
 Tasks that name an owner always run on it, whatever the policy.
@@ -20,7 +22,7 @@ import numpy as np
 
 from ..spec import param
 
-POLICIES = ("dynamic", "critical-path", "block", "cyclic", "timeslice")
+POLICIES = ("dynamic", "critical-path", "block", "cyclic", "timeslice", "heft")
 STATIC_POLICIES = ("block", "cyclic")
 
 
@@ -29,7 +31,8 @@ class ScheduleSpec:
     policy: str = param("dynamic", choices=POLICIES,
                         help="dynamic / critical-path: shared ready queue; "
                              "block / cyclic: static owner-computes placement; "
-                             "timeslice: round robin with a quantum")
+                             "timeslice: round robin with a quantum; "
+                             "heft: earliest finish time on heterogeneous units")
     quantum_s: float = param(0.001, unit="s", gt=0,
                              help="timeslice: the longest a task runs before the next one")
     context_switch_s: float = param(5e-6, unit="s", ge=0,

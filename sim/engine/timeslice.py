@@ -47,6 +47,7 @@ from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
 from .engine import Engine, drive
 from .fluid import FluidModel
+from .hetero import HeteroEngine
 from .recorder import TraceRecorder
 from .schedule import STATIC_POLICIES, ScheduleSpec, place
 
@@ -66,6 +67,11 @@ def make_engine(machine: Machine, graph: TaskGraph, schedule: ScheduleSpec | Non
     with I/O waits. `kw` goes to the executor (record, progress, cancel).
     """
     policy = schedule.policy if schedule is not None else "dynamic"
+    if machine.hetero or graph.hetero or policy == "heft":
+        if policy == "timeslice" or has_io(graph):
+            raise ScenarioError("time slicing and I/O waits are not simulated on "
+                                "heterogeneous machines", "schedule.policy")
+        return HeteroEngine(machine, graph, policy, **kw)
     if policy != "timeslice" and not has_io(graph):
         return Engine(machine, graph, policy, **kw)
     if policy not in IO_POLICIES:

@@ -9,7 +9,11 @@ Carrying (eager protocol: data flows as soon as it is sent, receive buffers unli
   - between nodes: after latency_us + (hops - 1) hop_latency_us, the bytes are one flow
     over the route's links in the machine-wide network FluidModel (max-min fair);
   - within a node: after the memory latency, a copy of 2 x bytes (read + write) through
-    that node's memory FluidModel, at most core_bandwidth_gbs;
+    that node's memory FluidModel, at most core_bandwidth_gbs; with the network's
+    intra_latency_us / intra_bandwidth_gbs set (a calibrated machine), after that
+    latency, the bytes as one flow through the node's memory at most that bandwidth;
+    with intra_cached_bytes set, a message of at most that size stays in the caches:
+    intra latency + bytes / intra_cached_bandwidth_gbs, no memory traffic;
   - to the same PE: the data is already there, it arrives at once (this keeps the
     one-core speedup baseline free of the decomposition's messages).
 
@@ -58,6 +62,24 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
     np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
     return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
                                dep_idx=dep.astype(np.int32))
+
+
+def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
+    """(delay s, memory bytes per message byte, rate cap B/s) of a message of nbytes
+    between two cores of a node: (memory latency, 2, core bandwidth) unless the network
+    sets intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth);
+    a cached one (nbytes <= intra_cached_bytes) is all delay: (latency + nbytes /
+    intra_cached_bandwidth, 0, 0)."""
+    net = machine.spec.network
+    if net is None:
+        return machine.mem_latency, 2.0, machine.core_bandwidth
+    lat, bw = net.intra_latency_us, net.intra_bandwidth_gbs
+    latency = machine.mem_latency if lat is None else lat * 1e-6
+    if net.intra_cached_bytes is not None and nbytes <= net.intra_cached_bytes:
+        return latency + nbytes / (net.intra_cached_bandwidth_gbs * 1e9), 0.0, 0.0
+    if bw is None:
+        return latency, 2.0, machine.core_bandwidth
+    return latency, 1.0, bw * 1e9
 
 
 def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
@@ -152,8 +174,10 @@ class Transport:
         if self.src_pe[m] == self.dst_pe[m]:
             return 0.0
         if sn == dn:
-            return mach.mem_latency + 2.0 * self.nbytes[m] / min(mach.core_bandwidth,
-                                                                 mach.mem_bandwidth)
+            latency, factor, cap = intra_node(mach, self.nbytes[m])
+            if factor == 0.0:
+                return latency
+            return latency + factor * self.nbytes[m] / min(cap, mach.mem_bandwidth)
         assert self.net is not None                 # nodes differ: a network exists
         links, latency = self.net.route(sn, dn)
         return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
@@ -189,9 +213,8 @@ class Transport:
             latency = 0.0
             self.path[m] = (None, (), 0.0, 0.0)
         elif sn == dn:
-            e = self.e
-            latency = e.m.mem_latency
-            self.path[m] = (e.memory[sn], (0,), 2.0 * nb, e.m.core_bandwidth)
+            latency, factor, cap = intra_node(self.e.m, nb)
+            self.path[m] = (self.e.memory[sn], (0,), factor * nb, cap)
         else:
             assert self.net is not None
             links, latency = self.net.route(sn, dn)

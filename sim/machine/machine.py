@@ -9,7 +9,9 @@ two FLOPs (ParaSim counts FLOPs = 2 x MACs), so
     peak FLOP/s         = freq_ghz x 1e9 x vector FLOPs/cycle  (per core)
 
 A task whose vectorisable share is v and whose lanes are used with efficiency e runs
-its flops in  flops x ((1 - v) / scalar_rate + v / (vector_rate x e))  seconds.
+its flops in  flops x ((1 - v) / scalar_rate + v / (vector_rate x d x e))  seconds,
+d = `dense_efficiency`, the share of the vector peak the machine's arithmetic sustains
+(a dense BLAS kernel reaches 0.8-0.95 of it; 1, the default, is the peak).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from dataclasses import dataclass, field
 
 from ..errors import ScenarioError
 from ..spec import param
-from ..taskgraph import PRECISION_BITS
 from .accelerator import AcceleratorSpec
+from .groups import CpuGroupSpec, DeviceSpec, check_names, unit_groups
 from .network import NetworkSpec
 from .power import PowerSpec
 
@@ -49,10 +51,16 @@ class MachineSpec:
     fma_units: int = param(2, ge=1, le=64, help="Fused multiply-add units per core")
     simd_bits: int = param(256, ge=64, le=65536,
                            help="SIMD register width; lanes = simd_bits / precision bits")
+    dense_efficiency: float = param(1.0, gt=0, le=1,
+                                    help="Share of the vector peak that vectorised "
+                                         "arithmetic sustains (dense BLAS: 0.8-0.95; "
+                                         "1 = peak; `parasim calibrate` measures it)")
     memory: MemorySpec = field(default_factory=MemorySpec)
     network: NetworkSpec | None = None     # between nodes; unset: a crossbar (sim/network.py)
     power: PowerSpec | None = None
     accelerator: AcceleratorSpec | None = None     # GPU-like devices per node (accelerator.py)
+    cpu: list[CpuGroupSpec] | None = None    # [[machine.cpu]]: core groups, replacing cores...
+    device: list[DeviceSpec] | None = None   # [[machine.device]]: devices run by the engine
 
     def validate(self, path: str) -> None:
         if self.simd_bits % 64:
@@ -60,56 +68,84 @@ class MachineSpec:
                                 f"{path}.simd_bits")
         if self.network is not None:
             self.network.check_nodes(self.nodes, f"{path}.network")
-        if self.power is not None:
+            self.network.check_intra(f"{path}.network")
+        if self.power is not None and not self.cpu:
             self.power.voltage(self.freq_ghz, path)
+        for key in ("cpu", "device"):
+            if getattr(self, key) is not None and not getattr(self, key):
+                raise ScenarioError(f"{path}.{key} needs at least one table, got []",
+                                    f"{path}.{key}")
+        check_names(self, path)
 
 
 class Machine:
-    """Derived, read-only view of a MachineSpec used by the engine and the metrics."""
+    """Derived, read-only view of a MachineSpec used by the engine and the metrics.
+
+    `cores` is PEs per node: all its units (CPU cores and device SMs, groups.py).
+    `hetero` is True when the spec has [[machine.cpu]] or [[machine.device]] tables;
+    the rate methods below then describe the first group (per-group rates: `groups`)."""
 
     def __init__(self, spec: MachineSpec):
         self.spec = spec
         self.nodes = spec.nodes
-        self.cores = spec.cores
-        self.pes = spec.nodes * spec.cores
-        self.freq_hz = spec.freq_ghz * 1e9
+        self.groups = unit_groups(spec)
+        self.hetero = bool(spec.cpu or spec.device)
+        self.cores = sum(g.count for g in self.groups)
+        self.pes = spec.nodes * self.cores
+        self.freq_hz = self.groups[0].freq_hz
         self.mem_bandwidth = spec.memory.bandwidth_gbs * 1e9
         self.core_bandwidth = spec.memory.core_bandwidth_gbs * 1e9
         self.mem_latency = spec.memory.latency_ns * 1e-9
+        self.dense_efficiency = spec.dense_efficiency
 
     def lanes(self, precision: str) -> int:
         """SIMD lanes for a precision: simd_bits / bits, at least 1."""
-        return max(1, self.spec.simd_bits // PRECISION_BITS[precision])
+        return self.groups[0].lanes(precision)
 
     def scalar_rate(self) -> float:
         """Scalar FLOP/s of one core: f x 2 x fma_units."""
-        return self.freq_hz * 2 * self.spec.fma_units
+        return self.groups[0].scalar_rate()
 
     def vector_rate(self, precision: str) -> float:
         """Vector FLOP/s of one core (its peak): f x 2 x fma_units x lanes."""
         return self.scalar_rate() * self.lanes(precision)
 
+    def sustained_rate(self, precision: str) -> float:
+        """Vector FLOP/s one core sustains: vector_rate x dense_efficiency."""
+        return self.vector_rate(precision) * self.dense_efficiency
+
     def core_peak(self, precision: str = "fp64") -> float:
         return self.vector_rate(precision)
 
     def peak(self, precision: str = "fp64") -> float:
-        """Machine peak FLOP/s (Rpeak): every core at its vector rate."""
-        return self.pes * self.vector_rate(precision)
+        """Machine peak FLOP/s (Rpeak): every PE at its peak (nodes x sum of group peaks)."""
+        if not self.hetero:
+            return self.pes * self.vector_rate(precision)
+        return self.nodes * sum(g.count * g.peak(precision) for g in self.groups)
+
+    def group_of(self, pe: int):
+        """The UnitGroup of PE `pe`."""
+        u = pe % self.cores
+        for g in self.groups:
+            if u < g.first + g.count:
+                return g
+        raise IndexError(pe)
 
     def compute_time(self, flops: float, precision: str, vector_fraction: float,
                      lane_efficiency: float = 1.0) -> float:
-        """flops x ((1 - v) / scalar_rate + v / (vector_rate x e))."""
+        """flops x ((1 - v) / scalar_rate + v / (sustained_rate x e))."""
         v = vector_fraction
         return flops * ((1.0 - v) / self.scalar_rate()
-                        + v / (self.vector_rate(precision) * lane_efficiency))
+                        + v / (self.sustained_rate(precision) * lane_efficiency))
 
     def node_of(self, pe: int) -> int:
         return pe // self.cores
 
 
 def node_peak(spec, precision: str = "fp64") -> float:
-    """Peak FLOP/s of one node of a MachineSpec: its cores plus its accelerators."""
-    host = Machine(spec).vector_rate(precision) * spec.cores
+    """Peak FLOP/s of one node of a MachineSpec: its units plus its accelerators."""
+    m = Machine(spec)
+    host = sum(g.count * g.peak(precision) for g in m.groups)
     acc = spec.accelerator
     return host + (acc.count * acc.peak(precision) if acc is not None else 0.0)
 

@@ -65,6 +65,24 @@ class NetworkSpec:
     oversubscription: float = param(1.0, ge=1,
                                     help="fattree: down/up bandwidth ratio at each level "
                                          "(1 = full bisection)")
+    intra_latency_us: float | None = param(None, unit="us", ge=0,
+                                           help="Latency of a message between two cores of "
+                                                "one node (unset: the memory latency)")
+    intra_bandwidth_gbs: float | None = param(None, unit="GB/s", gt=0,
+                                              help="Rate of a message between two cores of "
+                                                   "one node, its bytes one flow through the "
+                                                   "node's memory (unset: a copy, 2 x bytes "
+                                                   "at most core_bandwidth_gbs)")
+    intra_cached_bytes: float | None = param(None, unit="B", ge=0,
+                                             help="Messages within a node up to this size "
+                                                  "stay in the caches: they take "
+                                                  "intra_latency + bytes / "
+                                                  "intra_cached_bandwidth_gbs and no memory "
+                                                  "bandwidth (unset: off)")
+    intra_cached_bandwidth_gbs: float | None = param(None, unit="GB/s", gt=0,
+                                                     help="Rate of the messages within a "
+                                                          "node of at most "
+                                                          "intra_cached_bytes")
 
     def value(self, name: str) -> float:
         """A link setting after the preset and the defaults have filled it in."""
@@ -72,6 +90,14 @@ class NetworkSpec:
         if v is not None:
             return v
         return INTERCONNECTS.get(self.preset, DEFAULTS)[name]
+
+    def check_intra(self, path: str) -> None:
+        """ScenarioError unless intra_cached_bytes and its bandwidth are set together."""
+        if (self.intra_cached_bytes is None) != (self.intra_cached_bandwidth_gbs is None):
+            raise ScenarioError(f"{path}.intra_cached_bytes and intra_cached_bandwidth_gbs "
+                                f"must be set together, got {self.intra_cached_bytes} and "
+                                f"{self.intra_cached_bandwidth_gbs}",
+                                f"{path}.intra_cached_bytes")
 
     def check_nodes(self, nodes: int, path: str) -> None:
         """Raise ScenarioError if the mesh dimensions do not fit `nodes`."""

@@ -91,7 +91,8 @@ def _set(data: dict, key: str, value: Any) -> None:
 
 
 def _pes(sc: Scenario) -> int:
-    return sc.machine.nodes * sc.machine.cores
+    """PEs of the scenario's machine (every unit of a heterogeneous one)."""
+    return Machine(sc.machine).pes
 
 
 def expand(scenario: Scenario, grid: Mapping[str, Sequence], mode: str = "strong"

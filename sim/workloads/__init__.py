@@ -5,32 +5,42 @@ what a workload module provides). Generators build graphs; they never run anythi
 from __future__ import annotations
 
 from . import (
+    allgather,
     allreduce,
+    alltoall,
     amdahl,
     bag,
+    barrier,
     bcast,
     cnn,
     custom,
     fft,
+    gather,
+    hetero_dag,
     hpl,
     iobag,
+    lu_tiles,
     matmul,
     montecarlo,
     nbody,
     offload,
     pingpong,
+    reduce_scatter,
     reduction,
+    scatter,
     simd_loop,
     spmv,
     stencil,
     summa,
+    transformer,
     triad,
 )
 from .base import Workload
 
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
-    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload)
+    nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
+    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles, transformer)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)

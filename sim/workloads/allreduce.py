@@ -1,11 +1,14 @@
 """Allreduce alone: every rank ends with the sum of all ranks' `bytes` of numbers.
 
-`algorithm` picks ring, tree (binomial reduce + broadcast) or recursive doubling;
-collectives.py gives each one's cost. Ring moves 2 (P - 1) / P n bytes per rank in
-2 (P - 1) latency-bound steps (best for large n); tree and recursive doubling need only
-about log2 P steps but move n each (best for small n). FLOPs per allreduce (one add
-per fp64 number): (P - 1) n / 8 for ring and tree, P log2 P n / 8 for recursive
-doubling (P a power of two).
+`algorithm` picks ring, tree (binomial reduce + broadcast), recursive doubling,
+Rabenseifner's (reduce-scatter by recursive halving + allgather by recursive doubling:
+2 lg P alpha + 2 (P - 1) / P n beta, the latency of recursive doubling and the bytes of
+the ring) or auto (MPICH's choice by n and P); collectives.py gives each one's cost.
+Ring moves 2 (P - 1) / P n bytes per rank in 2 (P - 1) latency-bound steps (best for
+large n); tree and recursive doubling need only about log2 P steps but move n each
+(best for small n). FLOPs per allreduce (one add
+per fp64 number): (P - 1) n / 8 for ring, tree and Rabenseifner, p' log2 p' n / 8 +
+(P - p') n / 8 for recursive doubling (p' the largest power of two <= P).
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
-from ..taskgraph import GraphBuilder, TaskGraph
+from ..taskgraph import TaskGraph
+from .collective_run import repeated
 from .collectives import ALLREDUCE, allreduce
-from .spmd import rank_pes, ranks_param, scaled_ranks
+from .spmd import ranks_param, scaled_ranks
 
 
 @dataclass
@@ -38,9 +42,5 @@ class Params:
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    pes = rank_pes(p.ranks, machine)
-    g = GraphBuilder(vector_fraction=1.0)
-    last = None
-    for _ in range(p.repeats):
-        last = allreduce(g, pes, p.bytes, p.algorithm, after=last)
-    return g.build()
+    return repeated(p, machine, "allreduce",
+                    lambda g, pes, last: allreduce(g, pes, p.bytes, p.algorithm, after=last))

@@ -3,7 +3,8 @@
 Each task has `flops_per_task` flops and `bytes_per_task` bytes, scaled by a
 log-normal factor of mean 1 and coefficient of variation `cv` (0: all equal), drawn
 with the scenario's seed. FLOPs: the sum of the task sizes (tasks x flops_per_task
-when cv = 0).
+when cv = 0). `where` (any, cpu, gpu or a unit group's name) restricts every task to
+those units of a heterogeneous machine (machine/groups.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..spec import param
-from ..taskgraph import TaskGraph, independent
+from ..taskgraph import TaskGraph, independent, restrict
 from .common import lane_param, precision_param, scale_count, vector_param
 
 
@@ -28,6 +29,8 @@ class Params:
     precision: str = precision_param()
     vector_fraction: float = vector_param()
     lane_efficiency: float = lane_param()
+    where: str = param("any", help="Units the tasks may run on: any, cpu, gpu or a unit "
+                                   "group's name ([[machine.cpu]] / [[machine.device]])")
 
     def tasks_estimate(self) -> int:
         return self.tasks
@@ -47,5 +50,6 @@ def sizes(p: Params, rng: np.random.Generator) -> np.ndarray:
 
 def build(p: Params, machine, rng) -> TaskGraph:
     f = sizes(p, rng)
-    return independent(p.flops_per_task * f, p.bytes_per_task * f, p.precision,
-                       p.vector_fraction, p.lane_efficiency)
+    g = independent(p.flops_per_task * f, p.bytes_per_task * f, p.precision,
+                    p.vector_fraction, p.lane_efficiency)
+    return restrict(g, p.where) if p.where != "any" else g

@@ -1,8 +1,11 @@
 """Broadcast alone: rank 0 sends `bytes` to every rank.
 
 binomial: ceil(log2 P) (alpha + n / beta), every rank that has the data forwards it;
-linear: the root sends to each rank in turn, (P - 1) (alpha + n / beta).
-See collectives.py. FLOPs: 0.
+linear: the root sends to each rank in turn, (P - 1) (alpha + n / beta);
+scatter-ring (van de Geijn): scatter n / P blocks, then a ring allgather,
+(L + P - 1) alpha + 2 (P - 1) / P n / beta, about 2 n / beta whatever P: best for long
+messages; scatter-doubling: the same with a recursive-doubling allgather (P a power
+of two); auto: MPICH's choice. See collectives.py. FLOPs: 0.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..spec import param
-from ..taskgraph import GraphBuilder, TaskGraph
+from ..taskgraph import TaskGraph
+from .collective_run import repeated
 from .collectives import BCAST, bcast
-from .spmd import rank_pes, ranks_param, scaled_ranks
+from .spmd import ranks_param, scaled_ranks
 
 
 @dataclass
@@ -25,7 +29,9 @@ class Params:
     ranks: int = ranks_param()
 
     def tasks_estimate(self) -> int:
-        return self.repeats * max(self.ranks, 1)
+        r = max(self.ranks, 1)
+        per_rank = 1 if self.algorithm in ("binomial", "linear") else r + 1
+        return self.repeats * r * per_rank
 
     def scaled(self, factor: float) -> Params:
         """Weak scaling: every rank still receives n bytes (the data delivered, (P - 1) n,
@@ -34,9 +40,5 @@ class Params:
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    pes = rank_pes(p.ranks, machine)
-    g = GraphBuilder()
-    last = None
-    for _ in range(p.repeats):
-        last = bcast(g, pes, p.bytes, after=last, algorithm=p.algorithm)
-    return g.build()
+    return repeated(p, machine, "bcast",
+                    lambda g, pes, last: bcast(g, pes, p.bytes, last, algorithm=p.algorithm))

@@ -22,6 +22,15 @@ is cut into M micro-batches. Stage s of micro-batch m starts after stage s - 1 o
 time t the makespan is (S + M - 1) t: S - 1 steps to fill, M - 1 to drain.
 Activations between stages on one node pass through memory (counted in the bytes);
 between nodes they are messages of e x n x (output of the stage's last layer) bytes.
+
+split = "kernels" (a node with a GPU, [[machine.device]]): the whole batch on the
+first device, each layer one kernel of `blocks` equal thread blocks (0: one per SM)
+that run after the previous layer's kernel (a zero-time join on the device) and a
+launch latency. Conv and fully connected layers are matrix-shaped (tensor cores where
+the device has them for the precision); the rest run on the vector lanes. The host
+holds the images and the weights: the weights are copied to the device once, before
+the first kernel (e x params bytes), the images when the first layer starts
+(e x batch x input), the result back to the host at the end.
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ from ..taskgraph import GraphBuilder, TaskGraph, tagged
 from .common import chunks, element_bytes, scale_count
 from .stages import partition
 
-SPLITS = ("data", "pipeline")
+SPLITS = ("data", "pipeline", "kernels")
 
 
 @dataclass
@@ -54,6 +63,8 @@ class Params:
                             "stages over the PEs, micro-batches flowing through")
     micro_batches: int = param(4, ge=1, help="Pipeline: micro-batches the batch is cut into")
     stages: int = param(0, ge=0, help="Pipeline: stages (0: one per PE, at most one per layer)")
+    blocks: int = param(0, ge=0, le=100_000,
+                        help="Kernels: thread blocks per layer (0: one per SM of the device)")
     all_ops: bool = param(False, help="Also count bias, batch norm, activations, pooling "
                                       "and adds (one FLOP each), not just conv + linear")
     vector_fraction: float = param(1.0, ge=0, le=1,
@@ -67,6 +78,8 @@ class Params:
 
     def tasks_estimate(self) -> int:
         n = len(layers(self))
+        if self.split == "kernels":
+            return n * ((self.blocks or 1024) + 1) + 4
         return n * (self.batch if self.split == "data" else min(self.micro_batches, self.batch))
 
     def scaled(self, factor: float) -> Params:
@@ -130,9 +143,37 @@ def build(p: Params, machine, rng) -> TaskGraph:
     g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
     if p.split == "data":
         _data(g, p, net, machine)
+    elif p.split == "kernels":
+        _kernels(g, p, net, machine)
     else:
         _pipeline(g, p, net, machine)
     return g.build()
+
+
+def _kernels(g: GraphBuilder, p: Params, net: list[Layer], machine) -> None:
+    gpus = [u for u in machine.groups if u.kind == "gpu"]
+    if not gpus:
+        raise ScenarioError("workload.split = 'kernels' needs a GPU: add a [[machine.device]] "
+                            "table", "workload.split")
+    dev = gpus[0].name
+    blocks = p.blocks or gpus[0].count
+    e = element_bytes(p.precision)
+    weights = float(sum(layer.weight_bytes for layer in net))
+    images = float(e * p.batch * 3 * p.input * p.input)
+    w_host = g.add(0.0, where="cpu", name=tagged("weights", "host"))
+    i_host = g.add(0.0, where="cpu", name=tagged("images", "host"))
+    join = g.add(0.0, deps=[w_host], where=dev, name=tagged("weights", dev), reads=[weights])
+    for k, layer in enumerate(net):
+        flops, nbytes = layer.cost(p.batch)
+        deps, reads = ([join, i_host], [0.0, images]) if k == 0 else ([join], [0.0])
+        matrix = layer.name.startswith(("conv", "fc"))
+        q, r = divmod(int(flops), blocks)        # integer shares: the FLOPs add up exactly
+        ids = [g.add(float(q + (b < r)), nbytes / blocks, deps, where=dev, matrix=matrix,
+                     block=True, reads=reads, name=tagged(layer.name, f"b{b}"))
+               for b in range(blocks)]
+        join = g.add(0.0, deps=ids, where=dev, name=tagged(layer.name, "end"))
+    g.add(0.0, deps=[join], where="cpu", name=tagged("result", "host"),
+          reads=[float(p.batch * net[-1].out_bytes)])
 
 
 def _data(g: GraphBuilder, p: Params, net: list[Layer], machine) -> None:

@@ -3,40 +3,146 @@
 Every helper takes a GraphBuilder `g`, the participants' PEs `pes` (rank i runs on
 pes[i]), `after` (per rank, the task its part must follow, or None) and returns the
 last task of each rank, so programs chain collectives like MPI calls. Sends are
-blocking unless `blocking=False` (see transport.py). Reductions add n / elem numbers
-per step (`elem` bytes each, 1 flop per add, from cache: no memory traffic).
+blocking unless `blocking=False` (see transport.py). Reductions add the numbers they
+receive (`elem` bytes each, 1 flop per add, from cache: no memory traffic).
 
-Costs below are for a contention-free network where a message of n bytes takes
-alpha + n / beta (latency, link bandwidth), P ranks, gamma = time of one reduction
-step's adds, L = ceil(log2 P):
+Costs (Thakur, Rabenseifner & Gropp, "Optimization of Collective Communication
+Operations in MPICH", IJHPCA 19(1), 2005) on a contention-free network where a
+message of m bytes takes alpha + m beta (latency, seconds per byte), gamma = seconds
+per byte of reduction adds, P ranks, L = ceil(log2 P), p' = the largest power of two
+<= P, lg = log2. n is the whole vector (bcast, reduce, allreduce, reduce-scatter) and
+b = n / P one rank's block; allgather, alltoall, scatter and gather take b (MPI's
+per-rank count) as their `nbytes`:
 
-    p2p                    alpha + n / beta
-    barrier (dissemination)    L alpha                  (zero-byte messages)
-    bcast (binomial tree)      L (alpha + n / beta)
-    bcast (linear: root sends to each in turn)   (P - 1) (alpha + n / beta)
-    reduce (binomial tree)     L (alpha + n / beta + gamma)   (P a power of two; else less)
-    allreduce ring             2 (P - 1) (alpha + n / (P beta)) + (P - 1) gamma / P
-    allreduce tree             reduce + bcast = 2 L (alpha + n / beta) + L gamma
-    allreduce recursive doubling  log2 P (alpha + n / beta + gamma) for P a power of 2;
-                               otherwise folding the extra ranks in and out costs at least
-                               2 (alpha + n / beta) + gamma more
-    allgather ring             (P - 1) (alpha + n / beta)        (n: one rank's block)
-    alltoall pairwise exchange (P - 1) (alpha + n / beta)        (n: one block per pair)
+    p2p                          alpha + m beta
+    barrier (dissemination)      L alpha                          (zero-byte messages)
+    bcast binomial               L (alpha + n beta)
+    bcast linear                 (P - 1) (alpha + n beta)
+    bcast scatter-ring           (L + P - 1) alpha + 2 (P - 1) b beta        (van de Geijn)
+    bcast scatter-doubling       2 lg P alpha + 2 (P - 1) b beta             (P = 2^k)
+    reduce binomial              L (alpha + n beta + n gamma)    (P = 2^k; else less)
+    allreduce ring               2 (P - 1) alpha + 2 (P - 1) b beta + (P - 1) b gamma
+    allreduce tree               reduce + bcast = 2 L (alpha + n beta) + L n gamma
+    allreduce recursive-doubling lg p' (alpha + n beta + n gamma) + F
+    allreduce rabenseifner       2 lg p' alpha + 2 (p'-1)/p' n beta + (p'-1)/p' n gamma + F
+        F = 0 for P = 2^k, else the fold: 2 alpha + 2 n beta + n gamma (MPICH: ranks
+        2i < 2 (P - p') send n to 2i + 1, which adds; the result comes back at the end)
+    reduce-scatter recursive-halving  lg P alpha + (P - 1) b (beta + gamma)  (P = 2^k;
+        otherwise the fold alpha + n (beta + gamma), halving over p' ranks owning 1 or 2
+        blocks, and alpha + b beta back: see _halving)
+    reduce-scatter pairwise      (P - 1) (alpha + b beta + b gamma)
+    allgather ring               (P - 1) (alpha + b beta)
+    allgather recursive-doubling lg P alpha + (P - 1) b beta      (P = 2^k)
+    allgather bruck              L alpha + (P - 1) b beta
+    alltoall pairwise            (P - 1) (alpha + b beta)
+    alltoall bruck               sum over k < L of (alpha + c_k b beta), c_k = number of
+                                 j in [0, P) with bit k set (P = 2^k: lg P alpha +
+                                 (P / 2) lg P b beta); local rotations not modelled
+    scatter, gather binomial     L alpha + (P - 1) b beta         (gather: P = 2^k; for
+                                 other P children's sends may overlap and share the
+                                 root's link, which the paper's one-message-at-a-time
+                                 model does not allow, so it can be faster)
+
+`algorithm = "auto"` picks as MPICH 3.x does, from its default thresholds (AUTO_RULES).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..taskgraph import GraphBuilder
 
-ALLREDUCE = ("ring", "tree", "recursive-doubling")
+BCAST = ("auto", "binomial", "linear", "scatter-ring", "scatter-doubling")
+ALLREDUCE = ("auto", "ring", "tree", "recursive-doubling", "rabenseifner")
+ALLGATHER = ("auto", "ring", "recursive-doubling", "bruck")
+ALLTOALL = ("auto", "pairwise", "bruck")
+REDUCE_SCATTER = ("auto", "recursive-halving", "pairwise")
+POWER_OF_TWO_ONLY = {"bcast": ("scatter-doubling",), "allgather": ("recursive-doubling",)}
+
+# MPICH 3.x defaults (MPIR_CVAR_*), bytes; n = whole vector, b = one rank's block.
+BCAST_SHORT, BCAST_LONG, BCAST_MIN_PROCS = 12288, 524288, 8
+ALLREDUCE_SHORT = 2048
+ALLGATHER_SHORT, ALLGATHER_LONG = 81920, 524288            # on the total P b
+ALLTOALL_SHORT, ALLTOALL_MIN_PROCS = 256, 8                 # on one block b
+REDUCE_SCATTER_LONG = 524288                                # on the total n
+AUTO_RULES = """\
+bcast:          n < 12288 B or P < 8: binomial; n < 512 KiB and P = 2^k: scatter-doubling;
+                else scatter-ring
+allreduce:      n <= 2048 B or n / elem < p': recursive-doubling; else rabenseifner
+allgather:      P b < 512 KiB and P = 2^k: recursive-doubling; P b < 80 KiB: bruck; else ring
+alltoall:       b <= 256 B and P >= 8: bruck; else pairwise (MPICH posts all sends at once
+                for 256 B < b <= 32 KiB; ParaSim uses pairwise there)
+reduce-scatter: n < 512 KiB: recursive-halving; else pairwise"""
+
+
+def is_power_of_two(P: int) -> bool:
+    return P > 0 and P & (P - 1) == 0
+
+
+def auto(collective: str, nbytes: float, P: int, elem: int = 8) -> str:
+    """The algorithm MPICH would use (AUTO_RULES); nbytes as the collective takes it."""
+    pof2 = is_power_of_two(P)
+    if collective == "bcast":
+        if nbytes < BCAST_SHORT or P < BCAST_MIN_PROCS:
+            return "binomial"
+        return "scatter-doubling" if nbytes < BCAST_LONG and pof2 else "scatter-ring"
+    if collective == "allreduce":
+        p2 = 1 << (P.bit_length() - 1)
+        short = nbytes <= ALLREDUCE_SHORT or nbytes / elem < p2
+        return "recursive-doubling" if short else "rabenseifner"
+    if collective == "allgather":
+        total = P * nbytes
+        if total < ALLGATHER_LONG and pof2:
+            return "recursive-doubling"
+        return "bruck" if total < ALLGATHER_SHORT else "ring"
+    if collective == "alltoall":
+        return "bruck" if nbytes <= ALLTOALL_SHORT and P >= ALLTOALL_MIN_PROCS else "pairwise"
+    if collective == "reduce-scatter":
+        return "recursive-halving" if nbytes < REDUCE_SCATTER_LONG else "pairwise"
+    raise ValueError(f"no automatic choice for {collective!r}")
+
+
+def check_algorithm(collective: str, algorithm: str, P: int) -> str | None:
+    """Why `algorithm` cannot run on P ranks (it needs a power of two), or None."""
+    if algorithm in POWER_OF_TWO_ONLY.get(collective, ()) and not is_power_of_two(P):
+        return f"{collective} algorithm {algorithm!r} needs a power-of-two rank count, got {P}"
+    return None
+
+
+def _pick(collective, algorithm, nbytes, P, elem=8) -> str:
+    if algorithm == "auto":
+        return auto(collective, nbytes, P, elem)
+    why = check_algorithm(collective, algorithm, P)
+    if why:
+        raise ValueError(why)
+    return algorithm
 
 
 def _after(after: Sequence[int | None] | None, P: int) -> list[tuple[int, ...]]:
     if after is None:
         return [()] * P
     return [() if a is None else (a,) for a in after]
+
+
+def _start(g, pes, after, name) -> list[int]:
+    """One zero-work task per rank after `after`: where each rank's part begins."""
+    return [g.add(0.0, deps=d, owner=pes[i], name=name)
+            for i, d in enumerate(_after(after, len(pes)))]
+
+
+def _round(g, pes, ranks, prev, peer, sizes, elem, blocking, name, add=False) -> list[int]:
+    """One round among `ranks` (rank numbers; prev[j] is member j's last task): member j
+    sends sizes[j] bytes to member peer(j); with `add`, each member's new task adds
+    what it received (received bytes / elem flops)."""
+    k = len(ranks)
+    got = [0.0] * k
+    for j in range(k):
+        got[peer(j)] += sizes[j]
+    cur = [g.add(got[j] / elem if add else 0.0, deps=(prev[j],), owner=pes[ranks[j]],
+                 name=name) for j in range(k)]
+    for j in range(k):
+        g.message(prev[j], cur[peer(j)], sizes[j], blocking)
+    return cur
 
 
 def p2p(g: GraphBuilder, src_pe: int, dst_pe: int, nbytes: float, after_src: int | None = None,
@@ -51,29 +157,34 @@ def p2p(g: GraphBuilder, src_pe: int, dst_pe: int, nbytes: float, after_src: int
 
 
 def barrier(g, pes, after=None, blocking=True) -> list[int]:
-    """Dissemination barrier: in round r rank i signals rank i + 2^r (mod P)."""
-    P, dep = len(pes), _after(after, len(pes))
-    rounds = (P - 1).bit_length()
-    prev = [g.add(0.0, deps=dep[i], owner=pes[i], name="barrier r0") for i in range(P)]
-    for r in range(rounds):
-        cur = [g.add(0.0, deps=(prev[i],), owner=pes[i], name=f"barrier r{r + 1}")
-               for i in range(P)]
-        for i in range(P):
-            g.message(prev[i], cur[(i + (1 << r)) % P], 0.0, blocking)
-        prev = cur
+    """Dissemination barrier: in round r rank i signals rank i + 2^r (mod P). L alpha."""
+    P = len(pes)
+    prev = _start(g, pes, after, "barrier r0")
+    for r in range((P - 1).bit_length()):
+        prev = _round(g, pes, range(P), prev, lambda i, r=r: (i + (1 << r)) % P, [0.0] * P,
+                      8, blocking, f"barrier r{r + 1}")
     return prev
-
-
-BCAST = ("binomial", "linear")
 
 
 def bcast(g, pes, nbytes, after=None, root=0, blocking=True,
           algorithm="binomial") -> list[int]:
-    """Binomial tree: relative rank v receives from v - highbit(v), then sends to
-    v + 2^k for each round k after that, one after another (messages leave a task in
-    the order they were added: here by increasing child, i.e. by round).
-    `algorithm="linear"`: the root sends to every other rank in turn."""
-    P, dep = len(pes), _after(after, len(pes))
+    """Broadcast n bytes from `root` by `algorithm` (one of BCAST).
+
+    binomial: relative rank v receives from v - highbit(v), then sends to v + 2^k for
+    each round k after that, one after another (by increasing child), L (alpha + n beta).
+    linear: the root sends to every other rank in turn, (P - 1) (alpha + n beta).
+    scatter-ring / scatter-doubling (van de Geijn): a binomial scatter of b = n / P
+    blocks, then a ring / recursive-doubling allgather of them."""
+    P = len(pes)
+    algorithm = _pick("bcast", algorithm, nbytes, P)
+    if algorithm.startswith("scatter-"):
+        rot = [pes[(v + root) % P] for v in range(P)]
+        first = None if after is None else [after[(v + root) % P] for v in range(P)]
+        done = scatter(g, rot, nbytes / P, first, blocking)
+        done = allgather(g, rot, nbytes / P, done, blocking,
+                         "ring" if algorithm == "scatter-ring" else "recursive-doubling")
+        return [done[(i - root) % P] for i in range(P)]
+    dep = _after(after, P)
     task = [0] * P
     for v in range(P):
         i = (v + root) % P
@@ -83,6 +194,43 @@ def bcast(g, pes, nbytes, after=None, root=0, blocking=True,
                 (v - (1 << (v.bit_length() - 1)) + root) % P
             g.message(task[parent], task[i], nbytes, blocking)
     return task
+
+
+def scatter(g, pes, nbytes, after=None, blocking=True) -> list[int]:
+    """Binomial scatter from rank 0 of b = `nbytes` per rank: relative rank v gets the
+    blocks of [v, v + lowbit(v)) from v - lowbit(v), then hands each child v + m
+    (m = lowbit(v) / 2 .. 1, largest first) its subtree's min(m, P - v - m) blocks.
+    L alpha + (P - 1) b beta."""
+    P = len(pes)
+    task = _start(g, pes, after, "scatter")
+    top = 1 << max(P - 1, 0).bit_length()          # root's subtree: all of [0, P)
+    for v in range(P):
+        m = (v & -v if v else top) >> 1
+        while m:
+            if v + m < P:
+                g.message(task[v], task[v + m], min(m, P - v - m) * nbytes, blocking)
+            m >>= 1
+    return task
+
+
+def gather(g, pes, nbytes, after=None, blocking=True) -> list[int]:
+    """Binomial gather to rank 0 of b = `nbytes` per rank (scatter reversed): rank v
+    receives from each child v + m (m = 1, 2, .. < lowbit(v)) its min(m, P - v - m)
+    blocks, one receive after another, then sends its own subtree's blocks to its
+    parent v - lowbit(v). L alpha + (P - 1) b beta for P = 2^k."""
+    P = len(pes)
+    dep = _after(after, P)
+    last = [0] * P
+    top = 1 << max(P - 1, 0).bit_length()
+    for v in range(P - 1, -1, -1):                  # children before parents
+        t = g.add(0.0, deps=dep[v], owner=pes[v], name="gather")
+        m = 1
+        while m < (v & -v if v else top) and v + m < P:
+            t2 = g.add(0.0, deps=(t,), owner=pes[v], name=f"gather r{m.bit_length() - 1}")
+            g.message(last[v + m], t2, min(m, P - v - m) * nbytes, blocking)
+            t, m = t2, m << 1
+        last[v] = t
+    return last
 
 
 def reduce(g, pes, nbytes, after=None, root=0, elem=8, blocking=True) -> list[int]:
@@ -105,76 +253,191 @@ def reduce(g, pes, nbytes, after=None, root=0, elem=8, blocking=True) -> list[in
 
 def allreduce(g, pes, nbytes, algorithm="ring", after=None, elem=8, blocking=True) -> list[int]:
     """Allreduce of n bytes on every rank by `algorithm` (one of ALLREDUCE)."""
+    algorithm = _pick("allreduce", algorithm, nbytes, len(pes), elem)
     if algorithm == "tree":
         red = reduce(g, pes, nbytes, after, 0, elem, blocking)
         return bcast(g, pes, nbytes, red, 0, blocking)
     if algorithm == "recursive-doubling":
-        return _recursive_doubling(g, pes, nbytes, after, elem, blocking)
+        return _folded(g, pes, nbytes, after, elem, blocking, _doubling_allreduce)
+    if algorithm == "rabenseifner":
+        return _folded(g, pes, nbytes, after, elem, blocking, _rabenseifner)
     return _ring_allreduce(g, pes, nbytes, after, elem, blocking)
 
 
 def _ring_allreduce(g, pes, nbytes, after, elem, blocking) -> list[int]:
+    return list(ring_allreduce_steps(g, pes, nbytes, after, elem, blocking))[-1]
+
+
+def ring_allreduce_steps(g, pes, nbytes, after=None, elem=8,
+                         blocking=True) -> Iterator[list[int]]:
     """Reduce-scatter then allgather around the ring, chunks of n / P: step s sends a
-    chunk to rank i + 1; steps 1..P-1 add the received chunk."""
-    P, dep = len(pes), _after(after, len(pes))
-    chunk = nbytes / P
-    prev = [g.add(0.0, deps=dep[i], owner=pes[i], name="allreduce ring s0") for i in range(P)]
+    chunk to rank i + 1; steps 1..P-1 add the received chunk. A generator: each step's
+    tasks (one per rank) are added when it is advanced and it yields them, so a caller
+    can add other tasks between the steps (a collective overlapped with computation)."""
+    P = len(pes)
+    prev = _start(g, pes, after, "allreduce ring s0")
+    yield prev
     for s in range(1, 2 * P - 1):
-        flops = chunk / elem if s < P else 0.0
-        cur = [g.add(flops, deps=(prev[i],), owner=pes[i], name=f"allreduce ring s{s}")
-               for i in range(P)]
-        for i in range(P):
-            g.message(prev[i], cur[(i + 1) % P], chunk, blocking)
-        prev = cur
-    return prev
+        prev = _round(g, pes, range(P), prev, lambda i: (i + 1) % P, [nbytes / P] * P, elem,
+                      blocking, f"allreduce ring s{s}", add=s < P)
+        yield prev
 
 
-def _recursive_doubling(g, pes, nbytes, after, elem, blocking) -> list[int]:
-    """Round k: rank r swaps its whole vector with r XOR 2^k and adds. With P not a
-    power of two, ranks p2.. first hand their vector to rank r - p2 and get the result
-    back at the end (p2: the largest power of two <= P)."""
-    P, dep = len(pes), _after(after, len(pes))
-    p2 = 1 << (P.bit_length() - 1)
-    extra = [g.add(0.0, deps=dep[r], owner=pes[r], name="allreduce rd fold")
-             for r in range(p2, P)]
-    prev = []
-    for r in range(p2):
-        prev.append(g.add(nbytes / elem if r < P - p2 else 0.0, deps=dep[r], owner=pes[r],
-                          name="allreduce rd r0"))
-        if r < P - p2:
-            g.message(extra[r], prev[r], nbytes, blocking)
+def _folded(g, pes, nbytes, after, elem, blocking, core) -> list[int]:
+    """MPICH's way with P not a power of two: with r = P - p', even rank 2i < 2r sends
+    its n bytes to 2i + 1, which adds them; the p' ranks left (new rank j: 2j + 1 for
+    j < r, else j + r) run `core`; then 2i + 1 sends the result back to 2i.
+    Fold + unfold: 2 alpha + 2 n beta + n gamma."""
+    P = len(pes)
+    r = P - (1 << (P.bit_length() - 1))
+    last = _start(g, pes, after, "allreduce")
+    for i in range(r):
+        t = g.add(nbytes / elem, deps=(last[2 * i + 1],), owner=pes[2 * i + 1],
+                  name="allreduce fold")
+        g.message(last[2 * i], t, nbytes, blocking)
+        last[2 * i + 1] = t
+    ranks = [2 * j + 1 if j < r else j + r for j in range(P - r)]
+    done = core(g, pes, ranks, [last[k] for k in ranks], nbytes, elem, blocking)
+    for k, t in zip(ranks, done):
+        last[k] = t
+    for i in range(r):
+        t = g.add(0.0, deps=(last[2 * i],), owner=pes[2 * i], name="allreduce unfold")
+        g.message(last[2 * i + 1], t, nbytes, blocking)
+        last[2 * i] = t
+    return last
+
+
+def _doubling_allreduce(g, pes, ranks, prev, nbytes, elem, blocking) -> list[int]:
+    """Round k: member j swaps its whole vector with j XOR 2^k and adds.
+    lg p' (alpha + n beta + n gamma)."""
+    p2 = len(ranks)
     for k in range(p2.bit_length() - 1):
-        cur = [g.add(nbytes / elem, deps=(prev[r],), owner=pes[r], name=f"allreduce rd r{k + 1}")
-               for r in range(p2)]
-        for r in range(p2):
-            g.message(prev[r], cur[r ^ (1 << k)], nbytes, blocking)
-        prev = cur
-    for r in range(p2, P):
-        t = g.add(0.0, deps=(extra[r - p2],), owner=pes[r], name="allreduce rd unfold")
-        g.message(prev[r - p2], t, nbytes, blocking)
-        prev.append(t)
+        prev = _round(g, pes, ranks, prev, lambda j, k=k: j ^ (1 << k), [nbytes] * p2, elem,
+                      blocking, f"allreduce rd r{k + 1}", add=True)
     return prev
 
 
-def allgather(g, pes, nbytes, after=None, blocking=True) -> list[int]:
-    """Ring: in step s rank i passes the block it got last step (its own first) to i + 1."""
-    return _shifts(g, pes, nbytes, after, blocking, "allgather s", lambda s: 1)
+def _rabenseifner(g, pes, ranks, prev, nbytes, elem, blocking) -> list[int]:
+    """Reduce-scatter by recursive halving, then allgather by recursive doubling, over
+    p' equal parts. 2 lg p' alpha + 2 (p'-1)/p' n beta + (p'-1)/p' n gamma."""
+    parts = [nbytes / len(ranks)] * len(ranks)
+    prev = _halving(g, pes, ranks, prev, parts, elem, blocking, "allreduce rsag")
+    return _doubling_allgather(g, pes, ranks, prev, parts, blocking, "allreduce rsag")
 
 
-def alltoall(g, pes, nbytes, after=None, blocking=True) -> list[int]:
-    """Pairwise exchange: in round k (1..P-1) rank i sends its block for i + k and
-    receives the one from i - k, so every rank sends and receives once per round."""
-    return _shifts(g, pes, nbytes, after, blocking, "alltoall r", lambda k: k)
+def _halving(g, pes, ranks, prev, parts, elem, blocking, name) -> list[int]:
+    """Recursive halving over members 0..p'-1 (p' a power of two), member j ending with
+    the sum of part j: with mask m = p'/2 .. 1, j swaps with j XOR m, sending the parts
+    of the half of its current range that the partner keeps and adding what it gets.
+    Equal parts of s bytes: lg p' alpha + (p' - 1) s (beta + gamma)."""
+    p2 = len(ranks)
+    lo, hi = [0] * p2, [p2] * p2
+    m = p2 >> 1
+    while m:
+        sizes = []
+        for j in range(p2):
+            mid = lo[j] + m
+            keep = (lo[j], mid) if not j & m else (mid, hi[j])
+            give = (mid, hi[j]) if not j & m else (lo[j], mid)
+            sizes.append(sum(parts[give[0]:give[1]]))
+            lo[j], hi[j] = keep
+        prev = _round(g, pes, ranks, prev, lambda j, m=m: j ^ m, sizes, elem, blocking,
+                      f"{name} halve {m}", add=True)
+        m >>= 1
+    return prev
 
 
-def _shifts(g, pes, nbytes, after, blocking, name, shift) -> list[int]:
-    """P - 1 rounds (tasks named `name` + round); in round k rank i sends nbytes to
-    rank (i + shift(k)) mod P."""
-    P, dep = len(pes), _after(after, len(pes))
-    prev = [g.add(0.0, deps=dep[i], owner=pes[i], name=f"{name}0") for i in range(P)]
+def _doubling_allgather(g, pes, ranks, prev, parts, blocking, name) -> list[int]:
+    """Recursive doubling over members 0..p'-1 holding parts[j]: with mask m = 1, 2, ..,
+    j swaps everything it has (the parts of its aligned group of m) with j XOR m.
+    Equal parts of s bytes: lg p' alpha + (p' - 1) s beta."""
+    p2 = len(ranks)
+    m = 1
+    while m < p2:
+        sizes = [sum(parts[j & ~(m - 1):(j & ~(m - 1)) + m]) for j in range(p2)]
+        prev = _round(g, pes, ranks, prev, lambda j, m=m: j ^ m, sizes, 8, blocking,
+                      f"{name} double {m}")
+        m <<= 1
+    return prev
+
+
+def reduce_scatter(g, pes, nbytes, algorithm="pairwise", after=None, elem=8,
+                   blocking=True) -> list[int]:
+    """Reduce-scatter of an n = `nbytes` vector: rank i ends with the sum of block i
+    (b = n / P) by `algorithm` (one of REDUCE_SCATTER).
+
+    pairwise: in round k (1..P-1) rank i sends its block for i + k and adds the one
+    from i - k. recursive-halving: _halving over the ranks; with P not a power of two,
+    MPICH's fold first (2i < 2 (P - p') sends n to 2i + 1, which adds), the p' ranks
+    left own 1 or 2 blocks (new rank j < P - p': 2), and 2i + 1 sends 2i its b at the end."""
+    P = len(pes)
+    algorithm = _pick("reduce-scatter", algorithm, nbytes, P, elem)
+    b = nbytes / P
+    prev = _start(g, pes, after, "reduce-scatter")
+    if algorithm == "pairwise":
+        for k in range(1, P):
+            prev = _round(g, pes, range(P), prev, lambda i, k=k: (i + k) % P, [b] * P, elem,
+                          blocking, f"reduce-scatter r{k}", add=True)
+        return prev
+    r = P - (1 << (P.bit_length() - 1))
+    for i in range(r):
+        t = g.add(nbytes / elem, deps=(prev[2 * i + 1],), owner=pes[2 * i + 1],
+                  name="reduce-scatter fold")
+        g.message(prev[2 * i], t, nbytes, blocking)
+        prev[2 * i + 1] = t
+    ranks = [2 * j + 1 if j < r else j + r for j in range(P - r)]
+    parts = [2 * b if j < r else b for j in range(P - r)]
+    done = _halving(g, pes, ranks, [prev[k] for k in ranks], parts, elem, blocking,
+                    "reduce-scatter")
+    for k, t in zip(ranks, done):
+        prev[k] = t
+    for i in range(r):
+        t = g.add(0.0, deps=(prev[2 * i],), owner=pes[2 * i], name="reduce-scatter unfold")
+        g.message(prev[2 * i + 1], t, b, blocking)
+        prev[2 * i] = t
+    return prev
+
+
+def allgather(g, pes, nbytes, after=None, blocking=True, algorithm="ring") -> list[int]:
+    """Allgather of b = `nbytes` per rank by `algorithm` (one of ALLGATHER).
+
+    ring: in step s rank i passes the block it got last step (its own first) to i + 1.
+    recursive-doubling: _doubling_allgather (P a power of two).
+    bruck: in step k rank i sends the min(2^k, P - 2^k) blocks it has to i - 2^k."""
+    P = len(pes)
+    algorithm = _pick("allgather", algorithm, nbytes, P)
+    prev = _start(g, pes, after, "allgather")
+    if algorithm == "recursive-doubling":
+        return _doubling_allgather(g, pes, range(P), prev, [nbytes] * P, blocking,
+                                   "allgather")
+    if algorithm == "bruck":
+        for k in range((P - 1).bit_length()):
+            d = 1 << k
+            prev = _round(g, pes, range(P), prev, lambda i, d=d: (i - d) % P,
+                          [min(d, P - d) * nbytes] * P, 8, blocking, f"allgather bruck {k}")
+        return prev
+    for s in range(1, P):
+        prev = _round(g, pes, range(P), prev, lambda i: (i + 1) % P, [nbytes] * P, 8,
+                      blocking, f"allgather s{s}")
+    return prev
+
+
+def alltoall(g, pes, nbytes, after=None, blocking=True, algorithm="pairwise") -> list[int]:
+    """All-to-all of b = `nbytes` per pair by `algorithm` (one of ALLTOALL).
+
+    pairwise: in round k (1..P-1) rank i sends its block for i + k and receives the
+    one from i - k. bruck: in step k rank i sends to i + 2^k the c_k blocks whose
+    index has bit k set (the local rotations before and after are not modelled)."""
+    P = len(pes)
+    algorithm = _pick("alltoall", algorithm, nbytes, P)
+    prev = _start(g, pes, after, "alltoall")
+    if algorithm == "bruck":
+        for k in range((P - 1).bit_length()):
+            c = sum(1 for j in range(P) if j >> k & 1)
+            prev = _round(g, pes, range(P), prev, lambda i, k=k: (i + (1 << k)) % P,
+                          [c * nbytes] * P, 8, blocking, f"alltoall bruck {k}")
+        return prev
     for k in range(1, P):
-        cur = [g.add(0.0, deps=(prev[i],), owner=pes[i], name=f"{name}{k}") for i in range(P)]
-        for i in range(P):
-            g.message(prev[i], cur[(i + shift(k)) % P], nbytes, blocking)
-        prev = cur
+        prev = _round(g, pes, range(P), prev, lambda i, k=k: (i + k) % P, [nbytes] * P, 8,
+                      blocking, f"alltoall r{k}")
     return prev

@@ -11,6 +11,7 @@ from parasim.gui.state import AppState
 from parasim.gui.style import KIND_COLORS
 from parasim.sim.analysis.traffic import Traffic
 from parasim.sim.run import Run
+from parasim.sim.trace import KINDS
 from tests.helpers import scenario
 from tests.sim.analysis.test_traffic import ring_of_4, ring_run
 from tests.trace_factory import SMALL, make_run
@@ -140,10 +141,11 @@ def test_offload_draws_host_device_and_link():
                    baseline=False)
     m = MachineModel(run)
     g = m.geometry
-    assert len(g.node_box) == 2 and len(g.cells) == 81 and len(g.ghosts) == 7
-    assert len(g.links) == 2
-    f = m.frame(5e-6 + 0.5e-6 + 5e-6)
-    assert f.link_load[0] == pytest.approx(1.0) and f.state[0] - 1 == 2    # host sends
+    assert len(g.node_box) == 2 and len(g.cells) == 8 + 80 and len(g.links) == 2
+    assert (m.node_of == 1).sum() == 80
+    f = m.frame(10.5e-6)                # the copy in: 16 kB at 16 GB/s after 10 us
+    assert f.link_load[0] == pytest.approx(1.0) and f.link_load[1] == 0.0
+    assert (f.state[8:] - 1 == KINDS.index("copy")).all()      # the SMs wait for it
 
 
 def test_selection_statistics_of_a_measured_region(window, qtbot):

@@ -146,12 +146,21 @@ def test_offload_rows_are_labelled_host_and_gpu_sms(view):
     run = simulate(scenario.load("gpu-offload"), baseline=False)
     view.set_run(run)
     labels = dict((label, row) for row, label in view.rows.ticks())
-    sms = run.pes - 1
-    assert labels["host core"] == 0
-    assert labels["GPU SM 4"] == 5 and sms == 80
+    assert run.pes == 8 + 80
+    assert labels["cpu core 0"] == 0 and labels["gpu SM 4"] == 12
     assert not any(label.startswith("core") for label in labels)
-    assert 0.5 in view.rows.separators()          # a line between the host and the SMs
-    assert "copy in" in view.legend.text() and "copy out" in view.legend.text()
+    assert 7.5 in view.rows.separators()          # a line between the host and the SMs
+    assert "copy (waiting for inputs" in view.legend.text()
+
+
+def test_hetero_rows_are_grouped_by_unit_group_with_their_kind(view):
+    from parasim.sim import scenario
+    from parasim.sim.simulate import simulate
+    run = simulate(scenario.load("big-little"), baseline=False)
+    view.set_run(run)
+    labels = dict((label, row) for row, label in view.rows.ticks())
+    assert labels["big (cpu) core 0"] == 0 and labels["little (cpu) core 0"] == 4
+    assert 3.5 in view.rows.separators()
 
 
 def test_named_rows_label_every_pe_when_few():
@@ -238,3 +247,17 @@ def test_one_big_expanded_node_labels_every_kth_core():
     ticks = RowLayout(1, 1024).ticks()
     assert ticks[0] == (0.0, "core 0") and ticks[1] == (43.0, "core 43")
     assert len(ticks) <= MAX_NODE_LABELS
+
+
+def test_copies_are_drawn_on_link_rows_below_the_nodes(view):
+    from parasim.sim import scenario
+    from parasim.sim.simulate import simulate
+    run = simulate(scenario.load("gpu-offload"), baseline=False)
+    view.set_run(run)
+    labels = dict((label, row) for row, label in view.rows.ticks())
+    assert labels["link host → gpu"] == 88 and labels["link gpu → host"] == 89
+    assert view.rows.n_rows == 90 and view.rows.node_of_row(89) == -1
+    assert 87.5 in view.rows.separators()
+    x0 = view.links.opts["x0"]
+    assert len(x0) == 2 and view.links.opts["y0"][1] == pytest.approx(89 - 0.4)
+    assert view.span_at(0.0001, 88) is None           # no PE on a link row

@@ -413,3 +413,19 @@ def test_help_menu_lists_the_model_approximations(window, monkeypatch):
     next(a for a in help_menu.actions() if a.text().startswith("What the model")).trigger()
     assert shown["title"] == "What the model leaves out"
     assert all(line in shown["text"] for line in APPROXIMATIONS)
+
+
+def test_layers_tab_table_of_a_transformer_run(window):
+    # GPT-2 medium: wte, wpe, drop, 24 blocks of 14 layers, ln_f, lm_head = 341 rows
+    from parasim.sim import scenario as scenario_mod
+    from parasim.sim.simulate import simulate
+    run = simulate(scenario_mod.load("pipeline-bubble", ["workload.seq=16"]), baseline=False)
+    window.state.set_run(run)
+    tab = window.metrics.plots[4]
+    window.metrics.setCurrentWidget(tab)
+    t = tab.table
+    assert tab.currentWidget() is tab.view and t.rowCount() == 341
+    rows = {t.item(r, 1).text(): r for r in range(t.rowCount())}
+    r = rows["h.0.attn.scores"]
+    assert t.item(r, 2).text() == "attention_scores"
+    assert t.item(r, t.columnCount() - 1).text() == "h*dh*s*L = 16*64*16*16"

@@ -8,7 +8,7 @@ from parasim.sim.simulate import simulate
 from parasim.sim.summary_keys import GROUPS, SUMMARY_KEYS
 
 OPTIONAL_GROUPS = ("network", "busiest_link", "critical_path", "power", "offload", "hpl",
-                   "notes")
+                   "hetero", "unit_power", "hpl_list", "notes")
 
 
 def check(summary):
@@ -22,7 +22,8 @@ def check(summary):
 
 
 @pytest.mark.parametrize("name", ["amdahl", "cluster-pingpong", "power-wall", "gpu-offload",
-                                  "hpl-ai", "vgg16-inference"])
+                                  "hpl-ai", "vgg16-inference", "big-little",
+                                  "hetero-dag-heft"])
 def test_a_preset_fills_exactly_the_declared_groups(name):
     check(simulate(scenario.load(name)).summary)
 
@@ -34,3 +35,10 @@ def test_a_run_reopened_from_its_trace_fills_the_declared_groups():
 def test_every_key_has_a_unit_and_a_meaning():
     assert all(k.meaning for k in SUMMARY_KEYS.values())
     assert len(SUMMARY_KEYS) == sum(len(g) for g in GROUPS.values())   # no key twice
+
+
+def test_a_node_hpl_run_fills_the_declared_groups():
+    sc = scenario.load("summit-node-hpl", ["workload.n=12288", "workload.nb=3072"])
+    s = simulate(sc, baseline=False).summary
+    check(s)
+    assert set(GROUPS["hpl_list"]) <= set(s) and set(GROUPS["hetero"]) <= set(s)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from parasim.sim import scenario as scenario_mod
-from parasim.sim.analysis.layers import layer_rows, per_layer
+from parasim.sim.analysis.layers import layer_details, layer_rows, per_layer
 from parasim.sim.cli import main
 from parasim.sim.cli.flops import format_layers
 from parasim.sim.machine.machine import Machine
@@ -93,3 +93,19 @@ def test_vgg16_presets_match_their_lessons():
     data_split = simulate(scenario_mod.load("vgg16-pipeline", ['workload.split="data"']))
     assert data_split.makespan == pytest.approx(32 * per_image.sum() / RATE32 / 4, rel=0.03)
     assert data_split.makespan < pipe.makespan
+
+
+@pytest.mark.parametrize("mode, keys", [("train", 32), ("decode", 33)])
+def test_transformer_layers_have_details_and_the_collectives_a_row_each(mode, keys):
+    # GPT-2 small cut to 1 block, 32 tokens: q is 768 x 768 + 768; the scores see the
+    # 32 tokens (training) or the cached 32 + the new one (decoding)
+    sc = scenario("transformer", machine_kw=MACHINE, model="gpt2", layers=1, seq=32,
+                  batch=2, data=2, tensor=2, mode=mode, new_tokens=1)
+    run = simulate(sc, baseline=False)
+    details = layer_details(run)
+    assert details["h.0.attn.q"].params == 768 * 768 + 768
+    assert details["h.0.attn.scores"].formula.endswith(f"*{keys}")
+    names = [r.layer for r in per_layer(run)]
+    assert "tensor-parallel allreduce" in names
+    assert ("gradient allreduce" in names) == (mode == "train")
+    assert all(name in details for name in names if "allreduce" not in name)

@@ -136,19 +136,19 @@ def test_exact_arrivals_win_over_the_trace():
 
 
 def test_offload_copies_fill_the_host_link():
-    """gpu-offload with n = 2000: 16 kB in at 16 GB/s after 10 us, alone on the link."""
+    """gpu-offload with n = 2000: 16 kB in at 16 GB/s after 10 us, alone on the link;
+    the SMs (PEs 8..87) then run the kernel against the device's 900 GB/s HBM."""
     from parasim.sim import scenario as scenario_mod
     sc = scenario_mod.load("gpu-offload")
     sc = sc.replace(workload=dataclasses.replace(sc.workload, n=2000))
     run = simulate(sc, baseline=False)
     tr = Traffic(run)
-    assert tr.link_names == ["host -> device", "device -> host"]
+    assert tr.link_names == ["host → gpu", "gpu → host"] and tr.host_cores == 8
     assert tr.link_bytes[0] == 2000 * 8.0 and tr.link_bytes[1] == 2000 * 8.0
-    copy_in = 10e-6 + 16e3 / 16e9
-    assert tr.link_load(10e-6 + copy_in / 2 - 5e-6)[0] == pytest.approx(1.0)
+    assert tr.link_load(10.5e-6)[0] == pytest.approx(1.0)
     assert tr.link_load(5e-6)[0] == 0.0                 # still in its latency
-    kind, _ = tr.states.at(copy_in + 2e-7)                # kernel running: SMs busy
-    assert (kind[1:] >= 0).mean() > 0.9
+    kind, _ = tr.states.at(11e-6 + 2e-7)                 # kernel running: SMs busy
+    assert (kind[8:] == KIND_CODE["compute"]).mean() > 0.9
     assert tr.mem_capacity == pytest.approx(900e9)
 
 

@@ -64,7 +64,8 @@ def test_no_pe_axis_means_no_fit(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--vary", "machine.corez=1,2"], "error: --vary machine.corez: no such setting "
-     "(machine has: cores, fma_units, freq_ghz, memory, nodes, simd_bits)"),
+     "(machine has: cores, dense_efficiency, fma_units, freq_ghz, memory, nodes, "
+         "simd_bits)"),
     (["--vary", "machine.cores=1,-2"], "error: --vary point machine.cores=-2: "
      "machine.cores must be >= 1, got -2"),
     (["--vary", "machine.cores"], "error: --vary expects KEY=V1,V2,..., got 'machine.cores'"),

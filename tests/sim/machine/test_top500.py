@@ -44,9 +44,24 @@ def test_gpu_nodes_carry_their_gpus():
         acc = s.node.accelerator.count * s.node.accelerator.peak()
         assert acc / node_peak(s.node) > 0.9          # the GPUs carry the peak
     v100 = top500.get("summit").node.accelerator
-    assert v100.peak() == pytest.approx(80 * 1.53e9 * 64)               # 7.83 TFLOP/s
+    assert v100.peak() == pytest.approx(80 * 1.38e9 * 64)               # 7.07 TFLOP/s
+    assert top500.get("hpc5").node.accelerator.peak() == pytest.approx(80 * 1.23e9 * 64)
     a100 = top500.get("selene").node.accelerator
-    assert a100.peak() == pytest.approx(108 * 1.41e9 * 128)             # 19.5 TFLOP/s
+    assert a100.peak() == pytest.approx(108 * 1.2374e9 * 128)           # 17.1 TFLOP/s
+
+
+@pytest.mark.parametrize("key", ["fugaku", "summit", "sierra", "sunway-taihulight", "selene",
+                                 "juwels-booster", "hpc5", "frontera"])
+def test_rpeak_within_one_percent_of_the_list(key):
+    s = top500.get(key)
+    assert s.computed_rpeak() / 1e12 == pytest.approx(s.rpeak_tflops, rel=0.01)
+    assert s.clock
+
+
+def test_summit_node_by_hand():
+    # 44 x 3.07 GHz x 8 + 6 x 80 x 1.38 GHz x 64 = 1.0806 + 42.393 = 43.474 TFLOP/s
+    assert node_peak(top500.get("summit").node) == pytest.approx(44 * 3.07e9 * 8
+                                                                 + 6 * 80 * 1.38e9 * 64)
 
 
 def test_accelerator_lanes_follow_precision():

@@ -1,5 +1,6 @@
 """GPU-like offload: transfer times, kernel time and the crossover size by hand."""
 
+import numpy as np
 import pytest
 
 from parasim.sim import scenario as scenario_mod
@@ -31,12 +32,16 @@ def test_offload_times_by_hand():
     assert r.makespan == pytest.approx(s["copy_in_s"] + s["kernel_s"] + s["copy_out_s"],
                                        rel=1e-12)
     t = r.trace
-    host_row = t.pe == 0
-    assert sorted(t.kind[host_row].tolist()) == [KIND_CODE["send"], KIND_CODE["recv"]]
+    host_row = t.pe == 0          # waits for the kernel, then for the copy out
+    assert t.kind[host_row].tolist() == [KIND_CODE["wait"], KIND_CODE["copy"]]
+    assert t.end_s[host_row][-1] == pytest.approx(r.makespan)
     sm = t.kind == KIND_CODE["compute"]
-    assert set(t.pe[sm].tolist()) == set(range(1, 81))                        # the 80 SMs
+    assert set(t.pe[sm].tolist()) == set(range(8, 88))        # the 80 SMs after 8 cores
     assert t.start_s[sm].min() == pytest.approx(s["copy_in_s"])
+    copy_in = (t.kind == KIND_CODE["copy"]) & (t.pe >= 8)     # every SM waited for it
+    assert len(t.pe[copy_in]) == 80 and np.allclose(t.end_s[copy_in], s["copy_in_s"])
     assert t.flops.sum() == 2000 * 1e6
+    assert s["copies"] == 2 and s["copied_bytes"] == 16e6
 
 
 def test_crossover_size_by_hand():

@@ -42,7 +42,7 @@ def test_parse_vary_errors(items, message):
 
 @pytest.mark.parametrize("grid, message", [
     ({"machine.corez": [1]}, "--vary machine.corez: no such setting (machine has: cores, "
-                             "fma_units, freq_ghz, memory, nodes, simd_bits)"),
+                             "dense_efficiency, fma_units, freq_ghz, memory, nodes, simd_bits)"),
     ({"workload.task": [1]}, "--vary workload.task: no such setting (workload has: "),
     ({"machine": [1]}, "--vary machine: is a table, not a setting"),
     ({"workload.kind": ["bag"]}, "--vary workload.kind: cannot vary the workload kind"),
@@ -128,7 +128,8 @@ def test_weak_factor_is_relative_to_the_smallest_pe_count():
 
 SCALABLE = [k for k in KINDS if hasattr(module_for(k).Params, "scaled")]
 # their rule keeps the message size per rank (or has two ranks): the FLOPs do not grow x P
-COMM_ONLY = ("pingpong", "allreduce", "bcast")
+COMM_ONLY = ("pingpong", "allreduce", "bcast", "barrier", "allgather", "alltoall",
+             "reduce-scatter", "scatter", "gather")
 
 
 def test_the_foundation_kinds_have_a_weak_scaling_rule():

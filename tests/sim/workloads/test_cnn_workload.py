@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parasim.sim import scenario as scenario_mod
 from parasim.sim.errors import ScenarioError
 from parasim.sim.io import trace_csv
 from parasim.sim.machine.costs import min_durations
@@ -30,6 +31,8 @@ def cnn_scenario(cores=4, nodes=1, memory=None, **work):
     mk = {"nodes": nodes, "cores": cores, "freq_ghz": 2.5, "fma_units": 2, "simd_bits": 256}
     if memory:
         mk["memory"] = memory
+    if work.get("split") == "kernels":       # layers as kernels need a GPU
+        mk["device"] = [{"name": "gpu", "sms": cores + 1, "matrix_fp32": 256.0}]
     return scenario("cnn", machine_kw=mk, **work)
 
 
@@ -243,3 +246,24 @@ def test_any_split_runs_exactly_the_counted_flops(model, batch, cores, split, mi
     assert g.n <= sc.workload.tasks_estimate()
     run = simulate(sc, baseline=False)
     assert run.summary["flops"] == g.total_flops
+
+
+def test_kernels_split_copies_weights_once_and_uses_matrix_units_for_conv():
+    sc = cnn_scenario(cores=2, model="vgg11", input=32, batch=2, split="kernels", blocks=3)
+    g = build_graph(sc, Machine(sc.machine))
+    conv = [i for i, n in enumerate(g.names) if n.startswith("conv") and "@ b" in n]
+    relu = [i for i, n in enumerate(g.names) if n.startswith("relu")]
+    assert len(conv) % 3 == 0 and g.matrix[conv].all() and not g.matrix[relu].any()
+    assert g.block[conv].all()
+    run = simulate(sc, baseline=False)
+    weights = sum(layer.weight_bytes for layer in cnn.layers(sc.workload))
+    c = run.extras["copies"]
+    assert c["bytes"][0] == weights and len(c["bytes"]) == 3      # weights, images, result
+
+
+def test_kernels_split_without_a_gpu_is_refused():
+    sc = cnn_scenario(cores=2, model="vgg11", input=32, batch=2, split="data")
+    data = scenario_mod.to_dict(sc)
+    data["workload"]["split"] = "kernels"
+    with pytest.raises(ScenarioError, match="needs a GPU"):
+        simulate(scenario_mod.from_dict(data), baseline=False)

@@ -10,7 +10,8 @@ from parasim.sim.workloads import KINDS, module_for
 from tests.helpers import scenario
 
 RULED = ("matmul", "triad", "spmv", "reduction", "bag", "amdahl", "io-bag", "cnn", "stencil",
-         "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast")
+         "summa", "montecarlo", "nbody", "fft", "pingpong", "allreduce", "bcast",
+         "transformer")
 
 
 def test_the_workloads_have_a_weak_scaling_rule_but_custom():
@@ -29,6 +30,8 @@ def test_the_workloads_have_a_weak_scaling_rule_but_custom():
      {"flops": 2.5e9, "serial_fraction": 0.1, "tasks": 18}),
     ("io-bag", {"tasks": 10}, 3, {"tasks": 30, "io_waits": 4}),
     ("cnn", {"batch": 8}, 4, {"batch": 32, "micro_batches": 4}),
+    ("transformer", {"batch": 8, "data": 2, "tensor": 2}, 4, {"batch": 32, "data": 8,
+                                                              "tensor": 2}),
     ("stencil", {"n": 1000}, 4, {"n": 2000}),                     # 1000 x sqrt 4
     ("stencil", {"n": 1000}, 2, {"n": 1414}),                     # 1000 x 1.41421
     ("stencil", {"n": 512, "scaling": "weak"}, 4, {"n": 512}),    # already per rank

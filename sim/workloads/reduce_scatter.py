@@ -1,0 +1,40 @@
+"""Reduce-scatter alone: rank i ends with block i (b = n / P) of the sum of all ranks'
+n-byte vectors.
+
+pairwise (P - 1) (alpha + b beta + b gamma); recursive halving lg P alpha +
+(P - 1) b (beta + gamma) for P a power of two (else MPICH's fold first); auto: MPICH's
+choice (collectives.py). FLOPs: (P - 1) n / 8 (each fp64 number of the result is
+the sum of P, added once per other rank), plus n / 8 per folded rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from ..spec import param
+from ..taskgraph import TaskGraph
+from .collective_run import repeated
+from .collectives import REDUCE_SCATTER, reduce_scatter
+from .spmd import ranks_param, scaled_ranks
+
+
+@dataclass
+class Params:
+    kind: ClassVar[str] = "reduce-scatter"
+    bytes: float = param(8e6, ge=0, unit="B", help="Vector size n on each rank (fp64 numbers)")
+    algorithm: str = param("auto", choices=REDUCE_SCATTER, help="Reduce-scatter algorithm")
+    repeats: int = param(1, ge=1, le=10_000, help="Reduce-scatters one after another")
+    ranks: int = ranks_param()
+
+    def tasks_estimate(self) -> int:
+        return self.repeats * max(self.ranks, 1) ** 2
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: each rank keeps its n bytes; only a set rank count changes."""
+        return replace(self, ranks=scaled_ranks(self.ranks, factor))
+
+
+def build(p: Params, machine, rng) -> TaskGraph:
+    return repeated(p, machine, "reduce-scatter",
+                    lambda g, pes, last: reduce_scatter(g, pes, p.bytes, p.algorithm, last))

@@ -1,0 +1,577 @@
+"""A transformer language model running: inference (prefill, KV-cache decode) or a
+training step with data, tensor and pipeline parallelism.
+
+Work per layer comes from the counter (`sim.nn`), one task per layer and micro-batch on
+each rank, named `layer @ tag` (the Layers tab groups them):
+
+    forward FLOPs   n x (2 MACs + other ops if `all_ops`)       (n sequences; FLOPs = 2 MACs)
+    backward FLOPs  n x `nn.training` backward (2 x forward MACs for matmul layers)
+    bytes           e (params + n x activations)  forward, twice that backward; a tied
+                    LM head reads the embedding table (the lookup reads rows only)
+                    (e = bytes per number: fp32 4, fp16/bf16 2)
+    decode          a token at position t: n x the counter's FLOPs of `build(cfg, past=t)`
+                    with input 1; bytes = weights + its layer's K or V cache rows
+                    (t + 1 of them): the step's bytes are `nn.decode_step(...).bytes`
+                    (a token's activations stay in cache, as there)
+
+So a run's FLOPs are: train  batch x (forward + backward per sequence) =
+`training_count(model, seq, batch, all_ops, "flops")` forward + backward (the optimizer
+update is left out); prefill  batch x the forward; decode  the sum of the decode steps.
+
+Parallelism (ranks = data x tensor x pipeline <= PEs; rank (d, s, t) on PE
+(d x pipeline + s) x tensor + t, so a tensor group fills a node's cores first):
+
+* data (DP): each replica takes batch / data sequences; after the backward every rank
+  allreduces its gradients (e x params / tensor bytes) with its replicas
+  (collectives.allreduce, `algorithm`): 2 (P - 1)(alpha + n / (P beta)) for a ring.
+  `overlap`: a ring allreduce per gradient bucket (each transformer block; the
+  embeddings; the head), started when the bucket's last backward ends; its steps go
+  between the later backward tasks (non-blocking sends), a step once the previous
+  step's message has had time to arrive (estimated from the machine: alpha + bytes /
+  beta between nodes, a copy through memory within one), a backward task cut into as
+  many pieces as it can hide steps (at most MAX_PIECES). When the messages hide behind
+  the backward, the step is compute + every step's adds + the ring of the bucket
+  completed last (the embeddings: their gradient is the last one computed).
+* tensor (TP, Megatron-LM): every layer's FLOPs and bytes split 1/tensor over the group
+  (norms and residual adds too, as with Megatron's sequence parallelism); an allreduce
+  of the activations (e n seq d_model bytes) after each attention output projection and
+  each MLP output projection in the forward, and two in the backward (at the input of
+  the attention and of the MLP): four per layer per micro-batch.
+* pipeline (PP): the layers (embeddings, each block, head) in `pipeline` contiguous
+  stages of near-equal FLOPs; each replica's share in `micro_batches` micro-batches;
+  activations (forward) and their gradients (backward) are messages of e n seq d_model
+  bytes between stages. `schedule`: gpipe (all forwards, then all backwards) or 1f1b
+  (stage s runs p - s - 1 forwards, then one forward one backward, then the rest).
+  With p equal stages (forward f, backward b per micro-batch) both take
+  (m + p - 1)(f + b): the bubble is (p - 1) / (m + p - 1) of the time; 1F1B keeps at
+  most p micro-batches' activations alive instead of m.
+
+Inference: prefill runs the forward pass (micro-batches through the stages, no
+backward); decode generates `new_tokens` tokens after a prompt of `seq` tokens already
+in the KV cache, one step after the other (a token needs the previous one), each step
+a forward pass of all the replica's sequences at once. Decode is memory-bound: every
+step reads all the weights and the cache for a few FLOPs per byte, so on one PE
+tokens/s = n x bandwidth / bytes per step.
+
+A rank is a PE; `rank_pes` is the one place that maps ranks to where they run.
+`device = "gpu"` runs one rank on the node's first GPU instead (the heterogeneous
+engine, which takes no messages: data = tensor = pipeline = 1): each layer a kernel of
+`blocks` thread blocks, matrix layers on the matrix units, weights and KV cache
+already in device memory; each kernel pays the device's launch latency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from ..errors import ScenarioError
+from ..machine.network import network_for
+from ..nn.training import training_count
+from ..nn.transformer import TransformerConfig
+from ..nn.transformer import build as build_model
+from ..nn.zoo_transformers import CONFIGS, get_config
+from ..spec import param
+from ..taskgraph import GraphBuilder, TaskGraph, tagged
+from .collectives import ALLREDUCE, allreduce, ring_allreduce_steps
+from .common import chunks, element_bytes, scale_count
+from .stages import partition
+
+MODES = ("train", "prefill", "decode")
+DEVICES = ("cpu", "gpu")
+MATRIX_KINDS = ("linear", "lm_head", "matmul", "attention_scores", "attention_context")
+SCHEDULES = ("gpipe", "1f1b")
+TP_ALLREDUCE = "tensor-parallel allreduce"     # task names of the collectives
+DP_ALLREDUCE = "gradient allreduce"
+MAX_PIECES = 16           # a backward task is cut into at most this many (overlap)
+TOKEN_BYTES = 4           # a generated token id sent back to the first stage
+
+
+@dataclass
+class Params:
+    kind: ClassVar[str] = "transformer"
+    model: str = param("gpt2_medium", choices=tuple(CONFIGS),
+                       help="Transformer language model (the counter's shapes)")
+    layers: int = param(0, ge=0, help="Transformer blocks to keep (0: all of the model's)")
+    mode: str = param("train", choices=MODES,
+                      help="train: one training step; prefill: the forward pass of the "
+                           "prompt; decode: new tokens one by one with a KV cache")
+    seq: int = param(1024, ge=1, unit="tokens",
+                     help="Sequence length (decode: tokens already in the KV cache)")
+    batch: int = param(8, ge=1, le=1_000_000, help="Sequences per step (all replicas together)")
+    new_tokens: int = param(4, ge=1, le=10_000, help="Decode: tokens generated")
+    precision: str = param("bf16", choices=("fp32", "fp16", "bf16"),
+                           help="Precision of weights, activations, gradients and arithmetic")
+    data: int = param(1, ge=1, help="Data-parallel replicas")
+    tensor: int = param(1, ge=1, help="Tensor-parallel ranks per layer (Megatron-LM)")
+    pipeline: int = param(1, ge=1, help="Pipeline stages")
+    micro_batches: int = param(1, ge=1, help="Micro-batches per replica (pipeline)")
+    schedule: str = param("1f1b", choices=SCHEDULES, help="Pipeline schedule")
+    overlap: bool = param(True, help="Data parallel: allreduce gradients during the backward "
+                                     "(a ring per block)")
+    algorithm: str = param("ring", choices=ALLREDUCE,
+                           help="Allreduce algorithm (tensor parallel, and gradients "
+                                "without overlap)")
+    device: str = param("cpu", choices=DEVICES,
+                        help="cpu: the ranks on PEs; gpu: one rank on the node's first GPU "
+                             "([[machine.device]]), each layer a kernel of one thread block "
+                             "per SM")
+    blocks: int = param(0, ge=0, le=100_000,
+                        help="GPU: thread blocks per layer kernel (0: one per SM)")
+    all_ops: bool = param(False, help="Also count norms, softmax, activations and adds "
+                                      "(one FLOP each), not just the matrix products")
+    vector_fraction: float = param(1.0, ge=0, le=1,
+                                   help="Share of the flops that run on the SIMD lanes")
+    lane_efficiency: float = param(0.9, gt=0, le=1,
+                                   help="Share of the SIMD lanes doing useful work")
+
+    def validate(self, path: str) -> None:
+        cfg = config(self, path)
+        if self.mode == "decode":
+            if self.seq + self.new_tokens > cfg.n_ctx:
+                raise ScenarioError(f"{path}.seq + new_tokens = {self.seq + self.new_tokens} "
+                                    f"exceeds {self.model}'s context of {cfg.n_ctx} tokens",
+                                    f"{path}.seq")
+        elif self.seq > cfg.n_ctx:
+            raise ScenarioError(f"{path}.seq = {self.seq} exceeds {self.model}'s context of "
+                                f"{cfg.n_ctx} tokens", f"{path}.seq")
+        if self.batch < self.data:
+            raise ScenarioError(f"{path}.batch = {self.batch} is fewer than the {self.data} "
+                                f"data-parallel replicas ({path}.data)", f"{path}.batch")
+        if self.mode != "decode" and self.batch < self.data * self.micro_batches:
+            raise ScenarioError(f"{path}.micro_batches = {self.micro_batches}: each of the "
+                                f"{self.data} replicas needs at least one sequence per "
+                                f"micro-batch ({path}.batch = {self.batch})",
+                                f"{path}.micro_batches")
+        if cfg.n_heads % self.tensor or cfg.kv_heads % self.tensor:
+            raise ScenarioError(f"{path}.tensor = {self.tensor} does not divide {self.model}'s "
+                                f"{cfg.n_heads} heads ({cfg.kv_heads} key/value heads)",
+                                f"{path}.tensor")
+        if self.pipeline > cfg.n_layers + 2:
+            raise ScenarioError(f"{path}.pipeline = {self.pipeline} is more than {self.model}'s "
+                                f"{cfg.n_layers} blocks + embeddings + head", f"{path}.pipeline")
+
+    def scaled(self, factor: float) -> Params:
+        """Weak scaling: the batch and the data-parallel replicas grow by `factor` (each
+        replica keeps its sequences; tensor and pipeline ranks stay)."""
+        return replace(self, batch=scale_count(self.batch, factor),
+                       data=scale_count(self.data, factor))
+
+    def tasks_estimate(self) -> int:
+        cfg = config(self)
+        rows = 18 * cfg.n_layers + 6           # at most 18 layers per block (Llama)
+        ranks = self.data * self.tensor * self.pipeline
+        steps = self.new_tokens if self.mode == "decode" else self.micro_batches
+        passes = 2 if self.mode == "train" else 1
+        if self.device == "gpu":                # one rank, a kernel of blocks + 1 tasks a layer
+            return steps * passes * rows * ((self.blocks or 1024) + 1)
+        tp_ar = 4 * self.tensor * cfg.n_layers if self.tensor > 1 else 0
+        # gradient ring steps (2 P per bucket), as many backward pieces when overlapped
+        dp_ar = 4 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0
+        return ranks * steps * passes * (rows + tp_ar) + ranks * dp_ar
+
+
+def config(p: Params, path: str = "workload") -> TransformerConfig:
+    """The model's shape, with `layers` blocks if set; ScenarioError naming `path.layers`."""
+    cfg = get_config(p.model)
+    if p.layers > cfg.n_layers:
+        raise ScenarioError(f"{path}.layers = {p.layers} is more than {p.model}'s "
+                            f"{cfg.n_layers} blocks", f"{path}.layers")
+    return replace(cfg, n_layers=p.layers) if p.layers else cfg
+
+
+@dataclass(frozen=True)
+class Row:
+    """One layer per sequence: FLOPs forward and backward, bytes of weights and
+    activations, its gradient bucket (block index, or -1/-2 before/after the blocks)."""
+
+    name: str
+    kind: str
+    forward: float
+    backward: float
+    weight_bytes: float
+    act_bytes: float
+    params: int
+    bucket: int
+
+
+def rows(p: Params, cfg: TransformerConfig, past: int | None = None) -> list[Row]:
+    """Per-sequence rows of the model at p.seq tokens, or (decode) of one token at
+    position `past` with its K/V cache reads added to the scores/context layers."""
+    e = element_bytes(p.precision)
+    model = build_model(cfg, past=past or 0)
+    tokens = 1 if past is not None else p.seq
+    resolved = model.resolve(tokens)
+    train = training_count(model, tokens, 1, p.all_ops, "flops")
+    kv = cfg.kv_heads * cfg.head_dim * ((past or 0) + 1) * e    # K (or V) rows of one layer
+    out, block, seen = [], -1, False
+    for r, t in zip(resolved, train.rows, strict=True):
+        if r.name in model.blocks:
+            seen = True
+            block = int(r.name.split(".")[_block_field(cfg)])
+        elif seen:
+            block = -2
+        if past is not None:
+            act = kv if r.kind in ("attention_scores", "attention_context") else 0
+        else:
+            act = e * (sum(_numel(s) for s in r.input_shapes) + _numel(r.output_shape))
+        out.append(Row(r.name, r.kind, float(t.forward), float(t.backward + t.recompute),
+                       float(e * r.params), float(act), r.params, block))
+    return _tied_head_reads_the_table(out, cfg, e)
+
+
+def _tied_head_reads_the_table(net: list[Row], cfg: TransformerConfig, e: int) -> list[Row]:
+    """A tied LM head multiplies by the token embedding table: the table's bytes are read
+    there (the lookup reads rows only); its parameters (and gradients) stay with the
+    embedding. Untied tables are read by the lookup, as `nn.decode_step` counts them."""
+    heads = [i for i, r in enumerate(net) if r.kind == "lm_head"]
+    if not cfg.tied or not heads:
+        return net
+    table = float(e * cfg.vocab * cfg.d_model)
+    return [replace(r, weight_bytes=r.weight_bytes + table) if i in heads else
+            replace(r, weight_bytes=r.weight_bytes - table) if r.kind == "embedding" else r
+            for i, r in enumerate(net)]
+
+
+def _block_field(cfg: TransformerConfig) -> int:
+    """Position of the block number in a layer name ('h.3.attn.q': 1)."""
+    return {"gpt2": 1, "llama": 1, "bert": 2}[cfg.arch]
+
+
+def _numel(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def tp_points(net: list[Row]) -> tuple[set[int], set[int]]:
+    """Rows after which the tensor group allreduces: forward, after each linear that
+    feeds a residual add (attention and MLP output projections); backward, after the
+    first row of the segment that ends there (the input of attention and MLP)."""
+    fwd = {i for i in range(len(net) - 1)
+           if net[i].kind == "linear" and net[i + 1].kind == "add" and net[i].bucket >= 0}
+    bwd = set()
+    for i in fwd:
+        j = i
+        while j > 0 and net[j - 1].kind != "add" and net[j - 1].bucket == net[i].bucket:
+            j -= 1
+        bwd.add(j)
+    return fwd, bwd
+
+
+def stage_bounds(net: list[Row], stages: int) -> list[int]:
+    """Row boundaries of the pipeline stages, cut between buckets (embeddings, blocks,
+    head) to near-equal forward FLOPs (`stages.partition`)."""
+    starts = [i for i in range(len(net)) if i == 0 or net[i].bucket != net[i - 1].bucket]
+    ends = starts[1:] + [len(net)]
+    units = [round(sum(r.forward for r in net[a:b])) for a, b in zip(starts, ends)]
+    return [starts[k] if k < len(starts) else len(net) for k in partition(units, stages)]
+
+
+def stage_ops(schedule: str, stage: int, stages: int, m: int,
+              train: bool) -> list[tuple[str, int]]:
+    """The order stage `stage` runs its micro-batches: ('F', j) and ('B', j)."""
+    if not train:
+        return [("F", j) for j in range(m)]
+    if schedule == "gpipe":
+        return [("F", j) for j in range(m)] + [("B", j) for j in range(m)]
+    warm = min(stages - stage - 1, m)
+    ops = [("F", j) for j in range(warm)]
+    for j in range(m - warm):
+        ops += [("F", warm + j), ("B", j)]
+    return ops + [("B", j) for j in range(m - warm, m)]
+
+
+def rank_pes(p: Params, machine) -> dict[tuple[int, int, int], int]:
+    """PE of rank (d, s, t): (d x pipeline + s) x tensor + t; ScenarioError if the
+    ranks outnumber the PEs."""
+    ranks = p.data * p.tensor * p.pipeline
+    if ranks > machine.pes:
+        raise ScenarioError(f"workload.data x tensor x pipeline = {ranks} ranks is more than "
+                            f"the machine's {machine.pes} PEs", "workload.data")
+    return {(d, s, t): (d * p.pipeline + s) * p.tensor + t for d in range(p.data)
+            for s in range(p.pipeline) for t in range(p.tensor)}
+
+
+def build(p: Params, machine, rng) -> TaskGraph:
+    if p.device == "gpu":
+        return _Builder(p, machine).run_on_gpu()
+    return _Builder(p, machine).run()
+
+
+@dataclass
+class _Pending:
+    """A gradient allreduce in progress: its steps, the time a step's message needs,
+    steps taken and in all."""
+
+    steps: Iterator[list[int]]
+    need: float
+    total: int
+    emitted: int = 0
+
+
+class _Builder:
+    """Emits every rank's program in one global order consistent with the schedule
+    (the engine runs a PE's tasks in index order)."""
+
+    def __init__(self, p: Params, machine):
+        self.p = p
+        self.cfg = config(p)
+        self.pes = rank_pes(p, machine)
+        self.e = element_bytes(p.precision)
+        self.g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
+        self.train, self.decode = p.mode == "train", p.mode == "decode"
+        self.base = rows(p, self.cfg, p.seq if self.decode else None)
+        self.bounds = stage_bounds(self.base, p.pipeline)
+        self.S = len(self.bounds) - 1
+        self.fwd_ar, self.bwd_ar = tp_points(self.base) if p.tensor > 1 else (set(), set())
+        self.shares = chunks(p.batch, p.data).tolist()
+        self.m = p.new_tokens if self.decode else p.micro_batches
+        self.last: dict[tuple[int, int, int], int | None] = dict.fromkeys(self.pes)
+        self.ends: dict[tuple[str, int, int, int, int], int] = {}   # (op, j, d, s, t) -> task
+        self.next_rows: list[Row] | None = None         # decode: rows at position seq + 1
+        self.pending: dict[tuple[int, int], list[_Pending]] = {}    # (s, t) -> allreduces
+        self.credit: dict[tuple[int, int], float] = {}     # seconds since the last step
+        self.machine = machine
+        self.network = network_for(machine.spec.network, machine.nodes)
+
+    def n(self, d: int, j: int) -> int:
+        """Sequences of replica d in micro-batch j (decode: all of them, every step)."""
+        return self.shares[d] if self.decode else int(chunks(self.shares[d], self.m)[j])
+
+    def act_bytes(self, n: int) -> float:
+        """Activations of n sequences between blocks: e n seq d_model (one token in decode)."""
+        return float(self.e * n * (1 if self.decode else self.p.seq) * self.cfg.d_model)
+
+    def net(self, j: int) -> list[Row]:
+        """Rows of micro-batch j; decode: of the token at position seq + j, whose
+        attention work and cache bytes grow linearly with the position (so rows at seq
+        and seq + 1 give every later one exactly)."""
+        if not self.decode or not j:
+            return self.base
+        if self.next_rows is None:
+            self.next_rows = rows(self.p, self.cfg, self.p.seq + 1)
+        return [replace(a, forward=a.forward + j * (b.forward - a.forward),
+                        backward=a.backward + j * (b.backward - a.backward),
+                        act_bytes=a.act_bytes + j * (b.act_bytes - a.act_bytes))
+                for a, b in zip(self.base, self.next_rows, strict=True)]
+
+    def run(self) -> TaskGraph:
+        seqs = [stage_ops(self.p.schedule, s, self.S, self.m, self.train) for s in range(self.S)]
+        nxt = [0] * self.S
+        while any(nxt[s] < len(seqs[s]) for s in range(self.S)):
+            moved = False
+            for s in range(self.S):
+                while nxt[s] < len(seqs[s]) and self._source(*seqs[s][nxt[s]], s) != ():
+                    self._op(*seqs[s][nxt[s]], s, final=nxt[s] == len(seqs[s]) - 1)
+                    nxt[s] += 1
+                    moved = True
+            if not moved:                        # pragma: no cover (the schedules are valid)
+                raise RuntimeError("pipeline schedule deadlocks")
+        if self.train and self.p.data > 1:
+            self._gradients()
+        return self.g.build()
+
+    def run_on_gpu(self) -> TaskGraph:
+        """One rank on the node's first GPU: every layer of every op a kernel of `blocks`
+        thread blocks (0: one per SM; integer FLOP shares, so they add up exactly) and a
+        zero-work end task; weights and KV cache already in the device's memory (no
+        copies); matrix layers on its matrix units."""
+        gpus = [u for u in getattr(self.machine, "groups", ()) if u.kind == "gpu"]
+        if not gpus:
+            raise ScenarioError("workload.device = 'gpu' needs a GPU: add a [[machine.device]] "
+                                "table", "workload.device")
+        if self.p.data * self.p.tensor * self.p.pipeline > 1:
+            raise ScenarioError("workload.device = 'gpu' runs one rank: set data, tensor and "
+                                "pipeline to 1", "workload.device")
+        dev, blocks, g = gpus[0].name, self.p.blocks or gpus[0].count, self.g
+        end: list[int] = []
+        for kind, j in stage_ops(self.p.schedule, 0, 1, self.m, self.train):
+            net, n, forward = self.net(j), self.n(0, j), kind == "F"
+            tag = f"tok{j}" if self.decode else f"mb{j} {'fwd' if forward else 'bwd'}"
+            for row in net if forward else net[::-1]:
+                flops = n * (row.forward if forward else row.backward)
+                nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2)
+                q, r = divmod(int(flops), blocks)
+                ids = [g.add(float(q + (b < r)), nbytes / blocks, end, where=dev,
+                             matrix=row.kind in MATRIX_KINDS, block=True,
+                             name=tagged(row.name, f"{tag} b{b}")) for b in range(blocks)]
+                end = [g.add(0.0, deps=ids, where=dev, name=tagged(row.name, f"{tag} end"))]
+        return g.build()
+
+    def _source(self, kind: str, j: int, s: int) -> tuple | None:
+        """(op, j, stage) this op waits for on another stage, None if none, () if that
+        one has not been emitted yet."""
+        if kind == "F" and s > 0:
+            src = ("F", j, s - 1)
+        elif kind == "F" and self.decode and j and self.S > 1:
+            src = ("F", j - 1, self.S - 1)
+        elif kind == "B" and s < self.S - 1:
+            src = ("B", j, s + 1)
+        else:
+            return None
+        return src if (src[0], src[1], 0, src[2], 0) in self.ends else ()
+
+    def _op(self, kind: str, j: int, s: int, final: bool) -> None:
+        """Micro-batch (decode: token step) j through stage s, forward or backward, on
+        every replica and tensor rank; `final`: the stage's last op."""
+        p, g, net = self.p, self.g, self.net(j)
+        forward = kind == "F"
+        idx = list(range(self.bounds[s], self.bounds[s + 1]))[::1 if forward else -1]
+        points = self.fwd_ar if forward else self.bwd_ar
+        tag = f"s{s} tok{j}" if self.decode else f"s{s} mb{j} {'fwd' if forward else 'bwd'}"
+        src = self._source(kind, j, s)
+        end: dict[tuple[int, int], int] = {}
+        pace = not forward and p.overlap and p.data > 1
+        for k, i in enumerate(idx):
+            row = net[i]
+            n0 = self.n(0, j)
+            work = (n0 * row.backward, 2 * (row.weight_bytes + n0 * row.act_bytes))
+            pieces = self._pieces(s, self._time(*work) / p.tensor) if pace else 1
+            for piece in range(pieces):
+                for d in range(p.data):
+                    n = self.n(d, j)
+                    msg = float(TOKEN_BYTES * n) if forward and s == 0 else self.act_bytes(n)
+                    flops = n * (row.forward if forward else row.backward) / p.tensor / pieces
+                    nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2) \
+                        / p.tensor / pieces
+                    for t in range(p.tensor):
+                        rank = (d, s, t)
+                        deps = [x for x in (self.last[rank],) if x is not None]
+                        up = self.ends[(src[0], src[1], d, src[2], t)] \
+                            if k == 0 and piece == 0 and src else None
+                        task = g.add(flops, nbytes, deps + ([up] if up is not None else []),
+                                     self.pes[rank], tagged(row.name, tag))
+                        if up is not None:
+                            g.message(up, task, msg)
+                        self.last[rank] = end[(d, t)] = task
+                if pace:
+                    self._progress(s, self._time(*work) / p.tensor / pieces)
+            if i in points:
+                for d in range(p.data):
+                    group = [(d, s, t) for t in range(p.tensor)]
+                    first = len(g.names)
+                    after = allreduce(g, [self.pes[r] for r in group],
+                                      self.act_bytes(self.n(d, j)), p.algorithm,
+                                      after=[self.last[r] for r in group], elem=self.e,
+                                      blocking=False)
+                    self._label(first, TP_ALLREDUCE, tag)
+                    for t, x in enumerate(after):
+                        self.last[(d, s, t)] = end[(d, t)] = x
+            if not forward and final and (k == len(idx) - 1 or net[idx[k + 1]].bucket != row.bucket):
+                self._bucket_ready(s, sum(r.params for r in net if r.bucket == row.bucket))
+                if pace:
+                    self._progress(s, 0.0)
+        for (d, t), x in end.items():
+            self.ends[(kind, j, d, s, t)] = x
+
+    def _label(self, first: int, what: str, tag: str) -> None:
+        """Name the collective's tasks from `first` on `what @ tag step` (one Layers row)."""
+        names = self.g.names
+        for i in range(first, len(names)):
+            names[i] = tagged(what, f"{tag} {names[i]}")
+
+    # -- overlapped gradient allreduce ---------------------------------------------------------
+    def _time(self, flops: float, nbytes: float) -> float:
+        """A task's time alone on its PE: max(compute, bytes / memory rate) (the pacing
+        estimate; the engine decides the real one)."""
+        m = self.machine
+        return max(m.compute_time(flops, self.p.precision, self.p.vector_fraction,
+                                  self.p.lane_efficiency),
+                   nbytes / min(m.core_bandwidth, m.mem_bandwidth))
+
+    def _message_time(self, a: int, b: int, nbytes: float) -> float:
+        """A message alone from PE a to PE b: a copy through memory within a node, else
+        the route's latency + bytes / link bandwidth."""
+        m = self.machine
+        na, nb = m.node_of(a), m.node_of(b)
+        if na == nb:
+            return m.mem_latency + 2 * nbytes / min(m.core_bandwidth, m.mem_bandwidth)
+        return self.network.route(na, nb)[1] + nbytes / self.network.bandwidth
+
+    def _bucket_ready(self, s: int, params: int) -> None:
+        """A bucket's gradients are complete: queue its ring allreduce (overlap only)."""
+        if not params:
+            return
+        for t in range(self.p.tensor):
+            pes = [self.pes[(d, s, t)] for d in range(self.p.data)]
+            nbytes = self.e * params / self.p.tensor
+            P = len(pes)
+            need = max(self._message_time(pes[i], pes[(i + 1) % P], nbytes / P) for i in range(P))
+            steps = ring_allreduce_steps(self.g, pes, nbytes,
+                                         after=[self.last[(d, s, t)] for d in range(P)],
+                                         elem=self.e, blocking=False)
+            self.pending.setdefault((s, t), []).append(_Pending(steps, need, 2 * P - 1))
+
+    def _pieces(self, s: int, seconds: float) -> int:
+        """Pieces a backward task is cut into so that pending allreduce steps can go
+        between them: one per step message it can hide (at most MAX_PIECES)."""
+        queue = self.pending.get((s, 0), [])
+        if not queue or queue[0].need <= 0:
+            return 1
+        left = sum(q.total - q.emitted for q in queue)
+        return max(1, min(int(seconds // queue[0].need), left, MAX_PIECES))
+
+    def _progress(self, s: int, seconds: float) -> None:
+        """`seconds` of computing have passed on stage s: the oldest pending allreduce of
+        each group takes its next step if the previous step's message had time to arrive."""
+        for t in range(self.p.tensor):
+            queue = self.pending.get((s, t), [])
+            self.credit[(s, t)] = self.credit.get((s, t), 0.0) + seconds
+            if not queue:
+                continue
+            head = queue[0]
+            if head.emitted and self.credit[(s, t)] < head.need:
+                continue
+            first = len(self.g.names)
+            for d, x in enumerate(next(head.steps)):
+                self.last[(d, s, t)] = x
+            self._label(first, DP_ALLREDUCE, f"s{s}")
+            head.emitted += 1
+            self.credit[(s, t)] = 0.0
+            if head.emitted == head.total:
+                queue.pop(0)
+
+    def _gradients(self) -> None:
+        """After the backward: with overlap, the steps still pending; without, one
+        allreduce of each rank's gradients over its replicas."""
+        for s in range(self.S):
+            params = sum(r.params for r in self.base[self.bounds[s]:self.bounds[s + 1]])
+            for t in range(self.p.tensor):
+                group = [(d, s, t) for d in range(self.p.data)]
+                if self.p.overlap:
+                    first = len(self.g.names)
+                    for q in self.pending.get((s, t), []):
+                        for step in q.steps:
+                            for d, x in enumerate(step):
+                                self.last[(d, s, t)] = x
+                    self._label(first, DP_ALLREDUCE, f"s{s}")
+                    continue
+                first = len(self.g.names)
+                after = allreduce(self.g, [self.pes[r] for r in group],
+                                  self.e * params / self.p.tensor, self.p.algorithm,
+                                  after=[self.last[r] for r in group], elem=self.e,
+                                  blocking=False)
+                self._label(first, DP_ALLREDUCE, f"s{s}")
+                for r, x in zip(group, after):
+                    self.last[r] = x
+
+
+def tokens(p: Params) -> int:
+    """Tokens a run processes: batch x seq (train, prefill) or batch x new_tokens (decode)."""
+    return p.batch * (p.new_tokens if p.mode == "decode" else p.seq)
+
+
+def summary(p: Params, machine, graph: TaskGraph, makespan: float, schedule=None,
+            progress=None, cancel=None) -> dict:
+    """Tokens processed and tokens per second (tokens / makespan)."""
+    n = tokens(p)
+    return {"tokens": n, "tokens_per_s": n / makespan if makespan > 0 else 0.0}
+
+
+def summary_share(p: Params) -> float:
+    return 0.0
+
+

@@ -1,0 +1,240 @@
+"""Calibration's fits on synthetic noisy measurements, the scenario it writes, and
+validate's predictions and report. Real-machine probes: tests/test_probes.py (-m probe)."""
+
+import csv
+import io
+import os
+
+import numpy as np
+import pytest
+
+from parasim.sim import scenario as sm
+from parasim.sim.cli import main
+from parasim.sim.studies import calibrate as cal
+from parasim.sim.studies import validate as val
+
+RNG = np.random.default_rng(7)
+
+
+def noisy(x, rel=0.03):
+    return np.asarray(x) * (1 + rel * RNG.standard_normal(np.shape(x)))
+
+
+def test_hockney_fit_recovers_latency_and_bandwidth_from_noisy_times():
+    sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
+    times = noisy(1.5e-6 + sizes / 10e9)
+    latency, bandwidth = cal.fit_hockney(sizes, times)
+    assert latency == pytest.approx(1.5e-6, rel=0.05)
+    assert bandwidth == pytest.approx(10e9, rel=0.05)
+
+
+def test_hockney_fit_clamps_a_negative_latency_and_refuses_flat_times():
+    sizes = np.array([1e3, 1e6, 1e7])
+    latency, bandwidth = cal.fit_hockney(sizes, sizes / 5e9 * np.array([1.3, 1.0, 1.0]))
+    assert latency >= 0 and bandwidth == pytest.approx(5e9, rel=0.1)
+    with pytest.raises(ValueError, match="do not grow"):
+        cal.fit_hockney(sizes, [3e-3, 2e-3, 1e-3])
+
+
+@pytest.mark.parametrize("core, node, workers", [(8e9, 20e9, 6), (8e9, 12e9, 2),
+                                                 (8e9, 1e12, 2)])
+def test_saturation_fit_recovers_the_per_core_limit_and_the_node_bandwidth(core, node,
+                                                                           workers):
+    k = np.arange(1, workers + 1)
+    got_core, got_node = cal.fit_saturation(k, noisy(np.minimum(k * core, node), 0.02))
+    assert got_core == pytest.approx(core, rel=0.05)
+    assert got_node == pytest.approx(min(node, workers * core), rel=0.05)
+
+
+def test_machine_rates_from_one_threads_dgemm():
+    """2.5 GHz, 512-bit SIMD, 2 FMA units: 2.5e9 x 2 x 2 x 8 = 80 GFLOP/s per core."""
+    freq, eff, _ = cal.machine_rates(60e9, 2500.0, 512)
+    assert (freq, eff) == (pytest.approx(2.5), pytest.approx(0.75))
+    freq, eff, how = cal.machine_rates(100e9, 2500.0, 512)     # faster than the clock says
+    assert (freq, eff) == (pytest.approx(100 / 32), 1.0) and "raised" in how
+
+
+def synthetic(cores=2):
+    sizes = [8 * 8 ** i for i in range(8)]
+    return cal.Calibration(
+        cores=cores, mhz=2500.0, simd_bits=256, blas="openblas test",
+        gemm={("float64", 1): 30e9, ("float64", cores): 58e9, ("float32", 1): 60e9,
+              ("float32", cores): 110e9},
+        gemm_n=1024, stream={"triad": [9e9, 14e9][:cores], "copy": [10e9, 15e9][:cores]},
+        stream_n=1 << 22, latency_s=95e-9, chase_bytes=64 << 20,
+        caches={"L1d": 32768, "L2": 1 << 20},
+        messages={"shm": (sizes, [1e-6 + s / 8e9 for s in sizes]),
+                  "socket": (sizes, [6e-6 + s / 2e9 for s in sizes])})
+
+
+def test_written_scenario_round_trips_through_the_loader_with_a_comment_per_value():
+    text = cal.to_toml(synthetic())
+    sc = sm.loads(text)
+    m = sc.machine
+    assert (m.nodes, m.cores, m.freq_ghz, m.simd_bits) == (1, 2, 2.5, 256)
+    assert m.dense_efficiency == pytest.approx(30e9 / 40e9)     # 2.5 GHz x 2 x 2 x 4
+    assert m.memory.core_bandwidth_gbs == pytest.approx(9.0)
+    assert m.memory.bandwidth_gbs == pytest.approx(14.0)
+    assert m.memory.latency_ns == pytest.approx(95.0)
+    assert m.network.intra_latency_us == pytest.approx(1.0, rel=1e-3)
+    assert m.network.intra_bandwidth_gbs == pytest.approx(8.0, rel=1e-3)
+    assert m.network.latency_us == pytest.approx(6.0, rel=1e-3)
+    assert sm.loads(sm.dumps(sc)) == sc
+    table = ""
+    for line in text.splitlines():
+        if line.startswith("["):
+            table = line
+        elif table.startswith("[machine") and "=" in line and not line.startswith("#"):
+            assert "#" in line, line                     # how each value was measured
+
+
+def test_the_file_says_how_times_were_taken():
+    cal_ = synthetic()
+    assert "Medians over repeats; wall-clock times." in cal.to_toml(cal_)
+    cal_.stat, cal_.clock = "min", "cpu"
+    assert "Minima over repeats; DGEMM and STREAM timed by CPU time" in cal.to_toml(cal_)
+
+
+def test_calibrate_writes_atomically_and_ctrl_c_leaves_no_file(tmp_path, monkeypatch):
+    out = tmp_path / "m.toml"
+
+    def interrupted(mode, progress, stat, clock):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cal, "measure", interrupted)
+    assert main(["calibrate", "--quick", "--out", str(out)]) == 130
+    assert os.listdir(tmp_path) == []
+    monkeypatch.setattr(cal, "measure", lambda mode, progress, stat, clock: synthetic())
+    assert main(["calibrate", "--quick", "--out", str(out)]) == 0
+    assert sm.load(str(out)).machine.cores == 2 and os.listdir(tmp_path) == ["m.toml"]
+
+
+def test_calibrate_refuses_an_unwritable_output_before_probing(capsys, tmp_path):
+    assert main(["calibrate", "--out", str(tmp_path / "no" / "m.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "m.toml" in err
+
+
+@pytest.fixture(scope="module")
+def machine():
+    return sm.loads(cal.to_toml(synthetic()))
+
+
+def test_predicted_pingpong_is_the_intra_node_hockney_line(machine):
+    for n in (8, 1 << 20):
+        assert val.predict_pingpong(machine, n) == pytest.approx(1e-6 + n / 8e9, rel=1e-3)
+
+
+def test_predicted_tcp_pingpong_is_the_networks_hockney_line(machine):
+    """Two nodes of the calibrated machine: latency_us 6, bandwidth_gbs 2 (loopback)."""
+    for n in (8, 1 << 20):
+        assert val.predict_pingpong(machine, n, between_nodes=True) == pytest.approx(
+            6e-6 + n / 2e9, rel=1e-3)
+
+
+def test_predicted_triad_is_24n_bytes_at_the_fair_share(machine):
+    """One process: 24 n / 9 GB/s; two: 2 x 24 n / 14 GB/s (saturated)."""
+    n = 1 << 20
+    assert val.predict_triad(machine, n, 1) == pytest.approx(24 * n / 9e9, rel=1e-3)
+    assert val.predict_triad(machine, n, 2) == pytest.approx(2 * 24 * n / 14e9, rel=1e-3)
+
+
+def test_predicted_dgemm_is_2n3_at_the_sustained_rate(machine):
+    n = 512
+    for t in (1, 2):
+        assert val.predict_gemm(machine, n, t) == pytest.approx(2 * n ** 3 / (t * 30e9),
+                                                                rel=0.01)
+
+
+def test_validate_report_and_csv():
+    cases = [val.Case("DGEMM", "n=768, 1 thread", 0.105, 0.1),
+             val.Case("ping-pong", "8 B one way", 1.2e-6, 1.0e-6)]
+    assert [c.within_target for c in cases] == [True, False]
+    table = val.format_table(cases).splitlines()
+    assert table[0].split() == ["kernel", "case", "predicted", "measured", "error"]
+    assert "+5.0 %" in table[1] and table[1].endswith("ok")
+    assert "+20.0 %" in table[2] and table[2].endswith("over 15%")
+    assert table[-1].startswith("1 of 2 cases within target")
+    rows = list(csv.DictReader(io.StringIO(val.to_csv(cases))))
+    assert tuple(rows[0]) == val.CSV_COLUMNS
+    assert float(rows[1]["rel_error"]) == pytest.approx(0.2)
+
+
+def test_two_regime_fit_finds_where_messages_leave_the_caches():
+    """Up to 2 MiB at 12 GB/s, above at 3 GB/s, 1.4 us latency, 3 % noise."""
+    sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
+    clean = 1.4e-6 + sizes / np.where(sizes <= 2 << 20, 12e9, 3e9)
+    latency, cached, cut, bw = cal.fit_two_regimes(sizes, noisy(clean))
+    assert cut == 2 << 20
+    assert latency == pytest.approx(1.4e-6, rel=0.1)
+    assert cached == pytest.approx(12e9, rel=0.1) and bw == pytest.approx(3e9, rel=0.1)
+
+
+def test_two_regime_fit_keeps_one_line_when_one_line_fits():
+    sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
+    latency, cached, cut, bw = cal.fit_two_regimes(sizes, noisy(2e-6 + sizes / 9e9, 0.02))
+    assert cut is None and cached == bw == pytest.approx(9e9, rel=0.05)
+
+
+def test_hockney_fit_drops_a_descheduled_outlier():
+    """One size took 2 ms instead of 2 us (the peer process was not running)."""
+    sizes = np.array([8 * 8 ** i for i in range(8)], float)
+    times = 1e-6 + sizes / 10e9
+    times[3] = 2e-3
+    latency, bandwidth = cal.fit_hockney(sizes, times)
+    assert latency == pytest.approx(1e-6, rel=1e-6) and bandwidth == pytest.approx(10e9)
+
+
+def test_two_regime_fit_drops_a_descheduled_outlier_too():
+    sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
+    times = 1.4e-6 + sizes / np.where(sizes <= 2 << 20, 12e9, 3e9)
+    times[3] = 2e-3
+    latency, cached, cut, bw = cal.fit_two_regimes(sizes, times)
+    assert cut == 2 << 20 and latency == pytest.approx(1.4e-6, rel=1e-6)
+    assert cached == pytest.approx(12e9) and bw == pytest.approx(3e9)
+
+
+def test_validation_csv_reads_back_and_bad_lines_are_named(tmp_path):
+    cases = [val.Case("triad", "n=4, 1 process", 2e-3, 2.5e-3),
+             val.Case("ping-pong", "8 B one way", 1.2e-6, 1.0e-6)]
+    path = tmp_path / "v.csv"
+    val.write_csv(cases, str(path))
+    assert val.read_csv(str(path)) == cases
+    path.write_text("a,b\n")
+    with pytest.raises(val.TraceFormatError, match="line 1: expected the header"):
+        val.read_csv(str(path))
+    path.write_text(val.to_csv(cases).replace("triad", "gemv"))
+    with pytest.raises(val.TraceFormatError, match="line 2: kernel must be one of .* 'gemv'"):
+        val.read_csv(str(path))
+    path.write_text(val.to_csv(cases) + "DGEMM,x,-1,1,0\n")
+    with pytest.raises(val.TraceFormatError, match="line 4: predicted_s must be a time > 0"):
+        val.read_csv(str(path))
+
+
+def test_validate_from_a_csv_prints_its_table_without_measuring(tmp_path, capsys):
+    path = tmp_path / "v.csv"
+    val.write_csv([val.Case("triad", "n=4, 1 process", 2e-3, 2.5e-3)], str(path))
+    assert main(["validate", "--from", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "-20.0 %" in out and "over 10%" in out
+    assert main(["validate", "--from", str(tmp_path / "none.csv")]) == 2
+    assert capsys.readouterr().err.startswith("error: cannot read")
+
+
+def test_validate_predicts_on_one_node_of_a_cluster_file():
+    """A 16-node torus preset: the predictions use one node and its memory copy."""
+    sc = sm.load("cluster-stencil")
+    m = sc.machine
+    copy = m.memory.latency_ns * 1e-9 + 2 * 4096 / min(m.memory.core_bandwidth_gbs * 1e9,
+                                                        m.memory.bandwidth_gbs * 1e9)
+    assert val.predict_pingpong(sc, 4096) == pytest.approx(copy, rel=1e-9)
+
+
+def test_sizes_left_out_of_the_tcp_fit_are_named_in_the_file():
+    c = synthetic()
+    sizes, times = c.messages["socket"]
+    times = list(times)
+    times[-1] *= 30                          # past the socket buffers: a cliff
+    c.messages["socket"] = (sizes, times)
+    text = cal.to_toml(c)
+    assert "left out, over twice the line: 16 MiB" in text
+    assert cal.off_the_line(sizes, times, 6e-6, 2e9) == [float(sizes[-1])]
