@@ -50,7 +50,7 @@ class MachineView(QWidget):
         self.builders: set = set()
         self.whatif_worker: SimWorker | None = None
         self.canvas = MachineCanvas()
-        self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait"])
+        self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait", "copy"])
                              + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
                                "→ red full; ● message")
         self.legend.setWordWrap(True)

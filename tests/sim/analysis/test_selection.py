@@ -31,7 +31,8 @@ def test_rows_restrict_the_region():
     st = Selection(make_trace(SPANS)).stats(0.5, 2.0, pes=[1])
     assert st["pes"] == 1
     assert st["time_s"] == pytest.approx({"compute": 1.0, "stall": 0.0, "send": 0.0,
-                                          "recv": 0.0, "wait": 0.5, "switch": 0.0})
+                                          "recv": 0.0, "wait": 0.5, "switch": 0.0,
+                                          "copy": 0.0})
     assert st["flops"] == pytest.approx(3.0) and st["messages"] == 0
     assert st["avg_parallelism"] == pytest.approx(1.0 / 1.5)
     assert st["energy_j"] is None
