@@ -118,7 +118,7 @@ class Traffic:
         self.f = flights(run)
         self._links()
         pe = np.arange(run.pes)
-        if self.device is not None:
+        if self.device is not None and spec is not None:     # (an offload run has both)
             acc = self.device
             self.host_cores = spec.cores
             self._host_link(acc)
