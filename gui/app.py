@@ -2,8 +2,11 @@
 
     python main.py                               the default preset, already simulated
     python main.py --scenario FILE_OR_PRESET     another scenario
-    python main.py view trace.csv                a saved trace
+    python main.py view trace.csv                a saved trace (or a .parasim session)
+    python main.py --program bcast.py [--scenario cluster-stencil]
+                                                 a program on that machine, re-run on save
     python main.py ... --screenshot out.png      render the window after the run, then exit
+    python main.py ... --presentation            start in presentation mode (F5)
 
 A bad scenario or trace on the command line prints one line `error: ...` and exits 2.
 """
@@ -15,6 +18,7 @@ import sys
 
 from ..sim import scenario as scenario_mod
 from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.io import session
 from ..sim.run import Run
 
 
@@ -23,8 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("view", nargs="*", metavar="view TRACE.csv",
                    help="'view FILE' opens a saved trace CSV instead of simulating")
     p.add_argument("--scenario", default=None, help="preset name or scenario TOML file")
+    p.add_argument("--program", metavar="FILE.py",
+                   help="a program (.py) or GOAL schedule (.goal) to run on the machine of "
+                        "--scenario; re-run whenever the file is saved")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
-    p.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
+    p.add_argument("--size", default=None,
+                   help="window size, WxH (default: the last session's, else what fits)")
+    p.add_argument("--presentation", action="store_true",
+                   help="start in presentation mode (F5 switches it)")
     p.add_argument("--tab", choices=("timeline", "compare", "sweep"), default="timeline",
                    help="the central tab to show")
     return p
@@ -38,6 +48,14 @@ def _size(text: str) -> tuple[int, int]:
         raise ScenarioError(f"--size must look like 1600x1000, got {text!r}") from None
 
 
+def _show_file(win, run, path: str) -> None:
+    """A session reopens with its view state; a trace CSV already read is shown."""
+    if path.endswith(session.SUFFIX):
+        win.open_session(path)
+    else:
+        win.show_trace(run, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
@@ -49,9 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         trace_path = args.view[1]
     try:
-        size = _size(args.size)
-        sc = scenario_mod.load(args.scenario or "smp-memory-wall")
-        run = Run.from_trace_csv(trace_path) if trace_path else None
+        size = _size(args.size) if args.size else None
+        sc, run = _inputs(args, trace_path)
     except (ScenarioError, TraceFormatError, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -61,32 +78,57 @@ def main(argv: list[str] | None = None) -> int:
     from .style import setup_pyqtgraph
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_pyqtgraph()
-    from .main_window import MainWindow
+    from .main_window import DEFAULT_SIZE, MainWindow
     win = MainWindow()
     win.set_scenario(sc)
-    win.resize(*size)
+    if args.program:
+        win.program_file.watch(sc.workload.file)
+        win.tabs.setCurrentWidget(win.program)
+    if size is not None or args.screenshot:
+        win.resize(*(size or DEFAULT_SIZE))
+    elif not win.restore_layout():
+        win.fit_screen()
     if args.tab != "timeline":
         win.tabs.setCurrentWidget(getattr(win, args.tab))
+    if args.presentation:
+        win.presenter.toggle()
     if args.screenshot:
-        from ..sim.simulate import simulate
-        from .panels.export import write_png
-        if run is not None:
-            win.show_trace(run, trace_path)
-        else:
-            win.show_run(simulate(sc))
-        win.show()
-        for _ in range(3):
-            app.processEvents()
-        try:
-            write_png(win, args.screenshot)
-        except OSError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        win.close()
-        return 0
+        return _screenshot(app, win, sc, run, trace_path, args.screenshot)
     win.show()
     if run is not None:
-        win.show_trace(run, trace_path)
+        _show_file(win, run, trace_path)
     else:
         win.start_run()
+    if win.first_start():
+        win.show_tour()
     return app.exec()
+
+
+def _inputs(args, trace_path: str | None):
+    """The scenario (with --program's file) and the run of a saved trace or session."""
+    sc = scenario_mod.load(args.scenario or "smp-memory-wall")
+    if args.program:
+        sc = scenario_mod.for_file(args.program, sc)
+    if trace_path and trace_path.endswith(session.SUFFIX):   # checked here, shown later
+        return sc, Run.from_session(session.read(trace_path))
+    return sc, Run.from_trace_csv(trace_path) if trace_path else None
+
+
+def _screenshot(app, win, sc, run, trace_path: str | None, png: str) -> int:
+    """Show the run (simulated now, or the saved one), render the window to `png`."""
+    from ..sim.simulate import simulate
+    from .panels.export import write_png
+    if run is not None:
+        _show_file(win, run, trace_path)
+    else:
+        win.show_run(simulate(sc))
+    win.show()
+    for _ in range(3):
+        app.processEvents()
+    try:
+        write_png(win, png)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    win.close()
+    return 0

@@ -1,8 +1,8 @@
 """Task names written on the bars that are wide enough on screen.
 
 Painted in device pixels (the view transform is undone), so text keeps its size at any
-zoom; a name is wrapped at spaces when the bar is tall enough for the lines, else elided
-to the bar's width, and skipped when not even a few letters fit or the row is too thin.
+zoom; a name is wrapped at spaces when the bar is tall enough for the lines, and skipped
+when it does not fit whole (never cut to "fp…"). `font` is scaled by presentation mode.
 """
 
 from __future__ import annotations
@@ -75,12 +75,14 @@ class TaskLabels(pg.GraphicsObject):
             r = tr.mapRect(QRectF(x, y, w, h)).adjusted(3, 0, -3, 0)
             if r.width() < MIN_CHARS_PX or r.height() < 0.8 * metrics.height():
                 continue
-            painter.setPen(QColor(color))
-            wrap = metrics.boundingRect(r.toRect(), WRAPPED, text)
-            if wrap.width() <= r.width() and wrap.height() <= r.height():
+            if fits(metrics, r, text):
+                painter.setPen(QColor(color))
                 painter.drawText(r, WRAPPED, text)
-                continue
-            shown = metrics.elidedText(text, Qt.ElideRight, int(r.width()))
-            if shown not in ("", "…"):
-                painter.drawText(r, Qt.AlignVCenter | Qt.AlignLeft, shown)
         painter.restore()
+
+
+def fits(metrics: QFontMetrics, rect: QRectF, text: str) -> bool:
+    """Whether `text`, wrapped at spaces, fits `rect` whole (a cut name, "fp…", is no
+    name: the tooltip says it)."""
+    wrap = metrics.boundingRect(rect.toRect(), WRAPPED, text)
+    return wrap.width() <= rect.width() and wrap.height() <= rect.height()

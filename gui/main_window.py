@@ -7,9 +7,10 @@ Its menus, toolbar and keys are built by gui/menus.py.
 
 from __future__ import annotations
 
+import os
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -27,24 +28,46 @@ from ..sim import scenario as scenario_mod
 from ..sim import size_guard
 from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
+from ..sim.io import session
 from ..sim.run import Run
-from ..sim.scenario import Scenario
+from ..sim.scenario import Scenario, changed_settings
+from ..sim.studies.compare import describe_change
+from ..sim.units import seconds, si
+from .help import Tour, about_text, shortcut_sheet
 from .machine_view import install as machine_views
 from .menus import build_menus
 from .panels.compare import CompareView
-from .panels.export import export_with_dialog
+from .panels.export import NAMES, export_with_dialog
+from .panels.guided import GuidedPanel
 from .panels.metrics import MetricsPanel
+from .panels.program import ProgramView
+from .panels.record import record_dialog, write_plot
 from .panels.sweep import SweepPanel
 from .panels.tasks import TasksView
 from .player import Player
+from .presentation import Banner, Presenter
+from .program_file import ProgramFile
 from .scenario_panel import ScenarioPanel
 from .state import AppState
 from .timeline import TimelineView
 from .worker import SimWorker
 
 LARGE_RUN_TASKS = 200_000
+NARROW_PX = 1200            # narrower windows put the metrics under the timeline
+DEFAULT_SIZE = (1600, 1000)
+TITLE_BAR_PX = 40
 DEFAULT_PRESET = "smp-memory-wall"
 DEFAULT_SWEEP = "machine.cores=1,2,4,8,16"
+
+
+def fitted_size(free_w: int, free_h: int) -> tuple[int, int]:
+    """DEFAULT_SIZE, or less on a screen whose free area (less a title bar) is smaller."""
+    return min(DEFAULT_SIZE[0], free_w - 8), min(DEFAULT_SIZE[1], free_h - TITLE_BAR_PX)
+
+
+def settings() -> QSettings:
+    """Where the window keeps its layout between sessions."""
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, "ParaSim", "ParaSim")
 
 
 class MainWindow(QMainWindow):
@@ -55,12 +78,18 @@ class MainWindow(QMainWindow):
         self.worker: SimWorker | None = None
         self._detached: set[SimWorker] = set()     # cancelled, still winding down
         self._t0 = 0.0
+        self._shown = False
+        self._before: Run | None = None
+        self.lesson_origin: Scenario | None = None     # the scenario the lesson describes
 
         self.timeline = TimelineView(self.state)
         self.player = Player(self.state)
+        self.player.reset_done.connect(self.timeline.reset_view)
         self.timeline_page = centre = QWidget()          # the timeline with its player
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(2, 2, 2, 2)
+        self.banner = Banner(self.state)                  # the lesson's key numbers
+        lay.addWidget(self.banner)
         lay.addWidget(self.timeline, 1)
         lay.addWidget(self.player)
         self.compare = CompareView(self.state)
@@ -69,9 +98,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(centre, "Timeline")
         self.tasks = TasksView(self.state)
         self.tabs.addTab(self.tasks, "Tasks")
+        self.program = ProgramView(self.state)
+        self.tabs.addTab(self.program, "Program")
         self.tabs.addTab(self.compare, "Compare")
         self.tabs.addTab(self.sweep, "Sweep")
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(
+            lambda _i: self.tabs.currentWidget() is self.sweep and self.sweep.run_named())
 
         left = ScenarioPanel()
         self.form, self.run_button, self.learn = left.form, left.run_button, left.learn
@@ -81,11 +114,18 @@ class MainWindow(QMainWindow):
         self.learn.compare.connect(self.compare_with)
         self.trace_path: str | None = None
         self._after_run = None             # called once with the next finished run
+        self.guided = GuidedPanel(self.state, self.player)
+        self.learn.layout().addWidget(self.guided)
+        self.guided.caption.connect(self.banner.set_caption)
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)
-        self.metrics.setMinimumWidth(360)
+        self.metrics.setMinimumWidth(280)
         self._docks = [left_dock, right_dock]
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)    # metrics moved under
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)  # the timeline: centre only
+        self.left_dock, self.metrics_dock = left_dock, right_dock
+        self._reflowed = False              # the metrics moved under the timeline by us
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -100,8 +140,10 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
 
+        self.presenter = Presenter(self)
         self.form.validity_changed.connect(self._validity)
         self.form.edited.connect(self._form_edited)
+        self.program_file = ProgramFile(self)
         machine_views.install(self)
         build_menus(self)
 
@@ -109,14 +151,102 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
+
+    # -- layout ------------------------------------------------------------------------
+
+    def fit_screen(self) -> None:
+        """Open at DEFAULT_SIZE or, on a smaller screen, at what its free area allows."""
+        screen = self.screen().availableGeometry()
+        w, h = fitted_size(screen.width(), screen.height())
+        self._reflow(w)
+        for part in (self.left_dock, self.toolbar, self.metrics_dock):
+            self.layout().activate()
+            hint = self.minimumSizeHint()       # e.g. 1280x720 at QT_SCALE_FACTOR=1.5:
+            if w >= hint.width() and h >= hint.height():
+                break
+            part.hide()                         # panels wait in the View menu
+        self.resize(w, h)
+        self.move(screen.x() + (screen.width() - w) // 2,
+                  screen.y() + max(0, (screen.height() - h - TITLE_BAR_PX) // 2))
+
+    def restore_layout(self) -> bool:
+        """The window's size and docks as the last session left them (QSettings)."""
+        st = settings()
+        geometry, docks = st.value("window/geometry"), st.value("window/state")
+        if geometry is None:
+            return False
+        self.restoreGeometry(geometry)
+        if docks is not None:
+            self.restoreState(docks)
+        return True
+
+    def save_layout(self) -> None:
+        st = settings()
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+
+    def default_layout(self) -> None:
+        """Every panel (and the toolbar) back in its place and shown."""
+        self.toolbar.show()
+        for dock, area in ((self.left_dock, Qt.LeftDockWidgetArea),
+                           (self.metrics_dock, Qt.RightDockWidgetArea)):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        self._reflowed = False
+        self._reflow()
+        self._size_docks()
+
+    def resize(self, *size) -> None:
+        """Reflow for the new width first: a right-hand metrics panel would hold the
+        window wider than a small screen."""
+        self._reflow(size[0] if len(size) == 2 else size[0].width())
+        self.layout().activate()            # the new minimum size, now
+        super().resize(*size)
+
+    def _reflow(self, width: int | None = None) -> None:
+        """Narrow window: the metrics go under the timeline; wide again: back right."""
+        dock = self.metrics_dock
+        width = self.width() if width is None else width
+        if dock.isFloating():
+            return
+        area = self.dockWidgetArea(dock)
+        if width < NARROW_PX and area == Qt.RightDockWidgetArea:
+            self.addDockWidget(Qt.BottomDockWidgetArea, dock)
+            self._reflowed = True
+            self._size_docks()
+        elif width >= NARROW_PX and self._reflowed and area == Qt.BottomDockWidgetArea:
+            self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            self._reflowed = False
+            self._size_docks()
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._reflow()
 
     def show_approximations(self) -> None:
         """The model's simplifications (sim.approximations), so results are read right."""
         text = "\n\n".join(f"• {line}" for line in APPROXIMATIONS)
         QMessageBox.information(self, "What the model leaves out", text)
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = shortcut_sheet(self)
+        self.shortcuts_dialog.show()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About ParaSim", about_text())
+
+    def show_tour(self) -> None:
+        """The tour of the window's areas; finishing or skipping it is remembered."""
+        self.tour = Tour(self, lambda: settings().setValue("tour/done", True))
+        self.tour.show()
+
+    def first_start(self) -> bool:
+        return not settings().value("tour/done", False, type=bool)
 
     def _toggle_lanes(self) -> None:
         on = self.lanes_action.isChecked()
@@ -140,6 +270,8 @@ class MainWindow(QMainWindow):
     def set_scenario(self, sc: Scenario) -> None:
         """Show a scenario in the form, as its `[view]` asks: centre and metrics tabs, sweep."""
         self._set_trace_mode(None)
+        if self.lesson_origin is None or sc.name != self.lesson_origin.name:
+            self.state.set_bookmarks([])
         self.form.set_scenario(sc)
         self.sweep.set_scenario(sc)
         self.sweep.vary.setPlainText(sc.view.sweep or DEFAULT_SWEEP)
@@ -147,6 +279,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tasks if sc.view.centre == "tasks"
                                    else self.timeline_page)
         self.learn.show_scenario(sc)
+        self.guided.set_lesson(sc.lesson)
+        self.lesson_origin = sc
         self.setWindowTitle(f"ParaSim — {sc.name}")
         self._mark_edited()
 
@@ -166,11 +300,11 @@ class MainWindow(QMainWindow):
         return self.start_run()
 
     def compare_with(self, name: str) -> bool:
-        """Pin the current run, run the preset `name` and open Compare when it is done."""
+        """Run the preset `name` (the current run is pinned when it is done, as for any
+        re-run) and open Compare."""
         if self.state.run is None or self.worker is not None:
             self.status.setText("run this scenario first, then compare")
             return False
-        self.state.pin(self.state.run)
         if not self.load_scenario(name):
             return False
         self._after_run = lambda _run: self.tabs.setCurrentWidget(self.compare)
@@ -187,6 +321,9 @@ class MainWindow(QMainWindow):
         edited = (self.trace_path is None and run is not None and run.scenario is not None
                   and sc is not None and sc.replace(view=run.scenario.view) != run.scenario)
         self.scenario_panel.show_edited(edited)
+        origin = self.lesson_origin
+        self.learn.show_edits(changed_settings(origin, sc) if origin is not None
+                              and sc is not None and self.trace_path is None else [])
 
     def _set_trace_mode(self, path: str | None) -> None:
         """Grey out the form while a trace file (which has no scenario) is shown."""
@@ -239,9 +376,95 @@ class MainWindow(QMainWindow):
     # -- traces ------------------------------------------------------------------------
 
     def open_trace_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open trace", "", "Trace CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open session or trace", "",
+            f"Session or trace (*{session.SUFFIX} *.csv);;Session (*{session.SUFFIX});;"
+            "Trace CSV (*.csv)")
         if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        """A session file (.parasim) or a trace CSV."""
+        return self.open_session(path) if path.endswith(session.SUFFIX) else \
             self.open_trace(path)
+
+    # -- sessions ----------------------------------------------------------------------
+
+    def view_state(self) -> dict:
+        """How the run is being shown: playhead, tabs, time range, folded nodes, text size."""
+        (x0, x1), _ = self.timeline.box.viewRange()
+        return {"time_s": self.state.time, "centre_tab": self.tabs.tabText(
+                    self.tabs.currentIndex()),
+                "metrics_tab": next((k for k, v in self.metrics.by_name.items()
+                                     if v is self.metrics.currentWidget()), "summary"),
+                "x_range": [x0, x1], "collapsed": sorted(self.timeline.rows.collapsed),
+                "text_size": self.presenter.zoom}
+
+    def apply_view_state(self, view: dict) -> None:
+        """The opposite of view_state; keys missing or unknown are left as they are."""
+        tl = self.timeline
+        if view.get("collapsed") is not None:
+            tl.rows = tl.rows.all_collapsed(False)
+            for node in view["collapsed"]:
+                if 0 <= node < tl.rows.nodes:
+                    tl.rows = tl.rows.toggled(node)
+            tl._layout_rows()
+        if view.get("x_range"):
+            tl.box.setXRange(*view["x_range"], padding=0)
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == view.get("centre_tab"):
+                self.tabs.setCurrentIndex(i)
+        if view.get("metrics_tab") in self.metrics.by_name:
+            self.metrics.show_tab(view["metrics_tab"])
+        if view.get("text_size"):
+            self.presenter.set_zoom(int(view["text_size"]))
+        if view.get("time_s") is not None:
+            self.state.set_time(float(view["time_s"]))
+
+    def save_session_dialog(self) -> None:
+        if self.state.run is None:
+            QMessageBox.information(self, "Nothing to save", "Run a scenario first.")
+            return
+        run = self.state.run
+        name = (run.scenario.name if run.scenario else "session") + session.SUFFIX
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", name,
+                                              f"Session (*{session.SUFFIX})")
+        if path:
+            self.save_session(path)
+
+    def save_session(self, path: str) -> bool:
+        """Write the run, its lesson, bookmarks and view state as one file."""
+        if not path.endswith(session.SUFFIX):
+            path += session.SUFFIX
+        run = self.state.run
+        try:
+            session.write(path, run.to_session(source=self.state.source,
+                                               bookmarks=self.state.bookmarks,
+                                               view=self.view_state()))
+        except OSError as exc:
+            QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
+            return False
+        self.status.setText(f"saved the session to {path} ({si(os.path.getsize(path), 'B')})")
+        return True
+
+    def open_session(self, path: str) -> bool:
+        """Reopen a session as it was saved; a bad file: a dialog, the view kept."""
+        try:
+            s = session.read(path)
+            run = Run.from_session(s)
+        except (TraceFormatError, ScenarioError, OSError, UnicodeDecodeError) as exc:
+            QMessageBox.critical(self, "Cannot open session", f"{path}:\n{exc}")
+            return False
+        if run.scenario is not None:
+            self.set_scenario(run.scenario)
+            self.show_run(run)
+        else:
+            self.show_trace(run, s.source or path)
+        self.state.set_bookmarks(s.bookmarks)
+        self.apply_view_state(s.view)
+        self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
+        self.status.setText(f"opened the session {path}")
+        return True
 
     def open_trace(self, path: str) -> bool:
         """Show a saved trace; on a bad file show the error and keep the current view."""
@@ -257,14 +480,68 @@ class MainWindow(QMainWindow):
     def show_trace(self, run: Run, path: str) -> None:
         """Show a run loaded from a trace file; the form is greyed out until a scenario
         is loaded."""
-        self.state.set_run(run)
+        self.state.set_run(run, source=path)
+        self.state.set_bookmarks([])
+        self.lesson_origin = None
         self.learn.show_scenario(None)
+        self.guided.set_lesson(None)
         self._set_trace_mode(path)
+        self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
         self._mark_edited()
 
     def export(self, kind: str, path: str | None = None) -> bool:
+        """Export the run (PNG: the current centre tab); the status line says where."""
         view = self.tabs.currentWidget()
-        return export_with_dialog(self, kind, self.state.run, view, path)
+        written = export_with_dialog(self, kind, self.state.run, view, path)
+        if written:
+            size = os.path.getsize(written)
+            self.status.setText(f"exported the {NAMES[kind]} to {written} ({si(size, 'B')})")
+        return bool(written)
+
+    def record(self) -> None:
+        """Record the centre view playing, as GIF or MP4 (gui/panels/record.py)."""
+        self.record_dialog = record_dialog(self)
+
+    def current_plot(self):
+        """The plot to export: the metrics tab's when it shows one, else the timeline's."""
+        tab = self.metrics.currentWidget()
+        if self.metrics_dock.isVisible() and tab in self.metrics.plots and \
+                tab.currentWidget() is tab.plot:
+            return tab.item
+        return self.timeline.item
+
+    def export_plot(self, kind: str, path: str | None = None) -> bool:
+        """The current plot as PNG at 2x or SVG, for slides."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export plot", f"plot.{kind}",
+                                                  f"{kind.upper()} (*.{kind})")
+            if not path:
+                return False
+        try:
+            write_plot(self.current_plot(), kind, path)
+        except OSError as exc:
+            QMessageBox.critical(self, "Export failed", f"Could not write {path}:\n{exc}")
+            return False
+        self.status.setText(f"exported the plot to {path} ({si(os.path.getsize(path), 'B')})")
+        return True
+
+    def add_bookmark(self) -> None:
+        """A bookmark at the playhead (saved with the session)."""
+        if self.state.run is None:
+            return
+        t = self.state.time
+        self.state.set_bookmarks(self.state.bookmarks + [{"t_s": t,
+                                                          "caption": f"t = {seconds(t)}"}])
+        self.status.setText(f"bookmark at {seconds(t)}")
+
+    def jump_bookmark(self, step: int) -> None:
+        """The playhead to the next (step 1) or previous (-1) bookmark."""
+        t = self.state.time
+        times = [m["t_s"] for m in self.state.bookmarks]
+        ahead = [x for x in times if x > t] if step > 0 else [x for x in times if x < t]
+        if ahead:
+            self.player.pause()
+            self.state.set_time(min(ahead) if step > 0 else max(ahead))
 
     def pin(self) -> None:
         if self.state.run is not None:
@@ -295,7 +572,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._validity(True)
+        self.state.set_busy(True)
         self.status.setText(f"simulating {sc.name}…")
+        self._before = self.state.run           # pinned when this run is done
         self._t0 = time.perf_counter()
         self.worker.start()
         return True
@@ -320,9 +599,17 @@ class MainWindow(QMainWindow):
         self.progress.setValue(int(fraction * 1000))
 
     def _on_done(self, run, index) -> None:
+        """Show the run; the one it replaces becomes the pinned run (before and after),
+        and the status line says what changed and by how much (sim.studies.compare)."""
+        before, self._before = self._before, None
         self.show_run(run, index)
-        self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans in "
-                            f"{time.perf_counter() - self._t0:.2f} s wall time")
+        if before is not None:
+            self.state.pin(before)
+            self.status.setText(f"{describe_change(before, run)}   (the previous run is "
+                                "pinned: Compare shows both)")
+        else:
+            self.status.setText(f"{run.scenario.name}: simulated {len(run.trace):,} spans "
+                                f"in {time.perf_counter() - self._t0:.2f} s wall time")
         after, self._after_run = self._after_run, None
         if after is not None:
             after(run)
@@ -331,6 +618,9 @@ class MainWindow(QMainWindow):
         """Show a simulated run (its TraceIndex if already built) with its lesson."""
         self.state.set_run(run, index)
         self.learn.show_scenario(run.scenario)
+        if self.lesson_origin is None or run.scenario.name != self.lesson_origin.name:
+            self.lesson_origin = run.scenario
+            self.guided.set_lesson(run.scenario.lesson)
         self._mark_edited()
 
     def _on_failed(self, message: str) -> None:
@@ -349,15 +639,30 @@ class MainWindow(QMainWindow):
             self.worker.deleteLater()
         self.worker.finished.disconnect(self._on_thread_finished)
         self.worker = None
+        self.state.set_busy(False)
         self.progress.hide()
         self.cancel_button.hide()
         self._validity(self.form.scenario is not None)
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
-        self.resizeDocks(self._docks, [400, max(360, self.width() // 4)], Qt.Horizontal)
+        if not self._shown:
+            self._shown = True
+            self._size_docks()
+
+    def _size_docks(self) -> None:
+        """Side panels in proportion to the window; under the timeline, a third of it."""
+        w = self.width()
+        left = min(400, max(280, int(w * 0.23)))
+        if self.dockWidgetArea(self.metrics_dock) == Qt.BottomDockWidgetArea:
+            self.resizeDocks([self.left_dock], [left], Qt.Horizontal)
+            self.resizeDocks([self.metrics_dock], [max(220, self.height() // 3)], Qt.Vertical)
+        else:
+            self.resizeDocks(self._docks, [left, min(480, max(300, int(w * 0.28)))],
+                             Qt.Horizontal)
 
     def closeEvent(self, ev) -> None:
+        self.save_layout()
         machine_views.shutdown(self)
         self.sweep.cancel()
         if self.sweep.worker is not None:

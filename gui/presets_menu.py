@@ -8,12 +8,14 @@ from collections.abc import Callable
 from ..sim import scenario as scenario_mod
 
 GROUPS = ("Architectures & memory", "Amdahl & scaling", "Concurrency", "Power",
-          "Clusters & networks", "SIMD & GPUs", "Linpack & Top500", "CNN FLOPs", "Transformers")
+          "Clusters & networks", "SIMD & GPUs", "Linpack & Top500", "CNN FLOPs", "Transformers",
+          "Your own programs")
 OTHER = "Other"
 
 
 def grouped_presets() -> dict[str, list]:
-    """{group: [Scenario, ...]} in GROUPS order, then any other group, then OTHER."""
+    """{group: [Scenario, ...]} in GROUPS order, then any other group, then OTHER; in
+    a group by `[view] order`, then name (oxen before chickens)."""
     grouped: dict[str, list] = {}
     for name in scenario_mod.preset_names():
         sc = scenario_mod.load(name)
@@ -21,7 +23,7 @@ def grouped_presets() -> dict[str, list]:
     order = [g for g in GROUPS if g in grouped] + \
         sorted(g for g in grouped if g not in GROUPS and g != OTHER) + \
         [OTHER] * (OTHER in grouped)
-    return {g: grouped[g] for g in order}
+    return {g: sorted(grouped[g], key=lambda sc: (sc.view.order, sc.name)) for g in order}
 
 
 def build_presets_menu(menu, pick: Callable[[str], None]) -> None:

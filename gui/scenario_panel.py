@@ -1,11 +1,13 @@
 """The left-hand panel: the scenario form (with its state notes) and Run above the lesson.
 
-The form's state is shown, never guessed: `show_trace(path)` greys the form out while a
+The form's state is shown, never guessed: `show_trace(path)` hides the form while a
 trace file (which has no scenario) is on screen; `show_edited(True)` flags a form that
 differs from the run on show, until it is run.
 """
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
@@ -45,15 +47,16 @@ class ScenarioPanel(QSplitter):
         self.addWidget(box)
         self.addWidget(self.learn)
         self.setSizes([520, 380])            # room for the lesson
-        self.setMinimumWidth(330)
+        self.setMinimumWidth(260)
 
     def show_trace(self, path: str | None) -> None:
         """Grey the form out with a note while the trace file `path` is shown (None: not)."""
-        self.scroll.setEnabled(path is None)
+        self.scroll.setVisible(path is None)
         self.note.setVisible(path is not None)
         if path is not None:
-            self.note.setText(f"Showing trace file {path}: the form below is not this "
-                              "run. Pick a preset or open a scenario to simulate.")
+            self.note.setText(f"Showing trace file {os.path.basename(path)} ({path}): a "
+                              "trace carries no scenario. Pick a preset or open a scenario "
+                              "to simulate.")
 
     def show_edited(self, edited: bool) -> None:
         self.edited.setVisible(edited)

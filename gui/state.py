@@ -18,6 +18,8 @@ class AppState(QObject):
     pinned_changed = Signal(object)     # Run pinned for comparison (or None)
     convention_changed = Signal(str)    # "flops" or "macs": how work is displayed
     pe_selected = Signal(int)           # the PE chosen in a view (-1: none)
+    busy_changed = Signal(bool)         # a simulation is running (the run shown stays)
+    bookmarks_changed = Signal(list)    # [{"t_s", "caption"}], in time order
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -27,11 +29,16 @@ class AppState(QObject):
         self.pinned: Run | None = None
         self.convention = "flops"
         self.selected_pe = -1
+        self.busy = False
+        self.source = ""                    # the file a run was opened from, if any
+        self.bookmarks: list[dict] = []
 
-    def set_run(self, run: Run | None, index: TraceIndex | None = None) -> None:
-        """Show a new run (with its TraceIndex if already built); the playhead moves to
-        its end (the whole run revealed)."""
+    def set_run(self, run: Run | None, index: TraceIndex | None = None,
+                source: str = "") -> None:
+        """Show a new run (with its TraceIndex if already built; `source` the file it was
+        opened from); the playhead moves to its end (the whole run revealed)."""
         self.run = run
+        self.source = source
         if run is not None and run.scenario is not None:
             self.convention = run.scenario.options.flop_convention
         self.index = index if index is not None else TraceIndex(run) if run is not None \
@@ -61,6 +68,20 @@ class AppState(QObject):
         if convention != self.convention:
             self.convention = convention
             self.convention_changed.emit(convention)
+
+    def set_bookmarks(self, marks: list[dict]) -> None:
+        self.bookmarks = sorted(marks, key=lambda m: m["t_s"])
+        self.bookmarks_changed.emit(self.bookmarks)
+
+    def set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy = busy
+            self.busy_changed.emit(busy)
+
+    def idle_text(self) -> str:
+        """What a view with no run to show says."""
+        return "Simulating… the first run appears here when it is done." if self.busy \
+            else "No run yet."
 
     def pin(self, run: Run | None) -> None:
         self.pinned = run

@@ -10,8 +10,9 @@ A collapsed node's row shows occupancy: per pixel column, the share of its PEs i
 each kind, stacked (gui/occupancy.py). Task edges (white lines between two tasks'
 spans) are drawn only where both spans are at least EDGE_MIN_PX wide on screen, task
 names only on bars wide enough for them; rows thinner than THIN_ROW_PX get bars filling
-them and no edges (else gaps and lines alias into stripes that look idle). Message
-arrows: see gui/messages.py; the note beside the legend says what is not drawn, and
+them and no edges (else gaps and lines alias into stripes that look idle). A send is drawn in the
+top half of its row and a recv in the bottom half (a PE often does both at once). Message
+arrows (black, 2 px): see gui/messages.py; the note beside the legend says what is not drawn, and
 `messages_action` (M, right-click menu) switches them off.
 
 Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
@@ -54,6 +55,10 @@ HIDE_ARROWS_PER_PX = 8      # more in view than this per pixel column: none draw
 EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
 LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
 MAX_LABELS = 500
+BOOKMARK_COLOR = "#8E44AD"   # bookmarks and guided-lesson steps
+ARROW_PX = 2                # message arrows' line width
+HALF_ROW = {"send": 0.0, "recv": 0.5}   # send in the row's top half, recv in the bottom:
+                                        # a PE often sends and receives at once
 
 
 class TimelineView(TimelineInput, QWidget):
@@ -109,9 +114,9 @@ class TimelineView(TimelineInput, QWidget):
         self.item.addItem(self.links)
         self.separators = pg.PlotCurveItem(pen=pg.mkPen("#999999", width=1), connect="pairs")
         line = QColor(MESSAGE_COLOR)
-        line.setAlpha(150)                      # bundles of arrows show their density
-        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(line, width=1), connect="pairs")
-        self.heads = pg.ScatterPlotItem(size=5, brush=MESSAGE_COLOR, pen=None)
+        line.setAlpha(170)                      # bundles of arrows show their density
+        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(line, width=ARROW_PX), connect="pairs")
+        self.heads = pg.ScatterPlotItem(size=4 * ARROW_PX, brush=MESSAGE_COLOR, pen=None)
         self.edges = pg.PlotCurveItem(pen=pg.mkPen("w", width=1), connect="pairs")
         self.lane_lines = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 160, width=1),
                                            connect="pairs")
@@ -137,8 +142,12 @@ class TimelineView(TimelineInput, QWidget):
             state.time_changed.connect(self.set_time)
             state.run_changed.connect(lambda run: self.set_run(
                 run, keep_rows=True, spans=state.index.spans if state.index else None))
+            state.bookmarks_changed.connect(self.show_bookmarks)
+            state.busy_changed.connect(
+                lambda _b: self.run is None and self.note.setText(state.idle_text()))
         self._time = None
         self._hold = False
+        self.bookmark_lines: list = []
         self.clear()
 
     # -- data --------------------------------------------------------------------------
@@ -219,6 +228,7 @@ class TimelineView(TimelineInput, QWidget):
                                 np.repeat(lanes, 2))
         self.box.setLimits(xMin=-0.05 * self.makespan, xMax=1.1 * self.makespan,
                            yMin=-1, yMax=rows.n_rows, minXRange=self.makespan * 1e-7)
+        self._place_veil()
         if redraw:
             self._redraw()
 
@@ -277,6 +287,9 @@ class TimelineView(TimelineInput, QWidget):
                 height = n - (1 - bh)
             else:
                 height = np.full(len(p), bh)
+            if k in HALF_ROW:
+                y = y + HALF_ROW[k] * height
+                height = height / 2
             xs, ws = s[sel], e[sel] - s[sel]
             if not lod and self.run is not None and self.run.task_names:
                 labels.append((k, sel, xs, ws, y, height))
@@ -348,9 +361,31 @@ class TimelineView(TimelineInput, QWidget):
         self.playhead.blockSignals(True)
         self.playhead.setValue(t)
         self.playhead.blockSignals(False)
+        self._place_veil()
+
+    def _place_veil(self) -> None:
+        """The veil over the future, over every row (rows change when a node folds)."""
+        t = self._time if self._time is not None else self.makespan
         end = self.makespan * 1.2
         self.veil.setRect(QRectF(t, -1.0, max(end - t, 0.0), self.rows.n_rows + 1.0))
         self.veil.setVisible(t < self.makespan)
+
+    def show_bookmarks(self, marks: list[dict]) -> None:
+        """A dashed line and its caption per bookmark."""
+        for line in self.bookmark_lines:
+            self.item.removeItem(line)
+        self.bookmark_lines = []
+        for m in marks:
+            side = 1.0 if m["t_s"] > self.makespan / 2 else 0.0      # text away from the edge
+            line = pg.InfiniteLine(m["t_s"], angle=90, pen=pg.mkPen(BOOKMARK_COLOR, width=2,
+                                                                    style=Qt.DashLine),
+                                   label=m["caption"], labelOpts={
+                                       "position": 0.02, "color": BOOKMARK_COLOR,
+                                       "fill": (255, 255, 255, 220),
+                                       "anchors": [(side, 0), (side, 0)]})
+            line.setZValue(8)
+            self.item.addItem(line, ignoreBounds=True)
+            self.bookmark_lines.append(line)
 
     def _on_drag_playhead(self) -> None:
         if self.state is not None:

@@ -12,7 +12,9 @@ APPROXIMATIONS = (
     "producer's whole output once per memory domain; device memory capacity is not "
     "enforced; data between nodes is not copied (no messages on heterogeneous machines). "
     "Offload runs have no power model for the device.",
-    "Messages use an eager protocol with no per-message CPU overhead (no LogP o). "
+    "Messages cost LogGOPS (o, g, O; S for programs and GOAL schedules) only when the "
+    "network sets them, else Hockney's alpha + n / beta with no CPU overhead; a task of "
+    "a built-in workload takes in its messages when it starts, not at their arrival. "
     "Tofu-D's 6-D torus is modelled as a 2-D torus. Collectives follow MPICH's "
     "algorithms; with P not a power of two, eager sends from the ranks that were not "
     "folded in share the folded ranks' links, so those runs can be slower than the "
@@ -20,6 +22,9 @@ APPROXIMATIONS = (
     "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
     "thread count and no cache model for memory traffic; intra-node messages get two "
     "Hockney lines at most (in cache, out of it).",
+    "Programs: a rank's threads share nothing but what the program passes; handing out "
+    "a parallel_for chunk, taking a lock and spawning a task cost no time; GOAL's calc "
+    "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank.",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "
     "operating point per run; there is no thermal model.",
     "Top500 entries: Rpeak is computed from the node spec at the clock the list uses; "

@@ -112,6 +112,20 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
     return rows
 
 
+def key_figures(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]:
+    """The few numbers a lesson is about, for a banner: makespan, speedup (when known),
+    achieved rate (when there is work) and average power (with a power model)."""
+    unit, k, _ = work_unit(convention)
+    out = [("MAKESPAN", seconds(s["makespan_s"]))]
+    if s.get("speedup") is not None:
+        out.append(("SPEEDUP", f"{s['speedup']:.3g}x"))
+    if s.get("flops"):
+        out.append(("ACHIEVED", si(s["flops_per_s"] * k, f"{unit}/s")))
+    if s.get("avg_power_w") is not None:
+        out.append(("AVG POWER", si(s["avg_power_w"], "W")))
+    return out
+
+
 def roofline_text(s: Mapping, unit: str, k: float) -> str:
     """'I unit/B vs ridge I* unit/B: X-bound'; an infinite I is '∞ (no memory traffic)'."""
     if s.get("roofline_bound") is None:

@@ -18,10 +18,12 @@ from typing import Any, TypedDict, cast
 
 from .analysis.metrics import summarize
 from .analysis.observe import observe
-from .io import trace_csv
+from .io import session, trace_csv
 from .io.files import write_atomic
 from .io.summary_json import to_jsonable
 from .scenario import Scenario
+from .scenario import dumps as scenario_dumps
+from .scenario import loads as scenario_loads
 from .trace import Trace, cores_per_node
 
 
@@ -39,6 +41,7 @@ class RunExtras(TypedDict, total=False):
                                # copies between memories: engine/hetero (copy_rows)
     messages: dict             # {"sent_s", "arrival_s"} per message: engine/transport
     critical_path: dict        # tasks, messages, time per resource: analysis/critical
+    program: dict              # {"file", "source", "ranks", "threads"}: runners/program
 
 
 def frozen(extras: Mapping[str, Any]) -> RunExtras:
@@ -76,7 +79,24 @@ class Run:
         write_atomic(path, self.summary_json())
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        trace_csv.write_csv(self.trace, path)
+        trace_csv.write_csv(self.trace, path, self.task_names)
+
+    def to_session(self, **state) -> session.Session:
+        """This run as a session (sim.io.session); `state`: source, bookmarks, view."""
+        sc = self.scenario
+        return session.Session(
+            self.trace, dict(self.summary), self.nodes, self.cores, self.task_names,
+            dict(self.extras), scenario_dumps(sc) if sc is not None else None,
+            lesson={"name": sc.name, "explain": sc.explain} if sc is not None else None,
+            **state)
+
+    @classmethod
+    def from_session(cls, s: session.Session) -> Run:
+        """The run a session file holds (its scenario validated as any scenario is)."""
+        sc = scenario_loads(s.scenario_toml) if s.scenario_toml is not None else None
+        known = {k: v for k, v in s.extras.items() if k in RunExtras.__annotations__}
+        return cls(sc, s.trace, MappingProxyType(s.summary), s.nodes, s.cores, s.task_names,
+                   frozen(known))
 
     @classmethod
     def from_trace_csv(cls, path: str | os.PathLike) -> Run:

@@ -10,7 +10,9 @@
     [workload]        kind, then the generator's own parameters
     [schedule]        policy
     [options]         flop_convention
-    [view]            how the GUI shows the lesson: tab, sweep, compare_with, group
+    [view]            how the GUI shows the lesson: tab, centre, sweep, compare_with,
+                      group, order
+    [[lesson.step]], [[lesson.question]]   a guided lesson (sim/lesson.py)
 
 Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
@@ -36,6 +38,7 @@ from . import size_guard, spec
 from .engine.schedule import ScheduleSpec
 from .errors import ScenarioError
 from .io.files import write_atomic
+from .lesson import Lesson
 from .machine import top500
 from .machine.machine import MachineSpec
 from .spec import param
@@ -53,6 +56,7 @@ def asset_dir(kind: str) -> Traversable:
     read through importlib.resources so a wheel install finds it too."""
     return files("parasim.assets").joinpath(kind)
 MAX_PES = 1_000_000
+LOGGOPS_KINDS = ("program", "goal")     # the workloads with a rendezvous threshold
 
 
 @dataclass
@@ -74,6 +78,8 @@ class View:
     sweep: str = param("", help="Default Vary text of the Sweep tab (KEY=V1,V2,...)")
     compare_with: str = param("", help="Preset to compare this one with")
     group: str = param("", help="Lesson the preset belongs to (Presets menu group)")
+    order: int = param(0, ge=0, le=1000,
+                       help="Place in its Presets menu group: lower first, then by name")
 
 
 @dataclass
@@ -87,6 +93,7 @@ class Scenario:
     schedule: ScheduleSpec = field(default_factory=ScheduleSpec)
     options: Options = field(default_factory=Options)
     view: View = field(default_factory=View)
+    lesson: Lesson = field(default_factory=Lesson)
 
     def replace(self, **changes) -> Scenario:
         return dataclasses.replace(self, **changes)
@@ -124,6 +131,13 @@ def from_dict(data: dict) -> Scenario:
             f"simulator can follow; simulate a slice of the machine (fewer nodes)",
             "machine.nodes")
     size_guard.check(workload, pes)
+    net = sc.machine.network
+    if net is not None and net.rendezvous_bytes is not None \
+            and workload.kind not in LOGGOPS_KINDS:
+        raise ScenarioError(f"machine.network.rendezvous_bytes applies to program and goal "
+                            f"workloads only; workload.kind {workload.kind!r} has its own "
+                            f"blocking and non-blocking sends",
+                            "machine.network.rendezvous_bytes")
     return dataclasses.replace(sc, workload=workload)
 
 
@@ -138,6 +152,8 @@ def to_dict(sc: Scenario) -> dict:
     ordered["options"] = out["options"]
     if sc.view != View():
         ordered["view"] = out["view"]
+    if sc.lesson:
+        ordered["lesson"] = out["lesson"]
     return ordered
 
 
@@ -187,6 +203,28 @@ def load(name_or_path: str, overrides: Sequence[str] = ()) -> Scenario:
     return loads(text, overrides)
 
 
+PROGRAM_SUFFIXES = {".py": "program", ".goal": "goal"}
+
+
+def for_file(path: str, machine: str | Scenario | None,
+             overrides: list[str] | None = None) -> Scenario:
+    """A scenario running the program (.py) or GOAL schedule (.goal) at `path` on the
+    machine of `machine` (a preset, a scenario file or a Scenario), then the overrides."""
+    kind = PROGRAM_SUFFIXES.get(Path(path).suffix)
+    if kind is None:
+        raise ScenarioError(f"{path}: a program ends in .py, a GOAL schedule in .goal")
+    if not machine:
+        raise ScenarioError(f"running {path} needs a machine: --machine PRESET_OR_TOML")
+    data = to_dict(machine if isinstance(machine, Scenario) else load(machine))
+    if Path(path).is_file():                  # else the name of an example program
+        path = str(Path(path).resolve())
+    data.update(name=Path(path).stem, description=f"{Path(path).name} on {machine}",
+                explain="")
+    data["workload"] = {"kind": kind, "file": path}
+    data.pop("view", None)
+    return from_dict(apply_overrides(data, overrides or []))
+
+
 def parse_value(text: str) -> Any:
     """A TOML value (`8`, `2.5`, `"block"`, `[1, 2]`, `true`); a bare word is a string."""
     try:
@@ -215,7 +253,7 @@ def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     return data
 
 
-NOT_SETTINGS = ("name", "description", "explain", "view")    # lesson text and view: no settings
+NOT_SETTINGS = ("name", "description", "explain", "view", "lesson")   # lesson, view: no settings
 
 
 def flat(data: dict, prefix: str = "") -> dict:
@@ -236,3 +274,9 @@ def differences(a, b) -> list[str]:
     fa, fb = (flat({k: v for k, v in to_dict(sc).items()
                      if k not in NOT_SETTINGS}) for sc in (a, b))
     return [k for k in {**fa, **fb} if fa.get(k) != fb.get(k)]
+
+
+def changed_settings(before: Scenario, after: Scenario) -> list[tuple[str, Any, Any]]:
+    """(dotted key, before, after) of each of the `differences` (a missing value: None)."""
+    fa, fb = (flat(to_dict(sc)) for sc in (before, after))
+    return [(k, fa.get(k), fb.get(k)) for k in differences(before, after)]

@@ -21,7 +21,7 @@ from .engine.timeslice import has_io, make_engine
 from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
 from .run import Run, frozen
-from .runners import hpl, offload
+from .runners import hpl, offload, program
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
 from .workloads import lu_tiles, module_for, transformer
@@ -35,7 +35,9 @@ class Figures(NamedTuple):
     share: Callable[[Any], float]
 
 
-RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload}
+RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload,
+                                          "program": program.run_program,
+                                          "goal": program.run_goal}
 FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
                                "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0),
                                "transformer": Figures(transformer.summary,

@@ -90,6 +90,10 @@ HPL = {                                                # runners/hpl
     "hpl_fp64_makespan_s": Key("s", "the fp64 reference run (low precision only)"),
     "hpl_mixed_speedup": Key("", "fp64 time / this run's time"),
 }
+PROGRAM = {                                            # runners/program
+    "ranks": Key("", "ranks of the program or schedule"),
+    "threads_per_rank": Key("", "PEs each rank owns for its threads (PEs / ranks)"),
+}
 TRANSFORMER = {                                        # workloads/transformer.summary
     "tokens": Key("", "tokens processed: batch x seq (train, prefill), batch x new_tokens "
                       "(decode)"),
@@ -116,6 +120,7 @@ NOTES = {
 
 GROUPS = {"metrics": METRICS, "concurrency": CONCURRENCY, "network": NETWORK,
           "busiest_link": BUSIEST_LINK, "critical_path": CRITICAL_PATH, "power": POWER,
-          "offload": OFFLOAD, "hpl": HPL, "hetero": HETERO, "unit_power": UNIT_POWER,
+          "offload": OFFLOAD, "hpl": HPL, "program": PROGRAM, "hetero": HETERO,
+          "unit_power": UNIT_POWER,
           "hpl_list": HPL_LIST, "transformer": TRANSFORMER, "notes": NOTES}
 SUMMARY_KEYS: dict[str, Key] = {k: v for group in GROUPS.values() for k, v in group.items()}

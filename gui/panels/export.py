@@ -13,12 +13,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from ...sim.io.files import write_atomic
 from ...sim.io.perfetto import write_perfetto
 
-FORMATS = {
+FORMATS = {       # kind: (file dialog filter, suffix); NAMES: what the status line says
     "csv": ("Trace CSV (*.csv)", ".csv"),
     "perfetto": ("Perfetto / Chrome trace JSON (*.json)", ".perfetto.json"),
     "summary": ("Summary JSON (*.json)", ".summary.json"),
     "png": ("PNG image (*.png)", ".png"),
 }
+NAMES = {"csv": "trace CSV", "perfetto": "Perfetto trace", "summary": "summary JSON",
+         "png": "PNG"}
 
 
 def write_png(widget: QWidget, path: str) -> None:
@@ -44,20 +46,21 @@ def export(kind: str, path: str, run, view: QWidget | None = None) -> None:
 
 
 def export_with_dialog(parent: QWidget, kind: str, run, view: QWidget | None = None,
-                       path: str | None = None) -> bool:
-    """Ask for a path (unless given), export, and report a failure in a dialog."""
+                       path: str | None = None) -> str | None:
+    """Ask for a path (unless given), export, and report a failure in a dialog.
+    Returns the path written, or None."""
     if run is None and kind != "png":
         QMessageBox.information(parent, "Nothing to export", "Run a scenario first.")
-        return False
+        return None
     if path is None:
         filt, suffix = FORMATS[kind]
         name = (run.scenario.name if run is not None and run.scenario else "parasim") + suffix
         path, _ = QFileDialog.getSaveFileName(parent, "Export", name, filt)
         if not path:
-            return False
+            return None
     try:
         export(kind, path, run, view)
     except (OSError, ValueError) as exc:
         QMessageBox.critical(parent, "Export failed", f"Could not write {path}:\n{exc}")
-        return False
-    return True
+        return None
+    return path

@@ -11,7 +11,9 @@ import html
 import re
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from ...sim.studies.compare import value_text
 
 # --set key=value, the value a quoted string or a run of characters up to a space,
 # a backtick or a closing bracket; a trailing full stop or comma ends the sentence
@@ -44,6 +46,10 @@ def _linked(paragraph: str, items: list[str]) -> str:
     return "".join(parts)
 
 
+EDITS_STYLE = "background: #FFF3C4; color: #6B4E00; padding: 4px"
+MAX_EDITS_LISTED = 4
+
+
 class LearnPanel(QWidget):
     override = Signal(str)          # "key=value" to apply to the form, then run
     compare = Signal(str)           # preset name to run and compare with the current run
@@ -58,8 +64,13 @@ class LearnPanel(QWidget):
         self.compare_button.clicked.connect(lambda: self.compare.emit(self.pair))
         self.pair = ""
         self.links: list[str] = []          # the overrides the links apply, by index
+        self.edits = QLabel()               # the lesson's numbers are the preset's
+        self.edits.setWordWrap(True)
+        self.edits.setStyleSheet(EDITS_STYLE)
+        self.edits.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edits)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.compare_button)
 
@@ -67,7 +78,8 @@ class LearnPanel(QWidget):
         self.links = []
         self.pair = sc.view.compare_with if sc is not None else ""
         self.compare_button.setVisible(bool(self.pair))
-        self.compare_button.setText(f"Compare with {self.pair}")
+        self.compare_button.setText(f"Compare with{' ' if len(self.pair) < 24 else chr(10)}"
+                                    f"{self.pair}")        # a long name: its own line
         self.compare_button.setToolTip(f"Pin this run, run {self.pair} and open Compare")
         if sc is None:
             self.text.setHtml("<p>A trace opened from a file carries no lesson.</p>")
@@ -77,6 +89,17 @@ class LearnPanel(QWidget):
             "<p><i>This scenario has no explanation.</i></p>"
         self.text.setHtml(f"<h3>{html.escape(sc.name)}</h3>"
                           f"<p><i>{html.escape(sc.description)}</i></p>{body}")
+
+    def show_edits(self, changes: list[tuple]) -> None:
+        """Say which settings differ from the preset the lesson describes
+        (sim.scenario.changed_settings), so its numbers are not read as this run's."""
+        self.edits.setVisible(bool(changes))
+        if changes:
+            listed = ", ".join(f"{k} = {value_text(b)} (lesson: {value_text(a)})"
+                               for k, a, b in changes[:MAX_EDITS_LISTED])
+            more = len(changes) - MAX_EDITS_LISTED
+            self.edits.setText(f"Edited: {listed}{f' and {more} more' if more > 0 else ''}. "
+                               "The lesson's numbers are for the preset as written.")
 
     def _clicked(self, url: QUrl) -> None:
         if url.scheme() == "set" and url.path().isdigit() and int(url.path()) < len(self.links):

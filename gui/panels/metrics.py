@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -51,13 +53,14 @@ class SummaryTab(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.table, 1)
 
-    def show_run(self, run, conv: str = "flops") -> None:
+    def show_run(self, run, conv: str = "flops", idle: str = "No run yet.",
+                 source: str = "") -> None:
         if run is None:
-            self.title.setText("No run yet.")
+            self.title.setText(idle)
             fill_table(self.table, ["metric", "value"], [])
             return
-        source = run.scenario.name if run.scenario else "trace file (no scenario: "\
-            "peak and speedup unknown)"
+        source = run.scenario.name if run.scenario else f"trace file {source} (no "\
+            "scenario: peak and speedup unknown)"
         self.title.setText(f"<b>{source}</b><br>work counted in {work_unit(conv)[2]}; "
                            "speedup curves: the Sweep tab")
         fill_table(self.table, ["metric", "value"],
@@ -83,6 +86,7 @@ class MetricsPanel(QTabWidget):
         state.run_changed.connect(self.show_run)
         state.convention_changed.connect(lambda _c: self.show_run(state.run))
         state.time_changed.connect(self.concurrency.set_time)
+        state.busy_changed.connect(lambda _b: state.run or self.show_run(None))
         self.currentChanged.connect(self._refresh_current)
         self.show_run(state.run)
 
@@ -92,7 +96,10 @@ class MetricsPanel(QTabWidget):
 
     def show_run(self, run) -> None:
         """Fill the summary now and the plots lazily: a tab is drawn when it is shown."""
-        self.summary.show_run(run, self.state.convention)
+        self.summary.show_run(run, self.state.convention, self.state.idle_text(),
+                              os.path.basename(self.state.source))
+        for tab in self.plots:
+            tab.idle_text = self.state.idle_text()
         self._stale = set(self.plots)
         self._refresh_current()
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from ...sim.analysis import roofline
 from ...sim.analysis.layers import layer_details, per_layer
 from ...sim.analysis.metrics import time_by_kind
 from ...sim.report import work_unit
@@ -50,6 +51,7 @@ class PlotTab(QStackedWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.convention = "flops"
+        self.idle_text = "No run yet."          # the metrics panel says when a run is on
         self.plot = pg.PlotWidget()
         self.item = self.plot.getPlotItem()
         self.item.hideButtons()
@@ -85,7 +87,7 @@ class ConcurrencyTab(PlotTab):
 
     def show_run(self, ix: TraceIndex | None) -> None:
         if ix is None or not len(ix.run.trace):
-            return self.say("No run yet.")
+            return self.say(self.idle_text)
         item = self.reset()
         item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.setLabel("bottom", "simulated time", units="s")
@@ -139,7 +141,7 @@ class UtilisationTab(PlotTab):
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
         if run is None or ix.makespan <= 0:
-            return self.say("No run yet.")
+            return self.say(self.idle_text)
         item = self.reset()
         tk = time_by_kind(run.trace, run.pes) / ix.makespan * 100
         label = "PE"
@@ -236,7 +238,7 @@ class RooflineTab(PlotTab):
     def show_run(self, ix: TraceIndex | None) -> None:
         run = ix.run if ix else None
         if run is None:
-            return self.say("No run yet.")
+            return self.say(self.idle_text)
         data = roofline_data(run)
         t = data.get("tasks") or {"intensity": [], "flops_per_s": []}
         intensity, rate = np.asarray(t["intensity"]), np.asarray(t["flops_per_s"])
@@ -246,12 +248,15 @@ class RooflineTab(PlotTab):
             return self.say("No task both moves memory and computes, so there is no "
                             "roofline: every task here is pure compute or pure data movement.")
         item = self.reset()
+        self.run_point = None
         intensity, rate = intensity[ok], rate[ok]
         if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
             pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
             intensity, rate = intensity[pick], rate[pick]
         xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
-        item.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        # bottom right: clear of the roof labels (top right) and memory-bound points (left)
+        item.addLegend(offset=(-10, -10), brush=pg.mkBrush(255, 255, 255, 210),
+                       colCount=2 if self.plot.width() > 600 else 1)    # wide: low, flat
         self.ridges = []
         if "memory_bandwidth_bytes_per_s" in data:       # the machine is known
             prec = run.summary.get("precision") or "fp64"
@@ -281,6 +286,14 @@ class RooflineTab(PlotTab):
         item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
                   symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
                   name="tasks (achieved)")
+        whole = roofline.run_point(run.summary)
+        if whole is not None:                       # the run as a whole, as the lesson says
+            wx, wy = np.log10(whole[0]), np.log10(whole[1])
+            self.run_point = item.plot([wx], [wy], pen=None, symbol="star", symbolSize=22,
+                                       symbolBrush="#000000", symbolPen=pg.mkPen("w"),
+                                       name="the whole run (summary)")
+            xs_all.append([wx])
+            ys_all.append([wy])
         x = np.concatenate(xs_all)
         y = np.concatenate(ys_all)
         ylo, yhi = y.min() - 0.3, y.max() + 1.2         # headroom above: the legend

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import typing
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -41,7 +42,7 @@ from ...sim.machine.machine import MachineSpec
 from ...sim.scenario import Options, Scenario
 from ...sim.workloads import KINDS, REGISTRY
 
-HIDDEN = {"description", "explain", "view"}   # lesson and view hints: kept as loaded
+HIDDEN = {"description", "explain", "view", "lesson"}   # lesson and view: kept as loaded
 SECTIONS = ("machine", "workload", "schedule", "options")
 ERROR_STYLE = "border: 2px solid #D62728; background: #FFF0F0"
 
@@ -113,9 +114,24 @@ class FieldEditor:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):                 # a TOML inline table (workload.args)
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
     if isinstance(value, float):
         return repr(value) if abs(value) < 1e6 or value != int(value) else f"{value:g}"
     return str(value)
+
+
+def _toml(value) -> str:
+    """A value as TOML text: true/false, a quoted string, a list, a number."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return _text(value)
+    return repr(value)
 
 
 def optional_inner(tp):
@@ -215,7 +231,9 @@ class ScenarioForm(QWidget):
         box = QGroupBox(title)
         self.groups.append(box)
         self.lay.insertWidget(len(self.groups), box)
-        return QFormLayout(box)
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)     # narrow panel: field under label
+        return form
 
     def _group(self, form: QFormLayout, cls, values: dict, prefix: str, skip=()) -> None:
         """Rows for the fields of `cls`; nested sections inline under a bold heading, an

@@ -4,7 +4,8 @@ energy against time when the runs report energy (frequency sweeps). "Validation
 CSV..." draws predicted against measured from `parasim validate --csv` instead
 (validation.py).
 
-The window gives it the current scenario with `set_scenario(sc)`. A `SweepWorker`
+The window gives it the current scenario with `set_scenario(sc)`, and calls
+`run_named()` when the tab is opened: the sweep a preset names runs then. A `SweepWorker`
 (QThread) calls `sim.sweep.run_sweep` with a progress callback and a cancel flag; the
 result arrives on the GUI thread through `SweepPanel.finished`.
 """
@@ -42,6 +43,7 @@ from .validation import plot_validation
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
+BOTTOM_AXIS_PX = 44 # ticks and the x label, never clipped
 
 
 def fit_text(label: str, series) -> str:
@@ -87,6 +89,7 @@ class SweepPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scenario: Scenario | None = None
+        self._swept: Scenario | None = None     # the scenario last swept
         self.result: SweepResult | None = None
         self.worker: SweepWorker | None = None
         self.vary = QPlainTextEdit("machine.cores=1,2,4,8,16")
@@ -117,6 +120,8 @@ class SweepPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.3)
             plot.setLabel("left", y)
             plot.setLabel("bottom", "time (s)" if plot is self.energy_plot else "PEs")
+            plot.getAxis("bottom").enableAutoSIPrefix(False)    # never "x0.001"
+            plot.getAxis("bottom").setHeight(BOTTOM_AXIS_PX)    # room for the label
             # efficiency starts at the top left (1.0 at few PEs): its legend goes below
             plot.addLegend(offset=(10, -10) if plot is self.efficiency_plot else (10, 10))
         self.energy_plot.hide()
@@ -164,6 +169,15 @@ class SweepPanel(QWidget):
     def set_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
 
+    def run_named(self) -> bool:
+        """Run the sweep the scenario names (`[view] sweep`) when the tab is opened, once
+        per scenario and only with the Vary text as named: no empty axes until Run."""
+        sc = self.scenario
+        if sc is None or not sc.view.sweep or sc == self._swept or \
+                self.vary.toPlainText().strip() != sc.view.sweep:
+            return False
+        return self.start()
+
     def start(self) -> bool:
         """Validate the grid (errors shown in the status line) and start the worker."""
         if self.worker is not None or self.scenario is None:
@@ -176,6 +190,7 @@ class SweepPanel(QWidget):
         except ScenarioError as exc:
             self.status.setText(f"error: {exc}")
             return False
+        self._swept = self.scenario
         self.worker = SweepWorker(self.scenario, grid, mode, self.workers.value(), self)
         self.worker.progress.connect(self._progress)
         self.worker.done.connect(self._done)
@@ -235,8 +250,8 @@ class SweepPanel(QWidget):
             plot.setLabel("bottom", x)
             plot.getAxis("bottom").setTicks(None)
             plot.setLogMode(x=False, y=False)
-            for side in ("bottom", "left"):
-                plot.getAxis(side).enableAutoSIPrefix(True)
+            plot.getAxis("left").enableAutoSIPrefix(True)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)    # never "x0.001"
 
     def plot(self, result: SweepResult) -> None:
         """Measured points and fitted law per series; the ideal line; energy vs time."""

@@ -1,4 +1,4 @@
-"""The Tasks tab: one row per task, its states over simulated time (runs of <= 64 tasks).
+"""The Tasks tab: one row per task, its states over simulated time (the first 64 tasks).
 
     running   the task's compute, stall and switch spans in the trace (by its `task` id)
     I/O       its I/O waits, run.extras["io"] = {"task", "start_s", "end_s"} (timeslice.py)
@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -18,10 +19,10 @@ from ..style import KIND_COLORS, PLAYHEAD_COLOR
 from .plots import PlotTab
 
 MAX_TASKS = 64
+MAX_LABELLED = 32           # more rows: every k-th labelled
 STATE_COLORS = {"running": KIND_COLORS["compute"], "waiting": "#CC79A7",
                 "blocked on I/O": "#0072B2", "waiting for a copy": KIND_COLORS["copy"]}
 ROW_HEIGHT = 0.7
-HEADROOM = 0.08     # x rows, kept free above task 0 for the legend (~7% of the height)
 
 
 class TasksView(PlotTab):
@@ -35,32 +36,44 @@ class TasksView(PlotTab):
                                                                style=Qt.DashLine))
         self.playhead.setZValue(10)
         self.bars: dict[str, pg.BarGraphItem] = {}
+        self.state = state
         state.run_changed.connect(self.show_run)
+        state.busy_changed.connect(lambda _b: self.state.run or self.show_run(None))
         state.time_changed.connect(self.playhead.setValue)
         self.show_run(state.run)
 
     def show_run(self, run: Run | None) -> None:
         self.bars = {}
         if run is None or not len(run.trace):
-            return self.say("No run yet.")
-        n = task_count(run)
-        if n > MAX_TASKS:
-            return self.say(f"too many tasks for the task view ({n}); "
-                            f"it shows runs of up to {MAX_TASKS} tasks")
+            return self.say(self.state.idle_text())
+        total = task_count(run)
+        n = min(total, MAX_TASKS)
+        trace, io = run.trace, run.extras.get("io")
+        if total > n:                           # the first MAX_TASKS tasks, said so
+            trace = trace.select(trace.task < n)
+            if io is not None:
+                keep = np.asarray(io["task"]) < n
+                io = {k: np.asarray(io[k])[keep] for k in ("task", "start_s", "end_s")}
         item = self.reset()
-        item.addLegend(offset=(-10, 5), colCount=3, brush=pg.mkBrush(255, 255, 255, 220))
         item.setLabel("bottom", "simulated time", units="s")
-        item.setTitle("task states: running, waiting (ready, no core free), blocked on I/O, "
-                      "waiting for a copy", size="10pt")
-        for name, iv in task_states(run.trace, run.extras.get("io")).items():
+        key = "&nbsp;&nbsp;".join(                  # the legend, in the title: never on a row
+            f"<span style='color:{STATE_COLORS[name]}'>■</span> {text}"
+            for name, text in (("running", "running"),
+                               ("waiting", "waiting (ready, no core free)"),
+                               ("blocked on I/O", "blocked on I/O"),
+                               ("waiting for a copy", "waiting for a copy")))
+        item.setTitle(key + (f" — the first {n} of {total:,} tasks" if total > n else ""),
+                      size="10pt")
+        for name, iv in task_states(trace, io).items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,
                                   brush=pg.mkBrush(STATE_COLORS[name]), pen=None, name=name)
             item.addItem(bar)
             self.bars[name] = bar
         names = run.task_names or ()
+        step = max(1, -(-n // MAX_LABELLED))     # labels that never overlap
         item.getAxis("left").setTicks([[(i, names[i] if i < len(names) else f"task {i}")
-                                        for i in range(n)]])
-        item.setYRange(-0.5 - HEADROOM * n, n - 0.5, padding=0)     # the legend above
+                                        for i in range(0, n, step)]])
+        item.setYRange(-0.5, n - 0.5, padding=0)
         item.setXRange(0.0, float(run.trace.end_s.max()), padding=0.01)
         item.addItem(self.playhead, ignoreBounds=True)

@@ -105,6 +105,15 @@ def summary(graph: TaskGraph | None, machine: Machine | None) -> dict:
     }
 
 
+def run_point(summary: dict) -> tuple[float, float] | None:
+    """The run as a whole on the roofline: (its intensity, its achieved FLOP/s), from the
+    summary; None when it has no finite intensity or no achieved rate."""
+    ai, rate = summary.get("arithmetic_intensity"), summary.get("flops_per_s")
+    if ai is None or rate is None or not np.isfinite(ai) or ai <= 0 or rate <= 0:
+        return None
+    return float(ai), float(rate)
+
+
 def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(task ids, intensity, achieved FLOP/s) per task from its compute and stall spans
     (not the copies it waited for)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .. import scenario as scenario_mod
 from ..analysis.layers import per_layer
@@ -27,7 +28,10 @@ USER_ERRORS = (ScenarioError, TraceFormatError, SimulationTooLarge, OSError, Can
 
 def _add_run(sub) -> None:
     p = sub.add_parser("run", help="simulate a scenario and print its summary")
-    p.add_argument("scenario", help="preset name or path to a scenario TOML file")
+    p.add_argument("scenario", help="preset name, path to a scenario TOML file, or a "
+                                    "program (.py) or GOAL schedule (.goal) with --machine")
+    p.add_argument("--machine", metavar="PRESET_OR_TOML",
+                   help="for a .py or .goal file: the preset or scenario whose machine runs it")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario field by its dotted path (value parsed as TOML)")
     p.add_argument("--csv", metavar="FILE", help="write the trace CSV here")
@@ -41,7 +45,12 @@ def _add_run(sub) -> None:
 
 def cmd_run(args) -> int:
     from ..simulate import simulate
-    sc = scenario_mod.load(args.scenario, args.overrides)
+    if Path(args.scenario).suffix in scenario_mod.PROGRAM_SUFFIXES:
+        sc = scenario_mod.for_file(args.scenario, args.machine, args.overrides)
+    elif args.machine:
+        raise ScenarioError("--machine applies to a program (.py) or a GOAL schedule (.goal)")
+    else:
+        sc = scenario_mod.load(args.scenario, args.overrides)
     for path in (args.csv, args.summary, args.save_scenario):
         if path:
             check_writable(path)
@@ -91,6 +100,7 @@ APP_USAGE = """the desktop app (python main.py without a verb):
   python main.py                          open the app on the default preset, already run
   python main.py --scenario NAME_OR_TOML  open a preset or a scenario file
   python main.py view trace.csv           open a saved trace
+  python main.py --program prog.py [--scenario X]   a program on X's machine, re-run on save
   python main.py --scenario X --screenshot out.png   render the window after the run, exit"""
 
 REGISTRARS = [_add_run, _add_presets, nn_cli.add_parser, compare_verb.add_parser,

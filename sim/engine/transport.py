@@ -28,6 +28,18 @@ Blocking vs non-blocking (per message, `GraphBuilder.message(..., blocking=)`):
     message that was already there gets a zero-length `recv` span. Send and recv spans
     carry the message bytes, the peer PE and the message index.
 Deadlock-free: the lowest unfinished task always has its sources done and its PE free.
+
+LogGOPS (once `[machine.network]` sets overhead_us, gap_us or overhead_per_byte_ns; see
+machine/network.py LogGOPS): a task's messages leave one after another, each after its
+CPU overhead o + (s-1) O (a `send` span with its bytes) and, between nodes, no sooner
+than g + (s-1) G after the PE's previous one (its NIC); the data leaves o after the
+overhead starts and carries s - 1 bytes after L (a message to the same PE costs
+nothing, as before: the one-core baseline stays free of the decomposition's messages). A non-blocking message lets the next
+one start when its overhead ends, a blocking one when it is delivered. The receiving
+task begins once every message is in and the CPU has taken each in (o + max((s-1) O -
+(s-1) G, 0) after its arrival, in arrival order: `recv` spans with the bytes); unlike
+LogGOPSim, a message that came before its task started is taken in when the task
+starts. Alone, one message costs o + L + (s-1) G + o.
 """
 
 from __future__ import annotations
@@ -39,7 +51,7 @@ import numpy as np
 from simpy.events import Timeout
 
 from ..machine.costs import min_durations
-from ..machine.network import network_for
+from ..machine.network import LogGOPS, network_for
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
 from .fluid import FluidModel
@@ -118,6 +130,9 @@ class Transport:
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
         self.count = 0
         self.bytes_sent = 0.0
+        self.cost = LogGOPS.of(m.spec.network)
+        self.logp = bool(self.cost.first_byte)            # any LogGOPS setting given
+        self.nic_free = [0.0] * m.pes                       # LogGOPS: the NIC's next send
 
     # -- engine hooks ------------------------------------------------------------------
 
@@ -128,6 +143,9 @@ class Transport:
         if self.missing[t]:
             self.posted[t] = (pe, now)
             return True
+        if self.logp:
+            self._take_in(pe, t, now)
+            return True
         self._recv_spans(pe, t, now)
         return False
 
@@ -137,6 +155,10 @@ class Transport:
         a, b = self.out_ptr[t], self.out_ptr[t + 1]
         if a == b:
             return False
+        if self.logp:
+            self.queue[pe] = self.out_idx[a:b][::-1]
+            self._next_send(pe, t)
+            return True
         waiting = []
         for k in range(a, b):
             m = self.out_idx[k]
@@ -173,14 +195,15 @@ class Transport:
         sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
         if self.src_pe[m] == self.dst_pe[m]:
             return 0.0
+        nb = self.cost.payload(self.nbytes[m])
         if sn == dn:
-            latency, factor, cap = intra_node(mach, self.nbytes[m])
+            latency, factor, cap = intra_node(mach, nb)
             if factor == 0.0:
                 return latency
-            return latency + factor * self.nbytes[m] / min(cap, mach.mem_bandwidth)
+            return latency + factor * nb / min(cap, mach.mem_bandwidth)
         assert self.net is not None                 # nodes differ: a network exists
         links, latency = self.net.route(sn, dn)
-        return latency + self.nbytes[m] / min(self.net.capacity[k] for k in links)
+        return latency + nb / min(self.net.capacity[k] for k in links)
 
     def critical_path(self) -> float:
         """Longest path through the dependencies (program order included) and the
@@ -206,8 +229,8 @@ class Transport:
         """Message m leaves now: latency first, then its bytes as a flow."""
         self.sent_at[m] = self.env.now
         self.count += 1
-        nb = self.nbytes[m]
-        self.bytes_sent += nb
+        self.bytes_sent += self.nbytes[m]
+        nb = self.cost.payload(self.nbytes[m])
         sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
         if self.src_pe[m] == self.dst_pe[m]:
             latency = 0.0
@@ -235,8 +258,11 @@ class Transport:
         if self.blocking[m]:
             pe = self.src_pe[m]
             if self.rec is not None:
-                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, self.nbytes[m],
-                              self.dst_pe[m], m)
+                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0,
+                              0.0 if self.logp else self.nbytes[m], self.dst_pe[m], m)
+            if self.logp:
+                self._next_send(pe, self.src[m])
+                return
             left = self.queue[pe]
             if left:
                 self._launch(left.pop())
@@ -250,6 +276,9 @@ class Transport:
         self.missing[t] -= 1
         if self.missing[t] == 0 and t in self.posted:
             pe, post = self.posted.pop(t)
+            if self.logp:
+                self._take_in(pe, t, post)
+                return
             self._recv_spans(pe, t, post)
             self.e.cur_start[pe] = now
             self.e._begin(pe, t)
@@ -270,3 +299,55 @@ class Transport:
             end = max(cursor, self.arrival[m])
             self.rec.span(pe, RECV, t, cursor, end, 0.0, self.nbytes[m], self.src_pe[m], m)
             cursor = end
+
+    # -- LogGOPS ------------------------------------------------------------------------
+
+    def _next_send(self, pe: int, t: int) -> None:
+        """Task t's next message on `pe`: after the NIC's gap, its CPU overhead; the data
+        leaves o after the overhead starts. None left: release the PE."""
+        left, now = self.queue[pe], self.env.now
+        if not left:
+            del self.queue[pe]
+            self.e._release(pe, t, now)
+            return
+        m, c = left.pop(), self.cost
+        nb = self.nbytes[m]
+        p = c.payload(nb)
+        start = now
+        if self.src_pe[m] // self.cores != self.dst_pe[m] // self.cores:
+            start = max(now, self.nic_free[pe])
+            self.nic_free[pe] = start + c.g + p * c.G
+        local = self.src_pe[m] == self.dst_pe[m]          # no MPI call: no overhead
+        busy = 0.0 if local else c.o + p * c.O
+        if self.rec is not None:
+            self.rec.span(pe, SEND, t, start, start + busy, 0.0, nb, self.dst_pe[m], m)
+        Timeout(self.env, start + (0.0 if local else c.o) - now, m).callbacks.append(
+            lambda ev: self._launch(ev.value))
+        if not self.blocking[m]:
+            Timeout(self.env, start + busy - now).callbacks.append(
+                lambda _ev: self._next_send(pe, t))
+
+    def _take_in(self, pe: int, t: int, post: float) -> None:
+        """Every message of task t is in: recv spans for the waits, then each message's
+        CPU overhead in arrival order; task t begins after the last."""
+        c, rec = self.cost, self.rec
+        a, b = self.in_ptr[t], self.in_ptr[t + 1]
+        cursor = post
+        for m in sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m)):
+            if self.arrival[m] > cursor:
+                if rec is not None:
+                    rec.span(pe, RECV, t, cursor, self.arrival[m], 0.0, 0.0, self.src_pe[m], m)
+                cursor = self.arrival[m]
+            p = c.payload(self.nbytes[m])
+            busy = 0.0 if self.src_pe[m] == pe else c.o + max(p * (c.O - c.G), 0.0)
+            if rec is not None:
+                rec.span(pe, RECV, t, cursor, cursor + busy, 0.0, self.nbytes[m],
+                         self.src_pe[m], m)
+            cursor += busy
+        Timeout(self.env, cursor - self.env.now, (pe, t, cursor)).callbacks.append(
+            self._begin_at)
+
+    def _begin_at(self, ev) -> None:
+        pe, t, at = ev.value
+        self.e.cur_start[pe] = at
+        self.e._begin(pe, t)

@@ -1,4 +1,6 @@
-"""The trace CSV: one row per span, the columns of trace.COLUMNS, SI units.
+"""The trace CSV: one row per span, the columns of trace.COLUMNS, SI units, then
+`name`: the name of the span's task (a task or layer name, or `file:line` for a
+program; empty when none). CSVs written before the name column still load.
 
 Written with shortest-repr floats (an exact round trip); read back with every bad
 line named (TraceFormatError).
@@ -19,34 +21,46 @@ from ..errors import TraceFormatError
 from ..trace import COLUMNS, DTYPES, INT_COLUMNS, KIND_CODE, KINDS, Trace, cores_per_node
 from .files import write_atomic
 
+NAME = "name"
 
-def csv_chunks(trace: Trace, rows: int = 100_000):
+
+def csv_chunks(trace: Trace, rows: int = 100_000, names=None):
     """Yield the CSV text in pieces: the header, then `rows` lines at a time.
 
     Floats are written with repr (shortest round trip); repeated values are
     formatted once (np.unique), which is what keeps 1M spans near a second.
+    `names`: task id -> name (Run.task_names), quoted as CSV needs.
     """
-    yield ",".join(COLUMNS) + "\n"
+    yield ",".join(COLUMNS) + f",{NAME}\n"
     kinds = np.asarray(KINDS, dtype=object)
+    table = np.asarray([_quoted(n) for n in names or ()] + [""], dtype=object)
     for a in range(0, len(trace), rows):
         part = trace.select(slice(a, a + rows))
         start, end = _float_strings(part.start_s, part.end_s)
         flops, nbytes = _float_strings(part.flops, part.bytes)
         ints = {c: _int_strings(part[c]) for c in INT_COLUMNS}
+        task = part.task.astype(np.int64)
+        named = table[np.where((task >= 0) & (task < len(table) - 1), task, -1)].tolist()
         yield "".join([
-            f"{p},{n},{c},{k},{t},{s},{e},{f},{b},{pr},{m},{la}\n"
-            for p, n, c, k, t, s, e, f, b, pr, m, la in zip(
+            f"{p},{n},{c},{k},{t},{s},{e},{f},{b},{pr},{m},{la},{nm}\n"
+            for p, n, c, k, t, s, e, f, b, pr, m, la, nm in zip(
                 ints["pe"], ints["node"], ints["core"], kinds[part.kind].tolist(),
                 ints["task"], start, end, flops, nbytes, ints["peer"], ints["msg"],
-                ints["lanes_active"])])
+                ints["lanes_active"], named)])
 
-def to_csv_text(trace: Trace) -> str:
+
+def _quoted(name: str) -> str:
+    if any(ch in name for ch in ',"\r\n'):
+        return '"' + name.replace('"', '""') + '"'
+    return name
+
+def to_csv_text(trace: Trace, names=None) -> str:
     """The whole CSV as one string (header + one line per span)."""
-    return "".join(csv_chunks(trace))
+    return "".join(csv_chunks(trace, names=names))
 
-def write_csv(trace: Trace, path: str | os.PathLike) -> None:
+def write_csv(trace: Trace, path: str | os.PathLike, names=None) -> None:
     """Write the CSV atomically (temp file in the same folder, then rename)."""
-    write_atomic(path, csv_chunks(trace))
+    write_atomic(path, csv_chunks(trace, names=names))
 
 def read_csv(path: str | os.PathLike) -> Trace:
     with open(path, newline="", encoding="utf-8") as fh:
@@ -58,8 +72,11 @@ def parse_csv(fh: io.TextIOBase) -> Trace:
     header = next(reader, None)
     if header is None:
         raise TraceFormatError("line 1: empty file, expected the header " + ",".join(COLUMNS))
-    if tuple(h.strip() for h in header) != COLUMNS:
-        raise TraceFormatError(f"line 1: header must be {','.join(COLUMNS)}, "
+    fields = len(COLUMNS) + 1
+    if tuple(h.strip() for h in header) == COLUMNS:        # written before the name column
+        fields = len(COLUMNS)
+    elif tuple(h.strip() for h in header) != (*COLUMNS, NAME):
+        raise TraceFormatError(f"line 1: header must be {','.join(COLUMNS)},{NAME}, "
                                f"got {','.join(header)}")
     buffers = {c: array("q") if c in INT_COLUMNS or c == "kind" else array("d")
                for c in COLUMNS}
@@ -70,8 +87,8 @@ def parse_csv(fh: io.TextIOBase) -> Trace:
         if not row:
             continue
         lines.append(lineno)
-        if len(row) != len(COLUMNS):
-            raise TraceFormatError(f"line {lineno}: expected {len(COLUMNS)} fields, "
+        if len(row) != fields:
+            raise TraceFormatError(f"line {lineno}: expected {fields} fields, "
                                    f"got {len(row)}")
         try:
             for j, (c, v) in enumerate(zip(COLUMNS, row)):

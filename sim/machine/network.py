@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import ScenarioError
 from ..spec import param
@@ -83,6 +84,21 @@ class NetworkSpec:
                                                      help="Rate of the messages within a "
                                                           "node of at most "
                                                           "intra_cached_bytes")
+    # LogGOPS (LogGOPS below; engine/transport.py, programs/executor.py)
+    overhead_us: float | None = param(None, unit="us", ge=0,
+                                      help="LogGOPS o: CPU time a message costs its sender and "
+                                           "its receiver (unset: 0)")
+    gap_us: float | None = param(None, unit="us", ge=0,
+                                 help="LogGOPS g: least time between two messages leaving "
+                                      "(or entering) one NIC (unset: 0)")
+    overhead_per_byte_ns: float | None = param(None, unit="ns", ge=0,
+                                               help="LogGOPS O: CPU time per byte after the "
+                                                    "first (unset: 0)")
+    rendezvous_bytes: float | None = param(None, unit="B", ge=0,
+                                           help="LogGOPS S: messages larger than this wait for "
+                                                "the receiver's match (a round trip) before "
+                                                "their data leaves; smaller ones are eager "
+                                                "(unset: no threshold)")
 
     def value(self, name: str) -> float:
         """A link setting after the preset and the defaults have filled it in."""
@@ -249,6 +265,38 @@ class Network:
             downs = [down[lv][b // k ** lv] for lv in reversed(range(h))]
             return ups + downs, 2 * h - 1
         self._route = route
+
+
+class LogGOPS(NamedTuple):
+    """The LogGOPS message costs (Hoefler, Schneider, Lumsdaine, HPDC'10) of a network:
+    seconds (o, g), seconds per byte (O, G = 1 / bandwidth), bytes (S); L is the route's
+    latency. A message of s bytes carries s - 1 bytes after its first once o, g or O is
+    above 0 or S is set (LogGOPSim's convention: the first byte travels with L), all s
+    otherwise (Hockney: alpha + s / beta, every result as without LogGOPS)."""
+
+    o: float
+    g: float
+    O: float                  # noqa: E741 (the model's own name)
+    G: float
+    S: float                  # rendezvous above this size; inf: never
+    no_threshold: bool        # S unset: sends complete on delivery
+    first_byte: float         # 1.0 in LogGOPS mode (payload s - 1), else 0.0
+
+    @classmethod
+    def of(cls, spec: NetworkSpec | None) -> LogGOPS:
+        """From a NetworkSpec (None: the defaults, Hockney)."""
+        spec = spec if spec is not None else NetworkSpec()
+        S = spec.rendezvous_bytes
+        o, g = (spec.overhead_us or 0.0) * 1e-6, (spec.gap_us or 0.0) * 1e-6
+        O = (spec.overhead_per_byte_ns or 0.0) * 1e-9          # noqa: E741
+        active = o > 0 or g > 0 or O > 0 or S is not None
+        return cls(o=o, g=g, O=O, G=1.0 / (spec.value("bandwidth_gbs") * 1e9),
+                   S=math.inf if S is None else S, no_threshold=S is None,
+                   first_byte=1.0 if active else 0.0)
+
+    def payload(self, nbytes: float) -> float:
+        """The bytes that flow after the latency: s - 1 in LogGOPS mode, else s."""
+        return max(nbytes - self.first_byte, 0.0)
 
 
 def network_for(spec: NetworkSpec | None, nodes: int) -> Network:

@@ -85,6 +85,41 @@ def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
     return "\n".join(lines)
 
 
+def value_text(value) -> str:
+    """A setting's value, short: 1e+06 -> 1e6, 8.0 -> 8, strings as they are."""
+    if isinstance(value, float):
+        return f"{value:g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 100_000:
+        return value_text(float(value))
+    return _text(value)
+
+
+def describe_change(before, after, max_settings: int = 3) -> str:
+    """One line saying what changed between two runs and by how much:
+    'workload.bytes 1e6 -> 8: makespan 161 ms -> 801 us, 201x faster'. The settings
+    that differ (up to max_settings) when both have a scenario of the same name, else
+    the scenario names; then makespan, and energy when both report it."""
+    sa, sb = before.scenario, after.scenario
+    if sa is not None and sb is not None and sa.name == sb.name:
+        diff = scenario_mod.changed_settings(sa, sb)
+        what = ", ".join(f"{k} {value_text(a)} -> {value_text(b)}"
+                         for k, a, b in diff[:max_settings]) or "no setting changed"
+        if len(diff) > max_settings:
+            what += f" and {len(diff) - max_settings} more"
+    else:
+        what = f"{sa.name if sa else 'trace'} -> {sb.name if sb else 'trace'}"
+    ta, tb = before.summary.get("makespan_s"), after.summary.get("makespan_s")
+    line = f"{what}: makespan {seconds(ta)} -> {seconds(tb)}"
+    if ta and tb:
+        r = ta / tb
+        line += (f", {r:.3g}x faster" if r > 1.0005 else
+                 f", {1 / r:.3g}x slower" if r < 0.9995 else ", the same")
+    ea, eb = before.summary.get("energy_j"), after.summary.get("energy_j")
+    if ea is not None and eb is not None:
+        line += f"; energy {si(ea, 'J')} -> {si(eb, 'J')}"
+    return line
+
+
 def _text(value) -> str:
     """A varied value as it was typed (TOML booleans in lower case)."""
     return str(value).lower() if isinstance(value, bool) else str(value)

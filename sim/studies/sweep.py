@@ -158,6 +158,8 @@ def _grow(scenarios: list[Scenario], grid: Mapping
 def baseline_key(sc: Scenario) -> str:
     """Digest of what T1 depends on: the scenario with its machine cut to one core,
     and the content of its task graph (names aside)."""
+    if _graphless(sc):
+        return "graphless"
     h = hashlib.sha256(repr(dataclasses.replace(sc, machine=one_core(sc.machine))).encode())
     graph = build_graph(sc, Machine(sc.machine))
     for f in dataclasses.fields(graph):
@@ -177,9 +179,17 @@ def key_job(sc: Scenario, cancel: Callable[[], bool] | None = None) -> str:
     return baseline_key(sc)
 
 
-def baseline_job(sc: Scenario, cancel: Callable[[], bool] | None = None) -> float:
-    """Top-level worker: T1 of a scenario (picklable, runs in any process)."""
+def baseline_job(sc: Scenario, cancel: Callable[[], bool] | None = None) -> float | None:
+    """Top-level worker: T1 of a scenario (picklable, runs in any process); None for a
+    program or schedule (no task graph to run on one core)."""
+    if _graphless(sc):
+        return None
     return serial_time(sc, build_graph(sc, Machine(sc.machine)), cancel=cancel)
+
+
+def _graphless(sc: Scenario) -> bool:
+    """A user program or GOAL schedule: it runs as written, there is no graph."""
+    return bool(getattr(type(sc.workload), "graphless", False))
 
 
 def point_job(job: tuple[Scenario, float], cancel: Callable[[], bool] | None = None) -> dict:

@@ -16,6 +16,7 @@ from . import (
     custom,
     fft,
     gather,
+    goal,
     hetero_dag,
     hpl,
     iobag,
@@ -25,6 +26,7 @@ from . import (
     nbody,
     offload,
     pingpong,
+    program,
     reduce_scatter,
     reduction,
     scatter,
@@ -40,7 +42,8 @@ from .base import Workload
 _MODULES: tuple[Workload, ...] = (
     matmul, triad, spmv, reduction, bag, amdahl, iobag, cnn, stencil, summa, montecarlo,
     nbody, fft, pingpong, allreduce, bcast, custom, simd_loop, hpl, offload, barrier,
-    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles, transformer)
+    allgather, alltoall, reduce_scatter, scatter, gather, hetero_dag, lu_tiles, transformer,
+    program, goal)
 
 REGISTRY: dict[str, Workload] = {m.Params.kind: m for m in _MODULES}
 KINDS = tuple(REGISTRY)

@@ -7,6 +7,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def temp_settings(tmp_path, monkeypatch):
+    """QSettings (the remembered layout) in a temporary folder, never the user's."""
+    from PySide6.QtCore import QSettings
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    return tmp_path / "settings"
+
+
 @pytest.fixture
 def window(qtbot, monkeypatch):
     """A main window on the default preset, not yet run; dialogs recorded, not shown."""

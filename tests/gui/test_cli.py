@@ -29,3 +29,16 @@ def test_bad_trace_is_one_line_and_exit_2(qapp, tmp_path, capsys):
     assert main(["view", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: line 1: header must be") and err.count("\n") == 1
+
+
+def test_open_a_program_from_the_command_line(qapp, tmp_path, capsys):
+    prog = tmp_path / "p.py"
+    prog.write_text("def main(comm):\n    yield comm.compute(1e9)\n")
+    out = tmp_path / "shot.png"
+    assert main(["--program", str(prog), "--scenario", "cluster-pingpong",
+                 "--screenshot", str(out)]) == 0
+    assert out.stat().st_size > 1000
+    bad = tmp_path / "p.txt"
+    bad.write_text("")
+    assert main(["--program", str(bad), "--screenshot", str(out)]) == 2
+    assert "ends in .py" in capsys.readouterr().err

@@ -110,15 +110,18 @@ def test_edited_banner_until_run(ran, qtbot):
     assert not ran.scenario_panel.edited.isVisibleTo(ran) and not ran.run_button.styleSheet()
 
 
-def test_a_trace_file_greys_the_form_until_a_scenario_loads(ran, tmp_path):
+def test_a_trace_file_clears_the_form_and_shows_its_name(ran, tmp_path):
     path = tmp_path / "t.csv"
     assert ran.export("csv", str(path))
+    assert "exported the trace CSV to" in ran.status.text()          # a confirmation
     assert ran.open_trace(str(path))
-    assert not ran.scenario_panel.scroll.isEnabled() and not ran.run_button.isEnabled()
+    assert not ran.scenario_panel.scroll.isVisibleTo(ran) and not ran.run_button.isEnabled()
     assert ran.scenario_panel.note.isVisibleTo(ran) and str(path) in ran.scenario_panel.note.text()
     assert not ran.scenario_panel.edited.isVisibleTo(ran)
+    assert ran.windowTitle() == "ParaSim — t.csv"
+    assert "t.csv" in ran.metrics.summary.title.text()
     ran.load_scenario("amdahl")
-    assert ran.scenario_panel.scroll.isEnabled() and ran.run_button.isEnabled()
+    assert ran.scenario_panel.scroll.isVisibleTo(ran) and ran.run_button.isEnabled()
     assert not ran.scenario_panel.note.isVisibleTo(ran)
 
 
@@ -190,3 +193,14 @@ def test_view_hints_are_kept_but_not_in_the_form(ran):
     loaded = scenario.load("smp-memory-wall")
     assert ran.form.scenario.view == loaded.view
     assert not ran.scenario_panel.edited.isVisibleTo(ran)
+
+
+def test_memory_wall_roofline_puts_the_whole_run_on_the_bandwidth_roof(ran):
+    tab = ran.metrics.plots[3]
+    ran.metrics.setCurrentWidget(tab)
+    s = ran.state.run.summary
+    x, y = tab.run_point.getData()
+    assert 10 ** x[0] == pytest.approx(s["arithmetic_intensity"])
+    assert 10 ** y[0] == pytest.approx(s["flops_per_s"])
+    bw = s["memory_bandwidth_bytes_per_s"]              # on the bandwidth roof, within 10 %
+    assert s["flops_per_s"] == pytest.approx(bw * s["arithmetic_intensity"], rel=0.1)

@@ -131,6 +131,22 @@ def test_big_machines_draw_cores_as_heat_maps(qtbot):
         KIND_COLORS["compute"].lower()
 
 
+def test_very_many_nodes_become_one_heat_map(qtbot):
+    """8,192 nodes (a 64 x 128 torus): one square per node, coloured by its busy share."""
+    state, view = model_view(qtbot, net_run(8192, cores=1, topology="torus2d"))
+    g = view.model.geometry
+    assert view.model.node_heat and len(g.node_box) == 8192 and len(g.cells) == 0
+    assert tuple(g.grid[0][2:]) == (64, 128)
+    state.set_time(0.5)                                  # only PE 0 (node 0) computes
+    busy = pixel(view.canvas, 0.5, 0.5)
+    assert busy != pixel(view.canvas, 1.5, 0.5) and pixel(view.canvas, 1.5, 0.5) == "#eeeeee"
+    assert "node 0" in view.canvas.describe(0.5, 0.5)
+    assert "100.0 % of its PEs busy" in view.canvas.describe(0.5, 0.5)
+    mat, unit = view.matrix_data()
+    assert mat.shape == (256, 256) and unit == "group of 32 nodes"
+    assert "8,192 nodes" in view.info.text()
+
+
 def test_offload_draws_host_device_and_link():
     import dataclasses
 
@@ -312,19 +328,3 @@ def test_a_trace_file_says_what_it_cannot_know(qtbot):
     _, view = model_view(qtbot, ring_of_4())
     assert "crossbar" in view.info.text() and view.model.traffic.net.topology == "crossbar"
     assert view.model.traffic.mem_capacity is None
-
-
-def test_very_many_nodes_become_one_heat_map(qtbot):
-    """8,192 nodes (a 64 x 128 torus): one square per node, coloured by its busy share."""
-    state, view = model_view(qtbot, net_run(8192, cores=1, topology="torus2d"))
-    g = view.model.geometry
-    assert view.model.node_heat and len(g.node_box) == 8192 and len(g.cells) == 0
-    assert tuple(g.grid[0][2:]) == (64, 128)
-    state.set_time(0.5)                                  # only PE 0 (node 0) computes
-    busy = pixel(view.canvas, 0.5, 0.5)
-    assert busy != pixel(view.canvas, 1.5, 0.5) and pixel(view.canvas, 1.5, 0.5) == "#eeeeee"
-    assert "node 0" in view.canvas.describe(0.5, 0.5)
-    assert "100.0 % of its PEs busy" in view.canvas.describe(0.5, 0.5)
-    mat, unit = view.matrix_data()
-    assert mat.shape == (256, 256) and unit == "group of 32 nodes"
-    assert "8,192 nodes" in view.info.text()

@@ -148,3 +148,15 @@ def test_message_sizes_go_on_a_log_axis_and_no_flops_means_no_peak(panel, qtbot)
     assert list(y) == list(sig.args[0].column("makespan_s"))
     assert curves(panel.efficiency_plot) == []
     assert "no FLOPs" in panel.efficiency_plot.getPlotItem().titleLabel.text
+
+
+def test_the_named_sweep_runs_once_when_asked_and_x_is_never_si_scaled(panel, qtbot):
+    sc = scenario_mod.load("cluster-pingpong")
+    panel.set_scenario(sc)
+    assert not panel.run_named()                 # the Vary text is not the preset's
+    panel.vary.setPlainText(sc.view.sweep)
+    with qtbot.waitSignal(panel.finished, timeout=30000):
+        assert panel.run_named()
+    assert not panel.run_named()                 # once per scenario
+    assert not panel.speedup_plot.getAxis("bottom").autoSIPrefix
+    assert len(panel.speedup_plot.getPlotItem().listDataItems()) > 0

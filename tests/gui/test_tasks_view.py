@@ -17,12 +17,14 @@ def test_io_preset_shows_eight_task_rows_with_all_three_states(window, qtbot):
     assert view.playhead.value() == 0.05
 
 
-def test_a_hundred_tasks_show_the_message(window):
+def test_a_hundred_tasks_show_the_first_64(window):
     spans = [(0, "compute", i, float(i), i + 1.0, 1.0) for i in range(100)]
     window.state.set_run(make_run(spans, cores=1))
-    assert window.tasks.currentWidget() is window.tasks.message
-    assert window.tasks.message.text() == ("too many tasks for the task view (100); "
-                                           "it shows runs of up to 64 tasks")
+    view = window.tasks
+    assert view.currentWidget() is view.plot
+    assert "the first 64 of 100 tasks" in view.item.titleLabel.text
+    assert len(view.bars["running"].opts["x0"]) == 64
+    assert len(view.item.getAxis("left")._tickLevels[0]) == 32      # every other row
 
 
 def test_rows_are_labelled_with_the_task_names(window):

@@ -78,3 +78,13 @@ def test_one_pe_without_overlap_is_a_plain_speedup_of_one():
     s = simulate(scenario("bag", {"cores": 1}, tasks=4, flops_per_task=1e6)).summary
     rows = dict(summary_rows(s))
     assert rows["Speedup"] == "1 x" and rows["Parallel efficiency"] == "n/a"
+
+
+def test_key_figures_name_the_lesson_numbers():
+    from parasim.sim.report import key_figures
+    s = {"makespan_s": 0.02, "speedup": 4.0, "flops": 1e6, "flops_per_s": 5e7,
+         "avg_power_w": 8.4}
+    assert key_figures(s) == [("MAKESPAN", "20 ms"), ("SPEEDUP", "4x"),
+                              ("ACHIEVED", "50 MFLOP/s"), ("AVG POWER", "8.4 W")]
+    assert key_figures(s, "macs")[2] == ("ACHIEVED", "25 MMAC/s")
+    assert key_figures({"makespan_s": 1.0, "flops": 0}) == [("MAKESPAN", "1 s")]

@@ -8,7 +8,7 @@ from parasim.sim.simulate import simulate
 from parasim.sim.summary_keys import GROUPS, SUMMARY_KEYS
 
 OPTIONAL_GROUPS = ("network", "busiest_link", "critical_path", "power", "offload", "hpl",
-                   "hetero", "unit_power", "hpl_list", "notes")
+                   "program", "hetero", "unit_power", "hpl_list", "notes")
 
 
 def check(summary):
@@ -23,7 +23,8 @@ def check(summary):
 
 @pytest.mark.parametrize("name", ["amdahl", "cluster-pingpong", "power-wall", "gpu-offload",
                                   "hpl-ai", "vgg16-inference", "big-little",
-                                  "hetero-dag-heft"])
+                                  "hetero-dag-heft", "program-halo-overlap",
+                                  "goal-dissemination", "program-critical-sum"])
 def test_a_preset_fills_exactly_the_declared_groups(name):
     check(simulate(scenario.load(name)).summary)
 

@@ -84,3 +84,10 @@ def test_mixed_peak_by_hand():
     peak = 6e8 / (2e8 / 64e9 + 2e8 / 128e9 + 2e8 / 256e9)
     assert run.summary["peak_flops_per_s"] == pytest.approx(peak, rel=1e-12)
     assert run.summary["fraction_of_peak"] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_run_point_is_the_summary_intensity_and_rate():
+    from parasim.sim.analysis.roofline import run_point
+    assert run_point({"arithmetic_intensity": 2.0, "flops_per_s": 5.0}) == (2.0, 5.0)
+    assert run_point({"arithmetic_intensity": float("inf"), "flops_per_s": 5.0}) is None
+    assert run_point({"arithmetic_intensity": None, "flops_per_s": None}) is None

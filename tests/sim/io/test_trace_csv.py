@@ -23,7 +23,7 @@ def test_header_and_columns_are_the_contract(run, tmp_path):
     path = tmp_path / "t.csv"
     run.write_csv(path)
     lines = path.read_text().splitlines()
-    assert lines[0] == ",".join(COLUMNS)
+    assert lines[0] == ",".join(COLUMNS) + ",name"
     assert len(lines) == len(run.trace) + 1
     assert lines[1].split(",")[3] in ("compute", "stall")
 

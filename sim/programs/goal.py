@@ -1,0 +1,263 @@
+"""GOAL schedules (LogGOPSim's text format) read and run on the program executor.
+
+    num_ranks 4
+    rank 0 {
+    l1: send 8b to 1 tag 0        // label (optional): operation
+    l2: recv 8b from 1 tag 0      // from -1: any source; tag -1: any tag
+    l3: calc 500                  // 500 ns of CPU (no FLOPs)
+    l3 requires l2                // l3 starts once l2 has completed
+    l1 irequires l3               // l1 starts once l3 has started
+    }
+
+`cpu N` / `nic N` after an operation are accepted for N = 0 only (one CPU and one NIC
+per rank are modelled). An operation starts when its dependencies allow (sends and
+calcs then wait for the rank's CPU, first come first served); a send has started when
+its CPU overhead starts, a receive when it is posted, a calc when its CPU time starts.
+Costs are LogGOPS, executor.py. A malformed file is refused naming its line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from ..trace import KIND_CODE
+from .errors import ProgramError
+from .executor import ANY_SOURCE, ANY_TAG, Executor
+
+TOKEN = re.compile(r"\s*(?:(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
+                   r"|([{}:])|(\S))", re.S)
+COMPUTE = KIND_CODE["compute"]
+
+
+@dataclass
+class Op:
+    kind: str                    # send, recv, calc
+    size: int                    # bytes, or ns for calc
+    peer: int = 0
+    tag: int = 0
+    line: int = 0
+    requires: list[int] = field(default_factory=list)
+    irequires: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Schedule:
+    file: str
+    ranks: list[list[Op]]
+
+
+def _tokens(text: str):
+    """(kind, value, line): kind one of size, int, word, punct; comments skipped."""
+    line, pos = 1, 0
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        token = m.lastindex or 0
+        line += text.count("\n", pos, m.start(token))
+        for kind, group in (("size", 3), ("int", 4), ("word", 5), ("punct", 6), ("bad", 7)):
+            if m.group(group) is not None:
+                yield kind, m.group(group), line
+        line += text.count("\n", m.start(token), m.end())
+        pos = m.end()
+
+
+class _Parser:
+    def __init__(self, text: str, name: str):
+        self.toks = list(_tokens(text))
+        self.i = 0
+        self.name = name
+
+    def fail(self, message: str, line: int | None = None):
+        if line is None:
+            line = self.toks[self.i][2] if self.i < len(self.toks) else \
+                (self.toks[-1][2] if self.toks else 1)
+        raise ProgramError(f"{self.name}:{line}: {message}", "workload.file")
+
+    def peek(self, k: int = 0):
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else (None, None, None)
+
+    def take(self, kind: str, value: str | None = None, what: str = ""):
+        k, v, line = self.peek()
+        if k != kind or (value is not None and v != value):
+            got = "the end of the file" if k is None else repr(v)
+            self.fail(f"expected {what or value or kind}, got {got}")
+        self.i += 1
+        return v, line
+
+    def number(self, what: str, lo: int = 0) -> int:
+        v, line = self.take("int", what=what)
+        n = int(v)
+        if n < lo:
+            self.fail(f"{what} must be >= {lo}, got {n}", line)
+        return n
+
+    def parse(self) -> Schedule:
+        self.take("word", "num_ranks")
+        n = self.number("the number of ranks", 1)
+        ranks: list[list[Op] | None] = [None] * n
+        while self.peek()[0] is not None:
+            _, line = self.take("word", "rank")
+            r = self.number("a rank number")
+            if r >= n:
+                self.fail(f"rank {r} is not below num_ranks {n}", line)
+            if ranks[r] is not None:
+                self.fail(f"rank {r} is defined twice", line)
+            self.take("punct", "{")
+            ranks[r] = self.rank_body(n)
+        return Schedule(self.name, [ops or [] for ops in ranks])
+
+    def rank_body(self, n: int) -> list[Op]:
+        ops: list[Op] = []
+        labels: dict[str, int] = {}
+        while True:
+            k, v, line = self.peek()
+            if k is None:
+                self.fail("missing '}' at the end of a rank")
+            if (k, v) == ("punct", "}"):
+                self.i += 1
+                return ops
+            if k == "word" and self.peek(1)[1] in ("requires", "irequires"):
+                self.i += 2
+                other, _ = self.take("word", what="a label")
+                a, b = self.label(labels, v, line), self.label(labels, other, line)
+                (ops[a].requires if self.toks[self.i - 2][1] == "requires"
+                 else ops[a].irequires).append(b)
+                continue
+            label = None
+            if k == "word" and self.peek(1)[1] == ":":
+                label = v
+                self.i += 2
+                if label in labels:
+                    self.fail(f"label {label} is used twice in this rank", line)
+            ops.append(self.operation(n))
+            if label is not None:
+                labels[label] = len(ops) - 1
+
+    def label(self, labels: dict, name: str, line: int) -> int:
+        if name not in labels:
+            self.fail(f"label {name} is not defined (define it before it is required)", line)
+        return labels[name]
+
+    def operation(self, n: int) -> Op:
+        verb, line = self.take("word", what="send, recv, calc or a label")
+        if verb == "calc":
+            op = Op("calc", self.number("calc nanoseconds"), line=line)
+        elif verb in ("send", "recv"):
+            size, _ = self.take("size", what="a size such as 8b")
+            self.take("word", "to" if verb == "send" else "from")
+            peer = int(self.take("int", what="a rank")[0])
+            if not (0 <= peer < n or (verb == "recv" and peer == ANY_SOURCE)):
+                self.fail(f"{verb} peer must be a rank below {n}"
+                          f"{' (or -1)' if verb == 'recv' else ''}, got {peer}", line)
+            op = Op(verb, int(size[:-1]), peer, line=line)
+        else:
+            self.fail(f"expected send, recv or calc, got {verb!r}", line)
+        while self.peek()[1] in ("tag", "cpu", "nic"):
+            word, wline = self.take("word")
+            value = int(self.take("int", what=f"a {word} number")[0])
+            if word == "tag":
+                if value < ANY_TAG or (value == ANY_TAG and op.kind != "recv"):
+                    self.fail(f"tag must be >= 0 (-1: any tag, receives only), got {value}",
+                              wline)
+                op.tag = value
+            elif value != 0:
+                self.fail(f"{word} {value}: one CPU and one NIC per rank are modelled "
+                          f"(use {word} 0)", wline)
+        return op
+
+
+def parse(text: str, name: str = "schedule.goal") -> Schedule:
+    """A Schedule from GOAL text; ProgramError naming the line when it is malformed."""
+    return _Parser(text, name).parse()
+
+
+def load(path) -> Schedule:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramError(f"cannot read schedule {path}: {exc}", "workload.file") from None
+    return parse(text, os.path.basename(str(path)))
+
+
+def run(ex: Executor, sched: Schedule) -> None:
+    """Issue every rank's operations as their dependencies allow (then ex.run())."""
+    for r, ops in enumerate(sched.ranks):
+        _Rank(ex, r, ops).begin()
+
+
+class _Rank:
+    def __init__(self, ex: Executor, r: int, ops: list[Op]):
+        self.ex, self.r, self.ops = ex, r, ops
+        self.left = [len(op.requires) + len(op.irequires) for op in ops]
+        self.after_done: list[list[int]] = [[] for _ in ops]
+        self.after_start: list[list[int]] = [[] for _ in ops]
+        self.state = ["waiting"] * len(ops)
+        for i, op in enumerate(ops):
+            for d in op.requires:
+                self.after_done[d].append(i)
+            for d in op.irequires:
+                self.after_start[d].append(i)
+        ex.live += len(ops)
+        ex.pending_reports.append(self.report)
+
+    def begin(self) -> None:
+        for i in [i for i, n in enumerate(self.left) if n == 0]:   # before any release
+            self.issue(i)
+
+    def release(self, waiters: list[int]) -> None:
+        for j in waiters:
+            self.left[j] -= 1
+            if self.left[j] == 0:
+                self.issue(j)
+
+    def started(self, i: int) -> None:
+        self.state[i] = "started"
+        self.release(self.after_start[i])
+
+    def done(self, i: int) -> None:
+        if self.state[i] != "started":
+            self.started(i)
+        self.state[i] = "done"
+        self.ex.live -= 1
+        self.release(self.after_done[i])
+
+    def issue(self, i: int) -> None:
+        op, ex, r = self.ops[i], self.ex, self.r
+        self.state[i] = "issued"
+        if op.kind == "send":
+            ex.isend(r, op.peer, float(op.size), op.tag, op.line,
+                     callback=lambda _req: self.done(i), on_start=lambda: self.started(i))
+        elif op.kind == "recv":
+            self.started(i)
+            ex.irecv(r, op.peer, op.tag, op.line, callback=lambda _req: self.done(i))
+        else:
+            pe = ex.pe_of(r)
+
+            def start():
+                t = ex.env.now
+                self.started(i)
+
+                def end(_ev):
+                    ex.rec.span(pe, COMPUTE, ex.line_id(op.line), t, ex.env.now)
+                    ex.cpu_free(pe)
+                    self.done(i)
+                ex.env.timeout(op.size * 1e-9).callbacks.append(end)
+            ex.cpu(pe, start)
+
+    def report(self) -> list[str]:
+        """The operations this rank never completed, for the deadlock message."""
+        out = []
+        for i, op in enumerate(self.ops):
+            if self.state[i] == "done":
+                continue
+            what = (f"{op.kind} {op.size}b {'to' if op.kind == 'send' else 'from'} {op.peer} "
+                    f"tag {op.tag}" if op.kind != "calc" else f"calc {op.size}")
+            why = "never matched" if self.state[i] != "waiting" else "its dependencies never ended"
+            out.append(f"rank {self.r}: {what} at {self.ex.label(self.ex.line_id(op.line))} "
+                       f"({why})")
+        return out

@@ -1,0 +1,102 @@
+"""Run a user program (`kind = "program"`) or a GOAL schedule (`kind = "goal"`).
+
+The program's ranks run in sim/programs/executor.py; the Run has the same summary,
+concurrency, power and roofline as a built-in workload's, plus the message counts.
+There is no measured one-core baseline (a program decides its own work), so speedup
+is left out. Task ids in the trace are source lines (`task_names`: "file:line").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from ..analysis import roofline
+from ..analysis.metrics import summarize
+from ..analysis.observe import observe
+from ..errors import ScenarioError
+from ..machine.machine import Machine
+from ..programs import goal
+from ..programs.api import Comm
+from ..programs.executor import Executor
+from ..programs.loader import Labels, load_main, user_error
+from ..run import Run, frozen
+from ..workloads.program import find
+
+
+def _layout(machine: Machine, ranks: int, what: str = "workload.ranks") -> int:
+    """Threads (PEs) per rank; ScenarioError when the ranks do not fit or the machine
+    is heterogeneous (a program's PEs all run at one rate)."""
+    if machine.hetero:
+        raise ScenarioError("program and goal workloads run on machines of one kind of "
+                            "core: remove [[machine.cpu]] / [[machine.device]]", "machine")
+    if ranks > machine.pes:
+        raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {machine.pes} "
+                            f"PEs", "workload.ranks" if what == "workload.ranks"
+                            else "workload.file")
+    return machine.pes // ranks
+
+
+def run_program(scenario, progress=None, cancel=None) -> Run:
+    machine, ex, labels = start_program(scenario, cancel)
+    return _finish(scenario, machine, ex, labels, progress,
+                   find(scenario.workload.file, "workload.file"))
+
+
+def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
+    """The machine and an executor with every rank's main started (then ex.run())."""
+    p = scenario.workload
+    path = str(find(p.file, "workload.file"))
+    machine = Machine(scenario.machine)
+    ranks = p.ranks or machine.nodes
+    threads = _layout(machine, ranks)
+    main = load_main(path)
+    labels = Labels(path)
+    ex = Executor(machine, ranks, threads, labels, cancel)
+    defaults = {"precision": p.precision, "vector_fraction": p.vector_fraction}
+    for r in range(ranks):
+        comm = Comm(ex, r, ranks, 0, defaults, scenario.seed)
+        try:
+            gen = main(comm, **p.args)
+        except Exception as exc:
+            raise user_error(exc, r, path) from None
+        comm._th = ex.start(gen, r, 0)
+    return machine, ex, labels
+
+
+def run_goal(scenario, progress=None, cancel=None) -> Run:
+    path = find(scenario.workload.file, "workload.file")
+    sched = goal.load(path)
+    machine = Machine(scenario.machine)
+    labels = Labels(str(path))
+    ranks = len(sched.ranks)
+    ex = Executor(machine, ranks, _layout(machine, ranks, "the schedule's num_ranks"),
+                  labels, cancel)
+    goal.run(ex, sched)
+    return _finish(scenario, machine, ex, labels, progress, path)
+
+
+def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> Run:
+    makespan = ex.run()
+    trace = ex.trace()
+    makespan = max(makespan, float(trace.end_s.max()) if len(trace) else 0.0)
+    summary = summarize(trace, makespan, machine, machine.pes, None, None)
+    summary.update({"tasks": ex.operations, "messages": ex.messages,
+                    "bytes_sent": ex.bytes_sent, "ranks": ex.ranks,
+                    "threads_per_rank": ex.threads})
+    if ex.links is not None and ex.net is not None and makespan > 0:   # as engine/transport
+        use = [b / (c * makespan) for b, c in zip(ex.links.busy_bytes, ex.net.capacity)]
+        i = max(range(len(use)), key=use.__getitem__)
+        summary.update({"busiest_link_utilisation": use[i], "busiest_link": ex.net.names[i]})
+    extras = observe(scenario.machine, machine, trace, makespan, summary)
+    extras["roofline"] = roofline.plot_data(machine, trace)
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    extras["program"] = {"file": str(path), "source": source, "ranks": ex.ranks,
+                         "threads": ex.threads}
+    if progress:
+        progress(1.0)
+    return Run(scenario, trace, MappingProxyType(summary), machine.nodes, machine.cores,
+               tuple(labels.names), frozen(extras))
