@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..sim import scenario as scenario_mod
+from ..sim import simulate as simulate_mod
 from ..sim import size_guard
 from ..sim.approximations import APPROXIMATIONS
 from ..sim.errors import ScenarioError, TraceFormatError
@@ -32,7 +33,8 @@ from ..sim.io import session
 from ..sim.run import Run
 from ..sim.scenario import Scenario, changed_settings
 from ..sim.studies.compare import describe_change
-from ..sim.units import seconds, si
+from ..sim.units import clip, one_line, seconds, si
+from .analysis import TraceIndex
 from .help import Tour, about_text, shortcut_sheet
 from .machine_view import install as machine_views
 from .menus import build_menus
@@ -52,7 +54,25 @@ from .state import AppState
 from .timeline import TimelineView
 from .worker import SimWorker
 
-LARGE_RUN_TASKS = 200_000
+DRAWABLE = (1e-200, 1e200)   # positive times, FLOPs and bytes the plots can scale to
+
+
+def undrawable(run: Run) -> str | None:
+    """Why the view cannot draw `run` (a makespan, FLOPs or bytes beyond DRAWABLE: Qt
+    and pyqtgraph overflow computing pixel scales), or None."""
+    lo, hi = DRAWABLE
+    tr = run.trace
+    makespan = float(tr.end_s.max()) if len(tr) else 0.0
+    if 0 < makespan < lo or makespan > hi:
+        return (f"its makespan {makespan:g} s is outside the {lo:g} .. {hi:g} s the view "
+                f"can draw")
+    for col in ("flops", "bytes"):
+        top = float(tr[col].max()) if len(tr) else 0.0
+        if top > hi:
+            return f"a span has {col} = {top:g}, more than the {hi:g} the view can draw"
+    return None
+
+
 NARROW_PX = 1200            # narrower windows put the metrics under the timeline
 DEFAULT_SIZE = (1600, 1000)
 TITLE_BAR_PX = 40
@@ -452,14 +472,19 @@ class MainWindow(QMainWindow):
         try:
             s = session.read(path)
             run = Run.from_session(s)
-        except (TraceFormatError, ScenarioError, OSError, UnicodeDecodeError) as exc:
-            QMessageBox.critical(self, "Cannot open session", f"{path}:\n{exc}")
+            problem = undrawable(run)
+            if problem:
+                raise TraceFormatError(problem)
+            index = TraceIndex(run)
+        except (TraceFormatError, ScenarioError, OSError, ValueError, MemoryError) as exc:
+            QMessageBox.critical(self, "Cannot open session",
+                                 f"{clip(path, 200)[1:-1]}:\n{one_line(str(exc))}")
             return False
         if run.scenario is not None:
             self.set_scenario(run.scenario)
-            self.show_run(run)
+            self.show_run(run, index)
         else:
-            self.show_trace(run, s.source or path)
+            self.show_trace(run, s.source or path, index)
         self.state.set_bookmarks(s.bookmarks)
         self.apply_view_state(s.view)
         self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
@@ -467,20 +492,27 @@ class MainWindow(QMainWindow):
         return True
 
     def open_trace(self, path: str) -> bool:
-        """Show a saved trace; on a bad file show the error and keep the current view."""
+        """Show a saved trace; on a bad file (or one the view cannot draw) show the error
+        and keep the current run: everything is built before the run is replaced."""
         try:
             run = Run.from_trace_csv(path)
-        except (TraceFormatError, OSError, UnicodeDecodeError, ValueError) as exc:
-            QMessageBox.critical(self, "Cannot open trace", f"{path}:\n{exc}")
+            problem = undrawable(run)
+            if problem:
+                raise TraceFormatError(problem)
+            index = TraceIndex(run)
+        except (TraceFormatError, OSError, ValueError, MemoryError) as exc:
+            QMessageBox.critical(self, "Cannot open trace",
+                                 f"{clip(path, 200)[1:-1]}:\n{one_line(str(exc))}")
             return False
-        self.show_trace(run, path)
-        self.status.setText(f"opened {path}: {len(run.trace):,} spans")
+        self.show_trace(run, path, index)
+        self.status.setText(f"opened {path}: {len(run.trace):,} spans" if len(run.trace)
+                            else f"opened {path}: the trace is empty (no spans)")
         return True
 
-    def show_trace(self, run: Run, path: str) -> None:
+    def show_trace(self, run: Run, path: str, index: TraceIndex | None = None) -> None:
         """Show a run loaded from a trace file; the form is greyed out until a scenario
         is loaded."""
-        self.state.set_run(run, source=path)
+        self.state.set_run(run, index, source=path)
         self.state.set_bookmarks([])
         self.lesson_origin = None
         self.learn.show_scenario(None)
@@ -554,13 +586,8 @@ class MainWindow(QMainWindow):
         sc = self.form.validate()
         if sc is None or self.worker is not None:
             return False
-        n = size_guard.tasks_on(sc.workload, sc.machine.nodes * sc.machine.cores)
-        if confirm_large and n > LARGE_RUN_TASKS:
-            answer = QMessageBox.question(
-                self, "Large run", f"This run has about {n:,} tasks and may take a while "
-                "and a lot of memory. Start it?", QMessageBox.Yes | QMessageBox.No)
-            if answer != QMessageBox.Yes:
-                return False
+        if confirm_large and not self.confirm_size(sc):
+            return False
         self.worker = SimWorker(sc, self)
         self.worker.progress.connect(self._on_progress)
         self.worker.done.connect(self._on_done)
@@ -578,6 +605,22 @@ class MainWindow(QMainWindow):
         self._t0 = time.perf_counter()
         self.worker.start()
         return True
+
+    def confirm_size(self, sc: Scenario) -> bool:
+        """Ask before a run the size guard estimates at over ASK_ABOVE_S (events, not
+        tasks: time slices, memory flows, messages, I/O waits); True to go on."""
+        try:
+            est = simulate_mod.estimate(sc)
+        except ScenarioError as exc:
+            QMessageBox.critical(self, "Cannot run", one_line(str(exc)))
+            return False
+        if est.seconds <= size_guard.ASK_ABOVE_S:
+            return True
+        answer = QMessageBox.question(
+            self, "Large run", f"This run would take {est.describe()}, and may need a lot "
+            "of memory. It shows progress and can be cancelled. Start it?",
+            QMessageBox.Yes | QMessageBox.No)
+        return answer == QMessageBox.Yes
 
     def cancel_run(self) -> None:
         """Stop the run. The engine stops within its next 8192 events; a worker still in

@@ -120,6 +120,8 @@ def task_edges(tr, pe_order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     on the PE, e.g. its compute sliver and its stall), so a sliver does not hide the edge."""
     pe, task = tr.pe[pe_order], tr.task[pe_order]
     s, e = tr.start_s[pe_order], tr.end_s[pe_order]
+    if not len(pe):
+        return s, pe, e
     same_pe = pe[1:] == pe[:-1]
     touching = same_pe & (e[:-1] == s[1:])
     new_block = np.r_[True, ~touching | (task[1:] != task[:-1])]

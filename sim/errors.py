@@ -35,7 +35,12 @@ class WriteError(OSError):
     """A file could not be written; the message names the user's path, not a temp file."""
 
     def __str__(self) -> str:
-        return f"cannot write {self.filename}: {self.strerror}"
+        if not self.filename:
+            return "cannot write a file with an empty name (give a path)"
+        name = str(self.filename).replace("\r", "\\r").replace("\n", "\\n")
+        if len(name) > 100:
+            name = f"{name[:60]}... ({len(name):,} characters)"
+        return f"cannot write {name}: {self.strerror}"
 
 
 class LayerError(ValueError):

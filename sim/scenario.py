@@ -14,7 +14,8 @@
                       group, order
     [[lesson.step]], [[lesson.question]]   a guided lesson (sim/lesson.py)
 
-Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
+A workload's unit choices (`where`, ...) must name units the machine has (groups.py
+check_where). Validation happens here, once: `load`/`loads`/`from_dict` raise ScenarioError naming
 the dotted path and the bad value. `--set a.b=v` overrides are applied to the raw
 data before validation, so they are checked like everything else.
 """
@@ -24,7 +25,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -40,22 +40,18 @@ from .errors import ScenarioError
 from .io.files import write_atomic
 from .lesson import Lesson
 from .machine import top500
+from .machine.groups import check_where
 from .machine.machine import MachineSpec
 from .spec import param
+from .trace import MAX_PES
+from .units import clip, key_text
 from .workloads import KINDS, module_for
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 
 def asset_dir(kind: str) -> Traversable:
     """A folder of the package data, parasim/assets/<kind> (scenarios, models, programs),
     read through importlib.resources so a wheel install finds it too."""
     return files("parasim.assets").joinpath(kind)
-MAX_PES = 1_000_000
 LOGGOPS_KINDS = ("program", "goal")     # the workloads with a rendezvous threshold
 
 
@@ -101,14 +97,14 @@ class Scenario:
 
 def _workload_from(data: Any) -> Any:
     if not isinstance(data, dict):
-        raise ScenarioError(f"workload must be a table, got {data!r}", "workload")
+        raise ScenarioError(f"workload must be a table, got {clip(data)}", "workload")
     data = dict(data)
     kind = data.pop("kind", None)
     if kind is None:
         raise ScenarioError(f"workload.kind is required (one of {', '.join(KINDS)})",
                             "workload.kind")
-    if kind not in KINDS:
-        raise ScenarioError(f"workload.kind must be one of {', '.join(KINDS)}, got {kind!r}",
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ScenarioError(f"workload.kind must be one of {', '.join(KINDS)}, got {clip(kind)}",
                             "workload.kind")
     return spec.from_dict(module_for(kind).Params, data, "workload")
 
@@ -131,6 +127,7 @@ def from_dict(data: dict) -> Scenario:
             f"simulator can follow; simulate a slice of the machine (fewer nodes)",
             "machine.nodes")
     size_guard.check(workload, pes)
+    check_where(m, workload)
     net = sc.machine.network
     if net is not None and net.rendezvous_bytes is not None \
             and workload.kind not in LOGGOPS_KINDS:
@@ -158,11 +155,7 @@ def to_dict(sc: Scenario) -> dict:
 
 
 def loads(text: str, overrides: Sequence[str] = ()) -> Scenario:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc}") from None
-    return from_dict(apply_overrides(data, overrides))
+    return from_dict(apply_overrides(spec.parse_toml(text), overrides))
 
 
 def dumps(sc: Scenario) -> str:
@@ -184,11 +177,11 @@ def resolve(name_or_path: str) -> Path | Traversable:
     p = Path(name_or_path)
     if p.suffix == ".toml" or os.sep in name_or_path or p.exists():
         if not p.is_file():
-            raise ScenarioError(f"scenario file {name_or_path} does not exist")
+            raise ScenarioError(f"scenario file {clip(name_or_path)} does not exist")
         return p
     preset = asset_dir("scenarios").joinpath(f"{name_or_path}.toml")
     if not preset.is_file():
-        raise ScenarioError(f"no preset or file named {name_or_path!r} "
+        raise ScenarioError(f"no preset or file named {clip(name_or_path)} "
                             f"(presets: {', '.join(preset_names())})")
     return preset
 
@@ -197,9 +190,12 @@ def load(name_or_path: str, overrides: Sequence[str] = ()) -> Scenario:
     """Load a preset by name or a TOML file by path, with `key=value` overrides."""
     path = resolve(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read {path}: {exc}") from None
+        size_guard.check_file(path)
+        text = spec.read_text(path)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {clip(str(path))}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     return loads(text, overrides)
 
 
@@ -228,26 +224,34 @@ def for_file(path: str, machine: str | Scenario | None,
 def parse_value(text: str) -> Any:
     """A TOML value (`8`, `2.5`, `"block"`, `[1, 2]`, `true`); a bare word is a string."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        return spec.parse_toml(f"v = {text}", f"--set value {clip(text)}")["v"]
+    except spec.NotTomlError:
         return text
+    except ScenarioError:                   # nested too deep (its path would read 'v.a...')
+        raise ScenarioError(f"--set value {clip(text)} has tables or lists nested more "
+                            f"than {spec.MAX_DEPTH} deep") from None
 
 
 def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
-    """Return a copy of `data` with each `dotted.key=value` set (tables created as needed)."""
+    """`data` with each `dotted.key=value` set (tables created as needed): a copy when
+    there are overrides, `data` itself when there are none."""
+    spec.check_depth(data)
+    if not overrides:
+        return data
     data = copy.deepcopy(data)
     for item in overrides:
         key, sep, value = item.partition("=")
         key = key.strip()
-        if not sep or not key:
-            raise ScenarioError(f"--set expects key=value, got {item!r}")
-        node = data
         parts = key.split(".")
+        if not sep or not all(p.strip() for p in parts):
+            raise ScenarioError(f"--set expects key=value with a dotted key such as "
+                                f"machine.cores=8, got {clip(item)}")
+        node = data
         for i, part in enumerate(parts[:-1]):
             nxt = node.setdefault(part, {})
             if not isinstance(nxt, dict):
-                raise ScenarioError(f"{'.'.join(parts[:i + 1])} is not a table, cannot set {key}",
-                                    key)
+                raise ScenarioError(f"{key_text('.'.join(parts[:i + 1]))} is not a table, "
+                                    f"cannot set {key_text(key)}", key)
             node = nxt
         node[parts[-1]] = parse_value(value.strip())
     return data

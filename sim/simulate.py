@@ -13,11 +13,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import size_guard
 from .analysis.critical import critical_path
 from .analysis.layers import layer_rows
 from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine.timeslice import has_io, make_engine
+from .machine.costs import compute_times
 from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
 from .run import Run, frozen
@@ -38,6 +40,7 @@ class Figures(NamedTuple):
 RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload,
                                           "program": program.run_program,
                                           "goal": program.run_goal}
+PARTS = {"offload": offload.run_parts}       # (machine, graph) of each of a runner's runs
 FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
                                "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0),
                                "transformer": Figures(transformer.summary,
@@ -47,6 +50,45 @@ FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:
     rng = np.random.default_rng(scenario.seed)
     return module_for(scenario.workload.kind).build(scenario.workload, machine, rng)
+
+
+def estimate(scenario: Scenario, machine: Machine | None = None,
+             graph: TaskGraph | None = None) -> size_guard.Estimate:
+    """The size guard's estimate of the run (size_guard.graph_estimate); builds the
+    machine and the graph unless given."""
+    kind = scenario.workload.kind
+    if kind in RUNNERS:                         # its own pipeline: the runs it lists (a
+        parts = PARTS[kind](scenario) if kind in PARTS else []  # program is only watched)
+        return sum((_graph_estimate(m, g) for m, g in parts), size_guard.Estimate({}, {}))
+    machine = machine or Machine(scenario.machine)
+    graph = graph if graph is not None else build_graph(scenario, machine)
+    return _graph_estimate(machine, graph, scenario.schedule)
+
+
+def _graph_estimate(machine: Machine, graph: TaskGraph, schedule=None) -> size_guard.Estimate:
+    sliced = schedule is not None and schedule.policy == "timeslice"
+    return size_guard.graph_estimate(graph, machine.cores,
+                                     compute_times(machine, graph) if sliced else None,
+                                     schedule.quantum_s if sliced else None)
+
+
+def check_run(scenario: Scenario, limit_s: float = size_guard.MAX_RUN_S,
+              machine: Machine | None = None, graph: TaskGraph | None = None
+              ) -> size_guard.Estimate:
+    """The estimate, or size_guard.RunTooLong when it is over `limit_s`."""
+    est = estimate(scenario, machine, graph)
+    size_guard.refuse(est, limit_s)
+    return est
+
+
+def check_runs(scenarios: list[Scenario], limit_s: float = size_guard.MAX_RUN_S,
+               what: str = "sweep") -> size_guard.Estimate:
+    """A sweep's or a comparison's runs: the costliest of the first and last times
+    their number (a grid grows towards its end), or size_guard.RunTooLong."""
+    sample = [scenarios[0], scenarios[-1]] if len(scenarios) > 1 else scenarios
+    est = max((estimate(sc) for sc in sample), key=lambda e: e.seconds) * len(scenarios)
+    size_guard.refuse(est, limit_s, what if len(scenarios) > 1 else "run")
+    return est
 
 
 def one_core(spec: MachineSpec) -> MachineSpec:
@@ -70,19 +112,27 @@ def serial_time(scenario: Scenario, graph: TaskGraph,
 
 def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None,
              cancel: Callable[[], bool] | None = None, baseline: bool = True,
-             serial_s: float | None = None) -> Run:
+             serial_s: float | None = None, limit_s: float | None = None) -> Run:
     """Run a scenario to completion. Same scenario, same seed -> identical trace.
 
     `progress(fraction)` is called now and then; `cancel()` returning True stops the
     run with engine.Cancelled. `baseline=False` skips the one-core run (no speedup).
     `serial_s`: a one-core time already measured for this same graph and machine
     (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
+    `limit_s`: refuse (size_guard.RunTooLong) a run estimated to take longer, and stop
+    one that is on course to (size_guard.Watchdog).
     """
     runner = RUNNERS.get(scenario.workload.kind)
     if runner is not None:                      # a workload with its own pipeline
+        if limit_s is not None:
+            check_run(scenario, limit_s)
+            progress, cancel = size_guard.watch(limit_s, progress, cancel)
         return runner(scenario, progress, cancel)
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
+    if limit_s is not None:                     # the clock starts with the engine
+        check_run(scenario, limit_s, machine, graph)
+        progress, cancel = size_guard.watch(limit_s, progress, cancel)
     baseline = baseline and serial_s is None
     figures = FIGURES.get(scenario.workload.kind)
     tail = figures.share(scenario.workload) if figures else 0.0   # progress its figures take

@@ -1,9 +1,35 @@
-"""Refuse runs too large to simulate interactively, before anything is built.
+"""Refuse or question runs too large to simulate interactively.
 
-A run costs at most about US_PER_TASK microseconds of wall time per task for the main
-run and its one-core baseline together (benchmarks/task_cost.py at 1M tasks: 4.5 us
-compute-only, 18-19 us with memory traffic, 30 us for a ring allreduce on 684 nodes).
-MAX_TASKS caps a run at about MAX_TASKS x US_PER_TASK = 30 s (peak memory about 1-2 GB).
+Two guards:
+
+- at validation, `check(params, pes)`: a workload of more than MAX_TASKS tasks is
+  refused outright (its graph alone would take gigabytes); a scenario file over
+  MAX_FILE_BYTES is refused before it is parsed (`check_file`).
+- before a run, `graph_estimate(...)`: the wall time from the events the run will
+  process, not just its tasks, at the per-kind costs in COST_US. simulate.check_run /
+  check_runs (a sweep's or a comparison's runs) refuse an estimate over MAX_RUN_S with the
+  estimate and a suggestion; the CLI's `--yes` skips them; the app asks instead
+  above ASK_ABOVE_S.
+- during a run, `Watchdog`: some costs grow faster than the events (messages whose
+  flows share links with many others: the fair shares of the whole group are
+  recomputed at each start and end), so a run still on course, after WATCH_AFTER_S
+  seconds, to take over WATCH_FACTOR times the limit is stopped with its projection.
+
+COST_US are microseconds of wall time per event for the main run and its one-core
+baseline together, from `python benchmarks/task_cost.py --events` on a shared 2-core
+machine (measured: task 18, memory_task 68 with 16 cores and 148 with 64, slice 22,
+io_wait 40; a message 55 to 410 depending on how many flows share its links):
+
+    task          a compute-only task                               15
+    memory_task   a task moving memory, plus memory_share for each  40
+    memory_share    core beyond 8 sharing its node's memory          2.5
+    message       a message (send, flows on its route, receive)     100
+    slice         a time slice beyond a task's first (timeslice)    20
+    io_wait       an I/O wait (a burst and the wait)                40
+    run           a run's fixed cost (summary, series, roofline)    20000
+
+Over the presets the estimate is 0.5 to 1.5 times the measured time (the watchdog
+covers messages that cost more).
 
 Message-passing workloads with ranks = 0 run one rank per PE, so their task count is
 only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
@@ -12,11 +38,66 @@ only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
 
 from .errors import ScenarioError
 
 MAX_TASKS = 1_000_000
-US_PER_TASK = 30.0
+MAX_RUN_S = 30.0
+ASK_ABOVE_S = 10.0                # the app asks before a run or sweep estimated longer
+MAX_FILE_BYTES = 4 << 20          # parsed and checked at about 0.6 MB a second
+COST_US = {"task": 15.0, "memory_task": 40.0, "memory_share": 2.5, "message": 100.0,
+           "slice": 20.0, "io_wait": 40.0, "run": 20000.0}
+WATCH_AFTER_S = 3.0
+WATCH_FACTOR = 2.0                # the watchdog stops a run projected over this x the limit
+SHARED_FREE = 8                   # cores sharing a node's memory at no extra cost
+
+FIXES = {"task": "fewer, larger tasks (a larger tile, fewer chunks, repeats or steps)",
+         "memory_task": "fewer tasks or fewer cores per node (machine.cores)",
+         "message": "fewer nodes, ranks or iterations (fewer messages)",
+         "slice": "a longer schedule.quantum_s", "io_wait": "fewer workload.io_waits",
+         "run": "fewer --vary values"}
+LABELS = {"task": "tasks", "memory_task": "memory flows", "message": "messages",
+          "slice": "time slices", "io_wait": "I/O waits", "run": "runs"}
+
+
+class RunTooLong(ScenarioError):
+    """The estimated wall time is over the limit; the message gives it and a fix."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Estimate:
+    """Events by kind (COST_US keys) and the seconds of wall time each kind costs."""
+
+    events: dict
+    costs: dict
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.costs.values())
+
+    def __add__(self, other: Estimate) -> Estimate:
+        keys = dict.fromkeys([*self.events, *other.events])
+        return Estimate({k: self.events.get(k, 0) + other.events.get(k, 0) for k in keys},
+                        {k: self.costs.get(k, 0.0) + other.costs.get(k, 0.0) for k in keys})
+
+    def __mul__(self, k: int) -> Estimate:
+        return Estimate({e: n * k for e, n in self.events.items()},
+                        {e: s * k for e, s in self.costs.items()})
+
+    def fix(self) -> str:
+        """How to shrink the run: the advice for its costliest kind of event."""
+        return FIXES[max(self.costs, key=lambda k: self.costs[k])]
+
+    def describe(self) -> str:
+        """'about 45 s to simulate (999,999 tasks, 999,999 memory flows)'."""
+        parts = ", ".join(f"{int(n):,} {LABELS[k]}" for k, n in self.events.items()
+                          if n and not (k == "run" and n == 1))
+        return f"about {self.seconds:,.0f} s to simulate ({parts})"
 
 
 def tasks_on(params, pes: int) -> int:
@@ -32,6 +113,97 @@ def check(params, pes: int) -> None:
     if n > MAX_TASKS:
         raise ScenarioError(
             f"workload would create {n:,} tasks on {pes:,} PEs, about "
-            f"{n * US_PER_TASK * 1e-6:,.0f} s to simulate (limit {MAX_TASKS:,} tasks, "
-            f"~{MAX_TASKS * US_PER_TASK * 1e-6:.0f} s); use fewer, larger tasks (a larger tile, "
-            f"fewer chunks, repeats or steps) or fewer ranks or nodes", "workload")
+            f"{n * COST_US['task'] * 1e-6:,.0f} s to simulate or more (limit {MAX_TASKS:,} "
+            f"tasks); use fewer, larger tasks (a larger tile, fewer chunks, repeats or "
+            f"steps) or fewer ranks or nodes", "workload")
+
+
+def check_file(path: str | os.PathLike) -> None:
+    """ScenarioError before parsing a scenario file over MAX_FILE_BYTES (a preset inside
+    a package archive, not a path, is not checked)."""
+    if not isinstance(path, (str, os.PathLike)):
+        return
+    size = os.path.getsize(path)
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"scenario file is {size / 2 ** 20:,.1f} MB, more than the "
+            f"{MAX_FILE_BYTES >> 20} MB that load in seconds (this one would take about "
+            f"{size / 0.6e6:,.0f} s to parse and check); list fewer, larger tasks")
+
+
+def graph_estimate(graph, cores: int, ctime: np.ndarray | None = None,
+                   quantum_s: float | None = None) -> Estimate:
+    """Events of running `graph` (with its one-core baseline) on nodes of `cores`
+    cores; with `ctime` (each task's seconds of arithmetic) and `quantum_s`, time
+    sliced."""
+    mem = int(np.count_nonzero(graph.bytes > 0))
+    events = {"task": graph.n - mem, "memory_task": mem, "message": len(graph.msg_src)}
+    if ctime is not None and quantum_s is not None and graph.n:
+        with np.errstate(over="ignore"):
+            slices = np.ceil(ctime / quantum_s)
+        events["slice"] = float(np.sum(np.maximum(slices, 1.0))) - graph.n
+    if graph.io_count is not None:
+        events["io_wait"] = int(np.sum(graph.io_count, dtype=np.int64))
+    events["run"] = 1
+    costs = {k: n * COST_US[k] * 1e-6 for k, n in events.items()}
+    costs["memory_task"] += mem * 1e-6 * COST_US["memory_share"] * max(
+        0, min(cores, mem) - SHARED_FREE)
+    return Estimate(events, costs)
+
+
+def refuse(est: Estimate, limit_s: float, what: str = "run") -> None:
+    """RunTooLong when `est` is over `limit_s`, with the estimate and the fix."""
+    if est.seconds > limit_s:
+        fix = est.fix()
+        if what != "run" and fix != FIXES["run"]:
+            fix = f"{FIXES['run']} or {fix}"
+        raise RunTooLong(f"this {what} would take {est.describe()}, over the {limit_s:.0f} s "
+                         f"limit; use {fix}, or pass --yes to run it anyway", "workload")
+
+
+def add_yes_option(parser) -> None:
+    """The CLI's `--yes`: run even when the guard's estimate is over MAX_RUN_S."""
+    parser.add_argument("--yes", action="store_true",
+                        help=f"run even when the size guard estimates more than "
+                             f"{MAX_RUN_S:.0f} s of simulation")
+
+
+def limit_for(args) -> float | None:
+    """The time limit for a CLI command: MAX_RUN_S, None with --yes."""
+    return None if args.yes else MAX_RUN_S
+
+
+def watch(limit_s: float, progress: Callable[[float], None] | None = None,
+          cancel: Callable[[], bool] | None = None) -> tuple[Callable, Callable]:
+    """(progress, cancel) callbacks of a Watchdog started now."""
+    dog = Watchdog(limit_s, progress, cancel)
+    return dog.progress, dog.cancel
+
+
+class Watchdog:
+    """Progress and cancel callbacks for a run that raise RunTooLong once, after
+    WATCH_AFTER_S seconds, the time so far over the fraction done (once some is)
+    projects more than WATCH_FACTOR x `limit_s`; they pass on to the caller's
+    `progress` and `cancel`."""
+
+    def __init__(self, limit_s: float, progress: Callable[[float], None] | None = None,
+                 cancel: Callable[[], bool] | None = None):
+        self.limit_s, self._progress, self._cancel = limit_s, progress, cancel
+        self.t0, self.fraction = time.perf_counter(), 0.0
+
+    def progress(self, fraction: float) -> None:
+        self.fraction = fraction
+        if self._progress is not None:
+            self._progress(fraction)
+
+    def cancel(self) -> bool:
+        elapsed = time.perf_counter() - self.t0
+        if elapsed > WATCH_AFTER_S and self.fraction > 0:     # 0: nothing to project from
+            projected = elapsed / self.fraction
+            if projected > WATCH_FACTOR * self.limit_s:
+                raise RunTooLong(
+                    f"this run is {100 * self.fraction:.1f} % done after {elapsed:.0f} s, "
+                    f"on course for about {projected:,.0f} s (limit {self.limit_s:.0f} s); "
+                    f"use fewer nodes, fewer messages or fewer tasks, or pass --yes to run "
+                    f"it anyway", "workload")
+        return self._cancel is not None and self._cancel()

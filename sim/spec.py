@@ -10,16 +10,31 @@ metadata (`unit`, `help`, `gt`/`ge`/`le`, `choices`), so a rule lives in one pla
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import sys
 import types
 import typing
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
+from .units import clip, key_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 MAX_FLOAT = 1e30        # a size beyond this overflows derived totals (x tasks x ranks)
+MIN_FLOAT = 1e-30       # a field that must be > 0 below this overflows times (bytes / rate)
 MAX_INT = 2 ** 63 - 1   # TOML 1.0 integers are 64-bit
+MAX_DEPTH = 16          # tables and lists nested deeper are refused (no setting needs 4)
+
+
+class NotTomlError(ScenarioError):
+    """Text that does not parse as TOML."""
 
 
 def param(default: Any = dataclasses.MISSING, *, help: str = "", unit: str = "",
@@ -35,11 +50,63 @@ def param(default: Any = dataclasses.MISSING, *, help: str = "", unit: str = "",
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
+    """A value as echoed in a message: TOML booleans, long values cut (units.clip)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return clip(value)
+
+
+def deepest(data: Any, path: str = "") -> str | None:
+    """The dotted path of a value nested more than MAX_DEPTH tables or lists deep in
+    `data`, or None (walked without recursion, so any depth is safe)."""
+    stack = [(data, path, 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, dict):
+            items = ((f"{where}.{k}" if where else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
+        else:
+            continue
+        if depth >= MAX_DEPTH:
+            return where or "(top level)"
+        stack.extend((v, w, depth + 1) for w, v in items)
+    return None
+
+
+def check_depth(data: Any, path: str = "") -> Any:
+    """`data`, or ScenarioError naming the first value nested too deep."""
+    where = deepest(data, path)
+    if where is not None:
+        raise ScenarioError(f"{key_text(where)} is nested more than {MAX_DEPTH} tables or "
+                            f"lists deep", where)
+    return data
+
+
+def read_text(path) -> str:
+    """A UTF-8 text file's contents (a path or an importlib.resources file); OSError if
+    unreadable, ValueError naming the file and the line and column of the first byte
+    that is not UTF-8."""
+    data = (path if hasattr(path, "read_bytes") else Path(path)).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValueError(f"{clip(str(path), 100)[1:-1]} is not UTF-8 text (byte "
+                         f"0x{data[exc.start]:02x} at line {line}, column {col})") from None
+
+
+def parse_toml(text: str, what: str = "scenario") -> dict:
+    """Parse TOML text; ScenarioError for invalid TOML or nesting over MAX_DEPTH (the
+    parser itself recurses: very deep nesting ends in RecursionError, reported the same)."""
+    try:
+        return check_depth(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise NotTomlError(f"{what} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{what} has tables or lists nested more than {MAX_DEPTH} "
+                            f"deep") from None
 
 
 def _is_dataclass_type(tp: Any) -> bool:
@@ -82,9 +149,9 @@ def convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 (one branch pe
             raise ScenarioError(f"{path} must be true or false, got {_fmt(value)}", path)
         return value
     if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if not (isinstance(value, float) and value.is_integer()):
-                raise ScenarioError(f"{path} must be an integer, got {_fmt(value)}", path)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                (isinstance(value, float) and not value.is_integer()):
+            raise ScenarioError(f"{path} must be an integer, got {_fmt(value)}", path)
         if abs(value) > MAX_INT:
             raise ScenarioError(f"{path} must be a 64-bit integer (at most 2^63 - 1 = "
                                 f"{MAX_INT} in size), got {_fmt(value)}", path)
@@ -92,7 +159,7 @@ def convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 (one branch pe
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(f"{path} must be a number, got {_fmt(value)}", path)
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise ScenarioError(f"{path} must be finite, got {_fmt(value)}", path)
         if abs(value) > MAX_FLOAT:
             raise ScenarioError(f"{path} must be at most {MAX_FLOAT:g} in size (larger values "
@@ -114,6 +181,9 @@ def check_range(meta: Mapping[str, Any], value: Any, path: str, shown: Any = Non
         raise ScenarioError(f"{path} must be one of {opts}, got {_fmt(shown)}", path)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return
+    if meta.get("gt") == 0 and 0 < value < MIN_FLOAT:     # a rate or a size divided by
+        raise ScenarioError(f"{path} must be at least {MIN_FLOAT:g} (smaller values make "
+                            f"the times derived from it overflow), got {_fmt(shown)}", path)
     for key, op, ok in (("gt", ">", lambda v, b: v > b), ("ge", ">=", lambda v, b: v >= b),
                         ("lt", "<", lambda v, b: v < b), ("le", "<=", lambda v, b: v <= b)):
         bound = meta.get(key)
@@ -121,16 +191,22 @@ def check_range(meta: Mapping[str, Any], value: Any, path: str, shown: Any = Non
             raise ScenarioError(f"{path} must be {op} {_fmt(bound)}, got {_fmt(shown)}", path)
 
 
+@functools.cache
+def _fields(cls: type) -> tuple[dict, dict]:
+    """Type hints and init fields of a dataclass (computed once: loading a custom
+    workload of many tasks calls from_dict once per task)."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
+
+
 def from_dict(cls: type, data: dict, path: str = "") -> Any:
     """Build dataclass `cls` from `data`, rejecting unknown keys and bad values."""
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _fields(cls)
     prefix = f"{path}." if path else ""
     for key in data:
         if key not in fields:
             known = ", ".join(sorted(fields))
-            raise ScenarioError(f"{prefix}{key} is not a known setting (known: {known})",
-                                f"{prefix}{key}")
+            raise ScenarioError(f"{key_text(prefix + str(key))} is not a known setting "
+                                f"(known: {known})", f"{prefix}{key}")
     kwargs = {}
     for name, f in fields.items():
         p = f"{prefix}{name}"

@@ -25,6 +25,7 @@ DTYPES: dict[str, Any] = {"pe": np.int32, "node": np.int32, "core": np.int32, "k
           "task": np.int32, "start_s": np.float64, "end_s": np.float64,
           "flops": np.float64, "bytes": np.float64, "peer": np.int32, "msg": np.int32,
           "lanes_active": np.int16}
+MAX_PES = 1_000_000      # as many PEs as an event simulator can follow (scenario.py)
 INT_COLUMNS = {c for c, t in DTYPES.items() if np.issubdtype(t, np.integer)} - {"kind"}
 
 

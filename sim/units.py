@@ -25,3 +25,28 @@ def seconds(value: float | None) -> str:
 
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f} %"
+
+
+def clip(value: object, limit: int = 60) -> str:
+    """A value for an error message: repr of a string (newlines escaped), str otherwise,
+    cut to its first `limit` characters plus its length when longer."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def key_text(key: str) -> str:
+    """A setting's dotted name in a message: as is when each part reads as a name
+    (letters, digits, _, - and [i] indices), else quoted and cut like a value (an empty
+    key: '')."""
+    plain = len(key) <= 60 and all(
+        part and all(c.isalnum() or c in "_-[]" for c in part) for part in key.split("."))
+    return key if plain else clip(key)
+
+
+def one_line(message: str, limit: int = 290) -> str:
+    """An error message as one line (newlines escaped) of at most `limit` characters."""
+    text = message.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[:limit - 30] + f"... ({len(text):,} characters)"

@@ -186,7 +186,7 @@ def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
     from ...sim.units import si
     mults = (1, 2, 5) if hi - lo < 3 else (1,)
     out = []
-    for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
+    for k in range(int(np.floor(lo)), min(int(np.ceil(hi)), 300) + 1):
         for m in mults:
             v = np.log10(m) + k
             if lo <= v <= hi:
@@ -242,7 +242,7 @@ class RooflineTab(PlotTab):
         data = roofline_data(run)
         t = data.get("tasks") or {"intensity": [], "flops_per_s": []}
         intensity, rate = np.asarray(t["intensity"]), np.asarray(t["flops_per_s"])
-        ok = np.isfinite(intensity) & (intensity > 0) & (rate > 0)
+        ok = np.isfinite(intensity) & (intensity > 0) & (rate > 0) & np.isfinite(rate)
         skipped = int((np.isinf(intensity) & (rate > 0)).sum())
         if not ok.any():
             return self.say("No task both moves memory and computes, so there is no "

@@ -301,7 +301,8 @@ class ScenarioForm(QWidget):
         """The scenario as plain data: the loaded base overwritten by the editors; an
         empty optional value is left unset."""
         data = copy.deepcopy(self.base)
-        data["workload"] = {"kind": self.kind.currentText()}
+        lists = {k: v for k, v in data.get("workload", {}).items() if isinstance(v, list)}
+        data["workload"] = {"kind": self.kind.currentText(), **lists}  # entries the editors fill
         for path, box in self.toggles.items():
             if not box.isChecked():
                 *parents, leaf = path.split(".")

@@ -12,6 +12,7 @@ result arrives on the GUI thread through `SweepPanel.finished`.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -32,13 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...sim import size_guard
 from ...sim.analysis.fits import quality_text, relative_rms
 from ...sim.errors import Cancelled, ScenarioError, TraceFormatError
 from ...sim.scenario import Scenario
+from ...sim.simulate import check_runs
 from ...sim.studies.backends import make_executor
 from ...sim.studies.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
 from ...sim.studies.validate import read_csv
-from ...sim.units import seconds
+from ...sim.units import one_line, seconds
 from .validation import plot_validation
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
@@ -186,9 +190,15 @@ class SweepPanel(QWidget):
         try:
             lines = [ln.strip() for ln in self.vary.toPlainText().splitlines() if ln.strip()]
             grid = parse_vary(lines)
-            expand(self.scenario, grid, mode)
+            scenarios = expand(self.scenario, grid, mode)[1]
+            est = check_runs(scenarios, math.inf)
         except ScenarioError as exc:
-            self.status.setText(f"error: {exc}")
+            self.status.setText(f"error: {one_line(str(exc))}")
+            return False
+        if est.seconds > size_guard.ASK_ABOVE_S and QMessageBox.question(
+                self, "Large sweep", f"This sweep would take {est.describe()}. It shows "
+                "progress and can be cancelled. Start it?",
+                QMessageBox.Yes | QMessageBox.No) != QMessageBox.Yes:
             return False
         self._swept = self.scenario
         self.worker = SweepWorker(self.scenario, grid, mode, self.workers.value(), self)

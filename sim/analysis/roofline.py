@@ -123,7 +123,8 @@ def task_points(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.bincount(inv, weights=col[m], minlength=len(tasks)).astype(np.float64)
 
     flops, nbytes, dur = total(trace.flops), total(trace.bytes), total(trace.end_s - trace.start_s)
-    rate = np.divide(flops, dur, out=np.zeros_like(flops), where=dur > 0)
+    with np.errstate(over="ignore"):          # a rate beyond a float is inf (not drawn)
+        rate = np.divide(flops, dur, out=np.zeros_like(flops), where=dur > 0)
     return tasks, intensity(flops, nbytes), rate
 
 

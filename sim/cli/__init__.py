@@ -6,16 +6,19 @@ Errors in user input print one line to stderr and exit with status 2, no traceba
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 from .. import scenario as scenario_mod
+from .. import size_guard
 from ..analysis.layers import per_layer
 from ..errors import Cancelled, ScenarioError, SimulationTooLarge, TraceFormatError
 from ..io.files import check_writable
 from ..io.summary_json import to_jsonable
 from ..report import format_summary
+from ..units import one_line
 from . import calibrate as calibrate_verb
 from . import compare as compare_verb
 from . import flops as nn_cli
@@ -40,7 +43,14 @@ def _add_run(sub) -> None:
     p.add_argument("--save-scenario", metavar="FILE", help="write the resolved scenario TOML")
     p.add_argument("--layers", action="store_true",
                    help="also print FLOPs and busy time per layer (cnn workloads)")
+    size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_run)
+
+
+def _percent(fraction: float) -> None:
+    """A run's progress on a terminal's stderr (Ctrl-C stops it)."""
+    end = "\n" if fraction >= 1 else ""
+    print(f"\rsimulating... {100 * fraction:5.1f} %", end=end, file=sys.stderr, flush=True)
 
 
 def cmd_run(args) -> int:
@@ -52,20 +62,24 @@ def cmd_run(args) -> int:
     else:
         sc = scenario_mod.load(args.scenario, args.overrides)
     for path in (args.csv, args.summary, args.save_scenario):
-        if path:
+        if path is not None:
             check_writable(path)
-    run = simulate(sc)
-    if args.csv:
+    progress = _percent if sys.stderr.isatty() else None
+    run = simulate(sc, progress, limit_s=size_guard.limit_for(args))
+    if args.csv is not None:
         run.write_csv(args.csv)
-    if args.summary:
+    if args.summary is not None:
         run.write_summary(args.summary)
-    if args.save_scenario:
+    if args.save_scenario is not None:
         scenario_mod.save(sc, args.save_scenario)
-    if args.json:
-        print(json.dumps(to_jsonable(dict(run.summary)), indent=2, sort_keys=True))
-    else:
-        print(format_summary(run.summary, run_title(sc, args.overrides),
-                             sc.options.flop_convention))
+    if args.json:                               # stdout: the JSON document only
+        doc = dict(run.summary)
+        if args.layers:
+            doc["layers"] = [dataclasses.asdict(r) for r in per_layer(run)]
+        print(json.dumps(to_jsonable(doc), indent=2, sort_keys=True))
+        return 0
+    print(format_summary(run.summary, run_title(sc, args.overrides),
+                         sc.options.flop_convention))
     if args.layers:
         print(format_layers(per_layer(run), sc.options.flop_convention))
     return 0
@@ -134,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except USER_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: out of memory: make the run smaller (fewer tasks, nodes or points)",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -50,10 +50,10 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    if args.from_csv:
+    if args.from_csv is not None:
         print(validate.format_table(validate.read_csv(args.from_csv)))
         return 0
-    if args.csv:
+    if args.csv is not None:
         check_writable(args.csv)
     if args.machine:
         sc = scenario_mod.load(args.machine)
@@ -73,6 +73,6 @@ def cmd_validate(args) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{args.stat} over repeats, {args.clock} clock; load average {load:.1f} on "
           f"{cpu_facts()['cores']} CPUs (other work on the machine slows the measured side)")
-    if args.csv:
+    if args.csv is not None:
         validate.write_csv(cases, args.csv)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import size_guard
 from ..studies.compare import compare
 
 
@@ -13,9 +14,10 @@ def add_parser(sub) -> None:
     p.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
                    help="run every scenario once per value of this field (repeatable: "
                         "every combination)")
+    size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_compare)
 
 
 def cmd_compare(args) -> int:
-    print(compare(args.scenarios, args.overrides, args.vary))
+    print(compare(args.scenarios, args.overrides, args.vary, size_guard.limit_for(args)))
     return 0

@@ -28,14 +28,14 @@ import json
 import sys
 
 from ..analysis.layers import LayerRow
-from ..io.files import write_atomic
+from ..io.files import check_writable, write_atomic
 from ..nn.count import Report, count, format_report, shape_text
 from ..nn.onnx_import import parse_input_specs, read_onnx
 from ..nn.training import OPTIMIZER_OPS, TrainingReport, format_training, training_count
 from ..nn.transformer import build, decode_step, format_decode
 from ..nn.zoo import MODELS, load_model
 from ..nn.zoo_transformers import get_config
-from ..units import percent, si
+from ..units import clip, one_line, percent, si
 
 CSV_COLUMNS = ("name", "type", "output_shape", "params", "macs", "flops", "share")
 
@@ -87,7 +87,7 @@ def _parse_input(texts: list[str] | None) -> tuple[int, int] | None:
     if len(values) == 1:
         values *= 2
     if len(values) != 2 or min(values) <= 0:
-        raise ValueError(f"--input must be a positive size like 224 or 224x320, got {text!r}")
+        raise ValueError(f"--input must be a positive size like 224 or 224x320, got {clip(text)}")
     return values[0], values[1]
 
 
@@ -99,7 +99,7 @@ def _parse_batch(text: str | None) -> int:
     except ValueError:
         batch = 0
     if batch <= 0:
-        raise ValueError(f"--batch must be a positive integer, got {text!r}")
+        raise ValueError(f"--batch must be a positive integer, got {clip(text)}")
     return batch
 
 
@@ -162,18 +162,16 @@ def run(args: argparse.Namespace) -> int:
         batch = _parse_batch(args.batch)
         if args.recompute and not args.training:
             raise ValueError("--recompute needs --training")
+        if args.csv is not None:
+            check_writable(args.csv)
         report, text, totals = _report(args, batch)
-        if args.csv:
-            try:
-                write_atomic(args.csv, csv_text(report))
-            except OSError as exc:
-                raise ValueError(f"cannot write {args.csv!r}: {exc.strerror or exc}") from None
+        if args.csv is not None:
+            write_atomic(args.csv, csv_text(report))
     except KeyError as exc:  # unknown zoo model
-        print(f"error: {exc.args[0]}", file=sys.stderr)
+        print(f"error: {one_line(str(exc.args[0]))}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # LayerError, ModelFileError, bad options
-        message = " ".join(str(exc).split())
-        print(f"error: {message}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # LayerError, ModelFileError, options, WriteError
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(totals))

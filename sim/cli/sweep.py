@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import scenario as scenario_mod
+from .. import size_guard
 from ..analysis.fits import quality_text, relative_rms
 from ..io.files import check_writable
 from ..io.summary_json import to_jsonable
@@ -43,6 +44,7 @@ def add_parser(sub) -> None:
                    help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
     p.add_argument("--csv", metavar="FILE", help="write one row per run here")
     p.add_argument("--json", action="store_true", help="print rows and fits as JSON")
+    size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_sweep)
 
 
@@ -56,12 +58,13 @@ def _bar(done: int, total: int) -> None:
 def cmd_sweep(args) -> int:
     grid = parse_vary(args.vary)
     sc = scenario_mod.load(args.scenario, args.overrides)
-    if args.csv:
+    if args.csv is not None:
         check_writable(args.csv)
     progress = _bar if sys.stderr.isatty() else None
     with make_executor(args.workers, args.dask) as ex:
-        result = run_sweep(sc, grid, args.mode, ex, progress)
-    if args.csv:
+        result = run_sweep(sc, grid, args.mode, ex, progress,
+                           limit_s=size_guard.limit_for(args))
+    if args.csv is not None:
         result.write_csv(args.csv)
     if args.json:
         print(json.dumps(to_jsonable(as_json(result)), indent=2))

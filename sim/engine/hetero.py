@@ -21,11 +21,22 @@ homogeneous Engine (engine.py), whose fast path this module does not touch.
 - Policies (placement.py): dynamic (FIFO), critical-path (longest path first), block /
   cyclic (static, dealt over the PEs the task may use), heft (heft.py: the plan's PE,
   its start times as the per-PE order).
-Graphs with messages are refused (not simulated on heterogeneous machines).
+- Messages (transport.py, as in engine.py: a task's receive before its input copies,
+  its sends after its arithmetic): a graph with messages is a set of programs (tasks
+  placed by the policy, block for the dynamic ones, each PE in index order). Between
+  nodes, a side whose PE is on a device with network = "staged" adds a copy over that
+  device's host link (device -> host before the network, host -> device after); a
+  "direct" device (GPUDirect-like) sends from and receives into its memory. A GPU-to-
+  GPU message of n bytes alone across nodes takes
+      staged:  (link latency + n / link bw) + alpha + n / beta + (link latency + n / link bw)
+      direct:  alpha + n / beta
+  A blocking send ends at network delivery (before the receiver's host -> device copy).
+  Messages within a node go through its host memory, as in engine.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Callable
@@ -34,15 +45,15 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ..errors import ScenarioError
 from ..machine.costs import allowed_groups, group_compute_times, group_durations
 from ..machine.machine import Machine
 from ..taskgraph import PRECISIONS, TaskGraph
 from ..trace import KIND_CODE, Trace
 from .engine import drive
 from .fluid import FluidModel
-from .placement import plan
+from .placement import copy_time, plan
 from .recorder import TraceRecorder
+from .transport import Transport
 
 COPY, WAIT = KIND_CODE["copy"], KIND_CODE["wait"]
 H2D, D2H, PEER = range(3)          # link resources per device
@@ -54,10 +65,7 @@ class HeteroEngine:
     def __init__(self, machine: Machine, graph: TaskGraph, policy: str = "dynamic",
                  record: bool = True, progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
-        if len(graph.msg_src):
-            raise ScenarioError("a workload with messages cannot run on a heterogeneous "
-                                "machine ([[machine.cpu]] / [[machine.device]])", "machine")
-        self.m, self.g, self.policy = machine, graph, policy
+        self.m, self.policy = machine, policy
         self.progress, self.cancel = progress, cancel
         self.env = simpy.Environment()
         self.rec = TraceRecorder() if record else None
@@ -68,11 +76,26 @@ class HeteroEngine:
         self.pe_group = np.tile(unit_group, machine.nodes).tolist()
         self.pe_domain = [groups[k].domain for k in self.pe_group]
         self.ndev = sum(1 for g in groups if g.domain >= 0)
-        n = graph.n
         self.allow = allowed_groups(machine, graph)
         ct = group_compute_times(machine, graph)
         self.ctime = ct.tolist()
         self.nbytes = graph.bytes.tolist()
+        self.dur = group_durations(machine, graph, ct, self.allow)
+        dep_bytes = (graph.dep_bytes.tolist() if graph.dep_bytes is not None
+                     else [0.0] * len(graph.dep_idx))
+        # task placement and queue keys
+        owner, key = plan(machine, graph, policy, self.allow, self.dur, self.pe_group,
+                          self.pe_domain, dep_bytes)
+        if len(graph.msg_src):                         # programs, as transport.programs
+            if policy not in ("block", "cyclic", "heft"):
+                owner, key = plan(machine, graph, "block", self.allow, self.dur,
+                                  self.pe_group, self.pe_domain, dep_bytes)
+            graph = programs(graph, owner)
+        if owner.size and owner.max() >= machine.pes:
+            raise ValueError(f"a task is owned by PE {int(owner.max())} but the machine "
+                             f"has {machine.pes} PEs")
+        self.g = graph
+        n = graph.n
         self.pending = np.diff(graph.dep_ptr).tolist()
         self.dep_ptr, self.dep_idx = graph.dep_ptr.tolist(), graph.dep_idx.tolist()
         self.dep_bytes = (graph.dep_bytes.tolist() if graph.dep_bytes is not None
@@ -92,13 +115,6 @@ class HeteroEngine:
             lcaps += [g.link_bw, g.link_bw, g.peer_bw or 1.0]
         self.links = [FluidModel(self.env, lcaps) if dev else None for _ in range(machine.nodes)]
         self.copies: list[tuple] = []      # (node, src, dst, start, end, bytes, task)
-        # task placement and queue keys
-        owner, key = plan(machine, graph, policy, self.allow,
-                          group_durations(machine, graph, ct, self.allow), self.pe_group,
-                          self.pe_domain, self.dep_bytes)
-        if owner.size and owner.max() >= machine.pes:
-            raise ValueError(f"a task is owned by PE {int(owner.max())} but the machine "
-                             f"has {machine.pes} PEs")
         self.owner, self.key = owner.tolist(), key.tolist()
         # queues: per PE (owned) and per distinct allowed-set (shared), heaps of (key, t)
         sets: dict[tuple, int] = {}
@@ -127,6 +143,7 @@ class HeteroEngine:
         self.done_count = 0
         self.makespan = 0.0
         self.log = self.rec.task_log.extend if self.rec is not None else None
+        self.net = HeteroTransport(self) if len(graph.msg_src) else None
 
     # -- scheduling --------------------------------------------------------------------
 
@@ -190,15 +207,17 @@ class HeteroEngine:
         self.busy[pe] = True
         self.cur_task[pe] = t
         self.cur_start[pe] = now
-        self._fetch_inputs(pe, t)
+        if self.net is not None and self.net.receive(pe, t, now):
+            return                                  # waits in recv; the transport begins t
+        self._begin(pe, t)
 
     # -- data --------------------------------------------------------------------------
 
     def _dkey(self, pe: int) -> int:
         return (pe // self.per) * (self.ndev + 1) + self.pe_domain[pe] + 1
 
-    def _fetch_inputs(self, pe: int, t: int) -> None:
-        """Copy t's inputs that live in another domain of pe's node; begin when all are in."""
+    def _begin(self, pe: int, t: int) -> None:
+        """Copy t's inputs that live in another domain of pe's node; run t when all are in."""
         dst = self._dkey(pe)
         waits, nbytes = 0, 0.0
         for k in range(self.dep_ptr[t], self.dep_ptr[t + 1]):
@@ -221,7 +240,7 @@ class HeteroEngine:
             else:
                 waiting.append(pe)
         if waits == 0:
-            self._begin(pe, t)
+            self._run(pe, t)
         else:
             self.copy_wait[pe] = waits
             self.copy_bytes[pe] = nbytes
@@ -280,11 +299,11 @@ class HeteroEngine:
                     self.rec.span(pe, COPY, self.cur_task[pe], self.cur_start[pe], now,
                                   nbytes=self.copy_bytes[pe])
                 self.cur_start[pe] = now
-                self._begin(pe, self.cur_task[pe])
+                self._run(pe, self.cur_task[pe])
 
     # -- running -----------------------------------------------------------------------
 
-    def _begin(self, pe: int, t: int) -> None:
+    def _run(self, pe: int, t: int) -> None:
         k = self.pe_group[pe]
         b = self.nbytes[t]
         if b > 0:
@@ -309,6 +328,12 @@ class HeteroEngine:
             self.log((pe, t, self.cur_start[pe], end))
         self.ran_on[t] = pe
         self.home[t] = self._dkey(pe)
+        if self.net is not None and self.net.send(pe, t, end):
+            return                                  # blocking sends: the transport releases
+        self._release(pe, t, end)
+
+    def _release(self, pe: int, t: int, end: float) -> None:
+        """Task t on `pe` is over at `end`: free the PE, release successors, go on."""
         self.busy[pe] = False
         self.wait_since[pe] = end
         self.makespan = max(self.makespan, end)
@@ -364,3 +389,72 @@ class HeteroEngine:
                 "dst": c[:, 2].astype(np.int32), "start_s": c[:, 3], "end_s": c[:, 4],
                 "bytes": c[:, 5], "task": c[:, 6].astype(np.int32),
                 "link": np.asarray(link, np.int32), "link_names": labels}
+
+
+def programs(graph: TaskGraph, owner: np.ndarray) -> TaskGraph:
+    """`graph` with every task on its `owner` PE and each PE's tasks chained in index
+    (program) order, as transport.programs; the chaining edges carry no data."""
+    n = graph.n
+    order = np.lexsort((np.arange(n), owner))
+    same = owner[order[1:]] == owner[order[:-1]]
+    child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
+    dep = np.concatenate([graph.dep_idx, order[:-1][same]])
+    old = graph.dep_bytes if graph.dep_bytes is not None else np.zeros(len(graph.dep_idx))
+    nbytes = np.concatenate([old, np.zeros(int(same.sum()))])
+    o = np.argsort(child, kind="stable")
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
+    return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
+                               dep_idx=dep[o].astype(np.int32), dep_bytes=nbytes[o])
+
+
+class HeteroTransport(Transport):
+    """transport.py's messages with host staging for inter-node messages from / to a
+    staged device (module docstring): a copy over the device's host link before the
+    network (sender) and after it (receiver)."""
+
+    def __init__(self, engine: HeteroEngine):
+        super().__init__(engine)
+        e = engine
+
+        def staged(pe: int, inter: bool, nbytes: float) -> int:
+            d = e.pe_domain[pe]
+            return d if inter and nbytes > 0 and d >= 0 and not e.dev[d].direct else -1
+
+        inter = [a // self.cores != b // self.cores for a, b in zip(self.src_pe, self.dst_pe)]
+        self.out_dev = [staged(p, x, b) for p, x, b in zip(self.src_pe, inter, self.nbytes)]
+        self.in_dev = [staged(p, x, b) for p, x, b in zip(self.dst_pe, inter, self.nbytes)]
+
+    def _launch(self, m: int) -> None:
+        d = self.out_dev[m]
+        if d < 0:
+            super()._launch(m)
+            return
+        t0 = self.env.now
+
+        def staged():                               # in host memory: the network now
+            Transport._launch(self, m)
+            self.sent_at[m] = t0
+
+        self.e._hop(self.src[m], self.src_pe[m] // self.cores, d, -1, self.nbytes[m], staged)
+
+    def _arrive(self, m: int, now: float) -> None:
+        d = self.in_dev[m]
+        if d < 0:
+            super()._arrive(m, now)
+            return
+        self.e._hop(self.src[m], self.dst_pe[m] // self.cores, -1, d, self.nbytes[m],
+                    lambda: Transport._arrive(self, m, self.env.now))
+
+    def ideal_time(self, m: int) -> float:
+        """transport's ideal time plus the staging copies alone (placement.copy_time)."""
+        nb, mach = self.nbytes[m], self.e.m
+        out = copy_time(mach, self.out_dev[m], -1, nb) if self.out_dev[m] >= 0 else 0.0
+        into = copy_time(mach, -1, self.in_dev[m], nb) if self.in_dev[m] >= 0 else 0.0
+        return out + super().ideal_time(m) + into
+
+    def task_times(self) -> list[float]:
+        """Each task's contention-free duration on its owner's group (group_durations)."""
+        e = self.e
+        k = np.asarray(e.pe_group)[np.asarray(e.owner)]
+        return e.dur[k, np.arange(e.g.n)].tolist()

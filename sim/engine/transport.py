@@ -205,12 +205,16 @@ class Transport:
         links, latency = self.net.route(sn, dn)
         return latency + nb / min(self.net.capacity[k] for k in links)
 
+    def task_times(self) -> list[float]:
+        """Each task's contention-free duration (costs.min_durations)."""
+        return min_durations(self.e.m, self.e.g).tolist()
+
     def critical_path(self) -> float:
         """Longest path through the dependencies (program order included) and the
         messages, each task at its contention-free duration and each message at
         ideal_time: a lower bound on the makespan."""
         g = self.e.g
-        dur = min_durations(self.e.m, g).tolist()
+        dur = self.task_times()
         ptr, idx = g.dep_ptr.tolist(), g.dep_idx.tolist()
         in_ptr, in_idx, src = self.in_ptr, self.in_idx, self.src
         ideal = [self.ideal_time(m) for m in range(len(src))]

@@ -18,7 +18,17 @@ from typing import Any
 import numpy as np
 
 from ..errors import TraceFormatError
-from ..trace import COLUMNS, DTYPES, INT_COLUMNS, KIND_CODE, KINDS, Trace, cores_per_node
+from ..trace import (
+    COLUMNS,
+    DTYPES,
+    INT_COLUMNS,
+    KIND_CODE,
+    KINDS,
+    MAX_PES,
+    Trace,
+    cores_per_node,
+)
+from ..units import clip
 from .files import write_atomic
 
 NAME = "name"
@@ -63,12 +73,39 @@ def write_csv(trace: Trace, path: str | os.PathLike, names=None) -> None:
     write_atomic(path, csv_chunks(trace, names=names))
 
 def read_csv(path: str | os.PathLike) -> Trace:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return parse_csv(fh)
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return parse_csv(fh)
+    except UnicodeDecodeError:
+        raise TraceFormatError(_first_non_utf8(path)) from None
 
 def parse_csv(fh: io.TextIOBase) -> Trace:
-    """Parse a trace CSV; raise TraceFormatError naming the first bad line."""
+    """Parse a trace CSV; raise TraceFormatError naming the first bad line (a field
+    over csv's limit of 131,072 characters, a value out of range)."""
     reader = csv.reader(fh)
+    try:
+        return _parse_rows(reader)
+    except csv.Error as exc:
+        raise TraceFormatError(f"line {reader.line_num}: {exc}") from None
+
+
+def _first_non_utf8(path) -> str:
+    """'line N: ...' for the first line of the file that is not UTF-8."""
+    with open(path, "rb") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return (f"line {lineno}: not UTF-8 text (byte 0x{line[exc.start]:02x} at "
+                        f"column {exc.start + 1})")
+    return "not UTF-8 text"
+
+
+def _is_int(text: str) -> bool:
+    return text.strip().lstrip("+-").isdigit()
+
+
+def _parse_rows(reader) -> Trace:
     header = next(reader, None)
     if header is None:
         raise TraceFormatError("line 1: empty file, expected the header " + ",".join(COLUMNS))
@@ -77,7 +114,7 @@ def parse_csv(fh: io.TextIOBase) -> Trace:
         fields = len(COLUMNS)
     elif tuple(h.strip() for h in header) != (*COLUMNS, NAME):
         raise TraceFormatError(f"line 1: header must be {','.join(COLUMNS)},{NAME}, "
-                               f"got {','.join(header)}")
+                               f"got {clip(','.join(header))}")
     buffers = {c: array("q") if c in INT_COLUMNS or c == "kind" else array("d")
                for c in COLUMNS}
     appenders: list[Callable[[Any], None]] = [buffers[c].append for c in COLUMNS]
@@ -100,10 +137,10 @@ def parse_csv(fh: io.TextIOBase) -> Trace:
                     appenders[j](float(v))
         except KeyError:
             raise TraceFormatError(f"line {lineno}: kind must be one of "
-                                   f"{', '.join(KINDS)}, got {row[3]!r}") from None
-        except ValueError:
-            raise TraceFormatError(f"line {lineno}: column {c} has a bad value {v!r}") \
-                from None
+                                   f"{', '.join(KINDS)}, got {clip(row[3])}") from None
+        except (ValueError, OverflowError):
+            raise TraceFormatError(f"line {lineno}: column {c} has a bad value {clip(v)}"
+                                   + (" (beyond 64 bits)" if _is_int(v) else "")) from None
         if float(row[6]) < float(row[5]):
             raise TraceFormatError(f"line {lineno}: end_s {row[6]} is before "
                                    f"start_s {row[5]}")
@@ -115,7 +152,8 @@ def parse_csv(fh: io.TextIOBase) -> Trace:
 
 def _check_values(col: dict, lines: np.ndarray) -> None:
     """TraceFormatError naming the first line with a non-finite or negative number, an id
-    out of range (-1 means none for task, peer, msg) or pe != node x cores + core, the
+    out of range (-1 means none for task, peer, msg; pe, node and core below MAX_PES, so
+    per-PE tables stay small) or pe != node x cores + core, the
     cores per node read from the file: (pe - core) / node on the first row with node > 0."""
     if not len(lines):
         return
@@ -126,7 +164,7 @@ def _check_values(col: dict, lines: np.ndarray) -> None:
                        lambda i, c=c: f"{c} must be a finite number >= 0, got {col[c][i]!r}"))
     for c in INT_COLUMNS:
         lo = -1 if c in ("task", "peer", "msg") else 0
-        hi = np.iinfo(DTYPES[c]).max
+        hi = MAX_PES - 1 if c in ("pe", "node", "core") else np.iinfo(DTYPES[c]).max
         checks.append(((col[c] < lo) | (col[c] > hi),
                        lambda i, c=c, lo=lo, hi=hi: f"{c} must be in [{lo}, {hi}], "
                                                     f"got {col[c][i]}"))

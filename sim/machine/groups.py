@@ -20,7 +20,10 @@ memory_latency_ns). Links per node: each device reaches the host over its own li
 other directly (NVLink-like, behind a switch: a copy shares only the sender's peer port),
 otherwise a device-to-device copy is staged through the host (two copies).
 A copy of m bytes alone on a link takes latency + m / bandwidth; concurrent copies
-share the link max-min fairly (engine/fluid.py). Kernel thread blocks (tasks marked
+share the link max-min fairly (engine/fluid.py). Messages between nodes
+(engine/hetero.py) leave from and arrive in a device's memory as its `network` says:
+staged (a copy over the host link on each staged side, then the network) or direct
+(GPUDirect-like: the network alone). Kernel thread blocks (tasks marked
 `block`) become ready launch_latency_us after their dependencies.
 
 Example: an A100-like device, 108 SMs at 1.41 GHz, fma_units = 4, simd_bits = 512:
@@ -87,6 +90,9 @@ class DeviceSpec:
     peer_link_latency_us: float = param(2.0, unit="µs", ge=0,
                                         help="Device-device copy latency")
     launch_latency_us: float = param(5.0, unit="µs", ge=0, help="Kernel launch latency")
+    network: str = param("staged", choices=("staged", "direct"),
+                         help="Messages to / from other nodes: staged through host memory "
+                              "(copies over the host link) or direct (GPUDirect-like)")
     power: PowerSpec | None = None
 
     def validate(self, path: str) -> None:
@@ -126,6 +132,7 @@ class UnitGroup:
     peer_latency: float = 0.0
     launch_s: float = 0.0
     power: PowerSpec | None = None
+    direct: bool = False      # devices: the network reads / writes device memory directly
 
     def lanes(self, precision: str) -> int:
         return max(1, self.simd_bits // PRECISION_BITS[precision])
@@ -167,7 +174,8 @@ def unit_groups(spec) -> list[UnitGroup]:
                 tuple(dev.matrix(p) for p in PRECISION_BITS), d, dev.memory_gbs * 1e9,
                 dev.memory_gbs * 1e9, dev.memory_latency_ns * 1e-9, dev.link_gbs * 1e9,
                 dev.link_latency_us * 1e-6, dev.peer_link_gbs * 1e9,
-                dev.peer_link_latency_us * 1e-6, dev.launch_latency_us * 1e-6, dev.power))
+                dev.peer_link_latency_us * 1e-6, dev.launch_latency_us * 1e-6, dev.power,
+                dev.network == "direct"))
             first += dev.sms
             d += 1
     return groups
@@ -185,6 +193,26 @@ def check_names(spec, path: str) -> None:
                 raise ScenarioError(f"{p} must not be a kind name (cpu, gpu, any), got "
                                     f"{e.name!r}", p)
             seen.add(e.name)
+
+
+def check_where(spec, workload, path: str = "workload") -> None:
+    """Each unit choice the workload declares (`wheres()`: field -> any, cpu, gpu or a
+    group's name) must name units the machine has; else ScenarioError naming the field
+    and its value, e.g. `workload.where = "gpu" needs a device: ...`."""
+    wheres = getattr(workload, "wheres", None)
+    if wheres is None:
+        return
+    groups = unit_groups(spec)
+    names = [g.name for g in groups] + [g.name.split("[")[0] for g in groups]
+    for f, where in wheres().items():
+        shown = f'{path}.{f} = "{getattr(workload, f)}"'
+        if where == "gpu" and not any(g.kind == "gpu" for g in groups):
+            raise ScenarioError(f"{shown} needs a device: the machine has none "
+                                "([[machine.device]])", f"{path}.{f}")
+        if where not in ("any", *KINDS) and where not in names:
+            raise ScenarioError(f"{shown} names no unit group of the machine (any, cpu, gpu "
+                                f"or one of: {', '.join(dict.fromkeys(names[len(groups):]))})",
+                                f"{path}.{f}")
 
 
 def unit_names(groups: list[UnitGroup], nodes: int) -> list[str]:

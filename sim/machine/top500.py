@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from .. import spec
 from ..errors import ScenarioError
+from ..units import clip
 from .accelerator import AcceleratorSpec
 from .machine import MachineSpec, MemorySpec, system_peak
 
@@ -173,7 +174,7 @@ def get(key: str) -> System:
     """A system by key (fugaku, summit, sierra, sunway-taihulight, selene,
     juwels-booster, hpc5, frontera)."""
     if key not in BY_KEY:
-        raise ScenarioError(f"no Top500 machine named {key!r} (known: {', '.join(BY_KEY)})")
+        raise ScenarioError(f"no Top500 machine named {clip(key)} (known: {', '.join(BY_KEY)})")
     return BY_KEY[key]
 
 
@@ -203,9 +204,9 @@ def expand_preset(machine: dict) -> dict:
     table's own keys applied on top (e.g. `nodes = 16` for a slice)."""
     data = dict(machine)
     key = data.pop("preset")
-    if key not in BY_KEY:
+    if not isinstance(key, str) or key not in BY_KEY:
         raise ScenarioError(f"machine.preset must be one of {', '.join(BY_KEY)}, "
-                                 f"got {key!r}", "machine.preset")
+                            f"got {clip(key)}", "machine.preset")
     base = spec.to_dict(BY_KEY[key].spec(nodes=1))
     for name, value in data.items():
         if isinstance(value, dict) and isinstance(base.get(name), dict):

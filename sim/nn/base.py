@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import LayerError
+from ..units import clip
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
@@ -45,23 +46,23 @@ class Layer:
         return self.KIND
 
     def error(self, message: str) -> LayerError:
-        return LayerError(f"layer {self.name!r} ({self.kind}): {message}")
+        return LayerError(f"layer {clip(self.name)} ({self.kind}): {message}")
 
     # -- pair helpers ------------------------------------------------------
     def _pair(self, field: str, minimum: int) -> None:
         value = getattr(self, field)
         pair = (value, value) if isinstance(value, int) else tuple(value)
         if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
-            raise self.error(f"{field} must be an integer or a pair of integers, got {value!r}")
+            raise self.error(f"{field} must be an integer or a pair of integers, got {clip(value)}")
         if min(pair) < minimum:
-            raise self.error(f"{field} must be >= {minimum}, got {value!r}")
+            raise self.error(f"{field} must be >= {minimum}, got {clip(value)}")
         object.__setattr__(self, field, pair)
 
     def _positive(self, *names: str) -> None:
         for field in names:
             value = getattr(self, field)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise self.error(f"{field} must be a positive integer, got {value!r}")
+                raise self.error(f"{field} must be a positive integer, got {clip(value)}")
 
     # -- shape handling ----------------------------------------------------
     def _inputs(self, x: Shape | Sequence[Shape]) -> tuple[Shape, ...]:

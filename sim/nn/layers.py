@@ -39,6 +39,7 @@ import math
 from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar
 
+from ..units import clip
 from .base import Layer, LayerCost, LayerError, Pair, Shape, _numel
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 
@@ -203,7 +204,7 @@ class Activation(Layer):
     def __post_init__(self) -> None:
         if self.fn not in ACTIVATION_OPS:
             known = ", ".join(sorted(ACTIVATION_OPS))
-            raise LayerError(f"layer {self.name!r} ({self.fn}): unknown activation; known: {known}")
+            raise LayerError(f"layer {clip(self.name)} ({self.fn}): unknown activation; known: {known}")
 
     @property
     def kind(self) -> str:
@@ -260,13 +261,13 @@ class Upsample(Layer):
 
     def __post_init__(self) -> None:
         if self.mode not in ("nearest", "bilinear"):
-            raise self.error(f"mode must be 'nearest' or 'bilinear', got {self.mode!r}")
+            raise self.error(f"mode must be 'nearest' or 'bilinear', got {clip(self.mode)}")
         if (self.scale is None) == (self.size is None):
             raise self.error("give exactly one of scale and size")
         if self.size is not None:
             self._pair("size", 1)
         elif not isinstance(self.scale, (int, float)) or self.scale <= 0:
-            raise self.error(f"scale must be a positive number, got {self.scale!r}")
+            raise self.error(f"scale must be a positive number, got {clip(self.scale)}")
 
     def _compute(self, shapes):
         c, h, w = self._image(shapes[0])
@@ -299,7 +300,7 @@ class Dropout(Layer):
 
     def __post_init__(self) -> None:
         if not isinstance(self.p, (int, float)) or not 0 <= self.p < 1:
-            raise self.error(f"p must be in [0, 1), got {self.p!r}")
+            raise self.error(f"p must be in [0, 1), got {clip(self.p)}")
 
 
 def broadcast_shape(layer: Layer, shapes) -> Shape:

@@ -99,7 +99,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import LayerError, ModelFileError
+from ..errors import LayerError, ModelFileError, ScenarioError
+from ..spec import MAX_DEPTH, check_depth, read_text
+from ..units import clip
 from . import layers as L
 from . import transformer as T
 from .graph import INPUT, Model, Node
@@ -145,7 +147,7 @@ def _make_layer(entry: dict[str, Any], where: str) -> L.Layer:
         cls = LAYER_TYPES[kind]
     else:
         known = ", ".join(sorted(set(LAYER_TYPES) | set(L.ACTIVATION_OPS)))
-        raise ModelFileError(f"{where}: unknown type {entry.get('type')!r}; known: {known}")
+        raise ModelFileError(f"{where}: unknown type {clip(entry.get('type'))}; known: {known}")
     allowed = L.layer_fields(cls)
     unknown = sorted(set(args) - set(allowed))
     if unknown:
@@ -174,7 +176,7 @@ def model_from_dict(data: dict[str, Any], source: str = "<model>") -> Model:
     for i, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
             raise ModelFileError(f"{source}: layer {i} needs a 'name' string")
-        where = f"{source}: layer {i} {entry['name']!r}"
+        where = f"{source}: layer {i} {clip(entry['name'])}"
         layer = _make_layer(entry, where)
         inputs = entry.get("inputs", previous)
         if isinstance(inputs, str):
@@ -190,7 +192,7 @@ def model_from_dict(data: dict[str, Any], source: str = "<model>") -> Model:
     for key, value in (("input_channels", channels), ("input_features", features),
                        ("default_input", default)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
-            raise ModelFileError(f"{source}: {key} must be a positive integer, got {value!r}")
+            raise ModelFileError(f"{source}: {key} must be a positive integer, got {clip(value)}")
     if sum((channels is not None, features is not None, tokens)) > 1:
         raise ModelFileError(f"{source}: give one of input_channels, input_features, input_tokens")
     name = data.get("name") or Path(source).stem
@@ -205,13 +207,21 @@ def load_model_file(path: str | Path) -> Model:
     """Read a ``.toml`` or ``.json`` model file (JSON is tried for other suffixes)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
-        raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror or exc}") from None
+        raise ModelFileError(f"cannot read model file {clip(str(path))}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ModelFileError(str(exc)) from None
     try:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        check_depth(data)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise ModelFileError(f"{path.name}: not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}") from None
+    except RecursionError:
+        raise ModelFileError(f"{path.name}: tables or lists nested more than {MAX_DEPTH} "
+                             f"deep") from None
+    except ScenarioError as exc:
+        raise ModelFileError(f"{path.name}: {exc}") from None
     try:
         return model_from_dict(data, path.name)
     except LayerError as exc:

@@ -92,20 +92,27 @@ class AvgPool2d(_Pool2d):
         return out, 0, window * out[0] * out[1] * out[2]
 
 
+MAX_ADAPTIVE_SIDE = 65_536     # output cells are counted one window per row and column
+
+
 @dataclass(frozen=True, kw_only=True)
 class _AdaptivePool2d(Layer):
     output_size: int | Pair
 
     def __post_init__(self) -> None:
         self._pair("output_size", 1)
+        if max(self.output_size) > MAX_ADAPTIVE_SIDE:  # type: ignore[arg-type]
+            raise self.error(f"output_size must be at most {MAX_ADAPTIVE_SIDE} per side, "
+                             f"got {self.output_size}")
 
-    def _cells(self, shapes) -> tuple[tuple[int, int, int], list[int]]:
+    def _cells(self, shapes) -> tuple[tuple[int, int, int], int, int]:
+        """Output shape, the sum of the window sizes and the number of windows."""
         c, h, w = self._image(shapes[0])
         if h <= 0 or w <= 0:
             raise self.error(f"input size {h}x{w} <= 0")
         oh, ow = self.output_size  # type: ignore[misc]
-        sizes = [a * b for a in _adaptive_windows(h, oh) for b in _adaptive_windows(w, ow)]
-        return (c, oh, ow), sizes
+        total = sum(_adaptive_windows(h, oh)) * sum(_adaptive_windows(w, ow))
+        return (c, oh, ow), total, oh * ow
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,8 +127,8 @@ class AdaptiveAvgPool2d(_AdaptivePool2d):
     KIND: ClassVar[str] = "adaptive_avgpool2d"
 
     def _compute(self, shapes):
-        out, sizes = self._cells(shapes)
-        return out, 0, out[0] * sum(sizes)
+        out, total, _ = self._cells(shapes)
+        return out, 0, out[0] * total
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,5 +141,5 @@ class AdaptiveMaxPool2d(_AdaptivePool2d):
     KIND: ClassVar[str] = "adaptive_maxpool2d"
 
     def _compute(self, shapes):
-        out, sizes = self._cells(shapes)
-        return out, 0, out[0] * sum(s - 1 for s in sizes)
+        out, total, cells = self._cells(shapes)
+        return out, 0, out[0] * (total - cells)

@@ -30,12 +30,11 @@ from typing import cast
 
 import numpy as np
 
+from ..workloads import collectives as lib
 from .errors import ProgramError
 from .executor import ANY_SOURCE, ANY_TAG, Compute, Request, Thread
 
 INF = math.inf
-BCAST = ("binomial", "linear")            # the library's algorithms programs have
-ALLREDUCE = ("ring", "tree", "recursive-doubling")
 COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
 SCHEDULES = ("static", "dynamic", "guided")
 
@@ -143,28 +142,31 @@ class Comm:
 
     def barrier(self):
         """Dissemination: in round r send to rank + 2^r, receive from rank - 2^r."""
-        P, me = self.size, self.rank
-        for r in range((P - 1).bit_length()):
-            yield self.send((me + (1 << r)) % P, 0.0, COLL)
-            yield self.recv((me - (1 << r)) % P, COLL)
+        yield from self._steps(lib.barrier_steps(self.size))
 
     def bcast(self, nbytes: float, root: int = 0, algorithm: str = "binomial"):
-        """Binomial tree (or `linear`: the root sends to each rank in turn)."""
-        self._choice(algorithm, BCAST)
+        """`binomial` tree, `linear` (the root sends to each rank in turn), van de Geijn's
+        `scatter-ring` / `scatter-doubling` (binomial scatter of n / P blocks, then a
+        ring / recursive-doubling allgather) or `auto` (MPICH's choice)."""
+        algorithm = self._pick("bcast", algorithm, lib.BCAST, nbytes)
         P, v = self.size, self._rel(root)
-        if algorithm == "linear":
+        if algorithm.startswith("scatter-"):
+            yield from self.scatter(nbytes / P, root)
+            ag = lib.bcast_allgather(algorithm)
+            yield from self._steps(lib.allgather_steps(P, nbytes / P, ag), root=root)
+        elif algorithm == "linear":
             if v == 0:
                 for w in range(1, P):
                     yield self.send((w + root) % P, nbytes, COLL)
             else:
                 yield self.recv(root, COLL)
-            return
-        if v:
-            yield self.recv((v - (1 << (v.bit_length() - 1)) + root) % P, COLL)
-        k = v.bit_length()
-        while v + (1 << k) < P:
-            yield self.send((v + (1 << k) + root) % P, nbytes, COLL)
-            k += 1
+        else:
+            if v:
+                yield self.recv((v - (1 << (v.bit_length() - 1)) + root) % P, COLL)
+            k = v.bit_length()
+            while v + (1 << k) < P:
+                yield self.send((v + (1 << k) + root) % P, nbytes, COLL)
+                k += 1
 
     def reduce(self, nbytes: float, root: int = 0, elem: int = 8, algorithm: str = "binomial"):
         """Binomial tree: add each child's partial result (nbytes / elem FLOPs), then send
@@ -181,87 +183,75 @@ class Comm:
 
     def allreduce(self, nbytes: float, algorithm: str = "ring", elem: int = 8):
         """`ring` (reduce-scatter + allgather in chunks of n / P), `tree` (reduce then
-        bcast) or `recursive-doubling`."""
-        self._choice(algorithm, ALLREDUCE)
+        bcast), `recursive-doubling`, `rabenseifner` or `auto` (MPICH's choice)."""
+        algorithm = self._pick("allreduce", algorithm, lib.ALLREDUCE, nbytes, elem)
         if algorithm == "tree":
             yield from self.reduce(nbytes, 0, elem)
             yield from self.bcast(nbytes, 0)
-        elif algorithm == "recursive-doubling":
-            yield from self._recursive_doubling(nbytes, elem)
         else:
-            yield from self._ring(nbytes, elem, 2 * self.size - 2)
+            yield from self._steps(lib.allreduce_steps(self.size, nbytes, algorithm), elem)
 
-    def reduce_scatter(self, nbytes: float, elem: int = 8, algorithm: str = "ring"):
-        """The ring allreduce's first half: P - 1 steps of n / P, each adding its chunk."""
-        self._choice(algorithm, ("ring",))
-        yield from self._ring(nbytes, elem, self.size - 1)
-
-    def _ring(self, nbytes, elem, steps):
-        P, me = self.size, self.rank
-        chunk = nbytes / P
-        right, left = (me + 1) % P, (me - 1) % P
-        if steps:
-            yield self.send(right, chunk, COLL)
-        for s in range(1, steps + 1):
-            yield self.recv(left, COLL)
-            if s < P:
-                yield self.compute(chunk / elem)
-            if s < steps:
-                yield self.send(right, chunk, COLL)
-
-    def _recursive_doubling(self, nbytes, elem):
-        """MPICH's: with r = P - p' (p' the largest power of two <= P), even rank 2i < 2r
-        hands its vector to 2i + 1, which adds it; the p' ranks left swap and add with
-        the partner j XOR 2^k in round k; then 2i + 1 sends the result back to 2i."""
-        P, me = self.size, self.rank
-        r = P - (1 << (P.bit_length() - 1))
-        if me < 2 * r and me % 2 == 0:
-            yield self.send(me + 1, nbytes, COLL)
-            yield self.recv(me + 1, COLL)
-            return
-        if me < 2 * r:
-            yield self.recv(me - 1, COLL)
-            yield self.compute(nbytes / elem)
-        j = me // 2 if me < 2 * r else me - r
-        members = [2 * q + 1 if q < r else q + r for q in range(P - r)]
-        for k in range((P - r).bit_length() - 1):
-            peer = members[j ^ (1 << k)]
-            yield self.send(peer, nbytes, COLL)
-            yield self.recv(peer, COLL)
-            yield self.compute(nbytes / elem)
-        if me < 2 * r:
-            yield self.send(me - 1, nbytes, COLL)
+    def reduce_scatter(self, nbytes: float, elem: int = 8, algorithm: str = "pairwise"):
+        """Rank i ends with block i (n / P) of the sum: `pairwise`, `recursive-halving`
+        or `auto` (MPICH's choice)."""
+        algorithm = self._pick("reduce-scatter", algorithm, lib.REDUCE_SCATTER, nbytes, elem)
+        yield from self._steps(lib.reduce_scatter_steps(self.size, nbytes, algorithm), elem)
 
     def allgather(self, nbytes: float, algorithm: str = "ring"):
-        """Ring: P - 1 steps, each passing one rank's block (nbytes) to the right."""
-        self._choice(algorithm, ("ring",))
-        yield from self._shifts(nbytes, lambda k: 1)
+        """Each rank's block of nbytes to all: `ring`, `recursive-doubling`, `bruck` or
+        `auto` (MPICH's choice)."""
+        algorithm = self._pick("allgather", algorithm, lib.ALLGATHER, nbytes)
+        yield from self._steps(lib.allgather_steps(self.size, nbytes, algorithm))
 
     def alltoall(self, nbytes: float, algorithm: str = "pairwise"):
-        """Pairwise exchange: in round k send the block for rank + k, receive rank - k's."""
-        self._choice(algorithm, ("pairwise",))
-        yield from self._shifts(nbytes, lambda k: k)
+        """A block of nbytes from each rank to each: `pairwise`, `bruck` or `auto`."""
+        algorithm = self._pick("alltoall", algorithm, lib.ALLTOALL, nbytes)
+        yield from self._steps(lib.alltoall_steps(self.size, nbytes, algorithm))
 
-    def _shifts(self, nbytes, shift):
-        P, me = self.size, self.rank
-        for k in range(1, P):
-            yield self.send((me + shift(k)) % P, nbytes, COLL)
-            yield self.recv((me - shift(k)) % P, COLL)
-
-    def scatter(self, nbytes: float, root: int = 0, algorithm: str = "linear"):
-        """Linear: the root sends each rank its block of nbytes in turn."""
-        self._choice(algorithm, ("linear",))
-        yield from self.bcast(nbytes, root, "linear")
-
-    def gather(self, nbytes: float, root: int = 0, algorithm: str = "linear"):
-        """Linear: every rank sends its block to the root, which takes them in rank order."""
-        self._choice(algorithm, ("linear",))
+    def scatter(self, nbytes: float, root: int = 0, algorithm: str = "binomial"):
+        """Binomial: receive the subtree's blocks from the parent, hand each child its
+        own (largest first)."""
+        self._choice(algorithm, ("binomial",))
         P, v = self.size, self._rel(root)
         if v:
-            yield self.send(root, nbytes, COLL)
-            return
-        for w in range(1, P):
-            yield self.recv((w + root) % P, COLL)
+            yield self.recv((v - (v & -v) + root) % P, COLL)
+        for c, k in lib.scatter_children(v, P):
+            yield self.send((c + root) % P, k * nbytes, COLL)
+
+    def gather(self, nbytes: float, root: int = 0, algorithm: str = "binomial"):
+        """Binomial (scatter reversed): receive each child's blocks (smallest first),
+        then send the subtree's min(lowbit(v), P - v) blocks to the parent."""
+        self._choice(algorithm, ("binomial",))
+        P, v = self.size, self._rel(root)
+        for c, _ in reversed(lib.scatter_children(v, P)):
+            yield self.recv((c + root) % P, COLL)
+        if v:
+            yield self.send((v - (v & -v) + root) % P, min(v & -v, P - v) * nbytes, COLL)
+
+    def _steps(self, steps, elem: int = 8, root: int = 0):
+        """This rank's part of a library schedule (collectives.Step) on ranks relative
+        to `root`: in each step send what it sends, then receive (and add) what it gets."""
+        P = self.size
+        me = (self.rank - root) % P
+        for st in steps:
+            for src, dst, m in st.sends:
+                if src == me:
+                    yield self.send((dst + root) % P, m, COLL)
+            for src, dst, m in st.sends:
+                if dst == me:
+                    yield self.recv((src + root) % P, COLL)
+                    if st.add:
+                        yield self.compute(m / elem)
+
+    def _pick(self, collective: str, algorithm: str, known, nbytes: float,
+              elem: int = 8) -> str:
+        self._choice(algorithm, known)
+        if algorithm == "auto":
+            return lib.auto(collective, nbytes, self.size, elem)
+        why = lib.check_algorithm(collective, algorithm, self.size)
+        if why:
+            raise self._fail(why)
+        return algorithm
 
     def _choice(self, algorithm: str, known) -> None:
         if algorithm not in known:

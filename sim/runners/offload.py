@@ -79,6 +79,17 @@ def crossover(p: Params, host: Machine, acc) -> float | None:
     return 2 * acc.link_latency_us * 1e-6 / gain if gain > 0 else None
 
 
+def run_parts(scenario) -> list:
+    """(machine, graph) of each engine run of the offload model (the size guard's
+    estimate): the offload on host + device, then the kernel on the host's cores."""
+    acc, p = scenario.machine.accelerator, scenario.workload
+    if acc is None:
+        return []
+    host = Machine(scenario.machine)
+    return [(offload_machine(scenario.machine), offload_graph(p, p.blocks or acc.sms)),
+            (host, kernel(p, p.host_tasks or host.pes))]
+
+
 def run_offload(scenario, progress=None, cancel=None) -> Run:
     p: Params = scenario.workload
     acc = scenario.machine.accelerator

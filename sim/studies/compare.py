@@ -46,10 +46,12 @@ def short_names(names: list[str]) -> list[str]:
     return ["-".join(w[k:]) for w in words]
 
 
-def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
+def compare(names: list[str], overrides: list[str], vary: list[str],
+            limit_s: float | None = None) -> str:
     """Run every scenario at every --vary point (sweep.parse_vary / sweep.expand: the
-    product of the values, validated before anything runs); return the printed table."""
-    from ..simulate import simulate
+    product of the values, validated before anything runs); return the printed table.
+    `limit_s`: refuse a comparison the size guard estimates to take longer."""
+    from ..simulate import check_runs, simulate
     from .sweep import expand, parse_vary
     grid = parse_vary(vary)
     runs = []                               # per name: its scenario at each point
@@ -57,6 +59,8 @@ def compare(names: list[str], overrides: list[str], vary: list[str]) -> str:
         sc = scenario_mod.load(name, list(overrides))
         points, scs, _ = expand(sc, grid) if grid else ([{}], [sc], None)
         runs.append(scs)
+    if limit_s is not None:
+        check_runs([sc for scs in runs for sc in scs], limit_s, "comparison")
     columns: list[list] = []
     groups: list[list] = []
     for i, point in enumerate(points):

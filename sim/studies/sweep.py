@@ -41,7 +41,7 @@ from ..errors import ScenarioError
 from ..io.files import write_atomic
 from ..machine.machine import Machine
 from ..scenario import Scenario
-from ..simulate import build_graph, one_core, serial_time, simulate
+from ..simulate import build_graph, check_runs, one_core, serial_time, simulate
 from ..workloads.base import has_weak_rule
 from .backends import SerialExecutor
 
@@ -108,7 +108,8 @@ def expand(scenario: Scenario, grid: Mapping[str, Sequence], mode: str = "strong
         _check_key(base, key)
     count = int(np.prod([len(v) for v in grid.values()]))
     if count > MAX_POINTS:
-        raise ScenarioError(f"the grid has {count:,} points (limit {MAX_POINTS:,})")
+        raise ScenarioError(f"--vary gives a grid of {count:,} points (limit {MAX_POINTS:,}): "
+                            f"give fewer values to --vary", "--vary")
     points, scenarios = [], []
     for values in itertools.product(*grid.values()):
         point = dict(zip(grid, values))
@@ -277,13 +278,17 @@ def _series(mode: str, keys: Sequence[str], rows: Sequence[Mapping]) -> tuple[Se
 
 def run_sweep(scenario: Scenario, grid: Mapping[str, Sequence], mode: str = "strong",
               executor=None, progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None) -> SweepResult:
+              cancel: Callable[[], bool] | None = None,
+              limit_s: float | None = None) -> SweepResult:
     """Run every grid point on `executor` (default: in this process) and fit the laws.
 
     `progress(done, total)` counts finished simulations (the shared baselines first);
-    `cancel()` returning True stops the sweep with engine.Cancelled.
+    `cancel()` returning True stops the sweep with engine.Cancelled. `limit_s`: refuse
+    a sweep the size guard estimates to take longer (size_guard.RunTooLong).
     """
     points, scenarios, factors = expand(scenario, grid, mode)
+    if limit_s is not None:
+        check_runs(scenarios, limit_s)
     ex = executor or SerialExecutor()
     keys = ex.map(key_job, scenarios, None, cancel)
     first = list(dict.fromkeys(keys))

@@ -27,6 +27,7 @@ from .. import scenario as scenario_mod
 from ..errors import TraceFormatError
 from ..io.files import write_atomic
 from ..simulate import simulate
+from ..units import clip
 from . import probes
 
 GEMM_SIZES = (768, 1536)
@@ -170,8 +171,8 @@ def read_csv(path: str) -> list[Case]:
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TraceFormatError(f"cannot read {path}: {exc}") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise TraceFormatError(f"cannot read {clip(path)}: {exc}") from None
     if not rows or tuple(rows[0]) != CSV_COLUMNS:
         raise TraceFormatError(f"{path} line 1: expected the header "
                                f"{','.join(CSV_COLUMNS)}, got {','.join(rows[0]) if rows else ''!r}")
@@ -182,7 +183,7 @@ def read_csv(path: str) -> list[Case]:
                                    f"got {len(row)}")
         if row[0] not in TARGETS:
             raise TraceFormatError(f"{path} line {line}: kernel must be one of "
-                                   f"{', '.join(TARGETS)}, got {row[0]!r}")
+                                   f"{', '.join(TARGETS)}, got {clip(row[0])}")
         times = []
         for name, text in zip(("predicted_s", "measured_s"), row[2:4]):
             try:
@@ -191,7 +192,7 @@ def read_csv(path: str) -> list[Case]:
                 value = float("nan")
             if not value > 0 or value == float("inf"):
                 raise TraceFormatError(f"{path} line {line}: {name} must be a time > 0, "
-                                       f"got {text!r}")
+                                       f"got {clip(text)}")
             times.append(value)
         cases.append(Case(row[0], row[1], times[0], times[1]))
     return cases

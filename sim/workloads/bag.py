@@ -35,6 +35,10 @@ class Params:
     def tasks_estimate(self) -> int:
         return self.tasks
 
+    def wheres(self) -> dict[str, str]:
+        """Unit choices checked against the machine at load (groups.check_where)."""
+        return {"where": self.where}
+
     def scaled(self, factor: float) -> Params:
         """Weak scaling: `factor` times as many tasks of the same size."""
         return replace(self, tasks=scale_count(self.tasks, factor))

@@ -76,6 +76,10 @@ class Params:
     def validate(self, path: str) -> None:
         layers(self, path)
 
+    def wheres(self) -> dict[str, str]:
+        """Unit choices checked against the machine at load: kernels need a GPU."""
+        return {"split": "gpu"} if self.split == "kernels" else {}
+
     def tasks_estimate(self) -> int:
         n = len(layers(self))
         if self.split == "kernels":

@@ -48,7 +48,8 @@ per-rank count) as their `nbytes`:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from ..taskgraph import GraphBuilder
 
@@ -130,19 +131,35 @@ def _start(g, pes, after, name) -> list[int]:
             for i, d in enumerate(_after(after, len(pes)))]
 
 
-def _round(g, pes, ranks, prev, peer, sizes, elem, blocking, name, add=False) -> list[int]:
-    """One round among `ranks` (rank numbers; prev[j] is member j's last task): member j
-    sends sizes[j] bytes to member peer(j); with `add`, each member's new task adds
-    what it received (received bytes / elem flops)."""
-    k = len(ranks)
-    got = [0.0] * k
-    for j in range(k):
-        got[peer(j)] += sizes[j]
-    cur = [g.add(got[j] / elem if add else 0.0, deps=(prev[j],), owner=pes[ranks[j]],
-                 name=name) for j in range(k)]
-    for j in range(k):
-        g.message(prev[j], cur[peer(j)], sizes[j], blocking)
-    return cur
+class Step(NamedTuple):
+    """One step of a schedule: each (src, dst, bytes) of `sends` is a message between
+    ranks; with `add`, a receiver adds what it got (received bytes / elem flops)."""
+    name: str
+    sends: list[tuple[int, int, float]]
+    add: bool = False
+
+
+def _round(ranks, peer, sizes, name, add=False) -> Step:
+    """Member j of `ranks` (rank numbers) sends sizes[j] bytes to member peer(j)."""
+    return Step(name, [(ranks[j], ranks[peer(j)], sizes[j]) for j in range(len(ranks))], add)
+
+
+def run_steps(g, pes, prev, steps: Iterable[Step], elem=8, blocking=True) -> list[int]:
+    """Add a schedule to the graph (prev[i]: rank i's last task): in each step every
+    receiver gets a new task (by rank) after its last, each message leaving the
+    sender's last task."""
+    prev = list(prev)
+    for st in steps:
+        got: dict[int, float] = {}
+        for _, d, m in st.sends:
+            got[d] = got.get(d, 0.0) + m
+        cur = {d: g.add(got[d] / elem if st.add else 0.0, deps=(prev[d],), owner=pes[d],
+                        name=st.name) for d in sorted(got)}
+        for s, d, m in st.sends:
+            g.message(prev[s], cur[d], m, blocking)
+        for d, t in cur.items():
+            prev[d] = t
+    return prev
 
 
 def p2p(g: GraphBuilder, src_pe: int, dst_pe: int, nbytes: float, after_src: int | None = None,
@@ -156,14 +173,16 @@ def p2p(g: GraphBuilder, src_pe: int, dst_pe: int, nbytes: float, after_src: int
     return s, r
 
 
+def barrier_steps(P: int) -> list[Step]:
+    """Dissemination: in round r rank i signals rank i + 2^r (mod P). L alpha."""
+    return [_round(range(P), lambda i, r=r: (i + (1 << r)) % P, [0.0] * P, f"barrier r{r + 1}")
+            for r in range((P - 1).bit_length())]
+
+
 def barrier(g, pes, after=None, blocking=True) -> list[int]:
-    """Dissemination barrier: in round r rank i signals rank i + 2^r (mod P). L alpha."""
-    P = len(pes)
-    prev = _start(g, pes, after, "barrier r0")
-    for r in range((P - 1).bit_length()):
-        prev = _round(g, pes, range(P), prev, lambda i, r=r: (i + (1 << r)) % P, [0.0] * P,
-                      8, blocking, f"barrier r{r + 1}")
-    return prev
+    """Dissemination barrier (barrier_steps)."""
+    return run_steps(g, pes, _start(g, pes, after, "barrier r0"), barrier_steps(len(pes)),
+                     8, blocking)
 
 
 def bcast(g, pes, nbytes, after=None, root=0, blocking=True,
@@ -181,8 +200,7 @@ def bcast(g, pes, nbytes, after=None, root=0, blocking=True,
         rot = [pes[(v + root) % P] for v in range(P)]
         first = None if after is None else [after[(v + root) % P] for v in range(P)]
         done = scatter(g, rot, nbytes / P, first, blocking)
-        done = allgather(g, rot, nbytes / P, done, blocking,
-                         "ring" if algorithm == "scatter-ring" else "recursive-doubling")
+        done = allgather(g, rot, nbytes / P, done, blocking, bcast_allgather(algorithm))
         return [done[(i - root) % P] for i in range(P)]
     dep = _after(after, P)
     task = [0] * P
@@ -196,39 +214,51 @@ def bcast(g, pes, nbytes, after=None, root=0, blocking=True,
     return task
 
 
+def bcast_allgather(algorithm: str) -> str:
+    """The allgather of a scatter-ring / scatter-doubling bcast."""
+    return "ring" if algorithm == "scatter-ring" else "recursive-doubling"
+
+
+def scatter_children(v: int, P: int) -> list[tuple[int, int]]:
+    """(child, blocks) that relative rank v hands on in the binomial scatter, largest
+    subtree first: v + m for m = lowbit(v) / 2 .. 1 gets min(m, P - v - m) blocks
+    (the root's m starts at the power of two >= P, halved). Gather takes them reversed."""
+    m = (v & -v if v else 1 << max(P - 1, 0).bit_length()) >> 1
+    out = []
+    while m:
+        if v + m < P:
+            out.append((v + m, min(m, P - v - m)))
+        m >>= 1
+    return out
+
+
 def scatter(g, pes, nbytes, after=None, blocking=True) -> list[int]:
     """Binomial scatter from rank 0 of b = `nbytes` per rank: relative rank v gets the
-    blocks of [v, v + lowbit(v)) from v - lowbit(v), then hands each child v + m
-    (m = lowbit(v) / 2 .. 1, largest first) its subtree's min(m, P - v - m) blocks.
-    L alpha + (P - 1) b beta."""
+    blocks of [v, v + lowbit(v)) from v - lowbit(v), then sends each child its subtree's
+    blocks (scatter_children). L alpha + (P - 1) b beta."""
     P = len(pes)
     task = _start(g, pes, after, "scatter")
-    top = 1 << max(P - 1, 0).bit_length()          # root's subtree: all of [0, P)
     for v in range(P):
-        m = (v & -v if v else top) >> 1
-        while m:
-            if v + m < P:
-                g.message(task[v], task[v + m], min(m, P - v - m) * nbytes, blocking)
-            m >>= 1
+        for c, k in scatter_children(v, P):
+            g.message(task[v], task[c], k * nbytes, blocking)
     return task
 
 
 def gather(g, pes, nbytes, after=None, blocking=True) -> list[int]:
     """Binomial gather to rank 0 of b = `nbytes` per rank (scatter reversed): rank v
-    receives from each child v + m (m = 1, 2, .. < lowbit(v)) its min(m, P - v - m)
-    blocks, one receive after another, then sends its own subtree's blocks to its
-    parent v - lowbit(v). L alpha + (P - 1) b beta for P = 2^k."""
+    receives from each child (smallest first) its blocks, one receive after another,
+    then sends its own subtree's blocks to its parent v - lowbit(v).
+    L alpha + (P - 1) b beta for P = 2^k."""
     P = len(pes)
     dep = _after(after, P)
     last = [0] * P
-    top = 1 << max(P - 1, 0).bit_length()
     for v in range(P - 1, -1, -1):                  # children before parents
         t = g.add(0.0, deps=dep[v], owner=pes[v], name="gather")
-        m = 1
-        while m < (v & -v if v else top) and v + m < P:
-            t2 = g.add(0.0, deps=(t,), owner=pes[v], name=f"gather r{m.bit_length() - 1}")
-            g.message(last[v + m], t2, min(m, P - v - m) * nbytes, blocking)
-            t, m = t2, m << 1
+        for c, k in reversed(scatter_children(v, P)):
+            t2 = g.add(0.0, deps=(t,), owner=pes[v],
+                       name=f"gather r{(c - v).bit_length() - 1}")
+            g.message(last[c], t2, k * nbytes, blocking)
+            t = t2
         last[v] = t
     return last
 
@@ -257,81 +287,75 @@ def allreduce(g, pes, nbytes, algorithm="ring", after=None, elem=8, blocking=Tru
     if algorithm == "tree":
         red = reduce(g, pes, nbytes, after, 0, elem, blocking)
         return bcast(g, pes, nbytes, red, 0, blocking)
-    if algorithm == "recursive-doubling":
-        return _folded(g, pes, nbytes, after, elem, blocking, _doubling_allreduce)
-    if algorithm == "rabenseifner":
-        return _folded(g, pes, nbytes, after, elem, blocking, _rabenseifner)
-    return _ring_allreduce(g, pes, nbytes, after, elem, blocking)
+    first = "allreduce ring s0" if algorithm == "ring" else "allreduce"
+    return run_steps(g, pes, _start(g, pes, after, first),
+                     allreduce_steps(len(pes), nbytes, algorithm), elem, blocking)
 
 
-def _ring_allreduce(g, pes, nbytes, after, elem, blocking) -> list[int]:
-    return list(ring_allreduce_steps(g, pes, nbytes, after, elem, blocking))[-1]
+def allreduce_steps(P: int, nbytes: float, algorithm: str) -> list[Step]:
+    """The schedule of a ring, recursive-doubling or rabenseifner allreduce."""
+    if algorithm == "ring":
+        return _ring_allreduce(P, nbytes)
+    core = _doubling_allreduce if algorithm == "recursive-doubling" else _rabenseifner
+    return _folded(P, nbytes, nbytes, "allreduce", lambda ranks: core(ranks, nbytes))
+
+
+def _ring_allreduce(P: int, nbytes: float) -> list[Step]:
+    """Reduce-scatter then allgather around the ring, chunks of n / P: step s sends a
+    chunk to rank i + 1; steps 1..P-1 add the received chunk."""
+    return [_round(range(P), lambda i: (i + 1) % P, [nbytes / P] * P, f"allreduce ring s{s}",
+                   add=s < P) for s in range(1, 2 * P - 1)]
 
 
 def ring_allreduce_steps(g, pes, nbytes, after=None, elem=8,
                          blocking=True) -> Iterator[list[int]]:
-    """Reduce-scatter then allgather around the ring, chunks of n / P: step s sends a
-    chunk to rank i + 1; steps 1..P-1 add the received chunk. A generator: each step's
-    tasks (one per rank) are added when it is advanced and it yields them, so a caller
-    can add other tasks between the steps (a collective overlapped with computation)."""
-    P = len(pes)
+    """The ring allreduce as a generator: each step's tasks (one per rank) are added
+    when it is advanced and it yields them, so a caller can add other tasks between
+    the steps (a collective overlapped with computation)."""
     prev = _start(g, pes, after, "allreduce ring s0")
     yield prev
-    for s in range(1, 2 * P - 1):
-        prev = _round(g, pes, range(P), prev, lambda i: (i + 1) % P, [nbytes / P] * P, elem,
-                      blocking, f"allreduce ring s{s}", add=s < P)
+    for st in _ring_allreduce(len(pes), nbytes):
+        prev = run_steps(g, pes, prev, [st], elem, blocking)
         yield prev
 
 
-def _folded(g, pes, nbytes, after, elem, blocking, core) -> list[int]:
+def _folded(P: int, nbytes: float, back: float, name: str,
+            core: Callable[[list[int]], list[Step]]) -> list[Step]:
     """MPICH's way with P not a power of two: with r = P - p', even rank 2i < 2r sends
     its n bytes to 2i + 1, which adds them; the p' ranks left (new rank j: 2j + 1 for
-    j < r, else j + r) run `core`; then 2i + 1 sends the result back to 2i.
-    Fold + unfold: 2 alpha + 2 n beta + n gamma."""
-    P = len(pes)
+    j < r, else j + r) run `core`; then 2i + 1 sends `back` bytes to 2i.
+    Fold + unfold: 2 alpha + (n + back) beta + n gamma."""
     r = P - (1 << (P.bit_length() - 1))
-    last = _start(g, pes, after, "allreduce")
-    for i in range(r):
-        t = g.add(nbytes / elem, deps=(last[2 * i + 1],), owner=pes[2 * i + 1],
-                  name="allreduce fold")
-        g.message(last[2 * i], t, nbytes, blocking)
-        last[2 * i + 1] = t
     ranks = [2 * j + 1 if j < r else j + r for j in range(P - r)]
-    done = core(g, pes, ranks, [last[k] for k in ranks], nbytes, elem, blocking)
-    for k, t in zip(ranks, done):
-        last[k] = t
-    for i in range(r):
-        t = g.add(0.0, deps=(last[2 * i],), owner=pes[2 * i], name="allreduce unfold")
-        g.message(last[2 * i + 1], t, nbytes, blocking)
-        last[2 * i] = t
-    return last
+    return ([Step(f"{name} fold", [(2 * i, 2 * i + 1, nbytes)], True) for i in range(r)]
+            + core(ranks)
+            + [Step(f"{name} unfold", [(2 * i + 1, 2 * i, back)]) for i in range(r)])
 
 
-def _doubling_allreduce(g, pes, ranks, prev, nbytes, elem, blocking) -> list[int]:
+def _doubling_allreduce(ranks, nbytes) -> list[Step]:
     """Round k: member j swaps its whole vector with j XOR 2^k and adds.
     lg p' (alpha + n beta + n gamma)."""
     p2 = len(ranks)
-    for k in range(p2.bit_length() - 1):
-        prev = _round(g, pes, ranks, prev, lambda j, k=k: j ^ (1 << k), [nbytes] * p2, elem,
-                      blocking, f"allreduce rd r{k + 1}", add=True)
-    return prev
+    return [_round(ranks, lambda j, k=k: j ^ (1 << k), [nbytes] * p2, f"allreduce rd r{k + 1}",
+                   add=True) for k in range(p2.bit_length() - 1)]
 
 
-def _rabenseifner(g, pes, ranks, prev, nbytes, elem, blocking) -> list[int]:
+def _rabenseifner(ranks, nbytes) -> list[Step]:
     """Reduce-scatter by recursive halving, then allgather by recursive doubling, over
     p' equal parts. 2 lg p' alpha + 2 (p'-1)/p' n beta + (p'-1)/p' n gamma."""
     parts = [nbytes / len(ranks)] * len(ranks)
-    prev = _halving(g, pes, ranks, prev, parts, elem, blocking, "allreduce rsag")
-    return _doubling_allgather(g, pes, ranks, prev, parts, blocking, "allreduce rsag")
+    return (_halving(ranks, parts, "allreduce rsag")
+            + _doubling_allgather(ranks, parts, "allreduce rsag"))
 
 
-def _halving(g, pes, ranks, prev, parts, elem, blocking, name) -> list[int]:
+def _halving(ranks, parts, name) -> list[Step]:
     """Recursive halving over members 0..p'-1 (p' a power of two), member j ending with
     the sum of part j: with mask m = p'/2 .. 1, j swaps with j XOR m, sending the parts
     of the half of its current range that the partner keeps and adding what it gets.
     Equal parts of s bytes: lg p' alpha + (p' - 1) s (beta + gamma)."""
     p2 = len(ranks)
     lo, hi = [0] * p2, [p2] * p2
+    steps = []
     m = p2 >> 1
     while m:
         sizes = []
@@ -341,103 +365,88 @@ def _halving(g, pes, ranks, prev, parts, elem, blocking, name) -> list[int]:
             give = (mid, hi[j]) if not j & m else (lo[j], mid)
             sizes.append(sum(parts[give[0]:give[1]]))
             lo[j], hi[j] = keep
-        prev = _round(g, pes, ranks, prev, lambda j, m=m: j ^ m, sizes, elem, blocking,
-                      f"{name} halve {m}", add=True)
+        steps.append(_round(ranks, lambda j, m=m: j ^ m, sizes, f"{name} halve {m}", add=True))
         m >>= 1
-    return prev
+    return steps
 
 
-def _doubling_allgather(g, pes, ranks, prev, parts, blocking, name) -> list[int]:
+def _doubling_allgather(ranks, parts, name) -> list[Step]:
     """Recursive doubling over members 0..p'-1 holding parts[j]: with mask m = 1, 2, ..,
     j swaps everything it has (the parts of its aligned group of m) with j XOR m.
     Equal parts of s bytes: lg p' alpha + (p' - 1) s beta."""
     p2 = len(ranks)
+    steps = []
     m = 1
     while m < p2:
         sizes = [sum(parts[j & ~(m - 1):(j & ~(m - 1)) + m]) for j in range(p2)]
-        prev = _round(g, pes, ranks, prev, lambda j, m=m: j ^ m, sizes, 8, blocking,
-                      f"{name} double {m}")
+        steps.append(_round(ranks, lambda j, m=m: j ^ m, sizes, f"{name} double {m}"))
         m <<= 1
-    return prev
+    return steps
 
 
 def reduce_scatter(g, pes, nbytes, algorithm="pairwise", after=None, elem=8,
                    blocking=True) -> list[int]:
     """Reduce-scatter of an n = `nbytes` vector: rank i ends with the sum of block i
-    (b = n / P) by `algorithm` (one of REDUCE_SCATTER).
+    (b = n / P) by `algorithm` (one of REDUCE_SCATTER): reduce_scatter_steps."""
+    P = len(pes)
+    algorithm = _pick("reduce-scatter", algorithm, nbytes, P, elem)
+    return run_steps(g, pes, _start(g, pes, after, "reduce-scatter"),
+                     reduce_scatter_steps(P, nbytes, algorithm), elem, blocking)
 
-    pairwise: in round k (1..P-1) rank i sends its block for i + k and adds the one
+
+def reduce_scatter_steps(P: int, nbytes: float, algorithm: str) -> list[Step]:
+    """pairwise: in round k (1..P-1) rank i sends its block for i + k and adds the one
     from i - k. recursive-halving: _halving over the ranks; with P not a power of two,
     MPICH's fold first (2i < 2 (P - p') sends n to 2i + 1, which adds), the p' ranks
     left own 1 or 2 blocks (new rank j < P - p': 2), and 2i + 1 sends 2i its b at the end."""
-    P = len(pes)
-    algorithm = _pick("reduce-scatter", algorithm, nbytes, P, elem)
     b = nbytes / P
-    prev = _start(g, pes, after, "reduce-scatter")
     if algorithm == "pairwise":
-        for k in range(1, P):
-            prev = _round(g, pes, range(P), prev, lambda i, k=k: (i + k) % P, [b] * P, elem,
-                          blocking, f"reduce-scatter r{k}", add=True)
-        return prev
+        return [_round(range(P), lambda i, k=k: (i + k) % P, [b] * P, f"reduce-scatter r{k}",
+                       add=True) for k in range(1, P)]
     r = P - (1 << (P.bit_length() - 1))
-    for i in range(r):
-        t = g.add(nbytes / elem, deps=(prev[2 * i + 1],), owner=pes[2 * i + 1],
-                  name="reduce-scatter fold")
-        g.message(prev[2 * i], t, nbytes, blocking)
-        prev[2 * i + 1] = t
-    ranks = [2 * j + 1 if j < r else j + r for j in range(P - r)]
-    parts = [2 * b if j < r else b for j in range(P - r)]
-    done = _halving(g, pes, ranks, [prev[k] for k in ranks], parts, elem, blocking,
-                    "reduce-scatter")
-    for k, t in zip(ranks, done):
-        prev[k] = t
-    for i in range(r):
-        t = g.add(0.0, deps=(prev[2 * i],), owner=pes[2 * i], name="reduce-scatter unfold")
-        g.message(prev[2 * i + 1], t, b, blocking)
-        prev[2 * i] = t
-    return prev
+    return _folded(P, nbytes, b, "reduce-scatter", lambda ranks: _halving(
+        ranks, [2 * b if j < r else b for j in range(P - r)], "reduce-scatter"))
 
 
 def allgather(g, pes, nbytes, after=None, blocking=True, algorithm="ring") -> list[int]:
-    """Allgather of b = `nbytes` per rank by `algorithm` (one of ALLGATHER).
-
-    ring: in step s rank i passes the block it got last step (its own first) to i + 1.
-    recursive-doubling: _doubling_allgather (P a power of two).
-    bruck: in step k rank i sends the min(2^k, P - 2^k) blocks it has to i - 2^k."""
+    """Allgather of b = `nbytes` per rank by `algorithm` (one of ALLGATHER):
+    allgather_steps."""
     P = len(pes)
     algorithm = _pick("allgather", algorithm, nbytes, P)
-    prev = _start(g, pes, after, "allgather")
+    return run_steps(g, pes, _start(g, pes, after, "allgather"),
+                     allgather_steps(P, nbytes, algorithm), 8, blocking)
+
+
+def allgather_steps(P: int, nbytes: float, algorithm: str) -> list[Step]:
+    """ring: in step s rank i passes the block it got last step (its own first) to i + 1.
+    recursive-doubling: _doubling_allgather (P a power of two).
+    bruck: in step k rank i sends the min(2^k, P - 2^k) blocks it has to i - 2^k."""
     if algorithm == "recursive-doubling":
-        return _doubling_allgather(g, pes, range(P), prev, [nbytes] * P, blocking,
-                                   "allgather")
+        return _doubling_allgather(range(P), [nbytes] * P, "allgather")
     if algorithm == "bruck":
-        for k in range((P - 1).bit_length()):
-            d = 1 << k
-            prev = _round(g, pes, range(P), prev, lambda i, d=d: (i - d) % P,
-                          [min(d, P - d) * nbytes] * P, 8, blocking, f"allgather bruck {k}")
-        return prev
-    for s in range(1, P):
-        prev = _round(g, pes, range(P), prev, lambda i: (i + 1) % P, [nbytes] * P, 8,
-                      blocking, f"allgather s{s}")
-    return prev
+        return [_round(range(P), lambda i, d=1 << k: (i - d) % P,
+                       [min(1 << k, P - (1 << k)) * nbytes] * P, f"allgather bruck {k}")
+                for k in range((P - 1).bit_length())]
+    return [_round(range(P), lambda i: (i + 1) % P, [nbytes] * P, f"allgather s{s}")
+            for s in range(1, P)]
 
 
 def alltoall(g, pes, nbytes, after=None, blocking=True, algorithm="pairwise") -> list[int]:
-    """All-to-all of b = `nbytes` per pair by `algorithm` (one of ALLTOALL).
-
-    pairwise: in round k (1..P-1) rank i sends its block for i + k and receives the
-    one from i - k. bruck: in step k rank i sends to i + 2^k the c_k blocks whose
-    index has bit k set (the local rotations before and after are not modelled)."""
+    """All-to-all of b = `nbytes` per pair by `algorithm` (one of ALLTOALL):
+    alltoall_steps."""
     P = len(pes)
     algorithm = _pick("alltoall", algorithm, nbytes, P)
-    prev = _start(g, pes, after, "alltoall")
+    return run_steps(g, pes, _start(g, pes, after, "alltoall"),
+                     alltoall_steps(P, nbytes, algorithm), 8, blocking)
+
+
+def alltoall_steps(P: int, nbytes: float, algorithm: str) -> list[Step]:
+    """pairwise: in round k (1..P-1) rank i sends its block for i + k and receives the
+    one from i - k. bruck: in step k rank i sends to i + 2^k the c_k blocks whose
+    index has bit k set (the local rotations before and after are not modelled)."""
     if algorithm == "bruck":
-        for k in range((P - 1).bit_length()):
-            c = sum(1 for j in range(P) if j >> k & 1)
-            prev = _round(g, pes, range(P), prev, lambda i, k=k: (i + (1 << k)) % P,
-                          [c * nbytes] * P, 8, blocking, f"alltoall bruck {k}")
-        return prev
-    for k in range(1, P):
-        prev = _round(g, pes, range(P), prev, lambda i, k=k: (i + k) % P, [nbytes] * P, 8,
-                      blocking, f"alltoall r{k}")
-    return prev
+        return [_round(range(P), lambda i, k=k: (i + (1 << k)) % P,
+                       [sum(1 for j in range(P) if j >> k & 1) * nbytes] * P,
+                       f"alltoall bruck {k}") for k in range((P - 1).bit_length())]
+    return [_round(range(P), lambda i, k=k: (i + k) % P, [nbytes] * P, f"alltoall r{k}")
+            for k in range(1, P)]

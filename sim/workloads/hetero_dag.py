@@ -40,6 +40,10 @@ class Params:
     def tasks_estimate(self) -> int:
         return self.tasks
 
+    def wheres(self) -> dict[str, str]:
+        """Unit choices checked against the machine at load (groups.check_where)."""
+        return {"placement": self.placement}
+
 
 def build(p: Params, machine, rng: np.random.Generator | None) -> TaskGraph:
     rng = rng if rng is not None else np.random.default_rng(0)

@@ -47,6 +47,10 @@ class Params:
         t = self.n // self.nb
         return t * (t + 1) * (2 * t + 1) // 6
 
+    def wheres(self) -> dict[str, str]:
+        """Unit choices checked against the machine at load (groups.check_where)."""
+        return {"panel": self.panel, "trailing": self.trailing}
+
 
 def build(p: Params, machine, rng) -> TaskGraph:
     t_count, nb = p.n // p.nb, float(p.nb)

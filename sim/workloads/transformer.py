@@ -158,6 +158,10 @@ class Params:
         return replace(self, batch=scale_count(self.batch, factor),
                        data=scale_count(self.data, factor))
 
+    def wheres(self) -> dict[str, str]:
+        """Unit choices checked against the machine at load: device = "gpu" needs one."""
+        return {"device": "gpu"} if self.device == "gpu" else {}
+
     def tasks_estimate(self) -> int:
         cfg = config(self)
         rows = 18 * cfg.n_layers + 6           # at most 18 layers per block (Llama)

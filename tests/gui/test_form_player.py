@@ -67,3 +67,29 @@ def test_player_counters_are_two_fixed_lines(qtbot):
     player.resize(300, 120)
     state.set_time(0.2)
     assert player.counters.height() == h
+
+
+def test_a_unit_kind_the_machine_lacks_is_marked_on_its_field(qtbot):
+    from parasim.gui.panels.scenario_form import ScenarioForm
+    f = ScenarioForm()
+    qtbot.addWidget(f)
+    f.set_scenario(scenario.load("big-little"))
+    where = f.editors["workload.where"]
+    where.widget.setText("gpu")
+    assert where.message == ('workload.where = "gpu" needs a device: the machine has none '
+                             '([[machine.device]])')
+    assert f.status.text() == where.message and f.scenario is None
+    where.widget.setText("little")
+    assert where.message is None and f.scenario is not None
+
+
+def test_a_custom_workload_keeps_its_task_and_message_tables(qtbot):
+    from parasim.gui.panels.scenario_form import ScenarioForm
+    f = ScenarioForm()
+    qtbot.addWidget(f)
+    sc = scenario.load("gpu-halo-staged")
+    f.set_scenario(sc)
+    assert f.scenario == sc
+    f.editors["workload.tasks[1].flops"].widget.setText("8e6")
+    assert f.scenario is not None and f.scenario.workload.tasks[1].flops == 8e6
+    assert len(f.scenario.workload.messages) == len(sc.workload.messages)

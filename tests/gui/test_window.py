@@ -116,10 +116,20 @@ def test_cancel_stops_a_long_run_within_a_second(window, qtbot):
 
 
 def test_a_large_run_asks_first(window, monkeypatch):
+    """Asked by its estimated time (events: here memory flows shared by 64 cores), not
+    by its task count."""
     from PySide6.QtWidgets import QMessageBox
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.No))
     _long_bag(window, 300_000)
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.No))
+    window.form.editors["machine.cores"].widget.setText("64")
+    assert window.form.scenario is not None
+    assert window.start_run() and not asked          # 300,000 compute tasks: about 2 s
+    window.cancel_run()
+    window.form.editors["workload.bytes_per_task"].widget.setText("1e6")
     assert not window.start_run() and window.worker is None
+    assert "300,000 memory flows" in asked[0]
 
 
 def test_malformed_trace_shows_an_error_and_keeps_the_view(ran, tmp_path):

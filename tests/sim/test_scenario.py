@@ -81,3 +81,23 @@ def test_bad_toml_and_bad_set_syntax_and_unknown_preset():
         sm.loads("[workload]\nn = 3")
     with pytest.raises(ScenarioError, match="is not a table"):
         sm.loads(BASE, ["name.x=1"])
+
+
+@pytest.mark.parametrize("preset, override, message", [
+    ("big-little", "workload.where=little", None),
+    ("big-little", "workload.where=gpu", 'workload.where = "gpu" needs a device'),
+    ("big-little", "workload.where=tiny", 'workload.where = "tiny" names no unit group '
+                                          r'.*one of: big, little\)'),
+    ("hetero-dag-gpu-only", "machine.device=[{name='tpu', count=2}]", None),
+    ("hetero-dag-gpu-only", "machine.cores=4", None),
+    ("summit-node-hpl", "workload.trailing=v100", None),
+    ("summit-node-hpl", "workload.panel=p9", r'workload.panel = "p9" names no unit group .*'
+                                             r'one of: cpu, v100\)'),
+])
+def test_a_workload_unit_choice_must_name_units_the_machine_has(preset, override, message):
+    if message is None:
+        sm.load(preset, [override])
+    else:
+        with pytest.raises(ScenarioError, match=message):
+            sm.load(preset, [override])
+

@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parasim.sim import scenario as scenario_mod
+from parasim.sim import simulate as simulate_mod
+from parasim.sim import size_guard
 from parasim.sim.cli import main
 from parasim.sim.errors import ScenarioError
 from parasim.sim.machine.machine import Machine
@@ -56,3 +58,88 @@ def test_estimate_bounds_the_graph_built_with_one_rank_per_pe(kind, nodes, cores
     sc = scenario(kind, machine_kw={"nodes": nodes, "cores": cores}, **extra)
     g = build_graph(sc, Machine(sc.machine))
     assert g.n <= tasks_on(sc.workload, nodes * cores)
+
+
+# -- the estimate counts events, not tasks (issue 12) ------------------------------------
+
+@pytest.mark.parametrize("name, sets, counted, fix", [
+    ("concurrency-vs-parallelism", ["schedule.quantum_s=1e-9"], "199,999,992 time slices",
+     "a longer schedule.quantum_s"),
+    ("smp-memory-wall", ["workload.tasks=999999", "machine.cores=1000"],
+     "999,999 memory flows", "fewer cores per node"),
+    ("gpu-offload", ["machine.accelerator.sms=100000"], "memory flows", "fewer cores"),
+    ("concurrency-vs-parallelism-io", ["workload.io_waits=100000", "workload.tasks=100"],
+     "10,000,000 I/O waits", "fewer workload.io_waits"),
+], ids=["slices", "memory", "offload", "io"])
+def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted, fix):
+    argv = ["run", name]
+    for s in sets:
+        argv += ["--set", s]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: this run would take about") and err.count("\n") == 1
+    assert counted in err and "pass --yes to run it anyway" in err and len(err) < 300
+    assert fix in err
+
+
+def test_estimate_counts_io_waits_and_messages():
+    sc = scenario_mod.load("concurrency-vs-parallelism-io", ["workload.io_waits=1000"])
+    assert simulate_mod.estimate(sc).events["io_wait"] == sc.workload.tasks * 1000
+    sc = scenario_mod.load("cluster-stencil")
+    g = build_graph(sc, Machine(sc.machine))
+    est = simulate_mod.estimate(sc)
+    assert est.events["message"] == len(g.msg_src) > 0
+    assert est.events["task"] + est.events["memory_task"] == g.n
+
+
+def test_yes_runs_what_the_guard_refuses(capsys, monkeypatch):
+    monkeypatch.setattr(size_guard, "MAX_RUN_S", 0.0)
+    assert main(["run", "amdahl"]) == 2
+    assert "over the 0 s limit" in capsys.readouterr().err
+    assert main(["run", "amdahl", "--yes"]) == 0
+
+
+def test_a_sweep_is_refused_by_points_times_cost(monkeypatch):
+    sc = scenario_mod.load("amdahl")
+    one = simulate_mod.estimate(sc)
+    est = simulate_mod.check_runs([sc] * 3, limit_s=1e9)
+    assert est.seconds == pytest.approx(3 * one.seconds) and est.events["run"] == 3
+    with pytest.raises(size_guard.RunTooLong, match=r"^this sweep would take about 0 s .*3 "
+                                                    r"runs\), over the 0 s limit; use fewer "
+                                                    r"--vary values, or pass --yes"):
+        simulate_mod.check_runs([sc] * 3, limit_s=0.0)
+
+
+def test_the_sweep_and_compare_verbs_check_their_size(capsys, monkeypatch):
+    monkeypatch.setattr(size_guard, "MAX_RUN_S", 0.0)
+    assert main(["sweep", "amdahl", "--vary", "machine.cores=1,2"]) == 2
+    assert "2 runs" in capsys.readouterr().err
+    assert main(["compare", "amdahl", "power-wall"]) == 2
+    assert "error: this comparison would take" in capsys.readouterr().err
+
+
+def test_watchdog_stops_a_run_on_course_to_overrun(monkeypatch):
+    clock = iter([0.0, 2.0, 5.0, 5.0])
+    monkeypatch.setattr(size_guard.time, "perf_counter", lambda: next(clock))
+    dog = size_guard.Watchdog(30.0 / size_guard.WATCH_FACTOR)
+    dog.progress(0.01)
+    assert dog.cancel() is False                 # 2 s: too early to project
+    with pytest.raises(size_guard.RunTooLong, match=r"1.0 % done after 5 s, on course for "
+                                                    r"about 500 s \(limit 15 s\)"):
+        dog.cancel()
+
+
+def test_huge_scenario_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    path = tmp_path / "big.toml"
+    path.write_text('name = "x"\n' + "# padding\n" * 200)
+    monkeypatch.setattr(size_guard, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(scenario_mod.spec, "read_text", lambda p: pytest.fail("parsed"))
+    with pytest.raises(ScenarioError, match=r"scenario file is 0.0 MB, more than the 0 MB"):
+        scenario_mod.load(str(path))
+
+
+def test_adaptive_pool_output_is_bounded():
+    from parasim.sim.errors import LayerError
+    from parasim.sim.nn.pooling import AdaptiveAvgPool2d
+    with pytest.raises(LayerError, match="output_size must be at most 65536"):
+        AdaptiveAvgPool2d(name="p", output_size=30_000_000)

@@ -67,3 +67,9 @@ def test_title_lists_set_overrides_instead_of_the_preset_description(capsys):
     assert first == "amdahl (modified: workload.serial_fraction=1, machine.cores=2)"
     assert main(["run", "amdahl"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("amdahl: Compute-bound work")
+
+
+def test_a_unit_kind_the_machine_lacks_is_refused_at_load_with_one_line(capsys):
+    assert main(["run", "big-little", "--set", "workload.where=gpu"]) == 2
+    assert capsys.readouterr().err == ('error: workload.where = "gpu" needs a device: the '
+                                       'machine has none ([[machine.device]])\n')

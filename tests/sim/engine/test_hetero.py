@@ -214,3 +214,45 @@ def test_dense_efficiency_scales_every_group_like_the_plain_engine():
     full = run(machine(device=[DEV]), b.build())[1]
     half = run(machine(dense_efficiency=0.5, device=[DEV]), b.build())[1]
     assert full == pytest.approx(1e9 / (1e9 * 2 * 4 * 8)) and half == pytest.approx(2 * full)
+
+
+def two_nodes(network: str) -> Machine:
+    """Two nodes of one core and one 1-SM GPU (PEs 0, 1 | 2, 3); alpha 2 µs, beta 25 GB/s."""
+    return machine(device=[{**DEV, "network": network}], nodes=2,
+                   network={"latency_us": 2.0, "bandwidth_gbs": 25.0})
+
+
+@pytest.mark.parametrize("network, src, dst, expected, hops", [
+    # D2H (5 µs + 1 MB / 10 GB/s) + alpha + n / beta (2 µs + 40 µs) + H2D
+    ("staged", 1, 3, 105 * US + 42 * US + 105 * US, [(0, 0, -1), (1, -1, 0)]),
+    ("direct", 1, 3, 42 * US, []),
+    ("staged", 1, 2, 105 * US + 42 * US, [(0, 0, -1)]),      # GPU -> the other node's CPU
+    ("staged", 2, 1, 42 * US + 105 * US, [(0, -1, 0)]),      # CPU -> the other node's GPU
+])
+def test_a_gpu_message_across_nodes_is_staged_or_direct(network, src, dst, expected, hops):
+    b = GraphBuilder()
+    a = b.add(0.0, owner=src)
+    c = b.add(0.0, owner=dst)
+    b.message(a, c, 1e6, blocking=True)
+    e, makespan, trace = run(two_nodes(network), b.build())
+    assert makespan == pytest.approx(expected)
+    assert [c[:3] for c in e.copies] == hops and all(c[5] == 1e6 for c in e.copies)
+    assert e.net.critical_path() == pytest.approx(expected)    # the copies are in it
+    recv = trace.kind == KIND_CODE["recv"]
+    assert trace.pe[recv].tolist() == [dst] and trace.end_s[recv][0] == pytest.approx(expected)
+
+
+def test_a_staged_blocking_send_ends_at_network_delivery():
+    b = GraphBuilder()
+    a = b.add(0.0, owner=1)
+    c = b.add(0.0, owner=3)
+    b.message(a, c, 1e6, blocking=True)
+    _, _, trace = run(two_nodes("staged"), b.build())
+    send = trace.kind == KIND_CODE["send"]
+    assert trace.start_s[send][0] == 0.0 and trace.end_s[send][0] == pytest.approx(147 * US)
+
+
+def test_device_network_is_validated():
+    with pytest.raises(ScenarioError, match=r"machine.device\[0\].network must be one of "
+                                            r"'staged', 'direct', got 'nvlink'"):
+        machine(device=[{**DEV, "network": "nvlink"}])

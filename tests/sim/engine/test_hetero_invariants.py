@@ -24,7 +24,8 @@ def setups(draw):
             "device": [{"name": "gpu", "count": devices, "sms": draw(st.integers(1, 4)),
                         "matrix_fp64": draw(st.sampled_from([0.0, 128.0])),
                         "peer_link_gbs": draw(st.sampled_from([0.0, 50.0])),
-                        "launch_latency_us": draw(st.sampled_from([0.0, 5.0]))}]}
+                        "launch_latency_us": draw(st.sampled_from([0.0, 5.0])),
+                        "network": draw(st.sampled_from(["staged", "direct"]))}]}
     m = Machine(spec.from_dict(MachineSpec, data, "machine"))
     n = draw(st.integers(1, 30))
     b = GraphBuilder()
@@ -36,6 +37,10 @@ def setups(draw):
               where=draw(st.sampled_from(names)), matrix=draw(st.booleans()),
               block=draw(st.booleans()),
               reads=[draw(st.sampled_from([0.0, 1e5, 8e6])) for _ in deps])
+    for _ in range(draw(st.integers(0, 6)) if n > 1 else 0):     # messages: src < dst
+        dst = draw(st.integers(1, n - 1))
+        b.message(draw(st.integers(0, dst - 1)), dst, draw(st.sampled_from([0.0, 1e5, 4e6])),
+                  blocking=draw(st.booleans()))
     policy = draw(st.sampled_from(["dynamic", "critical-path", "block", "cyclic", "heft"]))
     return m, b.build(), policy
 
@@ -79,6 +84,13 @@ def test_hetero_invariants(setup):
                 assert key in arrive
                 if np.isfinite(start[t]):             # tasks taking no time have no span
                     assert arrive[key] <= start[t] + eps
+    for k in range(len(g.msg_src)):                  # messages arrive before their receiver
+        t = int(g.msg_dst[k])
+        assert e.net.arrival[k] >= end[g.msg_src[k]] - eps
+        if np.isfinite(start[t]):
+            assert e.net.arrival[k] <= start[t] + eps
     assert np.isclose(tr.flops.sum(), g.flops.sum())   # FLOPs conserved
     crit = g.longest_path(group_durations(m, g).min(axis=0))
     assert makespan >= crit * (1 - 1e-9)
+    if e.net is not None:                             # with messages and their copies
+        assert makespan >= e.net.critical_path() * (1 - 1e-9)

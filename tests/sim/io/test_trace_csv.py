@@ -71,9 +71,12 @@ HEAD = ",".join(COLUMNS) + "\n"
     (HEAD + GOOD.replace("0.0,1.0", "nan,1.0") + "\n", "line 2: start_s must be a finite"),
     (HEAD + GOOD.replace("0.0,1.0", "0.0,inf") + "\n", "line 2: end_s must be a finite"),
     (HEAD + GOOD.replace("10.0", "-5.0") + "\n", "line 2: flops must be a finite number >= 0"),
-    (HEAD + GOOD.replace("0,0,0,", "99999999,0,0,") + "\n", "line 2: pe 99999999 is not node"),
+    (HEAD + GOOD.replace("0,0,0,", "999999,0,0,") + "\n", "line 2: pe 999999 is not node"),
     (HEAD + GOOD.replace(",-1,-1,", ",-2,-1,") + "\n", r"line 2: peer must be in \[-1,"),
     (HEAD + GOOD.replace("0,0,0,", "9999999999,0,0,") + "\n", "line 2: pe must be in"),
+    (HEAD + GOOD.replace("0,0,0,", "65000001,65000001,0,") + "\n", r"line 2: (pe|node) must be in \[0, 999999\]"),
+    (HEAD + GOOD.replace("0,0,0,", "0,0," + "9" * 30 + ",") + "\n", "line 2: column core .*beyond 64 bits"),
+    (HEAD + GOOD.replace("0,0,0,", "0,0," + "9" * 140_000 + ",") + "\n", "line 2: field larger than field limit"),
     # cores per node from the first row with node > 0: (9 - 1) / 2 = 4; then pe 5 of
     # node 1 core 0 should be 4
     (HEAD + "9,2,1" + GOOD[5:] + "\n" + "5,1,0" + GOOD[5:] + "\n",

@@ -13,6 +13,7 @@ from parasim.sim.machine.machine import Machine, MachineSpec
 from parasim.sim.programs.errors import ProgramError
 from parasim.sim.simulate import simulate
 from parasim.sim.trace import COLUMNS, KIND_CODE
+from parasim.sim.workloads import collectives as C
 from tests.sim.programs.helpers import program_scenario, run_program
 
 PINGPONG = """
@@ -355,17 +356,56 @@ def test_busiest_link_is_the_senders_uplink(tmp_path):
                                            "switch -> node 0", "switch -> node 1")
 
 
-@pytest.mark.parametrize("kind, call, algorithm", [
-    ("allgather", "allgather(5e4)", "ring"), ("alltoall", "alltoall(5e4)", "pairwise"),
-    ("barrier", "barrier()", None)])
-def test_more_collectives_equal_the_library(tmp_path, kind, call, algorithm):
-    work = {"kind": kind}
+FATTREE = {"topology": "fattree", "latency_us": 1.0, "bandwidth_gbs": 10.0}
+LIBRARY = {"bcast": ("bcast", C.BCAST, 3e5), "allreduce": ("allreduce", C.ALLREDUCE, 6e5),
+           "reduce_scatter": ("reduce-scatter", C.REDUCE_SCATTER, 6e5),
+           "allgather": ("allgather", C.ALLGATHER, 5e4), "alltoall": ("alltoall", C.ALLTOALL, 5e4)}
+CASES = [(call, a) for call, (_, algs, _) in LIBRARY.items() for a in algs] + [
+    ("scatter", None), ("gather", None), ("barrier", None)]
+
+
+def _library_and_program(tmp_path, call, algorithm, ranks, nbytes):
+    kind = LIBRARY[call][0] if call in LIBRARY else call
+    work: dict = {"kind": kind}
+    if call != "barrier":
+        work["bytes"] = nbytes
     if algorithm:
-        work.update(bytes=5e4, algorithm=algorithm)
-    lib = simulate(scenario.from_dict({"machine": {"nodes": 6, "cores": 1},
+        work["algorithm"] = algorithm
+    lib = simulate(scenario.from_dict({"machine": {"nodes": ranks, "cores": 1, "network": FATTREE},
                                        "workload": work}), baseline=False)
-    prog = run_program(tmp_path, f"def main(comm):\n    yield from comm.{call}\n", nodes=6)
+    args = "" if call == "barrier" else f"{nbytes!r}" + (
+        f", algorithm={algorithm!r}" if algorithm else "")
+    prog = run_program(tmp_path, f"def main(comm):\n    yield from comm.{call}({args})\n",
+                       nodes=ranks, network=FATTREE)
+    return lib, prog
+
+
+@pytest.mark.parametrize("ranks", [2, 3, 5, 8])
+@pytest.mark.parametrize("call, algorithm", CASES)
+def test_every_collective_algorithm_equals_the_library(tmp_path, call, algorithm, ranks):
+    if C.check_algorithm(LIBRARY.get(call, (call,))[0], algorithm or "", ranks):
+        with pytest.raises(ProgramError, match="needs a power-of-two rank count"):
+            run_program(tmp_path, f"def main(comm):\n    yield from comm.{call}(1e3, "
+                        f"algorithm={algorithm!r})\n", nodes=ranks, network=FATTREE)
+        return
+    nbytes = LIBRARY[call][2] if call in LIBRARY else 5e4
+    lib, prog = _library_and_program(tmp_path, call, algorithm, ranks, nbytes)
     assert prog.makespan == pytest.approx(lib.makespan, rel=1e-9)
+    assert prog.summary["flops"] == pytest.approx(lib.summary["flops"], rel=1e-12)
+
+
+@pytest.mark.parametrize("call, sizes", [
+    ("bcast", (1e3, 1e5, 1e6)), ("allreduce", (1e3, 1e6)), ("reduce_scatter", (1e5, 1e6)),
+    ("allgather", (100, 2e4, 1e5)), ("alltoall", (100, 1e4))])
+@pytest.mark.parametrize("ranks", [3, 8])
+def test_auto_picks_as_the_library_does(tmp_path, call, sizes, ranks):
+    picks = set()
+    for nbytes in sizes:
+        picks.add(C.auto(LIBRARY[call][0], nbytes, ranks))
+        lib, prog = _library_and_program(tmp_path, call, "auto", ranks, nbytes)
+        assert prog.makespan == pytest.approx(lib.makespan, rel=1e-9)
+    # the sizes reach more than one choice (bcast and alltoall have one below 8 ranks)
+    assert len(picks) > 1 or (ranks < 8 and call in ("bcast", "alltoall"))
 
 
 def test_heterogeneous_machines_are_refused(tmp_path):

@@ -184,7 +184,7 @@ def test_csv_has_one_row_per_run(tmp_path):
 
 
 def test_grid_size_is_limited():
-    with pytest.raises(ScenarioError, match="the grid has 10,201 points"):
+    with pytest.raises(ScenarioError, match=r"--vary gives a grid of 10,201 points \(limit 10,000\): give fewer values to --vary"):
         expand(small_amdahl(), {"seed": list(range(101)), "machine.cores": list(range(1, 102))})
 
 

@@ -261,9 +261,10 @@ def test_kernels_split_copies_weights_once_and_uses_matrix_units_for_conv():
     assert c["bytes"][0] == weights and len(c["bytes"]) == 3      # weights, images, result
 
 
-def test_kernels_split_without_a_gpu_is_refused():
+def test_kernels_split_without_a_gpu_is_refused_at_load():
     sc = cnn_scenario(cores=2, model="vgg11", input=32, batch=2, split="data")
     data = scenario_mod.to_dict(sc)
     data["workload"]["split"] = "kernels"
-    with pytest.raises(ScenarioError, match="needs a GPU"):
-        simulate(scenario_mod.from_dict(data), baseline=False)
+    with pytest.raises(ScenarioError, match='workload.split = "kernels" needs a device: the '
+                                            r'machine has none \(\[\[machine.device\]\]\)'):
+        scenario_mod.from_dict(data)
