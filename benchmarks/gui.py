@@ -5,6 +5,9 @@
     the same on 1024 PEs (one collapsed node row drawn as occupancy)
     playback frames per second at 100k spans    target >= 25 fps
     longest event-loop stall during a run       target <= 100 ms
+    Machine view playing: 16 nodes x 48 cores with messages, 256-node torus  >= 30 fps
+    Machine view first draw of 1,024 nodes      target <= 200 ms
+    selection statistics over 1M spans          target <= 100 ms
 
 The traces are synthetic (numpy, no simulation): PEs alternate compute and stall spans
 of random length, back to back.  Wall-clock figures depend on what else the machine
@@ -150,6 +153,95 @@ def bench_responsiveness(app) -> None:
     win.close()
 
 
+def synthetic_cluster(nodes: int, cores: int, topology: str, per_pe: int = 100,
+                      messages: int = 4000, seed: int = 0) -> Run:
+    """PEs alternating compute and stall spans, plus blocking messages between random
+    PEs of different nodes (send [t, t + d] on the sender, recv on the receiver)."""
+    from parasim.sim.scenario import from_dict
+    from parasim.sim.trace import COLUMNS, DTYPES
+    base = synthetic_run(nodes * cores * per_pe, pes=nodes * cores, seed=seed).trace
+    rng = np.random.default_rng(seed)
+    m = float(base.end_s.max())
+    src = rng.integers(0, nodes * cores, messages)
+    dst = (src + cores * rng.integers(1, nodes, messages)) % (nodes * cores)
+    t0 = rng.uniform(0, m * 0.95, messages)
+    t1 = t0 + rng.uniform(0.005, 0.05, messages) * m
+    ids = np.arange(messages)
+    extra = {"pe": np.r_[src, dst], "kind": np.r_[np.full(messages, KIND_CODE["send"]),
+                                                    np.full(messages, KIND_CODE["recv"])],
+             "task": np.full(2 * messages, -1), "start_s": np.r_[t0, t0],
+             "end_s": np.r_[t1, t1], "flops": np.zeros(2 * messages),
+             "bytes": np.full(2 * messages, 1e5), "peer": np.r_[dst, src],
+             "msg": np.r_[ids, ids], "lanes_active": np.zeros(2 * messages)}
+    cols = {c: np.r_[base[c], extra[c]] if c in extra else None for c in COLUMNS}
+    cols["node"] = cols["pe"] // cores
+    cols["core"] = cols["pe"] % cores
+    order = np.argsort(cols["start_s"], kind="stable")
+    tr = Trace(**{c: np.asarray(v[order], DTYPES[c]) for c, v in cols.items()})
+    sc = from_dict({"name": "bench", "machine": {"nodes": nodes, "cores": cores,
+                                                 "network": {"topology": topology}},
+                    "workload": {"kind": "pingpong"}})
+    makespan = float(tr.end_s.max())
+    return Run(sc, tr, MappingProxyType(summarize(tr, makespan, None, nodes * cores)),
+               nodes, cores)
+
+
+def bench_machine_view(app, nodes: int, cores: int, topology: str, label: str) -> None:
+    from parasim.gui.machine_view.model import MachineModel
+    from parasim.gui.machine_view.view import MachineView
+    from parasim.gui.state import AppState
+    run = synthetic_cluster(nodes, cores, topology, per_pe=max(2, 100_000 // (nodes * cores)))
+    state = AppState()
+    view = MachineView(state)
+    view.resize(1200, 800)
+    view.show()
+    app.processEvents()
+    t0 = time.perf_counter()
+    model = MachineModel(run)                   # built in a thread in the app
+    t1 = time.perf_counter()
+    state.run = run                              # set_run without the thread's model
+    view.model = model
+    view.canvas.set_model(model)
+    view.canvas.set_frame(model.frame(run.makespan / 2))
+    view.canvas.repaint()
+    t2 = time.perf_counter()
+    frames, times = 60, []
+    for k in range(frames):
+        f0 = time.perf_counter()
+        view.canvas.set_frame(model.frame(run.makespan * k / frames))
+        view.canvas.repaint()
+        times.append(time.perf_counter() - f0)
+    inflight = len(model.frame(run.makespan / 2).packets)
+    print(f"{label:28} model {ms(t1 - t0)} (worker thread), first draw {ms(t2 - t1)}; "
+          f"playing: median frame {ms(np.median(times))} = {1 / np.median(times):6.1f} fps "
+          f"({inflight} packets in flight mid-run)   target >= 30 fps, first draw <= 200 ms")
+    view.close()
+
+
+def bench_selection() -> None:
+    from parasim.sim.analysis.selection import Selection
+    run = synthetic_run(1_000_000, pes=64)
+    t0 = time.perf_counter()
+    sel = Selection(run.trace)
+    build = time.perf_counter() - t0
+    rng = np.random.default_rng(2)
+    m, times, cpu = run.makespan, [], []
+    for _ in range(20):
+        a, b = np.sort(rng.uniform(0, m, 2))
+        pes = np.arange(rng.integers(0, 32), 64)
+        c0, t0 = time.process_time(), time.perf_counter()
+        sel.stats(a, b, pes)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    c0, t0 = time.process_time(), time.perf_counter()
+    sel.stats(0.0, m, np.arange(1, 64))
+    whole, whole_cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"selection statistics, 1M spans, random regions: median {ms(np.median(times))}, "
+          f"max {ms(max(times))} (CPU median {ms(np.median(cpu))}); the whole run x 63 "
+          f"rows {ms(whole)} (CPU {ms(whole_cpu)}); index built once off the GUI thread: "
+          f"{ms(build)}   target <= 100 ms")
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     from parasim.gui.style import setup_pyqtgraph
@@ -157,6 +249,11 @@ def main() -> None:
     bench_render(app)
     bench_render(app, pes=1024)
     bench_playback(app)
+    bench_machine_view(app, 16, 48, "crossbar", "Machine 16 nodes x 48 cores")
+    bench_machine_view(app, 256, 1, "torus2d", "Machine 256-node torus")
+    bench_machine_view(app, 256, 16, "torus2d", "Machine 256 x 16 torus (heat)")
+    bench_machine_view(app, 1024, 1, "fattree", "Machine 1,024-node fat tree")
+    bench_selection()
     bench_responsiveness(app)
 
 

@@ -36,6 +36,7 @@ from ..sim.studies.compare import describe_change
 from ..sim.units import clip, one_line, seconds, si
 from .analysis import TraceIndex
 from .help import Tour, about_text, shortcut_sheet
+from .machine_view import install as machine_views
 from .menus import build_menus
 from .panels.compare import CompareView
 from .panels.export import NAMES, export_with_dialog
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.form.validity_changed.connect(self._validity)
         self.form.edited.connect(self._form_edited)
         self.program_file = ProgramFile(self)
+        machine_views.install(self)
         build_menus(self)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -704,6 +706,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:
         self.save_layout()
+        machine_views.shutdown(self)
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)

@@ -67,6 +67,9 @@ def build_menus(w) -> None:
     _action(w, v, "Expand all nodes", lambda: w.timeline.collapse_all(False))
     w.lanes_action = _action(w, v, "Show SIMD lanes", w._toggle_lanes, "L")
     w.lanes_action.setCheckable(True)
+    w.critical_action = _action(w, v, "Show critical path",
+                                lambda: w.critical.on_action(w.critical_action, w.status), "C")
+    w.critical_action.setCheckable(True)
     messages = w.timeline.messages_action
     messages.setShortcutContext(Qt.WindowShortcut)
     v.addAction(messages)

@@ -17,6 +17,7 @@ class AppState(QObject):
     time_changed = Signal(float)        # playhead, simulated seconds
     pinned_changed = Signal(object)     # Run pinned for comparison (or None)
     convention_changed = Signal(str)    # "flops" or "macs": how work is displayed
+    pe_selected = Signal(int)           # the PE chosen in a view (-1: none)
     busy_changed = Signal(bool)         # a simulation is running (the run shown stays)
     bookmarks_changed = Signal(list)    # [{"t_s", "caption"}], in time order
 
@@ -27,6 +28,7 @@ class AppState(QObject):
         self.time = 0.0
         self.pinned: Run | None = None
         self.convention = "flops"
+        self.selected_pe = -1
         self.busy = False
         self.source = ""                    # the file a run was opened from, if any
         self.bookmarks: list[dict] = []
@@ -42,6 +44,7 @@ class AppState(QObject):
         self.index = index if index is not None else TraceIndex(run) if run is not None \
             else None
         self.time = self.index.makespan if self.index else 0.0
+        self.selected_pe = -1
         self.run_changed.emit(run)
         self.time_changed.emit(self.time)
 
@@ -54,6 +57,12 @@ class AppState(QObject):
         if t != self.time:
             self.time = t
             self.time_changed.emit(t)
+
+    def select_pe(self, pe: int) -> None:
+        """Choose a PE (-1: none); every view highlights it."""
+        if pe != self.selected_pe:
+            self.selected_pe = pe
+            self.pe_selected.emit(pe)
 
     def set_convention(self, convention: str) -> None:
         if convention != self.convention:

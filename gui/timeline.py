@@ -17,7 +17,7 @@ arrows (black, 2 px): see gui/messages.py; the note beside the legend says what 
 
 Mouse: wheel zooms time (Ctrl+wheel zooms rows), drag pans, shift-drag measures a
 duration, double-click a row collapses/expands its node, right-click for the menu.
-Keys W/S zoom, A/D pan, M messages. Hover, clicks, measuring and keys: gui/timeline_input.py.
+Keys W/S zoom, A/D pan, M messages. Ctrl-click a kind in the legend hides or shows it. Hover, clicks, measuring and keys: gui/timeline_input.py.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
@@ -70,6 +71,9 @@ class TimelineView(TimelineInput, QWidget):
         self.rows: RowLayout | None = None
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.RichText)
+        self.legend.setToolTip("Ctrl-click a kind to hide or show its spans")
+        self.legend.linkActivated.connect(self._legend_clicked)
+        self.hidden_kinds: set[str] = set()
         self.box = TimelineBox()
         self.plot = pg.PlotWidget(viewBox=self.box)
         self.plot.setFocusPolicy(Qt.StrongFocus)
@@ -167,10 +171,7 @@ class TimelineView(TimelineInput, QWidget):
             self.spans = spans if spans is not None else SpanLayout(run)
             if self.rows.lanes > 1 and self.rows.lanes != self.spans.max_lanes:
                 self.rows = self.rows.with_lanes(max(1, self.spans.max_lanes))
-        kinds = [k for k in KINDS if k in self.spans.kind_rows]
-        self.legend.setText(legend_html(kinds, kind_names(run)) + (
-            f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
-            if len(self.spans.pairs[0]) else ""))
+        self._show_legend()
         self._layout_rows(redraw=False)
         self._hold = True                       # one redraw below, not one per change
         self.reset_view()
@@ -180,6 +181,29 @@ class TimelineView(TimelineInput, QWidget):
             self.set_time(self.state.time)
         else:
             self.set_time(self.makespan)
+
+    def _show_legend(self) -> None:
+        """One link per kind (Ctrl-click toggles it); hidden kinds struck through."""
+        names = kind_names(self.run)
+        parts = []
+        for k in (k for k in KINDS if k in self.spans.kind_rows):
+            html = legend_html([k], names)
+            if k in self.hidden_kinds:
+                html = f"<s style='color:#999999'>{html}</s>"
+            parts.append(f"<a href='{k}' style='color:black; text-decoration:none'>{html}</a>")
+        self.legend.setText("&nbsp;&nbsp;".join(parts) + (
+            f"&nbsp;&nbsp;<span style='color:{MESSAGE_COLOR}'>&#8594;</span> message"
+            if len(self.spans.pairs[0]) else ""))
+
+    def _legend_clicked(self, kind: str) -> None:
+        if QApplication.keyboardModifiers() & Qt.ControlModifier:
+            self.toggle_kind(kind)
+
+    def toggle_kind(self, kind: str) -> None:
+        """Hide or show one span kind's bars (Jumpshot's legend toggles)."""
+        self.hidden_kinds ^= {kind}
+        self.bars[kind].setVisible(kind not in self.hidden_kinds)
+        self._show_legend()
 
     @property
     def makespan(self) -> float:

@@ -42,6 +42,17 @@ def save(app, win, path: Path) -> None:
     win.close()
 
 
+def machine_view(app, path: Path) -> None:
+    """The Machine tab mid-run on the 16-node Fugaku slice: packets on the torus."""
+    win = window(app, "top500-fugaku-slice")
+    win.tabs.setCurrentWidget(win.machine)
+    for b in list(win.machine.builders):      # the model is built in a thread
+        b.wait()
+    app.processEvents()
+    win.state.set_time(0.5 * win.state.makespan)
+    save(app, win, path)
+
+
 def main(out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     from parasim.gui.style import setup_pyqtgraph
@@ -89,6 +100,8 @@ def main(out: Path) -> None:
     win.metrics.setCurrentWidget(win.metrics.plots[1])
     win.state.set_time(0.5 * win.state.makespan)
     save(app, win, out / "power.png")
+
+    machine_view(app, out / "machine-view.png")
 
     win = window(app, "smp-matmul", ["machine.cores=4"])
     win.lanes_action.trigger()

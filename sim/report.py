@@ -43,7 +43,9 @@ def summary_rows(s: Mapping, convention: str = "flops") -> list[tuple[str, str]]
         ("Parallel efficiency", "n/a" if s["pes"] == 1 else percent(s.get("parallel_efficiency"))),
         ("Karp-Flatt serial fraction", "n/a" if s.get("karp_flatt") is None
          else f"{s['karp_flatt']:.4g}"),
-        ("Critical path", seconds(s.get("critical_path_s"))),
+        ("Critical path", seconds(s.get("critical_path_s"))
+         + (f" (as run: mostly {s['critical_path_dominant']})"
+            if s.get("critical_path_dominant") else "")),
         ("PEs", f"{s['pes']}"),
         ("Tasks / spans", f"{s.get('tasks', 0):,} / {s.get('spans', 0):,}"),
         ("Memory traffic", si(s["bytes_moved"], "B")),

@@ -39,6 +39,8 @@ class RunExtras(TypedDict, total=False):
     kind_names: dict[str, str]  # legend text where a span kind means more: machine/groups
     copies: dict               # {"node", "src", "dst", "start_s", "end_s", "bytes", "task"}
                                # copies between memories: engine/hetero (copy_rows)
+    messages: dict             # {"sent_s", "arrival_s"} per message: engine/transport
+    critical_path: dict        # tasks, messages, time per resource: analysis/critical
     program: dict              # {"file", "source", "ranks", "threads"}: runners/program
 
 

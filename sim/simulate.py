@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import size_guard
+from .analysis.critical import critical_path
 from .analysis.layers import layer_rows
 from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
@@ -149,6 +150,14 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if net is not None:
         summary.update(net.summary(makespan))
     extras = observe(scenario.machine, machine, trace, makespan, summary)
+    g = engine.g                               # with its program order, when it has messages
+    sent = arrival = None
+    if net is not None:
+        sent, arrival = np.asarray(net.sent_at), np.asarray(net.arrival)
+        extras["messages"] = {"sent_s": sent, "arrival_s": arrival}
+    extras["critical_path"] = critical_path(trace, g.n, g.dep_ptr, g.dep_idx, g.msg_src,
+                                            g.msg_dst, sent, arrival)
+    summary["critical_path_dominant"] = extras["critical_path"]["dominant"]
     if has_io(graph):
         extras["io"] = engine.io_intervals()
     if hasattr(engine, "copy_rows"):           # heterogeneous: copies over the links

@@ -56,6 +56,10 @@ BUSIEST_LINK = {                                       # engine/transport, sever
     "busiest_link_utilisation": Key("", "busiest link's bytes / (capacity x makespan)"),
     "busiest_link": Key("text", "its name"),
 }
+CRITICAL_PATH = {                                      # analysis/critical (engine runs)
+    "critical_path_dominant": Key("text", "resource most of the critical path as run "
+                                          "went to: compute, memory, network or waiting"),
+}
 POWER = {                                              # analysis/power ([machine.power])
     "energy_j": Key("J", "integral of power over the run"),
     "static_energy_j": Key("J", "idle power x makespan"),
@@ -115,7 +119,8 @@ NOTES = {
 }
 
 GROUPS = {"metrics": METRICS, "concurrency": CONCURRENCY, "network": NETWORK,
-          "busiest_link": BUSIEST_LINK, "power": POWER, "offload": OFFLOAD, "hpl": HPL,
-          "program": PROGRAM, "hetero": HETERO, "unit_power": UNIT_POWER,
+          "busiest_link": BUSIEST_LINK, "critical_path": CRITICAL_PATH, "power": POWER,
+          "offload": OFFLOAD, "hpl": HPL, "program": PROGRAM, "hetero": HETERO,
+          "unit_power": UNIT_POWER,
           "hpl_list": HPL_LIST, "transformer": TRANSFORMER, "notes": NOTES}
 SUMMARY_KEYS: dict[str, Key] = {k: v for group in GROUPS.values() for k, v in group.items()}

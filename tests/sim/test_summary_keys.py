@@ -7,8 +7,8 @@ from parasim.sim.run import Run
 from parasim.sim.simulate import simulate
 from parasim.sim.summary_keys import GROUPS, SUMMARY_KEYS
 
-OPTIONAL_GROUPS = ("network", "busiest_link", "power", "offload", "hpl", "program", "hetero",
-                   "unit_power", "hpl_list", "notes")
+OPTIONAL_GROUPS = ("network", "busiest_link", "critical_path", "power", "offload", "hpl",
+                   "program", "hetero", "unit_power", "hpl_list", "notes")
 
 
 def check(summary):

@@ -1,0 +1,1 @@
+"""The Machine tab: the run's machine animated at the playhead."""

@@ -1,0 +1,332 @@
+"""The Machine tab: the machine at the playhead (canvas), and beside it the communication
+matrix, the busiest links' load over time, the critical path's breakdown and what-if
+re-runs. The model is built off the GUI thread when a run arrives; the player's
+playhead drives the drawing while the tab is visible."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...sim.analysis.traffic import comm_matrix
+from ...sim.studies.whatif import WHATIFS
+from ...sim.units import percent, seconds
+from ..panels.export import export_with_dialog
+from ..style import PLAYHEAD_COLOR, legend_html
+from ..worker import SimWorker
+from .builder import start_builder
+from .canvas import MachineCanvas
+from .model import MachineModel
+
+MATRIX_PES = 256         # the matrix's largest side: beyond, per node, then node groups
+NARROW_PX = 800          # narrower than this, the panels go under the machine
+BUSIEST = 3
+
+
+class MachineView(QWidget):
+    """`player` (the window's one Player) is borrowed while this tab is shown, so the
+    same player drives the timeline and the machine."""
+
+    def __init__(self, state, player=None, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.player = player
+        self._player_home = None            # (layout, index) the player came from
+        self._orientation = None
+        self.model: MachineModel | None = None
+        self.builders: set = set()
+        self.whatif_worker: SimWorker | None = None
+        self.canvas = MachineCanvas()
+        self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait", "copy"])
+                             + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
+                               "→ red full; ● message")
+        self.legend.setWordWrap(True)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(2, 2, 2, 2)
+        ll.addWidget(self.canvas, 1)
+        ll.addWidget(self.legend)
+        scroll = QScrollArea()              # the panel never widens the window
+        scroll.setWidget(self._panel())
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        self.split = split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split, 1)
+        state.run_changed.connect(self.show_run)
+        state.time_changed.connect(self.set_time)
+        self.canvas.on_choose = state.select_pe
+        self.canvas.on_choose_link = lambda _link: self._show_links()
+        state.pe_selected.connect(self.canvas.set_selected)
+        self.show_run(state.run)
+
+    def _panel(self) -> QWidget:
+        """The matrix, the links' load, the critical path and the what-if buttons."""
+        self.matrix_kind = QComboBox()
+        self.matrix_kind.addItems(["bytes", "messages"])
+        self.matrix_kind.currentIndexChanged.connect(lambda _i: self._show_matrix())
+        self.matrix_range = QComboBox()
+        self.matrix_range.addItems(["whole run", "selected range"])
+        self.matrix_range.setToolTip("The selected range: shift-drag on the timeline")
+        self.matrix_range.setEnabled(False)
+        self.matrix_range.currentIndexChanged.connect(lambda _i: self._show_matrix())
+        self.region: tuple[float, float] | None = None
+        self.matrix = pg.PlotWidget()
+        self.matrix.setTitle("communication matrix (whole run)", size="9pt")
+        self.matrix.setLabel("left", "sender")
+        self.matrix.setLabel("bottom", "receiver")
+        self.matrix.getPlotItem().invertY(True)
+        self.matrix_img = pg.ImageItem(axisOrder="row-major")
+        self.matrix_img.setColorMap(pg.colormap.get("viridis"))
+        self.matrix.addItem(self.matrix_img)
+        self.links_plot = pg.PlotWidget()
+        self.links_plot.setLabel("left", "load", units="")
+        self.links_plot.setLabel("bottom", "simulated time", units="s")
+        self.links_plot.addLegend(offset=(5, 5))
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen(PLAYHEAD_COLOR, width=1))
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.whatif_buttons = []
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("What if:"))
+        for name in WHATIFS:
+            b = QPushButton(name)
+            b.setToolTip(f"Re-run this scenario with {name} and show the gain")
+            b.clicked.connect(lambda _c=False, n=name: self.what_if(n))
+            buttons.addWidget(b)
+            self.whatif_buttons.append(b)
+        self.whatif_result = QLabel()
+        self.whatif_result.setWordWrap(True)
+        png = QPushButton("Export PNG…")
+        png.clicked.connect(lambda: self.export_png())
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(2, 2, 2, 2)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("matrix of"))
+        top.addWidget(self.matrix_kind)
+        top.addWidget(self.matrix_range)
+        top.addStretch(1)
+        top.addWidget(png)
+        rl.addLayout(top)
+        rl.addWidget(self.matrix, 3)
+        rl.addWidget(self.links_plot, 2)
+        rl.addWidget(self.info)
+        rl.addLayout(buttons)
+        rl.addWidget(self.whatif_result)
+        return right
+
+    # -- run and time ------------------------------------------------------------------
+
+    def set_region(self, t0: float, t1: float) -> None:
+        """The time range selected on the timeline: the matrix can show just it."""
+        self.region = (t0, t1)
+        self.matrix_range.setEnabled(True)
+        self._show_matrix()
+
+    def show_run(self, run) -> None:
+        self.model = None
+        self.canvas.selected = -1
+        self.region = None
+        self.matrix_range.setCurrentIndex(0)
+        self.matrix_range.setEnabled(False)
+        self.canvas.set_model(None)
+        self.whatif_result.setText("")
+        for b in self.whatif_buttons:
+            b.setEnabled(run is not None and run.scenario is not None)
+        if run is None:
+            self.info.setText("")
+            return
+        start_builder(self, run, MachineModel, self._built)
+
+    def _built(self, run, model) -> None:
+        if run is not self.state.run:
+            return                     # a newer run has arrived meanwhile
+        if isinstance(model, str):
+            self.info.setText(f"cannot draw this machine: {model}")
+            return
+        self.model = model
+        self.canvas.set_model(model)
+        has_msgs = len(model.traffic.f["msg"]) > 0
+        self.matrix.setVisible(has_msgs)
+        self.matrix_kind.setEnabled(has_msgs)
+        self.links_plot.setVisible(bool(model.traffic.link_bytes.any()))
+        self._show_matrix()
+        self._show_links()
+        self._show_info()
+        self.set_time(self.state.time, force=True)
+
+    def set_time(self, t: float, force: bool = False) -> None:
+        self.playhead.setValue(t)
+        if self.model is not None and (force or self.isVisible()):
+            self.canvas.set_frame(self.model.frame(t))
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        p = self.player
+        if p is not None and p.parentWidget() is not None and self._player_home is None:
+            home = p.parentWidget().layout()
+            self._player_home = (home, home.indexOf(p))
+            self.layout().addWidget(p)
+            p.show()                         # reparenting hides a widget
+        self.set_time(self.state.time)
+
+    def resizeEvent(self, ev) -> None:
+        """Side by side when wide, the panels under the machine when narrow; the machine
+        gets 60 % either way."""
+        super().resizeEvent(ev)
+        wide = self.width() >= NARROW_PX
+        orientation = Qt.Horizontal if wide else Qt.Vertical
+        if orientation != self._orientation:       # a user's drag survives other resizes
+            self._orientation = orientation
+            self.split.setOrientation(orientation)
+            total = self.width() if wide else self.split.height()
+            self.split.setSizes([int(total * 0.6), int(total * 0.4)])
+
+    def hideEvent(self, ev) -> None:
+        super().hideEvent(ev)
+        if self._player_home is not None:
+            home, index = self._player_home
+            self._player_home = None
+            home.insertWidget(index, self.player)
+            self.player.show()
+
+    # -- panels ------------------------------------------------------------------------
+
+    def matrix_range_text(self) -> str:
+        if self.region is None or self.matrix_range.currentIndex() == 0:
+            return "whole run"
+        return f"sent in {seconds(self.region[0])} – {seconds(self.region[1])}"
+
+    def matrix_data(self) -> tuple[np.ndarray, str]:
+        """The matrix shown (the whole run or the selected range) and its unit: per PE,
+        per node on big machines, per group of nodes (at most MATRIX_PES a side)."""
+        m = self.model
+        run = m.run
+        if run.pes <= MATRIX_PES:
+            n, per, unit = run.pes, 1, "PE"
+        elif run.nodes <= MATRIX_PES:
+            n, per, unit = run.nodes, run.cores, "node"
+        else:
+            k = -(-run.nodes // MATRIX_PES)
+            n, per, unit = -(-run.nodes // k), k * run.cores, f"group of {k} nodes"
+        counts = self.matrix_kind.currentIndex() == 1
+        t0, t1 = self.region if self.region and self.matrix_range.currentIndex() \
+            else (0.0, np.inf)
+        return comm_matrix(m.traffic.f, n, t0, t1, per=per, counts=counts), unit
+
+    def _show_matrix(self) -> None:
+        if self.model is None:
+            return
+        mat, unit = self.matrix_data()
+        if mat.any():
+            self.matrix_img.setImage(mat, levels=(0, float(mat.max())))
+            self.matrix_img.setRect(-0.5, -0.5, mat.shape[1], mat.shape[0])
+        else:
+            self.matrix_img.clear()
+        self.matrix.setLabel("left", f"sender {unit}")
+        self.matrix.setLabel("bottom", f"receiver {unit}")
+        what = "messages" if self.matrix_kind.currentIndex() else "bytes"
+        self.matrix.setTitle(f"communication matrix: {what}, {self.matrix_range_text()} "
+                             f"(total {mat.sum():.3g})" if mat.any() else
+                             f"communication matrix: no messages ({self.matrix_range_text()})",
+                             size="9pt")
+
+    def _show_links(self) -> None:
+        pl = self.links_plot.getPlotItem()
+        pl.clear()
+        tr = self.model.traffic
+        colors = ("#D62728", "#0072B2", "#E69F00")
+        links = [int(k) for k in tr.busiest_links(BUSIEST) if tr.link_bytes[k] > 0]
+        chosen = self.canvas.chosen_link
+        if chosen >= 0 and chosen not in links:
+            links.append(chosen)
+        for k, link in enumerate(links):
+            t, level = tr.link_flows.series(link)
+            mine = link == chosen
+            pl.plot(np.r_[t, self.state.makespan], level / tr.capacity[link],
+                    stepMode="center", name=tr.link_names[link] + (" (chosen)" if mine else ""),
+                    pen=pg.mkPen("#B8860B" if mine else colors[k % 3], width=3 if mine else 2))
+        pl.addItem(self.playhead, ignoreBounds=True)
+        pl.setYRange(0, 1.05)
+        pl.setTitle("busiest links (click a link to add it): load over time"
+                    if tr.link_bytes.any() else "no network traffic in this run", size="9pt")
+
+    def _show_info(self) -> None:
+        run = self.model.run
+        cp = run.extras.get("critical_path") if run.extras else None
+        lines = []
+        if cp is not None and cp["length_s"] > 0:
+            parts = ", ".join(f"{k} {percent(v / cp['length_s'])}"
+                              for k, v in cp["time_s"].items() if v > 0)
+            lines.append(f"<b>critical path as run</b>: {len(cp['tasks'])} tasks, "
+                         f"{len(cp['messages'])} messages, {seconds(cp['length_s'])}; "
+                         f"mostly <b>{cp['dominant']}</b> ({parts})")
+        else:
+            lines.append("critical path as run: not computed for this run (a trace "
+                         "loaded from a file, or a workload with its own pipeline)")
+        if self.model.node_heat:
+            lines.append(f"{run.nodes:,} nodes: one square per node, grey idle to green "
+                         "all its PEs busy (hover for its figures)")
+        elif self.model.heat:
+            lines.append(f"{run.pes:,} PEs: each node's cores drawn as a heat map")
+        if run.scenario is None:
+            lines.append("a trace file has no machine settings: the network is drawn as a "
+                         "crossbar and the memory gauges have no ceiling")
+        self.info.setText("<br>".join(lines))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def what_if(self, name: str) -> bool:
+        """Re-run the scenario on an idealised machine and show the gain."""
+        run = self.state.run
+        if run is None or run.scenario is None or self.whatif_worker is not None:
+            return False
+        w = SimWorker(WHATIFS[name](run.scenario), self)
+        w.done.connect(lambda other, _ix, n=name, base=run: self._whatif_done(n, base, other))
+        w.failed.connect(lambda msg: QMessageBox.critical(self, "What-if failed", msg))
+        w.finished.connect(self._whatif_finished)
+        self.whatif_worker = w
+        self.whatif_result.setText(f"simulating: what if {name}…")
+        w.start()
+        return True
+
+    def _whatif_done(self, name: str, base, other) -> None:
+        gain = base.makespan / other.makespan if other.makespan > 0 else float("inf")
+        self.whatif_result.setText(
+            f"what if <b>{name}</b>: makespan {seconds(other.makespan)} instead of "
+            f"{seconds(base.makespan)}: <b>{gain:.3g} x</b> faster")
+
+    def _whatif_finished(self) -> None:
+        if self.whatif_worker is not None:
+            self.whatif_worker.deleteLater()
+        self.whatif_worker = None
+
+    def export_png(self, path: str | None = None) -> bool:
+        return export_with_dialog(self, "png", self.state.run, self.canvas, path)
+
+    def shutdown(self) -> None:
+        """Stop the threads (the window is closing)."""
+        if self.whatif_worker is not None:
+            self.whatif_worker.cancel()
+            self.whatif_worker.wait(5000)
+        for b in list(self.builders):
+            b.wait(5000)
