@@ -159,8 +159,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     if baseline:
         base_progress = (lambda f: progress(share + (1 - tail - share) * f)) if progress else None
         t1 = serial_time(scenario, graph, base_progress, cancel)
-    summary = summarize(trace, makespan, machine, machine.pes, graph, t1)
     net = getattr(engine, "net", None)         # the message layer, when the graph has messages
+    summary = summarize(trace, makespan, machine, machine.pes, graph, t1,
+                        net.critical_path() if net is not None else None)
     if net is not None:
         summary.update(net.summary(makespan))
     extras = observe(scenario.machine, machine, trace, makespan, summary)

@@ -82,15 +82,34 @@ class TaskGraph:
         np.cumsum(np.bincount(self.dep_idx, minlength=n), out=succ_ptr[1:])
         return succ_ptr, succ_idx
 
-    def longest_path(self, durations: np.ndarray) -> float:
-        """Length of the critical path: the makespan with unlimited PEs and no contention."""
-        finish = np.zeros(self.n)
-        ptr, idx = self.dep_ptr, self.dep_idx
-        for i in range(self.n):
-            a, b = ptr[i], ptr[i + 1]
-            start = finish[idx[a:b]].max() if b > a else 0.0
-            finish[i] = start + durations[i]
-        return float(finish.max()) if self.n else 0.0
+    def longest_path(self, durations, msg_s=None) -> float:
+        """Length of the critical path, the makespan with unlimited PEs and no contention:
+        the largest finish(t) = durations[t] + max(0, finish(d) for each dependency d,
+        finish(src) + msg_s[m] for each message m into t (only given msg_s, seconds
+        per message)). The one definition: analysis/metrics and the transport use it."""
+        n = self.n
+        if n == 0:
+            return 0.0
+        dur = np.asarray(durations, np.float64).tolist()
+        ptr, idx = self.dep_ptr.tolist(), self.dep_idx.tolist()
+        in_ptr, in_src, in_s = [0] * (n + 1), [], []
+        if msg_s is not None and len(self.msg_src):
+            by_dst = np.argsort(self.msg_dst, kind="stable")
+            in_ptr = np.r_[0, np.cumsum(np.bincount(self.msg_dst, minlength=n))].tolist()
+            in_src = self.msg_src[by_dst].tolist()
+            in_s = np.asarray(msg_s, np.float64)[by_dst].tolist()
+        finish = [0.0] * n
+        for t in range(n):
+            start = 0.0
+            for d in idx[ptr[t]:ptr[t + 1]]:
+                if finish[d] > start:
+                    start = finish[d]
+            for k in range(in_ptr[t], in_ptr[t + 1]):
+                f = finish[in_src[k]] + in_s[k]
+                if f > start:
+                    start = f
+            finish[t] = start + dur[t]
+        return max(finish)
 
     def bottom_levels(self, durations: np.ndarray) -> np.ndarray:
         """Longest path from each task to an exit, its own duration included."""

@@ -69,8 +69,11 @@ def dominant_precision(graph: TaskGraph | None) -> str:
 
 
 def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
-              graph: TaskGraph | None = None, serial_s: float | None = None) -> dict:
-    """The summary dict (JSON-ready). Keys that cannot be known are None."""
+              graph: TaskGraph | None = None, serial_s: float | None = None,
+              critical_s: float | None = None) -> dict:
+    """The summary dict (JSON-ready). Keys that cannot be known are None. critical_path_s
+    is `critical_s` when given (a run with messages: the transport's, which counts
+    them), else graph.longest_path at the contention-free task durations."""
     flops = float(trace.flops.sum())
     total = pes * makespan
     tk = time_by_kind(trace, pes).sum(axis=0)
@@ -85,8 +88,8 @@ def summarize(trace: Trace, makespan: float, machine: Machine | None, pes: int,
     eff = speedup / pes if speedup is not None else None
     karp = None if speedup is None else float(fits.karp_flatt([pes], [speedup])[0])
     karp = None if karp is None or np.isnan(karp) else karp
-    crit = None
-    if graph is not None and machine is not None and graph.n:
+    crit = critical_s
+    if crit is None and graph is not None and machine is not None and graph.n:
         crit = graph.longest_path(min_durations(machine, graph))
     fractions = {k: frac(k) for k in ("compute", "stall")}
     fractions["comm"] = frac("send", "recv")

@@ -176,11 +176,10 @@ class Transport:
         return True
 
     def summary(self, makespan: float) -> dict:
-        """messages, bytes_sent, the critical path with messages (critical_path below)
-        and, on a multi-node machine, the busiest link's share of the run it spent
-        carrying data: bytes / (capacity x makespan)."""
-        out: dict[str, float | str] = {"messages": self.count, "bytes_sent": self.bytes_sent,
-               "critical_path_s": self.critical_path()}
+        """messages, bytes_sent and, on a multi-node machine, the busiest link's share of
+        the run it spent carrying data: bytes / (capacity x makespan). (The critical path
+        with messages, critical_path below, goes to metrics.summarize.)"""
+        out: dict[str, float | str] = {"messages": self.count, "bytes_sent": self.bytes_sent}
         if self.net is not None and self.links is not None:
             busy, cap = self.links.busy_bytes, self.net.capacity
             use = [b / (c * makespan) if makespan > 0 else 0.0 for b, c in zip(busy, cap)]
@@ -210,22 +209,11 @@ class Transport:
         return min_durations(self.e.m, self.e.g).tolist()
 
     def critical_path(self) -> float:
-        """Longest path through the dependencies (program order included) and the
-        messages, each task at its contention-free duration and each message at
+        """TaskGraph.longest_path through the dependencies (program order included) and
+        the messages, each task at its contention-free duration and each message at
         ideal_time: a lower bound on the makespan."""
-        g = self.e.g
-        dur = self.task_times()
-        ptr, idx = g.dep_ptr.tolist(), g.dep_idx.tolist()
-        in_ptr, in_idx, src = self.in_ptr, self.in_idx, self.src
-        ideal = [self.ideal_time(m) for m in range(len(src))]
-        finish = [0.0] * g.n
-        for t in range(g.n):
-            start = max((finish[d] for d in idx[ptr[t]:ptr[t + 1]]), default=0.0)
-            for k in range(in_ptr[t], in_ptr[t + 1]):
-                m = in_idx[k]
-                start = max(start, finish[src[m]] + ideal[m])
-            finish[t] = start + dur[t]
-        return max(finish, default=0.0)
+        return self.e.g.longest_path(self.task_times(),
+                                     [self.ideal_time(m) for m in range(len(self.src))])
 
     # -- carrying ----------------------------------------------------------------------
 
