@@ -3,6 +3,7 @@ byte-identical.
 
     python scripts/fingerprint_presets.py OUT.json [--only NAME ...]
     python scripts/fingerprint_presets.py OUT.json --compare BEFORE.json
+    python scripts/fingerprint_presets.py OUT.json --only cluster-stencil --set machine.nodes=256
 
 Per preset: SHA-256 of the summary JSON, of the trace's columns (raw bytes) and of the
 array extras (critical path, messages, I/O intervals, copies). With --compare, prints
@@ -48,8 +49,8 @@ def _digest(obj) -> str:
     return h.hexdigest()
 
 
-def fingerprint(name: str) -> dict:
-    run = simulate(sm.load(name))
+def fingerprint(name: str, overrides=()) -> dict:
+    run = simulate(sm.load(name, list(overrides)))
     trace = {k: run.trace[k] for k in ("pe", "node", "core", "kind", "task", "start_s",
                                        "end_s", "flops", "bytes", "peer", "msg",
                                        "lanes_active")}
@@ -64,11 +65,12 @@ def main(argv=None) -> int:
     ap.add_argument("out")
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--compare", default=None)
+    ap.add_argument("--set", action="append", default=[], help="override, as for run")
     a = ap.parse_args(argv)
     out = {}
     for name in a.only or sm.preset_names():
         t0 = time.process_time()
-        out[name] = fingerprint(name)
+        out[name] = fingerprint(name, a.set)
         print(f"{name}: {time.process_time() - t0:.2f} s CPU", flush=True)
     write_atomic(a.out, json.dumps(out, indent=1, sort_keys=True) + "\n")
     if a.compare is None:

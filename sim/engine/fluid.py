@@ -10,9 +10,12 @@ gives each flow min(c, B/k), with the spare share of capped flows handed to the 
 Only the connected component of the flow that started or ended is recomputed (flows
 linked through shared resources): the max-min allocation of one component does not
 depend on flows elsewhere, so the result equals a global recomputation. Progress is
-lazy: a flow's remaining bytes are brought up to date only when its rate changes, and
-projected completion times sit in a heap. Only one SimPy timeout is live per
-FluidModel (the next completion); stale ones are recognised by a generation counter.
+lazy: a flow's remaining bytes are brought up to date only when its component is
+recomputed, and projected completion times sit in a heap. Only one SimPy timeout is
+live per FluidModel (the next completion); stale ones are recognised by a generation
+counter. A model of one resource (a node's memory) is one component: it refills all
+its flows in one pass and finds the next completion by a scan, with no heap; the
+arithmetic is the same, so are the results.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class FluidModel:
         self._carried = [0.0] * len(self.capacity)
         self._timer_at = math.inf
         self._generation = 0
+        self._one = len(self.capacity) == 1       # one resource: one component
+        self._caps: dict[float, int] = {}         # one resource: flows per cap
 
     def start(self, amount: float, resources: Sequence[int], cap: float,
               done: Callable[[float], object]) -> None:
@@ -68,7 +73,10 @@ class FluidModel:
             if users[r]:
                 alone = False
             users[r][f.seq] = f
-        if alone:                                  # nobody to share with: no filling needed
+        if self._one:
+            self._caps[cap] = self._caps.get(cap, 0) + 1
+            self._refill_one()
+        elif alone:                                # nobody to share with: no filling needed
             rate = cap
             for r in f.resources:
                 if self.capacity[r] < rate:
@@ -169,16 +177,38 @@ class FluidModel:
             fixed_ids = {f.seq for f in fixed}
             unfixed = [f for f in unfixed if f.seq not in fixed_ids]
 
+    def _refill_one(self) -> None:
+        """_reshare of every flow of a one-resource model in one pass: progress, then
+        _fill's single-resource filling (in start order, by cap first when caps differ),
+        then the projected completion."""
+        now = self.env.now
+        flows = list(self.users[0].values())
+        if len(self._caps) > 1:
+            flows.sort(key=lambda f: f.cap)
+        room, k = self.capacity[0], len(flows)
+        for f in flows:
+            f.remaining -= f.rate * (now - f.t)
+            f.t = now
+            share = room / k
+            f.rate = f.cap if f.cap <= share else share
+            room -= f.rate
+            k -= 1
+            f.finish = now + f.remaining / f.rate if f.remaining > 0 else now
+
     def _schedule(self) -> None:
         """Make the one live timeout fire at the earliest projected completion."""
-        heap = self._heap
-        while heap and (not heap[0][2].alive or heap[0][2].finish != heap[0][0]):
-            heapq.heappop(heap)
-        if not heap:
+        if self._one:
+            flows = self.users[0]
+            at = min(f.finish for f in flows.values()) if flows else math.inf
+        else:
+            heap = self._heap
+            while heap and (not heap[0][2].alive or heap[0][2].finish != heap[0][0]):
+                heapq.heappop(heap)
+            at = heap[0][0] if heap else math.inf
+        if at == math.inf:
             self._timer_at = math.inf
             self._generation += 1
             return
-        at = heap[0][0]
         if at != self._timer_at:
             self._timer_at = at
             self._generation += 1
@@ -191,8 +221,16 @@ class FluidModel:
         self._timer_at = math.inf
         now = self.env.now
         limit = now + 1e-12 * now + 1e-15
-        heap = self._heap
         finished = []
+        if self._one:                              # in (finish, start) order, as the heap
+            finished = sorted((f for f in self.users[0].values() if f.finish <= limit),
+                              key=lambda f: (f.finish, f.seq))
+            for f in finished:
+                f.alive = False
+                self._caps[f.cap] -= 1
+                if not self._caps[f.cap]:
+                    del self._caps[f.cap]
+        heap = self._heap
         while heap and heap[0][0] <= limit:
             fin, _, f = heapq.heappop(heap)
             if f.alive and f.finish == fin:
@@ -206,7 +244,10 @@ class FluidModel:
                 del users[r][f.seq]
                 carried[r] += f.amount
                 touched.add(r)
-        if touched:
+        if self._one:
+            if self.users[0]:
+                self._refill_one()
+        elif touched:
             rest = self._component(touched)
             if rest:
                 self._reshare(rest)
