@@ -1,0 +1,116 @@
+"""How a whole simulate() grows with the run's size: spans vs CPU time, wall time and
+peak RSS, for smp-matmul, cluster-allreduce and cluster-stencil scaled up.
+
+    python benchmarks/growth.py [--cases smp-matmul ...] [--max-s 15] [--max-spans N]
+
+Each size runs in its own process (simulate(): graph, run, baseline, summary; its peak
+RSS is that process's). A case grows (spans about x2 a step) until the size guard
+refuses the scenario, a run takes more than --max-s CPU seconds, or the spans pass
+--max-spans. Per case it prints the table and the fitted exponent b of
+CPU = a x spans^b (least squares on logs, over the sizes of at least 0.2 s, where the
+fixed start-up no longer dominates); the target is b <= 1.05. Timings on a shared
+machine are noisy: compare exponents, not single figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# case -> (preset, size -> overrides, first size, size step)
+CASES = {
+    "smp-matmul": ("smp-matmul", lambda k: [f"workload.n={128 * k}"], 8, 2 ** (1 / 3)),
+    "cluster-allreduce": ("cluster-allreduce", lambda k: [f"machine.nodes={k}"], 16, 2 ** 0.5),
+    "cluster-stencil": ("cluster-stencil", lambda k: [f"machine.nodes={k}"], 16, 2.0),
+}
+FIT_MIN_S = 0.2
+
+
+def one(preset: str, overrides: list[str]) -> dict:
+    """Simulate once in this process: spans, CPU and wall seconds, peak RSS (MB)."""
+    from parasim.sim import scenario as sm
+    from parasim.sim.simulate import check_run, simulate
+    from parasim.sim.size_guard import RunTooLong
+    sc = sm.load(preset, overrides)
+    try:
+        est = check_run(sc).seconds
+    except RunTooLong as e:
+        return {"refused": str(e)}
+    c0, w0 = time.process_time(), time.perf_counter()
+    run = simulate(sc)
+    return {"spans": len(run.trace), "tasks": run.summary["tasks"],
+            "cpu_s": time.process_time() - c0, "wall_s": time.perf_counter() - w0,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "estimate_s": est}
+
+
+def exponent(rows: list[dict]) -> float | None:
+    """Slope of log CPU over log spans (least squares) on rows of at least FIT_MIN_S."""
+    pts = [(math.log(r["spans"]), math.log(r["cpu_s"])) for r in rows
+           if r["cpu_s"] >= FIT_MIN_S]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+
+
+def grow(case: str, max_s: float, max_spans: float) -> list[dict]:
+    preset, sizes, k, step = CASES[case]
+    rows: list[dict] = []
+    print(f"\n{case}  ({preset})")
+    print(f"{'size':>8} {'tasks':>10} {'spans':>10} {'CPU s':>8} {'wall s':>8} "
+          f"{'us/span':>8} {'RSS MB':>7} {'guard s':>8}")
+    seen = set()
+    while True:
+        size = round(k)
+        k *= step
+        if size in seen:
+            continue
+        seen.add(size)
+        out = subprocess.run([sys.executable, __file__, "--one", preset, *sizes(size)],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.splitlines()[-1])
+        if "refused" in r:
+            print(f"{size:>8} the size guard refuses: {r['refused']}")
+            break
+        r["size"] = size
+        rows.append(r)
+        print(f"{size:>8} {r['tasks']:>10,} {r['spans']:>10,} {r['cpu_s']:>8.2f} "
+              f"{r['wall_s']:>8.2f} {1e6 * r['cpu_s'] / r['spans']:>8.1f} "
+              f"{r['rss_mb']:>7.0f} {r['estimate_s']:>8.2f}", flush=True)
+        if r["cpu_s"] > max_s or r["spans"] > max_spans:
+            break
+    b = exponent(rows)
+    print(f"fitted exponent (CPU ~ spans^b, runs >= {FIT_MIN_S} s): "
+          + (f"b = {b:.3f} (target <= 1.05)" if b is not None else "too few sizes"))
+    return rows
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    ap.add_argument("--max-s", type=float, default=15.0,
+                    help="stop a case after a run of more CPU seconds than this")
+    ap.add_argument("--max-spans", type=float, default=math.inf,
+                    help="stop a case after a run of more spans than this")
+    ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)   # preset overrides...
+    a = ap.parse_args(argv)
+    if a.one:
+        print(json.dumps(one(a.one[0], a.one[1:])))
+        return
+    for case in a.cases:
+        grow(case, a.max_s, a.max_spans)
+
+
+if __name__ == "__main__":
+    main()
