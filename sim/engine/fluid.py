@@ -129,10 +129,15 @@ class FluidModel:
     def _reshare(self, flows: list[_Flow]) -> None:
         """Bring `flows` up to date, refill their rates, re-project their completions."""
         now = self.env.now
-        for f in flows:
-            f.remaining -= f.rate * (now - f.t)
-            f.t = now
-        self._fill(flows)
+        res = flows[0].resources
+        if len(res) == 1 and all(f.resources == res for f in flows):
+            c = flows[0].cap
+            self._fill_one(flows, self.capacity[res[0]], now, any(f.cap != c for f in flows))
+        else:
+            for f in flows:
+                f.remaining -= f.rate * (now - f.t)
+                f.t = now
+            self._fill(flows)
         heap = self._heap
         for f in flows:
             finish = now + f.remaining / f.rate if f.remaining > 0 else now
@@ -140,18 +145,24 @@ class FluidModel:
                 f.finish = finish
                 heapq.heappush(heap, (finish, f.seq, f))
 
+    @staticmethod
+    def _fill_one(flows: list[_Flow], room: float, now: float, by_cap: bool) -> None:
+        """Bring `flows` up to date and fill one resource of capacity `room` among them,
+        in their order (by increasing cap first if `by_cap`; stable): each gets
+        min(its cap, what is left / flows left), so a capped flow's spare share goes to
+        the rest."""
+        k = len(flows)
+        for f in sorted(flows, key=lambda f: f.cap) if by_cap else flows:
+            f.remaining -= f.rate * (now - f.t)
+            f.t = now
+            share = room / k
+            f.rate = f.cap if f.cap <= share else share
+            room -= f.rate
+            k -= 1
+
     def _fill(self, flows: list[_Flow]) -> None:
         """Progressive filling over `flows` (a closed component)."""
         capacity = self.capacity
-        res = flows[0].resources
-        if len(res) == 1 and all(f.resources == res for f in flows):
-            room, k = capacity[res[0]], len(flows)   # one resource: fill by increasing cap
-            for f in sorted(flows, key=lambda f: f.cap):
-                share = room / k
-                f.rate = f.cap if f.cap <= share else share
-                room -= f.rate
-                k -= 1
-            return
         left: dict[int, float] = {}
         count: dict[int, int] = {}
         for f in flows:
@@ -178,21 +189,11 @@ class FluidModel:
             unfixed = [f for f in unfixed if f.seq not in fixed_ids]
 
     def _refill_one(self) -> None:
-        """_reshare of every flow of a one-resource model in one pass: progress, then
-        _fill's single-resource filling (in start order, by cap first when caps differ),
-        then the projected completion."""
+        """_reshare of every flow of a one-resource model, with no heap."""
         now = self.env.now
         flows = list(self.users[0].values())
-        if len(self._caps) > 1:
-            flows.sort(key=lambda f: f.cap)
-        room, k = self.capacity[0], len(flows)
+        self._fill_one(flows, self.capacity[0], now, len(self._caps) > 1)
         for f in flows:
-            f.remaining -= f.rate * (now - f.t)
-            f.t = now
-            share = room / k
-            f.rate = f.cap if f.cap <= share else share
-            room -= f.rate
-            k -= 1
             f.finish = now + f.remaining / f.rate if f.remaining > 0 else now
 
     def _schedule(self) -> None:
