@@ -11,6 +11,12 @@ Fits (each tested on synthetic noisy data):
                              curve over k = 1..P workers: the knee that minimises the
                              squared error; core_bw = sum k B / sum k^2 below it, node_bw
                              the mean above it (no knee: node_bw = P core_bw)
+    fit_overheads(s, pair)   LogGOPS o and O from the CPU time of a send plus a receive
+                             of s bytes: pair = 2 o + 2 (s - 1) O (fit_hockney's line)
+    fit_gap(k, T)            LogGOPS g from k back-to-back sends taking T: T = c + k g
+    wire_latency(a, o, bw)   L = a + 1 / bw - 2 o: with o set, a message alone costs
+                             o + L + (s - 1) / bw + o = a + s / bw, the measured line
+                             (latency not counted twice)
     machine_rates(...)       freq from /proc/cpuinfo, simd_bits from the CPU flags,
                              fma_units = 2 (assumed), dense_efficiency = measured DGEMM
                              FLOP/s on one thread / the model's core peak (capped at 1:
@@ -102,6 +108,31 @@ def _two_regimes(n, t):
     return best
 
 
+def fit_overheads(sizes, pair_times) -> tuple[float, float]:
+    """(o s, O s/B) from the CPU time of a send plus a receive of s bytes:
+    pair(s) = 2 o + 2 (s - 1) O, least squares on the relative error with fit_hockney's
+    outlier rule; O = 0 if the times do not grow with the size."""
+    s, half = np.asarray(sizes, float) - 1.0, np.asarray(pair_times, float) / 2
+    try:
+        o, rate = fit_hockney(s, half)
+    except ValueError:
+        return float(np.median(half)), 0.0
+    return o, 1.0 / rate
+
+
+def fit_gap(counts, times) -> float:
+    """LogGOPS g (s): T(k) = c + k g over batches of k back-to-back sends, least
+    squares on the relative error (fit_hockney with k as the size: g = 1 / its rate)."""
+    return 1.0 / fit_hockney(counts, times)[1]
+
+
+def wire_latency(latency: float, o: float, bandwidth: float) -> float:
+    """LogGOPS L (s) from a fitted one-way line latency + s / bandwidth and the overhead
+    o: latency + 1 / bandwidth - 2 o, at least 0 (then the model is slower by the
+    difference for small messages)."""
+    return max(latency + 1.0 / bandwidth - 2.0 * o, 0.0)
+
+
 def fit_saturation(workers, bandwidths) -> tuple[float, float]:
     """(core_bw, node_bw) of B(k) = min(k core_bw, node_bw) by least squares over the
     knee (the last k on the linear part)."""
@@ -145,6 +176,8 @@ class Calibration:
     chase_bytes: int = 0
     caches: dict = field(default_factory=dict)
     messages: dict = field(default_factory=dict)   # transport -> (sizes, one-way times)
+    send_recv: tuple | None = None                 # shm (sizes, CPU s of a send + a recv)
+    send_gaps: tuple | None = None                 # TCP (batch sizes k, s to issue k sends)
     mode: str = "quick"
     stat: str = "median"
     clock: str = "wall"
@@ -175,6 +208,9 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     sock_off = off_the_line(cal.messages["socket"][0], cal.messages["socket"][1], *sock)
     sock_times = ", ".join(f"{_size(n)} {t * 1e6:.3g}" for n, t in zip(*cal.messages["socket"]))
     span = f"{_size(min(cal.messages['shm'][0]))}..{_size(max(cal.messages['shm'][0]))}"
+    o, loggops = _loggops_lines(cal, sock[1])
+    intra_l, sock_l = wire_latency(shm_lat, o, shm_cached), wire_latency(sock[0], o, sock[1])
+    minus = "" if not o else "; minus 2 o (LogGOPS: o + L + (s - 1) G + o), from the line's"
     fP = cal.gemm[("float64", cal.cores)]
     caches = ", ".join(f"{k} {_size(v)}" for k, v in cal.caches.items()) or "not reported"
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
@@ -217,8 +253,9 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         + f" GB/s. Caches (/sys; the model has none): {caches}",
         "",
         "[machine.network]",
-        f"intra_latency_us = {_g(shm_lat * 1e6)}        # two processes, shared-memory "
-        f"channel (copy in, copy out), busy-polling ping-pong {span}: Hockney fit",
+        f"intra_latency_us = {_g(intra_l * 1e6)}        # two processes, shared-memory "
+        f"channel (copy in, copy out), busy-polling ping-pong {span}: Hockney fit"
+        + (minus and f"{minus} {shm_lat * 1e6:.3g} us"),
         f"intra_bandwidth_gbs = {_g(shm_bw / 1e9)}     # the same fit"
         + ("" if shm_cut is None else f", messages over {_size(shm_cut)}"),
         *([] if shm_cut is None else [
@@ -226,12 +263,14 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
             f"second, faster line holds (the messages stay in the caches)",
             f"intra_cached_bandwidth_gbs = {_g(shm_cached / 1e9)}   # that line's bandwidth"]),
         f"# one-way times (us): {shm_times}",
-        f"latency_us = {_g(sock[0] * 1e6)}              # loopback TCP on 127.0.0.1, "
-        f"busy-polling ping-pong {span}: Hockney fit; used only between nodes",
+        f"latency_us = {_g(sock_l * 1e6)}              # loopback TCP on 127.0.0.1, "
+        f"busy-polling ping-pong {span}: Hockney fit; used only between nodes"
+        + (minus and f"{minus} {sock[0] * 1e6:.3g} us"),
         f"bandwidth_gbs = {_g(sock[1] / 1e9)}           # the same fit"
         + ("" if not sock_off else "; left out, over twice the line: "
            + ", ".join(_size(n) for n in sock_off)),
         f"# one-way times (us): {sock_times}",
+        *loggops,
         "",
         "[workload]",
         'kind = "triad"                # any workload; this one is memory bound',
@@ -242,6 +281,33 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     return "\n".join(lines)
 
 
+def _loggops_lines(cal: Calibration, bandwidth: float) -> tuple[float, list[str]]:
+    """(o s, the [machine.network] lines of o, O and g) from the send/receive CPU times
+    and the back-to-back sends; (0, []) where they were not measured. O is capped at
+    G = 1 / bandwidth: above it the model's receiver would add (s - 1) (O - G) that
+    the fitted ping-pong line already holds."""
+    if cal.send_recv is None:
+        return 0.0, []
+    sizes, pair = cal.send_recv
+    o, O = fit_overheads(sizes, pair)           # noqa: E741 (LogGOPS's name)
+    capped = O > 1.0 / bandwidth
+    lines = [
+        f"overhead_us = {_g(o * 1e6)}              # LogGOPS o: CPU time of a shared-memory "
+        f"send (copy in) + receive (copy out), {_size(min(sizes))}..{_size(max(sizes))}: "
+        f"least-squares line 2 o + 2 (s - 1) O",
+        f"overhead_per_byte_ns = {_g(min(O, 1.0 / bandwidth) * 1e9)}   # LogGOPS O: that "
+        f"line's slope" + (f" {O * 1e9:.3g} ns, capped at G = 1 / bandwidth_gbs" if capped
+                           else ""),
+        "# send + receive CPU times (us): "
+        + ", ".join(f"{_size(n)} {t * 1e6:.3g}" for n, t in zip(sizes, pair))]
+    if cal.send_gaps is not None:
+        counts, times = cal.send_gaps
+        lines.append(f"gap_us = {_g(fit_gap(counts, times) * 1e6)}                   # LogGOPS "
+                     f"g: {min(counts)}..{max(counts)} back-to-back 8-byte loopback TCP "
+                     f"sends, least-squares slope of the time over the count; between nodes")
+    return o, lines
+
+
 # -- the probe run ------------------------------------------------------------------
 
 PLANS = {
@@ -249,6 +315,7 @@ PLANS = {
     "quick": (1024, 4 << 20, 64 << 20, [8 * 8 ** i for i in range(8)] + [64 << 20]),
     "full": (2048, 16 << 20, 256 << 20, [8 * 4 ** i for i in range(12)] + [64 << 20]),
 }
+GAP_COUNTS = [32, 64, 128, 256]               # back-to-back sends per batch (LogGOPS g)
 
 
 class Progress:
@@ -296,15 +363,19 @@ def measure(mode: str = "quick", progress: Progress | None = None,
             cal.stream[kind].append(k * counted * stream_n / float(np.median(times)))
     step(f"pointer chase over {_size(chase)}")
     cal.latency_s = probes.chase_latency(chase)
-    for transport in probes.TRANSPORTS:
-        step(f"ping-pong over {transport}, {len(sizes)} sizes")
-        cal.messages[transport] = (sizes, probes.pingpong_times(sizes, transport, stat=stat))
+    step(f"ping-pong over shm, {len(sizes)} sizes")
+    one_way, pair = probes.shm_pingpong(sizes, stat=stat)
+    cal.messages["shm"], cal.send_recv = (sizes, one_way), (sizes, pair)
+    step(f"ping-pong over socket, {len(sizes)} sizes")
+    cal.messages["socket"] = (sizes, probes.pingpong_times(sizes, "socket", stat=stat))
+    step(f"back-to-back sends, {len(GAP_COUNTS)} batch sizes")
+    cal.send_gaps = (GAP_COUNTS, probes.send_gap_times(GAP_COUNTS, stat=stat))
     return cal
 
 
 def steps(cores: int) -> int:
     """How many progress steps `measure` takes."""
-    return 2 * len({1, cores}) + 2 * cores + 1 + 2
+    return 2 * len({1, cores}) + 2 * cores + 1 + 3
 
 
 def _blas_text(info: dict) -> str:

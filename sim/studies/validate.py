@@ -52,17 +52,24 @@ class Case:
         return abs(self.error) <= TARGETS[self.group]
 
 
+# The [machine.network] settings a prediction keeps besides intra_*: the link figures
+# and LogGOPS (o, g, O apply to every message; G = 1 / bandwidth_gbs is the receiver's
+# per-byte floor), so a ping-pong costs o + L + (s - 1) G + o as calibrate fitted it.
+MESSAGE_COSTS = ("preset", "latency_us", "bandwidth_gbs", "overhead_us", "gap_us",
+                 "overhead_per_byte_ns", "rendezvous_bytes")
+
+
 def _simulate(sc, overrides: dict, workload: dict, nodes: int = 1) -> float:
     """The workload's makespan on `nodes` nodes of sc's machine (its settings changed
-    by `overrides`); on one node only the network's intra-node settings are kept, on
-    two a crossbar with the network's link figures."""
+    by `overrides`): a crossbar keeping the network's intra-node settings and
+    MESSAGE_COSTS (no topology: one node needs none, two a single switch)."""
     data = scenario_mod.to_dict(sc)
     machine = data["machine"]
     machine.update({"nodes": nodes, **overrides})
     if isinstance(machine.get("network"), dict):
         net = machine["network"]
-        machine["network"] = {k: v for k, v in net.items() if k.startswith("intra_") or (
-            nodes > 1 and k in ("preset", "latency_us", "bandwidth_gbs"))}
+        machine["network"] = {k: v for k, v in net.items()
+                              if k.startswith("intra_") or k in MESSAGE_COSTS}
     data["workload"] = workload
     data["schedule"] = {"policy": "dynamic"}
     return simulate(scenario_mod.from_dict(data), baseline=False).makespan

@@ -238,3 +238,81 @@ def test_sizes_left_out_of_the_tcp_fit_are_named_in_the_file():
     text = cal.to_toml(c)
     assert "left out, over twice the line: 16 MiB" in text
     assert cal.off_the_line(sizes, times, 6e-6, 2e9) == [float(sizes[-1])]
+
+
+# -- LogGOPS: o and O from the CPU time of a send + a receive, g from back-to-back sends
+
+O_S, O_PER_B, GAP_S = 0.4e-6, 0.05e-9, 3e-6          # o, O, g of the synthetic machine
+SIZES = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
+COUNTS = np.array([32, 64, 128, 256], float)
+
+
+def with_loggops(c, o=O_S, O=O_PER_B, noise=0.0):   # noqa: E741, N803 (LogGOPS's names)
+    sizes = list(c.messages["shm"][0])
+    pair = 2 * o + 2 * (np.asarray(sizes, float) - 1) * O
+    c.send_recv = (sizes, list(noisy(pair, noise) if noise else pair))
+    c.send_gaps = (list(COUNTS), list(20e-6 + COUNTS * GAP_S))
+    return c
+
+
+def test_overhead_fit_recovers_o_and_O_from_noisy_send_receive_times():
+    pair = 2 * O_S + 2 * (SIZES - 1) * O_PER_B
+    times = noisy(pair)
+    times[2] = 5e-3                                   # one descheduled repeat
+    o, O = cal.fit_overheads(SIZES, times)            # noqa: E741, N806
+    assert o == pytest.approx(O_S, rel=0.05) and O == pytest.approx(O_PER_B, rel=0.05)
+    o, O = cal.fit_overheads([8, 64, 512], [1.1e-6, 1e-6, 0.9e-6])     # noqa: E741, N806
+    assert (o, O) == (pytest.approx(0.5e-6), 0.0)     # no growth: no per-byte cost
+
+
+def test_gap_fit_is_the_slope_of_the_batch_time_over_the_count():
+    times = noisy(20e-6 + COUNTS * GAP_S, 0.02)
+    assert cal.fit_gap(COUNTS, times) == pytest.approx(GAP_S, rel=0.05)
+
+
+def test_wire_latency_takes_both_overheads_out_of_the_fitted_line():
+    """a = 6 us, o = 0.4 us, 2 GB/s: L = 6 + 0.0005 - 0.8 = 5.2005 us; never below 0."""
+    assert cal.wire_latency(6e-6, 0.4e-6, 2e9) == pytest.approx(5.2005e-6)
+    assert cal.wire_latency(0.5e-6, 0.4e-6, 2e9) == 0.0
+
+
+@pytest.fixture(scope="module")
+def loggops_machine():
+    return sm.loads(cal.to_toml(with_loggops(synthetic())))
+
+
+def test_written_loggops_values_round_trip_with_a_comment_each(loggops_machine):
+    net = loggops_machine.machine.network
+    assert net.overhead_us == pytest.approx(0.4, rel=1e-3)
+    assert net.overhead_per_byte_ns == pytest.approx(0.05, rel=1e-3)
+    assert net.gap_us == pytest.approx(3.0, rel=1e-3)
+    assert net.intra_latency_us == pytest.approx(1.0 + 1e-3 / 8 - 0.8, rel=1e-3)
+    assert net.latency_us == pytest.approx(6.0 + 1e-3 / 2 - 0.8, rel=1e-3)
+    text = cal.to_toml(with_loggops(synthetic()))
+    for key in ("overhead_us", "overhead_per_byte_ns", "gap_us"):
+        line = next(x for x in text.splitlines() if x.startswith(key + " ="))
+        assert "# LogGOPS" in line
+
+
+@pytest.mark.parametrize("n", [8, 4096, 1 << 20])
+def test_predicted_pingpong_with_loggops_is_the_measured_line_not_twice_the_latency(
+        loggops_machine, n):
+    """o + L + (s - 1) G + o with the written values is the fitted line a + s / b: the
+    overheads are taken out of the latency once, not added on top."""
+    net = loggops_machine.machine.network
+    o = net.overhead_us * 1e-6
+    intra = 2 * o + net.intra_latency_us * 1e-6 + (n - 1) / (net.intra_bandwidth_gbs * 1e9)
+    tcp = 2 * o + net.latency_us * 1e-6 + (n - 1) / (net.bandwidth_gbs * 1e9)
+    assert val.predict_pingpong(loggops_machine, n) == pytest.approx(intra, rel=1e-6)
+    assert val.predict_pingpong(loggops_machine, n) == pytest.approx(1e-6 + n / 8e9, rel=1e-3)
+    assert val.predict_pingpong(loggops_machine, n, between_nodes=True) == pytest.approx(
+        tcp, rel=1e-6)
+    assert val.predict_pingpong(loggops_machine, n, between_nodes=True) == pytest.approx(
+        6e-6 + n / 2e9, rel=1e-3)
+
+
+def test_a_per_byte_overhead_above_G_is_capped_and_said():
+    """O = 1 ns/B over 2 GB/s TCP (G = 0.5 ns/B): written as 0.5, the fit named."""
+    text = cal.to_toml(with_loggops(synthetic(), O=1e-9))
+    assert sm.loads(text).machine.network.overhead_per_byte_ns == pytest.approx(0.5)
+    assert "1 ns, capped at G" in text
