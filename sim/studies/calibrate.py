@@ -11,6 +11,10 @@ Fits (each tested on synthetic noisy data):
                              curve over k = 1..P workers: the knee that minimises the
                              squared error; core_bw = sum k B / sum k^2 below it, node_bw
                              the mean above it (no knee: node_bw = P core_bw)
+    fit_contention(t, F)     machine.dense_contention sigma from DGEMM FLOP/s F on t
+                             threads: F(t) = t F(1) / (1 + sigma (t - 1)), i.e.
+                             y = t F(1) / F(t) - 1 = sigma (t - 1), least squares through
+                             0: sigma = sum (t - 1) y / sum (t - 1)^2, at least 0
     fit_overheads(s, pair)   LogGOPS o and O from the CPU time of a send plus a receive
                              of s bytes: pair = 2 o + 2 (s - 1) O (fit_hockney's line)
     fit_gap(k, T)            LogGOPS g from k back-to-back sends taking T: T = c + k g
@@ -106,6 +110,17 @@ def _two_regimes(n, t):
         if err < best_err and err < 0.5 * one_line:
             best_err, best = err, (a, bs, float(n[split - 1]), 1 / inv_bl)
     return best
+
+
+def fit_contention(threads, flops) -> float:
+    """sigma of F(t) = t F(1) / (1 + sigma (t - 1)) by least squares over the thread
+    counts t > 1 (F(1) the t = 1 entry), at least 0 (super-linear scaling: 0)."""
+    t, f = np.asarray(threads, float), np.asarray(flops, float)
+    one = f[t == 1][0]
+    x, y = t - 1, t * one / f - 1
+    if not np.any(x > 0):
+        return 0.0
+    return max(float(np.sum(x * y) / np.sum(x * x)), 0.0)
 
 
 def fit_overheads(sizes, pair_times) -> tuple[float, float]:
@@ -212,6 +227,8 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     intra_l, sock_l = wire_latency(shm_lat, o, shm_cached), wire_latency(sock[0], o, sock[1])
     minus = "" if not o else "; minus 2 o (LogGOPS: o + L + (s - 1) G + o), from the line's"
     fP = cal.gemm[("float64", cal.cores)]
+    dgemm = sorted((t, f) for (dtype, t), f in cal.gemm.items() if dtype == "float64")
+    sigma = fit_contention(*zip(*dgemm))
     caches = ", ".join(f"{k} {_size(v)}" for k, v in cal.caches.items()) or "not reported"
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     lines = [
@@ -238,8 +255,10 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         f"simd_bits = {cal.simd_bits}                # widest vector extension in the CPU flags",
         f"dense_efficiency = {_g(eff)}       # numpy DGEMM n = {cal.gemm_n} on 1 thread: "
         f"{f1 / 1e9:.2f} GFLOP/s; {how}",
-        f"# DGEMM on {cal.cores} threads {fP / 1e9:.2f} GFLOP/s; SGEMM on 1 thread "
-        f"{cal.gemm[('float32', 1)] / 1e9:.2f} GFLOP/s (the model: 2 x DGEMM)",
+        f"dense_contention = {_g(sigma)}       # DGEMM on {cal.cores} threads "
+        f"{fP / 1e9:.2f} GFLOP/s: F(t) = t F(1) / (1 + sigma (t - 1)), least squares",
+        f"# SGEMM on 1 thread {cal.gemm[('float32', 1)] / 1e9:.2f} GFLOP/s "
+        f"(the model: 2 x DGEMM)",
         "",
         "[machine.memory]",
         f"bandwidth_gbs = {_g(node_bw / 1e9)}           # STREAM triad (numpy, 24 n bytes "
