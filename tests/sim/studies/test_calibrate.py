@@ -11,6 +11,7 @@ import pytest
 from parasim.sim import scenario as sm
 from parasim.sim.cli import main
 from parasim.sim.studies import calibrate as cal
+from parasim.sim.studies import fits
 from parasim.sim.studies import validate as val
 
 RNG = np.random.default_rng(7)
@@ -23,17 +24,17 @@ def noisy(x, rel=0.03):
 def test_hockney_fit_recovers_latency_and_bandwidth_from_noisy_times():
     sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
     times = noisy(1.5e-6 + sizes / 10e9)
-    latency, bandwidth = cal.fit_hockney(sizes, times)
+    latency, bandwidth = fits.fit_hockney(sizes, times)
     assert latency == pytest.approx(1.5e-6, rel=0.05)
     assert bandwidth == pytest.approx(10e9, rel=0.05)
 
 
 def test_hockney_fit_clamps_a_negative_latency_and_refuses_flat_times():
     sizes = np.array([1e3, 1e6, 1e7])
-    latency, bandwidth = cal.fit_hockney(sizes, sizes / 5e9 * np.array([1.3, 1.0, 1.0]))
+    latency, bandwidth = fits.fit_hockney(sizes, sizes / 5e9 * np.array([1.3, 1.0, 1.0]))
     assert latency >= 0 and bandwidth == pytest.approx(5e9, rel=0.1)
     with pytest.raises(ValueError, match="do not grow"):
-        cal.fit_hockney(sizes, [3e-3, 2e-3, 1e-3])
+        fits.fit_hockney(sizes, [3e-3, 2e-3, 1e-3])
 
 
 @pytest.mark.parametrize("core, node, workers", [(8e9, 20e9, 6), (8e9, 12e9, 2),
@@ -41,7 +42,7 @@ def test_hockney_fit_clamps_a_negative_latency_and_refuses_flat_times():
 def test_saturation_fit_recovers_the_per_core_limit_and_the_node_bandwidth(core, node,
                                                                            workers):
     k = np.arange(1, workers + 1)
-    got_core, got_node = cal.fit_saturation(k, noisy(np.minimum(k * core, node), 0.02))
+    got_core, got_node = fits.fit_saturation(k, noisy(np.minimum(k * core, node), 0.02))
     assert got_core == pytest.approx(core, rel=0.05)
     assert got_node == pytest.approx(min(node, workers * core), rel=0.05)
 
@@ -151,12 +152,12 @@ def test_predicted_dgemm_is_2n3_at_the_measured_rate_of_each_thread_count(machin
 def test_contention_fit_recovers_sigma_from_noisy_dgemm_rates(sigma):
     t = np.arange(1, 9)
     flops = noisy(t * 40e9 / (1 + sigma * (t - 1)), 0.01)
-    assert cal.fit_contention(t, flops) == pytest.approx(sigma, abs=0.01)
+    assert fits.fit_contention(t, flops) == pytest.approx(sigma, abs=0.01)
 
 
 def test_contention_fit_is_zero_for_super_linear_or_single_thread_rates():
-    assert cal.fit_contention([1, 2], [30e9, 64e9]) == 0.0
-    assert cal.fit_contention([1], [30e9]) == 0.0
+    assert fits.fit_contention([1, 2], [30e9, 64e9]) == 0.0
+    assert fits.fit_contention([1], [30e9]) == 0.0
 
 
 def test_validate_report_and_csv():
@@ -177,7 +178,7 @@ def test_two_regime_fit_finds_where_messages_leave_the_caches():
     """Up to 2 MiB at 12 GB/s, above at 3 GB/s, 1.4 us latency, 3 % noise."""
     sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
     clean = 1.4e-6 + sizes / np.where(sizes <= 2 << 20, 12e9, 3e9)
-    latency, cached, cut, bw = cal.fit_two_regimes(sizes, noisy(clean))
+    latency, cached, cut, bw = fits.fit_two_regimes(sizes, noisy(clean))
     assert cut == 2 << 20
     assert latency == pytest.approx(1.4e-6, rel=0.1)
     assert cached == pytest.approx(12e9, rel=0.1) and bw == pytest.approx(3e9, rel=0.1)
@@ -185,7 +186,7 @@ def test_two_regime_fit_finds_where_messages_leave_the_caches():
 
 def test_two_regime_fit_keeps_one_line_when_one_line_fits():
     sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
-    latency, cached, cut, bw = cal.fit_two_regimes(sizes, noisy(2e-6 + sizes / 9e9, 0.02))
+    latency, cached, cut, bw = fits.fit_two_regimes(sizes, noisy(2e-6 + sizes / 9e9, 0.02))
     assert cut is None and cached == bw == pytest.approx(9e9, rel=0.05)
 
 
@@ -194,7 +195,7 @@ def test_hockney_fit_drops_a_descheduled_outlier():
     sizes = np.array([8 * 8 ** i for i in range(8)], float)
     times = 1e-6 + sizes / 10e9
     times[3] = 2e-3
-    latency, bandwidth = cal.fit_hockney(sizes, times)
+    latency, bandwidth = fits.fit_hockney(sizes, times)
     assert latency == pytest.approx(1e-6, rel=1e-6) and bandwidth == pytest.approx(10e9)
 
 
@@ -202,7 +203,7 @@ def test_two_regime_fit_drops_a_descheduled_outlier_too():
     sizes = np.array([8 * 8 ** i for i in range(8)] + [64 << 20], float)
     times = 1.4e-6 + sizes / np.where(sizes <= 2 << 20, 12e9, 3e9)
     times[3] = 2e-3
-    latency, cached, cut, bw = cal.fit_two_regimes(sizes, times)
+    latency, cached, cut, bw = fits.fit_two_regimes(sizes, times)
     assert cut == 2 << 20 and latency == pytest.approx(1.4e-6, rel=1e-6)
     assert cached == pytest.approx(12e9) and bw == pytest.approx(3e9)
 
@@ -251,7 +252,7 @@ def test_sizes_left_out_of_the_tcp_fit_are_named_in_the_file():
     c.messages["socket"] = (sizes, times)
     text = cal.to_toml(c)
     assert "left out, over twice the line: 16 MiB" in text
-    assert cal.off_the_line(sizes, times, 6e-6, 2e9) == [float(sizes[-1])]
+    assert fits.off_the_line(sizes, times, 6e-6, 2e9) == [float(sizes[-1])]
 
 
 # -- LogGOPS: o and O from the CPU time of a send + a receive, g from back-to-back sends
@@ -273,21 +274,21 @@ def test_overhead_fit_recovers_o_and_O_from_noisy_send_receive_times():
     pair = 2 * O_S + 2 * (SIZES - 1) * O_PER_B
     times = noisy(pair)
     times[2] = 5e-3                                   # one descheduled repeat
-    o, O = cal.fit_overheads(SIZES, times)            # noqa: E741, N806
+    o, O = fits.fit_overheads(SIZES, times)            # noqa: E741, N806
     assert o == pytest.approx(O_S, rel=0.05) and O == pytest.approx(O_PER_B, rel=0.05)
-    o, O = cal.fit_overheads([8, 64, 512], [1.1e-6, 1e-6, 0.9e-6])     # noqa: E741, N806
+    o, O = fits.fit_overheads([8, 64, 512], [1.1e-6, 1e-6, 0.9e-6])     # noqa: E741, N806
     assert (o, O) == (pytest.approx(0.5e-6), 0.0)     # no growth: no per-byte cost
 
 
 def test_gap_fit_is_the_slope_of_the_batch_time_over_the_count():
     times = noisy(20e-6 + COUNTS * GAP_S, 0.02)
-    assert cal.fit_gap(COUNTS, times) == pytest.approx(GAP_S, rel=0.05)
+    assert fits.fit_gap(COUNTS, times) == pytest.approx(GAP_S, rel=0.05)
 
 
 def test_wire_latency_takes_both_overheads_out_of_the_fitted_line():
     """a = 6 us, o = 0.4 us, 2 GB/s: L = 6 + 0.0005 - 0.8 = 5.2005 us; never below 0."""
-    assert cal.wire_latency(6e-6, 0.4e-6, 2e9) == pytest.approx(5.2005e-6)
-    assert cal.wire_latency(0.5e-6, 0.4e-6, 2e9) == 0.0
+    assert fits.wire_latency(6e-6, 0.4e-6, 2e9) == pytest.approx(5.2005e-6)
+    assert fits.wire_latency(0.5e-6, 0.4e-6, 2e9) == 0.0
 
 
 @pytest.fixture(scope="module")
