@@ -156,6 +156,42 @@ def format_table(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
+CHART_HALF, CHART_SCALE = 20, 0.5           # columns each side of 0; the error at the edge
+
+
+def error_bar(error: float, target: float) -> str:
+    """The error on a text axis from -50 % to +50 % (CHART_HALF columns a side, 2.5 %
+    each): `|` at 0, `:` at +-target, `#` from 0 to the error, `<` / `>` at an edge
+    the error passes."""
+    step = CHART_SCALE / CHART_HALF
+    cells = [" "] * (2 * CHART_HALF + 1)
+    for sign in (-1, 1):
+        cells[CHART_HALF + sign * min(round(target / step), CHART_HALF)] = ":"
+    reach = round(error / step)
+    end = CHART_HALF + max(-CHART_HALF, min(CHART_HALF, reach))
+    for i in range(min(end, CHART_HALF), max(end, CHART_HALF) + 1):
+        cells[i] = "#"
+    cells[CHART_HALF] = "|"
+    if abs(reach) > CHART_HALF:
+        cells[0 if reach < 0 else -1] = "<" if reach < 0 else ">"
+    return "[" + "".join(cells) + "]"
+
+
+def format_chart(cases: list[Case]) -> str:
+    """Predicted against measured as text: per case its relative error on a -50 % ..
+    +50 % axis (error_bar), the kernel's target band marked."""
+    labels = [f"{c.group}, {c.label}" for c in cases]
+    width = max((len(x) for x in labels), default=0)
+    axis = [" "] * (2 * CHART_HALF + 1)
+    axis[:4], axis[CHART_HALF], axis[-4:] = "-50%", "0", "+50%"
+    lines = [" " * (width + 13) + "".join(axis),
+             *(f"{x.ljust(width)}  {c.error * 100:+6.1f} %  {error_bar(c.error, TARGETS[c.group])}"
+               for x, c in zip(labels, cases)),
+             "(predicted - measured) / measured; : marks each kernel's target, < > an error "
+             "past 50 %"]
+    return "\n".join(lines)
+
+
 CSV_COLUMNS = ("kernel", "case", "predicted_s", "measured_s", "rel_error")
 
 
