@@ -156,6 +156,18 @@ def format_table(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
+def format_markdown(cases: list[Case]) -> str:
+    """format_table as a Markdown table (numbers right-aligned), then the count line."""
+    lines = ["| kernel | case | predicted | measured | error | target |",
+             "|---|---|---:|---:|---:|---|"]
+    for c in cases:
+        lines.append(f"| {c.group} | {c.label} | {_time(c.predicted_s)} | "
+                     f"{_time(c.measured_s)} | {c.error * 100:+.1f} % | "
+                     f"{'ok' if c.within_target else f'over {TARGETS[c.group]:.0%}'} |")
+    lines += ["", format_table(cases).splitlines()[-1]]
+    return "\n".join(lines)
+
+
 CHART_HALF, CHART_SCALE = 20, 0.5           # columns each side of 0; the error at the edge
 
 

@@ -331,3 +331,26 @@ def test_a_per_byte_overhead_above_G_is_capped_and_said():
     text = cal.to_toml(with_loggops(synthetic(), O=1e-9))
     assert sm.loads(text).machine.network.overhead_per_byte_ns == pytest.approx(0.5)
     assert "1 ns, capped at G" in text
+
+
+def test_validate_prints_a_markdown_table_from_a_csv_and_from_a_run(tmp_path, capsys,
+                                                                      monkeypatch):
+    cases = [val.Case("DGEMM", "n=768, 2 threads", 9.1e-3, 10e-3),
+             val.Case("TCP ping-pong", "64 MiB one way", 0.2, 0.1)]
+    expected = ["| kernel | case | predicted | measured | error | target |",
+                "|---|---|---:|---:|---:|---|",
+                "| DGEMM | n=768, 2 threads | 9.1 ms | 10 ms | -9.0 % | ok |",
+                "| TCP ping-pong | 64 MiB one way | 200 ms | 100 ms | +100.0 % | over 15% |",
+                "",
+                "1 of 2 cases within target (DGEMM and triad 10 %, ping-pongs 15 %)"]
+    assert val.format_markdown(cases).splitlines() == expected
+    path = tmp_path / "v.csv"
+    val.write_csv(cases, str(path))
+    assert main(["validate", "--from", str(path), "--markdown"]) == 0
+    assert capsys.readouterr().out.splitlines() == expected
+    monkeypatch.setattr(val, "run_cases", lambda sc, bar, stat, clock: cases)
+    machine_file = tmp_path / "m.toml"
+    machine_file.write_text(cal.to_toml(synthetic()))
+    assert main(["validate", "--machine", str(machine_file), "--markdown"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:6] == expected and out[6] == "" and out[7].startswith("median over repeats")
