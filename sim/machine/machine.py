@@ -30,6 +30,8 @@ from .groups import CpuGroupSpec, DeviceSpec, check_names, unit_groups
 from .network import NetworkSpec
 from .power import PowerSpec
 
+DENSE_CONTENTION_MAX = 1000.0    # sigma above 1: n cores slower than one (oversubscribed)
+
 
 @dataclass
 class MemorySpec:
@@ -60,7 +62,7 @@ class MachineSpec:
                                     help="Share of the vector peak that vectorised "
                                          "arithmetic sustains (dense BLAS: 0.8-0.95; "
                                          "1 = peak; `parasim calibrate` measures it)")
-    dense_contention: float = param(0.0, ge=0, le=1,
+    dense_contention: float = param(0.0, ge=0, le=DENSE_CONTENTION_MAX,
                                     help="Loss of dense throughput per extra core of a node: "
                                          "each core sustains dense_efficiency / (1 + this "
                                          "x (cores - 1)); 0 = perfect scaling; `parasim "

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..machine.machine import DENSE_CONTENTION_MAX
+
 
 def fit_hockney(sizes, times) -> tuple[float, float]:
     """(latency s, bandwidth B/s) minimising sum(((a + n / b) - t) / t)^2; latency
@@ -118,13 +120,14 @@ def fit_saturation(workers, bandwidths) -> tuple[float, float]:
 
 def fit_contention(threads, flops) -> float:
     """sigma of F(t) = t F(1) / (1 + sigma (t - 1)) by least squares over the thread
-    counts t > 1 (F(1) the t = 1 entry), at least 0 (super-linear scaling: 0)."""
+    counts t > 1 (F(1) the t = 1 entry), clamped to [0, DENSE_CONTENTION_MAX]
+    (super-linear scaling: 0)."""
     t, f = np.asarray(threads, float), np.asarray(flops, float)
     one = f[t == 1][0]
     x, y = t - 1, t * one / f - 1
     if not np.any(x > 0):
         return 0.0
-    return max(float(np.sum(x * y) / np.sum(x * x)), 0.0)
+    return min(max(float(np.sum(x * y) / np.sum(x * x)), 0.0), DENSE_CONTENTION_MAX)
 
 
 

@@ -57,7 +57,7 @@ def test_dense_contention_makes_a_compute_bound_speedup_n_over_1_plus_sigma_n_mi
 
 @pytest.mark.parametrize("field, value", [("dense_efficiency", 0), ("dense_efficiency", 1.5),
                                           ("dense_contention", -0.1),
-                                          ("dense_contention", 2)])
+                                          ("dense_contention", 1001)])
 def test_dense_efficiency_out_of_range_names_the_field(field, value):
     with pytest.raises(ScenarioError, match=f"machine.{field}"):
         scenario("matmul", dict(ONE_NODE, **{field: value}))

@@ -160,6 +160,16 @@ def test_contention_fit_is_zero_for_super_linear_or_single_thread_rates():
     assert fits.fit_contention([1], [30e9]) == 0.0
 
 
+def test_contention_fit_above_1_when_more_threads_are_slower_still_loads():
+    """2 threads at 18 GFLOP/s against 1 at 24 (a busy machine): sigma = 48 / 18 - 1."""
+    c = synthetic()
+    c.gemm[("float64", 2)] = 18e9
+    c.gemm[("float64", 1)] = 24e9
+    assert fits.fit_contention([1, 2], [24e9, 18e9]) == pytest.approx(48 / 18 - 1)
+    assert sm.loads(cal.to_toml(c)).machine.dense_contention == pytest.approx(48 / 18 - 1,
+                                                                               rel=1e-3)
+
+
 def test_validate_report_and_csv():
     cases = [val.Case("DGEMM", "n=768, 1 thread", 0.105, 0.1),
              val.Case("ping-pong", "8 B one way", 1.2e-6, 1.0e-6)]
