@@ -37,12 +37,12 @@ FIT_MIN_S = 0.2
 def one(preset: str, overrides: list[str]) -> dict:
     """Simulate once in this process: spans, CPU and wall seconds, peak RSS (MB)."""
     from parasim.sim import scenario as sm
+    from parasim.sim.errors import ScenarioError
     from parasim.sim.simulate import check_run, simulate
-    from parasim.sim.size_guard import RunTooLong
-    sc = sm.load(preset, overrides)
-    try:
+    try:                                           # the guard: task limit, run estimate
+        sc = sm.load(preset, overrides)
         est = check_run(sc).seconds
-    except RunTooLong as e:
+    except ScenarioError as e:
         return {"refused": str(e)}
     c0, w0 = time.process_time(), time.perf_counter()
     run = simulate(sc)
