@@ -2,6 +2,7 @@
 peak RSS, for smp-matmul, cluster-allreduce and cluster-stencil scaled up.
 
     python benchmarks/growth.py [--cases smp-matmul ...] [--max-s 15] [--max-spans N]
+                                [--gc-off]
 
 Each size runs in its own process (simulate(): graph, run, baseline, summary; its peak
 RSS is that process's). A case grows (spans about x2 a step) until the size guard
@@ -9,12 +10,15 @@ refuses the scenario, a run takes more than --max-s CPU seconds, or the spans pa
 --max-spans. Per case it prints the table and the fitted exponent b of
 CPU = a x spans^b (least squares on logs, over the sizes of at least 0.2 s, where the
 fixed start-up no longer dominates); the target is b <= 1.05. Timings on a shared
-machine are noisy: compare exponents, not single figures.
+machine are noisy: compare exponents, not single figures. --gc-off holds Python's
+cyclic garbage collector during simulate(), to tell its share of the growth (its full
+collections walk every live object, so their cost grows with the run) from the rest.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -34,7 +38,7 @@ CASES = {
 FIT_MIN_S = 0.2
 
 
-def one(preset: str, overrides: list[str]) -> dict:
+def one(preset: str, overrides: list[str], gc_off: bool = False) -> dict:
     """Simulate once in this process: spans, CPU and wall seconds, peak RSS (MB)."""
     from parasim.sim import scenario as sm
     from parasim.sim.errors import ScenarioError
@@ -44,6 +48,8 @@ def one(preset: str, overrides: list[str]) -> dict:
         est = check_run(sc).seconds
     except ScenarioError as e:
         return {"refused": str(e)}
+    if gc_off:
+        gc.disable()
     c0, w0 = time.process_time(), time.perf_counter()
     run = simulate(sc)
     return {"spans": len(run.trace), "tasks": run.summary["tasks"],
@@ -64,10 +70,10 @@ def exponent(rows: list[dict]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
 
 
-def grow(case: str, max_s: float, max_spans: float) -> list[dict]:
+def grow(case: str, max_s: float, max_spans: float, gc_off: bool = False) -> list[dict]:
     preset, sizes, k, step = CASES[case]
     rows: list[dict] = []
-    print(f"\n{case}  ({preset})")
+    print(f"\n{case}  ({preset}{', cyclic GC held' if gc_off else ''})")
     print(f"{'size':>8} {'tasks':>10} {'spans':>10} {'CPU s':>8} {'wall s':>8} "
           f"{'us/span':>8} {'RSS MB':>7} {'guard s':>8}")
     seen = set()
@@ -77,7 +83,8 @@ def grow(case: str, max_s: float, max_spans: float) -> list[dict]:
         if size in seen:
             continue
         seen.add(size)
-        out = subprocess.run([sys.executable, __file__, "--one", preset, *sizes(size)],
+        flag = ["--gc-off"] if gc_off else []
+        out = subprocess.run([sys.executable, __file__, *flag, "--one", preset, *sizes(size)],
                              capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.splitlines()[-1])
         if "refused" in r:
@@ -103,13 +110,15 @@ def main(argv=None) -> None:
                     help="stop a case after a run of more CPU seconds than this")
     ap.add_argument("--max-spans", type=float, default=math.inf,
                     help="stop a case after a run of more spans than this")
+    ap.add_argument("--gc-off", action="store_true",
+                    help="hold the cyclic garbage collector during each run")
     ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)   # preset overrides...
     a = ap.parse_args(argv)
     if a.one:
-        print(json.dumps(one(a.one[0], a.one[1:])))
+        print(json.dumps(one(a.one[0], a.one[1:], a.gc_off)))
         return
     for case in a.cases:
-        grow(case, a.max_s, a.max_spans)
+        grow(case, a.max_s, a.max_spans, a.gc_off)
 
 
 if __name__ == "__main__":
