@@ -27,6 +27,8 @@ import subprocess
 import sys
 import time
 
+import numpy as np
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # case -> (preset, size -> overrides, first size, size step)
@@ -60,14 +62,10 @@ def one(preset: str, overrides: list[str], gc_off: bool = False) -> dict:
 
 def exponent(rows: list[dict]) -> float | None:
     """Slope of log CPU over log spans (least squares) on rows of at least FIT_MIN_S."""
-    pts = [(math.log(r["spans"]), math.log(r["cpu_s"])) for r in rows
-           if r["cpu_s"] >= FIT_MIN_S]
-    if len(pts) < 2:
+    pts = [(r["spans"], r["cpu_s"]) for r in rows if r["cpu_s"] >= FIT_MIN_S]
+    if len({x for x, _ in pts}) < 2:
         return None
-    mx = sum(x for x, _ in pts) / len(pts)
-    my = sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+    return float(np.polyfit(*np.log(np.array(pts).T), 1)[0])
 
 
 def grow(case: str, max_s: float, max_spans: float, gc_off: bool = False) -> list[dict]:
