@@ -4,7 +4,7 @@ import pytest
 
 from parasim.sim import scenario as scenario_mod
 from parasim.sim.analysis.layers import per_layer
-from parasim.sim.nn.transformer import decode_step
+from parasim.sim.nn.decode import decode_step
 from parasim.sim.simulate import simulate
 from parasim.sim.workloads import transformer
 from tests.sim.workloads.test_transformer_workload import chain_time, ring

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from parasim.sim.cli import main
 from parasim.sim.errors import ScenarioError
 from parasim.sim.machine.machine import Machine
+from parasim.sim.nn.decode import decode_step
 from parasim.sim.nn.training import training_count
 from parasim.sim.nn.transformer import build as build_model
-from parasim.sim.nn.transformer import decode_step
 from parasim.sim.report import summary_rows
 from parasim.sim.simulate import build_graph, simulate
 from parasim.sim.taskgraph import is_layered
