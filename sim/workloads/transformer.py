@@ -53,11 +53,13 @@ a forward pass of all the replica's sequences at once. Decode is memory-bound: e
 step reads all the weights and the cache for a few FLOPs per byte, so on one PE
 tokens/s = n x bandwidth / bytes per step.
 
-A rank is a PE; `rank_pes` is the one place that maps ranks to where they run.
-`device = "gpu"` runs one rank on the node's first GPU instead (the heterogeneous
-engine, which takes no messages: data = tensor = pipeline = 1): each layer a kernel of
-`blocks` thread blocks, matrix layers on the matrix units, weights and KV cache
-already in device memory; each kernel pays the device's launch latency.
+A rank is a PE, or with `device = "gpu"` a whole GPU of a heterogeneous machine
+([[machine.device]]): transformer_gpu.py maps ranks to where they run. On GPUs each
+layer is a kernel of `blocks` thread blocks, matrix layers on the matrix units, weights
+and KV cache in device memory, each kernel after the launch latency; the tensor- and
+data-parallel allreduces are rings between GPUs over the device-device link within a
+node (NCCL-like; `algorithm` is for PEs) and over the network between nodes; pipeline
+activations go the same way.
 """
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ from ..nn.transformer import TransformerConfig
 from ..nn.zoo_transformers import CONFIGS, get_config
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph, tagged
-from .collectives import ALLREDUCE, allreduce
+from .collectives import ALLREDUCE
 from .common import chunks, element_bytes, scale_count
+from .transformer_gpu import CpuRanks, GpuRanks
 from .transformer_overlap import DP_ALLREDUCE, GradientOverlap
 from .transformer_rows import Row, rows, stage_bounds, stage_ops, tp_points
 
@@ -109,9 +112,9 @@ class Params:
                            help="Allreduce algorithm (tensor parallel, and gradients "
                                 "without overlap)")
     device: str = param("cpu", choices=DEVICES,
-                        help="cpu: the ranks on PEs; gpu: one rank on the node's first GPU "
+                        help="cpu: the ranks on PEs; gpu: each rank on a GPU "
                              "([[machine.device]]), each layer a kernel of one thread block "
-                             "per SM")
+                             "per SM, collectives over the device links")
     blocks: int = param(0, ge=0, le=100_000,
                         help="GPU: thread blocks per layer kernel (0: one per SM)")
     all_ops: bool = param(False, help="Also count norms, softmax, activations and adds "
@@ -163,8 +166,8 @@ class Params:
         ranks = self.data * self.tensor * self.pipeline
         steps = self.new_tokens if self.mode == "decode" else self.micro_batches
         passes = 2 if self.mode == "train" else 1
-        if self.device == "gpu":                # one rank, a kernel of blocks + 1 tasks a layer
-            return steps * passes * rows * ((self.blocks or 1024) + 1)
+        if self.device == "gpu":                # a kernel of blocks + 1 tasks a layer and rank
+            rows *= (self.blocks or 1024) + 1
         tp_ar = 4 * self.tensor * cfg.n_layers if self.tensor > 1 else 0
         # gradient ring steps (2 P per bucket), as many backward pieces when overlapped
         dp_ar = 4 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0
@@ -180,20 +183,7 @@ def config(p: Params, path: str = "workload") -> TransformerConfig:
     return replace(cfg, n_layers=p.layers) if p.layers else cfg
 
 
-def rank_pes(p: Params, machine) -> dict[tuple[int, int, int], int]:
-    """PE of rank (d, s, t): (d x pipeline + s) x tensor + t; ScenarioError if the
-    ranks outnumber the PEs."""
-    ranks = p.data * p.tensor * p.pipeline
-    if ranks > machine.pes:
-        raise ScenarioError(f"workload.data x tensor x pipeline = {ranks} ranks is more than "
-                            f"the machine's {machine.pes} PEs", "workload.data")
-    return {(d, s, t): (d * p.pipeline + s) * p.tensor + t for d in range(p.data)
-            for s in range(p.pipeline) for t in range(p.tensor)}
-
-
 def build(p: Params, machine, rng) -> TaskGraph:
-    if p.device == "gpu":
-        return _Builder(p, machine).run_on_gpu()
     return _Builder(p, machine).run()
 
 
@@ -204,8 +194,11 @@ class _Builder(GradientOverlap):
     def __init__(self, p: Params, machine):
         super().__init__(machine)
         self.p = p
+        self.overlapped = p.mode == "train" and p.overlap and p.data > 1
         self.cfg = config(p)
-        self.pes = rank_pes(p, machine)
+        ranks = GpuRanks if p.device == "gpu" else CpuRanks
+        self.place = ranks(p, machine, reserve=self.overlapped)
+        self.pes = getattr(self.place, "pes", {})
         self.e = element_bytes(p.precision)
         self.g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
         self.train, self.decode = p.mode == "train", p.mode == "decode"
@@ -215,7 +208,9 @@ class _Builder(GradientOverlap):
         self.fwd_ar, self.bwd_ar = tp_points(self.base) if p.tensor > 1 else (set(), set())
         self.shares = chunks(p.batch, p.data).tolist()
         self.m = p.new_tokens if self.decode else p.micro_batches
-        self.last: dict[tuple[int, int, int], int | None] = dict.fromkeys(self.pes)
+        self.last: dict[tuple[int, int, int], int | None] = {
+            (d, s, t): None for d in range(p.data) for s in range(p.pipeline)
+            for t in range(p.tensor)}
         self.ends: dict[tuple[str, int, int, int, int], int] = {}   # (op, j, d, s, t) -> task
         self.next_rows: list[Row] | None = None         # decode: rows at position seq + 1
 
@@ -256,33 +251,6 @@ class _Builder(GradientOverlap):
             self._gradients()
         return self.g.build()
 
-    def run_on_gpu(self) -> TaskGraph:
-        """One rank on the node's first GPU: every layer of every op a kernel of `blocks`
-        thread blocks (0: one per SM; integer FLOP shares, so they add up exactly) and a
-        zero-work end task; weights and KV cache already in the device's memory (no
-        copies); matrix layers on its matrix units."""
-        gpus = [u for u in getattr(self.machine, "groups", ()) if u.kind == "gpu"]
-        if not gpus:
-            raise ScenarioError("workload.device = 'gpu' needs a GPU: add a [[machine.device]] "
-                                "table", "workload.device")
-        if self.p.data * self.p.tensor * self.p.pipeline > 1:
-            raise ScenarioError("workload.device = 'gpu' runs one rank: set data, tensor and "
-                                "pipeline to 1", "workload.device")
-        dev, blocks, g = gpus[0].name, self.p.blocks or gpus[0].count, self.g
-        end: list[int] = []
-        for kind, j in stage_ops(self.p.schedule, 0, 1, self.m, self.train):
-            net, n, forward = self.net(j), self.n(0, j), kind == "F"
-            tag = f"tok{j}" if self.decode else f"mb{j} {'fwd' if forward else 'bwd'}"
-            for row in net if forward else net[::-1]:
-                flops = n * (row.forward if forward else row.backward)
-                nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2)
-                q, r = divmod(int(flops), blocks)
-                ids = [g.add(float(q + (b < r)), nbytes / blocks, end, where=dev,
-                             matrix=row.kind in MATRIX_KINDS, block=True,
-                             name=tagged(row.name, f"{tag} b{b}")) for b in range(blocks)]
-                end = [g.add(0.0, deps=ids, where=dev, name=tagged(row.name, f"{tag} end"))]
-        return g.build()
-
     def _source(self, kind: str, j: int, s: int) -> tuple | None:
         """(op, j, stage) this op waits for on another stage, None if none, () if that
         one has not been emitted yet."""
@@ -306,7 +274,7 @@ class _Builder(GradientOverlap):
         tag = f"s{s} tok{j}" if self.decode else f"s{s} mb{j} {'fwd' if forward else 'bwd'}"
         src = self._source(kind, j, s)
         end: dict[tuple[int, int], int] = {}
-        pace = not forward and p.overlap and p.data > 1
+        pace = not forward and self.overlapped and not self.place.streams
         for k, i in enumerate(idx):
             row = net[i]
             n0 = self.n(0, j)
@@ -324,10 +292,8 @@ class _Builder(GradientOverlap):
                         deps = [x for x in (self.last[rank],) if x is not None]
                         up = self.ends[(src[0], src[1], d, src[2], t)] \
                             if k == 0 and piece == 0 and src else None
-                        task = g.add(flops, nbytes, deps + ([up] if up is not None else []),
-                                     self.pes[rank], tagged(row.name, tag))
-                        if up is not None:
-                            g.message(up, task, msg)
+                        task = self.place.task(g, rank, flops, nbytes, deps, up, msg,
+                                               tagged(row.name, tag), row.kind in MATRIX_KINDS)
                         self.last[rank] = end[(d, t)] = task
                 if pace:
                     self._progress(s, self._time(*work) / p.tensor / pieces)
@@ -335,17 +301,18 @@ class _Builder(GradientOverlap):
                 for d in range(p.data):
                     group = [(d, s, t) for t in range(p.tensor)]
                     first = len(g.names)
-                    after = allreduce(g, [self.pes[r] for r in group],
-                                      self.act_bytes(self.n(d, j)), p.algorithm,
-                                      after=[self.last[r] for r in group], elem=self.e,
-                                      blocking=False)
+                    after = self.place.allreduce(g, group, self.act_bytes(self.n(d, j)),
+                                                 [self.last[r] for r in group], self.e)
                     self._label(first, TP_ALLREDUCE, tag)
                     for t, x in enumerate(after):
                         self.last[(d, s, t)] = end[(d, t)] = x
             if not forward and final and (k == len(idx) - 1 or net[idx[k + 1]].bucket != row.bucket):
-                self._bucket_ready(s, sum(r.params for r in net if r.bucket == row.bucket))
+                params = sum(r.params for r in net if r.bucket == row.bucket)
                 if pace:
+                    self._bucket_ready(s, params)
                     self._progress(s, 0.0)
+                elif self.overlapped:
+                    self._streamed_allreduce(s, params)
         for (d, t), x in end.items():
             self.ends[(kind, j, d, s, t)] = x
 
@@ -356,6 +323,8 @@ class _Builder(GradientOverlap):
             params = sum(r.params for r in self.base[self.bounds[s]:self.bounds[s + 1]])
             for t in range(self.p.tensor):
                 group = [(d, s, t) for d in range(self.p.data)]
+                if self.p.overlap and self.place.streams:
+                    continue                        # allreduced during the backward
                 if self.p.overlap:
                     first = len(self.g.names)
                     for q in self.pending.get((s, t), []):
@@ -365,13 +334,24 @@ class _Builder(GradientOverlap):
                     self._label(first, DP_ALLREDUCE, f"s{s}")
                     continue
                 first = len(self.g.names)
-                after = allreduce(self.g, [self.pes[r] for r in group],
-                                  self.e * params / self.p.tensor, self.p.algorithm,
-                                  after=[self.last[r] for r in group], elem=self.e,
-                                  blocking=False)
+                after = self.place.allreduce(self.g, group, self.e * params / self.p.tensor,
+                                             [self.last[r] for r in group], self.e)
                 self._label(first, DP_ALLREDUCE, f"s{s}")
                 for r, x in zip(group, after):
                     self.last[r] = x
+
+
+    def _streamed_allreduce(self, s: int, params: int) -> None:
+        """GPU, overlap: the bucket's gradients allreduced now over each tensor rank's
+        replicas, beside the later kernels (on SM 0, not in the ranks' kernel order)."""
+        if not params:
+            return
+        for t in range(self.p.tensor):
+            group = [(d, s, t) for d in range(self.p.data)]
+            first = len(self.g.names)
+            self.place.allreduce(self.g, group, self.e * params / self.p.tensor,
+                                 [self.last[r] for r in group], self.e)
+            self._label(first, DP_ALLREDUCE, f"s{s}")
 
 
 def tokens(p: Params) -> int:

@@ -345,5 +345,6 @@ def test_gpu_device_errors_name_the_field():
                                             'machine has none'):
         tf(machine_kw(), device="gpu")                  # refused at load
     sc = tf(GPU, device="gpu", data=2, batch=2)
-    with pytest.raises(ScenarioError, match="workload.device = 'gpu' runs one rank"):
+    with pytest.raises(ScenarioError, match="workload.data x tensor x pipeline = 2 ranks is "
+                                            "more than the machine's 1 GPUs"):
         build_graph(sc, Machine(sc.machine))
