@@ -116,7 +116,8 @@ class Params:
                              "([[machine.device]]), each layer a kernel of one thread block "
                              "per SM, collectives over the device links")
     blocks: int = param(0, ge=0, le=100_000,
-                        help="GPU: thread blocks per layer kernel (0: one per SM)")
+                        help="GPU: thread blocks per layer kernel (0: one per SM the kernels "
+                             "use)")
     all_ops: bool = param(False, help="Also count norms, softmax, activations and adds "
                                       "(one FLOP each), not just the matrix products")
     vector_fraction: float = param(1.0, ge=0, le=1,
@@ -162,12 +163,13 @@ class Params:
 
     def tasks_estimate(self) -> int:
         cfg = config(self)
-        rows = 18 * cfg.n_layers + 6           # at most 18 layers per block (Llama)
+        # at most 18 layers per block (Llama); a stage holds at most twice its share
+        rows = 18 * min(cfg.n_layers, 2 * -(-cfg.n_layers // self.pipeline)) + 6
         ranks = self.data * self.tensor * self.pipeline
         steps = self.new_tokens if self.mode == "decode" else self.micro_batches
         passes = 2 if self.mode == "train" else 1
-        if self.device == "gpu":                # a kernel of blocks + 1 tasks a layer and rank
-            rows *= (self.blocks or 1024) + 1
+        if self.device == "gpu":    # a kernel of blocks + 1 tasks a layer and rank (0: one
+            rows *= (self.blocks or 128) + 1    # per SM, at most 128 on today's GPUs)
         tp_ar = 4 * self.tensor * cfg.n_layers if self.tensor > 1 else 0
         # gradient ring steps (2 P per bucket), as many backward pieces when overlapped
         dp_ar = 4 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0

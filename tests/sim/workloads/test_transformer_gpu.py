@@ -201,3 +201,20 @@ def test_every_gpu_layout_keeps_the_counters_flops_and_runs(data, tensor, pipeli
     assert g.n <= sc.workload.tasks_estimate()
     run = simulate(sc, baseline=False)
     assert run.trace.flops.sum() == pytest.approx(g.flops.sum(), rel=1e-9)
+
+
+def test_a_gpu_described_as_clusters_of_sms_takes_the_time_of_its_sms():
+    # 108 SMs with 108 blocks per kernel against 8 clusters of 13.5 SMs with 8 blocks
+    # (the presets' description): the same kernels, 13.5 x fewer tasks (a collective's
+    # adds run on one unit: 13.5 x faster on a cluster, so none here)
+    def a100(sms, scale):
+        mk = gpus(count=2)
+        mk["device"][0].update(sms=sms, simd_bits=int(512 * scale),
+                               matrix_fp16=2048.0 * scale, matrix_fp32=1024.0 * scale)
+        return mk
+
+    work = {"precision": "fp16", "pipeline": 2, "micro_batches": 2, "layers": 1, "seq": 64}
+    fine = simulate(tf(a100(108, 1.0), blocks=108, **work), baseline=False)
+    coarse = simulate(tf(a100(8, 13.5), blocks=8, **work), baseline=False)
+    assert coarse.makespan == pytest.approx(fine.makespan, rel=1e-6)
+    assert len(coarse.trace.task) < len(fine.trace.task) / 5

@@ -287,9 +287,10 @@ def test_tasks_estimate_bounds_the_graph(work, beta_gbs):
 
 
 @pytest.mark.parametrize("sets, field", [(["workload.tensor=5"], "workload.tensor"),
-                                         (["workload.tensor=2"], "workload.data")])
+                                         (["workload.tensor=2", "workload.blocks=8"],
+                                          "workload.data")])
 def test_cli_refuses_bad_parallelism_in_one_line_naming_the_field(capsys, sets, field):
-    # tensor 5 does not divide 16 heads; data 8 x tensor 2 = 16 ranks on 8 PEs
+    # tensor 5 does not divide 16 heads; data 8 x tensor 2 = 16 ranks on 8 GPUs
     assert main(["run", "gpt2-dp-vs-tp", *[a for s in sets for a in ("--set", s)]]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {field}") and err.count("\n") == 1
