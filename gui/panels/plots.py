@@ -359,14 +359,15 @@ class LayersTab(PlotTab):
         x = np.arange(1, len(rows) + 1)
         flops = np.array([r.flops_share for r in rows]) * 100
         busy = np.array([r.time_share for r in rows]) * 100
-        # one row, top right, above the bars (the y range leaves it the top 3/8)
-        item.addLegend(offset=(-10, 2), colCount=2, brush=pg.mkBrush(255, 255, 255, 210))
+        # top right, above the bars: the y range leaves it the top half
+        item.addLegend(offset=(-6, 2), labelTextSize="8pt", verSpacing=-6,
+                       brush=pg.mkBrush(255, 255, 255, 210))
         item.addItem(pg.BarGraphItem(x=x - 0.2, height=flops, y0=0, width=0.4,
                                      brush="#0072B2", pen=None, name=f"share of the {unit}s"))
         item.addItem(pg.BarGraphItem(x=x + 0.2, height=busy, y0=0, width=0.4,
                                      brush="#E69F00", pen=None, name="share of the busy time"))
         item.setXRange(0.4, len(rows) + 0.6, padding=0)
-        item.setYRange(0, max(flops.max(), busy.max()) * 1.6, padding=0)  # room for the legend
+        item.setYRange(0, max(flops.max(), busy.max()) * 2.0, padding=0)  # room for the legend
         item.setLabel("bottom", "layer # (the table's first column)")
         item.setLabel("left", "share of the run (%)")
         total = sum(r.flops for r in rows) * k
