@@ -25,7 +25,7 @@ CASES = [
     ("gpt2-dp-vs-tp", ["workload.overlap=false"]),
     ("gpt2-dp-vs-tp-tensor", []),
     ("gpt2-dp-vs-tp", ["workload.data=2", "workload.tensor=2", "workload.pipeline=2",
-                       "workload.micro_batches=4"]),
+                       "workload.micro_batches=4", "workload.blocks=8"]),
     ("pipeline-bubble", []),                                        # 4 GPUs
     ("pipeline-bubble-gpipe", []),
     ("llama7b-decode", []),                                         # one GPU
