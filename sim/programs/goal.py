@@ -13,7 +13,7 @@
 per rank are modelled). An operation starts when its dependencies allow (sends and
 calcs then wait for the rank's CPU, first come first served); a send has started when
 its CPU overhead starts, a receive when it is posted, a calc when its CPU time starts.
-Costs are LogGOPS, executor.py. A malformed file is refused naming its line.
+Costs are LogGOPS, messages.py. A malformed file is refused naming its line.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from ..trace import KIND_CODE
 from .errors import ProgramError
-from .executor import ANY_SOURCE, ANY_TAG, Executor
+from .executor import Executor
+from .ops import ANY_SOURCE, ANY_TAG
 
 TOKEN = re.compile(r"\s*(?:(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
                    r"|([{}:])|(\S))", re.S)

@@ -87,7 +87,7 @@ def test_allreduce_program_equals_the_library(tmp_path, algorithm):
 
 
 MASTER_WORKER = """
-from parasim.sim.programs.executor import ANY_SOURCE
+from parasim.sim.programs.api import ANY_SOURCE
 
 def main(comm, tasks, flops):
     if comm.rank == 0:
