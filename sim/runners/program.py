@@ -19,6 +19,7 @@ from ..machine.machine import Machine
 from ..programs import goal
 from ..programs.api import Comm
 from ..programs.executor import Executor
+from ..programs.interrupt import interruptible
 from ..programs.loader import Labels, load_main, user_error
 from ..run import Run, frozen
 from ..workloads.program import find
@@ -38,9 +39,12 @@ def _layout(machine: Machine, ranks: int, what: str = "workload.ranks") -> int:
 
 
 def run_program(scenario, progress=None, cancel=None) -> Run:
-    machine, ex, labels = start_program(scenario, cancel)
-    return _finish(scenario, machine, ex, labels, progress,
-                   find(scenario.workload.file, "workload.file"))
+    """The program's run; `cancel()` stops it even in a loop of its own that never
+    yields (programs/interrupt.py)."""
+    with interruptible(cancel):
+        machine, ex, labels = start_program(scenario, cancel)
+        return _finish(scenario, machine, ex, labels, progress,
+                       find(scenario.workload.file, "workload.file"))
 
 
 def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
