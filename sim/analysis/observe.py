@@ -16,10 +16,11 @@ from .power import power_series, power_summary, unit_power
 
 
 def observe(spec: MachineSpec | None, machine: Machine | None, trace: Trace,
-            makespan: float, summary: dict) -> dict[str, Any]:
+            makespan: float, summary: dict, extents=None) -> dict[str, Any]:
     """Concurrency/parallelism and (with [machine.power]) power over time: adds their
-    summary keys to `summary` and returns the time series for Run.extras."""
-    extras = {"concurrency": concurrency_series(trace, makespan)}
+    summary keys to `summary` and returns the time series for Run.extras (`extents`:
+    concurrency_series's, for a program's threads)."""
+    extras = {"concurrency": concurrency_series(trace, makespan, extents)}
     summary.update(concurrency_summary(extras["concurrency"], makespan))
     if machine is not None and machine.hetero and spec is not None and (
             spec.power is not None or any(g.power for g in machine.groups)):

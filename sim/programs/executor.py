@@ -56,7 +56,7 @@ class Executor(Messaging, Waiting, Reports):
         self.env = simpy.Environment()
         self.rec = TraceRecorder()
         self.compute_log = array("d")      # (pe, task, start, compute end, end, flops,
-        spec = machine.spec.network        #  bytes, lanes) per compute
+        spec = machine.spec.network        #  bytes, lanes, thread id) per compute
         self.cost = LogGOPS.of(spec)
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net = network_for(spec, machine.nodes) if machine.nodes > 1 else None
@@ -98,6 +98,8 @@ class Executor(Messaging, Waiting, Reports):
         """A new thread running generator `gen`; it starts now (or, spawned by a thread
         ahead of the clock, when that one is caught up)."""
         th = Thread(gen, rank, self.pe_of(rank, index), index)
+        th.id = len(self.all_threads)
+        th.t_start = self.env.now if parent is None else self.now_of(parent)
         self.all_threads.append(th)
         self.live += 1
         self.resident[th.pe] += 1
@@ -164,7 +166,7 @@ class Executor(Messaging, Waiting, Reports):
                     th.clock = end = start + op.seconds
                     task = ids.get(op.line)
                     log((th.pe, self.label.id(op.line) if task is None else task, start, end,
-                         end, op.flops, 0.0, op.lanes))
+                         end, op.flops, 0.0, op.lanes, th.id))
                     value = None
                     continue
                 if th.ahead:
@@ -286,6 +288,7 @@ class Executor(Messaging, Waiting, Reports):
     def _finished(self, th: Thread, result) -> None:
         th.finished = True
         th.result = result
+        th.t_end = self.env.now
         self.live -= 1
         self.resident[th.pe] -= 1
         self.rank_live[th.rank] -= 1
@@ -356,7 +359,7 @@ class Executor(Messaging, Waiting, Reports):
         end = self.env.now
         self.compute_log.extend((th.pe, self.line_id(op.line), start,
                                  min(start + op.seconds, end), end, op.flops, op.nbytes,
-                                 op.lanes))
+                                 op.lanes, th.id))
         self.cpu_free(th.pe)
         self._resume(th, None)
 

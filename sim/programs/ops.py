@@ -92,7 +92,7 @@ class Thread:
 
     __slots__ = ("gen", "rank", "pe", "index", "finished", "result", "blocked",
                  "t_block", "wait_reqs", "wait_left", "wait_any", "single", "joiners",
-                 "ahead", "clock", "pending", "held")
+                 "ahead", "clock", "pending", "held", "id", "t_start", "t_end")
 
     def __init__(self, gen, rank, pe, index):
         self.gen = gen
@@ -112,6 +112,8 @@ class Thread:
         self.pending: list = []      # side effects held until it is caught up
         self.held = None
         self.joiners: list = []
+        self.id = 0                  # its index in the executor's all_threads
+        self.t_start = self.t_end = 0.0      # its lifetime (the Tasks view's row)
 
 
 class Compute:

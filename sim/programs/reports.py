@@ -11,6 +11,9 @@ from .ops import ANY_SOURCE, COMPUTE, RECV, STALL, Thread
 if TYPE_CHECKING:
     from .executor import Executor
 
+LOG_FIELDS = 9        # executor.compute_log: pe, task, start, compute end, end, flops,
+                      # bytes, lanes, thread id
+
 
 class Reports:
     """The executor's results (a part of Executor)."""
@@ -56,7 +59,7 @@ class Reports:
         end] if its arithmetic took time, then a stall span for the rest (when its memory
         finished later, or it had only memory traffic), FLOPs and bytes on the first."""
         import numpy as np
-        log = np.frombuffer(self.compute_log, np.float64).reshape(-1, 8)
+        log = np.frombuffer(self.compute_log, np.float64).reshape(-1, LOG_FIELDS)
         pe, task = log[:, 0].astype(np.int64), log[:, 1].astype(np.int64)
         s, c, e, f, b, lanes = (log[:, k] for k in range(2, 8))
         has_c = c > s
@@ -78,3 +81,22 @@ class Reports:
             getattr(rec, name).frombytes(col.tobytes())
         z = np.zeros(0)
         return rec.finish(self.m.cores, z, z, np.zeros(0, np.int16), z)
+
+    def threads_table(self: Executor) -> dict:
+        """A program's tasks are its threads (ranks and what they spawned), not its
+        source lines: per thread {"rank", "thread", "pe", "start_s", "end_s"} (its
+        lifetime), and "running": {"task" (the thread's row), "start_s", "end_s"}, one
+        interval per compute that took time (its compute and stall spans together)."""
+        import numpy as np
+        ths = self.all_threads
+        log = np.frombuffer(self.compute_log, np.float64).reshape(-1, LOG_FIELDS)
+        took = (log[:, 4] > log[:, 2]) | (log[:, 6] > 0)
+        return {"rank": np.array([t.rank for t in ths], np.int32),
+                "thread": np.array([t.index for t in ths], np.int32),
+                "pe": np.array([t.pe for t in ths], np.int32),
+                "start_s": np.array([t.t_start for t in ths], np.float64),
+                "end_s": np.array([t.t_end if t.finished else self.env.now for t in ths],
+                                  np.float64),
+                "running": {"task": log[took, 8].astype(np.int32),
+                            "start_s": log[took, 2].copy(), "end_s": log[took, 4].copy()}}
+

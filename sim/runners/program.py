@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-from ..analysis import roofline
 from ..analysis.metrics import summarize
 from ..analysis.observe import observe
 from ..errors import ScenarioError
@@ -76,12 +75,17 @@ def run_goal(scenario, progress=None, cancel=None) -> Run:
     ranks = len(sched.ranks)
     ex = Executor(machine, ranks, _layout(machine, ranks, "the schedule's num_ranks"),
                   labels, cancel)
-    goal.run(ex, sched)
-    return _finish(scenario, machine, ex, labels, progress, path)
+    goal_ranks = goal.run(ex, sched)
+    return _finish(scenario, machine, ex, labels, progress, path,
+                   lambda: goal.tasks_table(ex, goal_ranks))
 
 
-def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> Run:
+def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path,
+            tasks=None) -> Run:
+    """The Run; its tasks (concurrency, the Tasks view) are the program's threads
+    (`tasks()`: the GOAL schedule's ranks), not the source lines its trace names."""
     makespan = ex.run()
+    threads = tasks() if tasks is not None else ex.threads_table()
     trace = ex.trace()
     makespan = max(makespan, float(trace.end_s.max()) if len(trace) else 0.0)
     summary = summarize(trace, makespan, machine, machine.pes, None, None)
@@ -92,8 +96,9 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> 
         use = [b / (c * makespan) for b, c in zip(ex.links.busy_bytes, ex.net.capacity)]
         i = max(range(len(use)), key=use.__getitem__)
         summary.update({"busiest_link_utilisation": use[i], "busiest_link": ex.net.names[i]})
-    extras = observe(scenario.machine, machine, trace, makespan, summary)
-    extras["roofline"] = roofline.plot_data(machine, trace)
+    extras = observe(scenario.machine, machine, trace, makespan, summary,
+                     (threads["start_s"], threads["end_s"]))
+    extras["threads"] = threads
     try:
         source = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
