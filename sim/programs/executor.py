@@ -71,6 +71,8 @@ class Executor(Messaging, Waiting, Reports):
         self.cpu_queue: list[deque] = [deque() for _ in range(pes)]
         self.nic_send = [0.0] * pes
         self.nic_recv = [0.0] * pes
+        self.nic_log = array("d") if self.cost.first_byte else None   # (pe, start, end,
+                                                   # bytes, msg) per message between nodes
         self.posted: list[list[Request]] = [[] for _ in range(ranks)]
         self.unexpected: list[list[Message]] = [[] for _ in range(ranks)]
         self.sent_seq: dict[tuple[int, int], int] = {}

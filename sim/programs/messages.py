@@ -104,6 +104,8 @@ class Messaging:
             req.on_start()
         if remote:
             self.nic_send[src_pe] = now + c.g + payload * c.G
+            if self.nic_log is not None:
+                self.nic_log.extend((src_pe, now, self.nic_send[src_pe], msg.nbytes, msg.id))
         o = c.o + payload * c.O
         dst_pe = msg.dst_pe
         if o > 0:                       # the CPU overhead, with the message's bytes

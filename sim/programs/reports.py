@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..analysis.nic import nic_rows
 from .ops import ANY_SOURCE, COMPUTE, RECV, STALL, Thread
 
 if TYPE_CHECKING:
@@ -99,4 +100,14 @@ class Reports:
                                   np.float64),
                 "running": {"task": log[took, 8].astype(np.int32),
                             "start_s": log[took, 2].copy(), "end_s": log[took, 4].copy()}}
+
+    def nic_table(self: Executor) -> dict | None:
+        """Run.extras["nic"]: each message between nodes on its sender's NIC row,
+        g + (s-1) G from when its send started (analysis/nic.py); None without LogGOPS."""
+        if self.nic_log is None or not len(self.nic_log):
+            return None
+        import numpy as np
+        log = np.frombuffer(self.nic_log, np.float64).reshape(-1, 5)
+        return nic_rows(log[:, 0].astype(np.int64) // self.m.cores, log[:, 1], log[:, 2],
+                        log[:, 3], log[:, 4].astype(np.int64))
 

@@ -97,7 +97,7 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path,
         i = max(range(len(use)), key=use.__getitem__)
         summary.update({"busiest_link_utilisation": use[i], "busiest_link": ex.net.names[i]})
     extras = observe(scenario.machine, machine, trace, makespan, summary,
-                     (threads["start_s"], threads["end_s"]))
+                     (threads["start_s"], threads["end_s"]), ex.nic_table(), False)
     extras["threads"] = threads
     try:
         source = Path(path).read_text(encoding="utf-8")
