@@ -57,7 +57,8 @@ class Comm(Collectives):
         self.thread = index
         self.threads = ex.threads
         self._defaults = defaults
-        self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"])
+        self._pe = ex.pe_of(rank, index)
+        self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"], pe=self._pe)
         self._seed = seed
 
     # -- basics -------------------------------------------------------------------------
@@ -96,7 +97,7 @@ class Comm(Collectives):
             try:
                 k, lanes = self._ex.rate(precision or d["precision"],
                                          d["vector_fraction"] if vector_fraction is None
-                                         else vector_fraction)
+                                         else vector_fraction, pe=self._pe)
             except KeyError:
                 raise self._fail(f"compute precision must be one of fp64, fp32, fp16, bf16, "
                                  f"got {precision!r}") from None
@@ -194,22 +195,22 @@ class Comm(Collectives):
             prefix = prefix_sums(flops_per_iter, iterations)
         except (TypeError, ValueError) as exc:
             raise self._fail(f"flops_per_iter: {exc}") from None
-        k, lanes = self._ex.rate(self._defaults["precision"], self._defaults["vector_fraction"])
 
-        def op(a, b):
+        def op(comm, a, b):        # at the rate of the worker's core
+            k, lanes = comm._rate
             f = prefix[b] - prefix[a] if prefix else (b - a) * flops_per_iter
             return Compute(f, (b - a) * bytes_per_iter, f * k, lanes, line)
         plan = static_plan(iterations, T, chunk) if schedule == "static" else None
         state = [0]
 
-        def worker(_comm, t):
+        def worker(comm, t):
             if plan is not None:
                 for a, b in plan[t]:
-                    yield op(a, b)
+                    yield op(comm, a, b)
                 return
             while state[0] < iterations:
                 a, b = next_chunk(state[0], iterations, T, schedule, chunk)
                 state[0] = b
-                yield op(a, b)
+                yield op(comm, a, b)
         tasks = [self._start(worker, t, (t,)) for t in range(T)]
         yield Join(tasks)

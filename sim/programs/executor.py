@@ -41,6 +41,13 @@ CHAIN = 10_000                  # computes a thread may run ahead before the clo
 _END = object()                 # held "op" of a thread that ended while ahead
 
 
+def cpu_pes(machine) -> list[int]:
+    """The PEs ranks run on, node by node: every CPU core group's cores (a plain machine:
+    all its PEs; a heterogeneous one: not its devices' SMs)."""
+    units = [g.first + i for g in machine.groups if g.kind == "cpu" for i in range(g.count)]
+    return [n * machine.cores + u for n in range(machine.nodes) for u in units]
+
+
 class Executor(Messaging, Waiting, Reports):
     """Runs threads and messages on `machine`; `ranks` ranks, each with `threads` PEs
     (rank r's thread k on PE r x threads + k)."""
@@ -67,7 +74,8 @@ class Executor(Messaging, Waiting, Reports):
         self.cpu_busy = [False] * pes
         self.resident = [0] * pes                # live threads per PE
         self.rank_live = [0] * ranks             # live threads per rank
-        self.rank_pe = [r * threads for r in range(ranks)]
+        self.cpu_pes = cpu_pes(machine)          # where ranks run (all PEs unless hetero)
+        self.rank_pe = [self.cpu_pes[r * threads] for r in range(ranks)]
         self.cpu_queue: list[deque] = [deque() for _ in range(pes)]
         self.nic_send = [0.0] * pes
         self.nic_recv = [0.0] * pes
@@ -94,7 +102,10 @@ class Executor(Messaging, Waiting, Reports):
     # -- threads ------------------------------------------------------------------------
 
     def pe_of(self, rank: int, index: int = 0) -> int:
-        return rank * self.threads + index % self.threads if index else self.rank_pe[rank]
+        """The PE of rank `rank`'s thread `index`: the (rank x threads + index)-th CPU PE."""
+        if not index:
+            return self.rank_pe[rank]
+        return self.cpu_pes[rank * self.threads + index % self.threads]
 
     def start(self, gen, rank: int, index: int = 0, parent: Thread | None = None) -> Thread:
         """A new thread running generator `gen`; it starts now (or, spawned by a thread
@@ -307,15 +318,17 @@ class Executor(Messaging, Waiting, Reports):
 
     # -- the CPU ------------------------------------------------------------------------
 
-    def rate(self, precision: str, vf: float, le: float = 1.0) -> tuple[float, int]:
-        """(seconds per FLOP, lanes active) for arithmetic of this kind (costs.py)."""
-        key = (precision, vf, le)
+    def rate(self, precision: str, vf: float, le: float = 1.0,
+             pe: int = 0) -> tuple[float, int]:
+        """(seconds per FLOP, lanes active) for arithmetic of this kind on `pe` (costs.py;
+        on a heterogeneous machine its core group's rates)."""
+        group = self.m.group_of(pe) if self.m.hetero else self.m
+        key = (precision, vf, le, group.scalar_rate(), group.lanes(precision))
         hit = self._rates.get(key)
         if hit is None:
-            m = self.m
-            vec = m.vector_rate(precision)
-            k = (1.0 - vf) / m.scalar_rate() + vf / (vec * le)
-            lanes = max(1, round(m.lanes(precision) * le)) if vf > 0 else 1
+            vec = group.scalar_rate() * group.lanes(precision)
+            k = (1.0 - vf) / group.scalar_rate() + vf / (vec * le)
+            lanes = max(1, round(group.lanes(precision) * le)) if vf > 0 else 1
             hit = self._rates[key] = (k, lanes)
         return hit
 

@@ -14,10 +14,11 @@ from types import MappingProxyType
 from ..analysis.metrics import summarize
 from ..analysis.observe import observe
 from ..errors import ScenarioError
+from ..machine.groups import unit_names
 from ..machine.machine import Machine
 from ..programs import goal
 from ..programs.api import Comm
-from ..programs.executor import Executor
+from ..programs.executor import Executor, cpu_pes
 from ..programs.interrupt import interruptible
 from ..programs.loader import Labels, load_main, user_error
 from ..run import Run, frozen
@@ -25,16 +26,15 @@ from ..workloads.program import find
 
 
 def _layout(machine: Machine, ranks: int, what: str = "workload.ranks") -> int:
-    """Threads (PEs) per rank; ScenarioError when the ranks do not fit or the machine
-    is heterogeneous (a program's PEs all run at one rate)."""
-    if machine.hetero:
-        raise ScenarioError("program and goal workloads run on machines of one kind of "
-                            "core: remove [[machine.cpu]] / [[machine.device]]", "machine")
-    if ranks > machine.pes:
-        raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {machine.pes} "
-                            f"PEs", "workload.ranks" if what == "workload.ranks"
-                            else "workload.file")
-    return machine.pes // ranks
+    """Threads (PEs) per rank: the CPU cores (programs/executor.py cpu_pes: on a
+    heterogeneous machine every CPU core group's cores, not the devices' SMs) shared
+    out; ScenarioError when the ranks do not fit."""
+    cpus = len(cpu_pes(machine))
+    if ranks > cpus:
+        kind = " CPU cores" if machine.hetero else " PEs"
+        raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {cpus}{kind}",
+                            "workload.ranks" if what == "workload.ranks" else "workload.file")
+    return cpus // ranks
 
 
 def run_program(scenario, progress=None, cancel=None) -> Run:
@@ -99,6 +99,8 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path,
     extras = observe(scenario.machine, machine, trace, makespan, summary,
                      (threads["start_s"], threads["end_s"]), ex.nic_table(), False)
     extras["threads"] = threads
+    if machine.hetero:                   # its rows named by core group (devices idle)
+        extras["pe_names"] = unit_names(machine.groups, machine.nodes)
     try:
         source = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
