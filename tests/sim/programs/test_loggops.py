@@ -124,3 +124,12 @@ def test_one_message_formula_holds_for_any_parameters(tmp_path, o, L, gbs, s, pe
     G = 1 / (gbs * 1e9)
     expected = 2 * o * US + L * US + (s - 1) * G + max((s - 1) * (per_byte * 1e-9 - G), 0.0)
     assert run.makespan == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
+def test_rendezvous_threshold_is_refused_for_built_in_workloads_with_the_reason():
+    from parasim.sim import scenario
+    with pytest.raises(scenario.ScenarioError,
+                       match=r"machine.network.rendezvous_bytes applies to program and goal "
+                             r"workloads only: workload.kind 'bcast' sends blocking"):
+        scenario.from_dict({"machine": {"nodes": 2, "network": {"rendezvous_bytes": 1000}},
+                            "workload": {"kind": "bcast", "bytes": 1e6}})
