@@ -22,6 +22,7 @@ LABEL_COLORS = {k: "#000000" if k in ("recv", "wait", "copy") else "#FFFFFF" for
 IDLE_COLOR = "#EEEEEE"
 MESSAGE_COLOR = "#000000"   # arrows over blue send / sky-blue recv bars: black stands out
 PLAYHEAD_COLOR = "#222222"
+CHOSEN_COLOR = "#B8860B"    # the chosen PE or link, in every view
 
 
 def setup_pyqtgraph() -> None:

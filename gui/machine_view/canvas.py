@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...sim.trace import KINDS
 from ...sim.units import percent, seconds, si
-from ..style import IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
+from ..style import CHOSEN_COLOR, IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
 from ..tooltips import span_text
 from .geometry import GAP, LANE_STRIP
 
@@ -54,7 +54,8 @@ class MachineCanvas(QWidget):
         self.frame = None
         self.selected = -1                 # the chosen PE, outlined
         self.on_choose = None              # called with the PE clicked (-1: none)
-        self.chosen_link = -1              # outlined; on_choose_link(link) on a click
+        self.chosen_link = -1              # outlined (set_chosen_link); a click calls
+                                           # on_choose_link(link under it or -1)
         self.on_choose_link = None
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
@@ -80,6 +81,10 @@ class MachineCanvas(QWidget):
 
     def set_selected(self, pe: int) -> None:
         self.selected = pe
+        self.update()
+
+    def set_chosen_link(self, link: int) -> None:
+        self.chosen_link = link
         self.update()
 
     def set_frame(self, frame) -> None:
@@ -131,7 +136,7 @@ class MachineCanvas(QWidget):
         self._gauges(p, f, scale)
         g = self.model.geometry
         if 0 <= self.selected < len(g.cells):
-            pen = QPen(QColor("#B8860B"), 3)
+            pen = QPen(QColor(CHOSEN_COLOR), 3)
             pen.setCosmetic(True)
             p.setPen(pen)
             p.setBrush(Qt.NoBrush)
@@ -157,7 +162,7 @@ class MachineCanvas(QWidget):
             lines = self._lines
             p.drawLines([ln for i in np.flatnonzero(level == lv).tolist() for ln in lines[i]])
         if 0 <= self.chosen_link < len(self._lines):
-            pen = QPen(QColor("#B8860B"), 5)
+            pen = QPen(QColor(CHOSEN_COLOR), 5)
             pen.setCosmetic(True)
             p.setPen(pen)
             p.drawLines(self._lines[self.chosen_link])
@@ -291,9 +296,7 @@ class MachineCanvas(QWidget):
         if self.on_choose is not None:
             self.on_choose(pe)
         if pe < 0 and self.on_choose_link is not None:
-            self.chosen_link = g.link_at(pt.x(), pt.y(), 6.0 / self.transform().m11())
-            self.on_choose_link(self.chosen_link)
-            self.update()
+            self.on_choose_link(g.link_at(pt.x(), pt.y(), 6.0 / self.transform().m11()))
 
     def mouseMoveEvent(self, ev) -> None:
         if self.model is None:

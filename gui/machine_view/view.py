@@ -25,7 +25,7 @@ from ...sim.analysis.traffic import comm_matrix
 from ...sim.studies.whatif import WHATIFS
 from ...sim.units import percent, seconds
 from ..panels.export import export_with_dialog
-from ..style import PLAYHEAD_COLOR, legend_html
+from ..style import CHOSEN_COLOR, PLAYHEAD_COLOR, legend_html
 from ..worker import SimWorker
 from .builder import start_builder
 from .canvas import MachineCanvas
@@ -74,8 +74,9 @@ class MachineView(QWidget):
         state.run_changed.connect(self.show_run)
         state.time_changed.connect(self.set_time)
         self.canvas.on_choose = state.select_pe
-        self.canvas.on_choose_link = lambda _link: self._show_links()
+        self.canvas.on_choose_link = state.select_link
         state.pe_selected.connect(self.canvas.set_selected)
+        state.link_selected.connect(self._link_chosen)
         self.show_run(state.run)
 
     def _panel(self) -> QWidget:
@@ -174,6 +175,11 @@ class MachineView(QWidget):
         self._show_info()
         self.set_time(self.state.time, force=True)
 
+    def _link_chosen(self, link: int) -> None:
+        self.canvas.set_chosen_link(link)
+        if self.model is not None:
+            self._show_links()
+
     def set_time(self, t: float, force: bool = False) -> None:
         self.playhead.setValue(t)
         if self.model is not None and (force or self.isVisible()):
@@ -264,7 +270,7 @@ class MachineView(QWidget):
             mine = link == chosen
             pl.plot(np.r_[t, self.state.makespan], level / tr.capacity[link],
                     stepMode="center", name=tr.link_names[link] + (" (chosen)" if mine else ""),
-                    pen=pg.mkPen("#B8860B" if mine else colors[k % 3], width=3 if mine else 2))
+                    pen=pg.mkPen(CHOSEN_COLOR if mine else colors[k % 3], width=3 if mine else 2))
         pl.addItem(self.playhead, ignoreBounds=True)
         pl.setYRange(0, 1.05)
         pl.setTitle("busiest links (click a link to add it): load over time"

@@ -328,3 +328,72 @@ def test_a_trace_file_says_what_it_cannot_know(qtbot):
     _, view = model_view(qtbot, ring_of_4())
     assert "crossbar" in view.info.text() and view.model.traffic.net.topology == "crossbar"
     assert view.model.traffic.mem_capacity is None
+
+
+def run_preset(window, qtbot, name):
+    with qtbot.waitSignal(window.state.run_changed, timeout=30000):
+        window.load_scenario(name, run=True)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=5000)
+    window.tabs.setCurrentWidget(window.machine)
+    qtbot.waitUntil(lambda: window.machine.model is not None, timeout=10000)
+    return window.machine.model.traffic
+
+
+def click_view(qtbot, tl, x, y):
+    from PySide6.QtCore import Qt
+    pos = tl.plot.mapFromScene(tl.box.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(tl.plot.viewport(), Qt.LeftButton, pos=pos)
+
+
+def test_a_link_chosen_in_either_view_is_highlighted_in_the_other(window, qtbot):
+    """cluster-pingpong (node 0 <-> node 1 through a switch, 10 round trips): choosing
+    the up link of node 0 in the Machine view draws its 10 messages (0 -> 1) in gold on
+    the timeline; a click on one of the back messages (1 -> 0) on the timeline at a
+    time when it is on the switch's down link chooses that link in the Machine view."""
+    from PySide6.QtCore import QPoint, Qt
+    tr = run_preset(window, qtbot, "cluster-pingpong")
+    mv, tl = window.machine, window.timeline
+    up = tr.link_names.index("node 0 -> switch")
+    x0, y0, x1, y1 = mv.model.geometry.links[up][0]
+    pt = mv.canvas.transform().map(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    qtbot.mouseClick(mv.canvas, Qt.LeftButton, pos=QPoint(int(pt.x()), int(pt.y())))
+    assert window.state.selected_link == up and mv.canvas.chosen_link == up
+    xs, ys = window.link_highlight.arrows.getData()
+    f = tr.f
+    ours = np.flatnonzero(f["src_pe"] == 0)
+    assert len(ours) == 10 and len(xs) == 2 * len(ours)
+    assert np.array_equal(xs[0::2], tl.spans.flight[0][ours])
+    assert set(ys[0::2]) == {tl.rows.row_of_pe[0]} and set(ys[1::2]) == {tl.rows.row_of_pe[1]}
+    window.tabs.setCurrentWidget(window.timeline_page)
+    back = int(np.flatnonzero(f["src_pe"] == 1)[2])
+    a, b = tl.spans.flight[0][back], tl.spans.flight[1][back]
+    tl.box.setRange(xRange=(a - (b - a), b + (b - a)), padding=0)
+    t = a + 0.75 * (b - a)                                 # its second hop by then
+    y = tl.rows.row_of_pe[1] + 0.75 * (tl.rows.row_of_pe[0] - tl.rows.row_of_pe[1])
+    click_view(qtbot, tl, t, y)
+    down = tr.link_names.index("switch -> node 0")
+    assert tr.link_of(back, t) == down
+    qtbot.waitUntil(lambda: window.state.selected_link == down, timeout=3000)
+    assert mv.canvas.chosen_link == down
+    assert len(window.link_highlight.arrows.getData()[0]) == 20
+    click_view(qtbot, tl, a - 0.5 * (b - a), tl.rows.row_of_pe[0])   # no arrow there
+    qtbot.waitUntil(lambda: window.state.selected_link == -1, timeout=3000)
+    assert mv.canvas.chosen_link == -1 and not len(window.link_highlight.arrows.getData()[0])
+
+
+def test_a_link_with_a_timeline_row_is_chosen_by_its_row(window, qtbot):
+    """gpu-offload: the host link has a row under the SMs; choosing it in either view
+    puts the band on that row and outlines it in the Machine view."""
+    tr = run_preset(window, qtbot, "gpu-offload")
+    tl = window.timeline
+    assert tl.rows.links and tr.link_names[0] == tl.rows.links[0]
+    window.tabs.setCurrentWidget(window.timeline_page)
+    tl.reset_view()
+    row = tl.rows.link_first_row
+    click_view(qtbot, tl, 0.5 * window.state.makespan, row)
+    qtbot.waitUntil(lambda: window.state.selected_link == 0, timeout=3000)
+    band = window.link_highlight.band
+    assert band.isVisible() and band.getRegion() == pytest.approx((row - 0.5, row + 0.5))
+    assert window.machine.canvas.chosen_link == 0
+    window.state.select_link(-1)
+    assert not band.isVisible() and window.machine.canvas.chosen_link == -1

@@ -82,6 +82,27 @@ def test_link_load_and_packets_by_hand():
     assert names[tr.busiest_links(1)[0]] in ("0 -> 1", "1 -> 2")
 
 
+def test_the_messages_of_a_link_and_the_link_of_a_message():
+    """Ring of 4: message 0 (node 0 -> 2) crosses 0->1 then 1->2 over [0, 10], half
+    its time on each; message 1 (3 -> 2) crosses 3->2; nothing uses 2->3."""
+    tr = Traffic(ring_run())
+    link = tr.net.names.index
+    assert list(tr.flights_on(link("0 -> 1"))) == [0]
+    assert list(tr.flights_on(link("1 -> 2"))) == [0]
+    assert list(tr.flights_on(link("3 -> 2"))) == [1]
+    assert list(tr.flights_on(link("2 -> 3"))) == []
+    assert tr.link_of(0, 2.5) == link("0 -> 1") and tr.link_of(0, 7.5) == link("1 -> 2")
+    assert tr.link_of(1, 1.0) == link("3 -> 2")
+    assert tr.link_of(0, 10.0) == link("1 -> 2")          # clamped: its last link
+    assert tr.link_of(0, -1.0) == link("0 -> 1")          # ... its first
+    assert tr.link_of(5, 1.0) == -1                       # no such message
+    sc = scenario("pingpong", machine_kw={"nodes": 2, "cores": 2})
+    home = make_run([(0, "send", 0, 0.0, 1.0, 0.0, 8.0, 1, 0),       # PE 0 -> PE 1,
+                     (1, "recv", 1, 0.0, 1.0, 0.0, 8.0, 0, 0)], nodes=2, cores=2)
+    inside = Traffic(Run(sc, home.trace, home.summary, 2, 2))         # both on node 0
+    assert inside.link_of(0, 0.5) == -1 and not len(inside.flights_on(0))
+
+
 def test_memory_bandwidth_by_hand():
     """PE 0: a memory-bound task (compute [0,1), stall [1,4), 12 B) flows 3 B/s over
     [0, 4); PE 1: a compute-bound task (compute [0,2), 4 B) at the core's 1 B/s would
