@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -27,7 +27,7 @@ from ...sim.units import percent, seconds
 from ..panels.export import export_with_dialog
 from ..style import CHOSEN_COLOR, PLAYHEAD_COLOR, legend_html
 from ..worker import SimWorker
-from .builder import start_builder
+from .builder import Builders
 from .canvas import MachineCanvas
 from .model import MachineModel
 
@@ -47,8 +47,9 @@ class MachineView(QWidget):
         self._player_home = None            # (layout, index) the player came from
         self._orientation = None
         self.model: MachineModel | None = None
-        self.builders: set = set()
+        self.builders = Builders(self)
         self.whatif_worker: SimWorker | None = None
+        self.whatif_asked: tuple = ("", None)       # (what-if name, the run it changes)
         self.canvas = MachineCanvas()
         self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait", "copy"])
                              + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
@@ -156,8 +157,9 @@ class MachineView(QWidget):
         if run is None:
             self.info.setText("")
             return
-        start_builder(self, run, MachineModel, self._built)
+        self.builders.start(run, MachineModel, self._built)
 
+    @Slot(object, object)
     def _built(self, run, model) -> None:
         if run is not self.state.run:
             return                     # a newer run has arrived meanwhile
@@ -307,22 +309,30 @@ class MachineView(QWidget):
         if run is None or run.scenario is None or self.whatif_worker is not None:
             return False
         w = SimWorker(WHATIFS[name](run.scenario), self)
-        w.done.connect(lambda other, _ix, n=name, base=run: self._whatif_done(n, base, other))
-        w.failed.connect(lambda msg: QMessageBox.critical(self, "What-if failed", msg))
+        w.done.connect(self._whatif_done)       # bound slots: run in the GUI thread
+        w.failed.connect(self._whatif_failed)
         w.finished.connect(self._whatif_finished)
-        self.whatif_worker = w
+        self.whatif_worker, self.whatif_asked = w, (name, run)
         self.whatif_result.setText(f"simulating: what if {name}…")
         w.start()
         return True
 
-    def _whatif_done(self, name: str, base, other) -> None:
+    @Slot(object, object)
+    def _whatif_done(self, other, _index) -> None:
+        name, base = self.whatif_asked
         gain = base.makespan / other.makespan if other.makespan > 0 else float("inf")
         self.whatif_result.setText(
             f"what if <b>{name}</b>: makespan {seconds(other.makespan)} instead of "
             f"{seconds(base.makespan)}: <b>{gain:.3g} x</b> faster")
 
+    @Slot(str)
+    def _whatif_failed(self, msg: str) -> None:
+        QMessageBox.critical(self, "What-if failed", msg)
+
+    @Slot()
     def _whatif_finished(self) -> None:
         if self.whatif_worker is not None:
+            self.whatif_worker.wait()
             self.whatif_worker.deleteLater()
         self.whatif_worker = None
 
@@ -334,5 +344,4 @@ class MachineView(QWidget):
         if self.whatif_worker is not None:
             self.whatif_worker.cancel()
             self.whatif_worker.wait(5000)
-        for b in list(self.builders):
-            b.wait(5000)
+        self.builders.wait()

@@ -397,3 +397,39 @@ def test_a_link_with_a_timeline_row_is_chosen_by_its_row(window, qtbot):
     assert window.machine.canvas.chosen_link == 0
     window.state.select_link(-1)
     assert not band.isVisible() and window.machine.canvas.chosen_link == -1
+
+
+def test_builder_threads_deliver_and_end_in_the_gui_thread(qtbot):
+    """A result (or an error's text) and the thread's end both reach the GUI thread;
+    the finished thread is waited for and deleted there, none is left running."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Slot
+
+    from parasim.gui.machine_view.builder import Builders
+
+    gui = QCoreApplication.instance().thread()
+    reaped = []
+
+    class Pool(Builders):
+        @Slot()
+        def _reap(self):
+            reaped.append(QThread.currentThread() is gui)
+            super()._reap()
+
+    class Receiver(QObject):
+        got: list = []
+
+        @Slot(object, object)
+        def built(self, run, result):
+            self.got.append((run, result, QThread.currentThread() is gui))
+
+    owner, receiver = QObject(), Receiver()
+    pool = Pool(owner)
+    threads = [pool.start("ab", lambda r: r * 2, receiver.built),
+               pool.start("x", lambda r: 1 / 0, receiver.built)]
+    qtbot.waitUntil(lambda: not pool.running, timeout=10000)
+    assert sorted(receiver.got) == [("ab", "abab", True),
+                                    ("x", "ZeroDivisionError: division by zero", True)]
+    assert reaped and all(reaped)
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    assert not any(shiboken6.isValid(t) for t in threads)
