@@ -25,6 +25,7 @@ from ...sim.analysis.traffic import comm_matrix
 from ...sim.studies.whatif import WHATIFS
 from ...sim.units import percent, seconds
 from ..panels.export import export_with_dialog
+from ..panels.record import record_dialog
 from ..style import CHOSEN_COLOR, PLAYHEAD_COLOR, legend_html
 from ..worker import SimWorker
 from .builder import Builders
@@ -119,6 +120,9 @@ class MachineView(QWidget):
         self.whatif_result.setWordWrap(True)
         png = QPushButton("Export PNG…")
         png.clicked.connect(lambda: self.export_png())
+        record = QPushButton("Record…")
+        record.setToolTip("Record this view playing, as GIF, MP4 or PNG frames")
+        record.clicked.connect(self.record)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(2, 2, 2, 2)
@@ -128,6 +132,7 @@ class MachineView(QWidget):
         top.addWidget(self.matrix_range)
         top.addStretch(1)
         top.addWidget(png)
+        top.addWidget(record)
         rl.addLayout(top)
         rl.addWidget(self.matrix, 3)
         rl.addWidget(self.links_plot, 2)
@@ -335,6 +340,11 @@ class MachineView(QWidget):
             self.whatif_worker.wait()
             self.whatif_worker.deleteLater()
         self.whatif_worker = None
+
+    @Slot()
+    def record(self):
+        """The recording dialog for this view (gui/panels/record.py), in its window."""
+        return record_dialog(self.window(), self)
 
     def export_png(self, path: str | None = None) -> bool:
         return export_with_dialog(self, "png", self.state.run, self.canvas, path)
