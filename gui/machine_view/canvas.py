@@ -2,7 +2,9 @@
 
 Cells take their span kind's colour (idle light grey); small machines show each core's
 SIMD lanes lit by lanes_active; big ones draw each node's cores as a heat-map image.
-Links go from grey (idle) to red (full) and thicken with load; packets are dots;
+Links go from grey (idle) to red (full) and thicken with load; packets are dots, each
+with a dashed chord from its sender's node to its receiver's (the pattern: a ring, a
+neighbour exchange, an all-to-all);
 each node's memory gauge fills with its bandwidth in use (red at its ceiling).
 Hovering tells the state and figures of the element under the mouse.
 """
@@ -144,6 +146,13 @@ class MachineCanvas(QWidget):
             p.drawRect(QRectF(x - GAP / 2, y - GAP / 2, w + GAP, h + GAP))
             p.setPen(Qt.NoPen)
         if len(f.packets):
+            chord = QColor(MESSAGE_COLOR)
+            chord.setAlpha(110)
+            pen = QPen(chord, 1.5, Qt.DashLine)
+            pen.setCosmetic(True)
+            p.setPen(pen)                      # sender -> receiver: the pattern
+            p.drawLines([QLineF(*c) for c in f.chords.tolist()])
+            p.setPen(Qt.NoPen)
             r = 5.0 / scale                    # 5 pixels whatever the zoom
             p.setBrush(QColor(MESSAGE_COLOR))
             for x, y in f.packets:

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,7 +35,10 @@ from .canvas import MachineCanvas
 from .model import MachineModel
 
 MATRIX_PES = 256         # the matrix's largest side: beyond, per node, then node groups
-NARROW_PX = 800          # narrower than this, the panels go under the machine
+NARROW_PX = 800          # narrower than this (and not much wider than tall), the
+WIDE_ASPECT = 1.3        # panels go under the machine
+PLOT_MIN_PX = 180        # the matrix's and the links plot's smallest side
+MATRIX_TICKS = 8         # at most about this many row labels on the matrix
 BUSIEST = 3
 
 
@@ -47,6 +52,7 @@ class MachineView(QWidget):
         self.player = player
         self._player_home = None            # (layout, index) the player came from
         self._orientation = None
+        self._plots_shown: bool | None = None     # the split is fitted when this changes
         self.model: MachineModel | None = None
         self.builders = Builders(self)
         self.whatif_worker: SimWorker | None = None
@@ -54,7 +60,7 @@ class MachineView(QWidget):
         self.canvas = MachineCanvas()
         self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait", "copy"])
                              + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
-                               "→ red full; ● message")
+                               "→ red full; ● message, dashed from its sender to its receiver")
         self.legend.setWordWrap(True)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -62,8 +68,10 @@ class MachineView(QWidget):
         ll.addWidget(self.canvas, 1)
         ll.addWidget(self.legend)
         scroll = QScrollArea()              # the panel never widens the window
-        scroll.setWidget(self._panel())
+        self.panel = self._panel()
+        scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)   # it wraps instead
         scroll.setFrameShape(QFrame.NoFrame)
         self.split = split = QSplitter()
         split.addWidget(left)
@@ -97,6 +105,7 @@ class MachineView(QWidget):
         self.matrix.setLabel("left", "sender")
         self.matrix.setLabel("bottom", "receiver")
         self.matrix.getPlotItem().invertY(True)
+        self.matrix.getPlotItem().setAspectLocked(True)   # square cells
         self.matrix_img = pg.ImageItem(axisOrder="row-major")
         self.matrix_img.setColorMap(pg.colormap.get("viridis"))
         self.matrix.addItem(self.matrix_img)
@@ -108,7 +117,7 @@ class MachineView(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.whatif_buttons = []
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QBoxLayout(QBoxLayout.LeftToRight)  # a column at the side
         buttons.addWidget(QLabel("What if:"))
         for name in WHATIFS:
             b = QPushButton(name)
@@ -126,19 +135,29 @@ class MachineView(QWidget):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(2, 2, 2, 2)
-        top = QHBoxLayout()
+        self.matrix_row = QWidget()             # hidden when the run has no messages
+        top = QHBoxLayout(self.matrix_row)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("matrix of"))
         top.addWidget(self.matrix_kind)
         top.addWidget(self.matrix_range)
         top.addStretch(1)
-        top.addWidget(png)
-        top.addWidget(record)
-        rl.addLayout(top)
-        rl.addWidget(self.matrix, 3)
-        rl.addWidget(self.links_plot, 2)
+        rl.addWidget(self.matrix_row)
+        self.plots = QBoxLayout(QBoxLayout.TopToBottom)   # side by side under the machine
+        for plot in (self.matrix, self.links_plot):       # share what is left, never
+            plot.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)   # overflow
+            plot.setMinimumSize(PLOT_MIN_PX, PLOT_MIN_PX)
+        self.plots.addWidget(self.matrix, 3)
+        self.plots.addWidget(self.links_plot, 2)
+        rl.addLayout(self.plots, 1)
         rl.addWidget(self.info)
         rl.addLayout(buttons)
         rl.addWidget(self.whatif_result)
+        export = QHBoxLayout()
+        export.addWidget(png)
+        export.addWidget(record)
+        export.addStretch(1)
+        rl.addLayout(export)
         return right
 
     # -- run and time ------------------------------------------------------------------
@@ -175,8 +194,12 @@ class MachineView(QWidget):
         self.canvas.set_model(model)
         has_msgs = len(model.traffic.f["msg"]) > 0
         self.matrix.setVisible(has_msgs)
-        self.matrix_kind.setEnabled(has_msgs)
+        self.matrix_row.setVisible(has_msgs)
         self.links_plot.setVisible(bool(model.traffic.link_bytes.any()))
+        shown = has_msgs or bool(model.traffic.link_bytes.any())
+        if shown != self._plots_shown:
+            self._plots_shown = shown
+            self._fit_split()
         self._show_matrix()
         self._show_links()
         self._show_info()
@@ -206,13 +229,26 @@ class MachineView(QWidget):
         """Side by side when wide, the panels under the machine when narrow; the machine
         gets 60 % either way."""
         super().resizeEvent(ev)
-        wide = self.width() >= NARROW_PX
+        wide = self.width() >= NARROW_PX or self.width() >= WIDE_ASPECT * self.height()
         orientation = Qt.Horizontal if wide else Qt.Vertical
         if orientation != self._orientation:       # a user's drag survives other resizes
             self._orientation = orientation
             self.split.setOrientation(orientation)
-            total = self.width() if wide else self.split.height()
-            self.split.setSizes([int(total * 0.6), int(total * 0.4)])
+            for box in (self.plots, self.buttons):
+                box.setDirection(QBoxLayout.TopToBottom if wide else QBoxLayout.LeftToRight)
+            self._fit_split()
+
+    def _fit_split(self) -> None:
+        """The machine gets 60 %, or all but what the panel needs when it has no plots
+        (no messages, no link traffic)."""
+        wide = self._orientation == Qt.Horizontal
+        total = self.split.width() if wide else self.split.height()
+        share = int(total * 0.4)
+        if self._plots_shown is False:
+            self.panel.layout().activate()       # its boxes may just have turned
+            hint = self.panel.sizeHint()
+            share = min(share, hint.width() if wide else hint.height() + 4)
+        self.split.setSizes([total - share, share])
 
     def hideEvent(self, ev) -> None:
         super().hideEvent(ev)
@@ -255,13 +291,19 @@ class MachineView(QWidget):
             self.matrix_img.setRect(-0.5, -0.5, mat.shape[1], mat.shape[0])
         else:
             self.matrix_img.clear()
+        n = len(mat)
+        step = -(-n // MATRIX_TICKS)
+        ticks = [[(i, str(i)) for i in range(0, n, step)]]
+        for side in ("left", "bottom"):            # whole rows, not -0.5 .. 0.5
+            self.matrix.getPlotItem().getAxis(side).setTicks(ticks)
+        self.matrix.getPlotItem().setRange(xRange=(-0.5, n - 0.5), yRange=(-0.5, n - 0.5),
+                                           padding=0.02)
         self.matrix.setLabel("left", f"sender {unit}")
         self.matrix.setLabel("bottom", f"receiver {unit}")
         what = "messages" if self.matrix_kind.currentIndex() else "bytes"
-        self.matrix.setTitle(f"communication matrix: {what}, {self.matrix_range_text()} "
-                             f"(total {mat.sum():.3g})" if mat.any() else
-                             f"communication matrix: no messages ({self.matrix_range_text()})",
-                             size="9pt")
+        self.matrix.setTitle(f"matrix: {what}, {self.matrix_range_text()}, total "
+                             f"{mat.sum():.3g}" if mat.any() else
+                             f"matrix: no messages ({self.matrix_range_text()})", size="9pt")
 
     def _show_links(self) -> None:
         pl = self.links_plot.getPlotItem()
@@ -280,7 +322,7 @@ class MachineView(QWidget):
                     pen=pg.mkPen(CHOSEN_COLOR if mine else colors[k % 3], width=3 if mine else 2))
         pl.addItem(self.playhead, ignoreBounds=True)
         pl.setYRange(0, 1.05)
-        pl.setTitle("busiest links (click a link to add it): load over time"
+        pl.setTitle("busiest links' load (click a link to add it)"
                     if tr.link_bytes.any() else "no network traffic in this run", size="9pt")
 
     def _show_info(self) -> None:

@@ -433,3 +433,35 @@ def test_builder_threads_deliver_and_end_in_the_gui_thread(qtbot):
     assert reaped and all(reaped)
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert not any(shiboken6.isValid(t) for t in threads)
+
+
+def test_a_packet_carries_a_chord_from_its_sender_to_its_receiver(qtbot):
+    """Ring of 4 at t = 2.5: message 0 (node 0 -> 2) and 1 (3 -> 2) in flight; each
+    chord joins the centres of its nodes' boxes (the pattern, not the route)."""
+    state, view = model_view(qtbot, ring_run())
+    state.set_time(2.5)
+    f = view.canvas.frame
+    box = view.model.geometry.node_box
+    centre = box[:, :2] + box[:, 2:] / 2
+    got = {int(k): tuple(c) for k, c in zip(f.packet_flight, f.chords)}
+    assert got == {0: pytest.approx((*centre[0], *centre[2])),
+                   1: pytest.approx((*centre[3], *centre[2]))}
+
+
+def test_the_panel_fits_what_it_shows(qtbot):
+    """Wide for its height: side by side even under NARROW_PX; no messages: the panel
+    under the machine takes only the height it needs; the matrix labels whole rows."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QBoxLayout
+    _, view = model_view(qtbot, make_run(SMALL))
+    view.resize(700, 400)
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Horizontal)
+    assert view.plots.direction() == QBoxLayout.TopToBottom
+    view.resize(600, 800)
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Vertical)
+    assert view.plots.direction() == QBoxLayout.LeftToRight
+    assert not view.matrix.isVisible()
+    assert view.split.sizes()[1] <= view.panel.sizeHint().height() + 4 < 0.4 * 800
+    _, ring = model_view(qtbot, ring_of_4())
+    ticks = ring.matrix.getPlotItem().getAxis("left")._tickLevels
+    assert [v for v, _ in ticks[0]] == [0, 1, 2, 3]
