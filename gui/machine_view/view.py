@@ -37,6 +37,7 @@ from .model import MachineModel
 MATRIX_PES = 256         # the matrix's largest side: beyond, per node, then node groups
 NARROW_PX = 800          # narrower than this (and not much wider than tall), the
 WIDE_ASPECT = 1.3        # panels go under the machine
+SCROLLBAR_PX = 20        # room kept for a scroll bar when the panel is fitted
 PLOT_MIN_PX = 180        # the matrix's and the links plot's smallest side
 MATRIX_TICKS = 8         # at most about this many row labels on the matrix
 BUSIEST = 3
@@ -244,10 +245,14 @@ class MachineView(QWidget):
         wide = self._orientation == Qt.Horizontal
         total = self.split.width() if wide else self.split.height()
         share = int(total * 0.4)
+        self.split.setStretchFactor(1, 0 if self._plots_shown is False else 2)
         if self._plots_shown is False:
             self.panel.layout().activate()       # its boxes may just have turned
             hint = self.panel.sizeHint()
-            share = min(share, hint.width() if wide else hint.height() + 4)
+            high = self.panel.heightForWidth(self.split.width() - SCROLLBAR_PX) \
+                if self.panel.hasHeightForWidth() else -1      # its text wrapped
+            share = min(share, hint.width() if wide
+                        else max(high, hint.height()) + SCROLLBAR_PX)
         self.split.setSizes([total - share, share])
 
     def hideEvent(self, ev) -> None:
