@@ -157,13 +157,21 @@ class Traffic:
         sn, dn = f["src_pe"] // self.cores, f["dst_pe"] // self.cores
         inter = np.flatnonzero(sn != dn) if net is not None else np.zeros(0, np.int64)
         self.inter = inter
-        routes = [net.route(int(a), int(b)) for a, b in zip(sn[inter], dn[inter])] \
-            if net is not None else []
-        hops = np.array([len(r[0]) for r in routes], np.int64)
+        # each (sender node, receiver node) pair routed once, then gathered per message
+        pairs, which = np.unique(sn[inter] * max(self.nodes, 1) + dn[inter],
+                                 return_inverse=True)
+        routes = [net.route(int(p) // self.nodes, int(p) % self.nodes) for p in pairs]
+        pair_hops = np.array([len(r[0]) for r in routes], np.int64)
+        pair_links = np.array([k for r in routes for k in r[0]], np.int64)
+        hops = pair_hops[which]
         self.hops = hops
-        self.latency = np.array([r[1] for r in routes], np.float64)
+        self.latency = np.array([r[1] for r in routes], np.float64)[which] if routes \
+            else np.zeros(0)
         self.route_ptr = np.r_[0, np.cumsum(hops)].astype(np.int64)
-        self.route_link = np.array([k for r in routes for k in r[0]], np.int64)
+        first = np.r_[0, np.cumsum(pair_hops)][which]       # each message's pair's links
+        step = np.arange(self.route_ptr[-1]) - np.repeat(self.route_ptr[:-1], hops)
+        self.route_link = pair_links[np.repeat(first, hops) + step] if len(step) \
+            else np.zeros(0, np.int64)
         self.route_flight = np.repeat(inter, hops)    # the flight of each route_link entry
         self.capacity = np.asarray(net.capacity if net else [], np.float64)
         self.link_names = list(net.names) if net else []

@@ -187,3 +187,24 @@ def test_pe_states_name_the_trace_row():
     rows = PEStates(tr, 3).trace_rows(2.5)
     assert tr.kind[rows[0]] == KIND_CODE["stall"] and tr.pe[rows[0]] == 0
     assert tr.task[rows[1]] == 2 and rows[2] == -1
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(["torus2d", "fattree", "ring", "crossbar"]),
+       st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), min_size=1, max_size=30))
+def test_routes_gathered_per_pair_equal_routing_each_message(topology, pairs):
+    """Each message's links and latency are its own route's, in order, though every
+    (sender, receiver) pair is routed once."""
+    sc = scenario("pingpong", machine_kw={"nodes": 16, "cores": 1,
+                                          "network": {"topology": topology}})
+    spans = []
+    for m, (a, b) in enumerate(pairs):
+        spans += [(a, "send", -1, float(m), m + 1.0, 0.0, 8.0, b, m),
+                  (b, "recv", -1, float(m), m + 1.0, 0.0, 8.0, a, m)]
+    base = make_run(sorted(spans, key=lambda s: s[3]), nodes=16, cores=1)
+    tr = Traffic(Run(sc, base.trace, base.summary, 16, 1))
+    for k, flight in enumerate(tr.inter):
+        links, latency = tr.net.route(int(tr.f["src_pe"][flight]), int(tr.f["dst_pe"][flight]))
+        got = tr.route_link[tr.route_ptr[k]:tr.route_ptr[k + 1]]
+        assert list(got) == list(links) and tr.latency[k] == latency
+    assert len(tr.inter) == sum(a != b for a, b in pairs)
