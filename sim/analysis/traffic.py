@@ -160,7 +160,8 @@ class Traffic:
         # each (sender node, receiver node) pair routed once, then gathered per message
         pairs, which = np.unique(sn[inter] * max(self.nodes, 1) + dn[inter],
                                  return_inverse=True)
-        routes = [net.route(int(p) // self.nodes, int(p) % self.nodes) for p in pairs]
+        routes = [net.route(int(p) // self.nodes, int(p) % self.nodes) for p in pairs] \
+            if net is not None else []
         pair_hops = np.array([len(r[0]) for r in routes], np.int64)
         pair_links = np.array([k for r in routes for k in r[0]], np.int64)
         hops = pair_hops[which]
