@@ -19,9 +19,11 @@ APPROXIMATIONS = (
     "algorithms; with P not a power of two, eager sends from the ranks that were not "
     "folded in share the folded ranks' links, so those runs can be slower than the "
     "paper's formula.",
-    "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
-    "thread count and no cache model for memory traffic; intra-node messages get two "
-    "Hockney lines at most (in cache, out of it).",
+    "A calibrated machine (parasim calibrate) has one sustained share of peak, divided "
+    "by 1 + sigma (cores - 1) on a node of more cores (one contention figure for every "
+    "matrix size, by the node's core count, not by how many cores are busy), and no "
+    "cache model for memory traffic; intra-node messages get two Hockney lines at most "
+    "(in cache, out of it).",
     "Programs: a rank's threads share nothing but what the program passes; handing out "
     "a parallel_for chunk, taking a lock and spawning a task cost no time; GOAL's calc "
     "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank.",

@@ -1,7 +1,8 @@
 """Scenarios: machine + workload + schedule + options, loaded from and saved to TOML.
 
     name, description, explain, seed
-    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits, dense_efficiency
+    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits, dense_efficiency,
+                      dense_contention
     [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
     [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...,
                       intra_latency_us, intra_bandwidth_gbs (messages within a node)
