@@ -39,7 +39,7 @@ NARROW_PX = 800          # narrower than this (and not much wider than tall), th
 WIDE_ASPECT = 1.3        # panels go under the machine
 SCROLLBAR_PX = 20        # room kept for a scroll bar when the panel is fitted
 PLOT_MIN_PX = 180        # the matrix's and the links plot's smallest side
-MATRIX_TICKS = 8         # at most about this many row labels on the matrix
+MATRIX_TICKS = 5         # at most about this many row labels on the matrix
 BUSIEST = 3
 
 
