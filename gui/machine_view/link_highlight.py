@@ -25,9 +25,11 @@ class LinkHighlight:
         self.state, self.timeline, self.traffic = state, timeline, traffic
         self.band = make_band()
         timeline.item.addItem(self.band, ignoreBounds=True)
-        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(CHOSEN_COLOR, width=3), connect="pairs")
-        self.arrows.setZValue(4)                    # above the arrows, under the veil
-        timeline.item.addItem(self.arrows)
+        self.arrows = pg.PlotCurveItem(pen=pg.mkPen(CHOSEN_COLOR, width=4), connect="pairs")
+        self.heads = pg.ScatterPlotItem(size=12, brush=CHOSEN_COLOR, pen=None)
+        for it in (self.arrows, self.heads):
+            it.setZValue(4)                         # above the arrows, under the veil
+            timeline.item.addItem(it)
         state.link_selected.connect(lambda _link: self.redraw())
         state.run_changed.connect(lambda _r: self.redraw())
         timeline.box.sigYRangeChanged.connect(lambda *_: self.redraw())
@@ -44,6 +46,7 @@ class LinkHighlight:
         tr = self.traffic() if link >= 0 and not on_row and tl.run is not None else None
         if tr is None:
             self.arrows.setData([], [])
+            self.heads.setData([], [])
             return
         a, b = tl.spans.flight
         idx = tr.flights_on(link)
@@ -53,6 +56,7 @@ class LinkHighlight:
         ys = np.column_stack([rows.row_of_pe[pe[send[idx]]],
                               rows.row_of_pe[pe[recv[idx]]]]).ravel().astype(float)
         self.arrows.setData(np.column_stack([a[idx], b[idx]]).ravel(), ys)
+        self.heads.setData(b[idx], ys[1::2])
 
     def message_at(self, x: float, y: float) -> int:
         """The drawn message arrow within HIT_PX pixels of the view point (x, y), the

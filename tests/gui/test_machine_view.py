@@ -364,6 +364,8 @@ def test_a_link_chosen_in_either_view_is_highlighted_in_the_other(window, qtbot)
     assert len(ours) == 10 and len(xs) == 2 * len(ours)
     assert np.array_equal(xs[0::2], tl.spans.flight[0][ours])
     assert set(ys[0::2]) == {tl.rows.row_of_pe[0]} and set(ys[1::2]) == {tl.rows.row_of_pe[1]}
+    hx, hy = window.link_highlight.heads.getData()          # heads at the arrivals
+    assert np.array_equal(hx, tl.spans.flight[1][ours]) and set(hy) == {tl.rows.row_of_pe[1]}
     window.tabs.setCurrentWidget(window.timeline_page)
     back = int(np.flatnonzero(f["src_pe"] == 1)[2])
     a, b = tl.spans.flight[0][back], tl.spans.flight[1][back]
