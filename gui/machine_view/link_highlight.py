@@ -1,5 +1,6 @@
 """The network link chosen in any view (AppState.selected_link) on the timeline: its
-row's band where links have rows (the copies of an offload run), else the messages
+row's band where links have rows (the copies of an offload run: the first rows under
+the nodes, before any NIC rows), else the messages
 whose route crosses it (Traffic.flights_on) redrawn as gold arrows. A single click on
 a message arrow chooses the link that message is on at the clicked time
 (Traffic.link_of), a click on a link row chooses that link, any other click none."""
@@ -16,6 +17,12 @@ from .pe_highlight import make_band
 
 HIT_PX = 5              # a click this close to an arrow (pixels) chooses its message
 MAX_CHOSEN = 2_000      # more messages on the link: sampled evenly in time
+
+
+def copy_links(run) -> int:
+    """How many links have a timeline row (the copies' links; NIC rows follow them)."""
+    copies = run.extras.get("copies") if run is not None else None
+    return len(copies["link_names"]) if copies else 0
 
 
 class LinkHighlight:
@@ -38,7 +45,7 @@ class LinkHighlight:
     def redraw(self) -> None:
         link, tl = self.state.selected_link, self.timeline
         rows = tl.rows
-        on_row = rows is not None and 0 <= link < len(rows.links)
+        on_row = rows is not None and 0 <= link < copy_links(tl.run)
         self.band.setVisible(on_row)
         if on_row:
             r = float(rows.link_first_row + link)
@@ -91,7 +98,7 @@ class LinkHighlight:
         p = tl.box.mapSceneToView(ev.scenePos())
         row = int(round(p.y()))
         rows = tl.rows
-        if rows.links and rows.link_first_row <= row < rows.n_rows:
+        if 0 <= row - rows.link_first_row < copy_links(tl.run):
             self.state.select_link(row - rows.link_first_row)
             return
         tr = self.traffic()

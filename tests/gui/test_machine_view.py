@@ -388,7 +388,7 @@ def test_a_link_with_a_timeline_row_is_chosen_by_its_row(window, qtbot):
     puts the band on that row and outlines it in the Machine view."""
     tr = run_preset(window, qtbot, "gpu-offload")
     tl = window.timeline
-    assert tl.rows.links and tr.link_names[0] == tl.rows.links[0]
+    assert tl.rows.links and tl.rows.links[0].endswith(tr.link_names[0])
     window.tabs.setCurrentWidget(window.timeline_page)
     tl.reset_view()
     row = tl.rows.link_first_row
@@ -469,3 +469,18 @@ def test_the_panel_fits_what_it_shows(qtbot):
     _, ring = model_view(qtbot, ring_of_4())
     ticks = ring.matrix.getPlotItem().getAxis("left")._tickLevels
     assert [v for v, _ in ticks[0]] == [0, 1, 2, 3]
+
+
+def test_nic_rows_are_not_links(window, qtbot):
+    """loggp-pingpong has a NIC row per node under the nodes: choosing network link 1
+    draws its messages and bands no row; a click on a NIC row chooses no link."""
+    tr = run_preset(window, qtbot, "loggp-pingpong")
+    tl = window.timeline
+    assert len(tl.rows.links) == 2 and len(tr.link_names) >= 2
+    window.state.select_link(1)
+    assert not window.link_highlight.band.isVisible()
+    assert len(window.link_highlight.arrows.getData()[0]) == 2 * len(tr.flights_on(1)) > 0
+    window.tabs.setCurrentWidget(window.timeline_page)
+    tl.reset_view()
+    click_view(qtbot, tl, 0.5 * window.state.makespan, tl.rows.link_first_row)
+    qtbot.waitUntil(lambda: window.state.selected_link == -1, timeout=3000)
