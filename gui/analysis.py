@@ -22,6 +22,7 @@ import numpy as np
 
 from ..sim.analysis.concurrency import concurrency_series
 from ..sim.analysis.queries import power_samples
+from ..sim.analysis.task_rows import extents, thread_table
 from ..sim.run import Run
 from ..sim.trace import KIND_CODE
 from .spans import SpanLayout
@@ -69,7 +70,9 @@ class TraceIndex:
         busy = tr.kind != _WAIT
         self._busy = (start_sorted[busy if by_start is None else busy[by_start]],
                       end_sorted[busy[by_end]])
-        self.has_tasks = bool(np.any((tr.task >= 0) & (tr.kind != _SWITCH)))   # concurrency
+        th = thread_table(run)                  # a program's tasks are its threads
+        self.has_tasks = bool(len(th["start_s"])) if th is not None else \
+            bool(np.any((tr.task >= 0) & (tr.kind != _SWITCH)))
         self.power = power_samples(run)
         self._events = None
         self._own_series = None
@@ -144,7 +147,7 @@ class TraceIndex:
         if self._own_series is None:
             got = self.run.extras.get("concurrency")
             if got is None:
-                got = concurrency_series(self.run.trace, self.makespan)
+                got = concurrency_series(self.run.trace, self.makespan, extents(self.run))
             self._own_series = got
         return np.asarray(self._own_series["t_s"], np.float64), \
             np.asarray(self._own_series[name])
