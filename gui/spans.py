@@ -159,18 +159,20 @@ def task_edges(tr, pe_order: np.ndarray, in_order: bool = False
     is the shorter of the two tasks' blocks there (a block: one task's consecutive spans
     on the PE, e.g. its compute sliver and its stall), so a sliver does not hide the edge.
     `in_order`: the trace is sorted by start, so its rows are already in x order."""
-    pe, task = tr.pe[pe_order], tr.task[pe_order]
-    s, e = tr.start_s[pe_order], tr.end_s[pe_order]
-    if not len(pe):
-        return s, pe, e
-    same_pe = pe[1:] == pe[:-1]
-    touching = same_pe & (e[:-1] == s[1:])
-    new_block = np.r_[True, ~touching | (task[1:] != task[:-1])]
+    task, s, e = tr.task[pe_order], tr.start_s[pe_order], tr.end_s[pe_order]
+    if not len(task):
+        return s, tr.pe[:0], e
+    touching = e[:-1] == s[1:]
+    ends = np.cumsum(np.bincount(tr.pe))[:-1]   # where each PE's rows end in pe_order
+    touching[ends[(ends > 0) & (ends < len(task))] - 1] = False   # not across two PEs
+    other_task = task[1:] != task[:-1]
+    new_block = np.r_[True, ~touching | other_task]
     block = np.cumsum(new_block) - 1
     first = np.flatnonzero(new_block)
-    block_len = np.maximum.reduceat(e, first) - s[first] if len(first) else s[:0]
-    i = np.flatnonzero(touching & (task[1:] != task[:-1]))
-    width = np.minimum(block_len[block[i]], block_len[block[i + 1]])
+    block_len = np.maximum.reduceat(e, first) - s[first]
+    i = np.flatnonzero(touching & other_task)
+    b = block[i]                                # the edge's row i + 1 starts block b + 1
+    width = np.minimum(block_len[b], block_len[b + 1])
     if in_order:                    # back to trace order (= x order) by a scatter, no sort
         rows = pe_order[i + 1]
         at = np.zeros(len(tr), bool)
@@ -179,7 +181,7 @@ def task_edges(tr, pe_order: np.ndarray, in_order: bool = False
         by_row[rows] = width
         rows = np.flatnonzero(at)
         return tr.start_s[rows], tr.pe[rows], by_row[rows]
-    x, epe = s[i + 1], pe[i + 1]
+    x, epe = s[i + 1], tr.pe[pe_order[i + 1]]
     order = np.argsort(x, kind="stable")
     return x[order], epe[order], width[order]
 

@@ -10,6 +10,7 @@ from parasim.gui.occupancy import Occupancy
 from parasim.gui.sorting import small_ints
 from parasim.gui.spans import SpanLayout, merge_close, task_edges
 from parasim.sim.analysis.concurrency import task_extents
+from parasim.sim.trace import KIND_CODE
 from tests.trace_factory import make_run, make_trace
 
 KINDS = ("compute", "stall", "wait", "switch")
@@ -45,7 +46,11 @@ def test_layout_fast_paths_match_the_sorting_ones(raw):
     assert np.array_equal(tr.start_s[sp.pe_order], tr.start_s[lex])
     fast, slow = task_edges(tr, lex, in_order=True), task_edges(tr, lex, in_order=False)
     assert np.all(np.diff(fast[0]) >= 0) and as_set(*fast) == as_set(*slow)
-    for code, kind in enumerate(KINDS):
+    by_hand = sorted((float(tr.start_s[b]), int(tr.pe[b])) for a, b in zip(lex, lex[1:])
+                     if tr.pe[a] == tr.pe[b] and tr.end_s[a] == tr.start_s[b]
+                     and tr.task[a] != tr.task[b])
+    assert as_set(fast[0], fast[1]) == by_hand          # a span after another task's
+    for code in np.unique(tr.kind):
         rows = lex[tr.kind[lex] == code]
         if len(rows):
             f, s = merge_close(tr, rows, 0.3, True), merge_close(tr, rows, 0.3, False)
@@ -59,7 +64,7 @@ def test_counters_at_a_time_count_the_spans_and_tasks_covering_it(raw, times):
     run = make_run(build(raw), nodes=3, cores=2)
     tr, ix = run.trace, TraceIndex(run)
     first, last = task_extents(tr)
-    running = np.isin(tr.kind, [0, 1]) & (tr.task >= 0)      # compute, stall
+    running = np.isin(tr.kind, [KIND_CODE["compute"], KIND_CODE["stall"]]) & (tr.task >= 0)
     for t in times:
         cover = (tr.start_s <= t) & (t < tr.end_s)
         assert ix.parallelism(t) == np.count_nonzero(cover & running)
