@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QUrl
 
-from parasim.gui.main_window import DEFAULT_SWEEP
 from parasim.gui.panels.learn import suggestions
 from parasim.gui.presets_menu import GROUPS
+from parasim.gui.window_scenarios import DEFAULT_SWEEP
 from parasim.sim import scenario
 
 

@@ -73,7 +73,7 @@ def test_layout_is_remembered(window, qtbot, temp_settings):
 
 
 def test_the_window_opens_at_a_size_that_fits_the_screen():
-    from parasim.gui.main_window import fitted_size
+    from parasim.gui.window_layout import fitted_size
     assert fitted_size(2560, 1400) == (1600, 1000)
     for free in ((1024, 740), (1280, 690), (1366, 728)):
         w, h = fitted_size(*free)
