@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.io import session
+from ..sim.io.files import write_atomic
 from ..sim.run import Run
 from ..sim.units import clip, one_line, seconds, si
 from .analysis import TraceIndex
-from .panels.export import NAMES, export_with_dialog
+from .panels.export import NAMES, export_with_dialog, widget_image
 from .panels.record import record_dialog, write_plot
 
 DRAWABLE = (1e-200, 1e200)   # positive times, FLOPs and bytes the plots can scale to
@@ -180,19 +181,24 @@ class FilesMixin:
         """The plot to export: the metrics tab's when it shows one, else the timeline's."""
         tab = self.metrics.currentWidget()
         if self.metrics_dock.isVisible() and tab in self.metrics.plots and \
-                tab.currentWidget() is tab.plot:
+                tab.currentWidget() is not tab.message:
             return tab.item
         return self.timeline.item
 
     def export_plot(self, kind: str, path: str | None = None) -> bool:
-        """The current plot as PNG at 2x or SVG, for slides."""
+        """The current plot as PNG at 2x or SVG, for slides (with its key when the key is
+        a text line beside the plot, as the roofline's)."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export plot", f"plot.{kind}",
                                                   f"{kind.upper()} (*.{kind})")
             if not path:
                 return False
         try:
-            write_plot(self.current_plot(), kind, path)
+            item, tab = self.current_plot(), self.metrics.currentWidget()
+            if item is getattr(tab, "item", None) and hasattr(tab, "key"):
+                write_atomic(path, widget_image(tab.view, kind))
+            else:
+                write_plot(item, kind, path)
         except OSError as exc:
             QMessageBox.critical(self, "Export failed", f"Could not write {path}:\n{exc}")
             return False
