@@ -28,7 +28,7 @@ from .help import Tour, about_text, shortcut_sheet
 from .machine_view import install as machine_views
 from .menus import build_menus
 from .panels.compare import CompareView
-from .panels.guided import GuidedPanel
+from .panels.guided import AnswerBar, GuidedPanel
 from .panels.metrics import MetricsPanel
 from .panels.program import ProgramView
 from .panels.sweep import SweepPanel
@@ -98,6 +98,8 @@ class MainWindow(LayoutMixin, ScenarioMixin, FilesMixin, RunMixin, QMainWindow):
         self.guided = GuidedPanel(self.state, self.player)
         self.learn.layout().addWidget(self.guided)
         self.guided.caption.connect(self.banner.set_caption)
+        self.answer_bar = AnswerBar(self.guided)      # answers in presentation mode
+        lay.insertWidget(1, self.answer_bar)
         left_dock = self._dock("Scenario", left, Qt.LeftDockWidgetArea)
         self.metrics = MetricsPanel(self.state)
         right_dock = self._dock("Metrics", self.metrics, Qt.RightDockWidgetArea)

@@ -1,5 +1,6 @@
 """Presentation mode: the centre view and the player fill the window, the lesson's key
-numbers (sim.report.key_figures) in large type above them, every font scaled together.
+numbers (sim.report.key_figures) in large type above them (and the guided questions'
+answer field under them), every font scaled together.
 
     F5               presentation mode on / off (the side panels and toolbar hide)
     Ctrl + / Ctrl -  text size, 100-250 % (labels, axes, tables, lesson text, banner)
@@ -163,6 +164,7 @@ class Presenter:
                 x.setVisible(visible)
             w.banner.large = False
             self.set_zoom(self._zoom_before)
+        w.answer_bar.set_presenting(self.on)
         w.presentation_action.setChecked(self.on)
 
     def toggle_full_screen(self) -> None:
