@@ -11,7 +11,6 @@ DEFAULT_SIZE = (1600, 1000)
 TITLE_BAR_PX = 40
 
 
-
 def fitted_size(free_w: int, free_h: int) -> tuple[int, int]:
     """DEFAULT_SIZE, or less on a screen whose free area (less a title bar) is smaller."""
     return min(DEFAULT_SIZE[0], free_w - 8), min(DEFAULT_SIZE[1], free_h - TITLE_BAR_PX)
@@ -41,7 +40,10 @@ class LayoutMixin:
                   screen.y() + max(0, (screen.height() - h - TITLE_BAR_PX) // 2))
 
     def restore_layout(self) -> bool:
-        """The window's size and docks as the last session left them (QSettings)."""
+        """The window's size and docks as the last session left them (QSettings), then
+        reflowed for the width it opens at: metrics that a narrow window put under the
+        timeline go back right on a wide one, and right-hand metrics go under the
+        timeline of a narrow one. Metrics the user docked at the bottom stay there."""
         st = settings()
         geometry, docks = st.value("window/geometry"), st.value("window/state")
         if geometry is None:
@@ -49,12 +51,20 @@ class LayoutMixin:
         self.restoreGeometry(geometry)
         if docks is not None:
             self.restoreState(docks)
+        self._reflowed = st.value("window/reflowed", True, type=bool) and \
+            self.dockWidgetArea(self.metrics_dock) == Qt.BottomDockWidgetArea
+        self._reflow()
         return True
 
     def save_layout(self) -> None:
+        """The layout as the user arranged it: presentation mode's hidden panels are
+        saved as they were before it."""
+        if self.presenter.on:
+            self.presenter.toggle()
         st = settings()
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())
+        st.setValue("window/reflowed", self._reflowed)
 
     def default_layout(self) -> None:
         """Every panel (and the toolbar) back in its place and shown."""
