@@ -22,6 +22,7 @@ MAX_TASKS = 64
 MAX_LABELLED = 32           # more rows: every k-th labelled
 STATE_COLORS = {"running": KIND_COLORS["compute"], "waiting": "#CC79A7",
                 "blocked on I/O": "#0072B2", "waiting for a copy": KIND_COLORS["copy"]}
+LEGEND = {"waiting": "waiting (ready, no core free)"}
 ROW_HEIGHT = 0.7
 
 
@@ -56,15 +57,14 @@ class TasksView(PlotTab):
                 io = {k: np.asarray(io[k])[keep] for k in ("task", "start_s", "end_s")}
         item = self.reset()
         item.setLabel("bottom", "simulated time", units="s")
+        states = task_states(trace, io)
+        shown = [name for name in STATE_COLORS if name == "running" or len(states[name]["task"])]
         key = "&nbsp;&nbsp;".join(                  # the legend, in the title: never on a row
-            f"<span style='color:{STATE_COLORS[name]}'>■</span> {text}"
-            for name, text in (("running", "running"),
-                               ("waiting", "waiting (ready, no core free)"),
-                               ("blocked on I/O", "blocked on I/O"),
-                               ("waiting for a copy", "waiting for a copy")))
-        item.setTitle(key + (f" — the first {n} of {total:,} tasks" if total > n else ""),
-                      size="10pt")
-        for name, iv in task_states(trace, io).items():
+            f"<span style='color:{STATE_COLORS[name]}'>■</span>&nbsp;"
+            f"{LEGEND.get(name, name).replace(' ', '&nbsp;')}" for name in shown)
+        item.setTitle(key + (f"<br>the first {n} of {total:,} tasks" if total > n else ""),
+                      size="10pt")                # the states this run has, on one line
+        for name, iv in states.items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,
                                   brush=pg.mkBrush(STATE_COLORS[name]), pen=None, name=name)
@@ -74,6 +74,6 @@ class TasksView(PlotTab):
         step = max(1, -(-n // MAX_LABELLED))     # labels that never overlap
         item.getAxis("left").setTicks([[(i, names[i] if i < len(names) else f"task {i}")
                                         for i in range(0, n, step)]])
-        item.setYRange(-0.5, n - 0.5, padding=0)
+        item.setYRange(-1.0, n, padding=0)      # half a row spare: the edge labels show
         item.setXRange(0.0, float(run.trace.end_s.max()), padding=0.01)
         item.addItem(self.playhead, ignoreBounds=True)
