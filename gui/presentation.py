@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from ..sim.report import key_figures
 from ..sim.units import si
+from .panels.plots import fit_title
 
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 100, 250, 25
 PRESENTATION_ZOOM = 175         # presentation mode starts at least this large
@@ -133,6 +134,7 @@ class Presenter:
             if item.titleLabel.isVisible() and item.titleLabel.text and \
                     item.titleLabel.opts.get("size") != size:
                 item.setTitle(item.titleLabel.text, size=size)
+                fit_title(item)
 
     def _after_redraw(self, *_) -> None:
         if self.zoom != ZOOM_MIN:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import numpy as np
@@ -69,6 +70,35 @@ class PlotTab(QStackedWidget):
             self.item.legend.clear()
         self.setCurrentWidget(self.plot)
         return self.item
+
+
+def key_title(item: pg.PlotItem, title: str, per_line: int = 3) -> None:
+    """`title` with the plot's legend on the lines under it, never over the data: per
+    named curve a mark in its colour (━ line, ┄ dashed line, ● points), `per_line` a line
+    (a title does not wrap)."""
+    marks = []
+    for curve in item.listDataItems():
+        if not curve.name():
+            continue
+        pen = pg.mkPen(curve.opts.get("pen"))
+        if pen.style() == Qt.NoPen:
+            mark, color = "●", pg.mkBrush(curve.opts.get("symbolBrush")).color()
+        else:
+            mark, color = ("━" if pen.style() == Qt.SolidLine else "┄"), pen.color()
+        marks.append(f"<span style='color:{color.name()}'>{mark}</span>&nbsp;"
+                     f"{html.escape(curve.name()).replace(' ', '&nbsp;')}")
+    lines = ["&nbsp;&nbsp; ".join(marks[i:i + per_line])
+             for i in range(0, len(marks), per_line)]
+    item.setTitle("<br>".join([title, *lines]), size="10pt")
+    fit_title(item)
+
+
+def fit_title(item: pg.PlotItem) -> None:
+    """Make the title's row as tall as its text: pyqtgraph fixes it at 30 px, which cuts
+    a title of two lines or more."""
+    h = max(30.0, item.titleLabel.item.boundingRect().height())
+    item.titleLabel.setMaximumHeight(h)
+    item.layout.setRowFixedHeight(0, h)
 
 
 def _step(item, t, level, end, color, name, width=2):

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from ...sim.analysis.task_rows import legend, task_rows
 from ...sim.run import Run
 from ..style import KIND_COLORS, PLAYHEAD_COLOR
-from .plots import PlotTab
+from .plots import PlotTab, fit_title
 
 MAX_TASKS = 64
 MAX_LABELLED = 32           # more rows: every k-th labelled
@@ -56,6 +56,7 @@ class TasksView(PlotTab):
             if name == "running" or len(states[name]["task"]))           # states it has
         item.setTitle(key + (f"<br>the first {n} of {total:,} tasks" if total > n else ""),
                       size="10pt")
+        fit_title(item)
         for name, iv in states.items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,
@@ -64,6 +65,6 @@ class TasksView(PlotTab):
             self.bars[name] = bar
         step = max(1, -(-n // MAX_LABELLED))     # labels that never overlap
         item.getAxis("left").setTicks([[(i, names[i]) for i in range(0, n, step)]])
-        item.setYRange(-1.0, n, padding=0)      # half a row spare: the edge labels show
+        item.setYRange(-0.5, n - 0.5, padding=0)
         item.setXRange(0.0, float(run.trace.end_s.max()), padding=0.01)
         item.addItem(self.playhead, ignoreBounds=True)
