@@ -115,10 +115,8 @@ class ConcurrencyTab(PlotTab):
         if ix is None or not len(ix.run.trace):
             return self.say(self.idle_text)
         item = self.reset()
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "count")
-        item.setTitle("concurrency vs parallelism", size="10pt")
         if len(ix.task_first):
             _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
                   "concurrency = tasks started and not finished", width=5)
@@ -126,8 +124,9 @@ class ConcurrencyTab(PlotTab):
         _step(item, *par, ix.makespan, KIND_COLORS["compute"],
               "parallelism = PEs running a task")
         top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
-        item.setYRange(0, 1.35 * top + 1, padding=0)      # headroom for the legend
+        item.setYRange(0, 1.1 * top + 1, padding=0)
         item.addItem(self.playhead, ignoreBounds=True)
+        key_title(item, "concurrency vs parallelism", per_line=1)     # long names
 
     def set_time(self, t: float) -> None:
         self.playhead.setValue(t)
@@ -140,7 +139,6 @@ class PowerTab(PlotTab):
                             "Runs from machines with a power model show their watts here.")
         item = self.reset()
         t, w = ix.power
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.plot(np.r_[t, max(ix.makespan, t[-1])], w, stepMode="center",
                   pen=pg.mkPen("#D55E00", width=2), name="machine")
         p = ix.run.extras["power"]
@@ -154,10 +152,10 @@ class PowerTab(PlotTab):
                               pen=pg.mkPen(NODE_COLORS[k % len(NODE_COLORS)], width=1),
                               name=f"node {k}")
         top = float(np.max(w))
-        item.setYRange(0, 1.3 * top if top > 0 else 1.0, padding=0)
+        item.setYRange(0, 1.1 * top if top > 0 else 1.0, padding=0)
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "power", units="W")
-        item.setTitle("power over time", size="10pt")
+        key_title(item, "power over time", per_line=5)
 
 
 class UtilisationTab(PlotTab):
