@@ -117,13 +117,13 @@ class ConcurrencyTab(PlotTab):
         item = self.reset()
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "count")
-        if len(ix.task_first):
+        if ix.has_tasks:
             _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
                   "concurrency = tasks started and not finished", width=5)
         par = ix.parallelism_series()
         _step(item, *par, ix.makespan, KIND_COLORS["compute"],
               "parallelism = PEs running a task")
-        top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
+        top = max(par[1].max(), ix.concurrency_series()[1].max() if ix.has_tasks else 0)
         item.setYRange(0, 1.1 * top + 1, padding=0)
         item.addItem(self.playhead, ignoreBounds=True)
         key_title(item, "concurrency vs parallelism", per_line=1)     # long names
