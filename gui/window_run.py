@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from ..sim import simulate as simulate_mod
@@ -74,9 +75,16 @@ class RunMixin:
                           (w.failed, self._on_failed), (w.cancelled, self._on_cancelled)):
             sig.disconnect(slot)
         self._detached.add(w)
-        w.finished.connect(lambda w=w: (self._detached.discard(w), w.deleteLater()))
+        w.finished.connect(self._reap_detached, Qt.QueuedConnection)
         self._on_thread_finished()
         self._on_cancelled()
+
+    def _reap_detached(self) -> None:
+        """In the GUI thread (a queued call from a worker's `finished`): forget and
+        delete the detached workers that have ended. Never done in the worker's thread."""
+        for w in [w for w in self._detached if w.isFinished()]:
+            self._detached.discard(w)
+            w.deleteLater()
 
     def _on_progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 1000))
