@@ -15,7 +15,7 @@ HEAVY = ("numpy", "simpy", "multiprocessing", "PySide6", "pyqtgraph", "parasim.s
 
 CASES = {
     # verb -> heavy modules it must not import
-    ("presets",): {"simpy", "multiprocessing", "PySide6", "pyqtgraph",
+    ("presets",): {"numpy", "simpy", "multiprocessing", "PySide6", "pyqtgraph",
                    "parasim.sim.simulate", "parasim.sim.studies",
                    "parasim.sim.programs.executor", "parasim.sim.cli.sweep"},
     ("machines",): {"simpy", "multiprocessing", "PySide6", "pyqtgraph", "parasim.sim.nn.zoo",
