@@ -31,6 +31,7 @@ from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
 from .fluid import FluidModel
+from .gc_hold import held
 from .recorder import TraceRecorder
 from .schedule import STATIC_POLICIES, place
 from .transport import Transport, programs
@@ -215,7 +216,13 @@ class Engine:
 def drive(ex, fix: str) -> Trace | None:
     """Step executor `ex`'s SimPy environment until no event is left, checking
     `ex.cancel()`, the span limit (SimulationTooLarge suggesting `fix`) and reporting
-    `ex.progress(done / tasks)` every 8192 events; the trace, or None without one."""
+    `ex.progress(done / tasks)` every 8192 events; the trace, or None without one.
+    The garbage collector is held off meanwhile (gc_hold.py)."""
+    with held():
+        return _drive(ex, fix)
+
+
+def _drive(ex, fix: str) -> Trace | None:
     step, n = ex.env.step, max(ex.g.n, 1)
     try:
         while True:
