@@ -14,20 +14,26 @@ class TraceRecorder:
     """Collects a run's spans into compact typed arrays (about 60 bytes a span).
 
     Task executions, by far the most common record, are logged as one row
-    (pe, task, start, compute end, end) and expanded into their compute and stall
-    spans when the run finishes; other spans (wait, send, recv, switch) go through
-    `span`.
+    (pe, task, start, end) and expanded into their compute and stall spans when the
+    run finishes: either appended to `task_log` (an executor that runs a task in
+    several pieces), or, with `tasks` given (each task runs once, engine.py), written
+    into columns preallocated per task, `done` listing the tasks in the order they
+    ended. Other spans (wait, send, recv, switch) go through `span`.
     """
 
-    def __init__(self):
+    def __init__(self, tasks: int = 0):
         self.task_log = array("d")       # (pe, task, start, end) per task run
+        self.done = array("i")           # tasks in the order they ended (with `tasks`)
+        self.task_pe = array("i", bytes(4 * tasks))
+        self.task_start = array("d", bytes(8 * tasks))
+        self.task_end = array("d", bytes(8 * tasks))
         self.pe, self.kind, self.task = array("i"), array("b"), array("i")
         self.start, self.end = array("d"), array("d")
         self.flops, self.bytes = array("d"), array("d")
         self.peer, self.msg, self.lanes = array("i"), array("i"), array("h")
 
     def __len__(self) -> int:
-        return len(self.pe) + 2 * len(self.task_log) // 4
+        return len(self.pe) + 2 * (len(self.task_log) // 4 + len(self.done))
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
@@ -48,9 +54,15 @@ class TraceRecorder:
         """Expand task rows: a compute span [start, min(start + ctime, end)] if the
         arithmetic took time, then a stall span for the rest. Flops and bytes go on the
         task's first span."""
-        log = np.frombuffer(self.task_log, np.float64).reshape(-1, 4)
-        pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
-        s, e = log[:, 2], log[:, 3]
+        if len(self.done):
+            task = np.frombuffer(self.done, np.int32)
+            pe = np.frombuffer(self.task_pe, np.int32)[task]
+            s = np.frombuffer(self.task_start, np.float64)[task]
+            e = np.frombuffer(self.task_end, np.float64)[task]
+        else:
+            log = np.frombuffer(self.task_log, np.float64).reshape(-1, 4)
+            pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
+            s, e = log[:, 2], log[:, 3]
         c = np.minimum(s + ctime[task], e)
         has_c = c > s
         has_s = (e > c) | (~has_c & (nbytes[task] > 0))
