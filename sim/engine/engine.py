@@ -8,7 +8,9 @@ arithmetic and, if memory finished later, a `stall` span for the wait.
 
 When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
-one SimPy timeout, a task with memory traffic two (flow end, task end).
+one event, its PE's reusable Wake (no object allocated), a task with memory traffic
+two (flow end, task end). `drive` steps SimPy's queue itself (Environment.step
+inlined) with the garbage collector held off (gc_hold.py).
 Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
 task's receive before it begins and its sends after its arithmetic.
 """
@@ -16,14 +18,14 @@ task's receive before it begins and its sends after its arithmetic.
 from __future__ import annotations
 
 import heapq
-from heapq import heappush
 from collections import deque
 from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Timeout
+from simpy.events import NORMAL
 
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.costs import compute_times, lanes_active, min_durations
