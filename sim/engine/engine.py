@@ -32,6 +32,7 @@ from ..machine.costs import compute_times, lanes_active, min_durations
 from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
+from .events import Wake, at
 from .fluid import FluidModel
 from .gc_hold import held
 from .recorder import TraceRecorder
@@ -40,23 +41,6 @@ from .transport import Transport, programs
 
 MAX_SPANS = 20_000_000
 WAIT = KIND_CODE["wait"]
-
-
-class Wake:
-    """A reusable event: `at(env, delay, ev)` schedules it like a Timeout (same time,
-    priority and event id, so the same order) without allocating one; `drive` calls
-    its callbacks. One per PE (its running task's end)."""
-
-    __slots__ = ("callbacks", "pe")
-
-    def __init__(self, pe: int, callbacks: list):
-        self.callbacks = callbacks
-        self.pe = pe
-
-
-def at(env: simpy.Environment, delay: float, ev) -> None:
-    """Schedule `ev` `delay` seconds from now, as Timeout(env, delay) would be."""
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))
 
 
 class Engine:
