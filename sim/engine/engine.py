@@ -89,14 +89,13 @@ class Engine:
         self.kick: list[int] = []             # PEs whose own queue just got work
         self.cur_task = [-1] * pes
         self.cur_start = [0.0] * pes
+        self.log: Callable[[int], None] | None = None
         if self.rec is not None:          # each task's row: pe, start, end; the end order
             self.log = self.rec.done.append
             self.log_pe, self.log_start = self.rec.task_pe, self.rec.task_start
             self.log_end = self.rec.task_end
-        else:
-            self.log = None
         end = [self._finish]
-        self.wake = [Wake(pe, end) for pe in range(pes)]
+        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
         self.done_count = 0
         self.net = Transport(self) if len(graph.msg_src) else None
 

@@ -77,6 +77,29 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
                                dep_idx=dep.astype(np.int32))
 
 
+def links_shared(machine, graph: TaskGraph) -> bool:
+    """Whether the non-blocking messages of one task (the one sending most) share a link
+    between nodes (a crossbar's or a bus's, not a torus's neighbour links): then all the
+    flows in flight together form one fluid component, whose rates are recomputed at
+    each start and end (the size guard's message_share). Tasks placed as by `programs`."""
+    blocking = graph.msg_blocking if len(graph.msg_blocking) else np.zeros(len(graph.msg_src), bool)
+    free = np.flatnonzero(~blocking)
+    if machine.nodes < 2 or not len(free):
+        return False
+    t = int(np.argmax(np.bincount(graph.msg_src[free])))
+    owner = place(graph.owner, machine.pes, "block")
+    net = network_for(machine.spec.network, machine.nodes)
+    a, seen = int(owner[t]) // machine.cores, set[int]()
+    for m in free[graph.msg_src[free] == t].tolist():
+        b = int(owner[graph.msg_dst[m]]) // machine.cores
+        if a != b:
+            links = set(net.route(a, b)[0])
+            if not seen.isdisjoint(links):
+                return True
+            seen |= links
+    return False
+
+
 def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
     """(delay s, memory bytes per message byte, rate cap B/s) of a message of nbytes
     between two cores of a node: (memory latency, 2, core bandwidth) unless the network
