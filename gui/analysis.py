@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sim.analysis.concurrency import concurrency_series, task_extents
+from ..sim.analysis.concurrency import concurrency_series
 from ..sim.analysis.queries import power_samples
+from ..sim.analysis.task_rows import extents
 from ..sim.run import Run
 from ..sim.trace import KIND_CODE
 from .spans import SpanLayout
@@ -75,7 +76,7 @@ class TraceIndex:
         self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
         self._busy = pair(tr.kind != _WAIT)
         self._running = pair(np.isin(tr.kind, _RUNNING) & (tr.task >= 0))
-        self.task_first, self.task_last = task_extents(tr)
+        self.task_first, self.task_last = extents(run)     # a program's: its threads
         self._tasks = _counter(self.task_first, self.task_last)
         self.power = power_samples(run)
         self._events = None

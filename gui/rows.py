@@ -7,7 +7,7 @@ shown (a compute span then covers as many lane rows as it has lanes active), els
 `pe_collapsed[pe]` whether its node is collapsed (its row then shows occupancy).
 `names` (optional, one per PE) label the rows of expanded nodes instead of "core i".
 `links` (optional labels) add one row each below the nodes, for the copies over a link
-(heterogeneous runs); no PE is drawn there (`pes_in_row` empty, `node_of_row` -1).
+(heterogeneous runs) or a NIC's busy time (LogGOPS); no PE is drawn there (`pes_in_row` empty, `node_of_row` -1).
 Pure numpy, no Qt.
 """
 
@@ -105,8 +105,7 @@ class RowLayout:
                 suffix = f" (lanes 0-{self.lanes - 1})" if self.lanes > 1 else ""
                 out += [(first + c * self.lanes, f"{prefix}core {c}{suffix}")
                         for c in range(self.cores)]
-        out += [(float(self.link_first_row + i), f"link {name}")
-                for i, name in enumerate(self.links)]
+        out += [(float(self.link_first_row + i), name) for i, name in enumerate(self.links)]
         return out
 
     def _named_ticks(self, node: int, many: bool) -> list[tuple[float, str]]:

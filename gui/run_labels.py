@@ -3,7 +3,8 @@
     pe_names(run)    per PE, or None for plain "core i" labels: `run.extras["pe_names"]`
                      (heterogeneous runs and offload: "cpu core 0", "a100 (gpu) SM 3",
                      ..., sim/machine/groups.py)
-    link_names(run)  labels of the link rows (copies between memories), extras["copies"]
+    link_names(run)  labels of the rows below the nodes: links (copies between memories,
+                     extras["copies"]), then NICs (LogGOPS, extras["nic"])
     kind_names(run)  legend text per kind where the run gives a kind more meaning:
                      `run.extras["kind_names"]` (a run with copies says what `copy` is)
 """
@@ -25,5 +26,8 @@ def kind_names(run) -> dict[str, str]:
 
 
 def link_names(run) -> tuple[str, ...]:
-    copies = run.extras.get("copies") if run is not None else None
-    return tuple(copies["link_names"]) if copies else ()
+    if run is None:
+        return ()
+    copies, nic = run.extras.get("copies"), run.extras.get("nic")
+    return (tuple(f"link {n}" for n in copies["link_names"]) if copies else ()) + \
+        (tuple(nic["row_names"]) if nic else ())

@@ -20,6 +20,7 @@ KIND_COLORS = {
 assert set(KIND_COLORS) == set(KINDS)
 LABEL_COLORS = {k: "#000000" if k in ("recv", "wait", "copy") else "#FFFFFF" for k in KINDS}
 IDLE_COLOR = "#EEEEEE"
+NIC_COLOR = "#332288"       # indigo: a NIC busy with its gap g + (s-1) G (LogGOPS)
 MESSAGE_COLOR = "#000000"   # arrows over blue send / sky-blue recv bars: black stands out
 PLAYHEAD_COLOR = "#222222"
 

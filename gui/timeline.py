@@ -39,12 +39,12 @@ from ..sim.run import Run
 from ..sim.trace import KINDS
 from . import messages
 from .labels import TaskLabels
-from .link_rows import link_bars
+from .link_rows import link_bars, nic_bars
 from .occupancy import stacked_bars
 from .rows import COLLAPSE_ABOVE_PES, RowLayout
 from .run_labels import kind_names, link_names, pe_names
 from .spans import SpanLayout
-from .style import KIND_COLORS, MESSAGE_COLOR, PLAYHEAD_COLOR, legend_html
+from .style import KIND_COLORS, MESSAGE_COLOR, NIC_COLOR, PLAYHEAD_COLOR, legend_html
 from .timeline_box import Bars, TimelineBox
 from .timeline_input import TimelineInput
 
@@ -112,6 +112,8 @@ class TimelineView(TimelineInput, QWidget):
         self.links = Bars(x0=[], width=[], y0=[], height=[], brush=KIND_COLORS["copy"],
                           pen=None)               # copies on their link's row
         self.item.addItem(self.links)
+        self.nic = Bars(x0=[], width=[], y0=[], height=[], brush=NIC_COLOR, pen=None)
+        self.item.addItem(self.nic)               # each message's NIC busy time (LogGOPS)
         self.separators = pg.PlotCurveItem(pen=pg.mkPen("#999999", width=1), connect="pairs")
         line = QColor(MESSAGE_COLOR)
         line.setAlpha(170)                      # bundles of arrows show their density
@@ -223,6 +225,7 @@ class TimelineView(TimelineInput, QWidget):
         xs = np.tile([0.0, self.makespan * 10], len(rows.separators()))
         self.separators.setData(xs, ys)
         self.links.setOpts(**link_bars(self.run, rows, BAR_HEIGHT))
+        self.nic.setOpts(**nic_bars(self.run, rows, BAR_HEIGHT))
         lanes = rows.lane_lines()
         self.lane_lines.setData(np.tile([0.0, self.makespan * 10], len(lanes)),
                                 np.repeat(lanes, 2))

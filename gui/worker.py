@@ -1,7 +1,8 @@
 """Runs `sim.simulate.simulate` in a QThread; progress and the result come back as signals.
 
 Cancel sets a flag the engine polls every 8192 events (a few ms of work), so a run stops
-well within a second; the window learns of it through `cancelled`.
+well within a second; the window learns of it through `cancelled`. A user program
+stuck in a loop of its own is stopped too (sim/programs/interrupt.py).
 """
 
 from __future__ import annotations

@@ -13,18 +13,23 @@ APPROXIMATIONS = (
     "enforced; data between nodes is not copied (no messages on heterogeneous machines). "
     "Offload runs have no power model for the device.",
     "Messages cost LogGOPS (o, g, O; S for programs and GOAL schedules) only when the "
-    "network sets them, else Hockney's alpha + n / beta with no CPU overhead; a task of "
-    "a built-in workload takes in its messages when it starts, not at their arrival. "
+    "network sets them, else Hockney's alpha + n / beta with no CPU overhead; a message "
+    "arriving while its receiver's CPU is busy is taken in by the NIC meanwhile (LogGOPSim "
+    "waits for the CPU to receive its bytes); the NIC rows show each message's sending "
+    "gap, not the receiver's. "
     "Tofu-D's 6-D torus is modelled as a 2-D torus. Collectives follow MPICH's "
     "algorithms; with P not a power of two, eager sends from the ranks that were not "
     "folded in share the folded ranks' links, so those runs can be slower than the "
     "paper's formula.",
-    "A calibrated machine (parasim calibrate) has one sustained share of peak for every "
-    "thread count and no cache model for memory traffic; intra-node messages get two "
-    "Hockney lines at most (in cache, out of it).",
+    "A calibrated machine (parasim calibrate) has one sustained share of peak, divided "
+    "by 1 + sigma (cores - 1) on a node of more cores (one contention figure for every "
+    "matrix size, by the node's core count, not by how many cores are busy), and no "
+    "cache model for memory traffic; intra-node messages get two Hockney lines at most "
+    "(in cache, out of it).",
     "Programs: a rank's threads share nothing but what the program passes; handing out "
     "a parallel_for chunk, taking a lock and spawning a task cost no time; GOAL's calc "
-    "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank.",
+    "N is N ns of CPU with no FLOPs; one CPU and one NIC per rank; on a heterogeneous "
+    "machine ranks run on the CPU cores only (no compute on a device).",
     "Power is per core (busy or idle) and per node, from the trace, at one DVFS "
     "operating point per run; there is no thermal model.",
     "Top500 entries: Rpeak is computed from the node spec at the clock the list uses; "

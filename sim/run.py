@@ -42,6 +42,9 @@ class RunExtras(TypedDict, total=False):
     messages: dict             # {"sent_s", "arrival_s"} per message: engine/transport
     critical_path: dict        # tasks, messages, time per resource: analysis/critical
     program: dict              # {"file", "source", "ranks", "threads"}: runners/program
+    nic: dict                  # NIC busy time per message between nodes (LogGOPS): analysis/nic
+    threads: dict              # a program's tasks: its threads' lifetimes and computes:
+                               # programs/reports (threads_table), programs/goal
 
 
 def frozen(extras: Mapping[str, Any]) -> RunExtras:

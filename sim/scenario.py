@@ -1,7 +1,8 @@
 """Scenarios: machine + workload + schedule + options, loaded from and saved to TOML.
 
     name, description, explain, seed
-    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits, dense_efficiency
+    [machine]         nodes, cores, freq_ghz, fma_units, simd_bits, dense_efficiency,
+                      dense_contention
     [machine.memory]  bandwidth_gbs, core_bandwidth_gbs, latency_ns
     [machine.network] preset, topology, latency_us, hop_latency_us, bandwidth_gbs, ...,
                       intra_latency_us, intra_bandwidth_gbs (messages within a node)
@@ -132,9 +133,10 @@ def from_dict(data: dict) -> Scenario:
     if net is not None and net.rendezvous_bytes is not None \
             and workload.kind not in LOGGOPS_KINDS:
         raise ScenarioError(f"machine.network.rendezvous_bytes applies to program and goal "
-                            f"workloads only; workload.kind {workload.kind!r} has its own "
-                            f"blocking and non-blocking sends",
-                            "machine.network.rendezvous_bytes")
+                            f"workloads only: workload.kind {workload.kind!r} sends "
+                            f"blocking (already waiting for delivery) or non-blocking as "
+                            f"its algorithm does; remove it, or write the algorithm as a "
+                            f"program", "machine.network.rendezvous_bytes")
     return dataclasses.replace(sc, workload=workload)
 
 

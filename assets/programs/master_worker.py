@@ -7,7 +7,7 @@ carries the task's number, 0 means stop); static: worker w takes every (P-1)-th 
 """
 import numpy as np
 
-from parasim.sim.programs.executor import ANY_SOURCE
+from parasim.sim.programs.api import ANY_SOURCE
 
 STOP = 0
 

@@ -1,4 +1,5 @@
-"""The Tasks tab: one row per task, its states over simulated time (the first 64 tasks).
+"""The Tasks tab: one row per task, its states over simulated time (the first 64 tasks;
+a program's tasks are its threads: sim/analysis/task_rows.py).
 
     running   the task's compute, stall and switch spans in the trace (by its `task` id)
     I/O       its I/O waits, run.extras["io"] = {"task", "start_s", "end_s"} (timeslice.py)
@@ -9,11 +10,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...sim.analysis.task_states import task_count, task_states
+from ...sim.analysis.task_rows import legend, task_rows
 from ...sim.run import Run
 from ..style import KIND_COLORS, PLAYHEAD_COLOR
 from .plots import PlotTab
@@ -46,34 +46,23 @@ class TasksView(PlotTab):
         self.bars = {}
         if run is None or not len(run.trace):
             return self.say(self.state.idle_text())
-        total = task_count(run)
-        n = min(total, MAX_TASKS)
-        trace, io = run.trace, run.extras.get("io")
-        if total > n:                           # the first MAX_TASKS tasks, said so
-            trace = trace.select(trace.task < n)
-            if io is not None:
-                keep = np.asarray(io["task"]) < n
-                io = {k: np.asarray(io[k])[keep] for k in ("task", "start_s", "end_s")}
+        states, names, total = task_rows(run, MAX_TASKS)
+        n = len(names)
         item = self.reset()
         item.setLabel("bottom", "simulated time", units="s")
         key = "&nbsp;&nbsp;".join(                  # the legend, in the title: never on a row
             f"<span style='color:{STATE_COLORS[name]}'>■</span> {text}"
-            for name, text in (("running", "running"),
-                               ("waiting", "waiting (ready, no core free)"),
-                               ("blocked on I/O", "blocked on I/O"),
-                               ("waiting for a copy", "waiting for a copy")))
+            for name, text in legend(run).items())
         item.setTitle(key + (f" — the first {n} of {total:,} tasks" if total > n else ""),
                       size="10pt")
-        for name, iv in task_states(trace, io).items():
+        for name, iv in states.items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,
                                   brush=pg.mkBrush(STATE_COLORS[name]), pen=None, name=name)
             item.addItem(bar)
             self.bars[name] = bar
-        names = run.task_names or ()
         step = max(1, -(-n // MAX_LABELLED))     # labels that never overlap
-        item.getAxis("left").setTicks([[(i, names[i] if i < len(names) else f"task {i}")
-                                        for i in range(0, n, step)]])
+        item.getAxis("left").setTicks([[(i, names[i]) for i in range(0, n, step)]])
         item.setYRange(-0.5, n - 0.5, padding=0)
         item.setXRange(0.0, float(run.trace.end_s.max()), padding=0.01)
         item.addItem(self.playhead, ignoreBounds=True)

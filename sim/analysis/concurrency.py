@@ -36,9 +36,12 @@ def task_extents(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
     return first, last_end
 
 
-def concurrency_series(trace: Trace, makespan: float) -> dict:
-    """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid."""
-    first, last_end = task_extents(trace)
+def concurrency_series(trace: Trace, makespan: float,
+                       extents: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+    """{"t_s", "concurrency", "parallelism"}: levels on [t_i, t_(i+1)), on one time grid;
+    `extents` (first, last end) per task when the trace's task ids are not the tasks
+    (a program's: analysis/task_rows.py)."""
+    first, last_end = task_extents(trace) if extents is None else extents
     _, tc, conc = count_steps(first, last_end, horizon=makespan)
     run = np.isin(trace.kind, RUNNING) & (trace.task >= 0)
     _, tp, par = count_steps(trace.start_s[run], trace.end_s[run], horizon=makespan)

@@ -27,6 +27,8 @@ def add_parser(sub) -> None:
     p.add_argument("--csv", metavar="FILE", help="also write the cases as CSV")
     p.add_argument("--from", dest="from_csv", metavar="FILE",
                    help="measure nothing: print the table of a CSV an earlier run wrote")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the table as Markdown (for the README)")
     _add_stat(p)
     p.set_defaults(func=cmd_validate)
 
@@ -50,8 +52,9 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    table = validate.format_markdown if args.markdown else validate.format_table
     if args.from_csv is not None:
-        print(validate.format_table(validate.read_csv(args.from_csv)))
+        print(table(validate.read_csv(args.from_csv)))
         return 0
     if args.csv is not None:
         check_writable(args.csv)
@@ -69,9 +72,10 @@ def cmd_validate(args) -> int:
         cases = validate.run_cases(sc, bar, args.stat, args.clock)
     finally:
         bar.close()
-    print(validate.format_table(cases))
+    print(table(cases))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{args.stat} over repeats, {args.clock} clock; load average {load:.1f} on "
+    print(("\n" if args.markdown else "")
+          + f"{args.stat} over repeats, {args.clock} clock; load average {load:.1f} on "
           f"{cpu_facts()['cores']} CPUs (other work on the machine slows the measured side)")
     if args.csv is not None:
         validate.write_csv(cases, args.csv)

@@ -2,6 +2,7 @@
 
     sweep SCENARIO --vary machine.cores=1,2,4,8,16 [--vary KEY=V1,V2,...] [--set K=V]
           [--mode strong|weak] [--workers N] [--dask ADDRESS|local] [--csv FILE] [--json]
+    sweep --measured VALIDATION.csv [--json]     predicted vs measured, nothing run
 
 A progress bar goes to stderr when it is a terminal. `--csv` writes one row per run
 (varied settings, scale, every summary key), atomically.
@@ -18,6 +19,7 @@ from typing import Any
 from .. import scenario as scenario_mod
 from .. import size_guard
 from ..analysis.fits import quality_text, relative_rms
+from ..errors import ScenarioError
 from ..io.files import check_writable
 from ..io.summary_json import to_jsonable
 from ..studies.backends import make_executor
@@ -30,7 +32,8 @@ BAR = 30
 def add_parser(sub) -> None:
     p = sub.add_parser("sweep", help="run a scenario over a grid of settings; fit Amdahl, "
                                      "Gustafson and Karp-Flatt")
-    p.add_argument("scenario", help="preset name or path to a scenario TOML file")
+    p.add_argument("scenario", nargs="?",
+                   help="preset name or path to a scenario TOML file")
     p.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
                    help="a setting by its dotted path and the values it takes (repeatable; "
                         "the grid is every combination)")
@@ -44,6 +47,9 @@ def add_parser(sub) -> None:
                    help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
     p.add_argument("--csv", metavar="FILE", help="write one row per run here")
     p.add_argument("--json", action="store_true", help="print rows and fits as JSON")
+    p.add_argument("--measured", metavar="CSV",
+                   help="run nothing: print predicted against measured (table and error "
+                        "chart) from the CSV of `parasim validate --csv`")
     size_guard.add_yes_option(p)
     p.set_defaults(func=cmd_sweep)
 
@@ -56,6 +62,10 @@ def _bar(done: int, total: int) -> None:
 
 
 def cmd_sweep(args) -> int:
+    if (args.scenario is None) == (args.measured is None):
+        raise ScenarioError("sweep needs a scenario or --measured CSV (one of them)")
+    if args.measured is not None:
+        return print_measured(args.measured, args.json)
     grid = parse_vary(args.vary)
     sc = scenario_mod.load(args.scenario, args.overrides)
     if args.csv is not None:
@@ -70,6 +80,19 @@ def cmd_sweep(args) -> int:
         print(json.dumps(to_jsonable(as_json(result)), indent=2))
     else:
         print(format_sweep(result, f"{sc.name}: {args.mode} scaling"))
+    return 0
+
+
+def print_measured(path: str, as_json_rows: bool) -> int:
+    """A validation CSV's cases: the table and the error chart, or JSON rows."""
+    from ..studies import validate
+    cases = validate.read_csv(path)
+    if as_json_rows:
+        print(json.dumps([{"kernel": c.group, "case": c.label, "predicted_s": c.predicted_s,
+                           "measured_s": c.measured_s, "rel_error": c.error,
+                           "within_target": c.within_target} for c in cases], indent=2))
+    else:
+        print(validate.format_table(cases) + "\n\n" + validate.format_chart(cases))
     return 0
 
 

@@ -32,6 +32,7 @@ from ..machine.costs import compute_times, lanes_active, min_durations
 from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
+from .arrivals import ArrivalOverheads
 from .events import Wake, at
 from .fluid import FluidModel
 from .gc_hold import held
@@ -98,6 +99,9 @@ class Engine:
         self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
         self.done_count = 0
         self.net = Transport(self) if len(graph.msg_src) else None
+        self.arrivals: ArrivalOverheads | None = None     # LogGOPS: overheads at arrival
+        if self.net is not None and ArrivalOverheads.needed(self.net.cost):
+            self.arrivals = self.net.arrivals = ArrivalOverheads(self.net)
 
     # -- scheduling ------------------------------------------------------------------
 
@@ -149,6 +153,8 @@ class Engine:
     def _start_next(self, pe: int, now: float | None = None) -> None:
         """Start `pe` on its next task (own queue first, then the shared one) or idle it.
         A compute-only task's end is its PE's wake-up ctime seconds from now."""
+        if self.arrivals is not None and self.arrivals.before_task(pe):
+            return                                  # it takes messages in first
         q = self.pe_queue[pe]
         if q:
             t = heapq.heappop(q)

@@ -37,15 +37,16 @@ overhead starts and carries s - 1 bytes after L (a message to the same PE costs
 nothing, as before: the one-core baseline stays free of the decomposition's messages). A non-blocking message lets the next
 one start when its overhead ends, a blocking one when it is delivered. The receiving
 task begins once every message is in and the CPU has taken each in (o + max((s-1) O -
-(s-1) G, 0) after its arrival, in arrival order: `recv` spans with the bytes); unlike
-LogGOPSim, a message that came before its task started is taken in when the task
-starts. Alone, one message costs o + L + (s-1) G + o.
+(s-1) G, 0) after its arrival, in arrival order: `recv` spans with the bytes); a
+message that came before its task started is taken in as it arrives, or as soon as its
+PE is free, as in LogGOPSim (arrivals.py). Alone, one message costs o + L + (s-1) G + o.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from simpy.events import Timeout
@@ -57,6 +58,9 @@ from ..trace import KIND_CODE
 from .events import Later, at
 from .fluid import FluidModel
 from .schedule import place
+
+if TYPE_CHECKING:
+    from .arrivals import ArrivalOverheads
 
 SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
 
@@ -128,6 +132,8 @@ def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
 
 class Transport:
     """The engine's message layer: `receive` and `send` hooks, network statistics."""
+
+    arrivals: ArrivalOverheads | None = None   # arrivals.py: overheads of tasks not started
 
     def __init__(self, engine):
         self.e = engine
@@ -310,6 +316,8 @@ class Transport:
         self.arrival[m] = now
         t = self.dst[m]
         self.missing[t] -= 1
+        if self.arrivals is not None and t not in self.posted:
+            self.arrivals.arrived(m)               # its task has not started
         if self.missing[t] == 0 and t in self.posted:
             pe, post = self.posted.pop(t)
             if self.logp:
@@ -369,7 +377,10 @@ class Transport:
         c, rec = self.cost, self.rec
         a, b = self.in_ptr[t], self.in_ptr[t + 1]
         cursor = post
+        taken = self.arrivals.taken if self.arrivals is not None else None
         for m in sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m)):
+            if taken is not None and taken[m]:     # taken in when it arrived
+                continue
             if self.arrival[m] > cursor:
                 if rec is not None:
                     rec.span(pe, RECV, t, cursor, self.arrival[m], 0.0, 0.0, self.src_pe[m], m)

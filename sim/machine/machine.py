@@ -11,7 +11,12 @@ two FLOPs (ParaSim counts FLOPs = 2 x MACs), so
 A task whose vectorisable share is v and whose lanes are used with efficiency e runs
 its flops in  flops x ((1 - v) / scalar_rate + v / (vector_rate x d x e))  seconds,
 d = `dense_efficiency`, the share of the vector peak the machine's arithmetic sustains
-(a dense BLAS kernel reaches 0.8-0.95 of it; 1, the default, is the peak).
+(a dense BLAS kernel reaches 0.8-0.95 of it; 1, the default, is the peak), divided on
+a node of n cores by 1 + sigma (n - 1), sigma = `dense_contention` (default 0): dense
+work on n cores then runs n / (1 + sigma (n - 1)) times faster than on one, the
+contention term of Gunther's universal scalability law (threads of one BLAS call
+waiting for each other, a lower all-core clock). It follows the node's core count,
+not how many cores are busy at a moment.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from .accelerator import AcceleratorSpec
 from .groups import CpuGroupSpec, DeviceSpec, check_names, unit_groups
 from .network import NetworkSpec
 from .power import PowerSpec
+
+DENSE_CONTENTION_MAX = 1000.0    # sigma above 1: n cores slower than one (oversubscribed)
 
 
 @dataclass
@@ -55,6 +62,11 @@ class MachineSpec:
                                     help="Share of the vector peak that vectorised "
                                          "arithmetic sustains (dense BLAS: 0.8-0.95; "
                                          "1 = peak; `parasim calibrate` measures it)")
+    dense_contention: float = param(0.0, ge=0, le=DENSE_CONTENTION_MAX,
+                                    help="Loss of dense throughput per extra core of a node: "
+                                         "each core sustains dense_efficiency / (1 + this "
+                                         "x (cores - 1)); 0 = perfect scaling; `parasim "
+                                         "calibrate` fits it from DGEMM on 1..P threads")
     memory: MemorySpec = field(default_factory=MemorySpec)
     network: NetworkSpec | None = None     # between nodes; unset: a crossbar (sim/network.py)
     power: PowerSpec | None = None
@@ -96,7 +108,8 @@ class Machine:
         self.mem_bandwidth = spec.memory.bandwidth_gbs * 1e9
         self.core_bandwidth = spec.memory.core_bandwidth_gbs * 1e9
         self.mem_latency = spec.memory.latency_ns * 1e-9
-        self.dense_efficiency = spec.dense_efficiency
+        self.dense_efficiency = spec.dense_efficiency / (
+            1.0 + spec.dense_contention * (self.cores - 1))
 
     def lanes(self, precision: str) -> int:
         """SIMD lanes for a precision: simd_bits / bits, at least 1."""
@@ -111,7 +124,8 @@ class Machine:
         return self.scalar_rate() * self.lanes(precision)
 
     def sustained_rate(self, precision: str) -> float:
-        """Vector FLOP/s one core sustains: vector_rate x dense_efficiency."""
+        """Vector FLOP/s one core sustains: vector_rate x dense_efficiency / (1 + sigma
+        (cores - 1))."""
         return self.vector_rate(precision) * self.dense_efficiency
 
     def core_peak(self, precision: str = "fp64") -> float:

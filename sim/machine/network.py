@@ -84,7 +84,7 @@ class NetworkSpec:
                                                      help="Rate of the messages within a "
                                                           "node of at most "
                                                           "intra_cached_bytes")
-    # LogGOPS (LogGOPS below; engine/transport.py, programs/executor.py)
+    # LogGOPS (LogGOPS below; engine/transport.py, programs/messages.py)
     overhead_us: float | None = param(None, unit="us", ge=0,
                                       help="LogGOPS o: CPU time a message costs its sender and "
                                            "its receiver (unset: 0)")

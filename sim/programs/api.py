@@ -3,7 +3,7 @@
 `main(comm, **args)` runs once per rank as a generator; every operation is yielded:
 
     yield comm.compute(flops, bytes=0, precision=, vector_fraction=, name=)
-    yield comm.send(dest, nbytes, tag=0)          blocking (see executor.py: when it ends)
+    yield comm.send(dest, nbytes, tag=0)          blocking (see messages.py: when it ends)
     status = yield comm.recv(source=ANY_SOURCE, tag=ANY_TAG)   -> Status(source, tag, nbytes)
     req = comm.isend(dest, nbytes, tag=0)         non-blocking: starts now, returns a request
     req = comm.irecv(source=ANY_SOURCE, tag=ANY_TAG)
@@ -25,21 +25,28 @@ rank's PEs), `result = yield comm.join(task)`, `with (yield comm.critical("name"
 from __future__ import annotations
 
 import math
-from collections import deque
 from typing import cast
 
 import numpy as np
 
-from ..workloads import collectives as lib
+from .collective_ops import Collectives
 from .errors import ProgramError
-from .executor import ANY_SOURCE, ANY_TAG, Compute, Request, Thread
+from .ops import ANY_SOURCE, ANY_TAG, COLL, Compute, Request, Thread
+from .threads import (
+    SCHEDULES,
+    Acquire,
+    Join,
+    ThreadBarrier,
+    WaitAny,
+    next_chunk,
+    prefix_sums,
+    static_plan,
+)
 
 INF = math.inf
-COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
-SCHEDULES = ("static", "dynamic", "guided")
 
 
-class Comm:
+class Comm(Collectives):
     """One thread's view of the program: its rank, the clock and the operations."""
 
     def __init__(self, ex, rank: int, size: int, index: int, defaults: dict, seed: int):
@@ -50,7 +57,8 @@ class Comm:
         self.thread = index
         self.threads = ex.threads
         self._defaults = defaults
-        self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"])
+        self._pe = ex.pe_of(rank, index)
+        self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"], pe=self._pe)
         self._seed = seed
 
     # -- basics -------------------------------------------------------------------------
@@ -89,7 +97,7 @@ class Comm:
             try:
                 k, lanes = self._ex.rate(precision or d["precision"],
                                          d["vector_fraction"] if vector_fraction is None
-                                         else vector_fraction)
+                                         else vector_fraction, pe=self._pe)
             except KeyError:
                 raise self._fail(f"compute precision must be one of fp64, fp32, fp16, bf16, "
                                  f"got {precision!r}") from None
@@ -133,129 +141,6 @@ class Comm:
     @staticmethod
     def waitany(reqs) -> WaitAny:
         return WaitAny(list(reqs))
-
-    # -- collectives (the algorithms of sim/workloads/collectives.py) ---------------------
-
-    def _rel(self, root: int) -> int:
-        self._check_peer(root, "root", False)
-        return (self.rank - root) % self.size
-
-    def barrier(self):
-        """Dissemination: in round r send to rank + 2^r, receive from rank - 2^r."""
-        yield from self._steps(lib.barrier_steps(self.size))
-
-    def bcast(self, nbytes: float, root: int = 0, algorithm: str = "binomial"):
-        """`binomial` tree, `linear` (the root sends to each rank in turn), van de Geijn's
-        `scatter-ring` / `scatter-doubling` (binomial scatter of n / P blocks, then a
-        ring / recursive-doubling allgather) or `auto` (MPICH's choice)."""
-        algorithm = self._pick("bcast", algorithm, lib.BCAST, nbytes)
-        P, v = self.size, self._rel(root)
-        if algorithm.startswith("scatter-"):
-            yield from self.scatter(nbytes / P, root)
-            ag = lib.bcast_allgather(algorithm)
-            yield from self._steps(lib.allgather_steps(P, nbytes / P, ag), root=root)
-        elif algorithm == "linear":
-            if v == 0:
-                for w in range(1, P):
-                    yield self.send((w + root) % P, nbytes, COLL)
-            else:
-                yield self.recv(root, COLL)
-        else:
-            if v:
-                yield self.recv((v - (1 << (v.bit_length() - 1)) + root) % P, COLL)
-            k = v.bit_length()
-            while v + (1 << k) < P:
-                yield self.send((v + (1 << k) + root) % P, nbytes, COLL)
-                k += 1
-
-    def reduce(self, nbytes: float, root: int = 0, elem: int = 8, algorithm: str = "binomial"):
-        """Binomial tree: add each child's partial result (nbytes / elem FLOPs), then send
-        it to the parent v - lowbit(v)."""
-        self._choice(algorithm, ("binomial",))
-        P, v = self.size, self._rel(root)
-        k = 0
-        while (v == 0 or k < (v & -v).bit_length() - 1) and v + (1 << k) < P:
-            yield self.recv((v + (1 << k) + root) % P, COLL)
-            yield self.compute(nbytes / elem)
-            k += 1
-        if v:
-            yield self.send((v - (v & -v) + root) % P, nbytes, COLL)
-
-    def allreduce(self, nbytes: float, algorithm: str = "ring", elem: int = 8):
-        """`ring` (reduce-scatter + allgather in chunks of n / P), `tree` (reduce then
-        bcast), `recursive-doubling`, `rabenseifner` or `auto` (MPICH's choice)."""
-        algorithm = self._pick("allreduce", algorithm, lib.ALLREDUCE, nbytes, elem)
-        if algorithm == "tree":
-            yield from self.reduce(nbytes, 0, elem)
-            yield from self.bcast(nbytes, 0)
-        else:
-            yield from self._steps(lib.allreduce_steps(self.size, nbytes, algorithm), elem)
-
-    def reduce_scatter(self, nbytes: float, elem: int = 8, algorithm: str = "pairwise"):
-        """Rank i ends with block i (n / P) of the sum: `pairwise`, `recursive-halving`
-        or `auto` (MPICH's choice)."""
-        algorithm = self._pick("reduce-scatter", algorithm, lib.REDUCE_SCATTER, nbytes, elem)
-        yield from self._steps(lib.reduce_scatter_steps(self.size, nbytes, algorithm), elem)
-
-    def allgather(self, nbytes: float, algorithm: str = "ring"):
-        """Each rank's block of nbytes to all: `ring`, `recursive-doubling`, `bruck` or
-        `auto` (MPICH's choice)."""
-        algorithm = self._pick("allgather", algorithm, lib.ALLGATHER, nbytes)
-        yield from self._steps(lib.allgather_steps(self.size, nbytes, algorithm))
-
-    def alltoall(self, nbytes: float, algorithm: str = "pairwise"):
-        """A block of nbytes from each rank to each: `pairwise`, `bruck` or `auto`."""
-        algorithm = self._pick("alltoall", algorithm, lib.ALLTOALL, nbytes)
-        yield from self._steps(lib.alltoall_steps(self.size, nbytes, algorithm))
-
-    def scatter(self, nbytes: float, root: int = 0, algorithm: str = "binomial"):
-        """Binomial: receive the subtree's blocks from the parent, hand each child its
-        own (largest first)."""
-        self._choice(algorithm, ("binomial",))
-        P, v = self.size, self._rel(root)
-        if v:
-            yield self.recv((v - (v & -v) + root) % P, COLL)
-        for c, k in lib.scatter_children(v, P):
-            yield self.send((c + root) % P, k * nbytes, COLL)
-
-    def gather(self, nbytes: float, root: int = 0, algorithm: str = "binomial"):
-        """Binomial (scatter reversed): receive each child's blocks (smallest first),
-        then send the subtree's min(lowbit(v), P - v) blocks to the parent."""
-        self._choice(algorithm, ("binomial",))
-        P, v = self.size, self._rel(root)
-        for c, _ in reversed(lib.scatter_children(v, P)):
-            yield self.recv((c + root) % P, COLL)
-        if v:
-            yield self.send((v - (v & -v) + root) % P, min(v & -v, P - v) * nbytes, COLL)
-
-    def _steps(self, steps, elem: int = 8, root: int = 0):
-        """This rank's part of a library schedule (collectives.Step) on ranks relative
-        to `root`: in each step send what it sends, then receive (and add) what it gets."""
-        P = self.size
-        me = (self.rank - root) % P
-        for st in steps:
-            for src, dst, m in st.sends:
-                if src == me:
-                    yield self.send((dst + root) % P, m, COLL)
-            for src, dst, m in st.sends:
-                if dst == me:
-                    yield self.recv((src + root) % P, COLL)
-                    if st.add:
-                        yield self.compute(m / elem)
-
-    def _pick(self, collective: str, algorithm: str, known, nbytes: float,
-              elem: int = 8) -> str:
-        self._choice(algorithm, known)
-        if algorithm == "auto":
-            return lib.auto(collective, nbytes, self.size, elem)
-        why = lib.check_algorithm(collective, algorithm, self.size)
-        if why:
-            raise self._fail(why)
-        return algorithm
-
-    def _choice(self, algorithm: str, known) -> None:
-        if algorithm not in known:
-            raise self._fail(f"algorithm must be one of {', '.join(known)}, got {algorithm!r}")
 
     # -- threads ------------------------------------------------------------------------
 
@@ -307,157 +192,25 @@ class Comm:
         line = self._line() if name is None else (self._line(), name)
         T = self.threads
         try:
-            prefix = _prefix(flops_per_iter, iterations)
+            prefix = prefix_sums(flops_per_iter, iterations)
         except (TypeError, ValueError) as exc:
             raise self._fail(f"flops_per_iter: {exc}") from None
-        k, lanes = self._ex.rate(self._defaults["precision"], self._defaults["vector_fraction"])
 
-        def op(a, b):
+        def op(comm, a, b):        # at the rate of the worker's core
+            k, lanes = comm._rate
             f = prefix[b] - prefix[a] if prefix else (b - a) * flops_per_iter
             return Compute(f, (b - a) * bytes_per_iter, f * k, lanes, line)
         plan = static_plan(iterations, T, chunk) if schedule == "static" else None
         state = [0]
 
-        def worker(_comm, t):
+        def worker(comm, t):
             if plan is not None:
                 for a, b in plan[t]:
-                    yield op(a, b)
+                    yield op(comm, a, b)
                 return
             while state[0] < iterations:
                 a, b = next_chunk(state[0], iterations, T, schedule, chunk)
                 state[0] = b
-                yield op(a, b)
+                yield op(comm, a, b)
         tasks = [self._start(worker, t, (t,)) for t in range(T)]
         yield Join(tasks)
-
-
-def _prefix(flops_per_iter, iterations: int) -> list[float] | None:
-    """Running sums of the per-iteration FLOPs (None when they are all one number)."""
-    if isinstance(flops_per_iter, (int, float)):
-        return None
-    cost = ([flops_per_iter(i) for i in range(iterations)] if callable(flops_per_iter)
-            else list(flops_per_iter))
-    if len(cost) != iterations:
-        raise ValueError(f"{len(cost)} values for {iterations} iterations")
-    prefix = [0.0]
-    for c in cost:
-        prefix.append(prefix[-1] + float(c))
-    return prefix
-
-
-def static_plan(iterations: int, threads: int, chunk: int) -> list[list[tuple[int, int]]]:
-    """Static schedule: per thread its [a, b) ranges: contiguous blocks differing by at
-    most one iteration (chunk 0), else chunks of `chunk` dealt round robin."""
-    if chunk:
-        return [[(a, min(a + chunk, iterations))
-                 for a in range(t * chunk, iterations, threads * chunk)]
-                for t in range(threads)]
-    base, extra = divmod(iterations, threads)
-    plan, a = [], 0
-    for t in range(threads):
-        b = a + base + (1 if t < extra else 0)
-        plan.append([(a, b)] if b > a else [])
-        a = b
-    return plan
-
-
-def next_chunk(a: int, iterations: int, threads: int, schedule: str,
-               chunk: int) -> tuple[int, int]:
-    """Dynamic: the next max(chunk, 1) iterations; guided: max(ceil(left / threads),
-    chunk) of them."""
-    c = max(chunk, 1)
-    if schedule == "guided":
-        c = max(-(-(iterations - a) // threads), c)
-    return a, min(a + c, iterations)
-
-
-class WaitAny:
-    """`i, value = yield comm.waitany(reqs)`."""
-
-    def __init__(self, reqs):
-        self.reqs = reqs
-
-    def begin(self, ex, th):
-        return ex.wait_any(th, self.reqs)
-
-
-class Join:
-    def __init__(self, tasks):
-        self.many = isinstance(tasks, (list, tuple))
-        self.tasks = list(tasks) if self.many else [tasks]
-
-    def begin(self, ex, th):
-        left = [t for t in self.tasks if not t.finished]
-        if not left:
-            return True, self._value()
-        state = {"left": len(left)}
-        now = ex.env.now
-        th.blocked = f"join of {len(left)} task(s)"
-
-        def one_done():
-            state["left"] -= 1
-            if not state["left"]:
-                ex.wait_span(th, now)
-                ex.wake_later(th, self._value())
-        for t in left:
-            t.joiners.append(one_done)
-        return False, None
-
-    def _value(self):
-        values = [t.result for t in self.tasks]
-        return values if self.many else values[0]
-
-
-class Held:
-    """The lock, held: leaving the `with` block releases it."""
-
-    def __init__(self, ex, lock, name, th):
-        self.ex, self.lock, self.name, self.th = ex, lock, name, th
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.ex.defer(self.th, self._release)
-        return False
-
-    def _release(self):
-        lock = self.lock
-        if lock["waiting"]:
-            th, t = lock["waiting"].popleft()
-            self.ex.wait_span(th, t)
-            lock["holder"] = th
-            self.ex.wake_later(th, Held(self.ex, lock, self.name, th))
-        else:
-            lock["holder"] = None
-
-
-class Acquire:
-    def __init__(self, name):
-        self.name = name
-
-    def begin(self, ex, th):
-        lock = ex.locks.setdefault((th.rank, self.name), {"holder": None, "waiting": deque()})
-        if lock["holder"] is None:
-            lock["holder"] = th
-            return True, Held(ex, lock, self.name, th)
-        lock["waiting"].append((th, ex.env.now))
-        th.blocked = f"critical({self.name!r}), held by thread {lock['holder'].index}"
-        return False, None
-
-
-class ThreadBarrier:
-    def __init__(self, parties):
-        self.parties = parties
-
-    def begin(self, ex, th):
-        arrived = ex.barriers.setdefault(th.rank, [])
-        if len(arrived) + 1 < self.parties:
-            arrived.append((th, ex.env.now))
-            th.blocked = f"thread_barrier({self.parties}) with {len(arrived)} arrived"
-            return False, None
-        for other, t in arrived:
-            ex.wait_span(other, t)
-            ex.wake_later(other, None)
-        ex.barriers[th.rank] = []
-        return True, None

@@ -13,7 +13,7 @@
 per rank are modelled). An operation starts when its dependencies allow (sends and
 calcs then wait for the rank's CPU, first come first served); a send has started when
 its CPU overhead starts, a receive when it is posted, a calc when its CPU time starts.
-Costs are LogGOPS, executor.py. A malformed file is refused naming its line.
+Costs are LogGOPS, messages.py. A malformed file is refused naming its line.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from ..trace import KIND_CODE
 from .errors import ProgramError
-from .executor import ANY_SOURCE, ANY_TAG, Executor
+from .executor import Executor
+from .ops import ANY_SOURCE, ANY_TAG
 
 TOKEN = re.compile(r"\s*(?:(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
                    r"|([{}:])|(\S))", re.S)
@@ -184,10 +185,27 @@ def load(path) -> Schedule:
     return parse(text, os.path.basename(str(path)))
 
 
-def run(ex: Executor, sched: Schedule) -> None:
+def run(ex: Executor, sched: Schedule) -> list[_Rank]:
     """Issue every rank's operations as their dependencies allow (then ex.run())."""
-    for r, ops in enumerate(sched.ranks):
-        _Rank(ex, r, ops).begin()
+    ranks = [_Rank(ex, r, ops) for r, ops in enumerate(sched.ranks)]
+    for rank in ranks:
+        rank.begin()
+    return ranks
+
+
+def tasks_table(ex: Executor, ranks: list[_Rank]) -> dict:
+    """The schedule's tasks are its ranks (not its lines), as executor.threads_table:
+    each alive from 0 until its last operation completed, running in its calcs."""
+    import numpy as np
+    calcs = [(r.r, s, e) for r in ranks for s, e in r.calcs]
+    return {"rank": np.arange(len(ranks), dtype=np.int32),
+            "thread": np.zeros(len(ranks), np.int32),
+            "pe": np.array([ex.pe_of(r.r) for r in ranks], np.int32),
+            "start_s": np.zeros(len(ranks)),
+            "end_s": np.array([r.t_end for r in ranks], np.float64),
+            "running": {"task": np.array([c[0] for c in calcs], np.int32),
+                        "start_s": np.array([c[1] for c in calcs], np.float64),
+                        "end_s": np.array([c[2] for c in calcs], np.float64)}}
 
 
 class _Rank:
@@ -197,6 +215,8 @@ class _Rank:
         self.after_done: list[list[int]] = [[] for _ in ops]
         self.after_start: list[list[int]] = [[] for _ in ops]
         self.state = ["waiting"] * len(ops)
+        self.t_end = 0.0                     # its last operation completed
+        self.calcs: list[tuple[float, float]] = []
         for i, op in enumerate(ops):
             for d in op.requires:
                 self.after_done[d].append(i)
@@ -223,6 +243,7 @@ class _Rank:
         if self.state[i] != "started":
             self.started(i)
         self.state[i] = "done"
+        self.t_end = self.ex.env.now
         self.ex.live -= 1
         self.release(self.after_done[i])
 
@@ -244,6 +265,8 @@ class _Rank:
 
                 def end(_ev):
                     ex.rec.span(pe, COMPUTE, ex.line_id(op.line), t, ex.env.now)
+                    if ex.env.now > t:
+                        self.calcs.append((t, ex.env.now))
                     ex.cpu_free(pe)
                     self.done(i)
                 ex.env.timeout(op.size * 1e-9).callbacks.append(end)

@@ -11,36 +11,39 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-from ..analysis import roofline
 from ..analysis.metrics import summarize
 from ..analysis.observe import observe
 from ..errors import ScenarioError
+from ..machine.groups import unit_names
 from ..machine.machine import Machine
 from ..programs import goal
 from ..programs.api import Comm
-from ..programs.executor import Executor
+from ..programs.executor import Executor, cpu_pes
+from ..programs.interrupt import interruptible
 from ..programs.loader import Labels, load_main, user_error
 from ..run import Run, frozen
 from ..workloads.program import find
 
 
 def _layout(machine: Machine, ranks: int, what: str = "workload.ranks") -> int:
-    """Threads (PEs) per rank; ScenarioError when the ranks do not fit or the machine
-    is heterogeneous (a program's PEs all run at one rate)."""
-    if machine.hetero:
-        raise ScenarioError("program and goal workloads run on machines of one kind of "
-                            "core: remove [[machine.cpu]] / [[machine.device]]", "machine")
-    if ranks > machine.pes:
-        raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {machine.pes} "
-                            f"PEs", "workload.ranks" if what == "workload.ranks"
-                            else "workload.file")
-    return machine.pes // ranks
+    """Threads (PEs) per rank: the CPU cores (programs/executor.py cpu_pes: on a
+    heterogeneous machine every CPU core group's cores, not the devices' SMs) shared
+    out; ScenarioError when the ranks do not fit."""
+    cpus = len(cpu_pes(machine))
+    if ranks > cpus:
+        kind = " CPU cores" if machine.hetero else " PEs"
+        raise ScenarioError(f"{what} ({ranks}) must be at most the machine's {cpus}{kind}",
+                            "workload.ranks" if what == "workload.ranks" else "workload.file")
+    return cpus // ranks
 
 
 def run_program(scenario, progress=None, cancel=None) -> Run:
-    machine, ex, labels = start_program(scenario, cancel)
-    return _finish(scenario, machine, ex, labels, progress,
-                   find(scenario.workload.file, "workload.file"))
+    """The program's run; `cancel()` stops it even in a loop of its own that never
+    yields (programs/interrupt.py)."""
+    with interruptible(cancel):
+        machine, ex, labels = start_program(scenario, cancel)
+        return _finish(scenario, machine, ex, labels, progress,
+                       find(scenario.workload.file, "workload.file"))
 
 
 def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
@@ -72,12 +75,17 @@ def run_goal(scenario, progress=None, cancel=None) -> Run:
     ranks = len(sched.ranks)
     ex = Executor(machine, ranks, _layout(machine, ranks, "the schedule's num_ranks"),
                   labels, cancel)
-    goal.run(ex, sched)
-    return _finish(scenario, machine, ex, labels, progress, path)
+    goal_ranks = goal.run(ex, sched)
+    return _finish(scenario, machine, ex, labels, progress, path,
+                   lambda: goal.tasks_table(ex, goal_ranks))
 
 
-def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> Run:
+def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path,
+            tasks=None) -> Run:
+    """The Run; its tasks (concurrency, the Tasks view) are the program's threads
+    (`tasks()`: the GOAL schedule's ranks), not the source lines its trace names."""
     makespan = ex.run()
+    threads = tasks() if tasks is not None else ex.threads_table()
     trace = ex.trace()
     makespan = max(makespan, float(trace.end_s.max()) if len(trace) else 0.0)
     summary = summarize(trace, makespan, machine, machine.pes, None, None)
@@ -88,8 +96,11 @@ def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path) -> 
         use = [b / (c * makespan) for b, c in zip(ex.links.busy_bytes, ex.net.capacity)]
         i = max(range(len(use)), key=use.__getitem__)
         summary.update({"busiest_link_utilisation": use[i], "busiest_link": ex.net.names[i]})
-    extras = observe(scenario.machine, machine, trace, makespan, summary)
-    extras["roofline"] = roofline.plot_data(machine, trace)
+    extras = observe(scenario.machine, machine, trace, makespan, summary,
+                     (threads["start_s"], threads["end_s"]), ex.nic_table(), False)
+    extras["threads"] = threads
+    if machine.hetero:                   # its rows named by core group (devices idle)
+        extras["pe_names"] = unit_names(machine.groups, machine.nodes)
     try:
         source = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -1,16 +1,7 @@
 """`parasim calibrate`: measure this machine and write it as a machine scenario.
 
-Fits (each tested on synthetic noisy data):
+The fits (least squares) are in fits.py; the probes in probes.py;
 
-    fit_hockney(n, t)        t = latency + n / bandwidth by least squares on the
-                             relative error (weights 1 / t: every size counts alike);
-                             a time over twice the line is dropped and the line refitted
-    fit_two_regimes(n, t)    the same with a second bandwidth above a size (messages
-                             that no longer fit the caches), if it halves the error
-    fit_saturation(k, B)     B(k) = min(k core_bw, node_bw), the STREAM saturation
-                             curve over k = 1..P workers: the knee that minimises the
-                             squared error; core_bw = sum k B / sum k^2 below it, node_bw
-                             the mean above it (no knee: node_bw = P core_bw)
     machine_rates(...)       freq from /proc/cpuinfo, simd_bits from the CPU flags,
                              fma_units = 2 (assumed), dense_efficiency = measured DGEMM
                              FLOP/s on one thread / the model's core peak (capped at 1:
@@ -31,91 +22,18 @@ import numpy as np
 
 from ..io.files import write_atomic
 from . import probes
+from .fits import (
+    fit_contention,
+    fit_gap,
+    fit_hockney,
+    fit_overheads,
+    fit_saturation,
+    fit_two_regimes,
+    off_the_line,
+    wire_latency,
+)
 
 FMA_UNITS = 2
-
-
-def fit_hockney(sizes, times) -> tuple[float, float]:
-    """(latency s, bandwidth B/s) minimising sum(((a + n / b) - t) / t)^2; latency
-    clamped at 0. A time over twice the line's (a run the OS descheduled) is dropped
-    and the line fitted again, once, if 3 sizes are left."""
-    n, t = np.asarray(sizes, float), np.asarray(times, float)
-    a, b = _hockney(n, t)
-    keep = t <= 2.0 * (a + n / b)
-    if not keep.all() and keep.sum() >= 3:
-        a, b = _hockney(n[keep], t[keep])
-    return a, b
-
-
-def off_the_line(sizes, times, latency: float, bandwidth: float) -> list[float]:
-    """The sizes whose time is over twice latency + n / bandwidth (left out of a fit)."""
-    return [float(n) for n, t in zip(sizes, times) if t > 2.0 * (latency + n / bandwidth)]
-
-
-def _hockney(n, t) -> tuple[float, float]:
-    w = 1.0 / t
-    design = np.column_stack([w, n * w])
-    (a, inv_b), *_ = np.linalg.lstsq(design, np.ones_like(t), rcond=None)
-    if inv_b <= 0:
-        raise ValueError("message times do not grow with the size: no bandwidth to fit")
-    if a < 0:                                   # refit the slope alone
-        inv_b = float(np.sum(n * w * w) / np.sum((n * w) ** 2))
-        a = 0.0
-    return float(a), float(1.0 / inv_b)
-
-
-def fit_two_regimes(sizes, times) -> tuple[float, float, float | None, float]:
-    """(latency, cached bandwidth, threshold, bandwidth): t = latency + n / cached bw for
-    n <= threshold (a measured size), latency + n / bw above; the split that minimises
-    the squared relative error, kept only if it halves the one-line fit's and the
-    small messages are the faster (each side >= 2 sizes). No split: threshold None and
-    both bandwidths the one-line fit's. Times over twice the fit are dropped and the
-    fit made again, once, as in fit_hockney."""
-    n, t = np.asarray(sizes, float), np.asarray(times, float)
-    a, bs, cut, bl = _two_regimes(n, t)
-    model = a + n / np.where(n <= (cut if cut is not None else np.inf), bs, bl)
-    keep = t <= 2.0 * model
-    if not keep.all() and keep.sum() >= 4:
-        return _two_regimes(n[keep], t[keep])
-    return a, bs, cut, bl
-
-
-def _two_regimes(n, t):
-    def sse(a, inv_b, sl):
-        return float(np.sum(((a + n[sl] * inv_b) / t[sl] - 1.0) ** 2))
-    a, b = _hockney(n, t)
-    best: tuple[float, float, float | None, float] = (a, b, None, b)
-    best_err = sse(a, 1 / b, slice(None))
-    one_line = best_err
-    for split in range(2, len(n) - 1):
-        try:
-            a, bs = _hockney(n[:split], t[:split])
-        except ValueError:
-            continue
-        u = n[split:] / t[split:]
-        inv_bl = float(np.sum(u * (1 - a / t[split:])) / np.sum(u * u))
-        if inv_bl <= 1 / bs:
-            continue
-        err = sse(a, 1 / bs, slice(0, split)) + sse(a, inv_bl, slice(split, None))
-        if err < best_err and err < 0.5 * one_line:
-            best_err, best = err, (a, bs, float(n[split - 1]), 1 / inv_bl)
-    return best
-
-
-def fit_saturation(workers, bandwidths) -> tuple[float, float]:
-    """(core_bw, node_bw) of B(k) = min(k core_bw, node_bw) by least squares over the
-    knee (the last k on the linear part)."""
-    k, bw = np.asarray(workers, float), np.asarray(bandwidths, float)
-    best = (np.inf, 0.0, 0.0)
-    for knee in range(1, len(k) + 1):
-        lin, flat = slice(0, knee), slice(knee, None)
-        core = float(np.sum(k[lin] * bw[lin]) / np.sum(k[lin] ** 2))
-        node = float(np.mean(bw[flat])) if knee < len(k) else core * k[-1]
-        node = max(node, core)
-        err = float(np.sum((np.minimum(k * core, node) - bw) ** 2))
-        if err < best[0] - 1e-12 * abs(err):
-            best = (err, core, node)
-    return best[1], best[2]
 
 
 def machine_rates(gemm_flops_1: float, mhz: float, simd_bits: int) -> tuple[float, float, str]:
@@ -145,6 +63,8 @@ class Calibration:
     chase_bytes: int = 0
     caches: dict = field(default_factory=dict)
     messages: dict = field(default_factory=dict)   # transport -> (sizes, one-way times)
+    send_recv: tuple | None = None                 # shm (sizes, CPU s of a send + a recv)
+    send_gaps: tuple | None = None                 # TCP (batch sizes k, s to issue k sends)
     mode: str = "quick"
     stat: str = "median"
     clock: str = "wall"
@@ -175,7 +95,12 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     sock_off = off_the_line(cal.messages["socket"][0], cal.messages["socket"][1], *sock)
     sock_times = ", ".join(f"{_size(n)} {t * 1e6:.3g}" for n, t in zip(*cal.messages["socket"]))
     span = f"{_size(min(cal.messages['shm'][0]))}..{_size(max(cal.messages['shm'][0]))}"
+    o, loggops = _loggops_lines(cal, sock[1])
+    intra_l, sock_l = wire_latency(shm_lat, o, shm_cached), wire_latency(sock[0], o, sock[1])
+    minus = "" if not o else "; minus 2 o (LogGOPS: o + L + (s - 1) G + o), from the line's"
     fP = cal.gemm[("float64", cal.cores)]
+    dgemm = sorted((t, f) for (dtype, t), f in cal.gemm.items() if dtype == "float64")
+    sigma = fit_contention(*zip(*dgemm))
     caches = ", ".join(f"{k} {_size(v)}" for k, v in cal.caches.items()) or "not reported"
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     lines = [
@@ -202,8 +127,10 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         f"simd_bits = {cal.simd_bits}                # widest vector extension in the CPU flags",
         f"dense_efficiency = {_g(eff)}       # numpy DGEMM n = {cal.gemm_n} on 1 thread: "
         f"{f1 / 1e9:.2f} GFLOP/s; {how}",
-        f"# DGEMM on {cal.cores} threads {fP / 1e9:.2f} GFLOP/s; SGEMM on 1 thread "
-        f"{cal.gemm[('float32', 1)] / 1e9:.2f} GFLOP/s (the model: 2 x DGEMM)",
+        f"dense_contention = {_g(sigma)}       # DGEMM on {cal.cores} threads "
+        f"{fP / 1e9:.2f} GFLOP/s: F(t) = t F(1) / (1 + sigma (t - 1)), least squares",
+        f"# SGEMM on 1 thread {cal.gemm[('float32', 1)] / 1e9:.2f} GFLOP/s "
+        f"(the model: 2 x DGEMM)",
         "",
         "[machine.memory]",
         f"bandwidth_gbs = {_g(node_bw / 1e9)}           # STREAM triad (numpy, 24 n bytes "
@@ -217,8 +144,9 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
         + f" GB/s. Caches (/sys; the model has none): {caches}",
         "",
         "[machine.network]",
-        f"intra_latency_us = {_g(shm_lat * 1e6)}        # two processes, shared-memory "
-        f"channel (copy in, copy out), busy-polling ping-pong {span}: Hockney fit",
+        f"intra_latency_us = {_g(intra_l * 1e6)}        # two processes, shared-memory "
+        f"channel (copy in, copy out), busy-polling ping-pong {span}: Hockney fit"
+        + (minus and f"{minus} {shm_lat * 1e6:.3g} us"),
         f"intra_bandwidth_gbs = {_g(shm_bw / 1e9)}     # the same fit"
         + ("" if shm_cut is None else f", messages over {_size(shm_cut)}"),
         *([] if shm_cut is None else [
@@ -226,12 +154,14 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
             f"second, faster line holds (the messages stay in the caches)",
             f"intra_cached_bandwidth_gbs = {_g(shm_cached / 1e9)}   # that line's bandwidth"]),
         f"# one-way times (us): {shm_times}",
-        f"latency_us = {_g(sock[0] * 1e6)}              # loopback TCP on 127.0.0.1, "
-        f"busy-polling ping-pong {span}: Hockney fit; used only between nodes",
+        f"latency_us = {_g(sock_l * 1e6)}              # loopback TCP on 127.0.0.1, "
+        f"busy-polling ping-pong {span}: Hockney fit; used only between nodes"
+        + (minus and f"{minus} {sock[0] * 1e6:.3g} us"),
         f"bandwidth_gbs = {_g(sock[1] / 1e9)}           # the same fit"
         + ("" if not sock_off else "; left out, over twice the line: "
            + ", ".join(_size(n) for n in sock_off)),
         f"# one-way times (us): {sock_times}",
+        *loggops,
         "",
         "[workload]",
         'kind = "triad"                # any workload; this one is memory bound',
@@ -242,6 +172,33 @@ def to_toml(cal: Calibration, name: str = "calibrated") -> str:
     return "\n".join(lines)
 
 
+def _loggops_lines(cal: Calibration, bandwidth: float) -> tuple[float, list[str]]:
+    """(o s, the [machine.network] lines of o, O and g) from the send/receive CPU times
+    and the back-to-back sends; (0, []) where they were not measured. O is capped at
+    G = 1 / bandwidth: above it the model's receiver would add (s - 1) (O - G) that
+    the fitted ping-pong line already holds."""
+    if cal.send_recv is None:
+        return 0.0, []
+    sizes, pair = cal.send_recv
+    o, O = fit_overheads(sizes, pair)           # noqa: E741 (LogGOPS's name)
+    capped = O > 1.0 / bandwidth
+    lines = [
+        f"overhead_us = {_g(o * 1e6)}              # LogGOPS o: CPU time of a shared-memory "
+        f"send (copy in) + receive (copy out), {_size(min(sizes))}..{_size(max(sizes))}: "
+        f"least-squares line 2 o + 2 (s - 1) O",
+        f"overhead_per_byte_ns = {_g(min(O, 1.0 / bandwidth) * 1e9)}   # LogGOPS O: that "
+        f"line's slope" + (f" {O * 1e9:.3g} ns, capped at G = 1 / bandwidth_gbs" if capped
+                           else ""),
+        "# send + receive CPU times (us): "
+        + ", ".join(f"{_size(n)} {t * 1e6:.3g}" for n, t in zip(sizes, pair))]
+    if cal.send_gaps is not None:
+        counts, times = cal.send_gaps
+        lines.append(f"gap_us = {_g(fit_gap(counts, times) * 1e6)}                   # LogGOPS "
+                     f"g: {min(counts)}..{max(counts)} back-to-back 8-byte loopback TCP "
+                     f"sends, least-squares slope of the time over the count; between nodes")
+    return o, lines
+
+
 # -- the probe run ------------------------------------------------------------------
 
 PLANS = {
@@ -249,6 +206,7 @@ PLANS = {
     "quick": (1024, 4 << 20, 64 << 20, [8 * 8 ** i for i in range(8)] + [64 << 20]),
     "full": (2048, 16 << 20, 256 << 20, [8 * 4 ** i for i in range(12)] + [64 << 20]),
 }
+GAP_COUNTS = [32, 64, 128, 256]               # back-to-back sends per batch (LogGOPS g)
 
 
 class Progress:
@@ -296,15 +254,19 @@ def measure(mode: str = "quick", progress: Progress | None = None,
             cal.stream[kind].append(k * counted * stream_n / float(np.median(times)))
     step(f"pointer chase over {_size(chase)}")
     cal.latency_s = probes.chase_latency(chase)
-    for transport in probes.TRANSPORTS:
-        step(f"ping-pong over {transport}, {len(sizes)} sizes")
-        cal.messages[transport] = (sizes, probes.pingpong_times(sizes, transport, stat=stat))
+    step(f"ping-pong over shm, {len(sizes)} sizes")
+    one_way, pair = probes.shm_pingpong(sizes, stat=stat)
+    cal.messages["shm"], cal.send_recv = (sizes, one_way), (sizes, pair)
+    step(f"ping-pong over socket, {len(sizes)} sizes")
+    cal.messages["socket"] = (sizes, probes.pingpong_times(sizes, "socket", stat=stat))
+    step(f"back-to-back sends, {len(GAP_COUNTS)} batch sizes")
+    cal.send_gaps = (GAP_COUNTS, probes.send_gap_times(GAP_COUNTS, stat=stat))
     return cal
 
 
 def steps(cores: int) -> int:
     """How many progress steps `measure` takes."""
-    return 2 * len({1, cores}) + 2 * cores + 1 + 2
+    return 2 * len({1, cores}) + 2 * cores + 1 + 3
 
 
 def _blas_text(info: dict) -> str:

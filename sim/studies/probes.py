@@ -17,11 +17,15 @@ figures derived from them:
                                        or a loopback TCP socket on 127.0.0.1 ("socket");
                                        both sides busy-poll (a sleeping CPU takes tens of
                                        microseconds to wake)
+    shm_pingpong(sizes)                the shm one-way times and the CPU time of a send
+                                       plus a receive (LogGOPS 2 o + 2 (s - 1) O)
+    send_gap_times(counts)             k back-to-back 8-byte TCP sends (LogGOPS g)
     cache_sizes()                      from /sys where the OS reports them
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import socket
@@ -175,37 +179,47 @@ def cpu_facts() -> dict:
 
 # -- two-process ping-pong ---------------------------------------------------------------
 
-def _shm_side(name, size, sizes, reps, me, stat="median") -> list[float]:
+def _shm_side(name, size, sizes, reps, me, stat="median") -> tuple[list[float], list[float]]:
     """One end of the shared-memory channel: a seq counter, then the data. Side 0
-    writes when seq is even, side 1 when odd; each waits by spinning on seq."""
+    writes when seq is even, side 1 when odd; each waits by spinning on seq. Per size:
+    the one-way time (round trip / 2) and the CPU time of one send (copy in, set seq)
+    plus one receive (copy out once seq says the data is there), `stat` over the
+    repeats."""
     shm = shared_memory.SharedMemory(name=name)
     buf = shm.buf
     assert buf is not None
     seq = np.ndarray(1, np.int64, buf[:8])
     data = np.ndarray(size, np.uint8, buf[64:64 + size])
+    clock = time.perf_counter
     try:
         mine = np.ones(size, np.uint8)
         turn = 0
-        result = []
+        one_way, pair = [], []
         for n, r in zip(sizes, reps):
-            times = []
+            times, busy = [], []
             for k in range(r + 1):                   # one warm-up round trip
-                t0 = time.perf_counter()
+                t0 = clock()
+                cpu = 0.0
                 for side in (0, 1):
                     if side == me:
                         while seq[0] != turn:
                             pass
+                        t1 = clock()
                         data[:n] = mine[:n]
                         seq[0] = turn + 1
                     else:
                         while seq[0] != turn + 1:
                             pass
+                        t1 = clock()
                         mine[:n] = data[:n]
+                    cpu += clock() - t1
                     turn += 1
                 if k:
-                    times.append((time.perf_counter() - t0) / 2)
-            result.append(float(STATS[stat](times)))
-        return result
+                    times.append((clock() - t0) / 2)
+                    busy.append(cpu)
+            one_way.append(float(STATS[stat](times)))
+            pair.append(float(STATS[stat](busy)))
+        return one_way, pair
     finally:
         del seq, data, buf
         shm.close()
@@ -263,43 +277,93 @@ def pingpong_times(sizes: list[int], transport: str = "shm",
                    reps: list[int] | None = None, stat: str = "median") -> list[float]:
     """One-way seconds (round trip / 2, `stat` over the repeats) per message size
     between this process and a child, both busy-polling."""
+    if transport == "shm":
+        return shm_pingpong(sizes, reps, stat)[0]
+    if transport != "socket":
+        raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
     sizes = [int(s) for s in sizes]
     reps = reps or [repeats_for(s) for s in sizes]
     size = max(sizes + [1])
-    ctx = _ctx()
-    if transport == "shm":
-        shm = shared_memory.SharedMemory(create=True, size=64 + size)
+    with _socket_pair(_socket_child, (size, sizes, reps)) as conn:
+        return _socket_side(conn, size, sizes, reps, 0, stat)
+
+
+def shm_pingpong(sizes: list[int], reps: list[int] | None = None,
+                 stat: str = "median") -> tuple[list[float], list[float]]:
+    """Per message size, over the shared-memory channel: (one-way seconds, CPU seconds
+    of one send plus one receive), `stat` over the repeats (_shm_side)."""
+    sizes = [int(s) for s in sizes]
+    reps = reps or [repeats_for(s) for s in sizes]
+    size = max(sizes + [1])
+    shm = shared_memory.SharedMemory(create=True, size=64 + size)
+    try:
+        assert shm.buf is not None
+        np.ndarray(1, np.int64, shm.buf[:8])[0] = 0
+        child = _ctx().Process(target=_shm_side, args=(shm.name, size, sizes, reps, 1),
+                               daemon=True)
+        child.start()
         try:
-            assert shm.buf is not None
-            np.ndarray(1, np.int64, shm.buf[:8])[0] = 0
-            child = ctx.Process(target=_shm_side, args=(shm.name, size, sizes, reps, 1),
-                                daemon=True)
-            child.start()
-            try:
-                return _shm_side(shm.name, size, sizes, reps, 0, stat)
-            finally:
-                child.terminate()
-                child.join()
+            return _shm_side(shm.name, size, sizes, reps, 0, stat)
         finally:
-            shm.close()
-            shm.unlink()
-    if transport != "socket":
-        raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
+            child.terminate()
+            child.join()
+    finally:
+        shm.close()
+        shm.unlink()
+
+
+@contextlib.contextmanager
+def _socket_pair(target, args):
+    """A loopback TCP connection to a child process running target(port, *args)."""
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         server.bind(("127.0.0.1", 0))
         server.listen(1)
-        port = server.getsockname()[1]
-        child = ctx.Process(target=_socket_child, args=(port, size, sizes, reps), daemon=True)
+        child = _ctx().Process(target=target, args=(server.getsockname()[1], *args),
+                               daemon=True)
         child.start()
         try:
             conn, _ = server.accept()
-            return _socket_side(conn, size, sizes, reps, 0, stat)
+            with conn:
+                yield conn
         finally:
             child.terminate()
             child.join()
     finally:
         server.close()
+
+
+def send_gap_times(counts: list[int], nbytes: int = 8, repeats: int = 5,
+                   stat: str = "median") -> list[float]:
+    """Seconds to issue k back-to-back sends of `nbytes` on a loopback TCP socket, for
+    each k of `counts` (`stat` over the repeats): the send calls only, while a
+    busy-polling child drains them; the next batch starts once the child has all."""
+    counts = [int(k) for k in counts]
+    with _socket_pair(_drain_child, (nbytes, counts, repeats)) as conn:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        msg, ack = memoryview(bytearray(nbytes)), memoryview(bytearray(1))
+        out = []
+        for k in counts:
+            times = []
+            for _ in range(repeats + 1):                # one warm-up batch
+                t0 = time.perf_counter()
+                for _ in range(k):
+                    conn.sendall(msg)
+                times.append(time.perf_counter() - t0)
+                conn.recv_into(ack)
+            out.append(float(STATS[stat](times[1:])))
+        return out
+
+
+def _drain_child(port, nbytes, counts, repeats):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setblocking(False)
+    buf = memoryview(bytearray(nbytes * max(counts)))
+    for k in counts:
+        for _ in range(repeats + 1):
+            _recv_all(sock, buf[:k * nbytes])
+            _send_all(sock, buf[:1])
+    sock.close()
 
 
 def _socket_child(port, size, sizes, reps):

@@ -52,17 +52,24 @@ class Case:
         return abs(self.error) <= TARGETS[self.group]
 
 
+# The [machine.network] settings a prediction keeps besides intra_*: the link figures
+# and LogGOPS (o, g, O apply to every message; G = 1 / bandwidth_gbs is the receiver's
+# per-byte floor), so a ping-pong costs o + L + (s - 1) G + o as calibrate fitted it.
+MESSAGE_COSTS = ("preset", "latency_us", "bandwidth_gbs", "overhead_us", "gap_us",
+                 "overhead_per_byte_ns", "rendezvous_bytes")
+
+
 def _simulate(sc, overrides: dict, workload: dict, nodes: int = 1) -> float:
     """The workload's makespan on `nodes` nodes of sc's machine (its settings changed
-    by `overrides`); on one node only the network's intra-node settings are kept, on
-    two a crossbar with the network's link figures."""
+    by `overrides`): a crossbar keeping the network's intra-node settings and
+    MESSAGE_COSTS (no topology: one node needs none, two a single switch)."""
     data = scenario_mod.to_dict(sc)
     machine = data["machine"]
     machine.update({"nodes": nodes, **overrides})
     if isinstance(machine.get("network"), dict):
         net = machine["network"]
-        machine["network"] = {k: v for k, v in net.items() if k.startswith("intra_") or (
-            nodes > 1 and k in ("preset", "latency_us", "bandwidth_gbs"))}
+        machine["network"] = {k: v for k, v in net.items()
+                              if k.startswith("intra_") or k in MESSAGE_COSTS}
     data["workload"] = workload
     data["schedule"] = {"policy": "dynamic"}
     return simulate(scenario_mod.from_dict(data), baseline=False).makespan
@@ -146,6 +153,54 @@ def format_table(cases: list[Case]) -> str:
     ok = sum(c.within_target for c in cases)
     lines.append(f"{ok} of {len(cases)} cases within target (DGEMM and triad 10 %, "
                  f"ping-pongs 15 %)")
+    return "\n".join(lines)
+
+
+def format_markdown(cases: list[Case]) -> str:
+    """format_table as a Markdown table (numbers right-aligned), then the count line."""
+    lines = ["| kernel | case | predicted | measured | error | target |",
+             "|---|---|---:|---:|---:|---|"]
+    for c in cases:
+        lines.append(f"| {c.group} | {c.label} | {_time(c.predicted_s)} | "
+                     f"{_time(c.measured_s)} | {c.error * 100:+.1f} % | "
+                     f"{'ok' if c.within_target else f'over {TARGETS[c.group]:.0%}'} |")
+    lines += ["", format_table(cases).splitlines()[-1]]
+    return "\n".join(lines)
+
+
+CHART_HALF, CHART_SCALE = 20, 0.5           # columns each side of 0; the error at the edge
+
+
+def error_bar(error: float, target: float) -> str:
+    """The error on a text axis from -50 % to +50 % (CHART_HALF columns a side, 2.5 %
+    each): `|` at 0, `:` at +-target, `#` from 0 to the error, `<` / `>` at an edge
+    the error passes."""
+    step = CHART_SCALE / CHART_HALF
+    cells = [" "] * (2 * CHART_HALF + 1)
+    for sign in (-1, 1):
+        cells[CHART_HALF + sign * min(round(target / step), CHART_HALF)] = ":"
+    reach = round(error / step)
+    end = CHART_HALF + max(-CHART_HALF, min(CHART_HALF, reach))
+    for i in range(min(end, CHART_HALF), max(end, CHART_HALF) + 1):
+        cells[i] = "#"
+    cells[CHART_HALF] = "|"
+    if abs(reach) > CHART_HALF:
+        cells[0 if reach < 0 else -1] = "<" if reach < 0 else ">"
+    return "[" + "".join(cells) + "]"
+
+
+def format_chart(cases: list[Case]) -> str:
+    """Predicted against measured as text: per case its relative error on a -50 % ..
+    +50 % axis (error_bar), the kernel's target band marked."""
+    labels = [f"{c.group}, {c.label}" for c in cases]
+    width = max((len(x) for x in labels), default=0)
+    axis = [" "] * (2 * CHART_HALF + 1)
+    axis[:4], axis[CHART_HALF], axis[-4:] = "-50%", "0", "+50%"
+    lines = [" " * (width + 13) + "".join(axis),
+             *(f"{x.ljust(width)}  {c.error * 100:+6.1f} %  {error_bar(c.error, TARGETS[c.group])}"
+               for x, c in zip(labels, cases)),
+             "(predicted - measured) / measured; : marks each kernel's target, < > an error "
+             "past 50 %"]
     return "\n".join(lines)
 
 

@@ -7,32 +7,29 @@ power of two); Bruck ceil(log2 P) alpha + (P - 1) b beta; auto: MPICH's choice
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph
-from .collective_run import repeated
+from .collective_run import CollectiveParams, repeated, repeats_param
 from .collectives import ALLGATHER, allgather
-from .spmd import ranks_param, scaled_ranks
+from .spmd import ranks_param
 
 
 @dataclass
-class Params:
+class Params(CollectiveParams):
     kind: ClassVar[str] = "allgather"
     bytes: float = param(1e6, ge=0, unit="B", help="Block b each rank contributes")
     algorithm: str = param("auto", choices=ALLGATHER, help="Allgather algorithm")
-    repeats: int = param(1, ge=1, le=10_000, help="Allgathers one after another")
+    repeats: int = repeats_param("Allgathers")
     ranks: int = ranks_param()
 
-    def tasks_estimate(self) -> int:
-        return self.repeats * max(self.ranks, 1) ** 2
-
-    def scaled(self, factor: float) -> Params:
-        """Weak scaling: each rank keeps its block; only a set rank count changes."""
-        return replace(self, ranks=scaled_ranks(self.ranks, factor))
+    def tasks_per_rank(self, r: int) -> int:
+        """At most P: the start and P - 1 ring steps."""
+        return r
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    return repeated(p, machine, "allgather",
+    return repeated(p, machine,
                     lambda g, pes, last: allgather(g, pes, p.bytes, last, algorithm=p.algorithm))

@@ -13,34 +13,29 @@ per fp64 number): (P - 1) n / 8 for ring, tree and Rabenseifner, p' log2 p' n / 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph
-from .collective_run import repeated
+from .collective_run import CollectiveParams, repeated, repeats_param
 from .collectives import ALLREDUCE, allreduce
-from .spmd import ranks_param, scaled_ranks
+from .spmd import ranks_param
 
 
 @dataclass
-class Params:
+class Params(CollectiveParams):
     kind: ClassVar[str] = "allreduce"
     bytes: float = param(8e6, ge=0, unit="B", help="Vector size n on each rank (fp64 numbers)")
     algorithm: str = param("ring", choices=ALLREDUCE, help="Allreduce algorithm")
-    repeats: int = param(1, ge=1, le=10_000, help="Allreduces one after another")
+    repeats: int = repeats_param("Allreduces")
     ranks: int = ranks_param()
 
-    def tasks_estimate(self) -> int:
-        r = max(self.ranks, 1)
-        return self.repeats * r * 2 * (r + r.bit_length())
-
-    def scaled(self, factor: float) -> Params:
-        """Weak scaling: each rank keeps its n bytes (the data reduced, P n, already
-        grows with the ranks), so only a set rank count changes (x `factor`)."""
-        return replace(self, ranks=scaled_ranks(self.ranks, factor))
+    def tasks_per_rank(self, r: int) -> int:
+        """At most 2 (P + log2 P): the ring's 2 (P - 1) steps, or a fold and two lg P phases."""
+        return 2 * (r + r.bit_length())
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    return repeated(p, machine, "allreduce",
+    return repeated(p, machine,
                     lambda g, pes, last: allreduce(g, pes, p.bytes, p.algorithm, after=last))

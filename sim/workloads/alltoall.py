@@ -7,32 +7,29 @@ two: fewer, bigger messages; auto: MPICH's choice (collectives.py). FLOPs: 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph
-from .collective_run import repeated
+from .collective_run import CollectiveParams, repeated, repeats_param
 from .collectives import ALLTOALL, alltoall
-from .spmd import ranks_param, scaled_ranks
+from .spmd import ranks_param
 
 
 @dataclass
-class Params:
+class Params(CollectiveParams):
     kind: ClassVar[str] = "alltoall"
     bytes: float = param(1e5, ge=0, unit="B", help="Block b each rank sends to each other rank")
     algorithm: str = param("auto", choices=ALLTOALL, help="All-to-all algorithm")
-    repeats: int = param(1, ge=1, le=10_000, help="All-to-alls one after another")
+    repeats: int = repeats_param("All-to-alls")
     ranks: int = ranks_param()
 
-    def tasks_estimate(self) -> int:
-        return self.repeats * max(self.ranks, 1) ** 2
-
-    def scaled(self, factor: float) -> Params:
-        """Weak scaling: each block stays; only a set rank count changes."""
-        return replace(self, ranks=scaled_ranks(self.ranks, factor))
+    def tasks_per_rank(self, r: int) -> int:
+        """At most P: the start and P - 1 pairwise rounds."""
+        return r
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    return repeated(p, machine, "alltoall",
+    return repeated(p, machine,
                     lambda g, pes, last: alltoall(g, pes, p.bytes, last, algorithm=p.algorithm))

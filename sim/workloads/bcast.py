@@ -10,35 +10,29 @@ of two); auto: MPICH's choice. See collectives.py. FLOPs: 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph
-from .collective_run import repeated
+from .collective_run import CollectiveParams, repeated, repeats_param
 from .collectives import BCAST, bcast
-from .spmd import ranks_param, scaled_ranks
+from .spmd import ranks_param
 
 
 @dataclass
-class Params:
+class Params(CollectiveParams):
     kind: ClassVar[str] = "bcast"
     bytes: float = param(8e6, ge=0, unit="B", help="Message size n")
     algorithm: str = param("binomial", choices=BCAST, help="Broadcast algorithm")
-    repeats: int = param(1, ge=1, le=10_000, help="Broadcasts one after another")
+    repeats: int = repeats_param("Broadcasts")
     ranks: int = ranks_param()
 
-    def tasks_estimate(self) -> int:
-        r = max(self.ranks, 1)
-        per_rank = 1 if self.algorithm in ("binomial", "linear") else r + 1
-        return self.repeats * r * per_rank
-
-    def scaled(self, factor: float) -> Params:
-        """Weak scaling: every rank still receives n bytes (the data delivered, (P - 1) n,
-        already grows with the ranks), so only a set rank count changes (x `factor`)."""
-        return replace(self, ranks=scaled_ranks(self.ranks, factor))
+    def tasks_per_rank(self, r: int) -> int:
+        """1 for a tree or linear; P + 1 for the scatter and the allgather's P - 1 steps."""
+        return 1 if self.algorithm in ("binomial", "linear") else r + 1
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    return repeated(p, machine, "bcast",
+    return repeated(p, machine,
                     lambda g, pes, last: bcast(g, pes, p.bytes, last, algorithm=p.algorithm))

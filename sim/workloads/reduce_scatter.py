@@ -9,32 +9,29 @@ the sum of P, added once per other rank), plus n / 8 per folded rank.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph
-from .collective_run import repeated
+from .collective_run import CollectiveParams, repeated, repeats_param
 from .collectives import REDUCE_SCATTER, reduce_scatter
-from .spmd import ranks_param, scaled_ranks
+from .spmd import ranks_param
 
 
 @dataclass
-class Params:
+class Params(CollectiveParams):
     kind: ClassVar[str] = "reduce-scatter"
     bytes: float = param(8e6, ge=0, unit="B", help="Vector size n on each rank (fp64 numbers)")
     algorithm: str = param("auto", choices=REDUCE_SCATTER, help="Reduce-scatter algorithm")
-    repeats: int = param(1, ge=1, le=10_000, help="Reduce-scatters one after another")
+    repeats: int = repeats_param("Reduce-scatters")
     ranks: int = ranks_param()
 
-    def tasks_estimate(self) -> int:
-        return self.repeats * max(self.ranks, 1) ** 2
-
-    def scaled(self, factor: float) -> Params:
-        """Weak scaling: each rank keeps its n bytes; only a set rank count changes."""
-        return replace(self, ranks=scaled_ranks(self.ranks, factor))
+    def tasks_per_rank(self, r: int) -> int:
+        """At most P: the start and P - 1 pairwise rounds."""
+        return r
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    return repeated(p, machine, "reduce-scatter",
+    return repeated(p, machine,
                     lambda g, pes, last: reduce_scatter(g, pes, p.bytes, p.algorithm, last))

@@ -7,31 +7,23 @@ ceil(log2 P) rounds (collectives.py). FLOPs: 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..spec import param
 from ..taskgraph import TaskGraph
-from .collective_run import repeated
+from .collective_run import CollectiveParams, repeated, repeats_param
 from .collectives import scatter
-from .spmd import ranks_param, scaled_ranks
+from .spmd import ranks_param
 
 
 @dataclass
-class Params:
+class Params(CollectiveParams):
     kind: ClassVar[str] = "scatter"
     bytes: float = param(1e6, ge=0, unit="B", help="Block b each rank receives")
-    repeats: int = param(1, ge=1, le=10_000, help="Scatters one after another")
+    repeats: int = repeats_param("Scatters")
     ranks: int = ranks_param()
-
-    def tasks_estimate(self) -> int:
-        r = max(self.ranks, 1)
-        return self.repeats * r * (r.bit_length() + 1)
-
-    def scaled(self, factor: float) -> Params:
-        """Weak scaling: each rank keeps its block; only a set rank count changes."""
-        return replace(self, ranks=scaled_ranks(self.ranks, factor))
 
 
 def build(p: Params, machine, rng) -> TaskGraph:
-    return repeated(p, machine, "scatter", lambda g, pes, last: scatter(g, pes, p.bytes, last))
+    return repeated(p, machine, lambda g, pes, last: scatter(g, pes, p.bytes, last))

@@ -66,3 +66,38 @@ def test_saving_the_program_reruns_it_and_pins_the_previous_run(window, qtbot, t
     qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
     assert window.state.pinned is first
     assert window.state.run.makespan > 1.9 * first.makespan
+
+
+def test_cancel_stops_a_program_loop_that_never_yields(window, qtbot, tmp_path):
+    """`while True: pass` in the user's program: Cancel frees the window at once, the
+    worker thread really ends (programs/interrupt.py), the previous run stays shown and
+    the app still runs the next program."""
+    import time
+
+    path = tmp_path / "p.py"
+    path.write_text(PROG)
+    window.load_scenario("cluster-pingpong")
+    with qtbot.waitSignal(window.state.run_changed, timeout=20000):
+        assert window.program_file.open(str(path))
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    previous = window.state.run
+    spin = tmp_path / "spin.py"
+    spin.write_text("def main(comm):\n    yield comm.compute(1e6)\n    while True:\n"
+                    "        pass\n")
+    window.set_scenario(scenario.for_file(str(spin), "cluster-pingpong"))
+    assert window.start_run()
+    worker = window.worker
+    qtbot.wait(300)                                  # it is inside the loop by now
+    assert worker.isRunning()
+    t0 = time.perf_counter()
+    window.cancel_button.click()
+    assert window.worker is None and window.run_button.isEnabled()
+    assert worker.wait(3000)                         # the thread itself stopped
+    assert time.perf_counter() - t0 < 2.0
+    assert window.state.run is previous and "cancelled" in window.status.text()
+    assert not window.dialogs
+    window.set_scenario(scenario.for_file(str(path), "cluster-pingpong"))
+    with qtbot.waitSignal(window.state.run_changed, timeout=20000):
+        assert window.start_run()                    # still responsive: it runs again
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.state.run.makespan == previous.makespan

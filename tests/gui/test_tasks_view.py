@@ -40,3 +40,23 @@ def test_concurrency_presets_open_on_the_tasks_tab(window):
     assert window.tabs.currentWidget() is window.tasks
     window.load_scenario("smp-memory-wall")
     assert window.tabs.currentWidget() is window.timeline_page
+
+
+def test_a_programs_rows_are_its_ranks_not_its_lines(window, qtbot, tmp_path):
+    """Two ranks (one per node) run one line: two rows, rank 0 and rank 1, and two tasks
+    in progress at the start (the player's concurrency), not one per source line."""
+    from parasim.sim import scenario
+    path = tmp_path / "p.py"
+    path.write_text("def main(comm):\n    yield comm.compute(1e8 * (comm.rank + 1))\n")
+    window.set_scenario(scenario.for_file(str(path), "cluster-pingpong"))
+    with qtbot.waitSignal(window.state.run_changed, timeout=20000):
+        assert window.start_run()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    run = window.state.run
+    view = window.tasks
+    ticks = view.item.getAxis("left")._tickLevels[0]
+    assert [label for _, label in ticks] == ["rank 0", "rank 1"]
+    assert "computing" in view.item.titleLabel.text
+    assert len(view.bars["running"].opts["x0"]) == 2
+    assert len(view.bars["waiting"].opts["x0"]) == 0
+    assert window.state.index.concurrency(run.makespan / 4) == 2

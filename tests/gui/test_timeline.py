@@ -261,3 +261,22 @@ def test_copies_are_drawn_on_link_rows_below_the_nodes(view):
     x0 = view.links.opts["x0"]
     assert len(x0) == 2 and view.links.opts["y0"][1] == pytest.approx(89 - 0.4)
     assert view.span_at(0.0001, 88) is None           # no PE on a link row
+
+
+def test_nic_busy_time_is_drawn_on_nic_rows_below_the_nodes(view):
+    """loggp-pingpong (2 nodes, g = 0.5 us, o = 1.5 us, 8 B): each message keeps its
+    sender's NIC busy g + 7 G on the row of that node's NIC."""
+    from parasim.sim import scenario
+    from parasim.sim.simulate import simulate
+    run = simulate(scenario.load("loggp-pingpong"), baseline=False)
+    view.set_run(run)
+    labels = dict((label, row) for row, label in view.rows.ticks())
+    assert labels["node 0 NIC"] == 2 and labels["node 1 NIC"] == 3
+    assert view.rows.n_rows == 4 and view.rows.node_of_row(3) == -1
+    nic = run.extras["nic"]
+    assert len(view.nic.opts["x0"]) == len(nic["msg"]) == run.summary["messages"]
+    width = 0.5e-6 + 7 / 12.5e9
+    assert np.asarray(view.nic.opts["width"]) == pytest.approx(width, rel=1e-12)
+    rows = np.asarray(view.nic.opts["y0"]) + 0.4
+    assert sorted(set(rows.round(6).tolist())) == [2.0, 3.0]
+    assert len(view.links.opts["x0"]) == 0

@@ -64,8 +64,8 @@ def test_no_pe_axis_means_no_fit(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--vary", "machine.corez=1,2"], "error: --vary machine.corez: no such setting "
-     "(machine has: cores, dense_efficiency, fma_units, freq_ghz, memory, nodes, "
-         "simd_bits)"),
+     "(machine has: cores, dense_contention, dense_efficiency, fma_units, freq_ghz, "
+     "memory, nodes, simd_bits)"),
     (["--vary", "machine.cores=1,-2"], "error: --vary point machine.cores=-2: "
      "machine.cores must be >= 1, got -2"),
     (["--vary", "machine.cores"], "error: --vary expects KEY=V1,V2,..., got 'machine.cores'"),
@@ -94,3 +94,38 @@ def test_tiny_speedups_keep_significant_digits(capsys):
     assert main(["sweep", "cluster-allreduce-small", "--vary", "machine.nodes=2,4"]) == 0
     out = capsys.readouterr().out
     assert "0.000 " not in out and "e-05" in out
+
+
+def validation_csv(tmp_path):
+    from parasim.sim.studies import validate as val
+    path = tmp_path / "v.csv"
+    val.write_csv([val.Case("DGEMM", "n=768, 2 threads", 9.1e-3, 10e-3),
+                   val.Case("ping-pong", "8 B one way", 1.05e-6, 1e-6),
+                   val.Case("TCP ping-pong", "64 MiB one way", 0.2, 0.1)], str(path))
+    return str(path)
+
+
+def test_sweep_measured_prints_predicted_against_measured_without_running(tmp_path, capsys):
+    """-9 %: 4 columns of 2.5 % left of 0, on the 10 % target mark; +5 %: 2 right of 0
+    inside the 15 % marks; +100 %: past the +50 % edge."""
+    assert main(["sweep", "--measured", validation_csv(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 of 3 cases within target" in out
+    assert "DGEMM, n=768, 2 threads" in out
+    assert "-9.0 %  [                ####|   :                ]" in out
+    assert "+5.0 %  [              :     |##   :              ]" in out
+    assert "+100.0 %  [              :     |###################>]" in out
+
+
+def test_sweep_measured_as_json(tmp_path, capsys):
+    assert main(["sweep", "--measured", validation_csv(tmp_path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["kernel"] for r in rows] == ["DGEMM", "ping-pong", "TCP ping-pong"]
+    assert rows[0]["rel_error"] == pytest.approx(-0.09) and rows[2]["within_target"] is False
+
+
+@pytest.mark.parametrize("argv", [["sweep"], ["sweep", "amdahl", "--measured", "v.csv"]])
+def test_sweep_needs_a_scenario_or_a_measured_csv_not_both(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == "error: sweep needs a scenario or --measured CSV (one of them)\n"

@@ -32,7 +32,32 @@ def test_dense_efficiency_slows_a_compute_bound_matmul_by_its_inverse():
     assert makespan(1.0) == pytest.approx(2 * 256 ** 3 / 32e9, rel=1e-9)
 
 
-@pytest.mark.parametrize("field, value", [("dense_efficiency", 0), ("dense_efficiency", 1.5)])
+def test_dense_contention_divides_each_cores_rate_by_1_plus_sigma_n_minus_1():
+    """5 cores, sigma 0.25: each core 32 GFLOP/s x 0.8 / (1 + 0.25 x 4) = 12.8 GFLOP/s,
+    so 3.2e9 vector flops take 0.25 s; the scalar rate and Rpeak do not change."""
+    m = Machine(MachineSpec(cores=5, freq_ghz=2.0, fma_units=2, simd_bits=256,
+                            dense_efficiency=0.8, dense_contention=0.25))
+    assert m.sustained_rate("fp64") == pytest.approx(12.8e9)
+    assert m.compute_time(3.2e9, "fp64", 1.0) == pytest.approx(0.25)
+    assert m.compute_time(3.2e9, "fp64", 0.0) == pytest.approx(0.4)
+    assert m.peak("fp64") == pytest.approx(5 * 32e9)
+    one = Machine(MachineSpec(cores=1, dense_contention=0.25))
+    assert one.sustained_rate("fp64") == Machine(MachineSpec(cores=1)).sustained_rate("fp64")
+
+
+def test_dense_contention_makes_a_compute_bound_speedup_n_over_1_plus_sigma_n_minus_1():
+    """4 compute-bound tiles on 4 cores, sigma 0.1: speedup 4 / 1.3 over one core."""
+    def makespan(cores, sigma):
+        m = dict(ONE_NODE, cores=cores, dense_contention=sigma)
+        return simulate(scenario("matmul", m, n=512, tile=256), baseline=False).makespan
+    ratio = makespan(1, 0.1) / makespan(4, 0.1)
+    assert ratio == pytest.approx(4 / 1.3, rel=0.02)
+    assert makespan(4, 0.0) == pytest.approx(makespan(4, 0.1) / 1.3, rel=0.02)
+
+
+@pytest.mark.parametrize("field, value", [("dense_efficiency", 0), ("dense_efficiency", 1.5),
+                                          ("dense_contention", -0.1),
+                                          ("dense_contention", 1001)])
 def test_dense_efficiency_out_of_range_names_the_field(field, value):
     with pytest.raises(ScenarioError, match=f"machine.{field}"):
         scenario("matmul", dict(ONE_NODE, **{field: value}))

@@ -87,7 +87,7 @@ def test_allreduce_program_equals_the_library(tmp_path, algorithm):
 
 
 MASTER_WORKER = """
-from parasim.sim.programs.executor import ANY_SOURCE
+from parasim.sim.programs.api import ANY_SOURCE
 
 def main(comm, tasks, flops):
     if comm.rank == 0:
@@ -406,11 +406,3 @@ def test_auto_picks_as_the_library_does(tmp_path, call, sizes, ranks):
         assert prog.makespan == pytest.approx(lib.makespan, rel=1e-9)
     # the sizes reach more than one choice (bcast and alltoall have one below 8 ranks)
     assert len(picks) > 1 or (ranks < 8 and call in ("bcast", "alltoall"))
-
-
-def test_heterogeneous_machines_are_refused(tmp_path):
-    prog = tmp_path / "p.py"
-    prog.write_text("def main(comm):\n    yield comm.compute(1.0)\n")
-    sc = scenario.for_file(str(prog), "big-little")
-    with pytest.raises(scenario.ScenarioError, match="one kind of core"):
-        simulate(sc)

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from parasim.sim import scenario
 from parasim.sim.errors import ScenarioError
 from parasim.sim.programs import goal
 from parasim.sim.programs.errors import ProgramError
-from parasim.sim.simulate import simulate
-
-DATA = Path(__file__).parent / "data"
-LOGGOPSIM_DEFAULTS = {"latency_us": 2.5, "overhead_us": 1.5, "gap_us": 1.0,
-                      "bandwidth_gbs": 1 / 6, "rendezvous_bytes": 65535}   # G = 6 ns/B
-
-
-def goal_run(path, nodes=16, network=None):
-    return simulate(scenario.from_dict({
-        "machine": {"nodes": nodes, "cores": 1,
-                    "network": network if network is not None else LOGGOPSIM_DEFAULTS},
-        "workload": {"kind": "goal", "file": str(path)}}))
+from tests.sim.programs.goal_helpers import DATA, goal_run
 
 
 def test_dissemination_16_ends_at_22000_ns_on_every_rank():

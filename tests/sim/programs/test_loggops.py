@@ -124,3 +124,36 @@ def test_one_message_formula_holds_for_any_parameters(tmp_path, o, L, gbs, s, pe
     G = 1 / (gbs * 1e9)
     expected = 2 * o * US + L * US + (s - 1) * G + max((s - 1) * (per_byte * 1e-9 - G), 0.0)
     assert run.makespan == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
+def test_rendezvous_threshold_is_refused_for_built_in_workloads_with_the_reason():
+    from parasim.sim import scenario
+    with pytest.raises(scenario.ScenarioError,
+                       match=r"machine.network.rendezvous_bytes applies to program and goal "
+                             r"workloads only: workload.kind 'bcast' sends blocking"):
+        scenario.from_dict({"machine": {"nodes": 2, "network": {"rendezvous_bytes": 1000}},
+                            "workload": {"kind": "bcast", "bytes": 1e6}})
+
+
+EARLY = """
+def main(comm):
+    if comm.rank == 0:
+        yield comm.send(1, 1001)
+    elif comm.rank == 2:
+        yield comm.compute(4e6)
+        yield comm.send(1, 1)
+    else:
+        yield comm.recv(2)          # posted first: rank 0's message arrives unexpected
+        yield comm.recv(0)
+"""
+
+
+def test_receive_overhead_is_charged_when_the_message_arrives(tmp_path):
+    """LogGOPSim: rank 1's CPU is busy o + max((s-1) O, (s-1) G) from the first byte's
+    arrival o + L = 12 us, though its receive is not posted yet: until 12 + 2 + 1 = 15
+    us (the recv span starts at the last byte, 13 us)."""
+    run = run_program(tmp_path, EARLY, nodes=3, network=net(overhead_us=2.0))
+    t = run.trace
+    early = (t.kind == KIND_CODE["recv"]) & (t.peer == 0) & (t.end_s > t.start_s)
+    assert t.start_s[early] == pytest.approx([13 * US], rel=1e-12)
+    assert t.end_s[early] == pytest.approx([15 * US], rel=1e-12)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parasim.sim.machine.machine import Machine, MachineSpec
-from parasim.sim.programs.api import next_chunk, static_plan
+from parasim.sim.programs.threads import next_chunk, static_plan
 from parasim.sim.trace import KIND_CODE
 from tests.sim.programs.helpers import run_program
 

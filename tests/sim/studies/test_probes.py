@@ -38,6 +38,13 @@ def test_pingpong_grows_with_the_size(transport):
     assert 0 < small < big < 5
 
 
+def test_shm_send_receive_cpu_time_is_part_of_the_one_way_time_and_gaps_grow():
+    one_way, pair = probes.shm_pingpong([8, 1 << 20], reps=[50, 5], stat="min")
+    assert all(0 < p < 2 * w for p, w in zip(pair, one_way)) and pair[0] < pair[1]
+    few, many = probes.send_gap_times([16, 256], repeats=2, stat="min")
+    assert 0 < few < many < 5
+
+
 def test_chase_and_caches():
     assert 0 <= probes.chase_latency(1 << 20, steps=20_000) < 1e-5
     assert all(v > 0 for v in probes.cache_sizes().values())
@@ -51,3 +58,4 @@ def test_calibrate_quick_writes_a_loadable_machine(tmp_path):
     m = sm.load(str(out)).machine
     assert m.cores == probes.cpu_facts()["cores"] and 0 < m.dense_efficiency <= 1
     assert np.isfinite(m.memory.bandwidth_gbs) and m.network.intra_bandwidth_gbs > 0
+    assert m.network.overhead_us > 0 and m.network.gap_us > 0

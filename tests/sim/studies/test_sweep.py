@@ -42,7 +42,8 @@ def test_parse_vary_errors(items, message):
 
 @pytest.mark.parametrize("grid, message", [
     ({"machine.corez": [1]}, "--vary machine.corez: no such setting (machine has: cores, "
-                             "dense_efficiency, fma_units, freq_ghz, memory, nodes, simd_bits)"),
+                             "dense_contention, dense_efficiency, fma_units, freq_ghz, "
+                             "memory, nodes, simd_bits)"),
     ({"workload.task": [1]}, "--vary workload.task: no such setting (workload has: "),
     ({"machine": [1]}, "--vary machine: is a table, not a setting"),
     ({"workload.kind": ["bag"]}, "--vary workload.kind: cannot vary the workload kind"),

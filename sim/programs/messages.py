@@ -1,0 +1,276 @@
+# mypy: disable-error-code="misc"
+# (the methods are typed `self: Executor`, the class they are part of: mypy checks them as such)
+"""Messages between ranks, costed by LogGOPS.
+
+Messages follow LogGOPS (Hoefler, Schneider, Lumsdaine, HPDC'10) as LogGOPSim does. A
+message of s bytes whose send starts at t (the CPU and the NIC both free):
+
+    sender CPU     busy o + (s-1) O from t                       (a `send` span)
+    sender NIC     next message leaves no earlier than t + g + (s-1) G   (other nodes)
+    data           leaves at t + o: latency L (+ hop latencies), then its payload as
+                   a flow over the route's links (max-min fair, fluid.py)
+    receiver CPU   busy o + max((s-1) O - (s-1) G, 0) after the last byte (a `recv` span),
+                   i.e. LogGOPSim's o + max((s-1) O, (s-1) G) counted from the first byte
+
+so alone on the network a message is received o + L + (s-1) G + o after its send starts.
+The payload is s - 1 bytes once any LogGOPS setting is given (LogGOPSim: the first byte
+travels with L) and s bytes otherwise (Hockney: alpha + s / beta). Within a node the
+payload goes through the node's memory as the engine's messages do (transport.py
+intra_node: by default a copy, 2 x payload at most core_bandwidth_gbs, after the memory
+latency), and to the same PE it is there at once; o applies to every
+message, g and G's gap only to messages between nodes (the NIC's).
+
+When a send completes: with no threshold S, once its data is delivered (the engine's
+blocking send); messages of at most S bytes are eager: complete when the sender's CPU
+overhead ends; larger ones use rendezvous: the envelope (after o + L) must be matched by
+a posted receive, then the data leaves after another L (the answer's trip back), so a
+rendezvous costs a round trip 2 L more than an eager message; it completes on delivery.
+Matching is MPI's: the first posted receive whose source and tag fit, in the order each
+sender sent (no overtaking between one pair of ranks); tag ANY_TAG never matches the
+negative tags the collectives use.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from simpy.events import Timeout
+
+from ..engine.transport import intra_node
+from .ops import RECV, SEND, Message, Request, Status, Thread, fits
+
+if TYPE_CHECKING:
+    from .executor import Executor
+
+
+class Messaging:
+    """The executor's messages (a part of Executor)."""
+
+    def recv_overhead(self: Executor, pe: int, line, seconds: float, peer: int, msg: int,
+                      then) -> None:
+        """The receiver's CPU overhead of `seconds` on `pe` once it is free (a recv span
+        when it takes time), then `then(t)` with t its start."""
+        def start():
+            t = self.env.now
+            if seconds > 0:
+                def end(_ev):
+                    self.rec.span(pe, RECV, self.line_id(line), t, t + seconds, 0.0, 0.0,
+                                  peer, msg)
+                    self.cpu_free(pe)
+                    then(t)
+                Timeout(self.env, seconds).callbacks.append(end)
+            else:
+                self.cpu_free(pe)
+                then(t)
+        self.cpu(pe, start)
+
+    def isend(self: Executor, rank: int, dest: int, nbytes: float, tag: int, line, callback=None,
+              on_start=None, thread: Thread | None = None) -> Request:
+        """Start a send from `rank` (when `thread` is caught up); returns its request
+        (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
+        req = Request(SEND, rank, dest, tag, nbytes, line)
+        req.callback, req.on_start = callback, on_start
+        key = (rank, dest)
+        seq = self.sent_seq.get(key, 0)
+        self.sent_seq[key] = seq + 1
+        msg = Message(self, self.messages, rank, dest, tag, nbytes, seq, req, line)
+        self.messages += 1
+        self.bytes_sent += nbytes
+        req.msg = msg
+        src_pe = msg.src_pe
+        if thread is not None and thread.ahead:
+            thread.pending.append(lambda: self.cpu(src_pe, msg.begin))
+        elif self.cpu_busy[src_pe]:
+            self.cpu_queue[src_pe].append(msg.begin)
+        else:
+            self.cpu_busy[src_pe] = True
+            self._send_begin(msg)
+        return req
+
+    def _send_begin(self: Executor, msg: Message) -> None:
+        """The sender's CPU is free: wait for its NIC's gap, then start."""
+        now = self.env.now
+        if msg.remote and self.nic_send[msg.src_pe] > now:
+            Timeout(self.env, self.nic_send[msg.src_pe] - now, msg).callbacks.append(
+                lambda ev: self._send_start(ev._value))
+        else:
+            self._send_start(msg)
+
+    def _send_start(self: Executor, msg: Message) -> None:
+        req, src_pe, payload, remote = msg.send, msg.src_pe, msg.payload, msg.remote
+        c, now = self.cost, self.env.now
+        if req.on_start is not None:
+            req.on_start()
+        if remote:
+            self.nic_send[src_pe] = now + c.g + payload * c.G
+            if self.nic_log is not None:
+                self.nic_log.extend((src_pe, now, self.nic_send[src_pe], msg.nbytes, msg.id))
+        o = c.o + payload * c.O
+        dst_pe = msg.dst_pe
+        if o > 0:                       # the CPU overhead, with the message's bytes
+            req.logged = True
+            self.rec.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
+                          dst_pe, msg.id)
+            Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(req, msg, src_pe))
+        else:                           # logged by its wait, or when it completes
+            self._sent(req, msg, src_pe)
+        # the data (or a rendezvous envelope) leaves after o
+        if msg.rdv:
+            Timeout(self.env, c.o + self._latency(src_pe, dst_pe), msg).callbacks.append(
+                lambda ev: self._envelope(ev._value))
+        elif c.o > 0:
+            Timeout(self.env, c.o).callbacks.append(lambda _ev: self._carry(msg))
+        else:
+            self._carry(msg)
+
+    def _sent(self: Executor, req, msg, src_pe) -> None:
+        """The sender's CPU overhead is over."""
+        self.cpu_free(src_pe)
+        now = self.env.now
+        req.t0 = now
+        if not msg.rdv and not self.cost.no_threshold:     # eager: complete now
+            req.t1 = now
+            self.complete(req)
+        elif msg.delivered and not req.done:               # delivered during the overhead
+            req.t1 = now
+            self.complete(req)
+
+    def _latency(self: Executor, a: int, b: int) -> float:
+        if a == b:
+            return 0.0
+        na, nb = a // self.m.cores, b // self.m.cores
+        if na == nb:
+            return self.m.mem_latency
+        assert self.net is not None                 # nodes differ: a network exists
+        return self.net.route(na, nb)[1]
+
+    def _carry(self: Executor, msg: Message) -> None:
+        """The data leaves now: latency, then the payload as a flow."""
+        a, b = msg.src_pe, msg.dst_pe
+        if a == b:
+            self._delivered(msg)
+            return
+        na, nb = a // self.m.cores, b // self.m.cores
+        if na == nb:                       # as the engine's transport (intra_node)
+            latency, factor, cap = intra_node(self.m, msg.payload)
+            msg.intra = (factor * msg.payload, cap)
+        else:
+            assert self.net is not None
+            latency = self.net.route(na, nb)[1]
+        Timeout(self.env, latency, msg).callbacks.append(self._flow)
+
+    def _flow(self: Executor, ev) -> None:
+        """The latency is over: the payload flows (a copy through memory within a node)."""
+        msg = ev._value
+        if msg.payload <= 0:
+            self._delivered(msg)
+            return
+        na, nb = msg.src_pe // self.m.cores, msg.dst_pe // self.m.cores
+        if na == nb:
+            amount, cap = msg.intra
+            if amount <= 0:                  # in the caches: all latency
+                self._delivered(msg)
+                return
+            self.memory[na].start(amount, (0,), cap, msg.arrived)
+        else:
+            assert self.net is not None and self.links is not None
+            self.links.start(msg.payload, self.net.route(na, nb)[0], math.inf, msg.arrived)
+
+    def _delivered(self: Executor, msg: Message) -> None:
+        """The last byte is at the receiver: its NIC gap, then its CPU overhead."""
+        c, now = self.cost, self.env.now
+        msg.delivered = True
+        dst_pe = msg.dst_pe
+        send = msg.send
+        if (msg.rdv or c.no_threshold) and send.t0 >= 0:   # its CPU overhead is over
+            send.t1 = now
+            self.complete(send)
+        o = c.o + max(msg.payload * (c.O - c.G), 0.0)
+        delay = 0.0
+        if msg.remote and c.first_byte:
+            delay = max(self.nic_recv[dst_pe] - now, 0.0)
+            self.nic_recv[dst_pe] = now + delay + c.g
+        if o <= 0 and delay <= 0:
+            self._processed(msg, now)
+            return
+
+        def process(_ev=None):
+            self.recv_overhead(dst_pe, msg.line, o, msg.src_pe, msg.id,
+                               lambda t: self._processed(msg, t))
+        if delay > 0:
+            Timeout(self.env, delay).callbacks.append(process)
+        else:
+            process()
+
+    def _processed(self: Executor, msg: Message, t_cpu: float) -> None:
+        """The receiver's CPU has taken the message in (its overhead started at t_cpu)."""
+        if msg.recv is not None:          # rendezvous: matched before its data came
+            req = msg.recv
+            req.t1 = t_cpu
+            self.complete(req, Status(msg.src, msg.tag, msg.nbytes))
+            return
+        msg.arrival = t_cpu
+        self._in_order(msg)
+
+    def _envelope(self: Executor, msg: Message) -> None:
+        """A rendezvous envelope reached the receiver: match it like a message."""
+        msg.arrival = self.env.now
+        self._in_order(msg)
+
+    def _in_order(self: Executor, msg: Message) -> None:
+        """Match messages of one sender in the order it sent them (no overtaking)."""
+        key = (msg.src, msg.dst)
+        expect = self.next_seq.get(key, 0)
+        nxt: Message | None = msg
+        if msg.seq != expect:
+            self.held.setdefault(key, {})[msg.seq] = msg
+            return
+        while nxt is not None:
+            self._match_message(nxt)
+            expect += 1
+            held = self.held.get(key)
+            nxt = held.pop(expect, None) if held else None
+        self.next_seq[key] = expect
+
+    def _match_message(self: Executor, msg: Message) -> None:
+        posted = self.posted[msg.dst]
+        for i, req in enumerate(posted):
+            if fits(req, msg):
+                del posted[i]
+                self._matched(req, msg, req.t0)
+                return
+        self.unexpected[msg.dst].append(msg)
+
+    def irecv(self: Executor, rank: int, source: int, tag: int, line, callback=None,
+              thread: Thread | None = None) -> Request:
+        """Post a receive on `rank` (when `thread` is caught up); returns its request
+        (`callback(req)` when done)."""
+        req = Request(RECV, rank, source, tag, 0.0, line)
+        req.callback = callback
+        if thread is not None and thread.ahead:
+            thread.pending.append(lambda: self._post(req))
+        else:
+            self._post(req)
+        return req
+
+    def _post(self: Executor, req: Request) -> None:
+        rank, now = req.rank, self.env.now
+        req.t0 = now
+        queue = self.unexpected[rank]
+        for i, msg in enumerate(queue):
+            if fits(req, msg):
+                del queue[i]
+                self._matched(req, msg, now)
+                return
+        self.posted[rank].append(req)
+
+    def _matched(self: Executor, req: Request, msg: Message, at: float) -> None:
+        req.msg = msg
+        if msg.rdv:                       # a rendezvous envelope: fetch the data now
+            msg.recv = req
+            back = self._latency(self.pe_of(msg.dst), self.pe_of(msg.src))
+            Timeout(self.env, back).callbacks.append(lambda _ev: self._carry(msg))
+            return
+        req.t1 = max(at, msg.arrival)
+        self.complete(req, Status(msg.src, msg.tag, msg.nbytes))

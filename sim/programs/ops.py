@@ -1,0 +1,135 @@
+"""What threads yield and what the executor keeps per message, request and thread."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..trace import KIND_CODE
+
+if TYPE_CHECKING:
+    from .executor import Executor
+
+COMPUTE, STALL, SEND, RECV, WAIT = (KIND_CODE[k] for k in
+                                    ("compute", "stall", "send", "recv", "wait"))
+ANY_SOURCE = -1
+ANY_TAG = -1
+COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
+
+
+class Status(NamedTuple):
+    """What a receive returns: who sent it, its tag and its size in bytes."""
+
+    source: int
+    tag: int
+    nbytes: float
+
+
+class Request:
+    """A message in flight or a receive posted: `yield req` (or comm.wait) waits for it.
+
+    Times kept for the trace: the waiting part of a wait is [t0, t1] (t0: the send's
+    CPU overhead ended or the receive was posted; t1: the data was processed, or the
+    send completed), t2 when the request completed."""
+
+    __slots__ = ("kind", "rank", "peer", "tag", "nbytes", "line", "done", "value", "waiter",
+                 "t0", "t1", "t2", "msg", "callback", "on_start", "logged")
+
+    def __init__(self, kind, rank, peer, tag, nbytes, line):
+        self.kind = kind             # SEND or RECV
+        self.rank = rank
+        self.peer = peer
+        self.tag = tag
+        self.nbytes = nbytes
+        self.line = line
+        self.callback = None         # called with the request when it completes
+        self.on_start = None         # a send: called when its CPU overhead starts
+        self.done = False
+        self.logged = False          # a send: its span with the bytes is recorded
+        self.value = None
+        self.waiter = None
+        self.t0 = -1.0
+        self.t1 = self.t2 = 0.0
+        self.msg: Message | None = None
+
+    def describe(self, label) -> str:
+        if self.kind == SEND:
+            return f"send(dest={self.peer}, tag={self.tag}) at {label(self.line)}"
+        src = "ANY_SOURCE" if self.peer == ANY_SOURCE else self.peer
+        tag = "ANY_TAG" if self.tag == ANY_TAG else self.tag
+        return f"recv(source={src}, tag={tag}) at {label(self.line)}"
+
+
+class Message:
+    """A message sent: its envelope, its route and where it is."""
+
+    __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
+                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra")
+
+    def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
+                 seq: int, send: Request, line):
+        self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
+        self.nbytes, self.seq, self.send, self.line = nbytes, seq, send, line
+        self.rdv = nbytes > ex.cost.S            # rendezvous: waits for the match
+        self.recv: Request | None = None         # the receive a rendezvous matched
+        self.arrival = 0.0
+        self.delivered = False
+        self.src_pe, self.dst_pe = ex.rank_pe[src], ex.rank_pe[dst]
+        self.payload = ex.cost.payload(nbytes)
+        self.remote = (ex.net is not None
+                       and self.src_pe // ex.m.cores != self.dst_pe // ex.m.cores)
+        self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
+
+    def begin(self) -> None:
+        self.ex._send_begin(self)
+
+    def arrived(self, _t) -> None:
+        self.ex._delivered(self)
+
+
+class Thread:
+    """One generator of user code on one PE of its rank."""
+
+    __slots__ = ("gen", "rank", "pe", "index", "finished", "result", "blocked",
+                 "t_block", "wait_reqs", "wait_left", "wait_any", "single", "joiners",
+                 "ahead", "clock", "pending", "held", "id", "t_start", "t_end")
+
+    def __init__(self, gen, rank, pe, index):
+        self.gen = gen
+        self.rank = rank
+        self.pe = pe
+        self.index = index
+        self.finished = False
+        self.result = None
+        self.blocked = ""            # what it waits for, for the deadlock report
+        self.t_block = 0.0
+        self.wait_reqs: Sequence[Request] = ()
+        self.wait_left = 0
+        self.wait_any = False
+        self.single = False
+        self.ahead = False           # ran ahead of the clock through computes (chaining)
+        self.clock = 0.0
+        self.pending: list = []      # side effects held until it is caught up
+        self.held = None
+        self.joiners: list = []
+        self.id = 0                  # its index in the executor's all_threads
+        self.t_start = self.t_end = 0.0      # its lifetime (the Tasks view's row)
+
+
+class Compute:
+    """`yield comm.compute(...)`: arithmetic and memory traffic on the thread's PE."""
+
+    __slots__ = ("flops", "nbytes", "seconds", "lanes", "line")
+
+    def __init__(self, flops, nbytes, seconds, lanes, line):
+        self.flops = flops
+        self.nbytes = nbytes
+        self.seconds = seconds
+        self.lanes = lanes
+        self.line = line
+
+
+def fits(req: Request, msg: Message) -> bool:
+    return ((req.peer == ANY_SOURCE or req.peer == msg.src)
+            and (req.tag == msg.tag or (req.tag == ANY_TAG and msg.tag >= 0)))
+

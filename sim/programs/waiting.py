@@ -1,0 +1,114 @@
+# mypy: disable-error-code="misc"
+# (the methods are typed `self: Executor`, the class they are part of: mypy checks them as such)
+"""Waiting on requests: wait, waitall, waitany and the wait spans they leave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .errors import ProgramError
+from .ops import RECV, SEND, Request, Thread
+
+if TYPE_CHECKING:
+    from .executor import Executor
+
+
+class Waiting:
+    """The executor's waits on requests (a part of Executor)."""
+
+    def wait_any(self: Executor, th: Thread, reqs: list) -> tuple[bool, object]:
+        if not reqs:
+            raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank "
+                               f"{th.rank}): waitany needs at least one request")
+        return self._wait(th, reqs, False, True)
+
+    def _wait(self: Executor, th: Thread, reqs: list, single: bool, any_: bool):
+        for r in reqs:
+            if not isinstance(r, Request):
+                raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank {th.rank}): "
+                                   f"waits on {r!r}, not a request")
+            if r.waiter is not None and r.waiter is not th and not r.done:
+                raise ProgramError(f"{self.label(self.line_id(self.line_of(th)))} (rank {th.rank}): "
+                                   f"a request is already waited on by another thread")
+        now = self.env.now
+        if any_:
+            for i, r in enumerate(reqs):
+                if r.done:
+                    self._wait_spans(th, [r], now)
+                    return True, (i, r.value)
+        left = sum(1 for r in reqs if not r.done)
+        if not left:
+            self._wait_spans(th, reqs, now)
+            return True, reqs[0].value if single else [r.value for r in reqs]
+        th.t_block = now
+        th.wait_reqs = reqs
+        th.wait_left = left
+        th.wait_any = any_
+        th.single = single
+        for r in reqs:
+            if not r.done:
+                r.waiter = th
+        return False, None
+
+    def complete(self: Executor, req: Request, value=None) -> None:
+        """Request `req` is done now: wake its waiter if it waited for this."""
+        req.done = True
+        req.value = value
+        req.t2 = self.env.now
+        if req.callback is not None:
+            req.callback(req)
+        th = req.waiter
+        if th is None and not req.logged and req.kind == SEND:    # nobody waits: log it
+            req.logged = True
+            msg = req.msg
+            assert msg is not None                  # a send has its message
+            self.rec.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
+                          msg.nbytes, msg.dst_pe, msg.id)
+        if th is None:
+            return
+        req.waiter = None
+        if th.wait_any:
+            reqs = th.wait_reqs
+            for r in reqs:
+                r.waiter = None
+            i = reqs.index(req)
+            th.wait_reqs = ()
+            self._wait_spans(th, [req], th.t_block)
+            self._wake_now(th, (i, value))
+            return
+        th.wait_left -= 1
+        if th.wait_left:
+            return
+        reqs = th.wait_reqs
+        th.wait_reqs = ()
+        self._wait_spans(th, reqs, th.t_block)
+        self._wake_now(th, reqs[0].value if th.single else [r.value for r in reqs])
+
+    def _wake_now(self: Executor, th: Thread, value) -> None:
+        th.blocked = ""
+        if self.running:
+            self.wake_later(th, value)
+        else:
+            self._resume(th, value)
+
+    def _wait_spans(self: Executor, th: Thread, reqs: Sequence[Request], t_block: float) -> None:
+        """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1]."""
+        rec, pe = self.rec, th.pe
+        cursor = t_block
+        for r in reqs if len(reqs) == 1 else sorted(reqs, key=lambda r: (r.t1, r.t2)):
+            start = cursor if cursor > r.t0 else r.t0
+            msg = r.msg
+            assert msg is not None               # a completed request has its message
+            if r.kind == RECV:
+                rec.span(pe, RECV, self.line_id(r.line), start, max(start, r.t1), 0.0,
+                         msg.nbytes, msg.src_pe, msg.id)
+            elif not r.logged:                 # the send's one span with its bytes
+                r.logged = True
+                rec.span(pe, SEND, self.line_id(r.line), start, max(start, r.t1), 0.0,
+                         msg.nbytes, msg.dst_pe, msg.id)
+            elif r.t1 > start:
+                rec.span(pe, SEND, self.line_id(r.line), start, r.t1, 0.0, 0.0, msg.dst_pe,
+                         msg.id)
+            if r.t2 > cursor:
+                cursor = r.t2
