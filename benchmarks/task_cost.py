@@ -48,6 +48,9 @@ def event_cases(n: int) -> dict:
     bag = {"kind": "bag", "tasks": n, "flops_per_task": 1e6}
     return {
         "task": {"machine": {"cores": 16}, "workload": bag},
+        "dependency (amdahl)": {"machine": {"cores": 16},
+                                "workload": {"kind": "amdahl", "tasks": n, "flops": 1e9,
+                                             "serial_fraction": 0.1}},
         "memory_task (16 cores)": {"machine": {"cores": 16},
                                    "workload": {**bag, "bytes_per_task": 1e6}},
         "memory_task (64 cores)": {"machine": {"cores": 64},

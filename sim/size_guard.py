@@ -21,6 +21,8 @@ main run and its one-core baseline together, measured by `python benchmarks/task
 up). The kinds of event:
 
     task           a compute-only task
+    dependency     a dependency between tasks (releasing it; the graph's build and
+                   its longest path walk it too)
     memory_task    a task moving memory, plus memory_share for each core beyond
                    SHARED_FREE sharing its node's memory
     message        a message (its send, the flow on its route, its receive)
@@ -52,20 +54,22 @@ MAX_TASKS = 10_000_000          # about a minute of simulation compute-only (MAX
 MAX_RUN_S = 60.0
 ASK_ABOVE_S = 10.0                # the app asks before a run or sweep estimated longer
 MAX_FILE_BYTES = 4 << 20          # parsed and checked at about 0.6 MB a second
-COST_US = {"task": 3.0, "memory_task": 14.0, "memory_share": 0.45, "message": 17.0,
+COST_US = {"task": 3.0, "dependency": 3.5, "memory_task": 14.0, "memory_share": 0.45, "message": 17.0,
            "message_share": 0.3, "slice": 4.0, "io_wait": 9.0, "run": 5000.0}
 WATCH_AFTER_S = 3.0
 WATCH_FACTOR = 2.0                # the watchdog stops a run projected over this x the limit
 SHARED_FREE = 8                   # cores sharing a node's memory at no extra cost
 
 FIXES = {"task": "fewer, larger tasks (a larger tile, fewer chunks, repeats or steps)",
+         "dependency": "fewer, larger tasks (fewer dependencies)",
          "memory_task": "fewer tasks or fewer cores per node (machine.cores)",
          "message": "fewer nodes, ranks or iterations (fewer messages)",
          "message_share": "blocking sends, a topology with separate links (torus2d) or "
                           "fewer nodes (fewer messages in flight together)",
          "slice": "a longer schedule.quantum_s", "io_wait": "fewer workload.io_waits",
          "run": "fewer --vary values"}
-LABELS = {"task": "tasks", "memory_task": "memory flows", "message": "messages",
+LABELS = {"task": "tasks", "dependency": "dependencies", "memory_task": "memory flows",
+          "message": "messages",
           "message_share": "message pairs sharing links",
           "slice": "time slices", "io_wait": "I/O waits", "run": "runs"}
 
@@ -153,7 +157,8 @@ def graph_estimate(graph, cores: int, ctime: np.ndarray | None = None,
     sliced; `links_shared`: messages in flight together share links (message_share)."""
     mem = int(np.count_nonzero(graph.bytes > 0))
     msgs = len(graph.msg_src)
-    events = {"task": graph.n - mem, "memory_task": mem, "message": msgs}
+    events = {"task": graph.n - mem, "dependency": len(graph.dep_idx), "memory_task": mem,
+              "message": msgs}
     if links_shared and msgs:
         events["message_share"] = int(msgs * (in_flight(graph) - 1))
     if ctime is not None and quantum_s is not None and graph.n:

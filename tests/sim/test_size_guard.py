@@ -90,7 +90,8 @@ def test_ten_million_compute_only_tasks_fit_and_more_costly_runs_are_refused(cap
     minute of CPU, benchmarks/task_cost.py); 5 M tasks moving memory on 16 cores
     (5 M x (14 + 0.45 x 8) us = 88 s) are over it: refused with the estimate and a fix."""
     bag = types.SimpleNamespace(n=10_000_000, bytes=np.zeros(10_000_000),
-                                msg_src=np.zeros(0, np.int32), io_count=None)
+                                dep_idx=np.zeros(0, np.int32), msg_src=np.zeros(0, np.int32),
+                                io_count=None)
     est = size_guard.graph_estimate(bag, 16)
     assert est.events["task"] == 10_000_000
     assert est.seconds == pytest.approx(10e6 * size_guard.COST_US["task"] * 1e-6
@@ -125,6 +126,7 @@ def test_estimate_counts_io_waits_and_messages():
     g = build_graph(sc, Machine(sc.machine))
     est = simulate_mod.estimate(sc)
     assert est.events["message"] == len(g.msg_src) > 0
+    assert est.events["dependency"] == len(g.dep_idx) > 0
     assert est.events["task"] + est.events["memory_task"] == g.n
 
 
