@@ -161,15 +161,16 @@ class Engine:
         elif self.shared:
             t = self.shared.popleft() if self.priority is None else heapq.heappop(self.shared)[1]
         else:
+            self.busy[pe] = False
             if not self.in_idle[pe]:
                 heapq.heappush(self.idle, pe)
                 self.in_idle[pe] = True
             return
         env = self.env
-        if now is None:
+        if now is None:           # given, it is the PE's wait_since: no wait to record
             now = env._now
-        if self.owned_left[pe] and now > self.wait_since[pe] and self.rec is not None:
-            self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
+            if self.owned_left[pe] and now > self.wait_since[pe] and self.rec is not None:
+                self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
         self.busy[pe] = True
         self.cur_task[pe] = t
         self.cur_start[pe] = now
@@ -211,8 +212,8 @@ class Engine:
             self._release(pe, t, end)
 
     def _release(self, pe: int, t: int, end: float) -> None:
-        """Task t on `pe` is over at `end`: free the PE, release successors, go on."""
-        self.busy[pe] = False
+        """Task t on `pe` is over at `end`: free the PE, release successors, go on (the
+        PE stays marked busy when nothing can be released: `_start_next` settles it)."""
         self.wait_since[pe] = end
         if self.owner[t] >= 0:
             self.owned_left[pe] -= 1
@@ -220,6 +221,7 @@ class Engine:
         released = False
         a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
         if a != b:
+            self.busy[pe] = False
             pending, idx = self.pending, self.succ_idx
             for k in range(a, b):
                 s = idx[k]
