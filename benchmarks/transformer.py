@@ -1,5 +1,5 @@
-"""Transformer workloads: wall time to build and simulate a training step on 8 PEs
-(target: under 10 s, the one-core baseline run included) and the presets.
+"""Transformer workloads: wall time to build and simulate a training step on the 8 GPUs
+of one node (target: under 10 s, the one-core baseline run included) and the presets.
 
 Run: python benchmarks/transformer.py   (one line per case: tasks, messages, build
 seconds, simulate seconds (main run + one-core baseline), tasks simulated per second
@@ -20,18 +20,17 @@ from parasim.sim.simulate import build_graph, simulate
 
 GPT2 = ["workload.model=\"gpt2\""]
 CASES = [
-    ("gpt2-dp-vs-tp", GPT2),                                        # GPT-2 small, 8 replicas
-    ("gpt2-dp-vs-tp-tensor", [*GPT2, "workload.tensor=4", "workload.data=2"]),  # 12 heads
-    ("gpt2-dp-vs-tp", []),                                          # GPT-2 medium
+    ("gpt2-dp-vs-tp", GPT2),                                        # GPT-2 small, 8 GPUs
+    ("gpt2-dp-vs-tp", []),                                          # GPT-2 medium, 8 GPUs
     ("gpt2-dp-vs-tp", ["workload.overlap=false"]),
     ("gpt2-dp-vs-tp-tensor", []),
     ("gpt2-dp-vs-tp", ["workload.data=2", "workload.tensor=2", "workload.pipeline=2",
-                       "workload.micro_batches=4"]),
-    ("pipeline-bubble", []),
+                       "workload.micro_batches=4", "workload.blocks=8"]),
+    ("pipeline-bubble", []),                                        # 4 GPUs
     ("pipeline-bubble-gpipe", []),
-    ("llama7b-decode", []),
-    ("llama7b-decode-gpu", []),
-    ("llama7b-decode-gpu", ["workload.blocks=0"]),                  # one block per SM
+    ("llama7b-decode", []),                                         # one GPU
+    ("llama7b-decode", ["workload.blocks=0"]),                      # one block per SM
+    ("llama7b-decode-cpu", []),
 ]
 
 

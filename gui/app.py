@@ -7,6 +7,8 @@
                                                  a program on that machine, re-run on save
     python main.py ... --screenshot out.png      render the window after the run, then exit
     python main.py ... --presentation            start in presentation mode (F5)
+    python main.py ... --tab machine             open on another tab (machine, compare,
+                                                 sweep)
 
 A bad scenario or trace on the command line prints one line `error: ...` and exits 2.
 """
@@ -35,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="window size, WxH (default: the last session's, else what fits)")
     p.add_argument("--presentation", action="store_true",
                    help="start in presentation mode (F5 switches it)")
-    p.add_argument("--tab", choices=("timeline", "compare", "sweep"), default="timeline",
+    p.add_argument("--tab", choices=("timeline", "machine", "compare", "sweep"),
+                   default="timeline",
                    help="the central tab to show")
     return p
 
@@ -129,6 +132,7 @@ def _screenshot(app, win, sc, run, trace_path: str | None, png: str) -> int:
     else:
         win.show_run(simulate(sc))
     win.show()
+    win.machine.builders.settle()       # the Machine tab's model is built in a thread
     for _ in range(3):
         app.processEvents()
     try:

@@ -18,6 +18,7 @@ class AppState(QObject):
     pinned_changed = Signal(object)     # Run pinned for comparison (or None)
     convention_changed = Signal(str)    # "flops" or "macs": how work is displayed
     pe_selected = Signal(int)           # the PE chosen in a view (-1: none)
+    link_selected = Signal(int)         # the network link chosen in a view (-1: none)
     busy_changed = Signal(bool)         # a simulation is running (the run shown stays)
     bookmarks_changed = Signal(list)    # [{"t_s", "caption"}], in time order
 
@@ -29,6 +30,7 @@ class AppState(QObject):
         self.pinned: Run | None = None
         self.convention = "flops"
         self.selected_pe = -1
+        self.selected_link = -1             # an index into the run's Traffic links
         self.busy = False
         self.source = ""                    # the file a run was opened from, if any
         self.bookmarks: list[dict] = []
@@ -45,6 +47,7 @@ class AppState(QObject):
             else None
         self.time = self.index.makespan if self.index else 0.0
         self.selected_pe = -1
+        self.selected_link = -1
         self.run_changed.emit(run)
         self.time_changed.emit(self.time)
 
@@ -63,6 +66,12 @@ class AppState(QObject):
         if pe != self.selected_pe:
             self.selected_pe = pe
             self.pe_selected.emit(pe)
+
+    def select_link(self, link: int) -> None:
+        """Choose a network link (-1: none); every view highlights it."""
+        if link != self.selected_link:
+            self.selected_link = link
+            self.link_selected.emit(link)
 
     def set_convention(self, convention: str) -> None:
         if convention != self.convention:

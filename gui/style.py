@@ -23,6 +23,7 @@ IDLE_COLOR = "#EEEEEE"
 NIC_COLOR = "#332288"       # indigo: a NIC busy with its gap g + (s-1) G (LogGOPS)
 MESSAGE_COLOR = "#000000"   # arrows over blue send / sky-blue recv bars: black stands out
 PLAYHEAD_COLOR = "#222222"
+CHOSEN_COLOR = "#B8860B"    # the chosen PE or link, in every view
 
 
 def setup_pyqtgraph() -> None:

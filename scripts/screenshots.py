@@ -46,9 +46,7 @@ def machine_view(app, path: Path) -> None:
     """The Machine tab mid-run on the 16-node Fugaku slice: packets on the torus."""
     win = window(app, "top500-fugaku-slice")
     win.tabs.setCurrentWidget(win.machine)
-    for b in list(win.machine.builders):      # the model is built in a thread
-        b.wait()
-    app.processEvents()
+    win.machine.builders.settle()             # the model is built in a thread
     win.state.set_time(0.5 * win.state.makespan)
     save(app, win, path)
 

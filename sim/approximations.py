@@ -40,10 +40,12 @@ APPROXIMATIONS = (
     "FLOPs of a training step (flops --training): backward = 2 x forward for conv, "
     "linear and matmul layers, 2 x forward ops for norms, softmax and activations; "
     "attention counts the dense masked scores unless told to skip them.",
-    "The transformer workload's ranks run on CPU cores; on a GPU it runs one rank (no "
-    "parallelism across GPUs yet). A layer's bytes are its "
+    "The transformer workload's ranks run on CPU cores or on GPUs (a kernel per layer; "
+    "allreduces are rings whose adds read no memory; with overlap one SM per GPU serves "
+    "only the collectives). The GPU presets describe an A100 as 8 clusters of 13.5 SMs "
+    "(equal blocks take the same time as on 108 SMs). A layer's bytes are its "
     "weights read once plus its activations (backward twice that; decoding reads the "
     "weights and the KV cache only); no optimizer update; tensor parallelism splits norms "
-    "and adds too; an overlapped gradient allreduce is a ring per transformer block whose "
-    "steps go between backward tasks.",
+    "and adds too; on CPU cores an overlapped gradient allreduce is a ring per "
+    "transformer block whose steps go between backward tasks.",
 )

@@ -2,7 +2,9 @@
 
 Cells take their span kind's colour (idle light grey); small machines show each core's
 SIMD lanes lit by lanes_active; big ones draw each node's cores as a heat-map image.
-Links go from grey (idle) to red (full) and thicken with load; packets are dots;
+Links go from grey (idle) to red (full) and thicken with load; packets are dots, each
+with a dashed chord from its sender's node to its receiver's (the pattern: a ring, a
+neighbour exchange, an all-to-all);
 each node's memory gauge fills with its bandwidth in use (red at its ceiling).
 Hovering tells the state and figures of the element under the mouse.
 """
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...sim.trace import KINDS
 from ...sim.units import percent, seconds, si
-from ..style import IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
+from ..style import CHOSEN_COLOR, IDLE_COLOR, KIND_COLORS, MESSAGE_COLOR
 from ..tooltips import span_text
 from .geometry import GAP, LANE_STRIP
 
@@ -54,7 +56,8 @@ class MachineCanvas(QWidget):
         self.frame = None
         self.selected = -1                 # the chosen PE, outlined
         self.on_choose = None              # called with the PE clicked (-1: none)
-        self.chosen_link = -1              # outlined; on_choose_link(link) on a click
+        self.chosen_link = -1              # outlined (set_chosen_link); a click calls
+                                           # on_choose_link(link under it or -1)
         self.on_choose_link = None
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
@@ -80,6 +83,10 @@ class MachineCanvas(QWidget):
 
     def set_selected(self, pe: int) -> None:
         self.selected = pe
+        self.update()
+
+    def set_chosen_link(self, link: int) -> None:
+        self.chosen_link = link
         self.update()
 
     def set_frame(self, frame) -> None:
@@ -131,7 +138,7 @@ class MachineCanvas(QWidget):
         self._gauges(p, f, scale)
         g = self.model.geometry
         if 0 <= self.selected < len(g.cells):
-            pen = QPen(QColor("#B8860B"), 3)
+            pen = QPen(QColor(CHOSEN_COLOR), 3)
             pen.setCosmetic(True)
             p.setPen(pen)
             p.setBrush(Qt.NoBrush)
@@ -139,6 +146,13 @@ class MachineCanvas(QWidget):
             p.drawRect(QRectF(x - GAP / 2, y - GAP / 2, w + GAP, h + GAP))
             p.setPen(Qt.NoPen)
         if len(f.packets):
+            chord = QColor(MESSAGE_COLOR)
+            chord.setAlpha(110)
+            pen = QPen(chord, 1.5, Qt.DashLine)
+            pen.setCosmetic(True)
+            p.setPen(pen)                      # sender -> receiver: the pattern
+            p.drawLines([QLineF(*c) for c in f.chords.tolist()])
+            p.setPen(Qt.NoPen)
             r = 5.0 / scale                    # 5 pixels whatever the zoom
             p.setBrush(QColor(MESSAGE_COLOR))
             for x, y in f.packets:
@@ -157,7 +171,7 @@ class MachineCanvas(QWidget):
             lines = self._lines
             p.drawLines([ln for i in np.flatnonzero(level == lv).tolist() for ln in lines[i]])
         if 0 <= self.chosen_link < len(self._lines):
-            pen = QPen(QColor("#B8860B"), 5)
+            pen = QPen(QColor(CHOSEN_COLOR), 5)
             pen.setCosmetic(True)
             p.setPen(pen)
             p.drawLines(self._lines[self.chosen_link])
@@ -291,9 +305,7 @@ class MachineCanvas(QWidget):
         if self.on_choose is not None:
             self.on_choose(pe)
         if pe < 0 and self.on_choose_link is not None:
-            self.chosen_link = g.link_at(pt.x(), pt.y(), 6.0 / self.transform().m11())
-            self.on_choose_link(self.chosen_link)
-            self.update()
+            self.on_choose_link(g.link_at(pt.x(), pt.y(), 6.0 / self.transform().m11()))
 
     def mouseMoveEvent(self, ev) -> None:
         if self.model is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..plot_sync import PlotSync
 from .critical_overlay import CriticalPathOverlay
+from .link_highlight import LinkHighlight
 from .pe_highlight import PEHighlight
 from .selection_panel import SelectionPanel
 from .view import MachineView
@@ -14,7 +15,8 @@ from .view import MachineView
 
 def install(w) -> None:
     """Build the views on MainWindow `w` (needs its state, timeline, player, tabs, tasks
-    and metrics; sets w.machine, w.selection, w.critical, w.pe_highlight, w.plot_sync)."""
+    and metrics; sets w.machine, w.selection, w.critical, w.pe_highlight,
+    w.link_highlight, w.plot_sync)."""
     w.machine = MachineView(w.state, w.player)
     w.tabs.insertTab(w.tabs.indexOf(w.tasks) + 1, w.machine, "Machine")
     w.selection = SelectionPanel(w.state, w.timeline)
@@ -22,6 +24,8 @@ def install(w) -> None:
     lay.insertWidget(lay.indexOf(w.player), w.selection)
     w.critical = CriticalPathOverlay(w.state, w.timeline)
     w.pe_highlight = PEHighlight(w.state, w.timeline)
+    w.link_highlight = LinkHighlight(
+        w.state, w.timeline, lambda m=w.machine: m.model.traffic if m.model else None)
     w.plot_sync = PlotSync(w.state, w.timeline, w.metrics)
     w.selection.region.connect(w.machine.set_region)
 

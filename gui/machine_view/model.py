@@ -20,7 +20,8 @@ class Frame:
     """The machine at time t: state index per PE (0 idle, 1 + kind code), the trace row
     each PE is in (-1 idle), lanes active
     per PE, load per directed link (share of capacity), memory bytes/s and share of
-    capacity per node, packets (x, y) in world units with their flight index."""
+    capacity per node, packets (x, y) in world units with their flight index, and per
+    packet the chord from its sender's node centre to its receiver's (x0, y0, x1, y1)."""
 
     t: float
     state: np.ndarray
@@ -31,6 +32,7 @@ class Frame:
     memory_share: np.ndarray
     packets: np.ndarray
     packet_flight: np.ndarray
+    chords: np.ndarray
 
 
 class MachineModel:
@@ -62,7 +64,12 @@ class MachineModel:
         if self.node_heat:                 # no links drawn, so no packets on them
             p = {k: v[:0] for k, v in p.items()}
         pts = self.geometry.points_on(p["link"], p["along"])
-        return Frame(t, kind + 1, rows, lanes, tr.link_load(t), mem, share, pts, p["flight"])
+        box = self.geometry.node_box
+        centre = box[:, :2] + box[:, 2:] / 2
+        src = centre[self.node_of[tr.f["src_pe"][p["flight"]]]]
+        dst = centre[self.node_of[tr.f["dst_pe"][p["flight"]]]]
+        return Frame(t, kind + 1, rows, lanes, tr.link_load(t), mem, share, pts, p["flight"],
+                     np.hstack([src, dst]))
 
     def node_busy(self, frame: Frame) -> np.ndarray:
         """Per node: the share of its PEs busy (not idle, not waiting) at the frame."""

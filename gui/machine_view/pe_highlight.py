@@ -7,18 +7,25 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ..style import CHOSEN_COLOR
+
+
+def make_band() -> pg.LinearRegionItem:
+    """A hidden gold band across the timeline's rows that never takes the mouse."""
+    band = pg.LinearRegionItem(orientation="horizontal", movable=False,
+                               brush=QColor(255, 215, 0, 70), pen=pg.mkPen(CHOSEN_COLOR, width=1))
+    for it in (band, *band.lines):
+        it.setAcceptedMouseButtons(Qt.NoButton)
+        it.setAcceptHoverEvents(False)
+    band.setZValue(3)
+    band.hide()
+    return band
+
 
 class PEHighlight:
     def __init__(self, state, timeline):
         self.state, self.timeline = state, timeline
-        self.band = pg.LinearRegionItem(orientation="horizontal", movable=False,
-                                        brush=QColor(255, 215, 0, 70),
-                                        pen=pg.mkPen("#B8860B", width=1))
-        for it in (self.band, *self.band.lines):       # never takes the mouse
-            it.setAcceptedMouseButtons(Qt.NoButton)
-            it.setAcceptHoverEvents(False)
-        self.band.setZValue(3)
-        self.band.hide()
+        self.band = make_band()
         timeline.item.addItem(self.band, ignoreBounds=True)
         state.pe_selected.connect(lambda _pe: self.redraw())
         state.run_changed.connect(lambda _r: self.redraw())

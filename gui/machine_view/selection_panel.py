@@ -5,14 +5,18 @@ The Selection index is built, and each region's figures computed, off the GUI th
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...sim.analysis.queries import power_samples
 from ...sim.analysis.selection import Selection
 from ...sim.units import percent, seconds, si
 from ..style import KIND_COLORS
-from .builder import start_builder
+from .builder import Builders
+
+
+def _selection_index(run) -> Selection:
+    return Selection(run.trace, power_samples(run))
 
 
 class SelectionPanel(QWidget):
@@ -25,7 +29,7 @@ class SelectionPanel(QWidget):
         super().__init__(parent)
         self.state, self.timeline = state, timeline
         self.index: Selection | None = None
-        self.builders: set = set()
+        self.builders = Builders(self)
         self.text = QLabel()
         self.text.setWordWrap(True)
         close = QPushButton("×")
@@ -46,16 +50,15 @@ class SelectionPanel(QWidget):
         self.index = self.last = None
         self.hide()
         if run is not None:
-            start_builder(self, run, lambda r: Selection(r.trace, power_samples(r)),
-                          self._built)
+            self.builders.start(run, _selection_index, self._built)
 
+    @Slot(object, object)
     def _built(self, run, index) -> None:
         if run is self.state.run and not isinstance(index, str):
             self.index = index
 
     def shutdown(self) -> None:
-        for b in list(self.builders):
-            b.wait(5000)
+        self.builders.wait()
 
     def rows_in_view(self) -> np.ndarray:
         """PEs whose rows the timeline shows."""
@@ -71,10 +74,11 @@ class SelectionPanel(QWidget):
         pes = self.rows_in_view()
         pes = None if len(pes) == self.state.run.pes else pes
         index = self.index
-        start_builder(self, self.state.run, lambda _run: index.stats(x0, x1, pes),
-                      self._computed)
+        self.builders.start(self.state.run, lambda _run: index.stats(x0, x1, pes),
+                            self._computed)
         self.region.emit(x0, x1)
 
+    @Slot(object, object)
     def _computed(self, run, st) -> None:
         if run is self.state.run and not isinstance(st, str):
             self.show_stats(st)

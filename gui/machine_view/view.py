@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,14 +27,19 @@ from ...sim.analysis.traffic import comm_matrix
 from ...sim.studies.whatif import WHATIFS
 from ...sim.units import percent, seconds
 from ..panels.export import export_with_dialog
-from ..style import PLAYHEAD_COLOR, legend_html
+from ..panels.record import record_dialog
+from ..style import CHOSEN_COLOR, PLAYHEAD_COLOR, legend_html
 from ..worker import SimWorker
-from .builder import start_builder
+from .builder import Builders
 from .canvas import MachineCanvas
 from .model import MachineModel
 
 MATRIX_PES = 256         # the matrix's largest side: beyond, per node, then node groups
-NARROW_PX = 800          # narrower than this, the panels go under the machine
+NARROW_PX = 800          # narrower than this (and not much wider than tall), the
+WIDE_ASPECT = 1.3        # panels go under the machine
+SCROLLBAR_PX = 20        # room kept for a scroll bar when the panel is fitted
+PLOT_MIN_PX = 180        # the matrix's and the links plot's smallest side
+MATRIX_TICKS = 5         # at most about this many row labels on the matrix
 BUSIEST = 3
 
 
@@ -46,13 +53,15 @@ class MachineView(QWidget):
         self.player = player
         self._player_home = None            # (layout, index) the player came from
         self._orientation = None
+        self._plots_shown: bool | None = None     # the split is fitted when this changes
         self.model: MachineModel | None = None
-        self.builders: set = set()
+        self.builders = Builders(self)
         self.whatif_worker: SimWorker | None = None
+        self.whatif_asked: tuple = ("", None)       # (what-if name, the run it changes)
         self.canvas = MachineCanvas()
         self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait", "copy"])
                              + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
-                               "→ red full; ● message")
+                               "→ red full; ● message, dashed from its sender to its receiver")
         self.legend.setWordWrap(True)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -60,8 +69,10 @@ class MachineView(QWidget):
         ll.addWidget(self.canvas, 1)
         ll.addWidget(self.legend)
         scroll = QScrollArea()              # the panel never widens the window
-        scroll.setWidget(self._panel())
+        self.panel = self._panel()
+        scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)   # it wraps instead
         scroll.setFrameShape(QFrame.NoFrame)
         self.split = split = QSplitter()
         split.addWidget(left)
@@ -74,8 +85,9 @@ class MachineView(QWidget):
         state.run_changed.connect(self.show_run)
         state.time_changed.connect(self.set_time)
         self.canvas.on_choose = state.select_pe
-        self.canvas.on_choose_link = lambda _link: self._show_links()
+        self.canvas.on_choose_link = state.select_link
         state.pe_selected.connect(self.canvas.set_selected)
+        state.link_selected.connect(self._link_chosen)
         self.show_run(state.run)
 
     def _panel(self) -> QWidget:
@@ -94,6 +106,7 @@ class MachineView(QWidget):
         self.matrix.setLabel("left", "sender")
         self.matrix.setLabel("bottom", "receiver")
         self.matrix.getPlotItem().invertY(True)
+        self.matrix.getPlotItem().setAspectLocked(True)   # square cells
         self.matrix_img = pg.ImageItem(axisOrder="row-major")
         self.matrix_img.setColorMap(pg.colormap.get("viridis"))
         self.matrix.addItem(self.matrix_img)
@@ -105,7 +118,7 @@ class MachineView(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.whatif_buttons = []
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QBoxLayout(QBoxLayout.LeftToRight)  # a column at the side
         buttons.addWidget(QLabel("What if:"))
         for name in WHATIFS:
             b = QPushButton(name)
@@ -117,21 +130,35 @@ class MachineView(QWidget):
         self.whatif_result.setWordWrap(True)
         png = QPushButton("Export PNG…")
         png.clicked.connect(lambda: self.export_png())
+        record = QPushButton("Record…")
+        record.setToolTip("Record this view playing, as GIF, MP4 or PNG frames")
+        record.clicked.connect(self.record)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(2, 2, 2, 2)
-        top = QHBoxLayout()
+        self.matrix_row = QWidget()             # hidden when the run has no messages
+        top = QHBoxLayout(self.matrix_row)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("matrix of"))
         top.addWidget(self.matrix_kind)
         top.addWidget(self.matrix_range)
         top.addStretch(1)
-        top.addWidget(png)
-        rl.addLayout(top)
-        rl.addWidget(self.matrix, 3)
-        rl.addWidget(self.links_plot, 2)
+        rl.addWidget(self.matrix_row)
+        self.plots = QBoxLayout(QBoxLayout.TopToBottom)   # side by side under the machine
+        for plot in (self.matrix, self.links_plot):       # share what is left, never
+            plot.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)   # overflow
+            plot.setMinimumSize(PLOT_MIN_PX, PLOT_MIN_PX)
+        self.plots.addWidget(self.matrix, 3)
+        self.plots.addWidget(self.links_plot, 2)
+        rl.addLayout(self.plots, 1)
         rl.addWidget(self.info)
         rl.addLayout(buttons)
         rl.addWidget(self.whatif_result)
+        export = QHBoxLayout()
+        export.addWidget(png)
+        export.addWidget(record)
+        export.addStretch(1)
+        rl.addLayout(export)
         return right
 
     # -- run and time ------------------------------------------------------------------
@@ -155,8 +182,9 @@ class MachineView(QWidget):
         if run is None:
             self.info.setText("")
             return
-        start_builder(self, run, MachineModel, self._built)
+        self.builders.start(run, MachineModel, self._built)
 
+    @Slot(object, object)
     def _built(self, run, model) -> None:
         if run is not self.state.run:
             return                     # a newer run has arrived meanwhile
@@ -167,12 +195,21 @@ class MachineView(QWidget):
         self.canvas.set_model(model)
         has_msgs = len(model.traffic.f["msg"]) > 0
         self.matrix.setVisible(has_msgs)
-        self.matrix_kind.setEnabled(has_msgs)
+        self.matrix_row.setVisible(has_msgs)
         self.links_plot.setVisible(bool(model.traffic.link_bytes.any()))
+        shown = has_msgs or bool(model.traffic.link_bytes.any())
+        if shown != self._plots_shown:
+            self._plots_shown = shown
+            self._fit_split()
         self._show_matrix()
         self._show_links()
         self._show_info()
         self.set_time(self.state.time, force=True)
+
+    def _link_chosen(self, link: int) -> None:
+        self.canvas.set_chosen_link(link)
+        if self.model is not None:
+            self._show_links()
 
     def set_time(self, t: float, force: bool = False) -> None:
         self.playhead.setValue(t)
@@ -193,13 +230,30 @@ class MachineView(QWidget):
         """Side by side when wide, the panels under the machine when narrow; the machine
         gets 60 % either way."""
         super().resizeEvent(ev)
-        wide = self.width() >= NARROW_PX
+        wide = self.width() >= NARROW_PX or self.width() >= WIDE_ASPECT * self.height()
         orientation = Qt.Horizontal if wide else Qt.Vertical
         if orientation != self._orientation:       # a user's drag survives other resizes
             self._orientation = orientation
             self.split.setOrientation(orientation)
-            total = self.width() if wide else self.split.height()
-            self.split.setSizes([int(total * 0.6), int(total * 0.4)])
+            for box in (self.plots, self.buttons):
+                box.setDirection(QBoxLayout.TopToBottom if wide else QBoxLayout.LeftToRight)
+            self._fit_split()
+
+    def _fit_split(self) -> None:
+        """The machine gets 60 %, or all but what the panel needs when it has no plots
+        (no messages, no link traffic)."""
+        wide = self._orientation == Qt.Horizontal
+        total = self.split.width() if wide else self.split.height()
+        share = int(total * 0.4)
+        self.split.setStretchFactor(1, 0 if self._plots_shown is False else 2)
+        if self._plots_shown is False:
+            self.panel.layout().activate()       # its boxes may just have turned
+            hint = self.panel.sizeHint()
+            high = self.panel.heightForWidth(self.split.width() - SCROLLBAR_PX) \
+                if self.panel.hasHeightForWidth() else -1      # its text wrapped
+            share = min(share, hint.width() if wide
+                        else max(high, hint.height()) + SCROLLBAR_PX)
+        self.split.setSizes([total - share, share])
 
     def hideEvent(self, ev) -> None:
         super().hideEvent(ev)
@@ -242,13 +296,19 @@ class MachineView(QWidget):
             self.matrix_img.setRect(-0.5, -0.5, mat.shape[1], mat.shape[0])
         else:
             self.matrix_img.clear()
+        n = len(mat)
+        step = -(-n // MATRIX_TICKS)
+        ticks = [[(i, str(i)) for i in range(0, n, step)]]
+        for side in ("left", "bottom"):            # whole rows, not -0.5 .. 0.5
+            self.matrix.getPlotItem().getAxis(side).setTicks(ticks)
+        self.matrix.getPlotItem().setRange(xRange=(-0.5, n - 0.5), yRange=(-0.5, n - 0.5),
+                                           padding=0.02)
         self.matrix.setLabel("left", f"sender {unit}")
         self.matrix.setLabel("bottom", f"receiver {unit}")
         what = "messages" if self.matrix_kind.currentIndex() else "bytes"
-        self.matrix.setTitle(f"communication matrix: {what}, {self.matrix_range_text()} "
-                             f"(total {mat.sum():.3g})" if mat.any() else
-                             f"communication matrix: no messages ({self.matrix_range_text()})",
-                             size="9pt")
+        self.matrix.setTitle(f"matrix: {what}, {self.matrix_range_text()}, total "
+                             f"{mat.sum():.3g}" if mat.any() else
+                             f"matrix: no messages ({self.matrix_range_text()})", size="9pt")
 
     def _show_links(self) -> None:
         pl = self.links_plot.getPlotItem()
@@ -264,10 +324,10 @@ class MachineView(QWidget):
             mine = link == chosen
             pl.plot(np.r_[t, self.state.makespan], level / tr.capacity[link],
                     stepMode="center", name=tr.link_names[link] + (" (chosen)" if mine else ""),
-                    pen=pg.mkPen("#B8860B" if mine else colors[k % 3], width=3 if mine else 2))
+                    pen=pg.mkPen(CHOSEN_COLOR if mine else colors[k % 3], width=3 if mine else 2))
         pl.addItem(self.playhead, ignoreBounds=True)
         pl.setYRange(0, 1.05)
-        pl.setTitle("busiest links (click a link to add it): load over time"
+        pl.setTitle("busiest links' load (click a link to add it)"
                     if tr.link_bytes.any() else "no network traffic in this run", size="9pt")
 
     def _show_info(self) -> None:
@@ -301,24 +361,37 @@ class MachineView(QWidget):
         if run is None or run.scenario is None or self.whatif_worker is not None:
             return False
         w = SimWorker(WHATIFS[name](run.scenario), self)
-        w.done.connect(lambda other, _ix, n=name, base=run: self._whatif_done(n, base, other))
-        w.failed.connect(lambda msg: QMessageBox.critical(self, "What-if failed", msg))
+        w.done.connect(self._whatif_done)       # bound slots: run in the GUI thread
+        w.failed.connect(self._whatif_failed)
         w.finished.connect(self._whatif_finished)
-        self.whatif_worker = w
+        self.whatif_worker, self.whatif_asked = w, (name, run)
         self.whatif_result.setText(f"simulating: what if {name}…")
         w.start()
         return True
 
-    def _whatif_done(self, name: str, base, other) -> None:
+    @Slot(object, object)
+    def _whatif_done(self, other, _index) -> None:
+        name, base = self.whatif_asked
         gain = base.makespan / other.makespan if other.makespan > 0 else float("inf")
         self.whatif_result.setText(
             f"what if <b>{name}</b>: makespan {seconds(other.makespan)} instead of "
             f"{seconds(base.makespan)}: <b>{gain:.3g} x</b> faster")
 
+    @Slot(str)
+    def _whatif_failed(self, msg: str) -> None:
+        QMessageBox.critical(self, "What-if failed", msg)
+
+    @Slot()
     def _whatif_finished(self) -> None:
         if self.whatif_worker is not None:
+            self.whatif_worker.wait()
             self.whatif_worker.deleteLater()
         self.whatif_worker = None
+
+    @Slot()
+    def record(self):
+        """The recording dialog for this view (gui/panels/record.py), in its window."""
+        return record_dialog(self.window(), self)
 
     def export_png(self, path: str | None = None) -> bool:
         return export_with_dialog(self, "png", self.state.run, self.canvas, path)
@@ -328,5 +401,4 @@ class MachineView(QWidget):
         if self.whatif_worker is not None:
             self.whatif_worker.cancel()
             self.whatif_worker.wait(5000)
-        for b in list(self.builders):
-            b.wait(5000)
+        self.builders.wait()

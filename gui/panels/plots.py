@@ -315,6 +315,9 @@ class LayersTab(PlotTab):
     COLUMNS = ("#", "Layer", "Kind", "Work", "Share", "Busy (PE-s)", "Time share",
                "Output shape", "Params", "MACs per sample")
     RIGHT = frozenset((0, 3, 4, 5, 6, 8))
+    PLOT_MIN_HEIGHT = 130     # px
+    TABLE_MIN_HEIGHT = 90     # px: the header and about 3 rows
+    NAME_MAX_WIDTH = 240      # px: a longer layer name is elided (full name in its tooltip)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -332,6 +335,9 @@ class LayersTab(PlotTab):
         self.view.setStretchFactor(0, 3)
         self.view.setStretchFactor(1, 2)
         self.view.setSizes([300, 200])  # proportions: the table above, the bars below
+        self.plot.setMinimumHeight(self.PLOT_MIN_HEIGHT)  # bars stay readable in a short dock
+        self.table.setMinimumHeight(self.TABLE_MIN_HEIGHT)
+        self.table.setTextElideMode(Qt.ElideMiddle)  # long names keep both ends
         self.insertWidget(0, self.view)
 
     def reset(self) -> pg.PlotItem:
@@ -353,13 +359,15 @@ class LayersTab(PlotTab):
         x = np.arange(1, len(rows) + 1)
         flops = np.array([r.flops_share for r in rows]) * 100
         busy = np.array([r.time_share for r in rows]) * 100
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
+        # top right, above the bars: the y range leaves it the top half
+        item.addLegend(offset=(-6, 2), labelTextSize="8pt", verSpacing=-6,
+                       brush=pg.mkBrush(255, 255, 255, 210))
         item.addItem(pg.BarGraphItem(x=x - 0.2, height=flops, y0=0, width=0.4,
                                      brush="#0072B2", pen=None, name=f"share of the {unit}s"))
         item.addItem(pg.BarGraphItem(x=x + 0.2, height=busy, y0=0, width=0.4,
                                      brush="#E69F00", pen=None, name="share of the busy time"))
         item.setXRange(0.4, len(rows) + 0.6, padding=0)
-        item.setYRange(0, max(flops.max(), busy.max()) * 1.6, padding=0)  # room for the legend
+        item.setYRange(0, max(flops.max(), busy.max()) * 2.0, padding=0)  # room for the legend
         item.setLabel("bottom", "layer # (the table's first column)")
         item.setLabel("left", "share of the run (%)")
         total = sum(r.flops for r in rows) * k
@@ -383,6 +391,9 @@ class LayersTab(PlotTab):
                     cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 if c == len(cells) - 1 and text:
                     cell.setToolTip(f"{r.layer}: MACs of one sample = {text}")
+                elif c == 1:
+                    cell.setToolTip(text)
                 t.setItem(i, c, cell)
         t.resizeColumnsToContents()
+        t.setColumnWidth(1, min(t.columnWidth(1), self.NAME_MAX_WIDTH))
         t.horizontalHeader().setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.Stretch)

@@ -1,20 +1,34 @@
-"""Record the playback as an animated GIF (or MP4 with the optional imageio-ffmpeg), and
-export a plot as PNG at 2x or as SVG, for slides.
+"""Record the playback of a view (the centre tab: the timeline, the Machine view, ...)
+as an animated GIF, as MP4 with the optional imageio-ffmpeg, or as PNG frames (a folder
+named like the file, frame-0000.png, ...), and export a plot as PNG at 2x or as SVG,
+for slides.
 
 Frames are grabbed on the GUI thread one per timer tick (the window stays responsive and
-Cancel works) while an encoder thread writes them with imageio into a temp file beside
-the target, renamed over it when done: a cancelled or failed recording leaves nothing.
+Cancel works) while an encoder thread writes them with imageio into a temp file (PNG
+frames: a temp folder) beside the target, renamed over it when done: a cancelled or
+failed recording leaves nothing.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import shutil
 import tempfile
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QRectF, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QObject,
+    QRectF,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -36,7 +50,7 @@ WIDTHS = (640, 800, 1024, 1280, 1920)
 
 def formats() -> dict[str, str]:
     """{suffix: description} of what this installation can record."""
-    out = {".gif": "Animated GIF (*.gif)"}
+    out = {".gif": "Animated GIF (*.gif)", ".png": "PNG frames, in a folder (*.png)"}
     try:
         import imageio_ffmpeg  # noqa: F401 - optional extra: parasim[video]
         out[".mp4"] = "MP4 video (*.mp4)"
@@ -62,6 +76,11 @@ class Recording:
         return self.t0 + (self.t1 - self.t0) * i / (self.frames - 1)
 
 
+def frames_folder(path: str) -> str:
+    """Where PNG frames recorded to `path` (…/name.png) go: the folder …/name."""
+    return os.path.splitext(path)[0]
+
+
 def frame_of(widget, width: int) -> np.ndarray:
     """The widget as an RGB array `width` wide (height by its aspect, even for video)."""
     img = widget.grab().toImage()
@@ -80,14 +99,28 @@ class Encoder(QThread):
         self.rec = rec
         self.frames: queue.Queue = queue.Queue(maxsize=8)
         folder = os.path.dirname(os.path.abspath(rec.path))
-        fd, self.tmp = tempfile.mkstemp(prefix=".parasim-", suffix=os.path.splitext(rec.path)[1],
-                                        dir=folder)
-        os.close(fd)
+        self.png = rec.path.endswith(".png")
+        if self.png:
+            self.tmp = tempfile.mkdtemp(prefix=".parasim-", dir=folder)
+        else:
+            fd, self.tmp = tempfile.mkstemp(prefix=".parasim-",
+                                            suffix=os.path.splitext(rec.path)[1], dir=folder)
+            os.close(fd)
         self.ok = False
 
     def run(self) -> None:
         import imageio
         rec = self.rec
+        if self.png:
+            try:
+                i = 0
+                while (frame := self.frames.get()) is not None:
+                    imageio.v3.imwrite(os.path.join(self.tmp, f"frame-{i:04d}.png"), frame)
+                    i += 1
+                self.ok = True
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                self.failed.emit(str(exc) or type(exc).__name__)
+            return
         opts = {"mode": "I", "duration": 1000 / rec.fps, "loop": 0} if \
             rec.path.endswith(".gif") else {"fps": rec.fps, "codec": "libx264",
                                             "macro_block_size": 2}
@@ -104,9 +137,15 @@ class Encoder(QThread):
         self.frames.put(None)
         self.wait()
         if keep and self.ok:
-            os.replace(self.tmp, self.rec.path)
-            return True
-        if os.path.exists(self.tmp):
+            try:
+                os.replace(self.tmp, frames_folder(self.rec.path) if self.png
+                           else self.rec.path)
+                return True
+            except OSError as exc:          # a PNG frames folder already there
+                self.failed.emit(f"{frames_folder(self.rec.path)}: {exc.strerror}")
+        if self.png:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        elif os.path.exists(self.tmp):
             os.unlink(self.tmp)
         return False
 
@@ -123,9 +162,13 @@ class Recorder(QObject):
         self.i = 0
         self.encoder = Encoder(rec, self)
         self.error = ""
-        self.encoder.failed.connect(lambda m: setattr(self, "error", m))
+        self.encoder.failed.connect(self._failed)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self.error = message
 
     def start(self) -> None:
         self.encoder.start()
@@ -154,12 +197,14 @@ class Recorder(QObject):
 
 
 class RecordDialog(QDialog):
-    """Size, fps, duration, from / to; then a progress bar and Cancel while recording."""
+    """Size, fps, duration, from / to; then a progress bar and Cancel while recording
+    `widget` (default: the window's current tab) playing."""
 
-    def __init__(self, window, path: str):
+    def __init__(self, window, path: str, widget=None):
         super().__init__(window)
         self.setWindowTitle("Record the playback")
         self.window_, self.path, self.recorder = window, path, None
+        self.widget = widget
         ms = window.state.makespan
         self.width_ = QComboBox()
         self.width_.addItems([str(w) for w in WIDTHS])
@@ -202,7 +247,7 @@ class RecordDialog(QDialog):
             return
         w = self.window_
         try:
-            self.recorder = Recorder(w.state, w.tabs.currentWidget(), rec, self)
+            self.recorder = Recorder(w.state, self.widget or w.tabs.currentWidget(), rec, self)
         except OSError as exc:
             QMessageBox.critical(self, "Cannot record", f"Could not write {rec.path}:\n{exc}")
             return
@@ -225,8 +270,9 @@ class RecordDialog(QDialog):
         self.accept() if written else self.reject()
 
 
-def record_dialog(window) -> RecordDialog | None:
-    """Ask for a file, then show the recording dialog (None: no run or no file)."""
+def record_dialog(window, widget=None) -> RecordDialog | None:
+    """Ask for a file, then show the recording dialog for `widget` (default: the
+    current tab; None: no run or no file)."""
     if window.state.run is None:
         QMessageBox.information(window, "Nothing to record", "Run a scenario first.")
         return None
@@ -238,7 +284,7 @@ def record_dialog(window) -> RecordDialog | None:
     suffix = next((s for s, d in fmts.items() if d == chosen), ".gif")
     if os.path.splitext(path)[1] not in fmts:
         path += suffix
-    dlg = RecordDialog(window, path)
+    dlg = RecordDialog(window, path, widget)
     dlg.show()
     return dlg
 

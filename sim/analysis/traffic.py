@@ -14,6 +14,8 @@
                 per link are exact)
     packet      a message between nodes at t is at fraction (t - sent) / (arrival -
                 sent) of its route: on link floor(f x hops), at f x hops - that along it
+    link's messages   the flights whose route crosses a link (the timeline highlights
+                them); a message at time t is on the link its packet is on then
     memory      each task's bytes flow through its node's memory from its start, at its
                 average rate: until (end - memory latency) if the task stalled (it was
                 memory bound), else for bytes / min(core, node bandwidth) at most that;
@@ -155,13 +157,23 @@ class Traffic:
         sn, dn = f["src_pe"] // self.cores, f["dst_pe"] // self.cores
         inter = np.flatnonzero(sn != dn) if net is not None else np.zeros(0, np.int64)
         self.inter = inter
-        routes = [net.route(int(a), int(b)) for a, b in zip(sn[inter], dn[inter])] \
+        # each (sender node, receiver node) pair routed once, then gathered per message
+        pairs, which = np.unique(sn[inter] * max(self.nodes, 1) + dn[inter],
+                                 return_inverse=True)
+        routes = [net.route(int(p) // self.nodes, int(p) % self.nodes) for p in pairs] \
             if net is not None else []
-        hops = np.array([len(r[0]) for r in routes], np.int64)
+        pair_hops = np.array([len(r[0]) for r in routes], np.int64)
+        pair_links = np.array([k for r in routes for k in r[0]], np.int64)
+        hops = pair_hops[which]
         self.hops = hops
-        self.latency = np.array([r[1] for r in routes], np.float64)
+        self.latency = np.array([r[1] for r in routes], np.float64)[which] if routes \
+            else np.zeros(0)
         self.route_ptr = np.r_[0, np.cumsum(hops)].astype(np.int64)
-        self.route_link = np.array([k for r in routes for k in r[0]], np.int64)
+        first = np.r_[0, np.cumsum(pair_hops)][which]       # each message's pair's links
+        step = np.arange(self.route_ptr[-1]) - np.repeat(self.route_ptr[:-1], hops)
+        self.route_link = pair_links[np.repeat(first, hops) + step] if len(step) \
+            else np.zeros(0, np.int64)
+        self.route_flight = np.repeat(inter, hops)    # the flight of each route_link entry
         self.capacity = np.asarray(net.capacity if net else [], np.float64)
         self.link_names = list(net.names) if net else []
         start = f["sent_s"][inter] + self.latency
@@ -222,10 +234,34 @@ class Traffic:
         f, i = self.f, self.inter
         sent, arr = f["sent_s"][i], f["arrival_s"][i]
         live = np.flatnonzero((sent <= t) & (arr > t))
-        frac = (t - sent[live]) / (arr[live] - sent[live]) * self.hops[live]
+        link, along = self._position(live, t)
+        return {"flight": i[live], "link": link, "along": along}
+
+    def _position(self, live: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """(link, 0..1 along it) at t of the messages between nodes `live` (indices
+        into self.inter, each in flight at t)."""
+        f, i = self.f, self.inter[live]
+        sent, arr = f["sent_s"][i], f["arrival_s"][i]
+        frac = (t - sent) / (arr - sent) * self.hops[live]
         step = np.minimum(np.floor(frac).astype(np.int64), self.hops[live] - 1)
-        link = self.route_link[self.route_ptr[live] + step]
-        return {"flight": i[live], "link": link, "along": frac - step}
+        return self.route_link[self.route_ptr[live] + step], frac - step
+
+    def flights_on(self, link: int) -> np.ndarray:
+        """The flights (indices into self.f, sorted) whose route crosses `link`."""
+        return np.unique(self.route_flight[self.route_link == link])
+
+    def link_of(self, flight: int, t: float) -> int:
+        """The link flight `flight` is on at t clamped into its flight [sent, arrival)
+        (its packet's link; the first when it takes no time), -1 when it stays inside
+        a node."""
+        k = int(np.searchsorted(self.inter, flight))
+        if k >= len(self.inter) or self.inter[k] != flight:
+            return -1
+        sent, arr = self.f["sent_s"][flight], self.f["arrival_s"][flight]
+        if arr <= sent:
+            return int(self.route_link[self.route_ptr[k]])
+        t = min(max(t, sent), np.nextafter(arr, sent))
+        return int(self._position(np.array([k]), t)[0][0])
 
     def busiest_links(self, k: int) -> np.ndarray:
         """The k links that carried the most bytes relative to capacity, busiest first."""

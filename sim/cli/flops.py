@@ -30,9 +30,10 @@ import sys
 from ..analysis.layers import LayerRow
 from ..io.files import check_writable, write_atomic
 from ..nn.count import Report, count, format_report, shape_text
+from ..nn.decode import decode_step, format_decode
 from ..nn.onnx_import import parse_input_specs, read_onnx
 from ..nn.training import OPTIMIZER_OPS, TrainingReport, format_training, training_count
-from ..nn.transformer import build, decode_step, format_decode
+from ..nn.transformer import build
 from ..nn.zoo import MODELS, load_model
 from ..nn.zoo_transformers import get_config
 from ..units import clip, one_line, percent, si

@@ -3,12 +3,15 @@ layer by layer.
 
 Pure Python (no PyTorch, no Qt).  Modules:
 
-* :mod:`sim.nn.layers`   layer specs and their formulas (``LayerError``)
-* :mod:`sim.nn.transformer` embedding, attention, norms, rotary...; block
-  builders, KV-cache decoding (``decode_step``)
+* :mod:`sim.nn.layers`   layer specs and their formulas (``LayerError``); also
+  :mod:`sim.nn.pooling` and :mod:`sim.nn.tensor_ops` (flatten, mul, permute...)
+* :mod:`sim.nn.transformer` transformer shapes and block builders; its layers in
+  :mod:`sim.nn.embedding`, :mod:`sim.nn.attention`, :mod:`sim.nn.norms`;
+  KV-cache decoding (``decode_step``) in :mod:`sim.nn.decode`
 * :mod:`sim.nn.graph`    a model as named layers wired into a DAG
 * :mod:`sim.nn.zoo`      torchvision's classic CNNs (alexnet ... googlenet); ``MODELS``
-  also holds :mod:`sim.nn.zoo_extra` (vgg13 ... convnext_tiny) and
+  also holds :mod:`sim.nn.zoo_extra` (vgg13 ... convnext_tiny, with
+  :mod:`sim.nn.zoo_mobile`) and
   :mod:`sim.nn.zoo_transformers` (BERT, GPT-2, Llama-2 shapes, ViT-B/16)
 * :mod:`sim.nn.modelfile` a user's model from a TOML/JSON file
 * :mod:`sim.nn.onnx_import` a model from an ONNX file (optional ``onnx`` package)

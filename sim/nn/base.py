@@ -119,3 +119,10 @@ class Layer:
     def mac_formula(self, inputs: tuple[Shape, ...], output: Shape, macs: int) -> str:
         """The MACs of one sample as a formula with the numbers (``""`` without MACs)."""
         return f"{macs:,} MACs" if macs else ""
+
+
+def sequence(layer: Layer, shape: Shape) -> tuple[int, int]:
+    """(seq, width) of a sequence shape; LayerError naming `layer` for any other shape."""
+    if len(shape) != 2:
+        raise layer.error(f"expects a sequence (seq, width), got shape {shape}")
+    return shape[0], shape[1]

@@ -102,8 +102,10 @@ from typing import Any
 from ..errors import LayerError, ModelFileError, ScenarioError
 from ..spec import MAX_DEPTH, check_depth, read_text
 from ..units import clip
+from . import attention as A
+from . import embedding as E
 from . import layers as L
-from . import transformer as T
+from . import norms as N
 from .graph import INPUT, Model, Node
 
 if sys.version_info >= (3, 11):
@@ -125,13 +127,13 @@ LAYER_TYPES: dict[str, type[L.Layer]] = {
     "flatten": L.Flatten,
     "dropout": L.Dropout,
     "mul": L.Mul, "slice": L.ChannelSlice, "permute": L.Permute, "layer_scale": L.LayerScale,
-    # transformer layers (sim.nn.transformer)
-    "embedding": T.Embedding, "add_embedding": T.AddEmbedding, "class_token": T.ClassToken,
-    "tokens": T.Tokens, "select_token": T.SelectToken, "lm_head": T.LMHead,
-    "matmul": T.MatMul, "attention_scores": T.AttentionScores,
-    "attention_context": T.AttentionContext, "softmax": T.Softmax,
-    "layernorm": T.LayerNorm, "layernorm2d": T.LayerNorm2d, "rmsnorm": T.RMSNorm,
-    "rotary": T.Rotary,
+    # transformer layers (sim.nn.embedding, attention, norms)
+    "embedding": E.Embedding, "add_embedding": E.AddEmbedding, "class_token": E.ClassToken,
+    "tokens": E.Tokens, "select_token": E.SelectToken, "lm_head": E.LMHead,
+    "matmul": A.MatMul, "attention_scores": A.AttentionScores,
+    "attention_context": A.AttentionContext, "softmax": A.Softmax,
+    "layernorm": N.LayerNorm, "layernorm2d": N.LayerNorm2d, "rmsnorm": N.RMSNorm,
+    "rotary": N.Rotary,
 }
 
 

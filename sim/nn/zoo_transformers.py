@@ -32,18 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .embedding import AddEmbedding, ClassToken, SelectToken, Tokens
 from .graph import GraphBuilder, Model
 from .layers import Activation, Add, Conv2d, Dropout, Linear
-from .transformer import (
-    AddEmbedding,
-    ClassToken,
-    LayerNorm,
-    SelectToken,
-    Tokens,
-    TransformerConfig,
-    attention,
-    build,
-)
+from .norms import LayerNorm
+from .transformer import TransformerConfig, attention, build
 
 CONFIGS: dict[str, TransformerConfig] = {c.name: c for c in (
     TransformerConfig("bert_base", "bert", 768, 12, 12, 30522, 512),

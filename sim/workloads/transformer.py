@@ -53,38 +53,36 @@ a forward pass of all the replica's sequences at once. Decode is memory-bound: e
 step reads all the weights and the cache for a few FLOPs per byte, so on one PE
 tokens/s = n x bandwidth / bytes per step.
 
-A rank is a PE; `rank_pes` is the one place that maps ranks to where they run.
-`device = "gpu"` runs one rank on the node's first GPU instead (the heterogeneous
-engine, which takes no messages: data = tensor = pipeline = 1): each layer a kernel of
-`blocks` thread blocks, matrix layers on the matrix units, weights and KV cache
-already in device memory; each kernel pays the device's launch latency.
+A rank is a PE, or with `device = "gpu"` a whole GPU of a heterogeneous machine
+([[machine.device]]): transformer_gpu.py maps ranks to where they run. On GPUs each
+layer is a kernel of `blocks` thread blocks, matrix layers on the matrix units, weights
+and KV cache in device memory, each kernel after the launch latency; the tensor- and
+data-parallel allreduces are rings between GPUs over the device-device link within a
+node (NCCL-like; `algorithm` is for PEs) and over the network between nodes; pipeline
+activations go the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..errors import ScenarioError
-from ..machine.network import network_for
-from ..nn.training import training_count
 from ..nn.transformer import TransformerConfig
-from ..nn.transformer import build as build_model
 from ..nn.zoo_transformers import CONFIGS, get_config
 from ..spec import param
 from ..taskgraph import GraphBuilder, TaskGraph, tagged
-from .collectives import ALLREDUCE, allreduce, ring_allreduce_steps
+from .collectives import ALLREDUCE
 from .common import chunks, element_bytes, scale_count
-from .stages import partition
+from .transformer_gpu import CpuRanks, GpuRanks
+from .transformer_overlap import DP_ALLREDUCE, GradientOverlap
+from .transformer_rows import Row, rows, stage_bounds, stage_ops, tp_points
 
 MODES = ("train", "prefill", "decode")
 DEVICES = ("cpu", "gpu")
 MATRIX_KINDS = ("linear", "lm_head", "matmul", "attention_scores", "attention_context")
 SCHEDULES = ("gpipe", "1f1b")
 TP_ALLREDUCE = "tensor-parallel allreduce"     # task names of the collectives
-DP_ALLREDUCE = "gradient allreduce"
-MAX_PIECES = 16           # a backward task is cut into at most this many (overlap)
 TOKEN_BYTES = 4           # a generated token id sent back to the first stage
 
 
@@ -114,11 +112,12 @@ class Params:
                            help="Allreduce algorithm (tensor parallel, and gradients "
                                 "without overlap)")
     device: str = param("cpu", choices=DEVICES,
-                        help="cpu: the ranks on PEs; gpu: one rank on the node's first GPU "
+                        help="cpu: the ranks on PEs; gpu: each rank on a GPU "
                              "([[machine.device]]), each layer a kernel of one thread block "
-                             "per SM")
+                             "per SM, collectives over the device links")
     blocks: int = param(0, ge=0, le=100_000,
-                        help="GPU: thread blocks per layer kernel (0: one per SM)")
+                        help="GPU: thread blocks per layer kernel (0: one per SM the kernels "
+                             "use)")
     all_ops: bool = param(False, help="Also count norms, softmax, activations and adds "
                                       "(one FLOP each), not just the matrix products")
     vector_fraction: float = param(1.0, ge=0, le=1,
@@ -164,12 +163,13 @@ class Params:
 
     def tasks_estimate(self) -> int:
         cfg = config(self)
-        rows = 18 * cfg.n_layers + 6           # at most 18 layers per block (Llama)
+        # at most 18 layers per block (Llama); a stage holds at most twice its share
+        rows = 18 * min(cfg.n_layers, 2 * -(-cfg.n_layers // self.pipeline)) + 6
         ranks = self.data * self.tensor * self.pipeline
         steps = self.new_tokens if self.mode == "decode" else self.micro_batches
         passes = 2 if self.mode == "train" else 1
-        if self.device == "gpu":                # one rank, a kernel of blocks + 1 tasks a layer
-            return steps * passes * rows * ((self.blocks or 1024) + 1)
+        if self.device == "gpu":    # a kernel of blocks + 1 tasks a layer and rank (0: one
+            rows *= (self.blocks or 128) + 1    # per SM, at most 128 on today's GPUs)
         tp_ar = 4 * self.tensor * cfg.n_layers if self.tensor > 1 else 0
         # gradient ring steps (2 P per bucket), as many backward pieces when overlapped
         dp_ar = 4 * self.data * (cfg.n_layers + 2) if self.mode == "train" else 0
@@ -185,145 +185,22 @@ def config(p: Params, path: str = "workload") -> TransformerConfig:
     return replace(cfg, n_layers=p.layers) if p.layers else cfg
 
 
-@dataclass(frozen=True)
-class Row:
-    """One layer per sequence: FLOPs forward and backward, bytes of weights and
-    activations, its gradient bucket (block index, or -1/-2 before/after the blocks)."""
-
-    name: str
-    kind: str
-    forward: float
-    backward: float
-    weight_bytes: float
-    act_bytes: float
-    params: int
-    bucket: int
-
-
-def rows(p: Params, cfg: TransformerConfig, past: int | None = None) -> list[Row]:
-    """Per-sequence rows of the model at p.seq tokens, or (decode) of one token at
-    position `past` with its K/V cache reads added to the scores/context layers."""
-    e = element_bytes(p.precision)
-    model = build_model(cfg, past=past or 0)
-    tokens = 1 if past is not None else p.seq
-    resolved = model.resolve(tokens)
-    train = training_count(model, tokens, 1, p.all_ops, "flops")
-    kv = cfg.kv_heads * cfg.head_dim * ((past or 0) + 1) * e    # K (or V) rows of one layer
-    out, block, seen = [], -1, False
-    for r, t in zip(resolved, train.rows, strict=True):
-        if r.name in model.blocks:
-            seen = True
-            block = int(r.name.split(".")[_block_field(cfg)])
-        elif seen:
-            block = -2
-        if past is not None:
-            act = kv if r.kind in ("attention_scores", "attention_context") else 0
-        else:
-            act = e * (sum(_numel(s) for s in r.input_shapes) + _numel(r.output_shape))
-        out.append(Row(r.name, r.kind, float(t.forward), float(t.backward + t.recompute),
-                       float(e * r.params), float(act), r.params, block))
-    return _tied_head_reads_the_table(out, cfg, e)
-
-
-def _tied_head_reads_the_table(net: list[Row], cfg: TransformerConfig, e: int) -> list[Row]:
-    """A tied LM head multiplies by the token embedding table: the table's bytes are read
-    there (the lookup reads rows only); its parameters (and gradients) stay with the
-    embedding. Untied tables are read by the lookup, as `nn.decode_step` counts them."""
-    heads = [i for i, r in enumerate(net) if r.kind == "lm_head"]
-    if not cfg.tied or not heads:
-        return net
-    table = float(e * cfg.vocab * cfg.d_model)
-    return [replace(r, weight_bytes=r.weight_bytes + table) if i in heads else
-            replace(r, weight_bytes=r.weight_bytes - table) if r.kind == "embedding" else r
-            for i, r in enumerate(net)]
-
-
-def _block_field(cfg: TransformerConfig) -> int:
-    """Position of the block number in a layer name ('h.3.attn.q': 1)."""
-    return {"gpt2": 1, "llama": 1, "bert": 2}[cfg.arch]
-
-
-def _numel(shape) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
-
-
-def tp_points(net: list[Row]) -> tuple[set[int], set[int]]:
-    """Rows after which the tensor group allreduces: forward, after each linear that
-    feeds a residual add (attention and MLP output projections); backward, after the
-    first row of the segment that ends there (the input of attention and MLP)."""
-    fwd = {i for i in range(len(net) - 1)
-           if net[i].kind == "linear" and net[i + 1].kind == "add" and net[i].bucket >= 0}
-    bwd = set()
-    for i in fwd:
-        j = i
-        while j > 0 and net[j - 1].kind != "add" and net[j - 1].bucket == net[i].bucket:
-            j -= 1
-        bwd.add(j)
-    return fwd, bwd
-
-
-def stage_bounds(net: list[Row], stages: int) -> list[int]:
-    """Row boundaries of the pipeline stages, cut between buckets (embeddings, blocks,
-    head) to near-equal forward FLOPs (`stages.partition`)."""
-    starts = [i for i in range(len(net)) if i == 0 or net[i].bucket != net[i - 1].bucket]
-    ends = starts[1:] + [len(net)]
-    units = [round(sum(r.forward for r in net[a:b])) for a, b in zip(starts, ends)]
-    return [starts[k] if k < len(starts) else len(net) for k in partition(units, stages)]
-
-
-def stage_ops(schedule: str, stage: int, stages: int, m: int,
-              train: bool) -> list[tuple[str, int]]:
-    """The order stage `stage` runs its micro-batches: ('F', j) and ('B', j)."""
-    if not train:
-        return [("F", j) for j in range(m)]
-    if schedule == "gpipe":
-        return [("F", j) for j in range(m)] + [("B", j) for j in range(m)]
-    warm = min(stages - stage - 1, m)
-    ops = [("F", j) for j in range(warm)]
-    for j in range(m - warm):
-        ops += [("F", warm + j), ("B", j)]
-    return ops + [("B", j) for j in range(m - warm, m)]
-
-
-def rank_pes(p: Params, machine) -> dict[tuple[int, int, int], int]:
-    """PE of rank (d, s, t): (d x pipeline + s) x tensor + t; ScenarioError if the
-    ranks outnumber the PEs."""
-    ranks = p.data * p.tensor * p.pipeline
-    if ranks > machine.pes:
-        raise ScenarioError(f"workload.data x tensor x pipeline = {ranks} ranks is more than "
-                            f"the machine's {machine.pes} PEs", "workload.data")
-    return {(d, s, t): (d * p.pipeline + s) * p.tensor + t for d in range(p.data)
-            for s in range(p.pipeline) for t in range(p.tensor)}
-
-
 def build(p: Params, machine, rng) -> TaskGraph:
-    if p.device == "gpu":
-        return _Builder(p, machine).run_on_gpu()
     return _Builder(p, machine).run()
 
 
-@dataclass
-class _Pending:
-    """A gradient allreduce in progress: its steps, the time a step's message needs,
-    steps taken and in all."""
-
-    steps: Iterator[list[int]]
-    need: float
-    total: int
-    emitted: int = 0
-
-
-class _Builder:
+class _Builder(GradientOverlap):
     """Emits every rank's program in one global order consistent with the schedule
     (the engine runs a PE's tasks in index order)."""
 
     def __init__(self, p: Params, machine):
+        super().__init__(machine)
         self.p = p
+        self.overlapped = p.mode == "train" and p.overlap and p.data > 1
         self.cfg = config(p)
-        self.pes = rank_pes(p, machine)
+        ranks = GpuRanks if p.device == "gpu" else CpuRanks
+        self.place = ranks(p, machine, reserve=self.overlapped)
+        self.pes = getattr(self.place, "pes", {})
         self.e = element_bytes(p.precision)
         self.g = GraphBuilder(p.precision, p.vector_fraction, p.lane_efficiency)
         self.train, self.decode = p.mode == "train", p.mode == "decode"
@@ -333,13 +210,11 @@ class _Builder:
         self.fwd_ar, self.bwd_ar = tp_points(self.base) if p.tensor > 1 else (set(), set())
         self.shares = chunks(p.batch, p.data).tolist()
         self.m = p.new_tokens if self.decode else p.micro_batches
-        self.last: dict[tuple[int, int, int], int | None] = dict.fromkeys(self.pes)
+        self.last: dict[tuple[int, int, int], int | None] = {
+            (d, s, t): None for d in range(p.data) for s in range(p.pipeline)
+            for t in range(p.tensor)}
         self.ends: dict[tuple[str, int, int, int, int], int] = {}   # (op, j, d, s, t) -> task
         self.next_rows: list[Row] | None = None         # decode: rows at position seq + 1
-        self.pending: dict[tuple[int, int], list[_Pending]] = {}    # (s, t) -> allreduces
-        self.credit: dict[tuple[int, int], float] = {}     # seconds since the last step
-        self.machine = machine
-        self.network = network_for(machine.spec.network, machine.nodes)
 
     def n(self, d: int, j: int) -> int:
         """Sequences of replica d in micro-batch j (decode: all of them, every step)."""
@@ -378,33 +253,6 @@ class _Builder:
             self._gradients()
         return self.g.build()
 
-    def run_on_gpu(self) -> TaskGraph:
-        """One rank on the node's first GPU: every layer of every op a kernel of `blocks`
-        thread blocks (0: one per SM; integer FLOP shares, so they add up exactly) and a
-        zero-work end task; weights and KV cache already in the device's memory (no
-        copies); matrix layers on its matrix units."""
-        gpus = [u for u in getattr(self.machine, "groups", ()) if u.kind == "gpu"]
-        if not gpus:
-            raise ScenarioError("workload.device = 'gpu' needs a GPU: add a [[machine.device]] "
-                                "table", "workload.device")
-        if self.p.data * self.p.tensor * self.p.pipeline > 1:
-            raise ScenarioError("workload.device = 'gpu' runs one rank: set data, tensor and "
-                                "pipeline to 1", "workload.device")
-        dev, blocks, g = gpus[0].name, self.p.blocks or gpus[0].count, self.g
-        end: list[int] = []
-        for kind, j in stage_ops(self.p.schedule, 0, 1, self.m, self.train):
-            net, n, forward = self.net(j), self.n(0, j), kind == "F"
-            tag = f"tok{j}" if self.decode else f"mb{j} {'fwd' if forward else 'bwd'}"
-            for row in net if forward else net[::-1]:
-                flops = n * (row.forward if forward else row.backward)
-                nbytes = (row.weight_bytes + n * row.act_bytes) * (1 if forward else 2)
-                q, r = divmod(int(flops), blocks)
-                ids = [g.add(float(q + (b < r)), nbytes / blocks, end, where=dev,
-                             matrix=row.kind in MATRIX_KINDS, block=True,
-                             name=tagged(row.name, f"{tag} b{b}")) for b in range(blocks)]
-                end = [g.add(0.0, deps=ids, where=dev, name=tagged(row.name, f"{tag} end"))]
-        return g.build()
-
     def _source(self, kind: str, j: int, s: int) -> tuple | None:
         """(op, j, stage) this op waits for on another stage, None if none, () if that
         one has not been emitted yet."""
@@ -428,7 +276,7 @@ class _Builder:
         tag = f"s{s} tok{j}" if self.decode else f"s{s} mb{j} {'fwd' if forward else 'bwd'}"
         src = self._source(kind, j, s)
         end: dict[tuple[int, int], int] = {}
-        pace = not forward and p.overlap and p.data > 1
+        pace = not forward and self.overlapped and not self.place.streams
         for k, i in enumerate(idx):
             row = net[i]
             n0 = self.n(0, j)
@@ -446,10 +294,8 @@ class _Builder:
                         deps = [x for x in (self.last[rank],) if x is not None]
                         up = self.ends[(src[0], src[1], d, src[2], t)] \
                             if k == 0 and piece == 0 and src else None
-                        task = g.add(flops, nbytes, deps + ([up] if up is not None else []),
-                                     self.pes[rank], tagged(row.name, tag))
-                        if up is not None:
-                            g.message(up, task, msg)
+                        task = self.place.task(g, rank, flops, nbytes, deps, up, msg,
+                                               tagged(row.name, tag), row.kind in MATRIX_KINDS)
                         self.last[rank] = end[(d, t)] = task
                 if pace:
                     self._progress(s, self._time(*work) / p.tensor / pieces)
@@ -457,86 +303,20 @@ class _Builder:
                 for d in range(p.data):
                     group = [(d, s, t) for t in range(p.tensor)]
                     first = len(g.names)
-                    after = allreduce(g, [self.pes[r] for r in group],
-                                      self.act_bytes(self.n(d, j)), p.algorithm,
-                                      after=[self.last[r] for r in group], elem=self.e,
-                                      blocking=False)
+                    after = self.place.allreduce(g, group, self.act_bytes(self.n(d, j)),
+                                                 [self.last[r] for r in group], self.e)
                     self._label(first, TP_ALLREDUCE, tag)
                     for t, x in enumerate(after):
                         self.last[(d, s, t)] = end[(d, t)] = x
             if not forward and final and (k == len(idx) - 1 or net[idx[k + 1]].bucket != row.bucket):
-                self._bucket_ready(s, sum(r.params for r in net if r.bucket == row.bucket))
+                params = sum(r.params for r in net if r.bucket == row.bucket)
                 if pace:
+                    self._bucket_ready(s, params)
                     self._progress(s, 0.0)
+                elif self.overlapped:
+                    self._streamed_allreduce(s, params)
         for (d, t), x in end.items():
             self.ends[(kind, j, d, s, t)] = x
-
-    def _label(self, first: int, what: str, tag: str) -> None:
-        """Name the collective's tasks from `first` on `what @ tag step` (one Layers row)."""
-        names = self.g.names
-        for i in range(first, len(names)):
-            names[i] = tagged(what, f"{tag} {names[i]}")
-
-    # -- overlapped gradient allreduce ---------------------------------------------------------
-    def _time(self, flops: float, nbytes: float) -> float:
-        """A task's time alone on its PE: max(compute, bytes / memory rate) (the pacing
-        estimate; the engine decides the real one)."""
-        m = self.machine
-        return max(m.compute_time(flops, self.p.precision, self.p.vector_fraction,
-                                  self.p.lane_efficiency),
-                   nbytes / min(m.core_bandwidth, m.mem_bandwidth))
-
-    def _message_time(self, a: int, b: int, nbytes: float) -> float:
-        """A message alone from PE a to PE b: a copy through memory within a node, else
-        the route's latency + bytes / link bandwidth."""
-        m = self.machine
-        na, nb = m.node_of(a), m.node_of(b)
-        if na == nb:
-            return m.mem_latency + 2 * nbytes / min(m.core_bandwidth, m.mem_bandwidth)
-        return self.network.route(na, nb)[1] + nbytes / self.network.bandwidth
-
-    def _bucket_ready(self, s: int, params: int) -> None:
-        """A bucket's gradients are complete: queue its ring allreduce (overlap only)."""
-        if not params:
-            return
-        for t in range(self.p.tensor):
-            pes = [self.pes[(d, s, t)] for d in range(self.p.data)]
-            nbytes = self.e * params / self.p.tensor
-            P = len(pes)
-            need = max(self._message_time(pes[i], pes[(i + 1) % P], nbytes / P) for i in range(P))
-            steps = ring_allreduce_steps(self.g, pes, nbytes,
-                                         after=[self.last[(d, s, t)] for d in range(P)],
-                                         elem=self.e, blocking=False)
-            self.pending.setdefault((s, t), []).append(_Pending(steps, need, 2 * P - 1))
-
-    def _pieces(self, s: int, seconds: float) -> int:
-        """Pieces a backward task is cut into so that pending allreduce steps can go
-        between them: one per step message it can hide (at most MAX_PIECES)."""
-        queue = self.pending.get((s, 0), [])
-        if not queue or queue[0].need <= 0:
-            return 1
-        left = sum(q.total - q.emitted for q in queue)
-        return max(1, min(int(seconds // queue[0].need), left, MAX_PIECES))
-
-    def _progress(self, s: int, seconds: float) -> None:
-        """`seconds` of computing have passed on stage s: the oldest pending allreduce of
-        each group takes its next step if the previous step's message had time to arrive."""
-        for t in range(self.p.tensor):
-            queue = self.pending.get((s, t), [])
-            self.credit[(s, t)] = self.credit.get((s, t), 0.0) + seconds
-            if not queue:
-                continue
-            head = queue[0]
-            if head.emitted and self.credit[(s, t)] < head.need:
-                continue
-            first = len(self.g.names)
-            for d, x in enumerate(next(head.steps)):
-                self.last[(d, s, t)] = x
-            self._label(first, DP_ALLREDUCE, f"s{s}")
-            head.emitted += 1
-            self.credit[(s, t)] = 0.0
-            if head.emitted == head.total:
-                queue.pop(0)
 
     def _gradients(self) -> None:
         """After the backward: with overlap, the steps still pending; without, one
@@ -545,6 +325,8 @@ class _Builder:
             params = sum(r.params for r in self.base[self.bounds[s]:self.bounds[s + 1]])
             for t in range(self.p.tensor):
                 group = [(d, s, t) for d in range(self.p.data)]
+                if self.p.overlap and self.place.streams:
+                    continue                        # allreduced during the backward
                 if self.p.overlap:
                     first = len(self.g.names)
                     for q in self.pending.get((s, t), []):
@@ -554,13 +336,24 @@ class _Builder:
                     self._label(first, DP_ALLREDUCE, f"s{s}")
                     continue
                 first = len(self.g.names)
-                after = allreduce(self.g, [self.pes[r] for r in group],
-                                  self.e * params / self.p.tensor, self.p.algorithm,
-                                  after=[self.last[r] for r in group], elem=self.e,
-                                  blocking=False)
+                after = self.place.allreduce(self.g, group, self.e * params / self.p.tensor,
+                                             [self.last[r] for r in group], self.e)
                 self._label(first, DP_ALLREDUCE, f"s{s}")
                 for r, x in zip(group, after):
                     self.last[r] = x
+
+
+    def _streamed_allreduce(self, s: int, params: int) -> None:
+        """GPU, overlap: the bucket's gradients allreduced now over each tensor rank's
+        replicas, beside the later kernels (on SM 0, not in the ranks' kernel order)."""
+        if not params:
+            return
+        for t in range(self.p.tensor):
+            group = [(d, s, t) for d in range(self.p.data)]
+            first = len(self.g.names)
+            self.place.allreduce(self.g, group, self.e * params / self.p.tensor,
+                                 [self.last[r] for r in group], self.e)
+            self._label(first, DP_ALLREDUCE, f"s{s}")
 
 
 def tokens(p: Params) -> int:

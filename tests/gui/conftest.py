@@ -57,6 +57,8 @@ def window(qtbot, monkeypatch):
         if w is not None:
             w.cancel()
             assert w.wait(60000), "a worker thread did not finish"
+    for views in (win.machine, win.selection):          # their builder threads too
+        assert views.builders.wait(60000), "a builder thread did not finish"
 
 
 @pytest.fixture

@@ -42,3 +42,25 @@ def test_open_a_program_from_the_command_line(qapp, tmp_path, capsys):
     bad.write_text("")
     assert main(["--program", str(bad), "--screenshot", str(out)]) == 2
     assert "ends in .py" in capsys.readouterr().err
+
+
+def test_open_on_the_machine_tab(qapp, tmp_path, monkeypatch):
+    """`--tab machine` shows the Machine tab, its model built before the screenshot
+    (even when the build is slow)."""
+    import time
+
+    from parasim.gui.machine_view import view
+    from parasim.gui.panels import export
+    model = view.MachineModel
+    monkeypatch.setattr(view, "MachineModel", lambda run: (time.sleep(0.5), model(run))[1])
+    seen = []
+    real = export.write_png
+    monkeypatch.setattr(export, "write_png", lambda win, path: (
+        seen.append((win.tabs.currentWidget() is win.machine, win.machine.model is not None,
+                     win.machine.canvas.frame is not None)), real(win, path)))
+    out = tmp_path / "machine.png"
+    assert main(["--scenario", "cluster-pingpong", "--tab", "machine",
+                 "--screenshot", str(out)]) == 0
+    assert seen == [(True, True, True)] and out.stat().st_size > 1000
+    from parasim.gui.app import build_parser
+    assert build_parser().parse_args(["--tab", "machine"]).tab == "machine"

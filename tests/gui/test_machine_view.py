@@ -328,3 +328,159 @@ def test_a_trace_file_says_what_it_cannot_know(qtbot):
     _, view = model_view(qtbot, ring_of_4())
     assert "crossbar" in view.info.text() and view.model.traffic.net.topology == "crossbar"
     assert view.model.traffic.mem_capacity is None
+
+
+def run_preset(window, qtbot, name):
+    with qtbot.waitSignal(window.state.run_changed, timeout=30000):
+        window.load_scenario(name, run=True)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=5000)
+    window.tabs.setCurrentWidget(window.machine)
+    qtbot.waitUntil(lambda: window.machine.model is not None, timeout=10000)
+    return window.machine.model.traffic
+
+
+def click_view(qtbot, tl, x, y):
+    from PySide6.QtCore import Qt
+    pos = tl.plot.mapFromScene(tl.box.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(tl.plot.viewport(), Qt.LeftButton, pos=pos)
+
+
+def test_a_link_chosen_in_either_view_is_highlighted_in_the_other(window, qtbot):
+    """cluster-pingpong (node 0 <-> node 1 through a switch, 10 round trips): choosing
+    the up link of node 0 in the Machine view draws its 10 messages (0 -> 1) in gold on
+    the timeline; a click on one of the back messages (1 -> 0) on the timeline at a
+    time when it is on the switch's down link chooses that link in the Machine view."""
+    from PySide6.QtCore import QPoint, Qt
+    tr = run_preset(window, qtbot, "cluster-pingpong")
+    mv, tl = window.machine, window.timeline
+    up = tr.link_names.index("node 0 -> switch")
+    x0, y0, x1, y1 = mv.model.geometry.links[up][0]
+    pt = mv.canvas.transform().map(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    qtbot.mouseClick(mv.canvas, Qt.LeftButton, pos=QPoint(int(pt.x()), int(pt.y())))
+    assert window.state.selected_link == up and mv.canvas.chosen_link == up
+    xs, ys = window.link_highlight.arrows.getData()
+    f = tr.f
+    ours = np.flatnonzero(f["src_pe"] == 0)
+    assert len(ours) == 10 and len(xs) == 2 * len(ours)
+    assert np.array_equal(xs[0::2], tl.spans.flight[0][ours])
+    assert set(ys[0::2]) == {tl.rows.row_of_pe[0]} and set(ys[1::2]) == {tl.rows.row_of_pe[1]}
+    hx, hy = window.link_highlight.heads.getData()          # heads at the arrivals
+    assert np.array_equal(hx, tl.spans.flight[1][ours]) and set(hy) == {tl.rows.row_of_pe[1]}
+    window.tabs.setCurrentWidget(window.timeline_page)
+    back = int(np.flatnonzero(f["src_pe"] == 1)[2])
+    a, b = tl.spans.flight[0][back], tl.spans.flight[1][back]
+    tl.box.setRange(xRange=(a - (b - a), b + (b - a)), padding=0)
+    t = a + 0.75 * (b - a)                                 # its second hop by then
+    y = tl.rows.row_of_pe[1] + 0.75 * (tl.rows.row_of_pe[0] - tl.rows.row_of_pe[1])
+    click_view(qtbot, tl, t, y)
+    down = tr.link_names.index("switch -> node 0")
+    assert tr.link_of(back, t) == down
+    qtbot.waitUntil(lambda: window.state.selected_link == down, timeout=3000)
+    assert mv.canvas.chosen_link == down
+    assert len(window.link_highlight.arrows.getData()[0]) == 20
+    click_view(qtbot, tl, a - 0.5 * (b - a), tl.rows.row_of_pe[0])   # no arrow there
+    qtbot.waitUntil(lambda: window.state.selected_link == -1, timeout=3000)
+    assert mv.canvas.chosen_link == -1 and not len(window.link_highlight.arrows.getData()[0])
+
+
+def test_a_link_with_a_timeline_row_is_chosen_by_its_row(window, qtbot):
+    """gpu-offload: the host link has a row under the SMs; choosing it in either view
+    puts the band on that row and outlines it in the Machine view."""
+    tr = run_preset(window, qtbot, "gpu-offload")
+    tl = window.timeline
+    assert tl.rows.links and tl.rows.links[0].endswith(tr.link_names[0])
+    window.tabs.setCurrentWidget(window.timeline_page)
+    tl.reset_view()
+    row = tl.rows.link_first_row
+    click_view(qtbot, tl, 0.5 * window.state.makespan, row)
+    qtbot.waitUntil(lambda: window.state.selected_link == 0, timeout=3000)
+    band = window.link_highlight.band
+    assert band.isVisible() and band.getRegion() == pytest.approx((row - 0.5, row + 0.5))
+    assert window.machine.canvas.chosen_link == 0
+    window.state.select_link(-1)
+    assert not band.isVisible() and window.machine.canvas.chosen_link == -1
+
+
+def test_builder_threads_deliver_and_end_in_the_gui_thread(qtbot):
+    """A result (or an error's text) and the thread's end both reach the GUI thread;
+    the finished thread is waited for and deleted there, none is left running."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Slot
+
+    from parasim.gui.machine_view.builder import Builders
+
+    gui = QCoreApplication.instance().thread()
+    reaped = []
+
+    class Pool(Builders):
+        @Slot()
+        def _reap(self):
+            reaped.append(QThread.currentThread() is gui)
+            super()._reap()
+
+    class Receiver(QObject):
+        got: list = []
+
+        @Slot(object, object)
+        def built(self, run, result):
+            self.got.append((run, result, QThread.currentThread() is gui))
+
+    owner, receiver = QObject(), Receiver()
+    pool = Pool(owner)
+    threads = [pool.start("ab", lambda r: r * 2, receiver.built),
+               pool.start("x", lambda r: 1 / 0, receiver.built)]
+    qtbot.waitUntil(lambda: not pool.running, timeout=10000)
+    assert sorted(receiver.got) == [("ab", "abab", True),
+                                    ("x", "ZeroDivisionError: division by zero", True)]
+    assert reaped and all(reaped)
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    assert not any(shiboken6.isValid(t) for t in threads)
+
+
+def test_a_packet_carries_a_chord_from_its_sender_to_its_receiver(qtbot):
+    """Ring of 4 at t = 2.5: message 0 (node 0 -> 2) and 1 (3 -> 2) in flight; each
+    chord joins the centres of its nodes' boxes (the pattern, not the route)."""
+    state, view = model_view(qtbot, ring_run())
+    state.set_time(2.5)
+    f = view.canvas.frame
+    box = view.model.geometry.node_box
+    centre = box[:, :2] + box[:, 2:] / 2
+    got = {int(k): tuple(c) for k, c in zip(f.packet_flight, f.chords)}
+    assert got == {0: pytest.approx((*centre[0], *centre[2])),
+                   1: pytest.approx((*centre[3], *centre[2]))}
+
+
+def test_the_panel_fits_what_it_shows(qtbot):
+    """Wide for its height: side by side even under NARROW_PX; no messages: the panel
+    under the machine takes only the height it needs; the matrix labels whole rows."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QBoxLayout
+    _, view = model_view(qtbot, make_run(SMALL))
+    view.resize(700, 400)
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Horizontal)
+    assert view.plots.direction() == QBoxLayout.TopToBottom
+    view.resize(600, 800)
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Vertical)
+    assert view.plots.direction() == QBoxLayout.LeftToRight
+    assert not view.matrix.isVisible()
+    assert view.split.sizes()[1] <= 0.3 * 800
+    qtbot.waitUntil(lambda: not view.split.widget(1).verticalScrollBar().isVisible(),
+                    timeout=3000)                                     # all of it shown
+    _, ring = model_view(qtbot, ring_of_4())
+    ticks = ring.matrix.getPlotItem().getAxis("left")._tickLevels
+    assert [v for v, _ in ticks[0]] == [0, 1, 2, 3]
+
+
+def test_nic_rows_are_not_links(window, qtbot):
+    """loggp-pingpong has a NIC row per node under the nodes: choosing network link 1
+    draws its messages and bands no row; a click on a NIC row chooses no link."""
+    tr = run_preset(window, qtbot, "loggp-pingpong")
+    tl = window.timeline
+    assert len(tl.rows.links) == 2 and len(tr.link_names) >= 2
+    window.state.select_link(1)
+    assert not window.link_highlight.band.isVisible()
+    assert len(window.link_highlight.arrows.getData()[0]) == 2 * len(tr.flights_on(1)) > 0
+    window.tabs.setCurrentWidget(window.timeline_page)
+    tl.reset_view()
+    click_view(qtbot, tl, 0.5 * window.state.makespan, tl.rows.link_first_row)
+    qtbot.waitUntil(lambda: window.state.selected_link == -1, timeout=3000)

@@ -69,3 +69,65 @@ def test_the_record_dialog_records_with_progress(ran, qtbot, tmp_path):
         dlg.start()
     assert dlg.bar.value() == dlg.bar.maximum() == 4
     assert "recorded 4 frames" in ran.status.text() and (tmp_path / "d.gif").exists()
+
+
+def record_machine(window, qtbot, path, frames=4):
+    """cluster-pingpong's first message, 0.5 to 7.5 ms (of its 8.04 ms): its packet
+    crosses node 0's up link, then the switch's down link."""
+    from tests.gui.test_machine_view import run_preset
+    run_preset(window, qtbot, "cluster-pingpong")
+    rec = Recording(str(path), width=320, fps=10, seconds=frames / 10, t0=0.5e-3, t1=7.5e-3)
+    r = Recorder(window.state, window.machine, rec)
+    with qtbot.waitSignal(r.done, timeout=20000) as sig:
+        r.start()
+    return sig.args
+
+
+def test_the_machine_view_records_as_a_gif(window, qtbot, tmp_path):
+    import imageio.v3 as iio
+    path = tmp_path / "pingpong.gif"
+    written, message = record_machine(window, qtbot, path)
+    assert written and "recorded 4 frames" in message
+    frames = iio.imread(path)
+    assert frames.shape[0] == 4 and frames.shape[2] == 320
+    mv = window.machine                                         # the machine drawn
+    at = mv.canvas.mapTo(mv, mv.canvas.rect().topLeft())        # moved: its packet
+    k = 320 / mv.width()
+    x0, y0 = int(at.x() * k) + 2, int(at.y() * k) + 2
+    x1, y1 = x0 + int(mv.canvas.width() * k) - 4, y0 + int(mv.canvas.height() * k) - 4
+    assert not np.array_equal(frames[0][y0:y1, x0:x1], frames[-1][y0:y1, x0:x1])
+    assert [p.name for p in tmp_path.iterdir()] == ["pingpong.gif"]
+
+
+def test_the_machine_view_records_as_png_frames(window, qtbot, tmp_path):
+    import imageio.v3 as iio
+    written, _ = record_machine(window, qtbot, tmp_path / "pingpong.png", frames=3)
+    assert written and [p.name for p in tmp_path.iterdir()] == ["pingpong"]
+    names = sorted(p.name for p in (tmp_path / "pingpong").iterdir())
+    assert names == ["frame-0000.png", "frame-0001.png", "frame-0002.png"]
+    first = iio.imread(tmp_path / "pingpong" / names[0])
+    assert first.shape[1] == 320 and first.shape[2] in (3, 4)
+    (tmp_path / "again").mkdir()
+    (tmp_path / "again" / "mine.txt").write_text("keep")        # a folder in the way
+    written, message = record_machine(window, qtbot, tmp_path / "again.png", frames=2)
+    assert not written and "again" in message and "recording failed" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "pingpong"]
+    assert [p.name for p in (tmp_path / "again").iterdir()] == ["mine.txt"]
+
+
+def test_the_machine_tabs_record_button_records_the_machine_view(window, qtbot, tmp_path,
+                                                                  monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.gui.test_machine_view import run_preset
+    run_preset(window, qtbot, "cluster-pingpong")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *a, **k: (str(tmp_path / "m"), "Animated GIF (*.gif)")))
+    dlg = window.machine.record()
+    qtbot.addWidget(dlg)
+    assert dlg.widget is window.machine and dlg.path.endswith("m.gif")
+    dlg.seconds.setValue(1)
+    dlg.fps.setValue(2)
+    with qtbot.waitSignal(dlg.finished, timeout=20000):
+        dlg.start()
+    assert (tmp_path / "m.gif").exists() and "recorded 2 frames" in window.status.text()

@@ -439,3 +439,24 @@ def test_layers_tab_table_of_a_transformer_run(window):
     r = rows["h.0.attn.scores"]
     assert t.item(r, 2).text() == "attention_scores"
     assert t.item(r, t.columnCount() - 1).text() == "h*dh*s*L = 16*64*16*16"
+
+
+def test_layers_tab_keeps_long_names_narrow_and_the_bars_tall(window):
+    # ViT-B/16: 176 layers named like encoder.layers.encoder_layer_0.self_attention.q_proj
+    from parasim.sim import scenario as scenario_mod
+    from parasim.sim.simulate import simulate
+    sc = scenario_mod.load("vgg16-inference", ['workload.model="vit_b_16"', "workload.batch=1",
+                                               "machine.cores=1"])
+    window.state.set_run(simulate(sc, baseline=False))
+    window.resize(1024, 768)
+    tab = window.metrics.plots[4]
+    window.metrics.setCurrentWidget(tab)
+    t = tab.table
+    assert t.rowCount() == 176
+    assert t.columnWidth(1) <= tab.NAME_MAX_WIDTH
+    name = "encoder.layers.encoder_layer_0.self_attention.q_proj"
+    r = next(i for i in range(t.rowCount()) if t.item(i, 1).text() == name)
+    assert t.item(r, 1).toolTip() == name
+    assert t.item(0, 2).text() == "conv2d"
+    assert t.item(0, t.columnCount() - 1).text() == "k*k*c*H*W*o = 16*16*3*14*14*768"
+    assert tab.plot.minimumHeight() == tab.PLOT_MIN_HEIGHT

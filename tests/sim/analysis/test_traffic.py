@@ -82,6 +82,27 @@ def test_link_load_and_packets_by_hand():
     assert names[tr.busiest_links(1)[0]] in ("0 -> 1", "1 -> 2")
 
 
+def test_the_messages_of_a_link_and_the_link_of_a_message():
+    """Ring of 4: message 0 (node 0 -> 2) crosses 0->1 then 1->2 over [0, 10], half
+    its time on each; message 1 (3 -> 2) crosses 3->2; nothing uses 2->3."""
+    tr = Traffic(ring_run())
+    link = tr.net.names.index
+    assert list(tr.flights_on(link("0 -> 1"))) == [0]
+    assert list(tr.flights_on(link("1 -> 2"))) == [0]
+    assert list(tr.flights_on(link("3 -> 2"))) == [1]
+    assert list(tr.flights_on(link("2 -> 3"))) == []
+    assert tr.link_of(0, 2.5) == link("0 -> 1") and tr.link_of(0, 7.5) == link("1 -> 2")
+    assert tr.link_of(1, 1.0) == link("3 -> 2")
+    assert tr.link_of(0, 10.0) == link("1 -> 2")          # clamped: its last link
+    assert tr.link_of(0, -1.0) == link("0 -> 1")          # ... its first
+    assert tr.link_of(5, 1.0) == -1                       # no such message
+    sc = scenario("pingpong", machine_kw={"nodes": 2, "cores": 2})
+    home = make_run([(0, "send", 0, 0.0, 1.0, 0.0, 8.0, 1, 0),       # PE 0 -> PE 1,
+                     (1, "recv", 1, 0.0, 1.0, 0.0, 8.0, 0, 0)], nodes=2, cores=2)
+    inside = Traffic(Run(sc, home.trace, home.summary, 2, 2))         # both on node 0
+    assert inside.link_of(0, 0.5) == -1 and not len(inside.flights_on(0))
+
+
 def test_memory_bandwidth_by_hand():
     """PE 0: a memory-bound task (compute [0,1), stall [1,4), 12 B) flows 3 B/s over
     [0, 4); PE 1: a compute-bound task (compute [0,2), 4 B) at the core's 1 B/s would
@@ -166,3 +187,24 @@ def test_pe_states_name_the_trace_row():
     rows = PEStates(tr, 3).trace_rows(2.5)
     assert tr.kind[rows[0]] == KIND_CODE["stall"] and tr.pe[rows[0]] == 0
     assert tr.task[rows[1]] == 2 and rows[2] == -1
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(["torus2d", "fattree", "ring", "crossbar"]),
+       st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), min_size=1, max_size=30))
+def test_routes_gathered_per_pair_equal_routing_each_message(topology, pairs):
+    """Each message's links and latency are its own route's, in order, though every
+    (sender, receiver) pair is routed once."""
+    sc = scenario("pingpong", machine_kw={"nodes": 16, "cores": 1,
+                                          "network": {"topology": topology}})
+    spans = []
+    for m, (a, b) in enumerate(pairs):
+        spans += [(a, "send", -1, float(m), m + 1.0, 0.0, 8.0, b, m),
+                  (b, "recv", -1, float(m), m + 1.0, 0.0, 8.0, a, m)]
+    base = make_run(sorted(spans, key=lambda s: s[3]), nodes=16, cores=1)
+    tr = Traffic(Run(sc, base.trace, base.summary, 16, 1))
+    for k, flight in enumerate(tr.inter):
+        links, latency = tr.net.route(int(tr.f["src_pe"][flight]), int(tr.f["dst_pe"][flight]))
+        got = tr.route_link[tr.route_ptr[k]:tr.route_ptr[k + 1]]
+        assert list(got) == list(links) and tr.latency[k] == latency
+    assert len(tr.inter) == sum(a != b for a, b in pairs)

@@ -6,26 +6,19 @@ import numpy as np
 import pytest
 
 from parasim.sim.nn import LayerError, count, load_model
-from parasim.sim.nn.graph import GraphBuilder
-from parasim.sim.nn.layers import Linear, Mul
-from parasim.sim.nn.transformer import (
-    AddEmbedding,
+from parasim.sim.nn.attention import (
     AttentionContext,
     AttentionScores,
-    Embedding,
-    LayerNorm,
-    LMHead,
     MatMul,
-    RMSNorm,
-    Rotary,
     Softmax,
-    TransformerConfig,
-    attention,
-    build,
     causal_entries,
-    decode_step,
-    kv_cache_bytes,
 )
+from parasim.sim.nn.decode import decode_step, kv_cache_bytes
+from parasim.sim.nn.embedding import AddEmbedding, Embedding, LMHead
+from parasim.sim.nn.graph import GraphBuilder
+from parasim.sim.nn.layers import Linear, Mul
+from parasim.sim.nn.norms import LayerNorm, RMSNorm, Rotary
+from parasim.sim.nn.transformer import TransformerConfig, attention, build
 
 ROOT = Path(__file__).resolve().parents[3]
 TINY = TransformerConfig("tiny-gpt", "gpt2", d_model=16, n_layers=2, n_heads=4, vocab=50, n_ctx=12)

@@ -5,7 +5,8 @@ import pytest
 
 from parasim.sim.nn import count, get_model
 from parasim.sim.nn.zoo_extra import MODELS as EXTRA
-from parasim.sim.nn.zoo_extra import inception_v3, regnet_widths
+from parasim.sim.nn.zoo_extra import inception_v3
+from parasim.sim.nn.zoo_mobile import regnet_widths
 
 # torchvision's published figures (the weights' meta "num_params" and "_ops",
 # shown as "Params" and "GFLOPS" in its model tables; the GFLOPS are GMACs:

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from parasim.sim.cli import main
 from parasim.sim.errors import ScenarioError
 from parasim.sim.machine.machine import Machine
+from parasim.sim.nn.decode import decode_step
 from parasim.sim.nn.training import training_count
 from parasim.sim.nn.transformer import build as build_model
-from parasim.sim.nn.transformer import decode_step
 from parasim.sim.report import summary_rows
 from parasim.sim.simulate import build_graph, simulate
 from parasim.sim.taskgraph import is_layered
@@ -287,9 +287,10 @@ def test_tasks_estimate_bounds_the_graph(work, beta_gbs):
 
 
 @pytest.mark.parametrize("sets, field", [(["workload.tensor=5"], "workload.tensor"),
-                                         (["workload.tensor=2"], "workload.data")])
+                                         (["workload.tensor=2", "workload.blocks=8"],
+                                          "workload.data")])
 def test_cli_refuses_bad_parallelism_in_one_line_naming_the_field(capsys, sets, field):
-    # tensor 5 does not divide 16 heads; data 8 x tensor 2 = 16 ranks on 8 PEs
+    # tensor 5 does not divide 16 heads; data 8 x tensor 2 = 16 ranks on 8 GPUs
     assert main(["run", "gpt2-dp-vs-tp", *[a for s in sets for a in ("--set", s)]]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {field}") and err.count("\n") == 1
@@ -345,5 +346,6 @@ def test_gpu_device_errors_name_the_field():
                                             'machine has none'):
         tf(machine_kw(), device="gpu")                  # refused at load
     sc = tf(GPU, device="gpu", data=2, batch=2)
-    with pytest.raises(ScenarioError, match="workload.device = 'gpu' runs one rank"):
+    with pytest.raises(ScenarioError, match="workload.data x tensor x pipeline = 2 ranks is "
+                                            "more than the machine's 1 GPUs"):
         build_graph(sc, Machine(sc.machine))
