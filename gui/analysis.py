@@ -22,22 +22,16 @@ import numpy as np
 
 from ..sim.analysis.concurrency import concurrency_series
 from ..sim.analysis.queries import power_samples
-from ..sim.analysis.task_rows import extents
+from ..sim.analysis.task_rows import extents, thread_table
 from ..sim.run import Run
 from ..sim.trace import KIND_CODE
 from .spans import SpanLayout
 
-_WAIT = KIND_CODE["wait"]
-_RUNNING = (KIND_CODE["compute"], KIND_CODE["stall"])
+_WAIT, _SWITCH = KIND_CODE["wait"], KIND_CODE["switch"]
 
 
 def _is_sorted(a: np.ndarray) -> bool:
     return bool(np.all(a[1:] >= a[:-1]))
-
-
-def _counter(starts: np.ndarray, ends: np.ndarray):
-    """Sorted start and end times for count(start <= t) - count(end <= t)."""
-    return np.sort(starts), np.sort(ends)
 
 
 def _count_at(pair, t: float) -> int:
@@ -46,7 +40,10 @@ def _count_at(pair, t: float) -> int:
 
 
 class TraceIndex:
-    """Sorted views of one run's trace for O(log n) queries at a playhead time."""
+    """Sorted views of one run's trace for O(log n) queries at a playhead time.
+
+    Parallelism and concurrency at t are read from the run's own series (a step
+    function: one binary search); FLOPs done and active PEs from sorted span times."""
 
     def __init__(self, run: Run):
         tr = run.trace
@@ -54,15 +51,11 @@ class TraceIndex:
         self.start, self.end = tr.start_s, tr.end_s
         self.makespan = float(max(run.makespan, self.end.max() if len(tr) else 0.0))
         # one sort by start (skipped when the trace is already in start order, as a
-        # simulated trace is) and one by end serve every counter below
+        # simulated trace is) and one by end serve the counters below
         by_start = None if _is_sorted(self.start) else np.argsort(self.start, kind="stable")
-        by_end = np.argsort(self.end, kind="stable")
-        start_sorted = self.start if by_start is None else self.start[by_start]
+        by_end = np.argsort(self.end, kind="stable")   # ends of back-to-back spans: nearly
+        start_sorted = self.start if by_start is None else self.start[by_start]   # sorted
         end_sorted = self.end[by_end]
-
-        def pair(mask):
-            s = start_sorted[mask if by_start is None else mask[by_start]]
-            return s, end_sorted[mask[by_end]]
 
         # FLOPs: completed spans by end time, in-progress spans through a start window
         self._end_sorted = end_sorted
@@ -74,12 +67,16 @@ class TraceIndex:
             tr.flops[order]
         dur = self._fl_end - self._fl_start
         self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
-        self._busy = pair(tr.kind != _WAIT)
-        self._running = pair(np.isin(tr.kind, _RUNNING) & (tr.task >= 0))
-        self.task_first, self.task_last = extents(run)     # a program's: its threads
-        self._tasks = _counter(self.task_first, self.task_last)
+        busy = tr.kind != _WAIT
+        self._busy = (start_sorted[busy if by_start is None else busy[by_start]],
+                      end_sorted[busy[by_end]])
+        th = thread_table(run)                  # a program's tasks are its threads
+        self.has_tasks = bool(len(th["start_s"])) if th is not None else \
+            bool(np.any((tr.task >= 0) & (tr.kind != _SWITCH)))
         self.power = power_samples(run)
         self._events = None
+        self._own_series = None
+        self._series("concurrency")             # here, off the GUI thread, if not the run's
         self.spans = SpanLayout(run)
 
     @property
@@ -117,10 +114,16 @@ class TraceIndex:
         return _count_at(self._busy, t)
 
     def parallelism(self, t: float) -> int:
-        return _count_at(self._running, t)
+        return self._level_at("parallelism", t)
 
     def concurrency(self, t: float) -> int:
-        return _count_at(self._tasks, t)
+        return self._level_at("concurrency", t)
+
+    def _level_at(self, name: str, t: float) -> int:
+        """The run's series `name` at t (levels hold on [t_i, t_(i+1)); 0 before t_0)."""
+        ts, level = self._series(name)
+        i = int(np.searchsorted(ts, t, "right")) - 1
+        return int(level[i]) if i >= 0 else 0
 
     def power_at(self, t: float) -> float | None:
         """The power sample in force at t (samples are steps), None without a power model."""
@@ -139,8 +142,12 @@ class TraceIndex:
         return self._series("concurrency")
 
     def _series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """The run's own series (sim.analysis.concurrency.concurrency_series)."""
-        got = self.run.extras.get("concurrency")
-        if got is None:
-            got = concurrency_series(self.run.trace, self.makespan)
-        return np.asarray(got["t_s"], np.float64), np.asarray(got[name])
+        """The run's own series (sim.analysis.concurrency.concurrency_series; computed
+        here, once, for a run that lacks it)."""
+        if self._own_series is None:
+            got = self.run.extras.get("concurrency")
+            if got is None:
+                got = concurrency_series(self.run.trace, self.makespan, extents(self.run))
+            self._own_series = got
+        return np.asarray(self._own_series["t_s"], np.float64), \
+            np.asarray(self._own_series[name])

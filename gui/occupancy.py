@@ -4,53 +4,62 @@ For one node and one kind, n(t) = number of the node's PEs with a span of that k
 covering t (a step function: +1 at each span start, -1 at each end). Its integral
 
     F(t) = sum over spans of clamp(t - start, 0, end - start)
+         = t * Ns(t) - Ss(t) - t * Ne(t) + Se(t)
 
-is piecewise linear with breakpoints at the span ends, so it is stored exactly as its
-values at the sorted event times, and the mean of n over a pixel column [a, b] is
+where Ns(t), Ss(t) are the count and the sum of the starts <= t and Ne, Se those of the
+ends (prefix sums over the sorted starts and ends: two binary searches), and the mean
+of n over a pixel column [a, b] is
 
     occupancy(a, b) = (F(b) - F(a)) / ((b - a) * cores)       in [0, 1]
 
-(np.interp between breakpoints). Pure numpy, built once per (kind) on first use.
+Pure numpy, built once per kind (off the GUI thread for runs that open collapsed).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .sorting import small_ints
+
 
 class Occupancy:
-    """Per kind: event times and F at them, grouped by node (`ptr[node]:ptr[node+1]`)."""
+    """Per kind: each node's span starts and ends, each sorted, with their prefix sums
+    (node g owns entries ptr[g]:ptr[g+1] of both)."""
 
     def __init__(self, start: np.ndarray, end: np.ndarray, pe: np.ndarray, nodes: int,
                  cores: int):
         self.cores = cores
-        node = np.concatenate([pe, pe]) // cores
-        t = np.concatenate([start, end])
-        d = np.concatenate([np.ones(len(start)), -np.ones(len(end))])
-        order = np.lexsort((t, node))
-        t, d, node = t[order], d[order], node[order]
-        self.ptr = np.searchsorted(node, np.arange(nodes + 1))
-        self.t = t
-        self.f = np.zeros(len(t))
-        self.n = np.zeros(len(t), np.int64)     # n(t) just after each event
-        for lo, hi in zip(self.ptr[:-1], self.ptr[1:]):
-            if hi > lo:                 # F grows at slope n(t) between events
-                self.n[lo:hi] = np.cumsum(d[lo:hi])
-                self.f[lo + 1:hi] = np.cumsum(self.n[lo:hi - 1] * np.diff(t[lo:hi]))
+        node = pe // cores
+        # the kind's spans come by start; ends of back-to-back spans are nearly sorted
+        by_s = np.argsort(start, kind="stable")
+        by_e = np.argsort(end, kind="stable")
+        if nodes > 1:               # by node, keeping time order: stable radix sorts
+            by_s = by_s[np.argsort(small_ints(node[by_s], nodes), kind="stable")]
+            by_e = by_e[np.argsort(small_ints(node[by_e], nodes), kind="stable")]
+        self.s, self.e = start[by_s], end[by_e]
+        self.ptr = np.searchsorted(node[by_s], np.arange(nodes + 1))
+        self.s_sum = np.r_[0.0, np.cumsum(self.s)]
+        self.e_sum = np.r_[0.0, np.cumsum(self.e)]
+
+    def _counts(self, node: int, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(Ns, Ne) at each x: the node's starts and ends <= x (as indexes past lo)."""
+        lo, hi = self.ptr[node], self.ptr[node + 1]
+        return (lo + np.searchsorted(self.s[lo:hi], x, "right"),
+                lo + np.searchsorted(self.e[lo:hi], x, "right"))
 
     def count_at(self, node: int, x: float) -> int:
         """n(x): how many of the node's PEs have a span of this kind covering x
         (spans as [start, end))."""
-        lo, hi = self.ptr[node], self.ptr[node + 1]
-        j = lo + np.searchsorted(self.t[lo:hi], x, "right") - 1
-        return int(self.n[j]) if j >= lo else 0
+        ns, ne = self._counts(node, np.array([x]))
+        return int(ns[0] - ne[0])
 
     def fractions(self, node: int, edges: np.ndarray) -> np.ndarray:
         """Mean share of the node's PEs in this kind over each [edges[i], edges[i+1]]."""
-        lo, hi = self.ptr[node], self.ptr[node + 1]
-        if hi == lo:
-            return np.zeros(len(edges) - 1)
-        f = np.interp(edges, self.t[lo:hi], self.f[lo:hi], left=0.0)
+        edges = np.asarray(edges, np.float64)
+        lo = self.ptr[node]
+        ns, ne = self._counts(node, edges)
+        f = edges * (ns - ne) - (self.s_sum[ns] - self.s_sum[lo]) \
+            + (self.e_sum[ne] - self.e_sum[lo])
         return np.diff(f) / (np.diff(edges) * self.cores)
 
 

@@ -1,5 +1,6 @@
 """Presentation mode: the centre view and the player fill the window, the lesson's key
-numbers (sim.report.key_figures) in large type above them, every font scaled together.
+numbers (sim.report.key_figures) in large type above them (and the guided questions'
+answer field under them), every font scaled together.
 
     F5               presentation mode on / off (the side panels and toolbar hide)
     Ctrl + / Ctrl -  text size, 100-250 % (labels, axes, tables, lesson text, banner)
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from ..sim.report import key_figures
 from ..sim.units import si
+from .panels.plots import fit_title
 
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 100, 250, 25
 PRESENTATION_ZOOM = 175         # presentation mode starts at least this large
@@ -132,6 +134,7 @@ class Presenter:
             if item.titleLabel.isVisible() and item.titleLabel.text and \
                     item.titleLabel.opts.get("size") != size:
                 item.setTitle(item.titleLabel.text, size=size)
+                fit_title(item)
 
     def _after_redraw(self, *_) -> None:
         if self.zoom != ZOOM_MIN:
@@ -163,6 +166,7 @@ class Presenter:
                 x.setVisible(visible)
             w.banner.large = False
             self.set_zoom(self._zoom_before)
+        w.answer_bar.set_presenting(self.on)
         w.presentation_action.setChecked(self.on)
 
     def toggle_full_screen(self) -> None:

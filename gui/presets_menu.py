@@ -1,5 +1,5 @@
 """The Presets menu: one submenu per lesson (the preset's `[view] group`), each entry
-tooltipped with the preset's description."""
+tooltipped with the preset's description; filled when first opened."""
 
 from __future__ import annotations
 
@@ -27,8 +27,19 @@ def grouped_presets() -> dict[str, list]:
 
 
 def build_presets_menu(menu, pick: Callable[[str], None]) -> None:
-    """Fill `menu` with the grouped presets; choosing one calls pick(name)."""
+    """Fill `menu` with the grouped presets the first time it is about to show (loading
+    every preset takes a good part of a second: not at start-up); choosing one calls
+    pick(name)."""
     menu.setToolTipsVisible(True)
+
+    def fill() -> None:
+        menu.aboutToShow.disconnect(fill)
+        fill_presets_menu(menu, pick)
+    menu.aboutToShow.connect(fill)
+
+
+def fill_presets_menu(menu, pick: Callable[[str], None]) -> None:
+    """One submenu per group of grouped_presets(), an entry per preset."""
     for group, scenarios in grouped_presets().items():
         sub = menu.addMenu(group.replace("&", "&&"))      # a lone & would mark a shortcut
         sub.setToolTipsVisible(True)

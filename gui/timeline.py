@@ -270,14 +270,15 @@ class TimelineView(TimelineInput, QWidget):
         bh = 1.0 if thin else BAR_HEIGHT       # thin rows: no white gap between them
         row_of_pe, hidden = self.rows.row_of_pe, self.rows.pe_collapsed
         occupancy = self._occupancy(x0, x1, px)
+        all_hidden = bool(hidden.all())         # every node collapsed: occupancy only
         labels = []
         for k, bar in self.bars.items():
-            if k not in self.spans.kind_rows:
+            if k not in self.spans.kind_rows or (all_hidden and k not in occupancy):
                 bar.setOpts(x0=[], width=[], y0=[], height=[])
                 continue
-            lod = self.spans.use_lod(x1 - x0)
+            lod = not all_hidden and self.spans.use_lod(x1 - x0)
             s, e, pe, _, lanes = self.spans.rows_for(k, lod)
-            sel = self.spans.visible(k, x0, x1, lod)
+            sel = self.spans.visible(k, x0, x1, lod) if not all_hidden else np.zeros(0, int)
             if self.rows.collapsed:             # collapsed rows: occupancy instead
                 sel = np.arange(len(s))[sel] if isinstance(sel, slice) else sel
                 sel = sel[~hidden[pe[sel]]]
@@ -322,6 +323,9 @@ class TimelineView(TimelineInput, QWidget):
     def _draw_edges(self, x0: float, x1: float, px: float, thin: bool) -> None:
         """White lines where one task's span follows another's on a PE, only where both
         spans are at least EDGE_MIN_PX wide on screen (never on collapsed or thin rows)."""
+        if self.rows.pe_collapsed.all():       # no edges on collapsed rows
+            self.edges.setData([], [])
+            return
         x, pe, width = self.spans.edges
         if thin:
             x, pe, width = x[:0], pe[:0], width[:0]

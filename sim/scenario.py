@@ -28,7 +28,6 @@ import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 import tomli_w
 
 from . import size_guard, spec
+from .assets import asset_dir, preset_names  # noqa: F401 - preset_names: part of this API
 from .engine.schedule import ScheduleSpec
 from .errors import ScenarioError
 from .io.files import write_atomic
@@ -48,11 +48,6 @@ from .trace import MAX_PES
 from .units import clip, key_text
 from .workloads import KINDS, module_for
 
-
-def asset_dir(kind: str) -> Traversable:
-    """A folder of the package data, parasim/assets/<kind> (scenarios, models, programs),
-    read through importlib.resources so a wheel install finds it too."""
-    return files("parasim.assets").joinpath(kind)
 LOGGOPS_KINDS = ("program", "goal")     # the workloads with a rendezvous threshold
 
 
@@ -167,11 +162,6 @@ def dumps(sc: Scenario) -> str:
 def save(sc: Scenario, path: str | os.PathLike) -> None:
     """Write the scenario as TOML, atomically."""
     write_atomic(path, dumps(sc))
-
-
-def preset_names() -> list[str]:
-    return sorted(p.name[:-5] for p in asset_dir("scenarios").iterdir()
-                  if p.name.endswith(".toml"))
 
 
 def resolve(name_or_path: str) -> Path | Traversable:

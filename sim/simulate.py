@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from importlib import import_module
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -24,10 +25,9 @@ from .machine.costs import compute_times
 from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
 from .run import Run, frozen
-from .runners import hpl, offload, program
 from .scenario import Scenario
 from .taskgraph import TaskGraph, is_layered
-from .workloads import lu_tiles, module_for, transformer
+from .workloads import module_for
 
 
 class Figures(NamedTuple):
@@ -38,14 +38,27 @@ class Figures(NamedTuple):
     share: Callable[[Any], float]
 
 
-RUNNERS: dict[str, Callable[..., Run]] = {"offload": offload.run_offload,
-                                          "program": program.run_program,
-                                          "goal": program.run_goal}
-PARTS = {"offload": offload.run_parts}       # (machine, graph) of each of a runner's runs
-FIGURES: dict[str, Figures] = {"hpl": Figures(hpl.summary, hpl.summary_share),
-                               "hpl-node": Figures(lu_tiles.summary, lambda p: 0.0),
-                               "transformer": Figures(transformer.summary,
-                                                      transformer.summary_share)}
+def on_demand(module: str, name: str) -> Callable[..., Any]:
+    """`name` of the sim module `module` (".runners.program"), imported at the first call:
+    a run imports only its own workload's runner and figures (start-up time)."""
+    def call(*args, **kwargs):
+        return getattr(import_module(module, __package__), name)(*args, **kwargs)
+    call.__qualname__ = f"{module.lstrip('.')}.{name}"
+    return call
+
+
+RUNNERS: dict[str, Callable[..., Run]] = {
+    "offload": on_demand(".runners.offload", "run_offload"),
+    "program": on_demand(".runners.program", "run_program"),
+    "goal": on_demand(".runners.program", "run_goal")}
+PARTS = {"offload": on_demand(".runners.offload", "run_parts")}   # (machine, graph) of
+                                                                 # each of a runner's runs
+FIGURES: dict[str, Figures] = {
+    "hpl": Figures(on_demand(".runners.hpl", "summary"),
+                   on_demand(".runners.hpl", "summary_share")),
+    "hpl-node": Figures(on_demand(".workloads.lu_tiles", "summary"), lambda p: 0.0),
+    "transformer": Figures(on_demand(".workloads.transformer", "summary"),
+                           on_demand(".workloads.transformer", "summary_share"))}
 
 
 def build_graph(scenario: Scenario, machine: Machine) -> TaskGraph:

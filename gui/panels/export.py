@@ -7,7 +7,9 @@ as OSError/ValueError; `export_with_dialog` shows them in a message box.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ...sim.io.files import write_atomic
@@ -30,6 +32,30 @@ def write_png(widget: QWidget, path: str) -> None:
     if not widget.grab().save(buf, "PNG"):
         raise OSError(f"could not encode the PNG for {path}")
     write_atomic(path, bytes(buf.data()))
+
+
+def widget_image(widget: QWidget, kind: str, scale: int = 2) -> bytes:
+    """`widget` as drawn on screen (a plot with its key beside it): PNG bytes at `scale` x
+    its size, or SVG bytes (Qt's own SVG painter)."""
+    buf = QBuffer()
+    buf.open(QIODevice.WriteOnly)
+    size = widget.size()
+    if kind == "svg":
+        gen = QSvgGenerator()
+        gen.setOutputDevice(buf)
+        gen.setSize(size)
+        gen.setViewBox(QRect(QPoint(0, 0), size))
+        painter = QPainter(gen)
+    else:
+        img = QImage(size * scale, QImage.Format_ARGB32)
+        img.fill(Qt.white)
+        painter = QPainter(img)
+        painter.scale(scale, scale)
+    widget.render(painter, QPoint(0, 0))
+    painter.end()
+    if kind != "svg" and not img.save(buf, "PNG"):
+        raise OSError("could not encode the PNG")
+    return bytes(buf.data())
 
 
 def export(kind: str, path: str, run, view: QWidget | None = None) -> None:

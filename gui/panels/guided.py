@@ -4,7 +4,8 @@ time; answers are checked by sim.lesson.check against the run's summary.
 
 Keyboard alone: G starts, Space plays on to the next stop, the answer field has the
 focus for the questions (a choice is answered by its number), Enter checks, Ctrl+H
-shows the next hint.
+shows the next hint. In presentation mode (the panel hidden with the side panels) the
+AnswerBar under the banner takes the answers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ RIGHT, WRONG = "#1B7F3B", "#B00000"
 
 class GuidedPanel(QWidget):
     caption = Signal(str)       # the step or question on show, plain text ("" when none)
+    phase_changed = Signal(str)     # idle, steps, questions, done
+    said = Signal(str)              # the verdict or hint on show (rich text, "" when none)
 
     def __init__(self, state, player, parent=None):
         super().__init__(parent)
@@ -45,7 +48,7 @@ class GuidedPanel(QWidget):
         self.answer.returnPressed.connect(self.submit)
         self.hint_button = QPushButton("Hint (Ctrl+H)")
         self.hint_button.clicked.connect(self.hint)
-        hint_key = QAction("Hint", self)
+        self.hint_action = hint_key = QAction("Hint", self)
         hint_key.setShortcut(QKeySequence("Ctrl+H"))
         hint_key.setShortcutContext(Qt.WindowShortcut)
         hint_key.triggered.connect(self.hint)
@@ -70,7 +73,7 @@ class GuidedPanel(QWidget):
         self.lesson = lesson if lesson else None
         self.setVisible(self.lesson is not None)
         self._stop_guiding()
-        self.phase = "idle"
+        self._set_phase("idle")
         n = (len(lesson.step), len(lesson.question)) if self.lesson else (0, 0)
         self._show(f"A guided lesson: {n[0]} stops, then {n[1]} questions.")
 
@@ -78,7 +81,11 @@ class GuidedPanel(QWidget):
         self.player.stops = []
         self.answer.hide()
         self.hint_button.hide()
-        self.verdict.setText("")
+        self._say_html("")
+
+    def _set_phase(self, phase: str) -> None:
+        self.phase = phase
+        self.phase_changed.emit(phase)
 
     def _show(self, text: str, caption: str = "") -> None:
         self.text.setText(text)
@@ -101,7 +108,7 @@ class GuidedPanel(QWidget):
         if not times:
             self._ask()
             return True
-        self.phase = "steps"
+        self._set_phase("steps")
         self._show(f"<b>Step 0 / {len(times)}</b>: press <b>Space</b> to play to the "
                    "first stop.")
         return True
@@ -128,28 +135,30 @@ class GuidedPanel(QWidget):
     def _ask(self, lead: str = "") -> None:
         """The next question (after `lead`, the last step's caption), or the end."""
         if self.question >= len(self.lesson.question):
-            self.phase = "done"
             self.answer.hide()
             self.hint_button.hide()
-            self._show(f"<b>Lesson complete</b>: {sum(self.first_try)} of "
-                       f"{len(self.first_try)} answered right at the first try. "
-                       "G starts it again.")
+            done = (f"{sum(self.first_try)} of {len(self.first_try)} answered right at the "
+                    "first try. G starts it again.")
+            self._show(f"<b>Lesson complete</b>: {done}", f"Lesson complete: {done}")
+            self._set_phase("done")
             return
-        self.phase = "questions"
         q = self.lesson.question[self.question]
         self.hints_shown = self.wrong = 0
         body = html.escape(q.text)
         if q.is_choice:
             body += "".join(f"<br>&nbsp;&nbsp;{k + 1}) {html.escape(c)}"
                             for k, c in enumerate(q.choices))
+        choices = "".join(f"   {k + 1}) {c}" for k, c in enumerate(q.choices or ()))
         self._show(f"{lead}<b>Question {self.question + 1} / {len(self.lesson.question)}"
-                   f"</b>: {body}", f"Question {self.question + 1}: {q.text}")
+                   f"</b>: {body}", f"Question {self.question + 1}: {q.text}{choices}")
         self.answer.clear()
         self.answer.setPlaceholderText("the number of your choice, then Enter"
                                        if q.is_choice else "a number, then Enter")
         self.answer.show()
         self.hint_button.setVisible(bool(q.hints))
-        self.answer.setFocus()
+        if self.answer.isVisible():
+            self.answer.setFocus()
+        self._set_phase("questions")
 
     def submit(self) -> bool:
         """Check the typed answer; right: say so (and why) and ask the next question."""
@@ -177,7 +186,58 @@ class GuidedPanel(QWidget):
         if self.hints_shown < len(q.hints):
             self.hints_shown += 1
         self._say("Hint: " + " ".join(q.hints[:self.hints_shown]), "#555555")
-        self.answer.setFocus()
+        if self.answer.isVisible():             # not in presentation (the AnswerBar's)
+            self.answer.setFocus()
 
     def _say(self, text: str, color: str) -> None:
-        self.verdict.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
+        self._say_html(f"<span style='color:{color}'>{html.escape(text)}</span>")
+
+    def _say_html(self, text: str) -> None:
+        self.verdict.setText(text)
+        self.said.emit(text)
+
+
+class AnswerBar(QWidget):
+    """The guided questions' answer field and verdict under the banner, shown in
+    presentation mode (where the guided panel is hidden with the side panels): Enter
+    checks the answer with GuidedPanel.submit, Ctrl+H gives its hint."""
+
+    def __init__(self, guided: GuidedPanel, parent=None):
+        super().__init__(parent)
+        self.guided = guided
+        self.presenting = False
+        self.field = QLineEdit()
+        self.field.returnPressed.connect(self.submit)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.RichText)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.addWidget(self.field, 1)
+        lay.addWidget(self.verdict, 2)
+        self.addAction(guided.hint_action)      # Ctrl+H while the panel is hidden
+        guided.said.connect(self.verdict.setText)
+        guided.phase_changed.connect(lambda _p: self._update())
+        self._update()
+
+    def set_presenting(self, on: bool) -> None:
+        self.presenting = on
+        self._update()
+
+    def _update(self) -> None:
+        phase = self.guided.phase
+        self.setVisible(self.presenting and phase in ("questions", "done"))
+        self.field.setVisible(phase == "questions")
+        if self.isVisible() and phase == "questions":
+            self.field.setPlaceholderText(self.guided.answer.placeholderText()
+                                          + "  (Ctrl+H: a hint)")
+            self.field.clear()
+            self.field.setFocus()
+
+    def submit(self) -> bool:
+        """The typed answer to the guided panel's question; kept (selected) when wrong."""
+        self.guided.answer.setText(self.field.text())
+        right = self.guided.submit()
+        if not right:
+            self.field.selectAll()
+        return right

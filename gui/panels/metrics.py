@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from ...sim.report import summary_rows, work_unit
 from ...sim.scenario import VIEW_TABS
 from ..state import AppState
-from .plots import ConcurrencyTab, LayersTab, PowerTab, RooflineTab, UtilisationTab
+from .plots import ConcurrencyTab, LayersTab, PowerTab, UtilisationTab
+from .roofline import RooflineTab
 
 # short tab labels so all seven fit the dock; the tooltip says what each shows
 TAB_NAMES = (("Concurrency", "Concurrency and parallelism over time"),

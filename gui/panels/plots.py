@@ -5,15 +5,14 @@
                                  a few nodes, when the run carries node series)
     utilisation                  per PE: compute / stall / comm / switch / wait+idle,
                                  as % of the makespan, stacked
-    roofline                     per task: intensity = flops / bytes  vs  achieved rate;
-                                 roofs min(peak, bandwidth x I) of all PEs (the summary's
-                                 ridge) and of one core (what one task can reach)
+    roofline                     gui/panels/roofline.py
     FLOPs per layer              per layer: a table (kind, shape, params, work, busy time,
                                  the MAC formula) and bars of the work and busy-time shares
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from ...sim.analysis import roofline
 from ...sim.analysis.layers import layer_details, per_layer
 from ...sim.analysis.metrics import time_by_kind
 from ...sim.report import work_unit
@@ -37,7 +35,6 @@ from ...sim.units import percent, si
 from ..analysis import TraceIndex
 from ..style import IDLE_COLOR, KIND_COLORS, PLAYHEAD_COLOR
 
-MAX_ROOFLINE_POINTS = 20_000
 MAX_LAYERS = 1000           # more groups than this are not layers worth a row each
                             # (GPT-2 medium: 341 layers, Llama-2-7B: 547)
 MAX_NODE_LINES = 8          # per-node power lines drawn up to this many nodes
@@ -75,6 +72,35 @@ class PlotTab(QStackedWidget):
         return self.item
 
 
+def key_title(item: pg.PlotItem, title: str, per_line: int = 3) -> None:
+    """`title` with the plot's legend on the lines under it, never over the data: per
+    named curve a mark in its colour (━ line, ┄ dashed line, ● points), `per_line` a line
+    (a title does not wrap)."""
+    marks = []
+    for curve in item.listDataItems():
+        if not curve.name():
+            continue
+        pen = pg.mkPen(curve.opts.get("pen"))
+        if pen.style() == Qt.NoPen:
+            mark, color = "●", pg.mkBrush(curve.opts.get("symbolBrush")).color()
+        else:
+            mark, color = ("━" if pen.style() == Qt.SolidLine else "┄"), pen.color()
+        marks.append(f"<span style='color:{color.name()}'>{mark}</span>&nbsp;"
+                     f"{html.escape(curve.name()).replace(' ', '&nbsp;')}")
+    lines = ["&nbsp;&nbsp; ".join(marks[i:i + per_line])
+             for i in range(0, len(marks), per_line)]
+    item.setTitle("<br>".join([title, *lines]), size="10pt")
+    fit_title(item)
+
+
+def fit_title(item: pg.PlotItem) -> None:
+    """Make the title's row as tall as its text: pyqtgraph fixes it at 30 px, which cuts
+    a title of two lines or more."""
+    h = max(30.0, item.titleLabel.item.boundingRect().height())
+    item.titleLabel.setMaximumHeight(h)
+    item.layout.setRowFixedHeight(0, h)
+
+
 def _step(item, t, level, end, color, name, width=2):
     x = np.r_[t, max(end, t[-1])]
     item.plot(x, level, stepMode="center", pen=pg.mkPen(color, width=width), name=name)
@@ -89,19 +115,18 @@ class ConcurrencyTab(PlotTab):
         if ix is None or not len(ix.run.trace):
             return self.say(self.idle_text)
         item = self.reset()
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "count")
-        item.setTitle("concurrency vs parallelism", size="10pt")
-        if len(ix.task_first):
+        if ix.has_tasks:
             _step(item, *ix.concurrency_series(), ix.makespan, "#CC79A7",
                   "concurrency = tasks started and not finished", width=5)
         par = ix.parallelism_series()
         _step(item, *par, ix.makespan, KIND_COLORS["compute"],
               "parallelism = PEs running a task")
-        top = max(par[1].max(), ix.concurrency_series()[1].max() if len(ix.task_first) else 0)
-        item.setYRange(0, 1.35 * top + 1, padding=0)      # headroom for the legend
+        top = max(par[1].max(), ix.concurrency_series()[1].max() if ix.has_tasks else 0)
+        item.setYRange(0, 1.1 * top + 1, padding=0)
         item.addItem(self.playhead, ignoreBounds=True)
+        key_title(item, "concurrency vs parallelism", per_line=1)     # long names
 
     def set_time(self, t: float) -> None:
         self.playhead.setValue(t)
@@ -114,7 +139,6 @@ class PowerTab(PlotTab):
                             "Runs from machines with a power model show their watts here.")
         item = self.reset()
         t, w = ix.power
-        item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         item.plot(np.r_[t, max(ix.makespan, t[-1])], w, stepMode="center",
                   pen=pg.mkPen("#D55E00", width=2), name="machine")
         p = ix.run.extras["power"]
@@ -128,10 +152,10 @@ class PowerTab(PlotTab):
                               pen=pg.mkPen(NODE_COLORS[k % len(NODE_COLORS)], width=1),
                               name=f"node {k}")
         top = float(np.max(w))
-        item.setYRange(0, 1.3 * top if top > 0 else 1.0, padding=0)
+        item.setYRange(0, 1.1 * top if top > 0 else 1.0, padding=0)
         item.setLabel("bottom", "simulated time", units="s")
         item.setLabel("left", "power", units="W")
-        item.setTitle("power over time", size="10pt")
+        key_title(item, "power over time", per_line=5)
 
 
 class UtilisationTab(PlotTab):
@@ -179,132 +203,6 @@ class UtilisationTab(PlotTab):
         axis = item.getAxis("left")
         axis.enableAutoSIPrefix(False)
         axis.setTicks([[(i, str(i)) for i in range(0, n, step)]])
-
-
-def decade_ticks(lo: float, hi: float, unit: str) -> list[tuple[float, str]]:
-    """Ticks for log10 values: whole decades, plus 2x and 5x when under 3 decades show."""
-    from ...sim.units import si
-    mults = (1, 2, 5) if hi - lo < 3 else (1,)
-    out = []
-    for k in range(int(np.floor(lo)), min(int(np.ceil(hi)), 300) + 1):
-        for m in mults:
-            v = np.log10(m) + k
-            if lo <= v <= hi:
-                out.append((float(v), si(m * 10.0 ** k, unit) if unit else f"{m * 10.0 ** k:g}"))
-    return out
-
-
-def roofline_data(run) -> dict:
-    """The run's roofline data (sim.analysis.roofline.plot_data, in Run.extras): the
-    points always, the ceilings when the run knows its machine."""
-    return run.extras.get("roofline") or {}
-
-
-def roofs(run, data: dict) -> tuple[tuple[float, float], tuple[float, float]]:
-    """((peak, bandwidth) of all PEs, (peak, bandwidth) of one core). The all-PE roof is
-    the summary's: peak = ridge_point x bandwidth (the peak of the run's precision mix)."""
-    s = run.summary
-    prec = s.get("precision") or "fp64"
-    bw = data["memory_bandwidth_bytes_per_s"]
-    peak = data["peak_flops_per_s"][prec]
-    if s.get("ridge_point") is not None and s.get("memory_bandwidth_bytes_per_s") == bw:
-        peak = s["ridge_point"] * bw
-    return (peak, bw), (data["core_peak_flops_per_s"][prec], data["core_bandwidth_bytes_per_s"])
-
-
-def kind_roofs(data: dict, prec: str) -> tuple[list, list]:
-    """Roofs of a heterogeneous run (sim.analysis.roofline.kind_roofs): per unit kind its
-    peak (matrix units included) and, where the matrix units raise it, the vector lanes'
-    ceiling; each over the kind's memory bandwidth. ([(peak, bw)], [name])."""
-    out, names = [], []
-    for kind, r in data["kinds"].items():
-        bw = r["memory_bandwidth_bytes_per_s"]
-        peak, vec = r["peak_flops_per_s"][prec], r["vector_peak_flops_per_s"][prec]
-        out.append((peak, bw))
-        names.append(f"{kind}" + (" matrix units" if peak > vec else ""))
-        if peak > vec:
-            out.append((vec, bw))
-            names.append(f"{kind} vector lanes")
-    return out, names
-
-
-class RooflineTab(PlotTab):
-    """Plotted as log10 values on linear axes, with decade ticks labelled in SI units:
-    the roof of all PEs (whose ridge the summary cites) and the roof of one core (what a
-    single task can reach), and one point per task."""
-
-    ROOF_COLORS = ("#D62728", "#E69F00", "#0072B2", "#56B4E9", "#009E73", "#CC79A7")
-
-    def show_run(self, ix: TraceIndex | None) -> None:
-        run = ix.run if ix else None
-        if run is None:
-            return self.say(self.idle_text)
-        data = roofline_data(run)
-        t = data.get("tasks") or {"intensity": [], "flops_per_s": []}
-        intensity, rate = np.asarray(t["intensity"]), np.asarray(t["flops_per_s"])
-        ok = np.isfinite(intensity) & (intensity > 0) & (rate > 0) & np.isfinite(rate)
-        skipped = int((np.isinf(intensity) & (rate > 0)).sum())
-        if not ok.any():
-            return self.say("No task both moves memory and computes, so there is no "
-                            "roofline: every task here is pure compute or pure data movement.")
-        item = self.reset()
-        self.run_point = None
-        intensity, rate = intensity[ok], rate[ok]
-        if len(rate) > MAX_ROOFLINE_POINTS:         # even sample, deterministic
-            pick = np.linspace(0, len(rate) - 1, MAX_ROOFLINE_POINTS).astype(int)
-            intensity, rate = intensity[pick], rate[pick]
-        xs_all, ys_all = [np.log10(intensity)], [np.log10(rate)]
-        # bottom right: clear of the roof labels (top right) and memory-bound points (left)
-        item.addLegend(offset=(-10, -10), brush=pg.mkBrush(255, 255, 255, 210),
-                       colCount=2 if self.plot.width() > 600 else 1)    # wide: low, flat
-        self.ridges = []
-        if "memory_bandwidth_bytes_per_s" in data:       # the machine is known
-            prec = run.summary.get("precision") or "fp64"
-            if "kinds" in data:          # heterogeneous: one roof per unit kind
-                both, names = kind_roofs(data, prec)
-            else:
-                both = roofs(run, data)
-                # the roofline's own core count: a GPU offload's roof is the device's SMs
-                cores = round(data["peak_flops_per_s"][prec]
-                              / data["core_peak_flops_per_s"][prec])
-                names = (f"all {cores} cores", "one core")
-            lo = min(intensity.min(), *(p / b for p, b in both)) / 4
-            hi = max(intensity.max(), *(p / b for p, b in both)) * 4
-            xs = np.geomspace(lo, hi, 64)
-            for (peak, bw), name, color in zip(both, names, self.ROOF_COLORS):
-                ridge = peak / bw
-                self.ridges.append(ridge)
-                roof = np.minimum(peak, bw * xs)
-                item.plot(np.log10(xs), np.log10(roof), pen=pg.mkPen(color, width=2),
-                          name=f"roof, {name}: ridge {ridge:.3g} FLOP/B")
-                label = pg.TextItem(f"{name}: peak {si(peak, 'FLOP/s')}", color=color,
-                                    anchor=(1.0, 1.1))
-                label.setPos(np.log10(hi), np.log10(peak))
-                item.addItem(label)
-                xs_all.append(np.log10(xs))
-                ys_all.append(np.log10(roof))
-        item.plot(xs_all[0], ys_all[0], pen=None, symbol="o", symbolSize=7,
-                  symbolBrush=pg.mkBrush(0, 114, 178, 150), symbolPen=None,
-                  name="tasks (achieved)")
-        whole = roofline.run_point(run.summary)
-        if whole is not None:                       # the run as a whole, as the lesson says
-            wx, wy = np.log10(whole[0]), np.log10(whole[1])
-            self.run_point = item.plot([wx], [wy], pen=None, symbol="star", symbolSize=22,
-                                       symbolBrush="#000000", symbolPen=pg.mkPen("w"),
-                                       name="the whole run (summary)")
-            xs_all.append([wx])
-            ys_all.append([wy])
-        x = np.concatenate(xs_all)
-        y = np.concatenate(ys_all)
-        ylo, yhi = y.min() - 0.3, y.max() + 1.2         # headroom above: the legend
-        item.setXRange(x.min() - 0.2, x.max() + 0.2, padding=0)
-        item.setYRange(ylo, yhi, padding=0)
-        item.getAxis("bottom").setTicks([decade_ticks(x.min() - 0.2, x.max() + 0.2, "")])
-        item.getAxis("left").setTicks([decade_ticks(ylo, yhi, "FLOP/s")])
-        item.setLabel("bottom", "arithmetic intensity I, FLOP/B (log scale)")
-        item.setLabel("left", "achieved rate (log scale)")
-        item.setTitle("roofline, one point per task" if not skipped else
-                      f"roofline (+{skipped} pure-compute tasks)", size="10pt")
 
 
 class LayersTab(PlotTab):

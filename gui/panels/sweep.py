@@ -43,11 +43,13 @@ from ...sim.studies.backends import make_executor
 from ...sim.studies.sweep import MODES, SweepResult, expand, parse_vary, run_sweep
 from ...sim.studies.validate import read_csv
 from ...sim.units import one_line, seconds
+from .plots import key_title
 from .validation import plot_validation
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LOG_SPAN = 100      # a setting whose values span this factor or more is drawn on log x
 BOTTOM_AXIS_PX = 44 # ticks and the x label, never clipped
+ENERGY_TITLE = "Energy against time"
 
 
 def fit_text(label: str, series) -> str:
@@ -118,7 +120,7 @@ class SweepPanel(QWidget):
         self.fits.setWordWrap(True)
         self.speedup_plot = pg.PlotWidget(title="Speedup")
         self.efficiency_plot = pg.PlotWidget(title="Parallel efficiency")
-        self.energy_plot = pg.PlotWidget(title="Energy against time")
+        self.energy_plot = pg.PlotWidget(title=ENERGY_TITLE)
         for plot, y in ((self.speedup_plot, "speedup"), (self.efficiency_plot, "efficiency"),
                         (self.energy_plot, "energy (J)")):
             plot.showGrid(x=True, y=True, alpha=0.3)
@@ -126,8 +128,6 @@ class SweepPanel(QWidget):
             plot.setLabel("bottom", "time (s)" if plot is self.energy_plot else "PEs")
             plot.getAxis("bottom").enableAutoSIPrefix(False)    # never "x0.001"
             plot.getAxis("bottom").setHeight(BOTTOM_AXIS_PX)    # room for the label
-            # efficiency starts at the top left (1.0 at few PEs): its legend goes below
-            plot.addLegend(offset=(10, -10) if plot is self.efficiency_plot else (10, 10))
         self.energy_plot.hide()
 
         form = QFormLayout()
@@ -166,6 +166,7 @@ class SweepPanel(QWidget):
         self.energy_plot.hide()
         self.fits.setStyleSheet("")
         self.fits.setText(plot_validation(self.speedup_plot, self.efficiency_plot, cases))
+        self._keys()
         self.status.setText(f"{os.path.basename(path)}: {len(cases)} cases from parasim "
                             f"validate (dotted: each kernel's target)")
         return True
@@ -299,8 +300,16 @@ class SweepPanel(QWidget):
         if has_energy:
             self.energy_plot.plot(result.column("makespan_s"), energy, pen=None, symbol="s",
                                   name="runs")
+        self._keys()
         self.fits.setText("\n".join(texts) if texts else note)
         self.fits.setStyleSheet("color: #B00000" if any("poor" in t for t in texts) else "")
+
+    def _keys(self) -> None:
+        """Each plot's legend under its title (drawn over the data at 1024x768)."""
+        for plot, title in ((self.speedup_plot, None), (self.efficiency_plot, None),
+                            (self.energy_plot, ENERGY_TITLE)):
+            item = plot.getPlotItem()
+            key_title(item, title or item.titleLabel.text)
 
     def plot_setting(self, result: SweepResult) -> str:
         """No PE count varied: makespan and fraction of peak against the first varied

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from ...sim.analysis.task_rows import legend, task_rows
 from ...sim.run import Run
 from ..style import KIND_COLORS, PLAYHEAD_COLOR
-from .plots import PlotTab
+from .plots import PlotTab, fit_title
 
 MAX_TASKS = 64
 MAX_LABELLED = 32           # more rows: every k-th labelled
@@ -51,10 +51,12 @@ class TasksView(PlotTab):
         item = self.reset()
         item.setLabel("bottom", "simulated time", units="s")
         key = "&nbsp;&nbsp;".join(                  # the legend, in the title: never on a row
-            f"<span style='color:{STATE_COLORS[name]}'>■</span> {text}"
-            for name, text in legend(run).items())
-        item.setTitle(key + (f" — the first {n} of {total:,} tasks" if total > n else ""),
+            f"<span style='color:{STATE_COLORS[name]}'>■</span>&nbsp;"     # on one line:
+            f"{text.replace(' ', '&nbsp;')}" for name, text in legend(run).items()  # the
+            if name == "running" or len(states[name]["task"]))           # states it has
+        item.setTitle(key + (f"<br>the first {n} of {total:,} tasks" if total > n else ""),
                       size="10pt")
+        fit_title(item)
         for name, iv in states.items():
             bar = pg.BarGraphItem(x0=iv["start_s"], width=iv["end_s"] - iv["start_s"],
                                   y0=iv["task"] - ROW_HEIGHT / 2, height=ROW_HEIGHT,

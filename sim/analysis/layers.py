@@ -16,12 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ScenarioError
-from ..nn import load_model
-from ..nn.count import mac_formula
-from ..nn.transformer import build as build_transformer
 from ..taskgraph import layer_of
 from ..trace import KIND_CODE, Trace
-from ..workloads import transformer
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,11 @@ def layer_details(run) -> dict[str, LayerDetail]:
     if workload is None:
         return {}
     kind = getattr(workload, "kind", None)
+    # the model zoo, imported for these runs only
+    from ..nn import load_model
+    from ..nn.count import mac_formula
+    from ..nn.transformer import build as build_transformer
+    from ..workloads import transformer
     try:
         if kind == "cnn":
             resolved = load_model(workload.model).resolve(workload.input)

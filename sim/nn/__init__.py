@@ -21,13 +21,27 @@ Pure Python (no PyTorch, no Qt).  Modules:
 The ``flops`` verb is :mod:`sim.cli.flops`.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
 from .base import LayerError
 from .count import Report, Row, count, format_report, layer_tasks
 from .graph import GraphBuilder, Model, Node
-from .modelfile import ModelFileError, load_model_file
-from .zoo import MODELS, get_model, load_model
+
+# the zoo and model files (every layer kind, every model) are imported on first use
+# (PEP 562), so importing sim.nn or one of its light submodules does not build them
+_LAZY = {"ModelFileError": "modelfile", "load_model_file": "modelfile", "MODELS": "zoo",
+         "get_model": "zoo", "load_model": "zoo"}
 
 __all__ = [
     "MODELS", "GraphBuilder", "LayerError", "Model", "ModelFileError", "Node", "Report", "Row",
     "count", "format_report", "get_model", "layer_tasks", "load_model", "load_model_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)

@@ -39,3 +39,36 @@ def test_guided_memory_wall_with_the_keyboard_alone(ran, qtbot):
 def test_a_preset_without_a_lesson_hides_the_guided_panel(window):
     window.load_scenario("hpl")
     assert not window.guided.isVisibleTo(window)
+
+
+def test_guided_memory_wall_in_presentation_mode_with_the_keyboard_alone(ran, qtbot):
+    """F5 hides the guided panel with the side panels: the answers go in the bar under
+    the banner, which has the focus; the banner shows each question and its choices."""
+    g, bar = ran.guided, ran.answer_bar
+    ran.player.set_speed(ran.state.makespan * 2)
+    ran.activateWindow()
+    ran.setFocus()
+    QTest.keyClick(ran, Qt.Key_F5)
+    assert ran.presenter.on and not g.isVisibleTo(ran) and not bar.isVisibleTo(ran)
+    QTest.keyClick(ran, Qt.Key_G)
+    for i in range(len(g.lesson.step)):
+        with qtbot.waitSignal(ran.player.stopped, timeout=5000) as sig:
+            QTest.keyClick(ran, Qt.Key_Space)
+        assert sig.args == [i]
+    assert g.phase == "questions" and bar.isVisibleTo(ran) and bar.field.hasFocus()
+    assert "What speedup" in ran.banner.text()
+    QTest.keyClicks(bar.field, "16")
+    QTest.keyClick(bar.field, Qt.Key_Return)
+    assert "too high" in bar.verdict.text() and g.question == 0
+    QTest.keyClick(bar.field, Qt.Key_H, Qt.ControlModifier)
+    assert "Hint:" in bar.verdict.text()
+    QTest.keyClicks(bar.field, "4")                  # the wrong answer was selected
+    QTest.keyClick(bar.field, Qt.Key_Return)
+    assert g.question == 1 and "right" in bar.verdict.text() and bar.field.text() == ""
+    assert "3) More memory bandwidth" in ran.banner.text() and bar.field.hasFocus()
+    QTest.keyClicks(bar.field, "3")
+    QTest.keyClick(bar.field, Qt.Key_Return)
+    assert g.phase == "done" and "Lesson complete" in ran.banner.text()
+    assert bar.isVisibleTo(ran) and not bar.field.isVisibleTo(ran)
+    QTest.keyClick(ran, Qt.Key_F5)
+    assert not bar.isVisibleTo(ran) and g.isVisibleTo(ran)

@@ -33,3 +33,47 @@ def test_tour_can_be_skipped_and_is_remembered(window):
     assert t.page == len(TOUR) - 2
     t.finish()
     assert not t.isVisible() and not window.first_start()
+
+
+def test_each_tour_page_outlines_its_area_and_dims_the_rest(window, qtbot):
+    from PySide6.QtCore import QPoint, QRect
+
+    from parasim.gui.help import TOUR
+    window.resize(1280, 720)
+    qtbot.wait(20)
+    window.show_tour()
+    t, veil = window.tour, window.tour.highlight
+    others = {}
+    for page, (name, _title, _body) in enumerate(TOUR):
+        t.show_page(page)
+        area = getattr(window, name)
+        rect = QRect(area.mapTo(window, QPoint(0, 0)), area.size())
+        assert veil.isVisible() and veil.geometry() == window.rect(), name
+        assert veil.target == rect and rect.isValid(), name
+        others[name] = rect
+    for page, (name, _title, _body) in enumerate(TOUR):   # what the window shows
+        t.show_page(page)
+        lit = window.grab().toImage()
+        veil.hide()
+        plain = window.grab().toImage()
+        inside = others[name].center()
+        assert lit.pixelColor(inside) == plain.pixelColor(inside), name
+        for other, rect in others.items():
+            if other != name and not rect.intersects(others[name]):
+                p = rect.center()
+                assert lit.pixelColor(p).lightness() < plain.pixelColor(p).lightness(), other
+    t.show_page(2)
+    window.resize(1024, 768)                 # the metrics move under the timeline
+    qtbot.wait(20)
+    m = window.metrics_dock
+    assert veil.target == QRect(m.mapTo(window, QPoint(0, 0)), m.size())
+    t.finish()
+    assert not veil.isVisible()
+
+
+def test_a_hidden_area_is_not_outlined_and_the_page_says_where_it_is(window):
+    window.metrics_dock.close()
+    window.show_tour()
+    window.tour.show_page(2)
+    assert not window.tour.highlight.isVisible()
+    assert "View menu" in window.tour.body.text()

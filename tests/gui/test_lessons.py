@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QUrl
 
-from parasim.gui.main_window import DEFAULT_SWEEP
 from parasim.gui.panels.learn import suggestions
 from parasim.gui.presets_menu import GROUPS
+from parasim.gui.window_scenarios import DEFAULT_SWEEP
 from parasim.sim import scenario
 
 
@@ -84,6 +84,9 @@ def test_compare_overlays_power_when_both_runs_have_it(window, qtbot):
 
 
 def test_presets_menu_is_grouped_with_descriptions(window):
+    assert not window.presets_menu.actions()            # filled when first opened
+    window.presets_menu.aboutToShow.emit()
+    window.presets_menu.aboutToShow.emit()              # once
     menus = [a.menu() for a in window.presets_menu.actions()]
     assert [m.title().replace("&&", "&") for m in menus] == list(GROUPS)
     assert menus[0].title() == "Architectures && memory"      # shown as one '&'
@@ -142,6 +145,12 @@ def test_concurrency_legend_states_the_definitions(ran):
     names = [it.name() for it in ran.metrics.concurrency.item.listDataItems()]
     assert names == ["concurrency = tasks started and not finished",
                      "parallelism = PEs running a task"]
+    item = ran.metrics.concurrency.item          # the key under the title, not on the steps
+    assert item.legend is None
+    title = item.titleLabel.text.replace("&nbsp;", " ")
+    assert title.startswith("concurrency vs parallelism<br>")
+    assert all(f"━</span> {n}" in title for n in names)
+    assert item.layout.rowMinimumHeight(0) >= item.titleLabel.item.boundingRect().height()
 
 
 def test_utilisation_has_whole_pe_ticks_and_no_legend_on_the_bars(window, qtbot):

@@ -52,8 +52,12 @@ def test_plots_export_as_png_at_2x_and_svg(ran, tmp_path):
     item = ran.current_plot()
     assert item is ran.metrics.plots[3].item
     assert ran.export_plot("png", str(tmp_path / "r.png"))
-    img = QImage(str(tmp_path / "r.png"))
-    assert img.width() == int(item.sceneBoundingRect().width() * 2)
+    img = QImage(str(tmp_path / "r.png"))        # the plot and its key under it, at 2x
+    view = ran.metrics.plots[3].view
+    assert (img.width(), img.height()) == (view.width() * 2, view.height() * 2)
+    assert img.height() > ran.metrics.plots[3].plot.height() * 2
+    ran.metrics.setCurrentWidget(ran.metrics.plots[1])         # no power model: the timeline
+    assert ran.current_plot() is ran.timeline.item
     assert ran.export_plot("svg", str(tmp_path / "r.svg"))
     assert (tmp_path / "r.svg").read_text().lstrip().startswith("<?xml")
 

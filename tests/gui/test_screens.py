@@ -73,7 +73,7 @@ def test_layout_is_remembered(window, qtbot, temp_settings):
 
 
 def test_the_window_opens_at_a_size_that_fits_the_screen():
-    from parasim.gui.main_window import fitted_size
+    from parasim.gui.window_layout import fitted_size
     assert fitted_size(2560, 1400) == (1600, 1000)
     for free in ((1024, 740), (1280, 690), (1366, 728)):
         w, h = fitted_size(*free)
@@ -120,3 +120,53 @@ def test_on_a_tiny_screen_panels_step_aside_and_the_window_fits(ran, qtbot):
     assert squeezed(ran) == []
     ran.default_layout()                             # View > Restore default layout
     assert ran.left_dock.isVisible() and ran.metrics_dock.isVisible()
+
+
+def _reopened(qtbot):
+    from parasim.gui.main_window import MainWindow
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.restore_layout()
+    again.show()
+    return again
+
+
+def test_a_narrow_layout_reopened_wide_reflows_and_vice_versa(window, qtbot):
+    """Settings in a temporary folder (conftest). The offscreen screen is 800 px wide,
+    so a restored window is narrow; widening it afterwards is opening it wide."""
+    from PySide6.QtCore import Qt
+    bottom, right = Qt.BottomDockWidgetArea, Qt.RightDockWidgetArea
+    window.resize(1024, 768)
+    qtbot.wait(20)
+    assert window.dockWidgetArea(window.metrics_dock) == bottom
+    window.close()                                  # saved narrow
+    narrow = _reopened(qtbot)
+    assert narrow.dockWidgetArea(narrow.metrics_dock) == bottom
+    narrow.resize(1600, 1000)
+    qtbot.wait(20)
+    assert narrow.dockWidgetArea(narrow.metrics_dock) == right
+    narrow.close()                                  # saved wide (1600 px)
+    again = _reopened(qtbot)                        # restored onto the 800 px screen
+    assert again.width() < 1200 and again.dockWidgetArea(again.metrics_dock) == bottom
+    again.resize(1600, 1000)
+    qtbot.wait(20)
+    assert again.dockWidgetArea(again.metrics_dock) == right
+
+
+def test_metrics_the_user_docked_at_the_bottom_stay_there(window, qtbot):
+    from PySide6.QtCore import Qt
+    window.resize(1600, 1000)
+    window.addDockWidget(Qt.BottomDockWidgetArea, window.metrics_dock)   # a drag
+    window.close()
+    again = _reopened(qtbot)
+    again.resize(1600, 1000)
+    qtbot.wait(20)
+    assert again.dockWidgetArea(again.metrics_dock) == Qt.BottomDockWidgetArea
+
+
+def test_closing_in_presentation_mode_saves_the_panels_as_they_were(window, qtbot):
+    window.presenter.toggle()
+    assert not window.metrics_dock.isVisible()
+    window.close()
+    again = _reopened(qtbot)
+    assert again.metrics_dock.isVisible() and again.left_dock.isVisible()

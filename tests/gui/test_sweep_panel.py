@@ -46,6 +46,15 @@ def test_sweep_runs_and_plots_points_ideal_and_fit(panel, qtbot):
     assert np.allclose(eff["measured"], result.column("parallel_efficiency"))
     assert "Amdahl serial fraction s = 0.1000" in panel.fits.text()
     assert panel.energy_plot.isHidden()          # no energy in these runs
+    item = panel.speedup_plot.getPlotItem()      # the legend under the title, not on data
+    assert item.legend is None
+    key = item.titleLabel.text.replace("&nbsp;", " ")
+    assert key.startswith("Speedup<br>") and "┄</span> ideal" in key
+    assert "●</span> measured" in key and "━</span> amdahl fit s=0.1000" in key
+    lines = item.titleLabel.item.boundingRect().height()     # two lines, none cut off
+    assert lines > 30 and item.layout.rowMinimumHeight(0) >= lines
+    panel.plot(result)                           # drawn again: the key is not repeated
+    assert item.titleLabel.text.count("ideal") == 1
 
 
 def test_bad_vary_is_shown_and_nothing_starts(panel):
@@ -131,13 +140,13 @@ def test_a_sweep_without_pes_plots_makespan_against_the_setting(panel, qtbot):
     assert not result.series
     ((_, x, y),) = curves(panel.speedup_plot)
     assert list(x) == [16, 48] and list(y) == list(result.column("makespan_s"))
-    assert panel.speedup_plot.getPlotItem().titleLabel.text == "Makespan"
+    assert panel.speedup_plot.getPlotItem().titleLabel.text.startswith("Makespan")
     best = int(np.argmin(y))
     assert f"fastest at workload.tasks={[16, 48][best]} (" in panel.fits.text()
     panel.vary.setPlainText("machine.cores=1,2")             # back to scaling axes
     with qtbot.waitSignal(panel.finished, timeout=20000):
         assert panel.start()
-    assert panel.speedup_plot.getPlotItem().titleLabel.text == "Speedup"
+    assert panel.speedup_plot.getPlotItem().titleLabel.text.startswith("Speedup<br>")
     assert panel.speedup_plot.getAxis("left").labelUnits == ""
 
 

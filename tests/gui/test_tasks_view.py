@@ -22,7 +22,8 @@ def test_a_hundred_tasks_show_the_first_64(window):
     window.state.set_run(make_run(spans, cores=1))
     view = window.tasks
     assert view.currentWidget() is view.plot
-    assert "the first 64 of 100 tasks" in view.item.titleLabel.text
+    assert "<br>the first 64 of 100 tasks" in view.item.titleLabel.text   # own line
+    assert "I/O" not in view.item.titleLabel.text       # states the run has, no others
     assert len(view.bars["running"].opts["x0"]) == 64
     assert len(view.item.getAxis("left")._tickLevels[0]) == 32      # every other row
 

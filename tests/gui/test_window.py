@@ -113,6 +113,7 @@ def test_cancel_stops_a_long_run_within_a_second(window, qtbot):
     assert worker.wait(1000)                       # and the engine really stopped
     assert time.perf_counter() - t0 < 1.0
     assert window.state.run is None and "cancelled" in window.status.text()
+    qtbot.waitUntil(lambda: not window._detached, timeout=5000)   # reaped in the GUI thread
 
 
 def test_a_large_run_asks_first(window, monkeypatch):

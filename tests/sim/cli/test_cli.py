@@ -44,6 +44,18 @@ def test_presets_lists_one_line_each(capsys):
     assert all(len(line.split()) > 2 for line in lines)
 
 
+def test_presets_listing_reads_what_validation_reads(capsys):
+    """The fast listing (each file's description) shows what `--check` (every preset
+    loaded and validated as `run` does) shows; an unreadable preset is named invalid."""
+    from parasim.sim.cli.presets import describe
+    main(["presets"])
+    fast = capsys.readouterr().out
+    main(["presets", "--check"])
+    assert capsys.readouterr().out == fast and "(invalid" not in fast
+    assert describe("no-such-preset", check=False).startswith("(invalid: ")
+    assert describe("no-such-preset", check=True).startswith("(invalid: ")
+
+
 def test_bad_input_exits_2_with_one_line_and_no_traceback():
     proc = subprocess.run(
         [sys.executable, "main.py", "run", "amdahl", "--set", "machine.memory.bandwidth_gbs=0"],

@@ -1,0 +1,107 @@
+"""The trace index's fast paths (radix sorts, scatters instead of sorts, prefix sums,
+series read from the run) agree with the plain definitions on random traces."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parasim.gui.analysis import TraceIndex
+from parasim.gui.occupancy import Occupancy
+from parasim.gui.sorting import small_ints
+from parasim.gui.spans import SpanLayout, merge_close, task_edges
+from parasim.sim.analysis.concurrency import task_extents
+from parasim.sim.trace import KIND_CODE
+from tests.trace_factory import make_run, make_trace
+
+KINDS = ("compute", "stall", "wait", "switch")
+
+# per span: PE, kind, task (-1: none), gap before it, duration; spans back to back per PE
+spans = st.lists(st.tuples(st.integers(0, 5), st.sampled_from(KINDS), st.integers(-1, 6),
+                           st.sampled_from([0.0, 0.0, 0.5, 1.0]),
+                           st.sampled_from([0.0, 0.25, 1.0, 2.0])), min_size=1, max_size=40)
+
+
+def build(raw):
+    """A trace in start order (as simulated): 6 PEs, 3 nodes of 2 cores."""
+    rows, free = [], [0.0] * 6
+    for pe, kind, task, gap, dur in raw:
+        s = free[pe] + gap
+        rows.append((pe, kind, task if kind != "wait" else -1, s, s + dur, dur))
+        free[pe] = s + dur
+    rows.sort(key=lambda r: r[3])
+    return rows
+
+
+def as_set(*cols):
+    return sorted(zip(*(c.tolist() for c in cols)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans)
+def test_layout_fast_paths_match_the_sorting_ones(raw):
+    tr = make_trace(build(raw), cores=2)
+    sp = SpanLayout(make_run(build(raw), nodes=3, cores=2))
+    lex = np.lexsort((tr.start_s, tr.pe))
+    assert np.array_equal(tr.pe[sp.pe_order], tr.pe[lex])
+    assert np.array_equal(tr.start_s[sp.pe_order], tr.start_s[lex])
+    fast, slow = task_edges(tr, lex, in_order=True), task_edges(tr, lex, in_order=False)
+    assert np.all(np.diff(fast[0]) >= 0) and as_set(*fast) == as_set(*slow)
+    by_hand = sorted((float(tr.start_s[b]), int(tr.pe[b])) for a, b in zip(lex, lex[1:])
+                     if tr.pe[a] == tr.pe[b] and tr.end_s[a] == tr.start_s[b]
+                     and tr.task[a] != tr.task[b])
+    assert as_set(fast[0], fast[1]) == by_hand          # a span after another task's
+    for code in np.unique(tr.kind):
+        rows = lex[tr.kind[lex] == code]
+        if len(rows):
+            f, s = merge_close(tr, rows, 0.3, True), merge_close(tr, rows, 0.3, False)
+            assert np.all(np.diff(f[0]) >= 0) and f[3] == s[3]
+            assert as_set(f[0], f[1], f[2], f[4]) == as_set(s[0], s[1], s[2], s[4])
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans, st.lists(st.floats(-1, 40), min_size=1, max_size=8))
+def test_counters_at_a_time_count_the_spans_and_tasks_covering_it(raw, times):
+    run = make_run(build(raw), nodes=3, cores=2)
+    tr, ix = run.trace, TraceIndex(run)
+    first, last = task_extents(tr)
+    running = np.isin(tr.kind, [KIND_CODE["compute"], KIND_CODE["stall"]]) & (tr.task >= 0)
+    for t in times:
+        cover = (tr.start_s <= t) & (t < tr.end_s)
+        assert ix.parallelism(t) == np.count_nonzero(cover & running)
+        assert ix.concurrency(t) == np.count_nonzero((first <= t) & (t < last))
+    assert ix.has_tasks == bool(len(first))
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans, st.lists(st.floats(-1, 40), min_size=2, max_size=8, unique=True))
+def test_occupancy_by_prefix_sums_matches_the_spans(raw, edges):
+    tr = make_trace(build(raw), cores=2)
+    occ = Occupancy(tr.start_s, tr.end_s, tr.pe, 3, 2)
+    edges = np.sort(np.asarray(edges))
+    for node in range(3):
+        mine = tr.pe // 2 == node
+        s, e = tr.start_s[mine], tr.end_s[mine]
+        for x in edges:
+            assert occ.count_at(node, x) == np.count_nonzero((s <= x) & (x < e))
+        busy = np.clip(np.minimum(e[:, None], edges[None, 1:])
+                       - np.maximum(s[:, None], edges[None, :-1]), 0, None).sum(axis=0)
+        assert np.allclose(occ.fractions(node, edges), busy / (np.diff(edges) * 2),
+                           atol=1e-9)
+
+
+def test_small_ints_picks_a_radix_sortable_type_when_the_values_fit():
+    a = np.array([3, 0, 2], np.int32)
+    assert small_ints(a, 256).dtype == np.uint8 and small_ints(a, 65_536).dtype == np.uint16
+    assert small_ints(a, 70_000) is a
+
+
+def test_a_run_opening_collapsed_leaves_edges_and_merged_spans_to_finish():
+    pes = 1024                      # above COLLAPSE_ABOVE_PES: opens collapsed
+    rows = [(pe, "compute", pe, 0.0, 1.0, 1.0) for pe in range(pes)] \
+        + [(pe, "compute", pes + pe, 1.0, 2.0, 1.0) for pe in range(pes)]
+    run = make_run(rows, nodes=1, cores=pes)
+    sp = SpanLayout(run)
+    assert sp._edges is None and sp._lod_rows is None and sp._occupancy
+    sp.finish()
+    assert sp._edges is not None and len(sp.edges[0]) == pes     # one edge per PE at t = 1
+    assert sp.lod_rows == {}                                    # under LOD_MIN_SPANS
