@@ -13,6 +13,8 @@ Pure numpy, no Qt.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 MAX_LABELLED_ROWS = 48     # more rows: label nodes only
@@ -140,6 +142,28 @@ class RowLayout:
         """y positions of the lines between the lane rows of expanded PEs."""
         firsts = self.row_of_pe[self.rows_per_pe > 1]
         return [float(f + k) - 0.5 for f in firsts.tolist() for k in range(1, self.lanes)]
+
+
+def thin_ticks(ticks: list[tuple[float, str]], gap: float) -> list[tuple[float, str]]:
+    """The labels kept so that no two are nearer than `gap` rows (the label height in
+    rows at the current zoom): the first label of each group (its text without the
+    number differs from the one before: a node, a kind of PE, a link) is placed first,
+    then the others, each kept only if no kept label is nearer than `gap`."""
+    if gap <= 1.0:
+        return ticks
+    firsts = [i for i, (_, t) in enumerate(ticks)
+              if i == 0 or _group(t) != _group(ticks[i - 1][1])]
+    rest = sorted(set(range(len(ticks))) - set(firsts))
+    kept_y: list[float] = []
+    keep = []
+    for i in firsts + rest:
+        y = ticks[i][0]
+        j = bisect.bisect_left(kept_y, y)
+        if (j < len(kept_y) and kept_y[j] - y < gap) or (j > 0 and y - kept_y[j - 1] < gap):
+            continue
+        kept_y.insert(j, y)
+        keep.append(i)
+    return [ticks[i] for i in sorted(keep)]
 
 
 def _group(name: str) -> str:

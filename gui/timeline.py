@@ -41,7 +41,7 @@ from . import messages
 from .labels import TaskLabels
 from .link_rows import link_bars, nic_bars
 from .occupancy import stacked_bars
-from .rows import COLLAPSE_ABOVE_PES, RowLayout
+from .rows import COLLAPSE_ABOVE_PES, RowLayout, thin_ticks
 from .run_labels import kind_names, link_names, pe_names
 from .spans import SpanLayout
 from .style import KIND_COLORS, MESSAGE_COLOR, NIC_COLOR, PLAYHEAD_COLOR, legend_html
@@ -136,6 +136,8 @@ class TimelineView(TimelineInput, QWidget):
         self.playhead.setZValue(10)
         self.item.addItem(self.playhead, ignoreBounds=True)
         self._build_input()
+        self._ticks: list = []                  # row labels (rows.ticks), placed by _place_ticks
+        self._tick_px, self._tick_gap = 14, None
         self.box.sigXRangeChanged.connect(self._redraw)
         self.box.sigYRangeChanged.connect(self._redraw)     # row height decides gaps
         self.box.sigResized.connect(self._redraw)
@@ -220,7 +222,8 @@ class TimelineView(TimelineInput, QWidget):
         metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
         width = max((metrics.horizontalAdvance(label) for _, label in ticks), default=40)
         axis.setStyle(tickTextWidth=width + 8)       # labels wider than this are dropped
-        axis.setTicks([ticks, []])
+        self._ticks, self._tick_px, self._tick_gap = ticks, metrics.height() + 2, None
+        self._place_ticks()
         ys = np.repeat(rows.separators(), 2)
         xs = np.tile([0.0, self.makespan * 10], len(rows.separators()))
         self.separators.setData(xs, ys)
@@ -261,9 +264,19 @@ class TimelineView(TimelineInput, QWidget):
 
     # -- drawing -----------------------------------------------------------------------
 
+    def _place_ticks(self) -> None:
+        """Row labels thinned to the rows' height on screen (rows.thin_ticks), set again
+        only when that height changes."""
+        rows_per_px = self.box.viewPixelSize()[1]
+        gap = round(self._tick_px * rows_per_px, 1) if np.isfinite(rows_per_px) else 0.0
+        if gap != self._tick_gap:
+            self._tick_gap = gap
+            self.item.getAxis("left").setTicks([thin_ticks(self._ticks, gap), []])
+
     def _redraw(self, *_args) -> None:
         if self._hold:
             return
+        self._place_ticks()
         x0, x1 = self.box.viewRange()[0]
         px = max(self.box.viewPixelSize()[0], 1e-300)      # seconds per pixel
         thin = self.box.viewPixelSize()[1] * THIN_ROW_PX > 1.0

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from ...sim.analysis.traffic import comm_matrix
 from ...sim.studies.whatif import WHATIFS
-from ...sim.units import percent, seconds
+from ...sim.units import percent, seconds, si
 from ..panels.export import export_with_dialog
+from ..panels.plots import fit_title
 from ..panels.record import record_dialog
 from ..style import CHOSEN_COLOR, PLAYHEAD_COLOR, legend_html
 from ..worker import SimWorker
@@ -99,6 +100,9 @@ class MachineView(QWidget):
         self.matrix_range.addItems(["whole run", "selected range"])
         self.matrix_range.setToolTip("The selected range: shift-drag on the timeline")
         self.matrix_range.setEnabled(False)
+        for box in (self.matrix_kind, self.matrix_range):   # may shrink: never widen
+            box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(5)                 # the panel past its view
         self.matrix_range.currentIndexChanged.connect(lambda _i: self._show_matrix())
         self.region: tuple[float, float] | None = None
         self.matrix = pg.PlotWidget()
@@ -175,6 +179,9 @@ class MachineView(QWidget):
         self.region = None
         self.matrix_range.setCurrentIndex(0)
         self.matrix_range.setEnabled(False)
+        for box in (self.matrix_kind, self.matrix_range):   # may shrink: never widen
+            box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(5)                 # the panel past its view
         self.canvas.set_model(None)
         self.whatif_result.setText("")
         for b in self.whatif_buttons:
@@ -306,9 +313,11 @@ class MachineView(QWidget):
         self.matrix.setLabel("left", f"sender {unit}")
         self.matrix.setLabel("bottom", f"receiver {unit}")
         what = "messages" if self.matrix_kind.currentIndex() else "bytes"
-        self.matrix.setTitle(f"matrix: {what}, {self.matrix_range_text()}, total "
-                             f"{mat.sum():.3g}" if mat.any() else
-                             f"matrix: no messages ({self.matrix_range_text()})", size="9pt")
+        total = si(mat.sum(), "B") if what == "bytes" else f"{mat.sum():,.0f}"
+        self.matrix.setTitle(f"matrix: {what}, total {total}<br>"
+                             f"{self.matrix_range_text()}" if mat.any() else
+                             f"matrix: no messages<br>({self.matrix_range_text()})", size="9pt")
+        fit_title(self.matrix.getPlotItem())         # two lines: fits a narrow panel
 
     def _show_links(self) -> None:
         pl = self.links_plot.getPlotItem()
@@ -327,8 +336,9 @@ class MachineView(QWidget):
                     pen=pg.mkPen(CHOSEN_COLOR if mine else colors[k % 3], width=3 if mine else 2))
         pl.addItem(self.playhead, ignoreBounds=True)
         pl.setYRange(0, 1.05)
-        pl.setTitle("busiest links' load (click a link to add it)"
-                    if tr.link_bytes.any() else "no network traffic in this run", size="9pt")
+        pl.setTitle("busiest links' load<br>(click a link to add it)"
+                    if tr.link_bytes.any() else "no network traffic<br>in this run", size="9pt")
+        fit_title(pl)
 
     def _show_info(self) -> None:
         run = self.model.run

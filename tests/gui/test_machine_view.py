@@ -484,3 +484,19 @@ def test_nic_rows_are_not_links(window, qtbot):
     tl.reset_view()
     click_view(qtbot, tl, 0.5 * window.state.makespan, tl.rows.link_first_row)
     qtbot.waitUntil(lambda: window.state.selected_link == -1, timeout=3000)
+
+
+def test_presentation_mode_at_1024_keeps_the_panel_inside_its_view(window, qtbot):
+    """At 175 % text on 1024x768 the panel beside the machine is no wider than what
+    shows it: its titles wrap to two lines and its choosers may shrink."""
+    window.resize(1024, 768)
+    window.show()
+    run_preset(window, qtbot, "cluster-stencil")
+    window.presenter.toggle()
+    window.presenter.set_zoom(175)
+    window.tabs.setCurrentWidget(window.machine)
+    qtbot.wait(50)
+    scroll = window.machine.split.widget(1)
+    assert window.machine.panel.width() <= scroll.viewport().width()
+    assert "<br>" in window.machine.matrix.getPlotItem().titleLabel.text
+    window.presenter.toggle()

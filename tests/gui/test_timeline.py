@@ -280,3 +280,35 @@ def test_nic_busy_time_is_drawn_on_nic_rows_below_the_nodes(view):
     rows = np.asarray(view.nic.opts["y0"]) + 0.4
     assert sorted(set(rows.round(6).tolist())) == [2.0, 3.0]
     assert len(view.links.opts["x0"]) == 0
+
+
+def test_row_labels_never_closer_than_their_height_and_groups_come_first():
+    """By hand: labels every 6 rows, then two link rows; at 2.5 rows per label height
+    the link rows (each a group of its own) win over the SM label just above them, and
+    the second link row gives way to the first."""
+    from parasim.gui.rows import thin_ticks
+    ticks = [(float(r), f"SM {r}") for r in range(0, 30, 6)] + [
+        (31.0, "link host → gpu"), (32.0, "link gpu → host")]
+    assert thin_ticks(ticks, 1.0) == ticks                  # room for all: unchanged
+    kept = thin_ticks(ticks, 2.5)
+    assert [t for _, t in kept] == ["SM 0", "SM 6", "SM 12", "SM 18", "SM 24",
+                                    "link host → gpu"]
+    kept = thin_ticks(ticks, 7.0)                          # SM 6 (6 from SM 0) gives way
+    assert [t for _, t in kept] == ["SM 0", "SM 12", "SM 24", "link host → gpu"]
+    ys = [y for y, _ in thin_ticks(ticks, 7.0)]
+    assert min(np.diff(ys)) >= 7.0
+
+
+def test_gpu_rows_labels_do_not_overlap_on_screen(view):
+    """gpu-vgg16's 124 rows at the view's size: every label at least a text height apart
+    (the two link rows used to overlap)."""
+    from parasim.sim.scenario import load
+    from parasim.sim.simulate import simulate
+    view.resize(900, 500)
+    view.set_run(simulate(load("gpu-vgg16"), baseline=False))
+    view.show()
+    view._redraw()
+    ticks = view.item.getAxis("left")._tickLevels[0]
+    rows_per_px = view.box.viewPixelSize()[1]
+    ys = sorted(y for y, _ in ticks)
+    assert len(ys) >= 5 and min(np.diff(ys)) / rows_per_px >= view._tick_px - 1
