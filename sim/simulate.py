@@ -22,6 +22,7 @@ from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine import serial
 from .engine.timeslice import has_io, make_engine
+from .engine.transport import links_shared
 from .machine.costs import compute_times
 from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec
@@ -84,7 +85,8 @@ def _graph_estimate(machine: Machine, graph: TaskGraph, schedule=None) -> size_g
     sliced = schedule is not None and schedule.policy == "timeslice"
     return size_guard.graph_estimate(graph, machine.cores,
                                      compute_times(machine, graph) if sliced else None,
-                                     schedule.quantum_s if sliced else None)
+                                     schedule.quantum_s if sliced else None,
+                                     len(graph.msg_src) > 0 and links_shared(machine, graph))
 
 
 def check_run(scenario: Scenario, limit_s: float = size_guard.MAX_RUN_S,

@@ -10,26 +10,30 @@ Two guards:
   check_runs (a sweep's or a comparison's runs) refuse an estimate over MAX_RUN_S with the
   estimate and a suggestion; the CLI's `--yes` skips them; the app asks instead
   above ASK_ABOVE_S.
-- during a run, `Watchdog`: some costs grow faster than the events (messages whose
-  flows share links with many others: the fair shares of the whole group are
-  recomputed at each start and end), so a run still on course, after WATCH_AFTER_S
-  seconds, to take over WATCH_FACTOR times the limit is stopped with its projection.
+- during a run, `Watchdog`: some costs grow faster than the estimate (messages whose
+  flows share links with many others), so a run on course, at its rate since its
+  first progress report, to take over WATCH_FACTOR times the limit is stopped with
+  its projection.
 
-COST_US are microseconds of wall time per event for the main run and its one-core
-baseline together, from `python benchmarks/task_cost.py --events` on a shared 2-core
-machine (measured: task 18, memory_task 68 with 16 cores and 148 with 64, slice 22,
-io_wait 40; a message 55 to 410 depending on how many flows share its links):
+COST_US (the one place they are stored) are microseconds of CPU time per event for the
+main run and its one-core baseline together, measured by `python benchmarks/task_cost.py
+--events` (`--presets` prints the estimate beside the actual time of presets scaled
+up). The kinds of event:
 
-    task          a compute-only task                               15
-    memory_task   a task moving memory, plus memory_share for each  40
-    memory_share    core beyond 8 sharing its node's memory          2.5
-    message       a message (send, flows on its route, receive)     100
-    slice         a time slice beyond a task's first (timeslice)    20
-    io_wait       an I/O wait (a burst and the wait)                40
-    run           a run's fixed cost (summary, series, roofline)    20000
-
-Over the presets the estimate is 0.5 to 1.5 times the measured time (the watchdog
-covers messages that cost more).
+    task           a compute-only task
+    dependency     a dependency between tasks (releasing it; the graph's build and
+                   its longest path walk it too)
+    memory_task    a task moving memory, plus memory_share for each core beyond
+                   SHARED_FREE sharing its node's memory
+    message        a message (its send, the flow on its route, its receive)
+    message_share  for each message, each other one in flight with it, when their
+                   routes share links (transport.links_shared): the fluid model
+                   recomputes the rates of the whole group at each start and end.
+                   In flight together: the messages over the rounds (the most sending
+                   tasks on one PE)
+    slice          a time slice beyond a task's first (timeslice)
+    io_wait        an I/O wait (a burst and the wait)
+    run            a run's fixed cost (summary, series, roofline)
 
 Message-passing workloads with ranks = 0 run one rank per PE, so their task count is
 only known once the machine is: `tasks_on(params, pes)` counts with ranks = pes.
@@ -46,22 +50,27 @@ import numpy as np
 
 from .errors import ScenarioError
 
-MAX_TASKS = 1_000_000
-MAX_RUN_S = 30.0
+MAX_TASKS = 10_000_000          # about a minute of simulation compute-only (MAX_RUN_S)
+MAX_RUN_S = 60.0
 ASK_ABOVE_S = 10.0                # the app asks before a run or sweep estimated longer
 MAX_FILE_BYTES = 4 << 20          # parsed and checked at about 0.6 MB a second
-COST_US = {"task": 15.0, "memory_task": 40.0, "memory_share": 2.5, "message": 100.0,
-           "slice": 20.0, "io_wait": 40.0, "run": 20000.0}
+COST_US = {"task": 3.0, "dependency": 3.5, "memory_task": 14.0, "memory_share": 0.45, "message": 17.0,
+           "message_share": 0.3, "slice": 4.0, "io_wait": 9.0, "run": 5000.0}
 WATCH_AFTER_S = 3.0
 WATCH_FACTOR = 2.0                # the watchdog stops a run projected over this x the limit
 SHARED_FREE = 8                   # cores sharing a node's memory at no extra cost
 
 FIXES = {"task": "fewer, larger tasks (a larger tile, fewer chunks, repeats or steps)",
+         "dependency": "fewer, larger tasks (fewer dependencies)",
          "memory_task": "fewer tasks or fewer cores per node (machine.cores)",
          "message": "fewer nodes, ranks or iterations (fewer messages)",
+         "message_share": "blocking sends, a topology with separate links (torus2d) or "
+                          "fewer nodes (fewer messages in flight together)",
          "slice": "a longer schedule.quantum_s", "io_wait": "fewer workload.io_waits",
          "run": "fewer --vary values"}
-LABELS = {"task": "tasks", "memory_task": "memory flows", "message": "messages",
+LABELS = {"task": "tasks", "dependency": "dependencies", "memory_task": "memory flows",
+          "message": "messages",
+          "message_share": "message pairs sharing links",
           "slice": "time slices", "io_wait": "I/O waits", "run": "runs"}
 
 
@@ -131,13 +140,27 @@ def check_file(path: str | os.PathLike) -> None:
             f"{size / 0.6e6:,.0f} s to parse and check); list fewer, larger tasks")
 
 
+def in_flight(graph) -> float:
+    """Messages in flight together: all of them over the rounds, the most sending tasks
+    owned by one PE (every sending task when none is owned)."""
+    senders = np.unique(graph.msg_src)
+    owner = graph.owner[senders]
+    owned = owner[owner >= 0]
+    rounds = int(np.bincount(owned).max()) if len(owned) else len(senders)
+    return len(graph.msg_src) / max(rounds, 1)
+
+
 def graph_estimate(graph, cores: int, ctime: np.ndarray | None = None,
-                   quantum_s: float | None = None) -> Estimate:
+                   quantum_s: float | None = None, links_shared: bool = False) -> Estimate:
     """Events of running `graph` (with its one-core baseline) on nodes of `cores`
     cores; with `ctime` (each task's seconds of arithmetic) and `quantum_s`, time
-    sliced."""
+    sliced; `links_shared`: messages in flight together share links (message_share)."""
     mem = int(np.count_nonzero(graph.bytes > 0))
-    events = {"task": graph.n - mem, "memory_task": mem, "message": len(graph.msg_src)}
+    msgs = len(graph.msg_src)
+    events = {"task": graph.n - mem, "dependency": len(graph.dep_idx), "memory_task": mem,
+              "message": msgs}
+    if links_shared and msgs:
+        events["message_share"] = int(msgs * (in_flight(graph) - 1))
     if ctime is not None and quantum_s is not None and graph.n:
         with np.errstate(over="ignore"):
             slices = np.ceil(ctime / quantum_s)
@@ -181,25 +204,33 @@ def watch(limit_s: float, progress: Callable[[float], None] | None = None,
 
 
 class Watchdog:
-    """Progress and cancel callbacks for a run that raise RunTooLong once, after
-    WATCH_AFTER_S seconds, the time so far over the fraction done (once some is)
-    projects more than WATCH_FACTOR x `limit_s`; they pass on to the caller's
-    `progress` and `cancel`."""
+    """Progress and cancel callbacks for a run that raise RunTooLong once, more than
+    WATCH_AFTER_S seconds after the first progress report, the time so far plus the
+    rest at the rate since that report (building the graph and the engine before it is
+    not the run's rate) projects more than WATCH_FACTOR x `limit_s`; they pass on to
+    the caller's `progress` and `cancel`. Seconds of CPU time, as COST_US: a machine
+    busy with other work slows a run without stopping it."""
 
     def __init__(self, limit_s: float, progress: Callable[[float], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
         self.limit_s, self._progress, self._cancel = limit_s, progress, cancel
-        self.t0, self.fraction = time.perf_counter(), 0.0
+        self.t0, self.fraction = time.process_time(), 0.0
+        self.first: tuple[float, float] | None = None     # (time, fraction) of the first report
 
     def progress(self, fraction: float) -> None:
+        if self.first is None and fraction > 0:
+            self.first = (time.process_time(), fraction)
         self.fraction = fraction
         if self._progress is not None:
             self._progress(fraction)
 
     def cancel(self) -> bool:
-        elapsed = time.perf_counter() - self.t0
-        if elapsed > WATCH_AFTER_S and self.fraction > 0:     # 0: nothing to project from
-            projected = elapsed / self.fraction
+        now = time.process_time()
+        if self.first is not None and now - self.first[0] > WATCH_AFTER_S \
+                and self.fraction > self.first[1]:
+            rate = (self.fraction - self.first[1]) / (now - self.first[0])
+            elapsed = now - self.t0
+            projected = elapsed + (1 - self.fraction) / rate
             if projected > WATCH_FACTOR * self.limit_s:
                 raise RunTooLong(
                     f"this run is {100 * self.fraction:.1f} % done after {elapsed:.0f} s, "

@@ -8,7 +8,9 @@ arithmetic and, if memory finished later, a `stall` span for the wait.
 
 When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
-one SimPy timeout, a task with memory traffic two (flow end, task end).
+one event, its PE's reusable Wake (no object allocated), a task with memory traffic
+two (flow end, task end). `drive` steps SimPy's queue itself (Environment.step
+inlined) with the garbage collector held off (gc_hold.py).
 Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
 task's receive before it begins and its sends after its arithmetic.
 """
@@ -18,12 +20,12 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.core import EmptySchedule
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.costs import compute_times, lanes_active, min_durations
@@ -31,7 +33,9 @@ from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
 from .arrivals import ArrivalOverheads
+from .events import Wake, at
 from .fluid import FluidModel
+from .gc_hold import held
 from .recorder import TraceRecorder
 from .schedule import STATIC_POLICIES, place
 from .transport import Transport, programs
@@ -55,7 +59,7 @@ class Engine:
         self.progress = progress
         self.cancel = cancel
         self.env = simpy.Environment()
-        self.rec = TraceRecorder() if record else None
+        self.rec = TraceRecorder(graph.n) if record else None
         pes = machine.pes
         owner = graph.owner
         if policy in STATIC_POLICIES:
@@ -86,16 +90,39 @@ class Engine:
         self.kick: list[int] = []             # PEs whose own queue just got work
         self.cur_task = [-1] * pes
         self.cur_start = [0.0] * pes
-        self.log = self.rec.task_log.extend if self.rec is not None else None
-        self._on_end = self._finish            # one bound method, reused by every timeout
+        self.log: Callable[[int], None] | None = None
+        if self.rec is not None:          # each task's row: pe, start, end; the end order
+            self.log = self.rec.done.append
+            self.log_pe, self.log_start = self.rec.task_pe, self.rec.task_start
+            self.log_end = self.rec.task_end
+        end = [self._finish]
+        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
         self.done_count = 0
-        self.makespan = 0.0
         self.net = Transport(self) if len(graph.msg_src) else None
         self.arrivals: ArrivalOverheads | None = None     # LogGOPS: overheads at arrival
         if self.net is not None and ArrivalOverheads.needed(self.net.cost):
             self.arrivals = self.net.arrivals = ArrivalOverheads(self.net)
 
     # -- scheduling ------------------------------------------------------------------
+
+    def _initial_ready(self) -> None:
+        """Queue the tasks without dependencies, as `_ready` one by one in index order
+        would (a sorted list is a heap; distinct keys pop in the same order)."""
+        ready = np.flatnonzero(np.diff(self.g.dep_ptr) == 0)
+        owner = np.asarray(self.owner, np.int64)[ready]
+        mine = owner >= 0
+        by_pe = ready[mine][np.argsort(owner[mine], kind="stable")]
+        ends = np.cumsum(np.bincount(owner[mine], minlength=self.m.pes)).tolist()
+        start = 0
+        for pe, end in enumerate(ends):
+            if end > start:
+                self.pe_queue[pe] = by_pe[start:end].tolist()
+            start = end
+        shared = ready[~mine].tolist()
+        if self.priority is None:
+            self.shared.extend(shared)
+        else:
+            self.shared = sorted((self.priority[t], t) for t in shared)
 
     def _ready(self, t: int) -> None:
         """Queue a task whose dependencies are met; `_dispatch` hands it to a PE."""
@@ -124,7 +151,8 @@ class Engine:
                 self._start_next(pe)
 
     def _start_next(self, pe: int, now: float | None = None) -> None:
-        """Start `pe` on its next task (own queue first, then the shared one) or idle it."""
+        """Start `pe` on its next task (own queue first, then the shared one) or idle it.
+        A compute-only task's end is its PE's wake-up ctime seconds from now."""
         if self.arrivals is not None and self.arrivals.before_task(pe):
             return                                  # it takes messages in first
         q = self.pe_queue[pe]
@@ -133,14 +161,16 @@ class Engine:
         elif self.shared:
             t = self.shared.popleft() if self.priority is None else heapq.heappop(self.shared)[1]
         else:
+            self.busy[pe] = False
             if not self.in_idle[pe]:
                 heapq.heappush(self.idle, pe)
                 self.in_idle[pe] = True
             return
-        if now is None:
-            now = self.env.now
-        if self.owned_left[pe] and self.rec is not None and now > self.wait_since[pe]:
-            self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
+        env = self.env
+        if now is None:           # given, it is the PE's wait_since: no wait to record
+            now = env._now
+            if self.owned_left[pe] and now > self.wait_since[pe] and self.rec is not None:
+                self.rec.span(pe, WAIT, -1, self.wait_since[pe], now)
         self.busy[pe] = True
         self.cur_task[pe] = t
         self.cur_start[pe] = now
@@ -149,7 +179,8 @@ class Engine:
         if self.nbytes[t] > 0:
             self._begin(pe, t)
         else:                                       # the common case, inlined: compute only
-            Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
+            heappush(env._queue, (env._now + self.ctime[t], NORMAL, next(env._eid),
+                                  self.wake[pe]))
 
     def _begin(self, pe: int, t: int) -> None:
         """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
@@ -158,36 +189,39 @@ class Engine:
             self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth,
                                                   lambda t1, pe=pe: self._memory_done(pe, t1))  # type: ignore[misc]
         else:
-            Timeout(self.env, self.ctime[t], pe).callbacks.append(self._on_end)
+            at(self.env, self.ctime[t], self.wake[pe])
 
     def _memory_done(self, pe: int, t1: float) -> None:
         """The memory flow ended at t1: the task ends when its arithmetic does too."""
         now = self.env.now
         end = max(self.cur_start[pe] + self.ctime[self.cur_task[pe]], t1 + self.m.mem_latency)
-        Timeout(self.env, max(end - now, 0.0), pe).callbacks.append(self._on_end)
+        at(self.env, max(end - now, 0.0), self.wake[pe])
 
-    def _finish(self, ev) -> None:
-        """`ev.value` (a PE) ended its task now: log it, release successors, go on."""
-        pe = ev._value            # set by Timeout(env, delay, pe); .value re-checks it
-        end = self.env.now
+    def _finish(self, ev: Wake) -> None:
+        """PE `ev.pe` ended its task now: log it, then (after its blocking sends, when it
+        has some: the transport calls `_release`) release it."""
+        pe = ev.pe
+        end = self.env._now
         t = self.cur_task[pe]
         if self.log is not None:
-            self.log((pe, t, self.cur_start[pe], end))
-        if self.net is not None and self.net.send(pe, t, end):
-            return                                  # blocking sends: the transport releases
-        self._release(pe, t, end)
+            self.log(t)
+            self.log_pe[t] = pe
+            self.log_start[t] = self.cur_start[pe]
+            self.log_end[t] = end
+        if self.net is None or not self.net.send(pe, t, end):
+            self._release(pe, t, end)
 
     def _release(self, pe: int, t: int, end: float) -> None:
-        """Task t on `pe` is over at `end`: free the PE, release successors, go on."""
-        self.busy[pe] = False
+        """Task t on `pe` is over at `end`: free the PE, release successors, go on (the
+        PE stays marked busy when nothing can be released: `_start_next` settles it)."""
         self.wait_since[pe] = end
-        self.makespan = end
         if self.owner[t] >= 0:
             self.owned_left[pe] -= 1
         self.done_count += 1
         released = False
         a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
         if a != b:
+            self.busy[pe] = False
             pending, idx = self.pending, self.succ_idx
             for k in range(a, b):
                 s = idx[k]
@@ -209,32 +243,43 @@ class Engine:
 
     def run(self) -> tuple[float, Trace | None]:
         """Run to completion; return (makespan, trace or None when not recording)."""
-        for t, p in enumerate(self.pending):
-            if p == 0:
-                self._ready(t)
+        self._initial_ready()
         self.kick = list(range(self.m.pes))
         self._dispatch()
         trace = drive(self, "use fewer, larger tasks")
-        return self.makespan, trace
+        return max(self.wait_since, default=0.0), trace       # the last release
 
 
 def drive(ex, fix: str) -> Trace | None:
     """Step executor `ex`'s SimPy environment until no event is left, checking
     `ex.cancel()`, the span limit (SimulationTooLarge suggesting `fix`) and reporting
-    `ex.progress(done / tasks)` every 8192 events; the trace, or None without one."""
-    step, n = ex.env.step, max(ex.g.n, 1)
-    try:
-        while True:
-            for _ in range(8192):
-                step()
+    `ex.progress(done / tasks)` every 8192 events; the trace, or None without one.
+    The garbage collector is held off meanwhile (gc_hold.py)."""
+    with held():
+        return _drive(ex, fix)
+
+
+def _drive(ex, fix: str) -> Trace | None:
+    """Environment.step inlined: pop the earliest (time, priority, id, event), set the
+    clock, run the event's callbacks. Every event here is a Timeout or a Wake: they
+    never fail and nothing waits on one once it is processed, so step's failure check
+    and its clearing of the callbacks are left out."""
+    env, n = ex.env, max(ex.g.n, 1)
+    queue, pop = env._queue, heapq.heappop
+    while queue:
+        for _ in range(8192):
+            if not queue:
+                break
+            env._now, _, _, ev = pop(queue)
+            for callback in ev.callbacks:
+                callback(ev)
+        else:
             if ex.cancel is not None and ex.cancel():
                 raise Cancelled("simulation cancelled")
             if ex.rec is not None and len(ex.rec) > MAX_SPANS:
                 raise SimulationTooLarge(f"the run passed {MAX_SPANS:,} trace spans; {fix}")
             if ex.progress is not None:
                 ex.progress(ex.done_count / n)
-    except EmptySchedule:
-        pass
     if ex.done_count != ex.g.n:
         raise RuntimeError(f"deadlock: {ex.g.n - ex.done_count} tasks never ran")
     if ex.rec is None:

@@ -14,20 +14,71 @@ class TraceRecorder:
     """Collects a run's spans into compact typed arrays (about 60 bytes a span).
 
     Task executions, by far the most common record, are logged as one row
-    (pe, task, start, compute end, end) and expanded into their compute and stall
-    spans when the run finishes; other spans (wait, send, recv, switch) go through
-    `span`.
+    (pe, task, start, end) and expanded into their compute and stall spans when the
+    run finishes: either appended to `task_log` (an executor that runs a task in
+    several pieces), or, with `tasks` given (each task runs once, engine.py), written
+    into columns preallocated per task, `done` listing the tasks in the order they
+    ended. A message's send and recv spans (transport.py, without LogGOPS) are rows
+    (message, start, end) once `messages` has given the messages' columns: the code is
+    m for a send, -1 - m for a recv, and `msg_at` keeps where they fall among the
+    other spans. Other spans (wait, switch, copy, LogGOPS) go through `span`.
     """
 
-    def __init__(self):
+    def __init__(self, tasks: int = 0):
         self.task_log = array("d")       # (pe, task, start, end) per task run
+        self.done = array("i")           # tasks in the order they ended (with `tasks`)
+        self.task_pe = array("i", bytes(4 * tasks))
+        self.task_start = array("d", bytes(8 * tasks))
+        self.task_end = array("d", bytes(8 * tasks))
         self.pe, self.kind, self.task = array("i"), array("b"), array("i")
         self.start, self.end = array("d"), array("d")
         self.flops, self.bytes = array("d"), array("d")
         self.peer, self.msg, self.lanes = array("i"), array("i"), array("h")
+        self.msg_code, self.msg_at = array("i"), array("i")
+        self.msg_start, self.msg_end = array("d"), array("d")
+        self.msg_cols: tuple = ()
 
     def __len__(self) -> int:
-        return len(self.pe) + 2 * len(self.task_log) // 4
+        return (len(self.pe) + len(self.msg_code)
+                + 2 * (len(self.task_log) // 4 + len(self.done)))
+
+    def messages(self, src_pe: np.ndarray, dst_pe: np.ndarray, src: np.ndarray,
+                 dst: np.ndarray, nbytes: np.ndarray) -> None:
+        """Each message's sending and receiving PE and task and its bytes."""
+        self.msg_cols = (src_pe, dst_pe, src, dst, nbytes)
+
+    def msg_span(self, code: int, start: float, end: float) -> None:
+        """A send (code m) or recv (code -1 - m) span of message m: its PE, task, bytes
+        and peer come from `messages`."""
+        self.msg_code.append(code)
+        self.msg_at.append(len(self.pe))
+        self.msg_start.append(start)
+        self.msg_end.append(end)
+
+    def _generic(self) -> dict:
+        """The `span` columns with the message rows put back where they were recorded."""
+        other: dict[str, tuple[Any, Any]] = {
+            "pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
+            "task": (self.task, np.int32), "start": (self.start, np.float64),
+            "end": (self.end, np.float64), "flops": (self.flops, np.float64),
+            "bytes": (self.bytes, np.float64), "peer": (self.peer, np.int32),
+            "msg": (self.msg, np.int32), "lanes": (self.lanes, np.int16)}
+        col = {k: np.frombuffer(buf, dt) if len(buf) else np.zeros(0, dt)
+               for k, (buf, dt) in other.items()}
+        if not len(self.msg_code):
+            return col
+        code = np.frombuffer(self.msg_code, np.int32)
+        send = code >= 0
+        m = np.where(send, code, -1 - code)
+        src_pe, dst_pe, src, dst, nbytes = (np.asarray(c)[m] for c in self.msg_cols)
+        rows = {"pe": np.where(send, src_pe, dst_pe),
+                "kind": np.where(send, KIND_CODE["send"], KIND_CODE["recv"]),
+                "task": np.where(send, src, dst), "start": np.frombuffer(self.msg_start),
+                "end": np.frombuffer(self.msg_end), "flops": np.zeros(len(m)),
+                "bytes": nbytes, "peer": np.where(send, dst_pe, src_pe), "msg": m,
+                "lanes": np.zeros(len(m))}
+        at = np.frombuffer(self.msg_at, np.int32)
+        return {k: np.insert(c, at, rows[k].astype(c.dtype)) for k, c in col.items()}
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
@@ -48,9 +99,15 @@ class TraceRecorder:
         """Expand task rows: a compute span [start, min(start + ctime, end)] if the
         arithmetic took time, then a stall span for the rest. Flops and bytes go on the
         task's first span."""
-        log = np.frombuffer(self.task_log, np.float64).reshape(-1, 4)
-        pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
-        s, e = log[:, 2], log[:, 3]
+        if len(self.done):
+            task = np.frombuffer(self.done, np.int32)
+            pe = np.frombuffer(self.task_pe, np.int32)[task]
+            s = np.frombuffer(self.task_start, np.float64)[task]
+            e = np.frombuffer(self.task_end, np.float64)[task]
+        else:
+            log = np.frombuffer(self.task_log, np.float64).reshape(-1, 4)
+            pe, task = log[:, 0].astype(np.int32), log[:, 1].astype(np.int32)
+            s, e = log[:, 2], log[:, 3]
         c = np.minimum(s + ctime[task], e)
         has_c = c > s
         has_s = (e > c) | (~has_c & (nbytes[task] > 0))
@@ -80,13 +137,8 @@ class TraceRecorder:
         of the graph that ran.
         """
         t = self._task_spans(flops, nbytes, lanes, ctime)
-        other: dict[str, tuple[Any, Any]] = {"pe": (self.pe, np.int32), "kind": (self.kind, np.int8),
-                 "task": (self.task, np.int32), "start": (self.start, np.float64),
-                 "end": (self.end, np.float64), "flops": (self.flops, np.float64),
-                 "bytes": (self.bytes, np.float64), "peer": (self.peer, np.int32),
-                 "msg": (self.msg, np.int32), "lanes": (self.lanes, np.int16)}
-        col = {k: np.concatenate([t[k], np.frombuffer(buf, dt)]) if len(buf) else t[k]
-               for k, (buf, dt) in other.items()}
+        other = self._generic()
+        col = {k: np.concatenate([t[k], c]) if len(c) else t[k] for k, c in other.items()}
         order: Any = np.lexsort((col["end"], col["pe"], col["start"]))
         if np.all(order[1:] > order[:-1]):          # already in order: skip the gather
             order = slice(None)

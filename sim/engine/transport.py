@@ -55,6 +55,7 @@ from ..machine.costs import min_durations
 from ..machine.network import LogGOPS, network_for
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
+from .events import Later, at
 from .fluid import FluidModel
 from .schedule import place
 
@@ -78,6 +79,29 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
     np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
     return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
                                dep_idx=dep.astype(np.int32))
+
+
+def links_shared(machine, graph: TaskGraph) -> bool:
+    """Whether the non-blocking messages of one task (the one sending most) share a link
+    between nodes (a crossbar's or a bus's, not a torus's neighbour links): then all the
+    flows in flight together form one fluid component, whose rates are recomputed at
+    each start and end (the size guard's message_share). Tasks placed as by `programs`."""
+    blocking = graph.msg_blocking if len(graph.msg_blocking) else np.zeros(len(graph.msg_src), bool)
+    free = np.flatnonzero(~blocking)
+    if machine.nodes < 2 or not len(free):
+        return False
+    t = int(np.argmax(np.bincount(graph.msg_src[free])))
+    owner = place(graph.owner, machine.pes, "block")
+    net = network_for(machine.spec.network, machine.nodes)
+    a, seen = int(owner[t]) // machine.cores, set[int]()
+    for m in free[graph.msg_src[free] == t].tolist():
+        b = int(owner[graph.msg_dst[m]]) // machine.cores
+        if a != b:
+            links = set(net.route(a, b)[0])
+            if not seen.isdisjoint(links):
+                return True
+            seen |= links
+    return False
 
 
 def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
@@ -130,7 +154,6 @@ class Transport:
         self.arrival = [0.0] * len(self.src)
         self.posted: dict[int, tuple[int, float]] = {}     # task -> (pe, time) in recv
         self.queue: dict[int, list[int]] = {}              # pe -> blocking sends left
-        self.path: dict[int, tuple] = {}                   # message -> (model, links, bytes, cap)
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
@@ -139,6 +162,13 @@ class Transport:
         self.cost = LogGOPS.of(m.spec.network)
         self.logp = bool(self.cost.first_byte)            # any LogGOPS setting given
         self.nic_free = [0.0] * m.pes                       # LogGOPS: the NIC's next send
+        self.payload = np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
+        self._latency_done = [self._on_latency]
+        self.span = None                    # send / recv spans of a message (not LogGOPS)
+        if self.rec is not None and not self.logp:
+            self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
+                              g.msg_bytes)
+            self.span = self.rec.msg_span
 
     # -- engine hooks ------------------------------------------------------------------
 
@@ -171,8 +201,8 @@ class Transport:
             if self.blocking[m]:
                 waiting.append(m)
             else:
-                if self.rec is not None:
-                    self.rec.span(pe, SEND, t, now, now, 0.0, self.nbytes[m], self.dst_pe[m], m)
+                if self.span is not None:
+                    self.span(m, now, now)
                 self._launch(m)
         if not waiting:
             return False
@@ -225,39 +255,41 @@ class Transport:
 
     def _launch(self, m: int) -> None:
         """Message m leaves now: latency first, then its bytes as a flow."""
-        self.sent_at[m] = self.env.now
+        env = self.env
+        self.sent_at[m] = env._now
         self.count += 1
         self.bytes_sent += self.nbytes[m]
-        nb = self.cost.payload(self.nbytes[m])
-        sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
-        if self.src_pe[m] == self.dst_pe[m]:
-            latency = 0.0
-            self.path[m] = (None, (), 0.0, 0.0)
+        nb = self.payload[m]
+        a, b = self.src_pe[m], self.dst_pe[m]
+        sn, dn = a // self.cores, b // self.cores
+        if a == b:
+            at(env, 0.0, Later(self._latency_done, (m, None, (), 0.0, 0.0)))
         elif sn == dn:
             latency, factor, cap = intra_node(self.e.m, nb)
-            self.path[m] = (self.e.memory[sn], (0,), factor * nb, cap)
+            at(env, latency, Later(self._latency_done,
+                                   (m, self.e.memory[sn], (0,), factor * nb, cap)))
         else:
             assert self.net is not None
             links, latency = self.net.route(sn, dn)
-            self.path[m] = (self.links, links, nb, math.inf)
-        Timeout(self.env, latency, m).callbacks.append(self._on_latency)
+            at(env, latency, Later(self._latency_done, (m, self.links, links, nb, math.inf)))
 
-    def _on_latency(self, ev) -> None:
-        m = ev.value
-        model, links, amount, cap = self.path.pop(m)
+    def _on_latency(self, ev: Later) -> None:
+        m, model, links, amount, cap = ev.value
         if amount > 0:
             model.start(amount, links, cap, lambda _t, m=m: self._delivered(m))
         else:
             self._delivered(m)
 
     def _delivered(self, m: int) -> None:
-        now = self.env.now
+        now = self.env._now
         self._arrive(m, now)
         if self.blocking[m]:
             pe = self.src_pe[m]
-            if self.rec is not None:
-                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0,
-                              0.0 if self.logp else self.nbytes[m], self.dst_pe[m], m)
+            if self.span is not None:
+                self.span(m, self.sent_at[m], now)
+            elif self.rec is not None:
+                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, 0.0,
+                              self.dst_pe[m], m)
             if self.logp:
                 self._next_send(pe, self.src[m])
                 return
@@ -285,19 +317,19 @@ class Transport:
 
     def _recv_spans(self, pe: int, t: int, post: float) -> None:
         """One recv span per incoming message, in arrival order, from `post` on."""
-        if self.rec is None:
+        span = self.span
+        if span is None:
             return
         a, b = self.in_ptr[t], self.in_ptr[t + 1]
         if b - a == 1:
             m = self.in_idx[a]
-            self.rec.span(pe, RECV, t, post, max(post, self.arrival[m]), 0.0, self.nbytes[m],
-                          self.src_pe[m], m)
+            span(-1 - m, post, max(post, self.arrival[m]))
             return
         msgs = sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m))
         cursor = post
         for m in msgs:
             end = max(cursor, self.arrival[m])
-            self.rec.span(pe, RECV, t, cursor, end, 0.0, self.nbytes[m], self.src_pe[m], m)
+            span(-1 - m, cursor, end)
             cursor = end
 
     # -- LogGOPS ------------------------------------------------------------------------
@@ -312,7 +344,7 @@ class Transport:
             return
         m, c = left.pop(), self.cost
         nb = self.nbytes[m]
-        p = c.payload(nb)
+        p = self.payload[m]
         start = now
         if self.src_pe[m] // self.cores != self.dst_pe[m] // self.cores:
             start = max(now, self.nic_free[pe])
@@ -341,7 +373,7 @@ class Transport:
                 if rec is not None:
                     rec.span(pe, RECV, t, cursor, self.arrival[m], 0.0, 0.0, self.src_pe[m], m)
                 cursor = self.arrival[m]
-            p = c.payload(self.nbytes[m])
+            p = self.payload[m]
             busy = 0.0 if self.src_pe[m] == pe else c.o + max(p * (c.O - c.G), 0.0)
             if rec is not None:
                 rec.span(pe, RECV, t, cursor, cursor + busy, 0.0, self.nbytes[m],

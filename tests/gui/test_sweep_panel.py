@@ -65,14 +65,14 @@ def test_bad_vary_is_shown_and_nothing_starts(panel):
 
 
 def test_a_large_sweep_asks_first(panel, monkeypatch):
-    """32 runs of 20,000 tasks: over the size guard's ASK_ABOVE_S, so the panel asks
-    (with the estimate) and starts nothing on No."""
+    """32 runs of 100,000 tasks (about 0.66 s each): over the size guard's ASK_ABOVE_S,
+    so the panel asks (with the estimate) and starts nothing on No."""
     from PySide6.QtWidgets import QMessageBox
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.No))
     panel.vary.setPlainText("machine.cores=1,2,3,4,5,6,7,8\nseed=1,2,3,4")
-    panel.set_scenario(scenario_mod.load("amdahl", ["workload.tasks=20000"]))
+    panel.set_scenario(scenario_mod.load("amdahl", ["workload.tasks=100000"]))
     assert not panel.start() and panel.worker is None
     assert "32 runs" in asked[0]
 

@@ -1,6 +1,9 @@
 """The size guard: runs over MAX_TASKS tasks are refused before anything is built,
 counting one rank per PE for message-passing workloads with ranks = 0."""
 
+import types
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,20 +31,20 @@ def test_ranks_zero_counts_one_rank_per_pe():
 
 
 @pytest.mark.parametrize("overrides", [
-    ("cluster-allreduce", ["machine.nodes=2000"]),          # ranks = 0: ~8 M tasks
-    ("smp-matmul", ["workload.tile=1"]),                   # 4.19 M tasks
-    ("smp-memory-wall", ["workload.tasks=5000000"]),
-    ("hpl", ["workload.n=10000000"]),                      # 1.33 M tasks
+    ("cluster-allreduce", ["machine.nodes=6000"]),          # ranks = 0: ~72 M tasks
+    ("smp-matmul", ["workload.tile=1", "workload.n=4096"]),  # 33.6 M tasks
+    ("smp-memory-wall", ["workload.tasks=10000001"]),
+    ("hpl", ["workload.n=100000000"]),                     # 13.3 M tasks
 ], ids=lambda o: o[0])
 def test_too_large_runs_are_refused_with_a_suggestion(overrides):
     name, sets = overrides
-    with pytest.raises(ScenarioError, match=r"limit 1,000,000 tasks.*fewer, larger tasks") as e:
+    with pytest.raises(ScenarioError, match=r"limit 10,000,000 tasks.*fewer, larger tasks") as e:
         scenario_mod.load(name, sets)
     assert e.value.path == "workload"
 
 
 def test_cli_refuses_the_huge_allreduce_in_one_line(capsys):
-    assert main(["run", "cluster-allreduce", "--set", "machine.nodes=2000"]) == 2
+    assert main(["run", "cluster-allreduce", "--set", "machine.nodes=6000"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: workload would create") and err.count("\n") == 1
 
@@ -82,6 +85,40 @@ def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted, 
     assert fix in err
 
 
+def test_ten_million_compute_only_tasks_fit_and_more_costly_runs_are_refused(capsys):
+    """10 M compute-only tasks are estimated under MAX_RUN_S (they take about half a
+    minute of CPU, benchmarks/task_cost.py); 5 M tasks moving memory on 16 cores
+    (5 M x (14 + 0.45 x 8) us = 88 s) are over it: refused with the estimate and a fix."""
+    bag = types.SimpleNamespace(n=10_000_000, bytes=np.zeros(10_000_000),
+                                dep_idx=np.zeros(0, np.int32), msg_src=np.zeros(0, np.int32),
+                                io_count=None)
+    est = size_guard.graph_estimate(bag, 16)
+    assert est.events["task"] == 10_000_000
+    assert est.seconds == pytest.approx(10e6 * size_guard.COST_US["task"] * 1e-6
+                                        + size_guard.COST_US["run"] * 1e-6)
+    assert est.seconds < size_guard.MAX_RUN_S
+    assert main(["run", "smp-memory-wall", "--set", "workload.tasks=5000000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: this run would take about 88 s to simulate (5,000,000 "
+                          "memory flows), over the 60 s limit; use fewer tasks or fewer "
+                          "cores per node") and err.count("\n") == 1
+
+
+def test_messages_in_flight_over_shared_links_are_counted():
+    """cluster-stencil: 960 halo messages sent by 20 tasks on each rank: 960 / 20 = 48
+    in flight together. Over a crossbar, non-blocking, a rank's messages share its
+    uplink: each of the 960 is counted with the other 47 (45,120); on the torus
+    (separate links) or blocking (one at a time), none."""
+    def shares(*sets):
+        return simulate_mod.estimate(scenario_mod.load("cluster-stencil", list(sets))).events
+    assert shares("workload.blocking=false", "machine.network.topology=crossbar")[
+        "message_share"] == 960 * 47
+    assert "message_share" not in shares("workload.blocking=false")
+    assert "message_share" not in shares("machine.network.topology=crossbar")
+    sc = scenario_mod.load("cluster-stencil")
+    assert size_guard.in_flight(build_graph(sc, Machine(sc.machine))) == 48
+
+
 def test_estimate_counts_io_waits_and_messages():
     sc = scenario_mod.load("concurrency-vs-parallelism-io", ["workload.io_waits=1000"])
     assert simulate_mod.estimate(sc).events["io_wait"] == sc.workload.tasks * 1000
@@ -89,6 +126,7 @@ def test_estimate_counts_io_waits_and_messages():
     g = build_graph(sc, Machine(sc.machine))
     est = simulate_mod.estimate(sc)
     assert est.events["message"] == len(g.msg_src) > 0
+    assert est.events["dependency"] == len(g.dep_idx) > 0
     assert est.events["task"] + est.events["memory_task"] == g.n
 
 
@@ -119,14 +157,27 @@ def test_the_sweep_and_compare_verbs_check_their_size(capsys, monkeypatch):
 
 
 def test_watchdog_stops_a_run_on_course_to_overrun(monkeypatch):
-    clock = iter([0.0, 2.0, 5.0, 5.0])
-    monkeypatch.setattr(size_guard.time, "perf_counter", lambda: next(clock))
+    clock = iter([0.0, 1.0, 2.0, 5.0, 5.0])
+    monkeypatch.setattr(size_guard.time, "process_time", lambda: next(clock))
     dog = size_guard.Watchdog(30.0 / size_guard.WATCH_FACTOR)
-    dog.progress(0.01)
-    assert dog.cancel() is False                 # 2 s: too early to project
-    with pytest.raises(size_guard.RunTooLong, match=r"1.0 % done after 5 s, on course for "
-                                                    r"about 500 s \(limit 15 s\)"):
+    dog.progress(0.01)                           # first report at 1 s (set-up before it)
+    assert dog.cancel() is False                 # 1 s after it: too early to project
+    dog.progress(0.02)
+    # 0.01 in the 4 s since the first report: the other 98 % in 392 s, 397 s in all
+    with pytest.raises(size_guard.RunTooLong, match=r"2.0 % done after 5 s, on course for "
+                                                    r"about 397 s \(limit 15 s\)"):
         dog.cancel()
+
+
+def test_watchdog_does_not_count_the_set_up_as_the_run(monkeypatch):
+    """10 s of set-up before the first report, then 10 % a second: 14 + 0.599 / 0.1 =
+    about 20 s in all, under 2 x 15 s (14 s / 40 % would project 35 s)."""
+    clock = iter([0.0, 10.0, 14.0])
+    monkeypatch.setattr(size_guard.time, "process_time", lambda: next(clock))
+    dog = size_guard.Watchdog(15.0)
+    dog.progress(0.001)
+    dog.progress(0.401)
+    assert dog.cancel() is False
 
 
 def test_huge_scenario_file_is_refused_before_parsing(tmp_path, monkeypatch):

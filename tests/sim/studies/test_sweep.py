@@ -161,9 +161,9 @@ def test_weak_mode_needs_a_rule_and_a_pe_axis(monkeypatch):
 
 
 def test_weak_growth_past_the_task_limit_is_named():
-    sc = scenario("bag", tasks=600_000, flops_per_task=1.0)
+    sc = scenario("bag", tasks=6_000_000, flops_per_task=1.0)
     with pytest.raises(ScenarioError, match=r"--mode weak at 2 PEs \(problem x2\): workload "
-                                            r"would create 1,200,000 tasks"):
+                                            r"would create 12,000,000 tasks"):
         expand(sc, {"machine.cores": [1, 2]}, mode="weak")
 
 
