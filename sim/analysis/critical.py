@@ -5,8 +5,9 @@ Per task (from its spans): begin = its first compute, stall or send span's start
 last recv's end if it has none), finish = its last span's end. Walking back from the
 task that finished last, each task's binding predecessor is the one ready last: a
 dependency (ready at its finish), an incoming message (ready at its arrival) or the
-task its PE ran just before (the PE is free at its finish: a task that waited for a
-core follows the core). The walk follows it until a task has none. Along the way the
+task its PE ran just before, if it finished before this one began (the PE is free at
+its finish: a task that waited for a core follows the core; a task whose receive
+overhead was charged at the message's arrival, before it began, may overlap it). The walk follows it until a task has none. Along the way the
 time goes to
 
     compute   the path's compute spans
@@ -30,7 +31,26 @@ RESOURCES = ("compute", "memory", "network", "waiting")
 _RECV = KIND_CODE["recv"]
 
 
-def _per_task(trace: Trace, n: int) -> dict:
+def _after_deps(begin: np.ndarray, finish: np.ndarray, dep_ptr: np.ndarray,
+                dep_idx: np.ndarray) -> None:
+    """In place: no task begins before its dependencies have finished. Only a task whose
+    spans all came early moves (one that does nothing but receive, its receive overhead
+    charged when the message arrived, engine/arrivals.py) or one with no spans at all
+    (it did nothing): it begins, and ends, as the last of them ends (down chains too)."""
+    has = np.flatnonzero(np.diff(dep_ptr) > 0)
+    if not len(has):
+        return
+    for _ in range(len(has)):
+        ready = np.maximum.reduceat(finish[dep_idx], dep_ptr[has])
+        late = ready > begin[has]
+        if not late.any():
+            return
+        t = has[late]
+        begin[t] = ready[late]
+        finish[t] = np.maximum(finish[t], begin[t])
+
+
+def _per_task(trace: Trace, n: int, dep_ptr: np.ndarray, dep_idx: np.ndarray) -> dict:
     m = (trace.task >= 0) & (trace.task < n)
     task, kind = trace.task[m].astype(np.int64), trace.kind[m]
     s, e = trace.start_s[m], trace.end_s[m]
@@ -47,13 +67,15 @@ def _per_task(trace: Trace, n: int) -> dict:
     np.minimum.at(begin, task[own], s[own])
     out["begin"] = np.where(np.isfinite(begin), begin, recv_end)
     out["finish"] = finish
+    _after_deps(out["begin"], finish, dep_ptr, dep_idx)
     pe = np.full(n, -1, np.int64)
     pe[task[::-1]] = trace.pe[m][::-1]            # the PE of each task's first span
     ran = np.flatnonzero(pe >= 0)
-    order = ran[np.lexsort((out["begin"][ran], pe[ran]))]
+    order = ran[np.lexsort((finish[ran], out["begin"][ran], pe[ran]))]   # ties: ended first
     prev = np.full(n, -1, np.int64)
-    same = pe[order[1:]] == pe[order[:-1]]
-    prev[order[1:][same]] = order[:-1][same]
+    after, before = order[1:], order[:-1]
+    same = (pe[after] == pe[before]) & (finish[before] <= out["begin"][after])
+    prev[after[same]] = before[same]              # the PE was free at its finish
     out["prev"] = prev
     return out
 
@@ -79,9 +101,9 @@ def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
         return {"tasks": np.zeros(0, np.int64), "messages": np.zeros(0, np.int64),
                 "length_s": 0.0,
                 "time_s": dict.fromkeys(RESOURCES, 0.0), "dominant": None}
-    p = _per_task(trace, n)
-    begin, finish = p["begin"], p["finish"]
-    dep_ptr, prev = np.asarray(dep_ptr, np.int64), p["prev"]
+    dep_ptr = np.asarray(dep_ptr, np.int64)
+    p = _per_task(trace, n, dep_ptr, np.asarray(dep_idx, np.int64))
+    begin, finish, prev = p["begin"], p["finish"], p["prev"]
     has_prev = np.flatnonzero(prev >= 0)
     child = np.r_[np.repeat(np.arange(n), np.diff(dep_ptr)), has_prev]
     cand = np.r_[np.asarray(dep_idx, np.int64), prev[has_prev]]
@@ -94,7 +116,9 @@ def critical_path(trace: Trace, n: int, dep_ptr, dep_idx, msg_src, msg_dst,
     src = np.asarray(msg_src, np.int64)
     nxt = np.where(via_msg, src[np.maximum(msg, 0)] if len(src) else -1, dep)
     path, t, step = [], int(np.argmax(finish)), nxt.tolist()
-    while t >= 0:                              # back from the task that finished last
+    seen = bytearray(n)
+    while t >= 0 and not seen[t]:              # back from the task that finished last
+        seen[t] = 1                            # (each task once, whatever the ties)
         path.append(t)
         t = step[t]
     chain = np.array(path, np.int64)

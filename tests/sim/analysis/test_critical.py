@@ -60,3 +60,34 @@ def test_a_task_that_waited_for_its_core_follows_the_core():
     assert cp["time_s"] == pytest.approx({"compute": 1.0, "memory": 2.0, "network": 0.0,
                                           "waiting": 0.0})
     assert cp["dominant"] == "memory"
+
+
+def test_a_receive_overhead_charged_before_the_task_began_does_not_loop():
+    """LogGOPS receive overhead charged at the message's arrival (engine/arrivals.py)
+    puts a receive-only task's one span before its dependencies finished. The path must
+    still be a chain back in time (it looped forever and ate the memory): each task on
+    it begins no earlier than the one before it finished or its message arrived, and the
+    time adds up to the makespan. A 2-node HPL with LogGOPSim's o and g."""
+    from parasim.sim.scenario import apply_overrides, from_dict, load, to_dict
+    sc = from_dict(apply_overrides(to_dict(load("top500-fugaku-slice")), [
+        "machine.nodes=2", "machine.cores=2", "workload.n=2048", "workload.nb=256",
+        "workload.p=2", "workload.q=2", "machine.network.overhead_us=1.5",
+        "machine.network.gap_us=0.7"]))
+    run = simulate(sc, baseline=False)
+    cp = run.extras["critical_path"]
+    assert len(set(cp["tasks"].tolist())) == len(cp["tasks"]) > 10
+    assert sum(cp["time_s"].values()) == pytest.approx(run.makespan)
+    assert cp["time_s"]["waiting"] < 0.05 * run.makespan     # HPL: compute-bound
+    assert cp["dominant"] == "compute"
+
+
+def test_a_task_that_did_nothing_begins_when_its_dependencies_end():
+    """Task 1 has no span (a join); 2 follows it. 0 [0,1) compute, 2 [1,3) compute on
+    the same PE: the path is 0 -> 1 -> 2, 3 s of compute, nothing waiting."""
+    tr = make_trace([(0, "compute", 0, 0.0, 1.0, 1.0, 8.0),
+                     (0, "compute", 2, 1.0, 3.0, 2.0, 8.0)])
+    dep_ptr = np.array([0, 0, 1, 2], np.int64)
+    cp = critical_path(tr, 3, dep_ptr, np.array([0, 1], np.int64), [], [])
+    assert list(cp["tasks"]) == [0, 1, 2]
+    assert cp["time_s"] == pytest.approx({"compute": 3.0, "memory": 0.0, "network": 0.0,
+                                          "waiting": 0.0})
