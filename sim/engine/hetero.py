@@ -36,7 +36,6 @@ homogeneous Engine (engine.py), whose fast path this module does not touch.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import math
 from collections.abc import Callable
@@ -51,9 +50,9 @@ from ..taskgraph import PRECISIONS, TaskGraph
 from ..trace import KIND_CODE, Trace
 from .engine import drive
 from .fluid import FluidModel
-from .placement import copy_time, plan
+from .hetero_transport import HeteroTransport
+from .placement import plan, programs
 from .recorder import TraceRecorder
-from .transport import Transport
 
 COPY, WAIT = KIND_CODE["copy"], KIND_CODE["wait"]
 H2D, D2H, PEER = range(3)          # link resources per device
@@ -391,70 +390,3 @@ class HeteroEngine:
                 "link": np.asarray(link, np.int32), "link_names": labels}
 
 
-def programs(graph: TaskGraph, owner: np.ndarray) -> TaskGraph:
-    """`graph` with every task on its `owner` PE and each PE's tasks chained in index
-    (program) order, as transport.programs; the chaining edges carry no data."""
-    n = graph.n
-    order = np.lexsort((np.arange(n), owner))
-    same = owner[order[1:]] == owner[order[:-1]]
-    child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
-    dep = np.concatenate([graph.dep_idx, order[:-1][same]])
-    old = graph.dep_bytes if graph.dep_bytes is not None else np.zeros(len(graph.dep_idx))
-    nbytes = np.concatenate([old, np.zeros(int(same.sum()))])
-    o = np.argsort(child, kind="stable")
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
-    return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
-                               dep_idx=dep[o].astype(np.int32), dep_bytes=nbytes[o])
-
-
-class HeteroTransport(Transport):
-    """transport.py's messages with host staging for inter-node messages from / to a
-    staged device (module docstring): a copy over the device's host link before the
-    network (sender) and after it (receiver)."""
-
-    def __init__(self, engine: HeteroEngine):
-        super().__init__(engine)
-        e = engine
-
-        def staged(pe: int, inter: bool, nbytes: float) -> int:
-            d = e.pe_domain[pe]
-            return d if inter and nbytes > 0 and d >= 0 and not e.dev[d].direct else -1
-
-        inter = [a // self.cores != b // self.cores for a, b in zip(self.src_pe, self.dst_pe)]
-        self.out_dev = [staged(p, x, b) for p, x, b in zip(self.src_pe, inter, self.nbytes)]
-        self.in_dev = [staged(p, x, b) for p, x, b in zip(self.dst_pe, inter, self.nbytes)]
-
-    def _launch(self, m: int) -> None:
-        d = self.out_dev[m]
-        if d < 0:
-            super()._launch(m)
-            return
-        t0 = self.env.now
-
-        def staged():                               # in host memory: the network now
-            Transport._launch(self, m)
-            self.sent_at[m] = t0
-
-        self.e._hop(self.src[m], self.src_pe[m] // self.cores, d, -1, self.nbytes[m], staged)
-
-    def _arrive(self, m: int, now: float) -> None:
-        d = self.in_dev[m]
-        if d < 0:
-            super()._arrive(m, now)
-            return
-        self.e._hop(self.src[m], self.dst_pe[m] // self.cores, -1, d, self.nbytes[m],
-                    lambda: Transport._arrive(self, m, self.env.now))
-
-    def ideal_time(self, m: int) -> float:
-        """transport's ideal time plus the staging copies alone (placement.copy_time)."""
-        nb, mach = self.nbytes[m], self.e.m
-        out = copy_time(mach, self.out_dev[m], -1, nb) if self.out_dev[m] >= 0 else 0.0
-        into = copy_time(mach, -1, self.in_dev[m], nb) if self.in_dev[m] >= 0 else 0.0
-        return out + super().ideal_time(m) + into
-
-    def task_times(self) -> list[float]:
-        """Each task's contention-free duration on its owner's group (group_durations)."""
-        e = self.e
-        k = np.asarray(e.pe_group)[np.asarray(e.owner)]
-        return e.dur[k, np.arange(e.g.n)].tolist()

@@ -7,10 +7,12 @@
   round robin, each PE in program (index) order;
 - heft: HEFT (heft.py) over every PE, task costs per group, mean costs over the groups a
   task may use, mean copy costs over pairs of groups; each PE in the plan's start order.
-Tasks that name an owner keep it.
+Tasks that name an owner keep it. `programs` then chains each PE's tasks in that order.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
@@ -77,3 +79,20 @@ def _heft(machine, graph, dur, pe_group, pe_domain, nb):
 
     proc, start, _ = heft(graph.dep_ptr, graph.dep_idx, cost, mean_cost, mean_comm, comm)
     return np.where(graph.owner >= 0, graph.owner, proc), start
+
+
+def programs(graph: TaskGraph, owner: np.ndarray) -> TaskGraph:
+    """`graph` with every task on its `owner` PE and each PE's tasks chained in index
+    (program) order, as transport.programs; the chaining edges carry no data."""
+    n = graph.n
+    order = np.lexsort((np.arange(n), owner))
+    same = owner[order[1:]] == owner[order[:-1]]
+    child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
+    dep = np.concatenate([graph.dep_idx, order[:-1][same]])
+    old = graph.dep_bytes if graph.dep_bytes is not None else np.zeros(len(graph.dep_idx))
+    nbytes = np.concatenate([old, np.zeros(int(same.sum()))])
+    o = np.argsort(child, kind="stable")
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
+    return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
+                               dep_idx=dep[o].astype(np.int32), dep_bytes=nbytes[o])
