@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ..sim.run import Run
 from ..sim.trace import KINDS
 from . import messages
+from .bookmark_lines import bookmark_lines
 from .labels import TaskLabels
 from .link_rows import link_bars, nic_bars
 from .occupancy import stacked_bars
@@ -55,7 +56,6 @@ HIDE_ARROWS_PER_PX = 8      # more in view than this per pixel column: none draw
 EDGE_MIN_PX = 3             # an edge needs both its spans at least this wide on screen
 LABEL_MIN_PX = 30           # a task name needs a bar at least this wide
 MAX_LABELS = 500
-BOOKMARK_COLOR = "#8E44AD"   # bookmarks and guided-lesson steps
 ARROW_PX = 2                # message arrows' line width
 HALF_ROW = {"send": 0.0, "recv": 0.5}   # send in the row's top half, recv in the bottom:
                                         # a PE often sends and receives at once
@@ -391,21 +391,12 @@ class TimelineView(TimelineInput, QWidget):
         self.veil.setVisible(t < self.makespan)
 
     def show_bookmarks(self, marks: list[dict]) -> None:
-        """A dashed line and its caption per bookmark."""
+        """A dashed line and its caption per bookmark (bookmark_lines)."""
         for line in self.bookmark_lines:
             self.item.removeItem(line)
-        self.bookmark_lines = []
-        for m in marks:
-            side = 1.0 if m["t_s"] > self.makespan / 2 else 0.0      # text away from the edge
-            line = pg.InfiniteLine(m["t_s"], angle=90, pen=pg.mkPen(BOOKMARK_COLOR, width=2,
-                                                                    style=Qt.DashLine),
-                                   label=m["caption"], labelOpts={
-                                       "position": 0.02, "color": BOOKMARK_COLOR,
-                                       "fill": (255, 255, 255, 220),
-                                       "anchors": [(side, 0), (side, 0)]})
-            line.setZValue(8)
+        self.bookmark_lines = bookmark_lines(marks, self.makespan)
+        for line in self.bookmark_lines:
             self.item.addItem(line, ignoreBounds=True)
-            self.bookmark_lines.append(line)
 
     def _on_drag_playhead(self) -> None:
         if self.state is not None:
