@@ -195,11 +195,9 @@ class _ByPE:
             self._task = self._tr.task[self.order]
         return self._task
 
-    def pe(self, mask: np.ndarray | None = None) -> np.ndarray:
-        """The PE of each row (of the rows picked by mask), without a gather."""
+    def pe(self, mask: np.ndarray) -> np.ndarray:
+        """The PE of each row picked by mask, without a gather."""
         pes = np.arange(len(self.ptr) - 1, dtype=self._tr.pe.dtype)
-        if mask is None:
-            return np.repeat(pes, np.diff(self.ptr))
         size = np.diff(self.ptr)
         counts = np.zeros(len(size), np.int64)
         some = size > 0                 # reduceat over the PEs that have rows

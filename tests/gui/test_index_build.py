@@ -116,8 +116,8 @@ def with_lanes(tr, lanes):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, -1.0, 1e-300, 7.25]),
-                max_size=60),
+@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.0 + 1e-9, 1.0 + 2e-9, 1.5, 2.0, 3.0, -1.0,
+                                 1e-300, 7.25]), max_size=60),
        st.sampled_from([None, "sorted", "inf", "nan"]))
 def test_end_order_is_the_stable_argsort(values, shape):
     t = np.asarray(values, np.float64)
@@ -149,12 +149,58 @@ def test_occupancy_from_the_traces_end_order_is_the_same(raw, kind):
         assert np.array_equal(getattr(plain, a), getattr(shared, a)), a
 
 
-@settings(max_examples=60, deadline=None)
-@given(spans, st.integers(0, 3), st.sampled_from([1, 10**9]))
-def test_layout_edges_and_merged_spans_match_the_plain_functions(raw, max_lane, share):
+def edges_by_hand(tr):
+    """(x, pe, width) of each row that touches the previous row of its PE (by start) and
+    belongs to another task; width: the shorter of the two blocks (runs of touching rows
+    of one task) meeting there."""
+    out = []
+    for pe in range(6):
+        rows = [r for r in np.lexsort((tr.start_s, tr.pe)) if tr.pe[r] == pe]
+        blocks = []                             # [first row, end, starts at an edge]
+        for a, b in zip([None] + rows, rows):
+            touch = a is not None and tr.end_s[a] == tr.start_s[b]
+            if touch and tr.task[a] == tr.task[b]:
+                blocks[-1][1] = max(blocks[-1][1], tr.end_s[b])
+            else:
+                blocks.append([b, tr.end_s[b], touch])
+        for prev, nxt in zip(blocks, blocks[1:]):
+            if nxt[2]:
+                width = min(prev[1] - tr.start_s[prev[0]], nxt[1] - tr.start_s[nxt[0]])
+                out.append((float(tr.start_s[nxt[0]]), pe, float(width)))
+    return sorted(out)
+
+
+def merged_by_hand(tr, code, eps):
+    """One kind's spans merged per PE while the gap to the previous one is <= eps:
+    (start, end, pe, lanes) per group, and the longest group."""
+    out = []
+    for pe in range(6):
+        rows = [r for r in np.lexsort((tr.start_s, tr.pe))
+                if tr.pe[r] == pe and tr.kind[r] == code]
+        for a, b in zip([None] + rows, rows):
+            if a is None or tr.start_s[b] - tr.end_s[a] > eps:
+                out.append([float(tr.start_s[b]), float(tr.end_s[b]), pe,
+                            int(tr.lanes_active[b])])
+            else:
+                out[-1][1] = max(out[-1][1], float(tr.end_s[b]))
+                out[-1][3] = max(out[-1][3], int(tr.lanes_active[b]))
+    return sorted(map(tuple, out)), max(e - s for s, e, _, _ in out)
+
+
+# as `spans`, with durations of many lengths (distinct block widths)
+varied = st.lists(st.tuples(st.integers(0, 5), st.sampled_from(KINDS), st.integers(-1, 6),
+                            st.sampled_from([0.0, 0.0, 0.0, 0.5, 1.0]),
+                            st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])),
+                  min_size=1, max_size=60)
+
+
+@settings(max_examples=100, deadline=None)
+@given(varied, st.integers(0, 3), st.sampled_from([1, 10**9]), st.booleans())
+def test_layout_edges_and_merged_spans_match_their_definitions(raw, max_lane, share, late):
     """SpanLayout builds edges and merged spans from one gather of the trace in PE order
     (PEs counted, not gathered; no lanes: no gather of them); either way of putting rows
-    back in trace order (scatter or sort: SCATTER_SHARE) gives the plain result."""
+    back in trace order (scatter or sort: SCATTER_SHARE) gives the result by hand, in
+    x order, built at once or (a run opening collapsed) by finish()."""
     run = make_run(build(raw), nodes=3, cores=2)
     rng = np.random.default_rng(len(raw))
     tr = with_lanes(run.trace, rng.integers(0, max_lane + 1, len(run.trace)))
@@ -164,18 +210,26 @@ def test_layout_edges_and_merged_spans_match_the_plain_functions(raw, max_lane, 
     spans_module.LOD_MIN_SPANS, spans_module.SCATTER_SHARE = 0, share
     try:
         sp = SpanLayout(run)
+        if late:                    # as for a run opening collapsed: finish() builds them
+            sp._edges = sp._lod_rows = None
+            sp.finish()
         edges, lod = sp.edges, sp.lod_rows
         plain = task_edges(tr, lex, in_order=False)
+        public = task_edges(tr, lex, in_order=True)
     finally:
         spans_module.LOD_MIN_SPANS, spans_module.SCATTER_SHARE = saved
-    assert np.all(np.diff(edges[0]) >= 0) and as_set(*edges) == as_set(*plain)
+    assert np.all(np.diff(edges[0]) >= 0) and np.all(np.diff(public[0]) >= 0)
+    assert as_set(*edges) == as_set(*plain) == as_set(*public) == edges_by_hand(tr)
     eps = sp.makespan / spans_module.LOD_RESOLUTION
     assert set(lod) == set(sp.kind_rows)
     for k, got in lod.items():
-        want = merge_close(tr, lex[tr.kind[lex] == KIND_CODE[k]], eps, False)
-        assert np.all(np.diff(got[0]) >= 0) and got[3] == want[3]
-        assert as_set(got[0], got[1], got[2], got[4]) == as_set(want[0], want[1], want[2],
-                                                                 want[4])
+        want, longest = merged_by_hand(tr, KIND_CODE[k], eps)
+        assert np.all(np.diff(got[0]) >= 0) and got[3] == longest
+        assert as_set(got[0], got[1], got[2], got[4]) == want
+        first_rows = [int(np.flatnonzero((tr.start_s == s) & (tr.pe == p)
+                                         & (tr.kind == KIND_CODE[k]))[0])
+                      for s, p in zip(got[0].tolist(), got[2].tolist())]
+        assert first_rows == sorted(first_rows)      # by start, ties in trace order
 
 
 @settings(max_examples=60, deadline=None)
