@@ -250,3 +250,25 @@ def test_playhead_counters_match_their_definitions_built_late_or_early(raw, time
         busy = (tr.kind != KIND_CODE["wait"]) & (tr.start_s <= t) & (t < tr.end_s)
         assert ix.active_pes(t) == np.count_nonzero(busy)
     assert ix._counted == (early or any(t < last for t in times))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 599), st.sampled_from(KINDS), st.integers(-1, 6),
+                          st.sampled_from([0.0, 0.0, 0.5]),
+                          st.sampled_from([0.0, 0.25, 1.0, 2.0])), min_size=1, max_size=80))
+def test_a_collapsed_runs_occupancy_from_the_shared_sort_by_end_is_the_same(raw):
+    """A run opening collapsed (600 PEs: 3 nodes of 200) sorts its ends once in
+    TraceIndex; each kind's occupancy picks its rows from that sort."""
+    rows, free = [], [0.0] * 600
+    for pe, kind, task, gap, dur in raw:
+        s = free[pe] + gap
+        rows.append((pe, kind, task if kind != "wait" else -1, s, s + dur, dur))
+        free[pe] = s + dur
+    rows.sort(key=lambda r: r[3])
+    run = make_run(rows, nodes=3, cores=200)
+    shared, plain = TraceIndex(run).spans, SpanLayout(run)
+    assert shared._by_end is not None and plain._by_end is None
+    assert set(shared._occupancy) == set(plain._occupancy) == set(plain.kind_rows)
+    for k, occ in plain._occupancy.items():
+        for a in ("s", "e", "ptr", "s_sum", "e_sum"):
+            assert np.array_equal(getattr(shared._occupancy[k], a), getattr(occ, a)), a
