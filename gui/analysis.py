@@ -18,6 +18,8 @@ one reopened from CSV too): this module only indexes them for the playhead.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from ..sim.analysis.concurrency import concurrency_series
@@ -25,6 +27,8 @@ from ..sim.analysis.queries import power_samples
 from ..sim.analysis.task_rows import extents, thread_table
 from ..sim.run import Run
 from ..sim.trace import KIND_CODE
+from .rows import COLLAPSE_ABOVE_PES
+from .sorting import end_order
 from .spans import SpanLayout
 
 _WAIT, _SWITCH = KIND_CODE["wait"], KIND_CODE["switch"]
@@ -49,27 +53,13 @@ class TraceIndex:
         tr = run.trace
         self.run = run
         self.start, self.end = tr.start_s, tr.end_s
-        self.makespan = float(max(run.makespan, self.end.max() if len(tr) else 0.0))
-        # one sort by start (skipped when the trace is already in start order, as a
-        # simulated trace is) and one by end serve the counters below
-        by_start = None if _is_sorted(self.start) else np.argsort(self.start, kind="stable")
-        by_end = np.argsort(self.end, kind="stable")   # ends of back-to-back spans: nearly
-        start_sorted = self.start if by_start is None else self.start[by_start]   # sorted
-        end_sorted = self.end[by_end]
-
-        # FLOPs: completed spans by end time, in-progress spans through a start window
-        self._end_sorted = end_sorted
-        self._flops_cum = np.r_[0.0, np.cumsum(tr.flops[by_end])]
-        fl = tr.flops > 0
-        order = np.arange(len(tr)) if by_start is None else by_start
-        order = order[fl[order]]
-        self._fl_start, self._fl_end, self._fl_flops = self.start[order], self.end[order], \
-            tr.flops[order]
-        dur = self._fl_end - self._fl_start
-        self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
-        busy = tr.kind != _WAIT
-        self._busy = (start_sorted[busy if by_start is None else busy[by_start]],
-                      end_sorted[busy[by_end]])
+        self._last_end = float(self.end.max()) if len(tr) else 0.0
+        self.makespan = float(max(run.makespan, self._last_end))
+        self._total_flops = float(np.sum(tr.flops))
+        self._lock = threading.Lock()           # the worker may be finishing (finish())
+        self._counted = False                   # the sorted views for flops_done, active_pes
+        # runs opening collapsed draw occupancy, from the ends in order: sorted here, once
+        self._by_end = end_order(self.end) if run.pes > COLLAPSE_ABOVE_PES else None
         th = thread_table(run)                  # a program's tasks are its threads
         self.has_tasks = bool(len(th["start_s"])) if th is not None else \
             bool(np.any((tr.task >= 0) & (tr.kind != _SWITCH)))
@@ -77,7 +67,42 @@ class TraceIndex:
         self._events = None
         self._own_series = None
         self._series("concurrency")             # here, off the GUI thread, if not the run's
-        self.spans = SpanLayout(run)
+        self.spans = SpanLayout(run, self._by_end)
+
+    def finish(self) -> None:
+        """Build what the first render does not need (the sorted views behind the
+        playhead's counters; the layout's edges and merged spans if it left them out):
+        the worker thread calls this once it has handed the index over, and a query
+        made before (off the run's end) builds them itself or waits for them."""
+        self._count()
+        self.spans.finish()
+
+    def _count(self) -> None:
+        with self._lock:
+            if self._counted:
+                return
+            tr = self.run.trace
+            # one sort by start (skipped when the trace is already in start order, as a
+            # simulated trace is) and one by end serve the counters below
+            by_start = None if _is_sorted(self.start) else np.argsort(self.start,
+                                                                      kind="stable")
+            by_end = self._by_end if self._by_end is not None else end_order(self.end)
+            start_sorted = self.start if by_start is None else self.start[by_start]
+            end_sorted = self.end[by_end]
+            # FLOPs: completed spans by end time, in-progress spans through a start window
+            self._end_sorted = end_sorted
+            self._flops_cum = np.r_[0.0, np.cumsum(tr.flops[by_end])]
+            fl = tr.flops > 0
+            order = np.arange(len(tr)) if by_start is None else by_start
+            order = order[fl[order]]
+            self._fl_start, self._fl_end, self._fl_flops = self.start[order], \
+                self.end[order], tr.flops[order]
+            dur = self._fl_end - self._fl_start
+            self._fl_maxdur = float(dur.max()) if len(dur) else 0.0
+            busy = tr.kind != _WAIT
+            self._busy = (start_sorted[busy if by_start is None else busy[by_start]],
+                          end_sorted[busy[by_end]])
+            self._counted = True
 
     @property
     def events(self) -> np.ndarray:
@@ -101,6 +126,9 @@ class TraceIndex:
     # -- counters at a time ------------------------------------------------------------
 
     def flops_done(self, t: float) -> float:
+        if t >= self._last_end:                 # every span done (as at the run's end,
+            return self._total_flops            # where the playhead first stands)
+        self._count()
         done = self._flops_cum[np.searchsorted(self._end_sorted, t, "right")]
         lo = np.searchsorted(self._fl_start, t - self._fl_maxdur, "left")
         hi = np.searchsorted(self._fl_start, t, "left")
@@ -111,6 +139,9 @@ class TraceIndex:
         return float(done)
 
     def active_pes(self, t: float) -> int:
+        if t >= self._last_end:                 # every span ended
+            return 0
+        self._count()
         return _count_at(self._busy, t)
 
     def parallelism(self, t: float) -> int:

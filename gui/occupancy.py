@@ -27,16 +27,23 @@ class Occupancy:
     (node g owns entries ptr[g]:ptr[g+1] of both)."""
 
     def __init__(self, start: np.ndarray, end: np.ndarray, pe: np.ndarray, nodes: int,
-                 cores: int):
+                 cores: int, ends: tuple[np.ndarray, np.ndarray] | None = None):
+        """`ends`: optionally the same spans' (end, pe) already sorted by end (taken from
+        one sort of the whole trace's ends instead of a sort here)."""
         self.cores = cores
         node = pe // cores
         # the kind's spans come by start; ends of back-to-back spans are nearly sorted
         by_s = np.argsort(start, kind="stable")
-        by_e = np.argsort(end, kind="stable")
+        if ends is None:
+            by_e = np.argsort(end, kind="stable")
+            e_sorted, e_node = end[by_e], node[by_e]
+        else:
+            e_sorted, e_node = ends[0], ends[1] // cores
         if nodes > 1:               # by node, keeping time order: stable radix sorts
             by_s = by_s[np.argsort(small_ints(node[by_s], nodes), kind="stable")]
-            by_e = by_e[np.argsort(small_ints(node[by_e], nodes), kind="stable")]
-        self.s, self.e = start[by_s], end[by_e]
+            by_node = np.argsort(small_ints(e_node, nodes), kind="stable")
+            e_sorted = e_sorted[by_node]
+        self.s, self.e = start[by_s], e_sorted
         self.ptr = np.searchsorted(node[by_s], np.arange(nodes + 1))
         self.s_sum = np.r_[0.0, np.cumsum(self.s)]
         self.e_sum = np.r_[0.0, np.cumsum(self.e)]

@@ -42,11 +42,16 @@ from .sorting import small_ints
 LOD_RESOLUTION = 4096      # merge gap: makespan / this
 LOD_MIN_SPANS = 50_000     # smaller traces are always drawn span by span
 LOD_VIEW_SHARE = 0.125     # use the merged spans when the view shows more than this share
+SCATTER_SHARE = 8          # rows put back in trace order by a scatter when more than
+                           # 1 / this of the trace, else by a sort (of a few PE runs)
 
 
 class SpanLayout:
-    def __init__(self, run):
+    def __init__(self, run, by_end: np.ndarray | None = None):
+        """`by_end`: the trace's rows by end (stable), if already sorted (TraceIndex does,
+        for runs opening collapsed): the occupancy's ends are taken from it."""
         self.run = run
+        self._by_end = by_end
         self.kind_rows: dict[str, tuple] = {}
         self.kind_index: dict[str, np.ndarray] = {}
         self.pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
@@ -66,7 +71,9 @@ class SpanLayout:
         order = np.argsort(small_ints(tr.pe, run.pes), kind="stable") if in_order else \
             np.lexsort((tr.start_s, tr.pe))
         self.pe_order = order
-        self.pe_ptr = np.searchsorted(tr.pe[order], np.arange(run.pes + 1))
+        # = searchsorted(tr.pe[order], arange(pes + 1)): PE p's rows start after those of
+        # the PEs below it (counted, not gathered)
+        self.pe_ptr = np.r_[0, np.cumsum(np.bincount(tr.pe, minlength=run.pes)[:run.pes])]
         for code, k in enumerate(KINDS):
             idx = np.flatnonzero(tr.kind == code)
             if len(idx):
@@ -88,42 +95,61 @@ class SpanLayout:
             for k in self.kind_rows:
                 self.occupancy(k)
         else:                                   # opens expanded: these, here
-            self._edges, self._lod_rows = self.edges, self.lod_rows
+            self._build_edges_and_lod()
 
     def finish(self) -> None:
         """Build what a run opening collapsed leaves out of its first render (edges,
         merged spans): the worker thread calls this once it has handed the layout over,
         so that a node expanded later finds them ready (or waits for them)."""
-        self.edges, self.lod_rows   # noqa: B018 (the properties build them)
+        self._build_edges_and_lod()
+
+    def _build_edges_and_lod(self) -> None:
+        """Edges and merged spans together: both read the trace in PE order, gathered
+        once here (the trace's columns picked by pe_order)."""
+        with self._lock:
+            if self._edges is not None and self._lod_rows is not None:
+                return
+            tr, order = self.run.trace, self.pe_order
+            by_pe = _ByPE(tr, order, self.pe_ptr)
+            if self._edges is None:
+                self._edges = _task_edges(tr, by_pe, self.in_order)
+            if self._lod_rows is None:
+                self._lod_rows = self._merged(by_pe)
+
+    def _merged(self, by_pe: _ByPE) -> dict[str, tuple]:
+        tr = self.run.trace
+        if len(tr) < LOD_MIN_SPANS:
+            return {}
+        eps = self.makespan / LOD_RESOLUTION
+        kind = tr.kind[by_pe.order]
+        return {k: _merge_close(tr, by_pe, kind == code, eps, self.in_order,
+                                self.max_lanes == 0)
+                for code, k in enumerate(KINDS) if k in self.kind_rows}
 
     @property
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Task edges (task_edges); for a run opening collapsed, built by finish()."""
-        with self._lock:
-            if self._edges is None:
-                self._edges = task_edges(self.run.trace, self.pe_order, self.in_order)
-            return self._edges
+        if self._edges is None:
+            self._build_edges_and_lod()
+        return self._edges
 
     @property
     def lod_rows(self) -> dict[str, tuple]:
         """Merged spans per kind (merge_close), {} for small traces; for a run opening
         collapsed, built by finish()."""
-        with self._lock:
-            if self._lod_rows is None:
-                tr, order = self.run.trace, self.pe_order
-                lod = {}
-                if len(tr) >= LOD_MIN_SPANS:
-                    eps = self.makespan / LOD_RESOLUTION
-                    kind_by_pe = tr.kind[order]
-                    lod = {k: merge_close(tr, order[kind_by_pe == code], eps, self.in_order)
-                           for code, k in enumerate(KINDS) if k in self.kind_rows}
-                self._lod_rows = lod
-            return self._lod_rows
+        if self._lod_rows is None:
+            self._build_edges_and_lod()
+        return self._lod_rows
 
     def occupancy(self, kind: str) -> Occupancy:
         if kind not in self._occupancy:
             s, e, pe, _, _ = self.kind_rows[kind]
-            self._occupancy[kind] = Occupancy(s, e, pe, self.run.nodes, self.run.cores)
+            ends = None
+            if self._by_end is not None:        # this kind's rows by end: from the trace's
+                tr = self.run.trace
+                rows = self._by_end[tr.kind[self._by_end] == KINDS.index(kind)]
+                ends = (tr.end_s[rows], tr.pe[rows])
+            self._occupancy[kind] = Occupancy(s, e, pe, self.run.nodes, self.run.cores, ends)
         return self._occupancy[kind]
 
     def use_lod(self, view_width: float) -> bool:
@@ -152,36 +178,82 @@ class SpanLayout:
         return None
 
 
+class _ByPE:
+    """The trace's start, end and task columns in PE order (rows sorted by PE, then
+    start: `order`; PE p's rows at ptr[p]:ptr[p+1]), gathered once for edges and
+    merged spans."""
+
+    def __init__(self, tr, order: np.ndarray, ptr: np.ndarray):
+        self.order, self.ptr = order, ptr
+        self.s, self.e = tr.start_s[order], tr.end_s[order]
+        self._task = None
+        self._tr = tr
+
+    @property
+    def task(self) -> np.ndarray:
+        if self._task is None:
+            self._task = self._tr.task[self.order]
+        return self._task
+
+    def pe(self, mask: np.ndarray) -> np.ndarray:
+        """The PE of each row picked by mask, without a gather."""
+        pes = np.arange(len(self.ptr) - 1, dtype=self._tr.pe.dtype)
+        size = np.diff(self.ptr)
+        counts = np.zeros(len(size), np.int64)
+        some = size > 0                 # reduceat over the PEs that have rows
+        counts[some] = np.add.reduceat(mask, self.ptr[:-1][some], dtype=np.int64)
+        return np.repeat(pes, counts)
+
+
 def task_edges(tr, pe_order: np.ndarray, in_order: bool = False
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, pe, width) sorted by x of every span start that directly follows a span of
     another task on the same PE (where same-coloured bars would otherwise merge); width
     is the shorter of the two tasks' blocks there (a block: one task's consecutive spans
     on the PE, e.g. its compute sliver and its stall), so a sliver does not hide the edge.
-    `in_order`: the trace is sorted by start, so its rows are already in x order."""
-    task, s, e = tr.task[pe_order], tr.start_s[pe_order], tr.end_s[pe_order]
-    if not len(task):
+    `pe_order`: the trace's rows by PE, then start. `in_order`: the trace is sorted by
+    start, so its rows are already in x order."""
+    ptr = np.r_[0, np.cumsum(np.bincount(tr.pe))] if len(tr) else np.zeros(1, np.int64)
+    return _task_edges(tr, _ByPE(tr, pe_order, ptr), in_order)
+
+
+def _task_edges(tr, by_pe: _ByPE, in_order: bool):
+    s, e, n = by_pe.s, by_pe.e, len(by_pe.s)
+    if not n:
         return s, tr.pe[:0], e
+    task = by_pe.task
     touching = e[:-1] == s[1:]
-    ends = np.cumsum(np.bincount(tr.pe))[:-1]   # where each PE's rows end in pe_order
-    touching[ends[(ends > 0) & (ends < len(task))] - 1] = False   # not across two PEs
+    inner = by_pe.ptr[1:-1]
+    touching[inner[(inner > 0) & (inner < n)] - 1] = False      # not across two PEs
     other_task = task[1:] != task[:-1]
-    new_block = np.r_[True, ~touching | other_task]
-    block = np.cumsum(new_block) - 1
-    first = np.flatnonzero(new_block)
-    block_len = np.maximum.reduceat(e, first) - s[first]
-    i = np.flatnonzero(touching & other_task)
-    b = block[i]                                # the edge's row i + 1 starts block b + 1
-    width = np.minimum(block_len[b], block_len[b + 1])
-    if in_order:                    # back to trace order (= x order) by a scatter, no sort
-        rows = pe_order[i + 1]
-        at = np.zeros(len(tr), bool)
-        at[rows] = True
-        by_row = np.empty(len(tr))
-        by_row[rows] = width
-        rows = np.flatnonzero(at)
-        return tr.start_s[rows], tr.pe[rows], by_row[rows]
-    x, epe = s[i + 1], tr.pe[pe_order[i + 1]]
+    edge = touching & other_task                # row i + 1 follows another task's span
+    np.logical_not(touching, out=touching)
+    touching |= other_task                      # now: row i + 1 starts a block
+    starts = np.flatnonzero(touching)
+    starts += 1
+    # a block's spans touch and follow each other (end <= next start <= next end), so its
+    # last span ends it: block length = last row's end - first row's start
+    last = np.r_[starts - 1, n - 1]
+    block_len = e[last]
+    block_len[1:] -= s[starts]
+    block_len[0] -= s[0]
+    eb = np.flatnonzero(edge[starts - 1])       # blocks eb + 1 begin at an edge
+    width = np.minimum(block_len[eb], block_len[eb + 1])
+    at = starts[eb]                             # positions (in PE order) of the edges
+    rows = by_pe.order[at]
+    if in_order:                    # back to trace order (= x order): rows ascending
+        if len(rows) > n // SCATTER_SHARE:     # many: a scatter (linear)
+            mark = np.zeros(n, bool)
+            mark[rows] = True
+            rank = np.cumsum(mark, dtype=np.int32 if n < 2**31 else np.int64)
+            sorted_w = np.empty(len(rows))
+            sorted_w[rank[rows] - 1] = width
+            rows = np.flatnonzero(mark)
+            return tr.start_s[rows], tr.pe[rows], sorted_w
+        order = np.argsort(rows, kind="stable")   # few: a merge of the PEs' sorted runs
+        rows = rows[order]
+        return tr.start_s[rows], tr.pe[rows], width[order]
+    x, epe = s[at], tr.pe[rows]
     order = np.argsort(x, kind="stable")
     return x[order], epe[order], width[order]
 
@@ -191,15 +263,35 @@ def merge_close(tr, rows: np.ndarray, eps: float, in_order: bool = False) -> tup
     each other on a PE with a gap <= eps (one kind's spans do not overlap on a PE).
     Returns kind_rows' layout: (start, end, pe, longest duration, lanes) by start.
     `in_order`: the trace is sorted by start, so the groups' first rows are too."""
-    s, e, pe, lanes = tr.start_s[rows], tr.end_s[rows], tr.pe[rows], tr.lanes_active[rows]
-    brk = np.r_[True, (pe[1:] != pe[:-1]) | (s[1:] - e[:-1] > eps)]
+    pe = tr.pe[rows]
+    ptr = np.r_[0, np.cumsum(np.bincount(pe))] if len(rows) else np.zeros(1, np.int64)
+    by_pe = _ByPE(tr, rows, ptr)
+    return _merge_close(tr, by_pe, np.ones(len(rows), bool), eps, in_order, False)
+
+
+def _merge_close(tr, by_pe: _ByPE, mask: np.ndarray, eps: float, in_order: bool,
+                 no_lanes: bool) -> tuple:
+    """merge_close on the rows of by_pe picked by mask (no_lanes: every lanes_active 0)."""
+    s, e, rows = by_pe.s[mask], by_pe.e[mask], by_pe.order[mask]
+    pe = by_pe.pe(mask)
+    brk = np.empty(len(s), bool)
+    brk[:1] = True
+    np.not_equal(pe[1:], pe[:-1], out=brk[1:])
+    brk[1:] |= s[1:] - e[:-1] > eps
     first = np.flatnonzero(brk)
-    gs, ge = s[first], np.maximum.reduceat(e, first)
-    gp, gl = pe[first], np.maximum.reduceat(lanes, first)
-    if in_order:                    # groups in their first rows' trace order: a scatter
-        group_of = np.full(len(tr), -1)
-        group_of[rows[first]] = np.arange(len(first))
-        by_start = group_of[group_of >= 0]
+    gs, ge, gp = s[first], np.maximum.reduceat(e, first), pe[first]
+    gl = np.zeros(len(first), tr.lanes_active.dtype) if no_lanes else \
+        np.maximum.reduceat(tr.lanes_active[rows], first)
+    if in_order:                    # groups in their first rows' trace order
+        heads = rows[first]
+        if len(heads) > len(tr) // SCATTER_SHARE:     # many: a scatter (linear)
+            mark = np.zeros(len(tr), bool)
+            mark[heads] = True
+            rank = np.cumsum(mark, dtype=np.int32 if len(tr) < 2**31 else np.int64)
+            by_start = np.empty(len(heads), np.int64)
+            by_start[rank[heads] - 1] = np.arange(len(heads))
+        else:                           # few: a merge of the PEs' sorted runs
+            by_start = np.argsort(heads, kind="stable")
     else:
         by_start = np.argsort(gs, kind="stable")
     gs, ge, gp, gl = gs[by_start], ge[by_start], gp[by_start], gl[by_start]

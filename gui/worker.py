@@ -53,4 +53,4 @@ class SimWorker(QThread):
             self.cancelled.emit()
         else:
             self.done.emit(result, index)
-            index.spans.finish()            # what the first render does not need, here
+            index.finish()                  # what the first render does not need, here
