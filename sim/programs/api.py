@@ -44,6 +44,7 @@ from .threads import (
 )
 
 INF = math.inf
+_isfinite = math.isfinite
 
 
 class Comm(Collectives):
@@ -114,19 +115,24 @@ class Comm(Collectives):
 
     def isend(self, dest: int, nbytes: float, tag: int = 0) -> Request:
         """Start sending nbytes to rank `dest`; returns the request (yield it to wait)."""
-        self._check_peer(dest, "dest", False)
+        if not (type(dest) is int and 0 <= dest < self.size):      # the common case at once
+            self._check_peer(dest, "dest", False)
         if not (isinstance(tag, int) and tag >= 0) and tag != COLL:
             raise self._fail(f"tag must be an integer >= 0, got {tag!r}")
-        if not (nbytes >= 0 and math.isfinite(nbytes)):
+        if not (nbytes >= 0 and _isfinite(nbytes)):
             raise self._fail(f"nbytes must be >= 0, got {nbytes!r}")
-        return self._ex.isend(self.rank, dest, float(nbytes), tag, self._line(), thread=self._th)
+        th = self._th
+        return self._ex.isend(self.rank, dest, float(nbytes), tag, th.gen.gi_frame.f_lineno,
+                              thread=th)
 
     send = isend          # blocking: `yield comm.send(...)` waits for the request
 
     def irecv(self, source: int = ANY_SOURCE, tag: int = ANY_TAG) -> Request:
         """Post a receive; returns the request, whose value is a Status."""
-        self._check_peer(source, "source", True)
-        return self._ex.irecv(self.rank, source, tag, self._line(), thread=self._th)
+        if not (type(source) is int and 0 <= source < self.size):  # the common case at once
+            self._check_peer(source, "source", True)
+        th = self._th
+        return self._ex.irecv(self.rank, source, tag, th.gen.gi_frame.f_lineno, thread=th)
 
     recv = irecv          # blocking: `status = yield comm.recv(...)`
 

@@ -190,9 +190,18 @@ class Executor(Messaging, Waiting, Reports):
                     self._compute(th, op)
                     break
                 if type(op) is Request and op.waiter is None:      # the common wait
-                    done, value = self._wait_one(th, op)
-                else:
-                    done, value = self._dispatch(th, op)
+                    if op.done:                     # (_wait_one, inline)
+                        self._wait_spans(th, (op,), self.env._now)
+                        value = op.value
+                        continue
+                    th.t_block = self.env._now
+                    th.wait_reqs = (op,)
+                    th.wait_left = 1
+                    th.wait_any = False
+                    th.single = True
+                    op.waiter = th
+                    break
+                done, value = self._dispatch(th, op)
                 if not done:
                     break
         finally:
@@ -216,11 +225,12 @@ class Executor(Messaging, Waiting, Reports):
             self._finished(th, result)
 
     def _wait_one(self, th: Thread, req: Request):
-        """`yield req` (nobody else waits on it): (True, value) if done, else wait."""
+        """`yield req` (nobody else waits on it): (True, value) if done, else wait.
+        (_resume does the same inline.)"""
         if req.done:
-            self._wait_spans(th, (req,), self.env.now)
+            self._wait_spans(th, (req,), self.env._now)
             return True, req.value
-        th.t_block = self.env.now
+        th.t_block = self.env._now
         th.wait_reqs = (req,)
         th.wait_left = 1
         th.wait_any = False

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from simpy.events import Timeout
 
 from ..engine.transport import intra_node
-from .ops import RECV, SEND, Message, Request, Status, Thread, fits
+from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Message, Request, Status, Thread, fits
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -72,8 +72,9 @@ class Messaging:
         req = Request(SEND, rank, dest, tag, nbytes, line)
         req.callback, req.on_start = callback, on_start
         key = (rank, dest)
-        seq = self.sent_seq.get(key, 0)
-        self.sent_seq[key] = seq + 1
+        sent_seq = self.sent_seq
+        seq = sent_seq.get(key, 0)
+        sent_seq[key] = seq + 1
         msg = Message(self, self.messages, rank, dest, tag, nbytes, seq, req, line)
         self.messages += 1
         self.bytes_sent += nbytes
@@ -85,12 +86,15 @@ class Messaging:
             self.cpu_queue[src_pe].append(msg.begin)
         else:
             self.cpu_busy[src_pe] = True
-            self._send_begin(msg)
+            if msg.remote and self.nic_send[src_pe] > self.env._now:
+                self._send_begin(msg)          # (waits for the NIC's gap)
+            else:
+                self._send_start(msg)          # (what _send_begin would do, at once)
         return req
 
     def _send_begin(self: Executor, msg: Message) -> None:
         """The sender's CPU is free: wait for its NIC's gap, then start."""
-        now = self.env.now
+        now = self.env._now
         if msg.remote and self.nic_send[msg.src_pe] > now:
             Timeout(self.env, self.nic_send[msg.src_pe] - now, msg).callbacks.append(
                 lambda ev: self._send_start(ev._value))
@@ -98,14 +102,14 @@ class Messaging:
             self._send_start(msg)
 
     def _send_start(self: Executor, msg: Message) -> None:
-        req, src_pe, payload, remote = msg.send, msg.src_pe, msg.payload, msg.remote
-        c, now = self.cost, self.env.now
+        req, src_pe, payload = msg.send, msg.src_pe, msg.payload
+        c, now = self.cost, self.env._now
         if req.on_start is not None:
             req.on_start()
-        if remote:
-            self.nic_send[src_pe] = now + c.g + payload * c.G
+        if msg.remote:
+            self.nic_send[src_pe] = free = now + c.g + payload * c.G
             if self.nic_log is not None:
-                self.nic_log.extend((src_pe, now, self.nic_send[src_pe], msg.nbytes, msg.id))
+                self.nic_log.extend((src_pe, now, free, msg.nbytes, msg.id))
         o = c.o + payload * c.O
         dst_pe = msg.dst_pe
         if o > 0:                       # the CPU overhead, with the message's bytes
@@ -114,7 +118,11 @@ class Messaging:
                           dst_pe, msg.id)
             Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(req, msg, src_pe))
         else:                           # logged by its wait, or when it completes
-            self._sent(req, msg, src_pe)
+            self.cpu_free(src_pe)           # _sent(req, msg, src_pe), inline (now is its now)
+            req.t0 = now
+            if not msg.rdv and not c.no_threshold:     # eager: complete now
+                req.t1 = now                           # (not delivered: its data is to
+                self.complete(req)                     #  leave now, below)
         # the data (or a rendezvous envelope) leaves after o
         if msg.rdv:
             Timeout(self.env, c.o + self._latency(src_pe, dst_pe), msg).callbacks.append(
@@ -127,7 +135,7 @@ class Messaging:
     def _sent(self: Executor, req, msg, src_pe) -> None:
         """The sender's CPU overhead is over."""
         self.cpu_free(src_pe)
-        now = self.env.now
+        now = self.env._now
         req.t0 = now
         if not msg.rdv and not self.cost.no_threshold:     # eager: complete now
             req.t1 = now
@@ -151,48 +159,54 @@ class Messaging:
         if a == b:
             self._delivered(msg)
             return
-        na, nb = a // self.m.cores, b // self.m.cores
+        cores = self.m.cores
+        na, nb = a // cores, b // cores
         if na == nb:                       # as the engine's transport (intra_node)
             latency, factor, cap = intra_node(self.m, msg.payload)
             msg.intra = (factor * msg.payload, cap)
         else:
             assert self.net is not None
-            latency = self.net.route(na, nb)[1]
+            msg.links, latency = self.net.route(na, nb)
         Timeout(self.env, latency, msg).callbacks.append(self._flow)
 
     def _flow(self: Executor, ev) -> None:
         """The latency is over: the payload flows (a copy through memory within a node)."""
         msg = ev._value
-        if msg.payload <= 0:
+        payload = msg.payload
+        if payload <= 0:
             self._delivered(msg)
             return
-        na, nb = msg.src_pe // self.m.cores, msg.dst_pe // self.m.cores
-        if na == nb:
+        if not msg.remote:                   # within a node (_carry set msg.intra)
             amount, cap = msg.intra
             if amount <= 0:                  # in the caches: all latency
                 self._delivered(msg)
                 return
-            self.memory[na].start(amount, (0,), cap, msg.arrived)
-        else:
-            assert self.net is not None and self.links is not None
-            self.links.start(msg.payload, self.net.route(na, nb)[0], math.inf, msg.arrived)
+            self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap, msg.arrived)
+        else:                                # between nodes (_carry set msg.links)
+            assert self.links is not None
+            self.links.start(payload, msg.links, math.inf, msg.arrived)
 
     def _delivered(self: Executor, msg: Message) -> None:
         """The last byte is at the receiver: its NIC gap, then its CPU overhead."""
-        c, now = self.cost, self.env.now
+        c, now = self.cost, self.env._now
         msg.delivered = True
         dst_pe = msg.dst_pe
         send = msg.send
         if (msg.rdv or c.no_threshold) and send.t0 >= 0:   # its CPU overhead is over
             send.t1 = now
             self.complete(send)
-        o = c.o + max(msg.payload * (c.O - c.G), 0.0)
+        extra = msg.payload * (c.O - c.G)
+        o = c.o + (0.0 if 0.0 > extra else extra)           # c.o + max(extra, 0.0)
         delay = 0.0
         if msg.remote and c.first_byte:
             delay = max(self.nic_recv[dst_pe] - now, 0.0)
             self.nic_recv[dst_pe] = now + delay + c.g
         if o <= 0 and delay <= 0:
-            self._processed(msg, now)
+            if msg.recv is None:            # _processed(msg, now), inline
+                msg.arrival = now
+                self._in_order(msg)
+            else:
+                self._processed(msg, now)
             return
 
         def process(_ev=None):
@@ -235,8 +249,10 @@ class Messaging:
 
     def _match_message(self: Executor, msg: Message) -> None:
         posted = self.posted[msg.dst]
-        for i, req in enumerate(posted):
-            if fits(req, msg):
+        src, tag = msg.src, msg.tag
+        for i, req in enumerate(posted):        # the first that fits(req, msg), inline
+            if ((req.peer == ANY_SOURCE or req.peer == src)
+                    and (req.tag == tag or (req.tag == ANY_TAG and tag >= 0))):
                 del posted[i]
                 self._matched(req, msg, req.t0)
                 return
@@ -255,7 +271,7 @@ class Messaging:
         return req
 
     def _post(self: Executor, req: Request) -> None:
-        rank, now = req.rank, self.env.now
+        rank, now = req.rank, self.env._now
         req.t0 = now
         queue = self.unexpected[rank]
         for i, msg in enumerate(queue):
@@ -272,5 +288,6 @@ class Messaging:
             back = self._latency(self.pe_of(msg.dst), self.pe_of(msg.src))
             Timeout(self.env, back).callbacks.append(lambda _ev: self._carry(msg))
             return
-        req.t1 = max(at, msg.arrival)
+        arrival = msg.arrival
+        req.t1 = arrival if arrival > at else at        # max(at, msg.arrival)
         self.complete(req, Status(msg.src, msg.tag, msg.nbytes))

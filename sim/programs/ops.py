@@ -64,21 +64,27 @@ class Message:
     """A message sent: its envelope, its route and where it is."""
 
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
-                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra")
+                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
+                 "links")
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
                  seq: int, send: Request, line):
         self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
         self.nbytes, self.seq, self.send, self.line = nbytes, seq, send, line
-        self.rdv = nbytes > ex.cost.S            # rendezvous: waits for the match
+        cost = ex.cost
+        self.rdv = nbytes > cost.S               # rendezvous: waits for the match
         self.recv: Request | None = None         # the receive a rendezvous matched
         self.arrival = 0.0
         self.delivered = False
-        self.src_pe, self.dst_pe = ex.rank_pe[src], ex.rank_pe[dst]
-        self.payload = ex.cost.payload(nbytes)
+        rank_pe = ex.rank_pe
+        self.src_pe = src_pe = rank_pe[src]
+        self.dst_pe = dst_pe = rank_pe[dst]
+        payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
+        self.payload = 0.0 if 0.0 > payload else payload
         self.remote = (ex.net is not None
-                       and self.src_pe // ex.m.cores != self.dst_pe // ex.m.cores)
+                       and src_pe // ex.m.cores != dst_pe // ex.m.cores)
         self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
+        self.links: tuple = ()                   # between nodes: its route's links
 
     def begin(self) -> None:
         self.ex._send_begin(self)

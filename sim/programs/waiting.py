@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from .executor import Executor
 
 
+def _by_t1_t2(r: Request) -> tuple[float, float]:
+    return r.t1, r.t2
+
+
 class Waiting:
     """The executor's waits on requests (a part of Executor)."""
 
@@ -55,17 +59,17 @@ class Waiting:
         """Request `req` is done now: wake its waiter if it waited for this."""
         req.done = True
         req.value = value
-        req.t2 = self.env.now
+        req.t2 = self.env._now
         if req.callback is not None:
             req.callback(req)
         th = req.waiter
-        if th is None and not req.logged and req.kind == SEND:    # nobody waits: log it
-            req.logged = True
-            msg = req.msg
-            assert msg is not None                  # a send has its message
-            self.rec.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
-                          msg.nbytes, msg.dst_pe, msg.id)
         if th is None:
+            if not req.logged and req.kind == SEND:     # nobody waits: log it
+                req.logged = True
+                msg = req.msg
+                assert msg is not None                  # a send has its message
+                self.rec.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
+                              msg.nbytes, msg.dst_pe, msg.id)
             return
         req.waiter = None
         if th.wait_any:
@@ -83,7 +87,12 @@ class Waiting:
         reqs = th.wait_reqs
         th.wait_reqs = ()
         self._wait_spans(th, reqs, th.t_block)
-        self._wake_now(th, reqs[0].value if th.single else [r.value for r in reqs])
+        value = reqs[0].value if th.single else [r.value for r in reqs]
+        th.blocked = ""                         # _wake_now(th, value), inline
+        if self.running:
+            self.wake_later(th, value)
+        else:
+            self._resume(th, value)
 
     def _wake_now(self: Executor, th: Thread, value) -> None:
         th.blocked = ""
@@ -94,21 +103,28 @@ class Waiting:
 
     def _wait_spans(self: Executor, th: Thread, reqs: Sequence[Request], t_block: float) -> None:
         """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1]."""
-        rec, pe = self.rec, th.pe
+        span, pe = self.rec.span, th.pe
+        ids = self.label.ids
         cursor = t_block
-        for r in reqs if len(reqs) == 1 else sorted(reqs, key=lambda r: (r.t1, r.t2)):
-            start = cursor if cursor > r.t0 else r.t0
+        for r in reqs if len(reqs) == 1 else sorted(reqs, key=_by_t1_t2):
+            t0, t1 = r.t0, r.t1
+            start = cursor if cursor > t0 else t0
             msg = r.msg
             assert msg is not None               # a completed request has its message
-            if r.kind == RECV:
-                rec.span(pe, RECV, self.line_id(r.line), start, max(start, r.t1), 0.0,
-                         msg.nbytes, msg.src_pe, msg.id)
+            kind = r.kind                      # (t1 if t1 > start else start: max(start, t1))
+            if kind == RECV:
+                end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.src_pe
             elif not r.logged:                 # the send's one span with its bytes
                 r.logged = True
-                rec.span(pe, SEND, self.line_id(r.line), start, max(start, r.t1), 0.0,
-                         msg.nbytes, msg.dst_pe, msg.id)
-            elif r.t1 > start:
-                rec.span(pe, SEND, self.line_id(r.line), start, r.t1, 0.0, 0.0, msg.dst_pe,
-                         msg.id)
+                end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.dst_pe
+            elif t1 > start:
+                end, nbytes, peer = t1, 0.0, msg.dst_pe
+            else:
+                end = None
+            if end is not None:
+                task = ids.get(r.line)         # self.line_id(r.line), inline
+                if task is None:
+                    task = self.label.id(r.line)
+                span(pe, kind, task, start, end, 0.0, nbytes, peer, msg.id)
             if r.t2 > cursor:
                 cursor = r.t2
