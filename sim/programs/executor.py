@@ -27,7 +27,7 @@ from simpy.events import Timeout
 from ..engine.fluid import FluidModel
 from ..engine.recorder import TraceRecorder
 from ..errors import Cancelled, SimulationTooLarge
-from ..machine.network import LogGOPS, network_for
+from ..machine.network import LogGOPS, Network, network_for
 from .errors import ProgramError
 from .messages import Messaging
 from .ops import WAIT, Compute, Message, Request, Thread
@@ -62,11 +62,13 @@ class Executor(Messaging, Waiting, Reports):
         self.max_operations = max_operations or MAX_OPERATIONS
         self.env = simpy.Environment()
         self.rec = TraceRecorder()
-        self.compute_log = array("d")      # (pe, task, start, compute end, end, flops,
-        spec = machine.spec.network        #  bytes, lanes, thread id) per compute
-        self.cost = LogGOPS.of(spec)
+        self.span_log: array = array("d")     # (pe, kind, task, start, end, flops, bytes,
+                                              #  peer, msg) per span but a compute's (span)
+        self.compute_log: array = array("d")  # (pe, task, start, compute end, end, flops,
+        spec = machine.spec.network           #  bytes, lanes, thread id) per compute
+        self.cost: LogGOPS = LogGOPS.of(spec)
         self.chainable = self.cost.o == 0 and self.cost.O == 0
-        self.net = network_for(spec, machine.nodes) if machine.nodes > 1 else None
+        self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
@@ -75,7 +77,7 @@ class Executor(Messaging, Waiting, Reports):
         self.resident = [0] * pes                # live threads per PE
         self.rank_live = [0] * ranks             # live threads per rank
         self.cpu_pes = cpu_pes(machine)          # where ranks run (all PEs unless hetero)
-        self.rank_pe = [self.cpu_pes[r * threads] for r in range(ranks)]
+        self.rank_pe: list[int] = [self.cpu_pes[r * threads] for r in range(ranks)]
         self.cpu_queue: list[deque] = [deque() for _ in range(pes)]
         self.nic_send = [0.0] * pes
         self.nic_recv = [0.0] * pes
@@ -266,6 +268,12 @@ class Executor(Messaging, Waiting, Reports):
         if done:
             self._resume(th, value)
 
+    def span(self, pe: int, kind: int, task: int, start: float, end: float,
+             flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1) -> None:
+        """Record a span (as TraceRecorder.span, lanes 0): kept in `span_log`, one
+        extend a span, and put into the recorder, in the same order, by trace()."""
+        self.span_log.extend((pe, kind, task, start, end, flops, nbytes, peer, msg))
+
     def now_of(self, th: Thread) -> float:
         """The time as thread `th` sees it (its own clock when it ran ahead)."""
         return th.clock if th.ahead else self.env.now
@@ -324,7 +332,7 @@ class Executor(Messaging, Waiting, Reports):
         when no other thread lives on its PE (else the PE may have been busy meanwhile)."""
         th.blocked = ""
         if self.env.now > since and self.resident[th.pe] == 1:
-            self.rec.span(th.pe, WAIT, self.line_id(self.line_of(th)), since, self.env.now)
+            self.span(th.pe, WAIT, self.line_id(self.line_of(th)), since, self.env.now)
 
     # -- the CPU ------------------------------------------------------------------------
 

@@ -264,7 +264,7 @@ class _Rank:
                 self.started(i)
 
                 def end(_ev):
-                    ex.rec.span(pe, COMPUTE, ex.line_id(op.line), t, ex.env.now)
+                    ex.span(pe, COMPUTE, ex.line_id(op.line), t, ex.env.now)
                     if ex.env.now > t:
                         self.calcs.append((t, ex.env.now))
                     ex.cpu_free(pe)

@@ -55,8 +55,8 @@ class Messaging:
             t = self.env.now
             if seconds > 0:
                 def end(_ev):
-                    self.rec.span(pe, RECV, self.line_id(line), t, t + seconds, 0.0, 0.0,
-                                  peer, msg)
+                    self.span(pe, RECV, self.line_id(line), t, t + seconds, 0.0, 0.0,
+                              peer, msg)
                     self.cpu_free(pe)
                     then(t)
                 Timeout(self.env, seconds).callbacks.append(end)
@@ -114,8 +114,8 @@ class Messaging:
         dst_pe = msg.dst_pe
         if o > 0:                       # the CPU overhead, with the message's bytes
             req.logged = True
-            self.rec.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
-                          dst_pe, msg.id)
+            self.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
+                      dst_pe, msg.id)
             Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(req, msg, src_pe))
         else:                           # logged by its wait, or when it completes
             self.cpu_free(src_pe)           # _sent(req, msg, src_pe), inline (now is its now)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING
 
 from ..analysis.nic import nic_rows
@@ -14,6 +15,10 @@ if TYPE_CHECKING:
 
 LOG_FIELDS = 9        # executor.compute_log: pe, task, start, compute end, end, flops,
                       # bytes, lanes, thread id
+SPAN_COLUMNS = (("pe", "int32"), ("kind", "int8"), ("task", "int32"), ("start", "float64"),
+                ("end", "float64"), ("flops", "float64"), ("bytes", "float64"),
+                ("peer", "int32"), ("msg", "int32"))    # executor.span_log's, as the
+SPAN_FIELDS = len(SPAN_COLUMNS)                         # recorder's columns
 
 
 class Reports:
@@ -67,6 +72,11 @@ class Reports:
         has_s = (e > c) | (~has_c & (b > 0))
         first = ~has_c
         rec = self.rec
+        spans = np.frombuffer(self.span_log, np.float64).reshape(-1, SPAN_FIELDS)
+        for k, (name, dtype) in enumerate(SPAN_COLUMNS):   # as rec.span would have put them
+            getattr(rec, name).frombytes(spans[:, k].astype(dtype).tobytes())
+        rec.lanes.frombytes(np.zeros(len(spans), np.int16).tobytes())
+        self.span_log = array("d")         # (put in the recorder once)
         ic, is_ = np.flatnonzero(has_c), np.flatnonzero(has_s)
         cols: dict[str, np.ndarray] = {"pe": np.concatenate([pe[ic], pe[is_]]).astype(np.int32),
                 "kind": np.concatenate([np.full(len(ic), COMPUTE), np.full(len(is_), STALL)]

@@ -68,8 +68,8 @@ class Waiting:
                 req.logged = True
                 msg = req.msg
                 assert msg is not None                  # a send has its message
-                self.rec.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
-                              msg.nbytes, msg.dst_pe, msg.id)
+                self.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
+                          msg.nbytes, msg.dst_pe, msg.id)
             return
         req.waiter = None
         if th.wait_any:
@@ -103,7 +103,7 @@ class Waiting:
 
     def _wait_spans(self: Executor, th: Thread, reqs: Sequence[Request], t_block: float) -> None:
         """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1]."""
-        span, pe = self.rec.span, th.pe
+        log, pe = self.span_log.extend, th.pe            # (self.span, inline)
         ids = self.label.ids
         cursor = t_block
         for r in reqs if len(reqs) == 1 else sorted(reqs, key=_by_t1_t2):
@@ -125,6 +125,6 @@ class Waiting:
                 task = ids.get(r.line)         # self.line_id(r.line), inline
                 if task is None:
                     task = self.label.id(r.line)
-                span(pe, kind, task, start, end, 0.0, nbytes, peer, msg.id)
+                log((pe, kind, task, start, end, 0.0, nbytes, peer, msg.id))
             if r.t2 > cursor:
                 cursor = r.t2
