@@ -33,12 +33,13 @@ negative tags the collectives use.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 from simpy.events import Timeout
 
 from ..engine.transport import intra_node
-from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Message, Request, Status, Thread, fits
+from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Message, Request, Status, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -181,13 +182,15 @@ class Messaging:
             if amount <= 0:                  # in the caches: all latency
                 self._delivered(msg)
                 return
-            self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap, msg.arrived)
+            self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap,
+                                                          partial(self._delivered, msg))
         else:                                # between nodes (_carry set msg.links)
             assert self.links is not None
-            self.links.start(payload, msg.links, math.inf, msg.arrived)
+            self.links.start(payload, msg.links, math.inf, partial(self._delivered, msg))
 
-    def _delivered(self: Executor, msg: Message) -> None:
-        """The last byte is at the receiver: its NIC gap, then its CPU overhead."""
+    def _delivered(self: Executor, msg: Message, _t=None) -> None:
+        """The last byte is at the receiver (at _t, now, from a flow's end): its NIC gap,
+        then its CPU overhead."""
         c, now = self.cost, self.env._now
         msg.delivered = True
         dst_pe = msg.dst_pe
@@ -274,8 +277,10 @@ class Messaging:
         rank, now = req.rank, self.env._now
         req.t0 = now
         queue = self.unexpected[rank]
-        for i, msg in enumerate(queue):
-            if fits(req, msg):
+        peer, tag = req.peer, req.tag
+        for i, msg in enumerate(queue):         # the first that fits(req, msg), inline
+            if ((peer == ANY_SOURCE or peer == msg.src)
+                    and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
                 del queue[i]
                 self._matched(req, msg, now)
                 return

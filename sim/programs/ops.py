@@ -89,9 +89,6 @@ class Message:
     def begin(self) -> None:
         self.ex._send_begin(self)
 
-    def arrived(self, _t) -> None:
-        self.ex._delivered(self)
-
 
 class Thread:
     """One generator of user code on one PE of its rank."""
@@ -136,6 +133,7 @@ class Compute:
 
 
 def fits(req: Request, msg: Message) -> bool:
+    """MPI's matching rule (messages.py's _match_message and _post have it inline)."""
     return ((req.peer == ANY_SOURCE or req.peer == msg.src)
             and (req.tag == msg.tag or (req.tag == ANY_TAG and msg.tag >= 0)))
 
