@@ -4,7 +4,7 @@ A *thread* is a Python generator (a rank's `main`, or a task it spawned) that yi
 operations; the executor drives it on one SimPy clock: a thread resumes from the
 callback of the event it waited for (no simpy.Process per thread, see `_resume`).
 
-CPU: each PE does one thing at a time, first come first served: the compute operations
+CPU (cpu.py): each PE does one thing at a time, first come first served: the compute operations
 of the threads on it and the CPU overheads of its rank's messages. A compute of f
 FLOPs and b bytes costs what a task does in the engine (machine/costs.py): its
 arithmetic f x ((1 - v) / scalar rate + v / (vector rate x e)) overlapped with a memory
@@ -28,6 +28,7 @@ from ..engine.fluid import FluidModel
 from ..engine.recorder import TraceRecorder
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.network import LogGOPS, Network, network_for
+from .cpu import Cpu
 from .errors import ProgramError
 from .messages import Messaging
 from .ops import WAIT, Compute, Message, Request, Thread
@@ -48,7 +49,7 @@ def cpu_pes(machine) -> list[int]:
     return [n * machine.cores + u for n in range(machine.nodes) for u in units]
 
 
-class Executor(Messaging, Waiting, Reports):
+class Executor(Cpu, Messaging, Waiting, Reports):
     """Runs threads and messages on `machine`; `ranks` ranks, each with `threads` PEs
     (rank r's thread k on PE r x threads + k)."""
 
@@ -333,68 +334,6 @@ class Executor(Messaging, Waiting, Reports):
         th.blocked = ""
         if self.env.now > since and self.resident[th.pe] == 1:
             self.span(th.pe, WAIT, self.line_id(self.line_of(th)), since, self.env.now)
-
-    # -- the CPU ------------------------------------------------------------------------
-
-    def rate(self, precision: str, vf: float, le: float = 1.0,
-             pe: int = 0) -> tuple[float, int]:
-        """(seconds per FLOP, lanes active) for arithmetic of this kind on `pe` (costs.py;
-        on a heterogeneous machine its core group's rates)."""
-        group = self.m.group_of(pe) if self.m.hetero else self.m
-        key = (precision, vf, le, group.scalar_rate(), group.lanes(precision))
-        hit = self._rates.get(key)
-        if hit is None:
-            vec = group.scalar_rate() * group.lanes(precision)
-            k = (1.0 - vf) / group.scalar_rate() + vf / (vec * le)
-            lanes = max(1, round(group.lanes(precision) * le)) if vf > 0 else 1
-            hit = self._rates[key] = (k, lanes)
-        return hit
-
-    def cpu(self, pe: int, start) -> None:
-        """Run `start()` when `pe` is free; it must call `cpu_free(pe)` when done."""
-        if self.cpu_busy[pe]:
-            self.cpu_queue[pe].append(start)
-        else:
-            self.cpu_busy[pe] = True
-            start()
-
-    def cpu_free(self, pe: int) -> None:
-        q = self.cpu_queue[pe]
-        if q:
-            q.popleft()()
-        else:
-            self.cpu_busy[pe] = False
-
-    def _compute(self, th: Thread, op: Compute) -> None:
-        pe = th.pe
-        if self.cpu_busy[pe]:
-            self.cpu_queue[pe].append(lambda: self._compute_start(th, op))
-        else:
-            self.cpu_busy[pe] = True
-            self._compute_start(th, op)
-
-    def _compute_start(self, th: Thread, op: Compute) -> None:
-        now = self.env.now
-        if op.nbytes > 0:
-            end_c = now + op.seconds
-            m = self.m
-
-            def memory_done(t1):
-                end = max(end_c, t1 + m.mem_latency)
-                Timeout(self.env, max(end - self.env.now, 0.0),
-                        (th, op, now)).callbacks.append(self._compute_end)
-            self.memory[th.pe // m.cores].start(op.nbytes, (0,), m.core_bandwidth, memory_done)
-        else:
-            Timeout(self.env, op.seconds, (th, op, now)).callbacks.append(self._compute_end)
-
-    def _compute_end(self, ev) -> None:
-        th, op, start = ev._value
-        end = self.env.now
-        self.compute_log.extend((th.pe, self.line_id(op.line), start,
-                                 min(start + op.seconds, end), end, op.flops, op.nbytes,
-                                 op.lanes, th.id))
-        self.cpu_free(th.pe)
-        self._resume(th, None)
 
     # -- driving ------------------------------------------------------------------------
 
