@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..sim.trace import KINDS
 from .sorting import small_ints
 
 
@@ -86,3 +87,18 @@ def stacked_bars(occupancies, kinds, bottoms: dict, edges: np.ndarray, height: f
             m = h > 0
             parts[k].append((edges[:-1][m], width[m], y[m], h[m]))
     return {k: tuple(np.concatenate(c) for c in zip(*v)) for k, v in parts.items() if v}
+
+
+def collapsed_bars(spans, rows, x0: float, x1: float, px: float, height: float,
+                   row_px: float) -> dict[str, tuple]:
+    """Per kind, the stacked occupancy bars of `rows`' collapsed nodes over [x0, x1]
+    (x0 clipped at 0), one per pixel column of `px` seconds (at most 4000)."""
+    a, b = max(x0, 0.0), x1
+    if not rows.collapsed or b <= a:
+        return {}
+    edges = np.linspace(a, b, int(min((b - a) / px, 4000)) + 2)
+    bottoms = {n: rows.node_first_row[n] + height / 2 for n in sorted(rows.collapsed)}
+    kinds = [k for k in KINDS if k in spans.kind_rows]
+    return stacked_bars([spans.occupancy(k) for k in kinds], kinds, bottoms, edges, height,
+                        row_px)
+

@@ -41,7 +41,7 @@ from . import messages
 from .bookmark_lines import bookmark_lines
 from .labels import TaskLabels
 from .link_rows import link_bars, nic_bars
-from .occupancy import stacked_bars
+from .occupancy import collapsed_bars
 from .rows import COLLAPSE_ABOVE_PES, RowLayout, thin_ticks
 from .run_labels import kind_names, link_names, pe_names
 from .spans import SpanLayout
@@ -320,18 +320,11 @@ class TimelineView(TimelineInput, QWidget):
         self._draw_edges(x0, x1, px, thin)
 
     def _occupancy(self, x0: float, x1: float, px: float) -> dict[str, tuple]:
-        """Per kind, the occupancy bars of the collapsed nodes, one per pixel column."""
-        if not self.rows.collapsed or self.run is None:
+        """Per kind, the occupancy bars of the collapsed nodes (occupancy.collapsed_bars)."""
+        if self.run is None:
             return {}
-        a, b = max(x0, 0.0), min(x1, self.makespan)
-        if b <= a:
-            return {}
-        edges = np.linspace(a, b, int(min((b - a) / px, 4000)) + 2)
-        bottoms = {n: self.rows.node_first_row[n] + BAR_HEIGHT / 2
-                   for n in sorted(self.rows.collapsed)}
-        kinds = [k for k in KINDS if k in self.spans.kind_rows]
-        return stacked_bars([self.spans.occupancy(k) for k in kinds], kinds, bottoms, edges,
-                            BAR_HEIGHT, self.box.viewPixelSize()[1])
+        return collapsed_bars(self.spans, self.rows, x0, min(x1, self.makespan), px,
+                              BAR_HEIGHT, self.box.viewPixelSize()[1])
 
     def _draw_edges(self, x0: float, x1: float, px: float, thin: bool) -> None:
         """White lines where one task's span follows another's on a PE, only where both
