@@ -9,8 +9,9 @@ arithmetic and, if memory finished later, a `stall` span for the wait.
 When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
 one event, its PE's reusable Wake (no object allocated), a task with memory traffic
-two (flow end, task end). `drive` steps SimPy's queue itself (Environment.step
-inlined) with the garbage collector held off (gc_hold.py).
+two (flow end, task end). `drive` steps the event queue itself (Environment.step
+inlined over calendar_queue.py's per-time lists) with the garbage collector held off
+(gc_hold.py).
 Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
 task's receive before it begins and its sends after its arithmetic.
 """
@@ -20,12 +21,10 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable
-from heapq import heappush
+from heapq import heappop
 from typing import Any
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL
 
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.costs import compute_times, lanes_active, min_durations
@@ -33,6 +32,7 @@ from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
 from .arrivals import ArrivalOverheads
+from .calendar_queue import CalendarEnvironment
 from .events import Wake, at
 from .fluid import FluidModel
 from .gc_hold import held
@@ -41,6 +41,7 @@ from .schedule import STATIC_POLICIES, place
 from .transport import Transport, programs
 
 MAX_SPANS = 20_000_000
+CHECK_EVERY = 8192            # events between checks of cancel, the span limit, progress
 WAIT = KIND_CODE["wait"]
 
 
@@ -58,7 +59,7 @@ class Engine:
         self.policy = policy
         self.progress = progress
         self.cancel = cancel
-        self.env = simpy.Environment()
+        self.env = CalendarEnvironment()
         self.rec = TraceRecorder(graph.n) if record else None
         pes = machine.pes
         owner = graph.owner
@@ -179,8 +180,7 @@ class Engine:
         if self.nbytes[t] > 0:
             self._begin(pe, t)
         else:                                       # the common case, inlined: compute only
-            heappush(env._queue, (env._now + self.ctime[t], NORMAL, next(env._eid),
-                                  self.wake[pe]))
+            env.at(self.ctime[t], self.wake[pe])
 
     def _begin(self, pe: int, t: int) -> None:
         """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
@@ -260,20 +260,40 @@ def drive(ex, fix: str) -> Trace | None:
 
 
 def _drive(ex, fix: str) -> Trace | None:
-    """Environment.step inlined: pop the earliest (time, priority, id, event), set the
-    clock, run the event's callbacks. Every event here is a Timeout or a Wake: they
-    never fail and nothing waits on one once it is processed, so step's failure check
-    and its clearing of the callbacks are left out."""
+    """Environment.step inlined over the calendar (calendar_queue.py): take the earliest
+    time's events in order, set the clock, run each event's callbacks (events of that
+    time that they schedule join the end of the list). Every NORMAL event here is a
+    Timeout or a light event of events.py: they never fail and nothing waits on one
+    once it is processed, so step's failure check and its clearing of the callbacks
+    are left out. Events of other priorities (none in the executors) go through
+    env.step at their turn."""
     env, n = ex.env, max(ex.g.n, 1)
-    queue, pop = env._queue, heapq.heappop
-    while queue:
-        for _ in range(8192):
-            if not queue:
-                break
-            env._now, _, _, ev = pop(queue)
-            for callback in ev.callbacks:
-                callback(ev)
+    buckets, times, urgent = env.buckets, env.times, env._queue
+    left = CHECK_EVERY
+    while times or urgent:
+        if urgent and env.urgent_first():
+            env.step()
+            left -= 1
         else:
+            t = times[0]
+            bucket = buckets[t]
+            env._now = t
+            i = env.head
+            while i < len(bucket):
+                ev = bucket[i]
+                i += 1
+                for callback in ev.callbacks:
+                    callback(ev)
+                left -= 1
+                if not left or urgent:
+                    break
+            if i == len(bucket):
+                heappop(times)
+                del buckets[t]
+                i = 0
+            env.head = i
+        if left <= 0:
+            left = CHECK_EVERY
             if ex.cancel is not None and ex.cancel():
                 raise Cancelled("simulation cancelled")
             if ex.rec is not None and len(ex.rec) > MAX_SPANS:
