@@ -74,27 +74,24 @@ class CalendarEnvironment(simpy.Environment):
             return self._queue[0][0]
         return self.times[0] if self.times else Infinity
 
-    def pop(self) -> Any:
-        """Take the next event and set the clock to its time (EmptySchedule if none)."""
+    def step(self) -> None:
+        """SimPy's step: take the next event, set the clock to its time, run its
+        callbacks, then raise its failure if it failed and nobody defused it."""
         if self.urgent_first():
             self._now, _, _, event = heappop(self._queue)
-            return event
-        if not self.times:
-            raise EmptySchedule()
-        t = self.times[0]
-        bucket = self.buckets[t]
-        event = bucket[self.head]
-        self.head += 1
-        if self.head == len(bucket):
-            heappop(self.times)
-            del self.buckets[t]
-            self.head = 0
-        self._now = t
-        return event
-
-    def step(self) -> None:
-        """SimPy's step: process the next event (its callbacks, then a failure check)."""
-        event = self.pop()
+        else:
+            times = self.times
+            if not times:
+                raise EmptySchedule()
+            t = times[0]
+            bucket = self.buckets[t]
+            event = bucket[self.head]
+            self.head += 1
+            if self.head == len(bucket):
+                heappop(times)
+                del self.buckets[t]
+                self.head = 0
+            self._now = t
         callbacks, event.callbacks = event.callbacks, None
         try:
             for callback in callbacks:
