@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..sim.approximations import APPROXIMATIONS
 from ..sim.run import Run
 from ..sim.scenario import Scenario
+from .file_loader import FileLoader
 from .help import Tour, about_text, shortcut_sheet
 from .machine_view import install as machine_views
 from .menus import build_menus
@@ -56,8 +57,9 @@ class MainWindow(LayoutMixin, ScenarioMixin, FilesMixin, RunMixin, QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("ParaSim")
         self.state = AppState(self)
-        self.worker: SimWorker | None = None
-        self._detached: set[SimWorker] = set()     # cancelled, still winding down
+        self.worker: SimWorker | FileLoader | None = None   # one at a time
+        self._links: tuple = ()                    # its signals and the slots they call
+        self._detached: set[SimWorker | FileLoader] = set()   # cancelled, winding down
         self._t0 = 0.0
         self._shown = False
         self._before: Run | None = None
