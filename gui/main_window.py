@@ -173,8 +173,8 @@ class MainWindow(LayoutMixin, ScenarioMixin, FilesMixin, RunMixin, QMainWindow):
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)
-        for w in [self.worker, *self._detached]:
-            if w is not None:
+        for w in [self.worker, *self._detached]:     # a file being read is read to its
+            if w is not None:                         # end: its thread cannot be stopped
                 w.cancel()
-                w.wait(5000)
+                w.wait() if isinstance(w, FileLoader) else w.wait(5000)
         super().closeEvent(ev)
