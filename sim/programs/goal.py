@@ -31,7 +31,7 @@ from .ops import ANY_SOURCE, ANY_TAG
 
 TOKEN = re.compile(r"(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
                    r"|([{}:])|(\S)", re.S)
-KINDS = (None, None, None, "size", "int", "word", "punct", "bad")   # by TOKEN's group
+KINDS = ("", "", "", "size", "int", "word", "punct", "bad")   # by TOKEN's group
 COMPUTE = KIND_CODE["compute"]
 
 
@@ -57,7 +57,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     out = []
     line, last, count = 1, 0, text.count
     for m in TOKEN.finditer(text):
-        i, start = m.lastindex, m.start()
+        i, start = m.lastindex or 0, m.start()
         line += count("\n", last, start)
         last = start
         if i > 2:
@@ -215,8 +215,8 @@ def _parse_lines(text: str, name: str) -> Schedule | None:
         elif a is not None:                                # a requires b
             if a not in labels or b not in labels:
                 return None
-            op = ops[labels[a]]
-            (op.requires if how == "requires" else op.irequires).append(labels[b])
+            waiter = ops[labels[a]]
+            (waiter.requires if how == "requires" else waiter.irequires).append(labels[b])
         else:
             op = _line_op(m.groups(), n, number)
             label = label or clabel
