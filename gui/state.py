@@ -11,6 +11,8 @@ from PySide6.QtCore import QObject, Signal
 from ..sim.run import Run
 from .analysis import TraceIndex
 
+SIMULATING = "Simulating… the first run appears here when it is done."
+
 
 class AppState(QObject):
     run_changed = Signal(object)        # Run (or None)
@@ -83,7 +85,7 @@ class AppState(QObject):
         self.bookmarks = sorted(marks, key=lambda m: m["t_s"])
         self.bookmarks_changed.emit(self.bookmarks)
 
-    def set_busy(self, busy: bool, idle: str = "") -> None:
+    def set_busy(self, busy: bool, idle: str = SIMULATING) -> None:
         """A worker started (with what views with no run say meanwhile) or ended."""
         self._busy_text = idle
         if busy != self.busy:

@@ -16,9 +16,8 @@ from ..sim.run import Run
 from ..sim.scenario import Scenario
 from ..sim.studies.compare import describe_change
 from ..sim.units import one_line
+from .state import SIMULATING
 from .worker import SimWorker
-
-RUN_IDLE = "Simulating… the first run appears here when it is done."
 
 
 class RunMixin:
@@ -38,7 +37,7 @@ class RunMixin:
                            f"simulating {sc.name}…")
         return True
 
-    def _start_worker(self, w, links, status: str, idle: str = "") -> None:
+    def _start_worker(self, w, links, status: str, idle: str = SIMULATING) -> None:
         """Start `w` (a SimWorker or FileLoader, parented to the window) with its signals
         linked to slots run in the GUI thread; the progress bar (a busy bar for a worker
         without progress) and Cancel show until it finishes; `idle`: what views with no
@@ -53,7 +52,7 @@ class RunMixin:
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._validity(True)
-        self.state.set_busy(True, idle or RUN_IDLE)
+        self.state.set_busy(True, idle)
         self.status.setText(status)
         w.start()
 

@@ -75,3 +75,10 @@ def test_no_file_opens_while_a_run_is_under_way(ran, qtbot, big_csv):
     assert not ran.open_file(big_csv) and "busy" in ran.status.text()
     qtbot.waitUntil(lambda: ran.worker is None, timeout=20000)
     assert ran.state.run is not run and ran.state.run.scenario is not None
+
+
+def test_views_say_a_file_is_being_opened(window, qtbot, big_csv):
+    assert window.open_file(big_csv)
+    assert window.tasks.message.text().startswith("Opening the file")
+    qtbot.waitUntil(lambda: window.worker is None, timeout=60000)
+    assert len(window.state.run.trace) == SPANS and not window.state.busy
