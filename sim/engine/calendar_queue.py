@@ -77,6 +77,7 @@ class CalendarEnvironment(simpy.Environment):
     def step(self) -> None:
         """SimPy's step: take the next event, set the clock to its time, run its
         callbacks, then raise its failure if it failed and nobody defused it."""
+        event: Any                   # an Event, or a light event of events.py
         if self.urgent_first():
             self._now, _, _, event = heappop(self._queue)
         else:
