@@ -97,7 +97,7 @@ class Engine:
             self.log_pe, self.log_start = self.rec.task_pe, self.rec.task_start
             self.log_end = self.rec.task_end
         end = [self._finish]
-        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
+        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on the calendar
         self.done_count = 0
         self.net = Transport(self) if len(graph.msg_src) else None
         self.arrivals: ArrivalOverheads | None = None     # LogGOPS: overheads at arrival
