@@ -56,7 +56,7 @@ from ..machine.network import LogGOPS, network_for
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
 from .events import Later, at
-from .fluid import FluidModel
+from .fluid import Flow, FluidModel
 from .schedule import place
 
 if TYPE_CHECKING:
@@ -157,13 +157,14 @@ class Transport:
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
+        self.path = self._paths(owner[g.msg_src] // m.cores, owner[g.msg_dst] // m.cores)
         self.count = 0
         self.bytes_sent = 0.0
         self.cost = LogGOPS.of(m.spec.network)
         self.logp = bool(self.cost.first_byte)            # any LogGOPS setting given
         self.nic_free = [0.0] * m.pes                       # LogGOPS: the NIC's next send
         self.payload = np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
-        self._latency_done = [self._on_latency]
+        self._landed = [self._land]
         self.span = None                    # send / recv spans of a message (not LogGOPS)
         if self.rec is not None and not self.logp:
             self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
@@ -174,7 +175,8 @@ class Transport:
 
     def receive(self, pe: int, t: int, now: float) -> bool:
         """PE `pe` reached task t: True if it must wait in recv (we start it later)."""
-        if self.in_ptr[t] == self.in_ptr[t + 1]:
+        a, b = self.in_ptr[t], self.in_ptr[t + 1]
+        if a == b:
             return False
         if self.missing[t]:
             self.posted[t] = (pe, now)
@@ -182,7 +184,12 @@ class Transport:
         if self.logp:
             self._take_in(pe, t, now)
             return True
-        self._recv_spans(pe, t, now)
+        if b - a == 1 and self.span is not None:      # _recv_spans of one message
+            m = self.in_idx[a]
+            arrived = self.arrival[m]
+            self.span(-1 - m, now, arrived if arrived > now else now)
+        else:
+            self._recv_spans(pe, t, now)
         return False
 
     def send(self, pe: int, t: int, now: float) -> bool:
@@ -195,6 +202,15 @@ class Transport:
             self.queue[pe] = self.out_idx[a:b][::-1]
             self._next_send(pe, t)
             return True
+        if b - a == 1:                              # one message: no queue
+            m = self.out_idx[a]
+            if self.blocking[m]:
+                self._launch(m)
+                return True
+            if self.span is not None:
+                self.span(m, now, now)
+            self._launch(m)
+            return False
         waiting = []
         for k in range(a, b):
             m = self.out_idx[k]
@@ -207,8 +223,10 @@ class Transport:
         if not waiting:
             return False
         waiting.reverse()
-        self.queue[pe] = waiting
-        self._launch(waiting.pop())
+        m = waiting.pop()
+        if waiting:
+            self.queue[pe] = waiting
+        self._launch(m)
         return True
 
     def summary(self, makespan: float) -> dict:
@@ -253,55 +271,81 @@ class Transport:
 
     # -- carrying ----------------------------------------------------------------------
 
+    def _paths(self, sn: np.ndarray, dn: np.ndarray) -> list:
+        """Each message's (links, latency) between nodes (net.route), None within one."""
+        path: list = [None] * len(sn)
+        apart = np.flatnonzero(sn != dn)
+        if not len(apart):
+            return path
+        assert self.net is not None
+        key = sn[apart].astype(np.int64) * self.e.m.nodes + dn[apart]
+        pairs, inverse = np.unique(key, return_inverse=True)
+        routes = [self.net.route(*divmod(p, self.e.m.nodes)) for p in pairs.tolist()]
+        for m, k in zip(apart.tolist(), inverse.tolist()):
+            path[m] = routes[k]
+        return path
+
     def _launch(self, m: int) -> None:
-        """Message m leaves now: latency first, then its bytes as a flow."""
+        """Message m leaves now: latency first, then its bytes as a flow (one event: the
+        Flow starts when it fires); at its end `_sent` (blocking) or `_arrive`."""
         env = self.env
         self.sent_at[m] = env._now
         self.count += 1
         self.bytes_sent += self.nbytes[m]
-        nb = self.payload[m]
-        a, b = self.src_pe[m], self.dst_pe[m]
-        sn, dn = a // self.cores, b // self.cores
-        if a == b:
-            at(env, 0.0, Later(self._latency_done, (m, None, (), 0.0, 0.0)))
-        elif sn == dn:
-            latency, factor, cap = intra_node(self.e.m, nb)
-            at(env, latency, Later(self._latency_done,
-                                   (m, self.e.memory[sn], (0,), factor * nb, cap)))
-        else:
-            assert self.net is not None
-            links, latency = self.net.route(sn, dn)
-            at(env, latency, Later(self._latency_done, (m, self.links, links, nb, math.inf)))
-
-    def _on_latency(self, ev: Later) -> None:
-        m, model, links, amount, cap = ev.value
-        if amount > 0:
-            model.start(amount, links, cap, lambda _t, m=m: self._delivered(m))
-        else:
-            self._delivered(m)
-
-    def _delivered(self, m: int) -> None:
-        now = self.env._now
-        self._arrive(m, now)
-        if self.blocking[m]:
-            pe = self.src_pe[m]
-            if self.span is not None:
-                self.span(m, self.sent_at[m], now)
-            elif self.rec is not None:
-                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, 0.0,
-                              self.dst_pe[m], m)
-            if self.logp:
-                self._next_send(pe, self.src[m])
-                return
-            left = self.queue[pe]
-            if left:
-                self._launch(left.pop())
+        done = self._sent if self.blocking[m] else self._arrive
+        path = self.path[m]
+        if path is not None:
+            nb = self.payload[m]
+            if nb > 0:
+                at(env, path[1], Flow(self.links, nb, path[0], math.inf, done, m))
             else:
-                del self.queue[pe]
-                self.e._release(pe, self.src[m], now)
+                at(env, path[1], Later(self._landed, m))
+            return
+        a = self.src_pe[m]
+        if a == self.dst_pe[m]:
+            at(env, 0.0, Later(self._landed, m))
+            return
+        latency, factor, cap = intra_node(self.e.m, self.payload[m])
+        amount = factor * self.payload[m]
+        if amount > 0:
+            at(env, latency, Flow(self.e.memory[a // self.cores], amount, (0,), cap, done, m))
+        else:
+            at(env, latency, Later(self._landed, m))
 
-    def _arrive(self, m: int, now: float) -> None:
-        self.arrival[m] = now
+    def _land(self, ev: Later) -> None:
+        """Message ev.value is in without a flow (no bytes to carry)."""
+        m = ev.value
+        if self.blocking[m]:
+            self._sent(m)
+        else:
+            self._arrive(m)
+
+    def _sent(self, m: int) -> None:
+        """Blocking message m is delivered: its send span ends; the PE sends its task's
+        next blocking message or is released."""
+        self._arrive(m)
+        now = self.env._now
+        pe = self.src_pe[m]
+        if self.span is not None:
+            self.span(m, self.sent_at[m], now)
+        elif self.rec is not None:
+            self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, 0.0,
+                          self.dst_pe[m], m)
+        if self.logp:
+            self._next_send(pe, self.src[m])
+            return
+        left = self.queue.get(pe)
+        if left:
+            m = left.pop()
+            if not left:
+                del self.queue[pe]
+            self._launch(m)
+        else:
+            self.e._release(pe, self.src[m], now)
+
+    def _arrive(self, m: int) -> None:
+        """Message m is in: its task, waiting in recv for its last message, begins."""
+        now = self.arrival[m] = self.env._now
         t = self.dst[m]
         self.missing[t] -= 1
         if self.arrivals is not None and t not in self.posted:
