@@ -218,8 +218,11 @@ class Engine:
         if self.owner[t] >= 0:
             self.owned_left[pe] -= 1
         self.done_count += 1
-        released = False
         a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
+        if b - a == 1 and self.owner[self.succ_idx[a]] == pe and not self.shared:
+            self._release_one(pe, self.succ_idx[a])   # a chain on this PE (a program)
+            return
+        released = False
         if a != b:
             self.busy[pe] = False
             pending, idx = self.pending, self.succ_idx
@@ -238,6 +241,20 @@ class Engine:
             self.in_idle[pe] = True
         self.kick.append(pe)
         self._dispatch()
+
+    def _release_one(self, pe: int, s: int) -> None:
+        """`_release`'s loop, `_ready` and `_dispatch` for task s, the sole successor, on
+        `pe`, with no shared work: only `pe` can start (kick is empty between events)."""
+        self.busy[pe] = False
+        self.pending[s] -= 1
+        if self.pending[s]:
+            self._start_next(pe, self.wait_since[pe])
+            return
+        heapq.heappush(self.pe_queue[pe], s)
+        if not self.in_idle[pe]:
+            heapq.heappush(self.idle, pe)
+            self.in_idle[pe] = True
+        self._start_next(pe)
 
     # -- driving -----------------------------------------------------------------------
 

@@ -169,7 +169,10 @@ class Transport:
         if self.rec is not None and not self.logp:
             self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
                               g.msg_bytes)
-            self.span = self.rec.msg_span
+            self.span = self.rec.msg_span           # inline on the hot paths:
+            self.code = self.rec.msg_code.append
+            self.sends = self.rec.send_start, self.rec.send_end
+            self.recvs = self.rec.recv_start, self.rec.recv_end
 
     # -- engine hooks ------------------------------------------------------------------
 
@@ -187,7 +190,9 @@ class Transport:
         if b - a == 1 and self.span is not None:      # _recv_spans of one message
             m = self.in_idx[a]
             arrived = self.arrival[m]
-            self.span(-1 - m, now, arrived if arrived > now else now)
+            self.code(-1 - m)
+            start, end = self.recvs
+            start[m], end[m] = now, arrived if arrived > now else now
         else:
             self._recv_spans(pe, t, now)
         return False
@@ -208,7 +213,9 @@ class Transport:
                 self._launch(m)
                 return True
             if self.span is not None:
-                self.span(m, now, now)
+                self.code(m)
+                start, end = self.sends
+                start[m] = end[m] = now
             self._launch(m)
             return False
         waiting = []
@@ -321,13 +328,15 @@ class Transport:
             self._arrive(m)
 
     def _sent(self, m: int) -> None:
-        """Blocking message m is delivered: its send span ends; the PE sends its task's
-        next blocking message or is released."""
+        """Blocking message m is delivered (`_arrive`): its send span ends; the PE sends
+        its task's next blocking message or is released."""
         self._arrive(m)
         now = self.env._now
         pe = self.src_pe[m]
         if self.span is not None:
-            self.span(m, self.sent_at[m], now)
+            self.code(m)
+            start, end = self.sends
+            start[m], end[m] = self.sent_at[m], now
         elif self.rec is not None:
             self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, 0.0,
                           self.dst_pe[m], m)
