@@ -73,7 +73,8 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
     same = owner[order[1:]] == owner[order[:-1]]
     child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
     dep = np.concatenate([graph.dep_idx, order[:-1][same]]).astype(np.int64)
-    pairs = np.unique(child.astype(np.int64) * n + dep)
+    pairs = np.sort(child.astype(np.int64) * n + dep)       # np.unique, sorting (faster)
+    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])[:len(pairs)]]
     child, dep = pairs // max(n, 1), pairs % max(n, 1)
     ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
@@ -157,7 +158,6 @@ class Transport:
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
-        self.path = self._paths(owner[g.msg_src] // m.cores, owner[g.msg_dst] // m.cores)
         self.count = 0
         self.bytes_sent = 0.0
         self.cost = LogGOPS.of(m.spec.network)
@@ -278,20 +278,6 @@ class Transport:
 
     # -- carrying ----------------------------------------------------------------------
 
-    def _paths(self, sn: np.ndarray, dn: np.ndarray) -> list:
-        """Each message's (links, latency) between nodes (net.route), None within one."""
-        path: list = [None] * len(sn)
-        apart = np.flatnonzero(sn != dn)
-        if not len(apart):
-            return path
-        assert self.net is not None
-        key = sn[apart].astype(np.int64) * self.e.m.nodes + dn[apart]
-        pairs, inverse = np.unique(key, return_inverse=True)
-        routes = [self.net.route(*divmod(p, self.e.m.nodes)) for p in pairs.tolist()]
-        for m, k in zip(apart.tolist(), inverse.tolist()):
-            path[m] = routes[k]
-        return path
-
     def _launch(self, m: int) -> None:
         """Message m leaves now: latency first, then its bytes as a flow (one event: the
         Flow starts when it fires); at its end `_sent` (blocking) or `_arrive`."""
@@ -300,24 +286,20 @@ class Transport:
         self.count += 1
         self.bytes_sent += self.nbytes[m]
         done = self._sent if self.blocking[m] else self._arrive
-        path = self.path[m]
-        if path is not None:
-            nb = self.payload[m]
-            if nb > 0:
-                at(env, path[1], Flow(self.links, nb, path[0], math.inf, done, m))
-            else:
-                at(env, path[1], Later(self._landed, m))
-            return
-        a = self.src_pe[m]
-        if a == self.dst_pe[m]:
-            at(env, 0.0, Later(self._landed, m))
-            return
-        latency, factor, cap = intra_node(self.e.m, self.payload[m])
-        amount = factor * self.payload[m]
-        if amount > 0:
-            at(env, latency, Flow(self.e.memory[a // self.cores], amount, (0,), cap, done, m))
+        nb = self.payload[m]
+        a, b = self.src_pe[m], self.dst_pe[m]
+        sn, dn = a // self.cores, b // self.cores
+        if sn != dn:
+            assert self.net is not None
+            links, latency = self.net.route(sn, dn)
+            flow = Flow(self.links, nb, links, math.inf, done, m) if nb > 0 else None
+        elif a != b:
+            latency, factor, cap = intra_node(self.e.m, nb)
+            amount = factor * nb
+            flow = Flow(self.e.memory[sn], amount, (0,), cap, done, m) if amount > 0 else None
         else:
-            at(env, latency, Later(self._landed, m))
+            latency, flow = 0.0, None
+        at(env, latency, Later(self._landed, m) if flow is None else flow)
 
     def _land(self, ev: Later) -> None:
         """Message ev.value is in without a flow (no bytes to carry)."""
