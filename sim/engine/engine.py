@@ -219,8 +219,21 @@ class Engine:
             self.owned_left[pe] -= 1
         self.done_count += 1
         a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
-        if b - a == 1 and self.owner[self.succ_idx[a]] == pe and not self.shared:
-            self._release_one(pe, self.succ_idx[a])   # a chain on this PE (a program)
+        if b - a == 1 and not self.shared and self.owner[self.succ_idx[a]] == pe:
+            # one successor, on this PE, no shared work (a program's next task): the
+            # loop below, _ready and _dispatch reduce to queueing it and starting this
+            # PE (kick is empty between events)
+            s = self.succ_idx[a]
+            self.busy[pe] = False
+            self.pending[s] -= 1
+            if self.pending[s]:
+                self._start_next(pe, end)
+                return
+            heapq.heappush(self.pe_queue[pe], s)
+            if not self.in_idle[pe]:
+                heapq.heappush(self.idle, pe)
+                self.in_idle[pe] = True
+            self._start_next(pe)
             return
         released = False
         if a != b:
@@ -241,20 +254,6 @@ class Engine:
             self.in_idle[pe] = True
         self.kick.append(pe)
         self._dispatch()
-
-    def _release_one(self, pe: int, s: int) -> None:
-        """`_release`'s loop, `_ready` and `_dispatch` for task s, the sole successor, on
-        `pe`, with no shared work: only `pe` can start (kick is empty between events)."""
-        self.busy[pe] = False
-        self.pending[s] -= 1
-        if self.pending[s]:
-            self._start_next(pe, self.wait_since[pe])
-            return
-        heapq.heappush(self.pe_queue[pe], s)
-        if not self.in_idle[pe]:
-            heapq.heappush(self.idle, pe)
-            self.in_idle[pe] = True
-        self._start_next(pe)
 
     # -- driving -----------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ class HeteroTransport(Transport):
     staged device (module docstring): a copy over the device's host link before the
     network (sender) and after it (receiver)."""
 
+    arrive_inline = False                       # _arrive below stages some messages
+
     def __init__(self, engine: HeteroEngine):
         super().__init__(engine)
         e = engine

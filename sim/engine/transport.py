@@ -135,6 +135,7 @@ class Transport:
     """The engine's message layer: `receive` and `send` hooks, network statistics."""
 
     arrivals: ArrivalOverheads | None = None   # arrivals.py: overheads of tasks not started
+    arrive_inline = True                        # False: a subclass extends _arrive
 
     def __init__(self, engine):
         self.e = engine
@@ -312,8 +313,12 @@ class Transport:
     def _sent(self, m: int) -> None:
         """Blocking message m is delivered (`_arrive`): its send span ends; the PE sends
         its task's next blocking message or is released."""
-        self._arrive(m)
-        now = self.env._now
+        now, t = self.env._now, self.dst[m]
+        if self.arrive_inline and self.arrivals is None and t not in self.posted:
+            self.arrival[m] = now                   # _arrive: its task is not in recv
+            self.missing[t] -= 1
+        else:
+            self._arrive(m)
         pe = self.src_pe[m]
         if self.span is not None:
             self.code(m)
