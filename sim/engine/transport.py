@@ -351,7 +351,12 @@ class Transport:
             if self.logp:
                 self._take_in(pe, t, post)
                 return
-            self._recv_spans(pe, t, post)
+            if self.in_ptr[t + 1] - self.in_ptr[t] == 1 and self.span is not None:
+                self.code(-1 - m)                   # _recv_spans of this one message
+                start, end = self.recvs
+                start[m], end[m] = post, now
+            else:
+                self._recv_spans(pe, t, post)
             self.e.cur_start[pe] = now
             self.e._begin(pe, t)
 
