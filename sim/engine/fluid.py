@@ -11,7 +11,8 @@ Only the connected component of the flow that started or ended is recomputed (fl
 linked through shared resources): the max-min allocation of one component does not
 depend on flows elsewhere, so the result equals a global recomputation. Progress is
 lazy: a flow's remaining bytes are brought up to date only when its component is
-recomputed, and projected completion times sit in a heap. Only one SimPy timeout is
+recomputed, and projected completion times sit in a heap of times, each listing its
+flows (flows that end together cost one heap entry). Only one SimPy timeout is
 live per FluidModel (the next completion); stale ones are recognised by a generation
 counter. A model of one resource (a node's memory) is one component: it refills all
 its flows in one pass and finds the next completion by a scan, with no heap; the
@@ -22,18 +23,21 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections.abc import Callable, Sequence
 
 import simpy
 
 from . import events
 
+_start_order = operator.attrgetter("seq")
+
 
 class Flow:
     """`amount` bytes over `resources` (a tuple) at most `cap` B/s; at the end its model
     calls done(key), or done(now) when key is None. Scheduled as an event (events.at)
     it starts on `model` when it fires: a message's latency and its start in one event.
-    A finished flow's `finish` is NaN (stale heap entries never match it)."""
+    A finished flow's `finish` is NaN (its stale entries never match it)."""
 
     __slots__ = ("amount", "remaining", "rate", "resources", "cap", "done", "key", "t",
                  "finish", "seq", "callbacks")
@@ -69,7 +73,8 @@ class FluidModel:
         self.env = env
         self.capacity = list(capacities)
         self.users: list[dict[int, Flow]] = [{} for _ in self.capacity]
-        self._heap: list[tuple[float, int, Flow]] = []
+        self._times: list[float] = []            # heap of projected completion times
+        self._due_at: dict[float, list[Flow]] = {}  # each of those times: its flows
         self._seq = 0
         self._carried = [0.0] * len(self.capacity)
         self._timer_at = math.inf
@@ -86,8 +91,8 @@ class FluidModel:
 
     def _begin(self, f: Flow) -> None:
         """Start flow f now. Alone on its resources it runs at min(cap, capacities) and
-        only moves the timer earlier (the heap's top is live and the timer's time
-        whenever no call is under way), else its component is refilled."""
+        only moves the timer earlier (whenever no call is under way, the earliest time
+        listed has a live flow and is the timer's), else its component is refilled."""
         now = f.t = self.env._now
         seq = f.seq = self._seq
         self._seq = seq + 1
@@ -114,7 +119,12 @@ class FluidModel:
                 rate = capacity[r]
         f.rate = rate
         f.finish = finish = now + f.remaining / rate
-        heapq.heappush(self._heap, (finish, seq, f))
+        due = self._due_at.get(finish)
+        if due is None:
+            self._due_at[finish] = [f]
+            heapq.heappush(self._times, finish)
+        else:
+            due.append(f)
         if finish < self._timer_at:
             self._set_timer(finish, now)
 
@@ -175,12 +185,17 @@ class FluidModel:
                 f.remaining -= f.rate * (now - f.t)
                 f.t = now
             self._fill(flows)
-        heap = self._heap
+        times, due_at = self._times, self._due_at
         for f in flows:
             finish = now + f.remaining / f.rate if f.remaining > 0 else now
             if finish != f.finish:
                 f.finish = finish
-                heapq.heappush(heap, (finish, f.seq, f))
+                due = due_at.get(finish)
+                if due is None:
+                    due_at[finish] = [f]
+                    heapq.heappush(times, finish)
+                else:
+                    due.append(f)
 
     @staticmethod
     def _fill_one(flows: list[Flow], room: float, now: float, by_cap: bool) -> None:
@@ -239,10 +254,10 @@ class FluidModel:
             flows = self.users[0]
             at = min(f.finish for f in flows.values()) if flows else math.inf
         else:
-            heap = self._heap
-            while heap and heap[0][2].finish != heap[0][0]:
-                heapq.heappop(heap)
-            at = heap[0][0] if heap else math.inf
+            times, due_at = self._times, self._due_at
+            while times and all(f.finish != times[0] for f in due_at[times[0]]):
+                del due_at[heapq.heappop(times)]      # no flow ends then any more
+            at = times[0] if times else math.inf
         if at == math.inf:
             self._timer_at = math.inf
             self._generation += 1
@@ -266,13 +281,16 @@ class FluidModel:
         return finished
 
     def _due(self, limit: float) -> list[Flow]:
-        """The heap's live flows due by `limit`, in (finish, start) order, marked ended."""
-        heap, finished = self._heap, []
-        while heap and heap[0][0] <= limit:
-            fin, _, f = heapq.heappop(heap)
-            if f.finish == fin:
-                f.finish = math.nan
-                finished.append(f)
+        """The flows due by `limit`, in (finish, start) order, marked ended."""
+        times, due_at, finished = self._times, self._due_at, []
+        while times and times[0] <= limit:
+            at = heapq.heappop(times)
+            flows = due_at.pop(at)
+            flows.sort(key=_start_order)
+            for f in flows:
+                if f.finish == at:                 # not moved since
+                    f.finish = math.nan
+                    finished.append(f)
         return finished
 
     def _wake(self, ev) -> None:
