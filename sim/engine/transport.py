@@ -164,7 +164,8 @@ class Transport:
         self.cost = LogGOPS.of(m.spec.network)
         self.logp = bool(self.cost.first_byte)            # any LogGOPS setting given
         self.nic_free = [0.0] * m.pes                       # LogGOPS: the NIC's next send
-        self.payload = np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
+        self.payload = (np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
+                        if self.logp else self.nbytes)        # bytes after the first one
         self._landed = [self._land]
         self.span = None                    # send / recv spans of a message (not LogGOPS)
         if self.rec is not None and not self.logp:
