@@ -46,13 +46,11 @@ class Flow:
     def __init__(self, model: FluidModel, amount: float, resources: tuple, cap: float,
                  done: Callable, key=None):
         self.amount = self.remaining = amount
-        self.rate = 0.0
         self.resources = resources
         self.cap = cap
         self.done = done
         self.key = key
-        self.finish = math.inf          # projected completion time at the current rate
-        self.callbacks = model.begin    # t (remaining's time) and seq: set at the start
+        self.callbacks = model.begin    # t, seq, rate and finish: set at the start
 
 
 class _Tick:
@@ -98,6 +96,7 @@ class FluidModel:
         self._seq = seq + 1
         users = self.users
         if self._one:
+            f.rate = 0.0
             users[0][seq] = f
             self._caps[f.cap] = self._caps.get(f.cap, 0) + 1
             self._refill_one()
@@ -110,6 +109,7 @@ class FluidModel:
                 alone = False
             u[seq] = f
         if not alone:
+            f.rate, f.finish = 0.0, math.inf       # finish: projected at the rate
             self._reshare(self._component(f.resources))
             self._schedule()
             return

@@ -159,6 +159,8 @@ class Transport:
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
+        self.nodes = m.nodes
+        self.paths: dict[int, tuple[tuple[int, ...], float]] = {}   # net.route by node pair
         self.count = 0
         self.bytes_sent = 0.0
         self.cost = LogGOPS.of(m.spec.network)
@@ -292,8 +294,12 @@ class Transport:
         a, b = self.src_pe[m], self.dst_pe[m]
         sn, dn = a // self.cores, b // self.cores
         if sn != dn:
-            assert self.net is not None
-            links, latency = self.net.route(sn, dn)
+            key = sn * self.nodes + dn
+            path = self.paths.get(key)
+            if path is None:
+                assert self.net is not None
+                path = self.paths[key] = self.net.route(sn, dn)
+            links, latency = path
             flow = Flow(self.links, nb, links, math.inf, done, m) if nb > 0 else None
         elif a != b:
             latency, factor, cap = intra_node(self.e.m, nb)
