@@ -35,22 +35,23 @@ _start_order = operator.attrgetter("seq")
 
 class Flow:
     """`amount` bytes over `resources` (a tuple) at most `cap` B/s; at the end its model
-    calls done(key), or done(now) when key is None. Scheduled as an event (events.at)
-    it starts on `model` when it fires: a message's latency and its start in one event.
-    A finished flow's `finish` is NaN (its stale entries never match it)."""
+    calls done(key), or done(now) when key is None. A finished flow's `finish` is NaN
+    (its stale entries never match it)."""
 
     __slots__ = ("amount", "remaining", "rate", "resources", "cap", "done", "key", "t",
-                 "finish", "seq", "callbacks")
-    _ok = True                          # SimPy's own step may process it as an event
+                 "finish", "seq")
+    t: float                            # when `remaining` was last brought up to date
+    seq: int                            # start order
+    rate: float
+    finish: float                       # projected completion time at that rate
 
-    def __init__(self, model: FluidModel, amount: float, resources: tuple, cap: float,
-                 done: Callable, key=None):
+    def __init__(self, amount: float, resources: tuple, cap: float, done: Callable,
+                 key=None):
         self.amount = self.remaining = amount
         self.resources = resources
         self.cap = cap
         self.done = done
-        self.key = key
-        self.callbacks = model.begin    # t, seq, rate and finish: set at the start
+        self.key = key                  # t, seq, rate and finish: set at the start
 
 
 class _Tick:
@@ -62,6 +63,19 @@ class _Tick:
     def __init__(self, callbacks: list, value: int):
         self.callbacks = callbacks
         self.value = value
+
+
+class _Starts:
+    """Flows to start at `time`, scheduled back to back: one event (see start_after)."""
+
+    __slots__ = ("callbacks", "flows", "time", "last")
+    _ok = True
+
+    def __init__(self, callbacks: list, time: float, f: Flow):
+        self.callbacks = callbacks
+        self.time = time
+        self.flows = [f]
+        self.last = -1                  # an event id: the next start's follows on it
 
 
 class FluidModel:
@@ -79,13 +93,39 @@ class FluidModel:
         self._generation = 0
         self._one = len(self.capacity) == 1       # one resource: one component
         self._caps: dict[float, int] = {}         # one resource: flows per cap
-        self.begin = [self._begin]                # a Flow event's callbacks: start it
+        self._starts: _Starts | None = None       # start_after's open run
+        self._run_starts = [self._start_all]
         self._ticks = [self._wake]
 
     def start(self, amount: float, resources: Sequence[int], cap: float,
               done: Callable[[float], object]) -> None:
         """Start moving `amount` bytes; call `done(now)` when the last byte arrives."""
-        self._begin(Flow(self, float(amount), tuple(resources), cap, done))
+        self._begin(Flow(float(amount), tuple(resources), cap, done))
+
+    def start_after(self, delay: float, f: Flow) -> None:
+        """Start flow f `delay` seconds from now, as the event events.at(env, delay, f)
+        would. Starts for one time scheduled back to back (no other event scheduled
+        between them: their event ids follow on) share one event, which starts them in
+        order when it fires: nothing else could come between them (the executors
+        schedule no URGENT events), so the order of everything is the same."""
+        env = self.env
+        time = env._now + delay
+        run = self._starts
+        if run is not None and run.time == time:
+            eid = next(env._eid)
+            if eid == run.last + 1:
+                run.flows.append(f)
+                run.last = eid
+                return
+        run = self._starts = _Starts(self._run_starts, time, f)
+        events.at(env, delay, run)
+        run.last = next(env._eid)                 # the next start's id follows on this
+
+    def _start_all(self, run: _Starts) -> None:
+        if self._starts is run:
+            self._starts = None
+        for f in run.flows:
+            self._begin(f)
 
     def _begin(self, f: Flow) -> None:
         """Start flow f now. Alone on its resources it runs at min(cap, capacities) and
@@ -109,7 +149,7 @@ class FluidModel:
                 alone = False
             u[seq] = f
         if not alone:
-            f.rate, f.finish = 0.0, math.inf       # finish: projected at the rate
+            f.rate, f.finish = 0.0, math.inf
             self._reshare(self._component(f.resources))
             self._schedule()
             return

@@ -283,8 +283,9 @@ class Transport:
     # -- carrying ----------------------------------------------------------------------
 
     def _launch(self, m: int) -> None:
-        """Message m leaves now: latency first, then its bytes as a flow (one event: the
-        Flow starts when it fires); at its end `_sent` (blocking) or `_arrive`."""
+        """Message m leaves now: latency first, then its bytes as a flow (start_after: no
+        event of its own when it follows on another); at its end `_sent` (blocking) or
+        `_arrive`."""
         env = self.env
         self.sent_at[m] = env._now
         self.count += 1
@@ -299,15 +300,18 @@ class Transport:
             if path is None:
                 assert self.net is not None
                 path = self.paths[key] = self.net.route(sn, dn)
-            links, latency = path
-            flow = Flow(self.links, nb, links, math.inf, done, m) if nb > 0 else None
+            model, (links, latency), amount, cap = self.links, path, nb, math.inf
         elif a != b:
             latency, factor, cap = intra_node(self.e.m, nb)
-            amount = factor * nb
-            flow = Flow(self.e.memory[sn], amount, (0,), cap, done, m) if amount > 0 else None
+            model, links, amount = self.e.memory[sn], (0,), factor * nb
         else:
-            latency, flow = 0.0, None
-        at(env, latency, Later(self._landed, m) if flow is None else flow)
+            at(env, 0.0, Later(self._landed, m))
+            return
+        if amount > 0:
+            assert model is not None
+            model.start_after(latency, Flow(amount, links, cap, done, m))
+        else:
+            at(env, latency, Later(self._landed, m))
 
     def _land(self, ev: Later) -> None:
         """Message ev.value is in without a flow (no bytes to carry)."""
