@@ -16,7 +16,8 @@ flows (flows that end together cost one heap entry). Only one SimPy timeout is
 live per FluidModel (the next completion); stale ones are recognised by a generation
 counter. A model of one resource (a node's memory) is one component: it refills all
 its flows in one pass and finds the next completion by a scan, with no heap; the
-arithmetic is the same, so are the results.
+arithmetic is the same, so are the results. `start_after` starts a flow after a delay
+(a message's latency); starts for one time scheduled back to back share one event.
 """
 
 from __future__ import annotations
