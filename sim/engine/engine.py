@@ -36,9 +36,10 @@ from .arrivals import ArrivalOverheads
 from .events import Wake, at
 from .fluid import FluidModel
 from .gc_hold import held
+from .program_order import programs
 from .recorder import TraceRecorder
 from .schedule import STATIC_POLICIES, place
-from .transport import Transport, programs
+from .transport import Transport
 
 MAX_SPANS = 20_000_000
 WAIT = KIND_CODE["wait"]

@@ -2,7 +2,7 @@
 
 A graph with messages is a set of programs, one per PE, like MPI ranks: unowned
 tasks are placed first (block placement, or cyclic when the schedule says so), and
-each PE runs its own tasks in index (program) order. A message leaves when its source
+each PE runs its own tasks in index (program) order (program_order.py). A message leaves when its source
 task's arithmetic ends and must arrive before its destination task starts.
 
 Carrying (eager protocol: data flows as soon as it is sent, receive buffers unlimited):
@@ -44,7 +44,6 @@ PE is free, as in LogGOPSim (arrivals.py). Alone, one message costs o + L + (s-1
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import TYPE_CHECKING
 
@@ -53,56 +52,14 @@ from simpy.events import Timeout
 
 from ..machine.costs import min_durations
 from ..machine.network import LogGOPS, network_for
-from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
 from .events import Later, at
 from .fluid import Flow, FluidModel
-from .schedule import place
 
 if TYPE_CHECKING:
     from .arrivals import ArrivalOverheads
 
 SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
-
-
-def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
-    """Place unowned tasks and chain each PE's tasks in index order (extra deps)."""
-    owner = place(graph.owner, pes, "cyclic" if policy == "cyclic" else "block")
-    n = graph.n
-    order = np.lexsort((np.arange(n), owner))
-    same = owner[order[1:]] == owner[order[:-1]]
-    child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
-    dep = np.concatenate([graph.dep_idx, order[:-1][same]]).astype(np.int64)
-    pairs = np.sort(child.astype(np.int64) * n + dep)       # np.unique, sorting (faster)
-    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])[:len(pairs)]]
-    child, dep = pairs // max(n, 1), pairs % max(n, 1)
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
-    return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
-                               dep_idx=dep.astype(np.int32))
-
-
-def links_shared(machine, graph: TaskGraph) -> bool:
-    """Whether the non-blocking messages of one task (the one sending most) share a link
-    between nodes (a crossbar's or a bus's, not a torus's neighbour links): then all the
-    flows in flight together form one fluid component, whose rates are recomputed at
-    each start and end (the size guard's message_share). Tasks placed as by `programs`."""
-    blocking = graph.msg_blocking if len(graph.msg_blocking) else np.zeros(len(graph.msg_src), bool)
-    free = np.flatnonzero(~blocking)
-    if machine.nodes < 2 or not len(free):
-        return False
-    t = int(np.argmax(np.bincount(graph.msg_src[free])))
-    owner = place(graph.owner, machine.pes, "block")
-    net = network_for(machine.spec.network, machine.nodes)
-    a, seen = int(owner[t]) // machine.cores, set[int]()
-    for m in free[graph.msg_src[free] == t].tolist():
-        b = int(owner[graph.msg_dst[m]]) // machine.cores
-        if a != b:
-            links = set(net.route(a, b)[0])
-            if not seen.isdisjoint(links):
-                return True
-            seen |= links
-    return False
 
 
 def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
@@ -372,15 +329,12 @@ class Transport:
             self.e._begin(pe, t)
 
     def _recv_spans(self, pe: int, t: int, post: float) -> None:
-        """One recv span per incoming message, in arrival order, from `post` on."""
+        """One recv span per incoming message, in arrival order, from `post` on (one
+        message: inline in receive and _arrive)."""
         span = self.span
         if span is None:
             return
         a, b = self.in_ptr[t], self.in_ptr[t + 1]
-        if b - a == 1:
-            m = self.in_idx[a]
-            span(-1 - m, post, max(post, self.arrival[m]))
-            return
         msgs = sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m))
         cursor = post
         for m in msgs:
