@@ -2,8 +2,9 @@
 
 A graph with messages is a set of programs, one per PE, like MPI ranks: unowned
 tasks are placed first (block placement, or cyclic when the schedule says so), and
-each PE runs its own tasks in index (program) order (program_order.py). A message leaves when its source
-task's arithmetic ends and must arrive before its destination task starts.
+each PE runs its own tasks in index (program) order (program_order.py). A message
+leaves when its source task's arithmetic ends and must arrive before its destination
+task starts.
 
 Carrying (eager protocol: data flows as soon as it is sent, receive buffers unlimited):
   - between nodes: after latency_us + (hops - 1) hop_latency_us, the bytes are one flow
