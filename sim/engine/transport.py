@@ -127,6 +127,7 @@ class Transport:
         self.payload = (np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
                         if self.logp else self.nbytes)        # bytes after the first one
         self._landed = [self._land]
+        self._done = (self._arrive, self._sent)     # a flow's end: by blocking (bound once)
         self.span = None                    # send / recv spans of a message (not LogGOPS)
         if self.rec is not None and not self.logp:
             self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
@@ -248,7 +249,7 @@ class Transport:
         self.sent_at[m] = env._now
         self.count += 1
         self.bytes_sent += self.nbytes[m]
-        done = self._sent if self.blocking[m] else self._arrive
+        done = self._done[self.blocking[m]]
         nb = self.payload[m]
         a, b = self.src_pe[m], self.dst_pe[m]
         sn, dn = a // self.cores, b // self.cores
