@@ -21,7 +21,7 @@ def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
     same = owner[order[1:]] == owner[order[:-1]]
     child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
     dep = np.concatenate([graph.dep_idx, order[:-1][same]]).astype(np.int64)
-    pairs = np.sort(child.astype(np.int64) * n + dep)       # np.unique, sorting (faster)
+    pairs = np.sort(child.astype(np.int64) * n + dep, kind="stable")   # as np.unique, faster
     pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])[:len(pairs)]]
     child, dep = pairs // max(n, 1), pairs % max(n, 1)
     ptr = np.zeros(n + 1, np.int64)

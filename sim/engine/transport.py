@@ -109,7 +109,7 @@ class Transport:
         self.dst_pe = owner[g.msg_dst].tolist()
         self.out_ptr, self.out_idx = _csr(g.msg_src, g.n)
         self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n)
-        self.missing = np.diff(self.in_ptr).tolist()
+        self.missing = np.bincount(g.msg_dst, minlength=g.n).tolist()   # messages not in
         self.sent_at = [0.0] * len(self.src)
         self.arrival = [0.0] * len(self.src)
         self.posted: dict[int, tuple[int, float]] = {}     # task -> (pe, time) in recv
