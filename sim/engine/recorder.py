@@ -85,7 +85,9 @@ class TraceRecorder:
                 "task": np.where(send, src, dst), "start": start, "end": end,
                 "flops": np.zeros(len(m)), "bytes": nbytes,
                 "peer": np.where(send, dst_pe, src_pe), "msg": m, "lanes": np.zeros(len(m))}
-        at = np.frombuffer(self.span_at, np.int32) if len(self.span_at) else np.zeros(0, int)
+        if not len(self.pe):                        # message rows only
+            return {k: rows[k].astype(c.dtype) for k, c in col.items()}
+        at = np.frombuffer(self.span_at, np.int32)
         return {k: np.insert(rows[k].astype(c.dtype), at, c) for k, c in col.items()}
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
