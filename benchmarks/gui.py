@@ -8,6 +8,8 @@
     Machine view playing: 16 nodes x 48 cores with messages, 256-node torus  >= 30 fps
     Machine view first draw of 1,024 nodes      target <= 200 ms
     selection statistics over 1M spans          target <= 100 ms
+    File > Open of a 1M-span trace CSV and session: the longest event-loop stall
+                                                target <= 100 ms (read + index in a worker)
 
 The traces are synthetic (numpy, no simulation): PEs alternate compute and stall spans
 of random length, back to back.  Wall-clock figures depend on what else the machine
@@ -294,6 +296,72 @@ def bench_selection() -> None:
           f"{ms(build)} (CPU {ms(build_cpu)})   target <= 100 ms")
 
 
+def bench_open(app, repeat: int = 3) -> None:
+    """File > Open of a 1M-span trace (CSV, then the same run as a session), as the
+    window does it (read and index in its FileLoader thread) and all in the GUI thread
+    (as before: `load` then the window's slot): the time until it is shown, this
+    process's CPU, and the longest gaps between 10 ms ticks of a QTimer in the GUI
+    thread while the file is read and indexed and over showing it (set_run and the
+    first paint); medians of `repeat` (garbage collection off, as in the app, which
+    collects from a timer in the GUI thread)."""
+    import gc
+    import tempfile
+
+    from parasim.gui.file_loader import load
+    from parasim.gui.main_window import MainWindow
+    from parasim.sim.io import session
+    run = synthetic_run(1_000_000, pes=64)
+    with tempfile.TemporaryDirectory() as d:
+        files = {"trace CSV": os.path.join(d, "t.csv"),
+                 "session": os.path.join(d, "t" + session.SUFFIX)}
+        run.write_csv(files["trace CSV"])
+        session.write(files["session"], run.to_session(source="", bookmarks=[], view={}))
+        win = MainWindow()
+        win.resize(1400, 900)
+        win.show()
+        app.processEvents()
+        shown = []
+        win.state.run_changed.connect(lambda r: r is not None and shown.append(
+            time.perf_counter()))
+        gc.disable()
+        for label, path in files.items():
+            for how in ("worker", "GUI thread"):
+                rows = []
+                for _ in range(repeat):
+                    win.state.set_run(None)
+                    app.processEvents()
+                    ticks, clock, timer = [], QElapsedTimer(), QTimer()
+                    timer.setInterval(10)
+                    timer.timeout.connect(lambda ticks=ticks, clock=clock: ticks.append(
+                        (time.perf_counter(), clock.restart() / 1e3)))
+                    clock.start()
+                    timer.start()
+                    c0, t0 = time.process_time(), time.perf_counter()
+                    if how == "worker":
+                        win.open_file(path)
+                    else:
+                        win._on_opened(load(path))
+                    while win.state.run is None or win.worker is not None:
+                        app.processEvents()
+                        time.sleep(0.001)
+                    for _ in range(5):                  # the first paint, then a tick
+                        app.processEvents()
+                        time.sleep(0.01)
+                    timer.stop()
+                    t = shown[-1]
+                    loading = [g for end, g in ticks if end < t] or [t - t0]   # no tick:
+                    showing = [g for end, g in ticks if end - g <= t <= end]   # all blocked
+                    rows.append((t - t0, time.process_time() - c0, max(loading),
+                                 max(showing or [0.0])))
+                wall, cpu, load_gap, show_gap = (float(np.median([r[i] for r in rows]))
+                                                 for i in range(4))
+                print(f"open a 1M-span {label:9} in the {how:10}: shown after {ms(wall)} "
+                      f"(CPU {ms(cpu)}); longest event-loop gap while reading "
+                      f"{ms(load_gap)}, showing it {ms(show_gap)}   target <= 100 ms")
+        gc.enable()
+        win.close()
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     from parasim.gui.style import setup_pyqtgraph
@@ -307,6 +375,7 @@ def main() -> None:
     bench_machine_view(app, 1024, 1, "fattree", "Machine 1,024-node fat tree")
     bench_selection()
     bench_responsiveness(app)
+    bench_open(app)
 
 
 if __name__ == "__main__":

@@ -51,10 +51,11 @@ def _size(text: str) -> tuple[int, int]:
         raise ScenarioError(f"--size must look like 1600x1000, got {text!r}") from None
 
 
-def _show_file(win, run, path: str) -> None:
-    """A session reopens with its view state; a trace CSV already read is shown."""
+def _show_file(win, run, path: str, wait: bool = False) -> None:
+    """A session reopens with its view state (read again in the window's FileLoader;
+    `wait`: until it is shown); a trace CSV already read is shown."""
     if path.endswith(session.SUFFIX):
-        win.open_session(path)
+        win.open_file_now(path) if wait else win.open_file(path)
     else:
         win.show_trace(run, path)
 
@@ -128,7 +129,7 @@ def _screenshot(app, win, sc, run, trace_path: str | None, png: str) -> int:
     from ..sim.simulate import simulate
     from .panels.export import write_png
     if run is not None:
-        _show_file(win, run, trace_path)
+        _show_file(win, run, trace_path, wait=True)
     else:
         win.show_run(simulate(sc))
     win.show()

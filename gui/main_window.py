@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..sim.approximations import APPROXIMATIONS
 from ..sim.run import Run
 from ..sim.scenario import Scenario
+from .file_loader import FileLoader
 from .help import Tour, about_text, shortcut_sheet
 from .machine_view import install as machine_views
 from .menus import build_menus
@@ -56,8 +57,9 @@ class MainWindow(LayoutMixin, ScenarioMixin, FilesMixin, RunMixin, QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("ParaSim")
         self.state = AppState(self)
-        self.worker: SimWorker | None = None
-        self._detached: set[SimWorker] = set()     # cancelled, still winding down
+        self.worker: SimWorker | FileLoader | None = None   # one at a time
+        self._links: tuple = ()                    # its signals and the slots they call
+        self._detached: set[SimWorker | FileLoader] = set()   # cancelled, winding down
         self._t0 = 0.0
         self._shown = False
         self._before: Run | None = None
@@ -171,8 +173,8 @@ class MainWindow(LayoutMixin, ScenarioMixin, FilesMixin, RunMixin, QMainWindow):
         self.sweep.cancel()
         if self.sweep.worker is not None:
             self.sweep.worker.wait(5000)
-        for w in [self.worker, *self._detached]:
-            if w is not None:
+        for w in [self.worker, *self._detached]:     # a file being read is read to its
+            if w is not None:                         # end: its thread cannot be stopped
                 w.cancel()
-                w.wait(5000)
+                w.wait() if isinstance(w, FileLoader) else w.wait(5000)
         super().closeEvent(ev)

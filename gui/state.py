@@ -11,6 +11,8 @@ from PySide6.QtCore import QObject, Signal
 from ..sim.run import Run
 from .analysis import TraceIndex
 
+SIMULATING = "Simulating… the first run appears here when it is done."
+
 
 class AppState(QObject):
     run_changed = Signal(object)        # Run (or None)
@@ -32,6 +34,7 @@ class AppState(QObject):
         self.selected_pe = -1
         self.selected_link = -1             # an index into the run's Traffic links
         self.busy = False
+        self._busy_text = ""
         self.source = ""                    # the file a run was opened from, if any
         self.bookmarks: list[dict] = []
 
@@ -82,15 +85,16 @@ class AppState(QObject):
         self.bookmarks = sorted(marks, key=lambda m: m["t_s"])
         self.bookmarks_changed.emit(self.bookmarks)
 
-    def set_busy(self, busy: bool) -> None:
+    def set_busy(self, busy: bool, idle: str = SIMULATING) -> None:
+        """A worker started (with what views with no run say meanwhile) or ended."""
+        self._busy_text = idle
         if busy != self.busy:
             self.busy = busy
             self.busy_changed.emit(busy)
 
     def idle_text(self) -> str:
         """What a view with no run to show says."""
-        return "Simulating… the first run appears here when it is done." if self.busy \
-            else "No run yet."
+        return self._busy_text if self.busy else "No run yet."
 
     def pin(self, run: Run | None) -> None:
         self.pinned = run

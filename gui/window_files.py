@@ -5,34 +5,17 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..sim.errors import ScenarioError, TraceFormatError
 from ..sim.io import session
 from ..sim.io.files import write_atomic
 from ..sim.run import Run
-from ..sim.units import clip, one_line, seconds, si
+from ..sim.units import seconds, si
 from .analysis import TraceIndex
+from .file_loader import FileLoader, Opened, is_session
 from .panels.export import NAMES, export_with_dialog, widget_image
 from .panels.record import record_dialog, write_plot
-
-DRAWABLE = (1e-200, 1e200)   # positive times, FLOPs and bytes the plots can scale to
-
-
-def undrawable(run: Run) -> str | None:
-    """Why the view cannot draw `run` (a makespan, FLOPs or bytes beyond DRAWABLE: Qt
-    and pyqtgraph overflow computing pixel scales), or None."""
-    lo, hi = DRAWABLE
-    tr = run.trace
-    makespan = float(tr.end_s.max()) if len(tr) else 0.0
-    if 0 < makespan < lo or makespan > hi:
-        return (f"its makespan {makespan:g} s is outside the {lo:g} .. {hi:g} s the view "
-                f"can draw")
-    for col in ("flops", "bytes"):
-        top = float(tr[col].max()) if len(tr) else 0.0
-        if top > hi:
-            return f"a span has {col} = {top:g}, more than the {hi:g} the view can draw"
-    return None
 
 
 class FilesMixin:
@@ -47,9 +30,57 @@ class FilesMixin:
             self.open_file(path)
 
     def open_file(self, path: str) -> bool:
-        """A session file (.parasim) or a trace CSV."""
-        return self.open_session(path) if path.endswith(session.SUFFIX) else \
-            self.open_trace(path)
+        """Read a session (.parasim) or a trace CSV in a FileLoader thread (its TraceIndex
+        built there too) and show it when read (`_on_opened`); a file that cannot be read
+        or drawn: a dialog, and the run shown stays. Cancel drops it. False (nothing
+        started) while a run or another file is under way."""
+        if self.worker is not None:
+            self.status.setText("busy: cancel the run (or the file being opened) first")
+            return False
+        w = FileLoader(path, self)
+        self._start_worker(w, ((w.done, self._on_opened), (w.failed, self._on_open_failed),
+                               (w.cancelled, self._on_cancelled)),
+                           f"opening {path}…", "Opening the file… its run appears here "
+                           "when it is read.")
+        return True
+
+    def open_file_now(self, path: str) -> bool:
+        """open_file, returning once the file is shown or refused (the event loop runs
+        meanwhile): True if it is shown. For the command line and scripts."""
+        before = self.state.run
+        if not self.open_file(path):
+            return False
+        w, loop = self.worker, QEventLoop()
+        w.finished.connect(loop.quit)           # queued after _on_thread_finished
+        if not w.isFinished():
+            loop.exec()
+        while self.worker is w:                 # its queued slots not yet run
+            loop.processEvents()
+        return self.state.run is not before
+
+    def _on_opened(self, opened: Opened) -> None:
+        """Show a file read by the FileLoader (a session with its lesson, bookmarks and
+        view state)."""
+        run, path, s = opened.run, opened.path, opened.session
+        if s is None:
+            self.show_trace(run, path, opened.index)
+            self.status.setText(f"opened {path}: {len(run.trace):,} spans" if len(run.trace)
+                                else f"opened {path}: the trace is empty (no spans)")
+            return
+        if run.scenario is not None:
+            self.set_scenario(run.scenario)
+            self.show_run(run, opened.index)
+        else:
+            self.show_trace(run, s.source or path, opened.index)
+        self.state.set_bookmarks(s.bookmarks)
+        self.apply_view_state(s.view)
+        self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
+        self.status.setText(f"opened the session {path}")
+
+    def _on_open_failed(self, message: str) -> None:
+        kind = "session" if is_session(self.worker.path) else "trace"
+        self.status.setText(f"could not open the {kind}; the run shown stays")
+        QMessageBox.critical(self, f"Cannot open {kind}", message)
 
     # -- sessions ----------------------------------------------------------------------
 
@@ -108,48 +139,6 @@ class FilesMixin:
             QMessageBox.critical(self, "Save failed", f"Could not write {path}:\n{exc}")
             return False
         self.status.setText(f"saved the session to {path} ({si(os.path.getsize(path), 'B')})")
-        return True
-
-    def open_session(self, path: str) -> bool:
-        """Reopen a session as it was saved; a bad file: a dialog, the view kept."""
-        try:
-            s = session.read(path)
-            run = Run.from_session(s)
-            problem = undrawable(run)
-            if problem:
-                raise TraceFormatError(problem)
-            index = TraceIndex(run)
-        except (TraceFormatError, ScenarioError, OSError, ValueError, MemoryError) as exc:
-            QMessageBox.critical(self, "Cannot open session",
-                                 f"{clip(path, 200)[1:-1]}:\n{one_line(str(exc))}")
-            return False
-        if run.scenario is not None:
-            self.set_scenario(run.scenario)
-            self.show_run(run, index)
-        else:
-            self.show_trace(run, s.source or path, index)
-        self.state.set_bookmarks(s.bookmarks)
-        self.apply_view_state(s.view)
-        self.setWindowTitle(f"ParaSim — {os.path.basename(path)}")
-        self.status.setText(f"opened the session {path}")
-        return True
-
-    def open_trace(self, path: str) -> bool:
-        """Show a saved trace; on a bad file (or one the view cannot draw) show the error
-        and keep the current run: everything is built before the run is replaced."""
-        try:
-            run = Run.from_trace_csv(path)
-            problem = undrawable(run)
-            if problem:
-                raise TraceFormatError(problem)
-            index = TraceIndex(run)
-        except (TraceFormatError, OSError, ValueError, MemoryError) as exc:
-            QMessageBox.critical(self, "Cannot open trace",
-                                 f"{clip(path, 200)[1:-1]}:\n{one_line(str(exc))}")
-            return False
-        self.show_trace(run, path, index)
-        self.status.setText(f"opened {path}: {len(run.trace):,} spans" if len(run.trace)
-                            else f"opened {path}: the trace is empty (no spans)")
         return True
 
     def show_trace(self, run: Run, path: str, index: TraceIndex | None = None) -> None:

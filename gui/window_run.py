@@ -16,12 +16,12 @@ from ..sim.run import Run
 from ..sim.scenario import Scenario
 from ..sim.studies.compare import describe_change
 from ..sim.units import one_line
+from .state import SIMULATING
 from .worker import SimWorker
 
 
 class RunMixin:
     """MainWindow's run methods."""
-
 
     def start_run(self, confirm_large: bool = True) -> bool:
         sc = self.form.validate()
@@ -29,23 +29,32 @@ class RunMixin:
             return False
         if confirm_large and not self.confirm_size(sc):
             return False
-        self.worker = SimWorker(sc, self)
-        self.worker.progress.connect(self._on_progress)
-        self.worker.done.connect(self._on_done)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
-        self.worker.finished.connect(self._on_thread_finished)
+        w = SimWorker(sc, self)
+        self._before = self.state.run           # pinned when this run is done
+        self._t0 = time.perf_counter()
+        self._start_worker(w, ((w.progress, self._on_progress), (w.done, self._on_done),
+                               (w.failed, self._on_failed), (w.cancelled, self._on_cancelled)),
+                           f"simulating {sc.name}…")
+        return True
+
+    def _start_worker(self, w, links, status: str, idle: str = SIMULATING) -> None:
+        """Start `w` (a SimWorker or FileLoader, parented to the window) with its signals
+        linked to slots run in the GUI thread; the progress bar (a busy bar for a worker
+        without progress) and Cancel show until it finishes; `idle`: what views with no
+        run say meanwhile."""
+        self.worker, self._links = w, links
+        for sig, slot in links:
+            sig.connect(slot)
+        w.finished.connect(self._on_thread_finished)
+        self.progress.setRange(0, 1000 if isinstance(w, SimWorker) else 0)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._validity(True)
-        self.state.set_busy(True)
-        self.status.setText(f"simulating {sc.name}…")
-        self._before = self.state.run           # pinned when this run is done
-        self._t0 = time.perf_counter()
-        self.worker.start()
-        return True
+        self.state.set_busy(True, idle)
+        self.status.setText(status)
+        w.start()
 
     def confirm_size(self, sc: Scenario) -> bool:
         """Ask before a run the size guard estimates at over ASK_ABOVE_S (events, not
@@ -64,15 +73,15 @@ class RunMixin:
         return answer == QMessageBox.Yes
 
     def cancel_run(self) -> None:
-        """Stop the run. The engine stops within its next 8192 events; a worker still in
-        a phase that cannot be interrupted (graph building, summary) is detached: the
-        window is free at once and its result is dropped."""
+        """Stop the run (or the file being opened). The engine stops within its next 8192
+        events; a worker still in a phase that cannot be interrupted (graph building,
+        summary, reading a file) is detached: the window is free at once and its result
+        is dropped."""
         w = self.worker
         if w is None:
             return
         w.cancel()
-        for sig, slot in ((w.progress, self._on_progress), (w.done, self._on_done),
-                          (w.failed, self._on_failed), (w.cancelled, self._on_cancelled)):
+        for sig, slot in self._links:
             sig.disconnect(slot)
         self._detached.add(w)
         w.finished.connect(self._reap_detached, Qt.QueuedConnection)

@@ -24,9 +24,12 @@ class SimWorker(QThread):
     failed = Signal(str)           # one-line error message
     cancelled = Signal()
 
-    def __init__(self, scenario: Scenario, parent=None):
+    def __init__(self, scenario: Scenario, parent=None, makespan_only: bool = False):
+        """`makespan_only`: a what-if's run, of which only the makespan is shown: no
+        one-core baseline, no TraceIndex (`done` carries None for it)."""
         super().__init__(parent)
         self.scenario = scenario
+        self.makespan_only = makespan_only
         self._stop = threading.Event()
         self._last_emit = 0.0
 
@@ -41,8 +44,9 @@ class SimWorker(QThread):
 
     def run(self) -> None:
         try:
-            result = simulate(self.scenario, progress=self._progress, cancel=self._stop.is_set)
-            index = TraceIndex(result)
+            result = simulate(self.scenario, progress=self._progress, cancel=self._stop.is_set,
+                              baseline=not self.makespan_only)
+            index = None if self.makespan_only else TraceIndex(result)
         except Cancelled:
             self.cancelled.emit()
             return
@@ -53,4 +57,5 @@ class SimWorker(QThread):
             self.cancelled.emit()
         else:
             self.done.emit(result, index)
-            index.finish()                  # what the first render does not need, here
+            if index is not None:
+                index.finish()              # what the first render does not need, here

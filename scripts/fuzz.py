@@ -102,7 +102,7 @@ def window_job(path):
         win = MainWindow()
         win.resize(1200, 800)
         win.show()
-        win.open_trace(path)
+        win.open_file_now(path)
         app.processEvents()
         win.grab()
         if errors:

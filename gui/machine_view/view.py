@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -30,10 +29,10 @@ from ..panels.export import export_with_dialog
 from ..panels.plots import fit_title
 from ..panels.record import record_dialog
 from ..style import CHOSEN_COLOR, PLAYHEAD_COLOR, legend_html
-from ..worker import SimWorker
 from .builder import Builders
 from .canvas import MachineCanvas
 from .model import MachineModel
+from .whatif_runner import WhatIfRunner
 
 MATRIX_PES = 256         # the matrix's largest side: beyond, per node, then node groups
 NARROW_PX = 800          # narrower than this (and not much wider than tall), the
@@ -57,8 +56,7 @@ class MachineView(QWidget):
         self._plots_shown: bool | None = None     # the split is fitted when this changes
         self.model: MachineModel | None = None
         self.builders = Builders(self)
-        self.whatif_worker: SimWorker | None = None
-        self.whatif_asked: tuple = ("", None)       # (what-if name, the run it changes)
+        self.whatif = WhatIfRunner(self)          # re-runs in a worker thread
         self.canvas = MachineCanvas()
         self.legend = QLabel(legend_html(["compute", "stall", "send", "recv", "wait", "copy"])
                              + "&nbsp;&nbsp;□ idle&nbsp;&nbsp; links and gauges: grey idle "
@@ -132,6 +130,7 @@ class MachineView(QWidget):
             self.whatif_buttons.append(b)
         self.whatif_result = QLabel()
         self.whatif_result.setWordWrap(True)
+        self.whatif.result.connect(self._whatif_shown)
         png = QPushButton("Export PNG…")
         png.clicked.connect(lambda: self.export_png())
         record = QPushButton("Record…")
@@ -367,36 +366,15 @@ class MachineView(QWidget):
 
     def what_if(self, name: str) -> bool:
         """Re-run the scenario on an idealised machine and show the gain."""
-        run = self.state.run
-        if run is None or run.scenario is None or self.whatif_worker is not None:
+        if not self.whatif.start(name, self.state.run):
             return False
-        w = SimWorker(WHATIFS[name](run.scenario), self)
-        w.done.connect(self._whatif_done)       # bound slots: run in the GUI thread
-        w.failed.connect(self._whatif_failed)
-        w.finished.connect(self._whatif_finished)
-        self.whatif_worker, self.whatif_asked = w, (name, run)
         self.whatif_result.setText(f"simulating: what if {name}…")
-        w.start()
         return True
 
-    @Slot(object, object)
-    def _whatif_done(self, other, _index) -> None:
-        name, base = self.whatif_asked
-        gain = base.makespan / other.makespan if other.makespan > 0 else float("inf")
-        self.whatif_result.setText(
-            f"what if <b>{name}</b>: makespan {seconds(other.makespan)} instead of "
-            f"{seconds(base.makespan)}: <b>{gain:.3g} x</b> faster")
-
-    @Slot(str)
-    def _whatif_failed(self, msg: str) -> None:
-        QMessageBox.critical(self, "What-if failed", msg)
-
-    @Slot()
-    def _whatif_finished(self) -> None:
-        if self.whatif_worker is not None:
-            self.whatif_worker.wait()
-            self.whatif_worker.deleteLater()
-        self.whatif_worker = None
+    @Slot(str, object)
+    def _whatif_shown(self, text: str, base) -> None:
+        if base is self.state.run:              # not a run since replaced
+            self.whatif_result.setText(text)
 
     @Slot()
     def record(self):
@@ -408,7 +386,5 @@ class MachineView(QWidget):
 
     def shutdown(self) -> None:
         """Stop the threads (the window is closing)."""
-        if self.whatif_worker is not None:
-            self.whatif_worker.cancel()
-            self.whatif_worker.wait(5000)
+        self.whatif.shutdown()
         self.builders.wait()

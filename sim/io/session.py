@@ -115,7 +115,8 @@ def read(path: str | os.PathLike) -> Session:
             if meta.get("format") != FORMAT:
                 raise TraceFormatError(f"session format {meta.get('format')!r} is not "
                                        f"{FORMAT}: written by another version")
-            trace = trace_csv.parse_csv(io.StringIO(z.read("trace.csv").decode("utf-8")))
+            with z.open("trace.csv") as raw:    # decoded as it is parsed, in pieces
+                trace = trace_csv.parse_csv(io.TextIOWrapper(raw, "utf-8", newline=""))
             summary = json.loads(z.read("summary.json"))
             extras = {}
             if "extras.npz" in names:

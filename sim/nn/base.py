@@ -121,8 +121,32 @@ class Layer:
         return f"{macs:,} MACs" if macs else ""
 
 
-def sequence(layer: Layer, shape: Shape) -> tuple[int, int]:
-    """(seq, width) of a sequence shape; LayerError naming `layer` for any other shape."""
+@dataclass(frozen=True, kw_only=True)
+class PerChannel(Layer):
+    """A layer with one weight per channel of its last axis, ``dim`` wide (norms, layer
+    scale, a class token).  Params: ``dim``."""
+
+    dim: int
+
+    def __post_init__(self) -> None:
+        self._positive("dim")
+
+    def params(self) -> int:
+        return self.dim
+
+    def _rows(self, shape: Shape) -> int:
+        """The rows of `shape` (elements / ``dim``); LayerError unless its last axis
+        is ``dim`` wide."""
+        if not shape or shape[-1] != self.dim:
+            raise self.error(f"expects last axis {self.dim}, got shape {shape}")
+        return _numel(shape[:-1])
+
+
+def sequence(layer: Layer, shape: Shape, width: int | None = None) -> tuple[int, int]:
+    """(seq, width) of a sequence shape; LayerError naming `layer` for any other shape,
+    or for another width than `width` when it is given."""
     if len(shape) != 2:
         raise layer.error(f"expects a sequence (seq, width), got shape {shape}")
+    if width is not None and shape[1] != width:
+        raise layer.error(f"expects width {width}, got {shape[1]}")
     return shape[0], shape[1]

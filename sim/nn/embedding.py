@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Layer, sequence
+from .base import Layer, PerChannel, sequence
 from .layers import Linear
 
 
@@ -64,9 +64,7 @@ class AddEmbedding(Layer):
         return self.num_embeddings * self.dim
 
     def _compute(self, shapes):
-        s, d = sequence(self, shapes[0])
-        if d != self.dim:
-            raise self.error(f"expects width {self.dim}, got {d}")
+        s, d = sequence(self, shapes[0], self.dim)
         if self.positions and self.offset + s > self.num_embeddings:
             raise self.error(f"sequence of {self.offset + s} positions exceeds the "
                              f"{self.num_embeddings} learned positions")
@@ -74,25 +72,16 @@ class AddEmbedding(Layer):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClassToken(Layer):
+class ClassToken(PerChannel):
     """Prepends a learned token (ViT's class token): ``(s, dim)`` -> ``(s+1, dim)``.
 
     Params: ``dim``.  No ops.
     """
 
     KIND: ClassVar[str] = "class_token"
-    dim: int
-
-    def __post_init__(self) -> None:
-        self._positive("dim")
-
-    def params(self) -> int:
-        return self.dim
 
     def _compute(self, shapes):
-        s, d = sequence(self, shapes[0])
-        if d != self.dim:
-            raise self.error(f"expects width {self.dim}, got {d}")
+        s, d = sequence(self, shapes[0], self.dim)
         return (s + 1, d), 0, 0
 
 

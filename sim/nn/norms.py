@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Layer, _numel, sequence
+from .base import Layer, PerChannel, sequence
 
 
 @dataclass(frozen=True, kw_only=True)
-class LayerNorm(Layer):
+class LayerNorm(PerChannel):
     """Layer normalisation over the last axis (width ``dim``), as ``torch.nn.LayerNorm``.
 
     Params: ``2 * dim`` (gamma, beta; ``dim`` without ``bias``).  MACs: 0.
@@ -22,24 +22,17 @@ class LayerNorm(Layer):
     """
 
     KIND: ClassVar[str] = "layernorm"
-    dim: int
     bias: bool = True
-
-    def __post_init__(self) -> None:
-        self._positive("dim")
 
     def params(self) -> int:
         return 2 * self.dim if self.bias else self.dim
 
     def _compute(self, shapes):
-        shape = shapes[0]
-        if not shape or shape[-1] != self.dim:
-            raise self.error(f"expects last axis {self.dim}, got shape {shape}")
-        return shape, 0, _numel(shape[:-1]) * (7 * self.dim + 3)
+        return shapes[0], 0, self._rows(shapes[0]) * (7 * self.dim + 3)
 
 
 @dataclass(frozen=True, kw_only=True)
-class RMSNorm(Layer):
+class RMSNorm(PerChannel):
     """Root-mean-square normalisation over the last axis (Llama).
 
     Params: ``dim`` (gamma).  MACs: 0.  Other ops per row: ``4 * dim + 2``
@@ -48,19 +41,9 @@ class RMSNorm(Layer):
     """
 
     KIND: ClassVar[str] = "rmsnorm"
-    dim: int
-
-    def __post_init__(self) -> None:
-        self._positive("dim")
-
-    def params(self) -> int:
-        return self.dim
 
     def _compute(self, shapes):
-        shape = shapes[0]
-        if not shape or shape[-1] != self.dim:
-            raise self.error(f"expects last axis {self.dim}, got shape {shape}")
-        return shape, 0, _numel(shape[:-1]) * (4 * self.dim + 2)
+        return shapes[0], 0, self._rows(shapes[0]) * (4 * self.dim + 2)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..units import clip
-from .base import Layer, Pair, Shape, _numel
+from .base import Layer, Pair, PerChannel, Shape, _numel
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,26 +138,16 @@ class Permute(Layer):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LayerScale(Layer):
+class LayerScale(PerChannel):
     """A learned scale per channel of the last axis (ConvNeXt's layer scale).
 
     Params: ``dim``.  Other ops: one multiply per element.  MACs: 0.
     """
 
     KIND: ClassVar[str] = "layer_scale"
-    dim: int
-
-    def __post_init__(self) -> None:
-        self._positive("dim")
-
-    def params(self) -> int:
-        return self.dim
 
     def _compute(self, shapes):
-        shape = shapes[0]
-        if not shape or shape[-1] != self.dim:
-            raise self.error(f"expects last axis {self.dim}, got shape {shape}")
-        return shape, 0, _numel(shape)
+        return shapes[0], 0, self._rows(shapes[0]) * self.dim
 
 
 @dataclass(frozen=True, kw_only=True)

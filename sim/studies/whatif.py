@@ -6,7 +6,11 @@
                     and accelerator memory)
     2x clock        the cores' (and an accelerator's) clock doubled
 
-Each is a Scenario -> Scenario transform; run both and compare the makespans.
+Each is a Scenario -> Scenario transform; run both and compare the makespans:
+
+    gain = base makespan / what-if makespan     (how many times faster; inf when the
+                                                 what-if run takes no time, 1 when
+                                                 neither run does)
 """
 
 from __future__ import annotations
@@ -41,6 +45,13 @@ def double_clock(sc: Scenario) -> Scenario:
         acc = dataclasses.replace(acc, freq_ghz=2 * acc.freq_ghz)
     return sc.replace(machine=dataclasses.replace(sc.machine, freq_ghz=2 * sc.machine.freq_ghz,
                                                   accelerator=acc))
+
+
+def gain(base_s: float, whatif_s: float) -> float:
+    """How many times faster the what-if run finishes (module docstring)."""
+    if whatif_s > 0:
+        return base_s / whatif_s
+    return float("inf") if base_s > 0 else 1.0
 
 
 WHATIFS = {"ideal network": ideal_network, "ideal memory": ideal_memory,

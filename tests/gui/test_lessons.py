@@ -117,7 +117,7 @@ def test_a_trace_file_clears_the_form_and_shows_its_name(ran, tmp_path):
     path = tmp_path / "t.csv"
     assert ran.export("csv", str(path))
     assert "exported the trace CSV to" in ran.status.text()          # a confirmation
-    assert ran.open_trace(str(path))
+    assert ran.open_file_now(str(path))
     assert not ran.scenario_panel.scroll.isVisibleTo(ran) and not ran.run_button.isEnabled()
     assert ran.scenario_panel.note.isVisibleTo(ran) and str(path) in ran.scenario_panel.note.text()
     assert not ran.scenario_panel.edited.isVisibleTo(ran)

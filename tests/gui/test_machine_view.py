@@ -1,5 +1,7 @@
 """The Machine tab: geometry per topology, colours, links, packets, gauges at a playhead."""
 
+import copy
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
@@ -11,7 +13,10 @@ from parasim.gui.state import AppState
 from parasim.gui.style import KIND_COLORS
 from parasim.sim.analysis.traffic import Traffic
 from parasim.sim.run import Run
+from parasim.sim.simulate import simulate
+from parasim.sim.studies.whatif import WHATIFS, gain
 from parasim.sim.trace import KINDS
+from parasim.sim.units import seconds
 from tests.helpers import scenario
 from tests.sim.analysis.test_traffic import ring_of_4, ring_run
 from tests.trace_factory import SMALL, make_run
@@ -115,8 +120,21 @@ def test_export_png_and_what_if(ran, qtbot, tmp_path):
     path = tmp_path / "machine.png"
     assert mv.export_png(str(path)) and path.read_bytes()[:4] == b"\x89PNG"
     assert mv.what_if("ideal memory")
-    qtbot.waitUntil(lambda: mv.whatif_worker is None, timeout=20000)
-    assert "ideal memory" in mv.whatif_result.text() and "faster" in mv.whatif_result.text()
+    assert not mv.what_if("2x clock")                  # one at a time
+    qtbot.waitUntil(lambda: mv.whatif.worker is None, timeout=20000)
+    run = ran.state.run
+    other = simulate(WHATIFS["ideal memory"](run.scenario), baseline=False).makespan
+    assert f"what if <b>ideal memory</b>: makespan {seconds(other)} instead of " \
+        f"{seconds(run.makespan)}: <b>{gain(run.makespan, other):.3g} x</b> faster" \
+        == mv.whatif_result.text()
+
+
+def test_a_what_if_of_a_replaced_run_is_not_shown(ran, qtbot):
+    mv = ran.machine
+    assert mv.what_if("2x clock")
+    ran.state.set_run(copy.copy(ran.state.run))
+    qtbot.waitUntil(lambda: mv.whatif.worker is None, timeout=20000)
+    assert mv.whatif_result.text() == ""
 
 
 def test_big_machines_draw_cores_as_heat_maps(qtbot):

@@ -13,7 +13,7 @@ def test_session_reopens_as_it_was(ran, tmp_path, qtbot):
     saved_view = ran.view_state()
     ran.load_scenario("amdahl", run=True)
     qtbot.waitUntil(lambda: ran.worker is None, timeout=20000)
-    assert ran.open_file(path + ".parasim")
+    assert ran.open_file_now(path + ".parasim")
     assert ran.state.run.scenario.name == "smp-memory-wall"
     assert ran.form.scenario.name == "smp-memory-wall" and "smp-memory-wall" in \
         ran.learn.text.toHtml()
@@ -28,7 +28,7 @@ def test_a_bad_session_shows_a_dialog_and_keeps_the_run(ran, tmp_path):
     bad = tmp_path / "bad.parasim"
     bad.write_text("nope")
     run = ran.state.run
-    assert not ran.open_file(str(bad))
+    assert not ran.open_file_now(str(bad))
     assert ran.dialogs[-1][0] == "critical" and ran.state.run is run
 
 

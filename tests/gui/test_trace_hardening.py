@@ -17,7 +17,7 @@ HEAD = ",".join(COLUMNS) + "\n"
 def test_header_only_trace_opens_empty(ran, tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text(HEAD)
-    assert ran.open_trace(str(path))
+    assert ran.open_file_now(str(path))
     assert len(ran.state.run.trace) == 0 and "empty" in ran.status.text()
     assert not ran.dialogs
 
@@ -33,7 +33,7 @@ def test_a_trace_the_view_cannot_take_keeps_the_current_run(ran, tmp_path, row, 
     run = ran.state.run
     path = tmp_path / "odd.csv"
     path.write_text(HEAD + row + "\n")
-    assert not ran.open_trace(str(path))
+    assert not ran.open_file_now(str(path))
     kind, text = ran.dialogs[-1]
     assert kind == "critical"
     assert re.search(message, text)
@@ -45,7 +45,7 @@ def test_extreme_but_drawable_values_draw_every_tab(ran, tmp_path, qtbot):
     path = tmp_path / "wide.csv"
     path.write_text(HEAD + "0,0,0,compute,0,0,1e-150,1e199,1e-199,-1,-1,1\n"
                     "1,0,1,compute,1,0,1e-199,1e-199,1e199,-1,-1,1\n")
-    assert ran.open_trace(str(path))
+    assert ran.open_file_now(str(path))
     for name in VIEW_TABS:
         ran.metrics.show_tab(name)
         qtbot.wait(1)
@@ -64,7 +64,7 @@ def test_hostile_traces_open_or_keep_the_run(ran, data):
         path = os.path.join(d, "t.csv")
         with open(path, "wb") as fh:
             fh.write(data)
-        if ran.open_trace(path):
+        if ran.open_file_now(path):
             ran.grab()
             assert ran.state.run is not before
         else:
@@ -81,6 +81,6 @@ def test_a_session_the_view_cannot_draw_keeps_the_current_run(ran, tmp_path):
     odd = Run.from_trace(parse_csv(io.StringIO(HEAD + "0,0,0,compute,0,0,1e300,1,0,-1,-1,1\n")))
     path = tmp_path / "odd.parasim"
     session.write(path, odd.to_session(source="", bookmarks=[], view={}))
-    assert not ran.open_session(str(path))
+    assert not ran.open_file_now(str(path))
     assert ran.dialogs[-1][0] == "critical" and "makespan 1e+300" in ran.dialogs[-1][1]
     assert ran.state.run is run

@@ -137,12 +137,12 @@ def test_malformed_trace_shows_an_error_and_keeps_the_view(ran, tmp_path):
     run = ran.state.run
     bad = tmp_path / "bad.csv"
     bad.write_text("pe,node\n1,2\n")
-    assert not ran.open_trace(str(bad))
+    assert not ran.open_file_now(str(bad))
     assert ran.dialogs[-1][0] == "critical" and "line 1" in ran.dialogs[-1][1]
     assert ran.state.run is run and ran.timeline.run is run
     good = tmp_path / "good.csv"
     run.write_csv(good)
-    assert ran.open_trace(str(good))
+    assert ran.open_file_now(str(good))
     assert ran.state.run.trace.equals(run.trace) and ran.state.run.scenario is None
 
 

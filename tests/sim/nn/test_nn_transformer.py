@@ -14,10 +14,11 @@ from parasim.sim.nn.attention import (
     causal_entries,
 )
 from parasim.sim.nn.decode import decode_step, kv_cache_bytes
-from parasim.sim.nn.embedding import AddEmbedding, Embedding, LMHead
+from parasim.sim.nn.embedding import AddEmbedding, ClassToken, Embedding, LMHead
 from parasim.sim.nn.graph import GraphBuilder
 from parasim.sim.nn.layers import Linear, Mul
 from parasim.sim.nn.norms import LayerNorm, RMSNorm, Rotary
+from parasim.sim.nn.tensor_ops import LayerScale
 from parasim.sim.nn.transformer import TransformerConfig, attention, build
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -125,6 +126,28 @@ def test_invalid_layers_name_themselves():
         Linear(name="fc", in_features=3, out_features=2).cost((4, 5))
     with pytest.raises(LayerError, match="do not broadcast"):
         Mul(name="m").cost([(4, 5), (3, 5)])
+
+
+@pytest.mark.parametrize("make, shape, message", [
+    (lambda: LayerNorm(name="n", dim=8), (5, 7), r"\(layernorm\): expects last axis 8, got"),
+    (lambda: RMSNorm(name="n", dim=8), (8, 3), r"\(rmsnorm\): expects last axis 8, got"),
+    (lambda: LayerScale(name="n", dim=8), (2, 8, 4), r"\(layer_scale\): expects last axis"),
+    (lambda: ClassToken(name="n", dim=8), (5, 4), r"\(class_token\): expects width 8, got 4"),
+    (lambda: AddEmbedding(name="n", num_embeddings=9, dim=8), (5, 4), "expects width 8, got 4"),
+    (lambda: ClassToken(name="n", dim=0), None, "dim must be a positive integer, got 0"),
+])
+def test_per_channel_layers_check_their_width(make, shape, message):
+    with pytest.raises(LayerError, match=message):
+        make().cost(shape)
+
+
+def test_per_channel_layers_by_hand():
+    """One weight per channel: layer scale on (2, 3, 8) is 48 multiplies, 8 params; a
+    class token makes (5, 8) -> (6, 8) with 8 params."""
+    ls = LayerScale(name="ls", dim=8)
+    assert ls.params() == 8 and ls.other_ops((2, 3, 8)) == 48
+    ct = ClassToken(name="ct", dim=8)
+    assert ct.params() == 8 and ct.output_shape((5, 8)) == (6, 8)
 
 
 def test_prefill_equals_sum_of_decode_steps():

@@ -3,7 +3,14 @@
 import pytest
 
 from parasim.sim.simulate import simulate
-from parasim.sim.studies.whatif import IDEAL_GBS, WHATIFS, double_clock, ideal_memory, ideal_network
+from parasim.sim.studies.whatif import (
+    IDEAL_GBS,
+    WHATIFS,
+    double_clock,
+    gain,
+    ideal_memory,
+    ideal_network,
+)
 from tests.helpers import scenario
 
 
@@ -24,3 +31,10 @@ def test_ideal_memory_removes_the_stalls_and_2x_clock_halves_compute():
     fast = simulate(double_clock(ideal_memory(sc)), baseline=False)
     assert fast.makespan == pytest.approx(run.makespan / 2)
     assert set(WHATIFS) == {"ideal network", "ideal memory", "2x clock"}
+
+
+def test_gain_is_the_base_makespan_over_the_what_ifs():
+    """3 ms instead of 12 ms: 4 x faster; 5 ms instead of 4 ms: 0.8 x (slower)."""
+    assert gain(12e-3, 3e-3) == pytest.approx(4.0, rel=1e-15)
+    assert gain(4e-3, 5e-3) == pytest.approx(0.8, rel=1e-15)
+    assert gain(1e-3, 0.0) == float("inf") and gain(0.0, 0.0) == 1.0
