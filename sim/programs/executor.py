@@ -16,15 +16,15 @@ and their records: ops.py.
 
 from __future__ import annotations
 
-import gc
 from array import array
 from collections import deque
+from heapq import heappop
 
 import simpy
-from simpy.core import EmptySchedule
 from simpy.events import Timeout
 
 from ..engine.fluid import FluidModel
+from ..engine.gc_hold import held
 from ..engine.recorder import TraceRecorder
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.network import LogGOPS, Network, network_for
@@ -36,7 +36,6 @@ from .reports import Reports
 from .waiting import Waiting
 
 MAX_OPERATIONS = 5_000_000      # about 25 s of simulation at 5 us an operation
-GC_THRESHOLD = 100_000         # allocations between young-generation collections during a run
 GUARD_STEP = 4096               # operations between size-guard checks within one resume
 CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
 _END = object()                 # held "op" of a thread that ended while ahead
@@ -71,6 +70,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
+        self.flow_next = [self._flow]           # a message's callbacks, latency over
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
         pes = machine.pes
@@ -151,14 +151,9 @@ class Executor(Cpu, Messaging, Waiting, Reports):
             while True:
                 try:
                     op = gen.send(value)
-                except StopIteration as stop:
-                    self._ended(th, stop.value)
+                except Exception as exc:    # (StopIteration: it ended; else raised)
+                    self._stopped(th, exc)
                     break
-                except ProgramError:
-                    raise
-                except Exception as exc:
-                    from .loader import user_error
-                    raise user_error(exc, th.rank) from None
                 count += 1
                 if count == GUARD_STEP:            # a loop that never waits is stopped too
                     self.operations += count
@@ -210,7 +205,19 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         finally:
             self.operations += count
             self.running = False
-        self._guard(th)
+        if self.operations > self.max_operations:
+            self._guard(th)
+
+    def _stopped(self, th: Thread, exc: Exception) -> None:
+        """`th`'s generator raised `exc`: StopIteration, it ended; a ProgramError goes
+        on up; any other exception is the user's (loader.user_error names its line)."""
+        if isinstance(exc, StopIteration):
+            self._ended(th, exc.value)
+            return
+        if isinstance(exc, ProgramError):
+            raise exc
+        from .loader import user_error
+        raise user_error(exc, th.rank) from None
 
     def _guard(self, th: Thread) -> None:
         """SimulationTooLarge once the program has issued more than max_operations."""
@@ -338,22 +345,24 @@ class Executor(Cpu, Messaging, Waiting, Reports):
     # -- driving ------------------------------------------------------------------------
 
     def run(self) -> float:
-        """Run every thread to its end; the makespan (seconds). The garbage collector's
-        first threshold is raised meanwhile (a message allocates a few small objects;
-        collecting every 700 allocations costs about a tenth of the run), then restored."""
-        step = self.env.step
-        thresholds = gc.get_threshold()
-        gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
-        try:
-            while True:
+        """Run every thread to its end; the makespan (seconds). Environment.step inlined
+        (as engine.drive): pop the earliest (time, priority, id, event), set the clock,
+        call the event's callbacks with it; every event here is a Timeout or an event of
+        ours (a `callbacks` list, see `at`) that never fails and that nothing waits on
+        once processed. The garbage collector is held off meanwhile (engine/gc_hold.py:
+        a message's objects hold no reference cycle once it is delivered)."""
+        env = self.env
+        queue, pop = env._queue, heappop
+        with held():
+            while queue:
                 for _ in range(4096):
-                    step()
+                    if not queue:
+                        break
+                    env._now, _, _, ev = pop(queue)
+                    for callback in ev.callbacks:
+                        callback(ev)
                 if self.cancel is not None and self.cancel():
                     raise Cancelled("simulation cancelled")
-        except EmptySchedule:
-            pass
-        finally:
-            gc.set_threshold(*thresholds)
         if self.live:
             raise ProgramError(self.deadlock_report())
         left = [m for q in self.unexpected for m in q]

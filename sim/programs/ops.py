@@ -65,12 +65,15 @@ class Message:
 
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
                  "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
-                 "links")
+                 "links", "callbacks")
+
+    callbacks: list       # as an event once its latency is under way (_carry): [_flow]
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
                  seq: int, send: Request, line):
         self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
-        self.nbytes, self.seq, self.send, self.line = nbytes, seq, send, line
+        self.nbytes, self.seq, self.line = nbytes, seq, line
+        self.send: Request | None = send        # (None once delivered: no reference cycle)
         cost = ex.cost
         self.rdv = nbytes > cost.S               # rendezvous: waits for the match
         self.recv: Request | None = None         # the receive a rendezvous matched
