@@ -31,7 +31,7 @@ from ..machine.network import LogGOPS, Network, network_for
 from .cpu import Cpu
 from .errors import ProgramError
 from .messages import Messaging
-from .ops import WAIT, Compute, Message, Request, Thread
+from .ops import WAIT, Channel, Compute, Message, Request, Thread
 from .reports import Reports
 from .waiting import Waiting
 
@@ -86,9 +86,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                                                    # bytes, msg) per message between nodes
         self.posted: list[list[Request]] = [[] for _ in range(ranks)]
         self.unexpected: list[list[Message]] = [[] for _ in range(ranks)]
-        self.sent_seq: dict[tuple[int, int], int] = {}
-        self.next_seq: dict[tuple[int, int], int] = {}
-        self.held: dict[tuple[int, int], dict[int, Message]] = {}
+        self.channels: dict[tuple[int, int], Channel] = {}     # (src, dst) ranks' one
         self.all_threads: list[Thread] = []
         self.live = 0
         self.operations = 0
@@ -189,7 +187,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     break
                 if type(op) is Request and op.waiter is None:      # the common wait
                     if op.done:                     # (_wait_one, inline)
-                        self._wait_spans(th, (op,), self.env._now)
+                        self._wait_span(th, op, self.env._now)
                         value = op.value
                         continue
                     th.t_block = self.env._now
@@ -238,7 +236,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         """`yield req` (nobody else waits on it): (True, value) if done, else wait.
         (_resume does the same inline.)"""
         if req.done:
-            self._wait_spans(th, (req,), self.env._now)
+            self._wait_span(th, req, self.env._now)
             return True, req.value
         th.t_block = self.env._now
         th.wait_reqs = (req,)

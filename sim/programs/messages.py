@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from simpy.events import NORMAL, Timeout
 
 from ..engine.transport import intra_node
-from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Message, Request, Status, Thread
+from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Channel, Message, Request, Status, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -75,11 +75,10 @@ class Messaging:
         (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
         req = Request(SEND, rank, dest, tag, nbytes, line)
         req.callback, req.on_start = callback, on_start
-        key = (rank, dest)
-        sent_seq = self.sent_seq
-        seq = sent_seq.get(key, 0)
-        sent_seq[key] = seq + 1
-        msg = Message(self, self.messages, rank, dest, tag, nbytes, seq, req, line)
+        ch = self.channels.get((rank, dest))
+        if ch is None:
+            ch = self._channel(rank, dest)
+        msg = Message(self, self.messages, rank, dest, tag, nbytes, ch, req, line)
         self.messages += 1
         self.bytes_sent += nbytes
         req.msg = msg
@@ -101,6 +100,18 @@ class Messaging:
             req.t0 = now
             self._carry(msg)
         return req
+
+    def _channel(self: Executor, src: int, dst: int) -> Channel:
+        """The channel from rank src to rank dst, made on its first message."""
+        a, b = self.rank_pe[src], self.rank_pe[dst]
+        na, nb = a // self.m.cores, b // self.m.cores
+        links: tuple = ()
+        latency = 0.0
+        if na != nb:
+            assert self.net is not None             # nodes differ: a network exists
+            links, latency = self.net.route(na, nb)
+        ch = self.channels[(src, dst)] = Channel(a, b, na != nb, links, latency)
+        return ch
 
     def _send_begin(self: Executor, msg: Message) -> None:
         """The sender's CPU is free: wait for its NIC's gap, then start."""
@@ -166,18 +177,14 @@ class Messaging:
 
     def _carry(self: Executor, msg: Message) -> None:
         """The data leaves now: latency, then the payload as a flow."""
-        a, b = msg.src_pe, msg.dst_pe
-        if a == b:
+        if msg.remote:
+            latency = msg.ch.latency
+        elif msg.src_pe == msg.dst_pe:
             self._delivered(msg)
             return
-        cores = self.m.cores
-        na, nb = a // cores, b // cores
-        if na == nb:                       # as the engine's transport (intra_node)
+        else:                              # as the engine's transport (intra_node)
             latency, factor, cap = intra_node(self.m, msg.payload)
             msg.intra = (factor * msg.payload, cap)
-        else:
-            assert self.net is not None
-            msg.links, latency = self.net.route(na, nb)
         msg.callbacks = self.flow_next              # the message is the event (events.at,
         env = self.env                              # inline: as a Timeout, in its order)
         heappush(env._queue, (env._now + latency, NORMAL, next(env._eid), msg))
@@ -195,9 +202,9 @@ class Messaging:
                 return
             self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap,
                                                           partial(self._delivered, msg))
-        else:                                # between nodes (_carry set msg.links)
+        else:                                # between nodes
             assert self.links is not None
-            self.links.start(payload, msg.links, math.inf, partial(self._delivered, msg))
+            self.links.start(payload, msg.ch.links, math.inf, partial(self._delivered, msg))
 
     def _delivered(self: Executor, msg: Message, _t=None) -> None:
         """The last byte is at the receiver (at _t, now, from a flow's end): its NIC gap,
@@ -253,18 +260,18 @@ class Messaging:
 
     def _in_order(self: Executor, msg: Message) -> None:
         """Match messages of one sender in the order it sent them (no overtaking)."""
-        key = (msg.src, msg.dst)
-        expect = self.next_seq.get(key, 0)
+        ch = msg.ch
+        expect = ch.expect
         if msg.seq != expect:
-            self.held.setdefault(key, {})[msg.seq] = msg
+            ch.held[msg.seq] = msg
             return
         self._match_message(msg)
         expect += 1
-        held = self.held.get(key)
+        held = ch.held
         while held and expect in held:      # the ones it let wait
             self._match_message(held.pop(expect))
             expect += 1
-        self.next_seq[key] = expect
+        ch.expect = expect
 
     def _match_message(self: Executor, msg: Message) -> None:
         posted = self.posted[msg.dst]

@@ -60,34 +60,45 @@ class Request:
         return f"recv(source={src}, tag={tag}) at {label(self.line)}"
 
 
+class Channel:
+    """The messages from one rank to another: their PEs, whether they go between nodes,
+    the route there (its links and latency) and their order (MPI's: no overtaking)."""
+
+    __slots__ = ("src_pe", "dst_pe", "remote", "links", "latency", "sent", "expect", "held")
+
+    def __init__(self, src_pe: int, dst_pe: int, remote: bool, links: tuple, latency: float):
+        self.src_pe, self.dst_pe, self.remote = src_pe, dst_pe, remote
+        self.links, self.latency = links, latency   # between nodes (else (), 0.0)
+        self.sent = 0                    # messages sent: the next one's seq
+        self.expect = 0                  # the seq the receiver matches next
+        self.held: dict[int, Message] = {}          # arrived before their turn, by seq
+
+
 class Message:
-    """A message sent: its envelope, its route and where it is."""
+    """A message sent: its envelope, its channel and where it is."""
 
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
                  "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
-                 "links", "callbacks")
+                 "ch", "callbacks")
 
     callbacks: list       # as an event once its latency is under way (_carry): [_flow]
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
-                 seq: int, send: Request, line):
+                 ch: Channel, send: Request, line):
         self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
-        self.nbytes, self.seq, self.line = nbytes, seq, line
+        self.nbytes, self.line, self.ch = nbytes, line, ch
+        self.seq = ch.sent
+        ch.sent += 1
         self.send: Request | None = send        # (None once delivered: no reference cycle)
         cost = ex.cost
         self.rdv = nbytes > cost.S               # rendezvous: waits for the match
         self.recv: Request | None = None         # the receive a rendezvous matched
         self.arrival = 0.0
         self.delivered = False
-        rank_pe = ex.rank_pe
-        self.src_pe = src_pe = rank_pe[src]
-        self.dst_pe = dst_pe = rank_pe[dst]
+        self.src_pe, self.dst_pe, self.remote = ch.src_pe, ch.dst_pe, ch.remote
         payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
         self.payload = 0.0 if 0.0 > payload else payload
-        self.remote = (ex.net is not None
-                       and src_pe // ex.m.cores != dst_pe // ex.m.cores)
         self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
-        self.links: tuple = ()                   # between nodes: its route's links
 
     def begin(self) -> None:
         self.ex._send_begin(self)
