@@ -16,6 +16,7 @@ and their records: ops.py.
 
 from __future__ import annotations
 
+import gc
 from array import array
 from collections import deque
 from heapq import heappop
@@ -24,7 +25,6 @@ import simpy
 from simpy.events import Timeout
 
 from ..engine.fluid import FluidModel
-from ..engine.gc_hold import held
 from ..engine.recorder import TraceRecorder
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.network import LogGOPS, Network, network_for
@@ -36,6 +36,7 @@ from .reports import Reports
 from .waiting import Waiting
 
 MAX_OPERATIONS = 5_000_000      # about 25 s of simulation at 5 us an operation
+GC_THRESHOLD = 100_000         # allocations between young-generation collections during a run
 GUARD_STEP = 4096               # operations between size-guard checks within one resume
 CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
 _END = object()                 # held "op" of a thread that ended while ahead
@@ -345,13 +346,17 @@ class Executor(Cpu, Messaging, Waiting, Reports):
     def run(self) -> float:
         """Run every thread to its end; the makespan (seconds). Environment.step inlined
         (as engine.drive): pop the earliest (time, priority, id, event), set the clock,
-        call the event's callbacks with it; every event here is a Timeout or an event of
-        ours (a `callbacks` list, see `at`) that never fails and that nothing waits on
-        once processed. The garbage collector is held off meanwhile (engine/gc_hold.py:
-        a message's objects hold no reference cycle once it is delivered)."""
+        call the event's callbacks with it; every event here is a Timeout or a message
+        whose latency elapses (_carry): it never fails and nothing waits on it once
+        processed. The garbage collector's first threshold is raised meanwhile, then
+        restored: a message allocates a few small objects, which leave no reference
+        cycle once it is delivered, so collections are rare and find little to walk
+        (the collector stays on for cycles the user's own code may make)."""
         env = self.env
         queue, pop = env._queue, heappop
-        with held():
+        thresholds = gc.get_threshold()
+        gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
+        try:
             while queue:
                 for _ in range(4096):
                     if not queue:
@@ -359,8 +364,11 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     env._now, _, _, ev = pop(queue)
                     for callback in ev.callbacks:
                         callback(ev)
-                if self.cancel is not None and self.cancel():
-                    raise Cancelled("simulation cancelled")
+                else:                               # (polled as step did: every 4096)
+                    if self.cancel is not None and self.cancel():
+                        raise Cancelled("simulation cancelled")
+        finally:
+            gc.set_threshold(*thresholds)
         if self.live:
             raise ProgramError(self.deadlock_report())
         left = [m for q in self.unexpected for m in q]

@@ -1,5 +1,6 @@
-"""A run's messages and requests leave no reference cycle (the executor holds the cyclic
-garbage collector off while it runs: what it drops must go by reference counting)."""
+"""A run's messages and requests leave no reference cycle: what the executor drops goes
+by reference counting, not to the cyclic garbage collector (whose walks of millions of
+dead messages took about a tenth of a message ring's run)."""
 
 from __future__ import annotations
 
