@@ -27,8 +27,9 @@ from .errors import ProgramError
 from .executor import Executor
 from .ops import ANY_SOURCE, ANY_TAG
 
-TOKEN = re.compile(r"\s*(?:(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
-                   r"|([{}:])|(\S))", re.S)
+TOKEN = re.compile(r"(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
+                   r"|([{}:])|(\S)", re.S)
+KINDS = (None, None, None, "size", "int", "word", "punct", "bad")   # by TOKEN's group
 COMPUTE = KIND_CODE["compute"]
 
 
@@ -49,25 +50,22 @@ class Schedule:
     ranks: list[list[Op]]
 
 
-def _tokens(text: str):
-    """(kind, value, line): kind one of size, int, word, punct; comments skipped."""
-    line, pos = 1, 0
-    while pos < len(text):
-        m = TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            break
-        token = m.lastindex or 0
-        line += text.count("\n", pos, m.start(token))
-        for kind, group in (("size", 3), ("int", 4), ("word", 5), ("punct", 6), ("bad", 7)):
-            if m.group(group) is not None:
-                yield kind, m.group(group), line
-        line += text.count("\n", m.start(token), m.end())
-        pos = m.end()
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, value, line): kind one of size, int, word, punct, bad; comments skipped."""
+    out = []
+    line, last, count = 1, 0, text.count
+    for m in TOKEN.finditer(text):
+        i, start = m.lastindex, m.start()
+        line += count("\n", last, start)
+        last = start
+        if i > 2:
+            out.append((KINDS[i], m.group(i), line))
+    return out
 
 
 class _Parser:
     def __init__(self, text: str, name: str):
-        self.toks = list(_tokens(text))
+        self.toks = _tokens(text)
         self.i = 0
         self.name = name
 
