@@ -73,9 +73,8 @@ class Messaging:
               on_start=None, thread: Thread | None = None) -> Request:
         """Start a send from `rank` (when `thread` is caught up); returns its request
         (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
-        req = Request(SEND, rank, dest, tag, nbytes, line)
-        req.callback, req.on_start = callback, on_start
-        ch = self.channels.get((rank, dest))
+        req = Request(SEND, rank, dest, tag, nbytes, line, callback, on_start)
+        ch = self.channels[rank].get(dest)
         if ch is None:
             ch = self._channel(rank, dest)
         msg = Message(self, self.messages, rank, dest, tag, nbytes, ch, req, line)
@@ -110,7 +109,7 @@ class Messaging:
         if na != nb:
             assert self.net is not None             # nodes differ: a network exists
             links, latency = self.net.route(na, nb)
-        ch = self.channels[(src, dst)] = Channel(a, b, na != nb, links, latency)
+        ch = self.channels[src][dst] = Channel(a, b, na != nb, links, latency)
         return ch
 
     def _send_begin(self: Executor, msg: Message) -> None:
@@ -288,8 +287,7 @@ class Messaging:
               thread: Thread | None = None) -> Request:
         """Post a receive on `rank` (when `thread` is caught up); returns its request
         (`callback(req)` when done)."""
-        req = Request(RECV, rank, source, tag, 0.0, line)
-        req.callback = callback
+        req = Request(RECV, rank, source, tag, 0.0, line, callback)
         if thread is not None and thread.ahead:
             thread.pending.append(lambda: self._post(req))
         else:

@@ -35,15 +35,15 @@ class Request:
     __slots__ = ("kind", "rank", "peer", "tag", "nbytes", "line", "done", "value", "waiter",
                  "t0", "t1", "t2", "msg", "callback", "on_start", "logged")
 
-    def __init__(self, kind, rank, peer, tag, nbytes, line):
+    def __init__(self, kind, rank, peer, tag, nbytes, line, callback=None, on_start=None):
         self.kind = kind             # SEND or RECV
         self.rank = rank
         self.peer = peer
         self.tag = tag
         self.nbytes = nbytes
         self.line = line
-        self.callback = None         # called with the request when it completes
-        self.on_start = None         # a send: called when its CPU overhead starts
+        self.callback = callback     # called with the request when it completes
+        self.on_start = on_start     # a send: called when its CPU overhead starts
         self.done = False
         self.logged = False          # a send: its span with the bytes is recorded
         self.value = None
