@@ -87,7 +87,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                                                    # bytes, msg) per message between nodes
         self.posted: list[list[Request]] = [[] for _ in range(ranks)]
         self.unexpected: list[list[Message]] = [[] for _ in range(ranks)]
-        self.channels: list[dict[int, Channel]] = [{} for _ in range(ranks)]  # src: dst ->
+        self.channels: list[dict[int, Channel]] = [{} for _ in range(ranks)]  # [src][dst]
         self.all_threads: list[Thread] = []
         self.live = 0
         self.operations = 0
