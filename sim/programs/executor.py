@@ -31,7 +31,7 @@ from ..machine.network import LogGOPS, Network, network_for
 from .cpu import Cpu
 from .errors import ProgramError
 from .messages import Messaging
-from .ops import WAIT, Channel, Compute, Message, Request, Thread
+from .ops import ROW, WAIT, Channel, Compute, Message, Request, Thread
 from .reports import Reports
 from .waiting import Waiting
 
@@ -145,7 +145,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.running = True
         count = chained = 0
         chainable, rank_live, rank = self.chainable, self.rank_live, th.rank
-        log, ids = self.compute_log.extend, self.label.ids
+        log, ids = self.compute_log.frombytes, self.label.ids
         try:
             while True:
                 try:
@@ -175,8 +175,8 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     start = th.clock
                     th.clock = end = start + op.seconds
                     task = ids.get(op.line)
-                    log((th.pe, self.label.id(op.line) if task is None else task, start, end,
-                         end, op.flops, 0.0, op.lanes, th.id))
+                    log(ROW(th.pe, self.label.id(op.line) if task is None else task, start,
+                            end, end, op.flops, 0.0, op.lanes, th.id))
                     value = None
                     continue
                 if th.ahead:
@@ -277,9 +277,9 @@ class Executor(Cpu, Messaging, Waiting, Reports):
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1) -> None:
-        """Record a span (as TraceRecorder.span, lanes 0): kept in `span_log`, one
-        extend a span, and put into the recorder, in the same order, by trace()."""
-        self.span_log.extend((pe, kind, task, start, end, flops, nbytes, peer, msg))
+        """Record a span (as TraceRecorder.span, lanes 0): kept in `span_log`, a row
+        of 9 doubles a span, and put into the recorder, in the same order, by trace()."""
+        self.span_log.frombytes(ROW(pe, kind, task, start, end, flops, nbytes, peer, msg))
 
     def now_of(self, th: Thread) -> float:
         """The time as thread `th` sees it (its own clock when it ran ahead)."""

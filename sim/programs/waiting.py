@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ProgramError
-from .ops import RECV, SEND, Request, Thread
+from .ops import RECV, ROW, SEND, Request, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -135,4 +135,4 @@ class Waiting:
         task = self.label.ids.get(r.line)          # self.line_id(r.line), inline
         if task is None:
             task = self.label.id(r.line)
-        self.span_log.extend((th.pe, kind, task, start, end, 0.0, nbytes, peer, msg.id))
+        self.span_log.frombytes(ROW(th.pe, kind, task, start, end, 0.0, nbytes, peer, msg.id))
