@@ -298,13 +298,14 @@ class Messaging:
         rank, now = req.rank, self.env._now
         req.t0 = now
         queue = self.unexpected[rank]
-        peer, tag = req.peer, req.tag
-        for i, msg in enumerate(queue):         # the first that fits(req, msg), inline
-            if ((peer == ANY_SOURCE or peer == msg.src)
-                    and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
-                del queue[i]
-                self._matched(req, msg, now)
-                return
+        if queue:
+            peer, tag = req.peer, req.tag
+            for i, msg in enumerate(queue):     # the first that fits(req, msg), inline
+                if ((peer == ANY_SOURCE or peer == msg.src)
+                        and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
+                    del queue[i]
+                    self._matched(req, msg, now)
+                    return
         self.posted[rank].append(req)
 
     def _matched(self: Executor, req: Request, msg: Message, at: float) -> None:
