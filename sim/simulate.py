@@ -22,8 +22,8 @@ from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine import serial
 from .engine.gc_hold import held
+from .engine.program_order import links_shared
 from .engine.timeslice import has_io, make_engine
-from .engine.transport import links_shared
 from .machine.costs import compute_times
 from .machine.groups import hetero_extras
 from .machine.machine import Machine, MachineSpec

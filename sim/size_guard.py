@@ -27,7 +27,7 @@ up). The kinds of event:
                    SHARED_FREE sharing its node's memory
     message        a message (its send, the flow on its route, its receive)
     message_share  for each message, each other one in flight with it, when their
-                   routes share links (transport.links_shared): the fluid model
+                   routes share links (program_order.links_shared): the fluid model
                    recomputes the rates of the whole group at each start and end.
                    In flight together: the messages over the rounds (the most sending
                    tasks on one PE)

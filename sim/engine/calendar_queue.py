@@ -13,7 +13,9 @@ and go before the NORMAL events of their time, as in SimPy.
 `step`, `peek` and `schedule` keep SimPy's contracts, so processes, Timeout and
 run() work unchanged; `at(delay, ev)` is schedule for the executors' own light events
 (events.py), and `engine.drive` walks the lists itself. `head` counts the events
-already taken from the earliest time's list.
+already taken from the earliest time's list. Every scheduled event still takes the
+next id of `_eid`, as in SimPy: the calendar does not need it, but
+fluid.start_after reads it to tell starts scheduled back to back.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class CalendarEnvironment(simpy.Environment):
 
     def at(self, delay: float, ev: Any) -> None:
         """Schedule `ev` (NORMAL) `delay` seconds from now."""
+        next(self._eid)
         t = self._now + delay
         b = self.buckets.get(t)
         if b is None:
@@ -48,6 +51,7 @@ class CalendarEnvironment(simpy.Environment):
     def schedule(self, event: Any, priority: Any = NORMAL, delay: float = 0) -> None:
         """SimPy's schedule: NORMAL events to the calendar, others to SimPy's heap."""
         if priority == NORMAL:
+            next(self._eid)
             t = self._now + delay
             b = self.buckets.get(t)
             if b is None:

@@ -36,9 +36,10 @@ from .calendar_queue import CalendarEnvironment
 from .events import Wake, at
 from .fluid import FluidModel
 from .gc_hold import held
+from .program_order import programs
 from .recorder import TraceRecorder
 from .schedule import STATIC_POLICIES, place
-from .transport import Transport, programs
+from .transport import Transport
 
 MAX_SPANS = 20_000_000
 CHECK_EVERY = 8192            # events between checks of cancel, the span limit, progress
@@ -218,8 +219,24 @@ class Engine:
         if self.owner[t] >= 0:
             self.owned_left[pe] -= 1
         self.done_count += 1
-        released = False
         a, b = self.succ_ptr[t], self.succ_ptr[t + 1]
+        if b - a == 1 and not self.shared and self.owner[self.succ_idx[a]] == pe:
+            # one successor, on this PE, no shared work (a program's next task): the
+            # loop below, _ready and _dispatch reduce to queueing it and starting this
+            # PE (kick is empty between events)
+            s = self.succ_idx[a]
+            self.busy[pe] = False
+            self.pending[s] -= 1
+            if self.pending[s]:
+                self._start_next(pe, end)
+                return
+            heapq.heappush(self.pe_queue[pe], s)
+            if not self.in_idle[pe]:
+                heapq.heappush(self.idle, pe)
+                self.in_idle[pe] = True
+            self._start_next(pe)
+            return
+        released = False
         if a != b:
             self.busy[pe] = False
             pending, idx = self.pending, self.succ_idx

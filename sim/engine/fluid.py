@@ -11,38 +11,72 @@ Only the connected component of the flow that started or ended is recomputed (fl
 linked through shared resources): the max-min allocation of one component does not
 depend on flows elsewhere, so the result equals a global recomputation. Progress is
 lazy: a flow's remaining bytes are brought up to date only when its component is
-recomputed, and projected completion times sit in a heap. Only one SimPy timeout is
+recomputed, and projected completion times sit in a heap of times, each listing its
+flows (flows that end together cost one heap entry). Only one SimPy timeout is
 live per FluidModel (the next completion); stale ones are recognised by a generation
 counter. A model of one resource (a node's memory) is one component: it refills all
 its flows in one pass and finds the next completion by a scan, with no heap; the
-arithmetic is the same, so are the results.
+arithmetic is the same, so are the results. `start_after` starts a flow after a delay
+(a message's latency); starts for one time scheduled back to back share one event.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections.abc import Callable, Sequence
 
 import simpy
-from simpy.events import Timeout
+
+from . import events
+
+_start_order = operator.attrgetter("seq")
 
 
-class _Flow:
-    __slots__ = ("amount", "remaining", "rate", "resources", "cap", "done", "t", "finish",
-                 "seq", "alive")
+class Flow:
+    """`amount` bytes over `resources` (a tuple) at most `cap` B/s; at the end its model
+    calls done(key), or done(now) when key is None. A finished flow's `finish` is NaN
+    (its stale entries never match it)."""
 
-    def __init__(self, amount, resources, cap, done, now, seq):
-        self.amount = amount
-        self.remaining = amount
-        self.rate = 0.0
+    __slots__ = ("amount", "remaining", "rate", "resources", "cap", "done", "key", "t",
+                 "finish", "seq")
+    t: float                            # when `remaining` was last brought up to date
+    seq: int                            # start order
+    rate: float
+    finish: float                       # projected completion time at that rate
+
+    def __init__(self, amount: float, resources: tuple, cap: float, done: Callable,
+                 key=None):
+        self.amount = self.remaining = amount
         self.resources = resources
         self.cap = cap
         self.done = done
-        self.t = now               # time at which `remaining` was last brought up to date
-        self.finish = math.inf     # projected completion time at the current rate
-        self.seq = seq
-        self.alive = True
+        self.key = key                  # t, seq, rate and finish: set at the start
+
+
+class _Tick:
+    """The model's timer event (value: its generation); SimPy's step may process it."""
+
+    __slots__ = ("callbacks", "value")
+    _ok = True
+
+    def __init__(self, callbacks: list, value: int):
+        self.callbacks = callbacks
+        self.value = value
+
+
+class _Starts:
+    """Flows to start at `time`, scheduled back to back: one event (see start_after)."""
+
+    __slots__ = ("callbacks", "flows", "time", "last")
+    _ok = True
+
+    def __init__(self, callbacks: list, time: float, f: Flow):
+        self.callbacks = callbacks
+        self.time = time
+        self.flows = [f]
+        self.last = -1                  # an event id: the next start's follows on it
 
 
 class FluidModel:
@@ -51,53 +85,107 @@ class FluidModel:
     def __init__(self, env: simpy.Environment, capacities: Sequence[float]):
         self.env = env
         self.capacity = list(capacities)
-        self.users: list[dict[int, _Flow]] = [{} for _ in self.capacity]
-        self.active: dict[int, _Flow] = {}      # start order
-        self._heap: list[tuple[float, int, _Flow]] = []
+        self.users: list[dict[int, Flow]] = [{} for _ in self.capacity]
+        self._times: list[float] = []            # heap of projected completion times
+        self._due_at: dict[float, list[Flow]] = {}  # each of those times: its flows
         self._seq = 0
         self._carried = [0.0] * len(self.capacity)
         self._timer_at = math.inf
         self._generation = 0
         self._one = len(self.capacity) == 1       # one resource: one component
         self._caps: dict[float, int] = {}         # one resource: flows per cap
+        self._starts: _Starts | None = None       # start_after's open run
+        self._run_starts = [self._start_all]
+        self._ticks = [self._wake]
 
     def start(self, amount: float, resources: Sequence[int], cap: float,
               done: Callable[[float], object]) -> None:
         """Start moving `amount` bytes; call `done(now)` when the last byte arrives."""
-        f = _Flow(float(amount), tuple(resources), cap, done, self.env.now, self._seq)
-        self._seq += 1
-        self.active[f.seq] = f
+        self._begin(Flow(float(amount), tuple(resources), cap, done))
+
+    def start_after(self, delay: float, f: Flow) -> None:
+        """Start flow f `delay` seconds from now, as the event events.at(env, delay, f)
+        would. Starts for one time scheduled back to back (no other event scheduled
+        between them: their event ids follow on) share one event, which starts them in
+        order when it fires: nothing else could come between them (the executors
+        schedule no URGENT events), so the order of everything is the same."""
+        env = self.env
+        time = env._now + delay
+        run = self._starts
+        if run is not None and run.time == time:
+            eid = next(env._eid)
+            if eid == run.last + 1:
+                run.flows.append(f)
+                run.last = eid
+                return
+        run = self._starts = _Starts(self._run_starts, time, f)
+        events.at(env, delay, run)
+        run.last = next(env._eid)                 # the next start's id follows on this
+
+    def _start_all(self, run: _Starts) -> None:
+        if self._starts is run:
+            self._starts = None
+        for f in run.flows:
+            self._begin(f)
+
+    def _begin(self, f: Flow) -> None:
+        """Start flow f now. Alone on its resources it runs at min(cap, capacities) and
+        only moves the timer earlier (whenever no call is under way, the earliest time
+        listed has a live flow and is the timer's), else its component is refilled."""
+        now = f.t = self.env._now
+        seq = f.seq = self._seq
+        self._seq = seq + 1
         users = self.users
+        if self._one:
+            f.rate = 0.0
+            users[0][seq] = f
+            self._caps[f.cap] = self._caps.get(f.cap, 0) + 1
+            self._refill_one()
+            self._schedule()
+            return
         alone = True
         for r in f.resources:
-            if users[r]:
+            u = users[r]
+            if u:
                 alone = False
-            users[r][f.seq] = f
-        if self._one:
-            self._caps[cap] = self._caps.get(cap, 0) + 1
-            self._refill_one()
-        elif alone:                                # nobody to share with: no filling needed
-            rate = cap
-            for r in f.resources:
-                if self.capacity[r] < rate:
-                    rate = self.capacity[r]
-            f.rate = rate
-            f.finish = f.t + f.remaining / f.rate
-            heapq.heappush(self._heap, (f.finish, f.seq, f))
-        else:
+            u[seq] = f
+        if not alone:
+            f.rate, f.finish = 0.0, math.inf
             self._reshare(self._component(f.resources))
-        self._schedule()
+            self._schedule()
+            return
+        rate, capacity = f.cap, self.capacity
+        for r in f.resources:
+            if capacity[r] < rate:
+                rate = capacity[r]
+        f.rate = rate
+        f.finish = finish = now + f.remaining / rate
+        due = self._due_at.get(finish)
+        if due is None:
+            self._due_at[finish] = [f]
+            heapq.heappush(self._times, finish)
+        else:
+            due.append(f)
+        if finish < self._timer_at:
+            self._set_timer(finish, now)
+
+    def _flows(self) -> list[Flow]:
+        """The active flows in start order."""
+        live: dict[int, Flow] = {}
+        for u in self.users:
+            live.update(u)
+        return [live[s] for s in sorted(live)]
 
     def rates(self) -> list[float]:
         """Current rate of each active flow, in start order (for tests and probes)."""
-        return [f.rate for f in self.active.values()]
+        return [f.rate for f in self._flows()]
 
     @property
     def busy_bytes(self) -> list[float]:
         """Bytes carried so far by each resource."""
         now = self.env.now
         out = list(self._carried)
-        for f in self.active.values():
+        for f in self._flows():
             moved = f.amount - (f.remaining - f.rate * (now - f.t))
             for r in f.resources:
                 out[r] += moved
@@ -105,7 +193,7 @@ class FluidModel:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _component(self, resources) -> list[_Flow]:
+    def _component(self, resources) -> list[Flow]:
         """Active flows connected to `resources` through shared resources."""
         users = self.users
         if len(resources) == 1:                    # one resource whose flows use it alone
@@ -115,7 +203,7 @@ class FluidModel:
                 return flows
         seen_r = set(resources)
         stack = list(seen_r)
-        found: dict[int, _Flow] = {}
+        found: dict[int, Flow] = {}
         while stack:
             for f in users[stack.pop()].values():
                 if f.seq not in found:
@@ -126,7 +214,7 @@ class FluidModel:
                             stack.append(r)
         return list(found.values())
 
-    def _reshare(self, flows: list[_Flow]) -> None:
+    def _reshare(self, flows: list[Flow]) -> None:
         """Bring `flows` up to date, refill their rates, re-project their completions."""
         now = self.env.now
         res = flows[0].resources
@@ -138,15 +226,20 @@ class FluidModel:
                 f.remaining -= f.rate * (now - f.t)
                 f.t = now
             self._fill(flows)
-        heap = self._heap
+        times, due_at = self._times, self._due_at
         for f in flows:
             finish = now + f.remaining / f.rate if f.remaining > 0 else now
             if finish != f.finish:
                 f.finish = finish
-                heapq.heappush(heap, (finish, f.seq, f))
+                due = due_at.get(finish)
+                if due is None:
+                    due_at[finish] = [f]
+                    heapq.heappush(times, finish)
+                else:
+                    due.append(f)
 
     @staticmethod
-    def _fill_one(flows: list[_Flow], room: float, now: float, by_cap: bool) -> None:
+    def _fill_one(flows: list[Flow], room: float, now: float, by_cap: bool) -> None:
         """Bring `flows` up to date and fill one resource of capacity `room` among them,
         in their order (by increasing cap first if `by_cap`; stable): each gets
         min(its cap, what is left / flows left), so a capped flow's spare share goes to
@@ -160,7 +253,7 @@ class FluidModel:
             room -= f.rate
             k -= 1
 
-    def _fill(self, flows: list[_Flow]) -> None:
+    def _fill(self, flows: list[Flow]) -> None:
         """Progressive filling over `flows` (a closed component)."""
         capacity = self.capacity
         left: dict[int, float] = {}
@@ -202,51 +295,66 @@ class FluidModel:
             flows = self.users[0]
             at = min(f.finish for f in flows.values()) if flows else math.inf
         else:
-            heap = self._heap
-            while heap and (not heap[0][2].alive or heap[0][2].finish != heap[0][0]):
-                heapq.heappop(heap)
-            at = heap[0][0] if heap else math.inf
+            times, due_at = self._times, self._due_at
+            while times and all(f.finish != times[0] for f in due_at[times[0]]):
+                del due_at[heapq.heappop(times)]      # no flow ends then any more
+            at = times[0] if times else math.inf
         if at == math.inf:
             self._timer_at = math.inf
             self._generation += 1
-            return
-        if at != self._timer_at:
-            self._timer_at = at
-            self._generation += 1
-            Timeout(self.env, max(at - self.env.now, 0.0),
-                    self._generation).callbacks.append(self._wake)
+        elif at != self._timer_at:
+            self._set_timer(at, self.env._now)
+
+    def _set_timer(self, at: float, now: float) -> None:
+        """The one live timer: fire at `at` (earlier timers go stale)."""
+        self._timer_at = at
+        self._generation += 1
+        events.at(self.env, max(at - now, 0.0), _Tick(self._ticks, self._generation))
+
+    def _due_one(self, limit: float) -> list[Flow]:
+        """A one-resource model's flows due by `limit`, in (finish, start) order."""
+        finished = sorted((f for f in self.users[0].values() if f.finish <= limit),
+                          key=lambda f: (f.finish, f.seq))
+        for f in finished:
+            self._caps[f.cap] -= 1
+            if not self._caps[f.cap]:
+                del self._caps[f.cap]
+        return finished
+
+    def _due(self, limit: float) -> list[Flow]:
+        """The flows due by `limit`, in (finish, start) order, marked ended."""
+        times, due_at, finished = self._times, self._due_at, []
+        while times and times[0] <= limit:
+            at = heapq.heappop(times)
+            flows = due_at.pop(at)
+            flows.sort(key=_start_order)
+            for f in flows:
+                if f.finish == at:                 # not moved since
+                    f.finish = math.nan
+                    finished.append(f)
+        return finished
 
     def _wake(self, ev) -> None:
+        """The timer: end the flows due now (within 1e-12 relative), in (finish, start)
+        order, refill the rest of their components, re-arm, then call their `done`s."""
         if ev.value != self._generation:
             return
         self._timer_at = math.inf
-        now = self.env.now
+        now = self.env._now
         limit = now + 1e-12 * now + 1e-15
-        finished = []
-        if self._one:                              # in (finish, start) order, as the heap
-            finished = sorted((f for f in self.users[0].values() if f.finish <= limit),
-                              key=lambda f: (f.finish, f.seq))
-            for f in finished:
-                f.alive = False
-                self._caps[f.cap] -= 1
-                if not self._caps[f.cap]:
-                    del self._caps[f.cap]
-        heap = self._heap
-        while heap and heap[0][0] <= limit:
-            fin, _, f = heapq.heappop(heap)
-            if f.alive and f.finish == fin:
-                f.alive = False
-                finished.append(f)
-        touched = set()
+        finished = self._due_one(limit) if self._one else self._due(limit)
+        touched = set()                            # resources that may still have flows
         users, carried = self.users, self._carried
         for f in finished:
-            del self.active[f.seq]
+            seq, amount = f.seq, f.amount
             for r in f.resources:
-                del users[r][f.seq]
-                carried[r] += f.amount
-                touched.add(r)
+                u = users[r]
+                del u[seq]
+                carried[r] += amount
+                if u:
+                    touched.add(r)
         if self._one:
-            if self.users[0]:
+            if touched:
                 self._refill_one()
         elif touched:
             rest = self._component(touched)
@@ -254,4 +362,7 @@ class FluidModel:
                 self._reshare(rest)
         self._schedule()
         for f in finished:
-            f.done(now)
+            if f.key is None:
+                f.done(now)
+            else:
+                f.done(f.key)

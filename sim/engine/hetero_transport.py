@@ -21,6 +21,8 @@ class HeteroTransport(Transport):
     staged device (module docstring): a copy over the device's host link before the
     network (sender) and after it (receiver)."""
 
+    arrive_inline = False                       # _arrive below stages some messages
+
     def __init__(self, engine: HeteroEngine):
         super().__init__(engine)
         e = engine
@@ -46,13 +48,13 @@ class HeteroTransport(Transport):
 
         self.e._hop(self.src[m], self.src_pe[m] // self.cores, d, -1, self.nbytes[m], staged)
 
-    def _arrive(self, m: int, now: float) -> None:
+    def _arrive(self, m: int) -> None:
         d = self.in_dev[m]
         if d < 0:
-            super()._arrive(m, now)
+            super()._arrive(m)
             return
         self.e._hop(self.src[m], self.dst_pe[m] // self.cores, -1, d, self.nbytes[m],
-                    lambda: Transport._arrive(self, m, self.env.now))
+                    lambda: Transport._arrive(self, m))
 
     def ideal_time(self, m: int) -> float:
         """transport's ideal time plus the staging copies alone (placement.copy_time)."""

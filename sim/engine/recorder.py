@@ -18,10 +18,12 @@ class TraceRecorder:
     run finishes: either appended to `task_log` (an executor that runs a task in
     several pieces), or, with `tasks` given (each task runs once, engine.py), written
     into columns preallocated per task, `done` listing the tasks in the order they
-    ended. A message's send and recv spans (transport.py, without LogGOPS) are rows
-    (message, start, end) once `messages` has given the messages' columns: the code is
-    m for a send, -1 - m for a recv, and `msg_at` keeps where they fall among the
-    other spans. Other spans (wait, switch, copy, LogGOPS) go through `span`.
+    ended. A message's send and recv spans (transport.py, without LogGOPS), once
+    `messages` has given the messages' columns (each message has one span of each):
+    its code (m for a send, -1 - m for a recv) appended to `msg_code` in the order
+    recorded, its start and end written at m into `send_start`, `send_end` or
+    `recv_start`, `recv_end` (`msg_span`, or inline). Other spans (wait, switch, copy,
+    LogGOPS) go through `span`, which then notes how many message rows precede each.
     """
 
     def __init__(self, tasks: int = 0):
@@ -34,8 +36,8 @@ class TraceRecorder:
         self.start, self.end = array("d"), array("d")
         self.flops, self.bytes = array("d"), array("d")
         self.peer, self.msg, self.lanes = array("i"), array("i"), array("h")
-        self.msg_code, self.msg_at = array("i"), array("i")
-        self.msg_start, self.msg_end = array("d"), array("d")
+        self.msg_code, self.span_at = array("i"), array("i")
+        self.send_start = self.send_end = self.recv_start = self.recv_end = array("d")
         self.msg_cols: tuple = ()
 
     def __len__(self) -> int:
@@ -46,14 +48,18 @@ class TraceRecorder:
                  dst: np.ndarray, nbytes: np.ndarray) -> None:
         """Each message's sending and receiving PE and task and its bytes."""
         self.msg_cols = (src_pe, dst_pe, src, dst, nbytes)
+        zeros = bytes(8 * len(src))
+        self.send_start, self.send_end = array("d", zeros), array("d", zeros)
+        self.recv_start, self.recv_end = array("d", zeros), array("d", zeros)
 
     def msg_span(self, code: int, start: float, end: float) -> None:
         """A send (code m) or recv (code -1 - m) span of message m: its PE, task, bytes
         and peer come from `messages`."""
         self.msg_code.append(code)
-        self.msg_at.append(len(self.pe))
-        self.msg_start.append(start)
-        self.msg_end.append(end)
+        if code >= 0:
+            self.send_start[code], self.send_end[code] = start, end
+        else:
+            self.recv_start[-1 - code], self.recv_end[-1 - code] = start, end
 
     def _generic(self) -> dict:
         """The `span` columns with the message rows put back where they were recorded."""
@@ -71,18 +77,24 @@ class TraceRecorder:
         send = code >= 0
         m = np.where(send, code, -1 - code)
         src_pe, dst_pe, src, dst, nbytes = (np.asarray(c)[m] for c in self.msg_cols)
+        start = np.where(send, np.frombuffer(self.send_start)[m],
+                         np.frombuffer(self.recv_start)[m])
+        end = np.where(send, np.frombuffer(self.send_end)[m], np.frombuffer(self.recv_end)[m])
         rows = {"pe": np.where(send, src_pe, dst_pe),
                 "kind": np.where(send, KIND_CODE["send"], KIND_CODE["recv"]),
-                "task": np.where(send, src, dst), "start": np.frombuffer(self.msg_start),
-                "end": np.frombuffer(self.msg_end), "flops": np.zeros(len(m)),
-                "bytes": nbytes, "peer": np.where(send, dst_pe, src_pe), "msg": m,
-                "lanes": np.zeros(len(m))}
-        at = np.frombuffer(self.msg_at, np.int32)
-        return {k: np.insert(c, at, rows[k].astype(c.dtype)) for k, c in col.items()}
+                "task": np.where(send, src, dst), "start": start, "end": end,
+                "flops": np.zeros(len(m)), "bytes": nbytes,
+                "peer": np.where(send, dst_pe, src_pe), "msg": m, "lanes": np.zeros(len(m))}
+        if not len(self.pe):                        # message rows only
+            return {k: rows[k].astype(c.dtype) for k, c in col.items()}
+        at = np.frombuffer(self.span_at, np.int32)
+        return {k: np.insert(rows[k].astype(c.dtype), at, c) for k, c in col.items()}
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
              lanes: int = 0) -> None:
+        if self.msg_cols:                           # its place among the message rows
+            self.span_at.append(len(self.msg_code))
         self.pe.append(pe)
         self.kind.append(kind)
         self.task.append(task)

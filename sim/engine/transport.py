@@ -2,8 +2,9 @@
 
 A graph with messages is a set of programs, one per PE, like MPI ranks: unowned
 tasks are placed first (block placement, or cyclic when the schedule says so), and
-each PE runs its own tasks in index (program) order. A message leaves when its source
-task's arithmetic ends and must arrive before its destination task starts.
+each PE runs its own tasks in index (program) order (program_order.py). A message
+leaves when its source task's arithmetic ends and must arrive before its destination
+task starts.
 
 Carrying (eager protocol: data flows as soon as it is sent, receive buffers unlimited):
   - between nodes: after latency_us + (hops - 1) hop_latency_us, the bytes are one flow
@@ -44,7 +45,6 @@ PE is free, as in LogGOPSim (arrivals.py). Alone, one message costs o + L + (s-1
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import TYPE_CHECKING
 
@@ -53,55 +53,14 @@ from simpy.events import Timeout
 
 from ..machine.costs import min_durations
 from ..machine.network import LogGOPS, network_for
-from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE
 from .events import Later, at
-from .fluid import FluidModel
-from .schedule import place
+from .fluid import Flow, FluidModel
 
 if TYPE_CHECKING:
     from .arrivals import ArrivalOverheads
 
 SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
-
-
-def programs(graph: TaskGraph, pes: int, policy: str) -> TaskGraph:
-    """Place unowned tasks and chain each PE's tasks in index order (extra deps)."""
-    owner = place(graph.owner, pes, "cyclic" if policy == "cyclic" else "block")
-    n = graph.n
-    order = np.lexsort((np.arange(n), owner))
-    same = owner[order[1:]] == owner[order[:-1]]
-    child = np.concatenate([np.repeat(np.arange(n), np.diff(graph.dep_ptr)), order[1:][same]])
-    dep = np.concatenate([graph.dep_idx, order[:-1][same]]).astype(np.int64)
-    pairs = np.unique(child.astype(np.int64) * n + dep)
-    child, dep = pairs // max(n, 1), pairs % max(n, 1)
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
-    return dataclasses.replace(graph, owner=owner.astype(np.int32), dep_ptr=ptr,
-                               dep_idx=dep.astype(np.int32))
-
-
-def links_shared(machine, graph: TaskGraph) -> bool:
-    """Whether the non-blocking messages of one task (the one sending most) share a link
-    between nodes (a crossbar's or a bus's, not a torus's neighbour links): then all the
-    flows in flight together form one fluid component, whose rates are recomputed at
-    each start and end (the size guard's message_share). Tasks placed as by `programs`."""
-    blocking = graph.msg_blocking if len(graph.msg_blocking) else np.zeros(len(graph.msg_src), bool)
-    free = np.flatnonzero(~blocking)
-    if machine.nodes < 2 or not len(free):
-        return False
-    t = int(np.argmax(np.bincount(graph.msg_src[free])))
-    owner = place(graph.owner, machine.pes, "block")
-    net = network_for(machine.spec.network, machine.nodes)
-    a, seen = int(owner[t]) // machine.cores, set[int]()
-    for m in free[graph.msg_src[free] == t].tolist():
-        b = int(owner[graph.msg_dst[m]]) // machine.cores
-        if a != b:
-            links = set(net.route(a, b)[0])
-            if not seen.isdisjoint(links):
-                return True
-            seen |= links
-    return False
 
 
 def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
@@ -134,6 +93,7 @@ class Transport:
     """The engine's message layer: `receive` and `send` hooks, network statistics."""
 
     arrivals: ArrivalOverheads | None = None   # arrivals.py: overheads of tasks not started
+    arrive_inline = True                        # False: a subclass extends _arrive
 
     def __init__(self, engine):
         self.e = engine
@@ -149,7 +109,7 @@ class Transport:
         self.dst_pe = owner[g.msg_dst].tolist()
         self.out_ptr, self.out_idx = _csr(g.msg_src, g.n)
         self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n)
-        self.missing = np.diff(self.in_ptr).tolist()
+        self.missing = np.bincount(g.msg_dst, minlength=g.n).tolist()   # messages not in
         self.sent_at = [0.0] * len(self.src)
         self.arrival = [0.0] * len(self.src)
         self.posted: dict[int, tuple[int, float]] = {}     # task -> (pe, time) in recv
@@ -157,24 +117,32 @@ class Transport:
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
+        self.nodes = m.nodes
+        self.paths: dict[int, tuple[tuple[int, ...], float]] = {}   # net.route by node pair
         self.count = 0
         self.bytes_sent = 0.0
         self.cost = LogGOPS.of(m.spec.network)
         self.logp = bool(self.cost.first_byte)            # any LogGOPS setting given
         self.nic_free = [0.0] * m.pes                       # LogGOPS: the NIC's next send
-        self.payload = np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
-        self._latency_done = [self._on_latency]
+        self.payload = (np.maximum(g.msg_bytes - self.cost.first_byte, 0.0).tolist()
+                        if self.logp else self.nbytes)        # bytes after the first one
+        self._landed = [self._land]
+        self._done = (self._arrive, self._sent)     # a flow's end: by blocking (bound once)
         self.span = None                    # send / recv spans of a message (not LogGOPS)
         if self.rec is not None and not self.logp:
             self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
                               g.msg_bytes)
-            self.span = self.rec.msg_span
+            self.span = self.rec.msg_span           # inline on the hot paths:
+            self.code = self.rec.msg_code.append
+            self.sends = self.rec.send_start, self.rec.send_end
+            self.recvs = self.rec.recv_start, self.rec.recv_end
 
     # -- engine hooks ------------------------------------------------------------------
 
     def receive(self, pe: int, t: int, now: float) -> bool:
         """PE `pe` reached task t: True if it must wait in recv (we start it later)."""
-        if self.in_ptr[t] == self.in_ptr[t + 1]:
+        a, b = self.in_ptr[t], self.in_ptr[t + 1]
+        if a == b:
             return False
         if self.missing[t]:
             self.posted[t] = (pe, now)
@@ -182,7 +150,14 @@ class Transport:
         if self.logp:
             self._take_in(pe, t, now)
             return True
-        self._recv_spans(pe, t, now)
+        if b - a == 1 and self.span is not None:      # _recv_spans of one message
+            m = self.in_idx[a]
+            arrived = self.arrival[m]
+            self.code(-1 - m)
+            start, end = self.recvs
+            start[m], end[m] = now, arrived if arrived > now else now
+        else:
+            self._recv_spans(pe, t, now)
         return False
 
     def send(self, pe: int, t: int, now: float) -> bool:
@@ -195,6 +170,17 @@ class Transport:
             self.queue[pe] = self.out_idx[a:b][::-1]
             self._next_send(pe, t)
             return True
+        if b - a == 1:                              # one message: no queue
+            m = self.out_idx[a]
+            if self.blocking[m]:
+                self._launch(m)
+                return True
+            if self.span is not None:
+                self.code(m)
+                start, end = self.sends
+                start[m] = end[m] = now
+            self._launch(m)
+            return False
         waiting = []
         for k in range(a, b):
             m = self.out_idx[k]
@@ -207,8 +193,10 @@ class Transport:
         if not waiting:
             return False
         waiting.reverse()
-        self.queue[pe] = waiting
-        self._launch(waiting.pop())
+        m = waiting.pop()
+        if waiting:
+            self.queue[pe] = waiting
+        self._launch(m)
         return True
 
     def summary(self, makespan: float) -> dict:
@@ -254,54 +242,76 @@ class Transport:
     # -- carrying ----------------------------------------------------------------------
 
     def _launch(self, m: int) -> None:
-        """Message m leaves now: latency first, then its bytes as a flow."""
+        """Message m leaves now: latency first, then its bytes as a flow (start_after: no
+        event of its own when it follows on another); at its end `_sent` (blocking) or
+        `_arrive`."""
         env = self.env
         self.sent_at[m] = env._now
         self.count += 1
         self.bytes_sent += self.nbytes[m]
+        done = self._done[self.blocking[m]]
         nb = self.payload[m]
         a, b = self.src_pe[m], self.dst_pe[m]
         sn, dn = a // self.cores, b // self.cores
-        if a == b:
-            at(env, 0.0, Later(self._latency_done, (m, None, (), 0.0, 0.0)))
-        elif sn == dn:
+        if sn != dn:
+            key = sn * self.nodes + dn
+            path = self.paths.get(key)
+            if path is None:
+                assert self.net is not None
+                path = self.paths[key] = self.net.route(sn, dn)
+            model, (links, latency), amount, cap = self.links, path, nb, math.inf
+        elif a != b:
             latency, factor, cap = intra_node(self.e.m, nb)
-            at(env, latency, Later(self._latency_done,
-                                   (m, self.e.memory[sn], (0,), factor * nb, cap)))
+            model, links, amount = self.e.memory[sn], (0,), factor * nb
         else:
-            assert self.net is not None
-            links, latency = self.net.route(sn, dn)
-            at(env, latency, Later(self._latency_done, (m, self.links, links, nb, math.inf)))
-
-    def _on_latency(self, ev: Later) -> None:
-        m, model, links, amount, cap = ev.value
+            at(env, 0.0, Later(self._landed, m))
+            return
         if amount > 0:
-            model.start(amount, links, cap, lambda _t, m=m: self._delivered(m))
+            assert model is not None
+            model.start_after(latency, Flow(amount, links, cap, done, m))
         else:
-            self._delivered(m)
+            at(env, latency, Later(self._landed, m))
 
-    def _delivered(self, m: int) -> None:
-        now = self.env._now
-        self._arrive(m, now)
+    def _land(self, ev: Later) -> None:
+        """Message ev.value is in without a flow (no bytes to carry)."""
+        m = ev.value
         if self.blocking[m]:
-            pe = self.src_pe[m]
-            if self.span is not None:
-                self.span(m, self.sent_at[m], now)
-            elif self.rec is not None:
-                self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, 0.0,
-                              self.dst_pe[m], m)
-            if self.logp:
-                self._next_send(pe, self.src[m])
-                return
-            left = self.queue[pe]
-            if left:
-                self._launch(left.pop())
-            else:
-                del self.queue[pe]
-                self.e._release(pe, self.src[m], now)
+            self._sent(m)
+        else:
+            self._arrive(m)
 
-    def _arrive(self, m: int, now: float) -> None:
-        self.arrival[m] = now
+    def _sent(self, m: int) -> None:
+        """Blocking message m is delivered (`_arrive`): its send span ends; the PE sends
+        its task's next blocking message or is released."""
+        now, t = self.env._now, self.dst[m]
+        if self.arrive_inline and self.arrivals is None and t not in self.posted:
+            self.arrival[m] = now                   # _arrive: its task is not in recv
+            self.missing[t] -= 1
+        else:
+            self._arrive(m)
+        pe = self.src_pe[m]
+        if self.span is not None:
+            self.code(m)
+            start, end = self.sends
+            start[m], end[m] = self.sent_at[m], now
+        elif self.rec is not None:
+            self.rec.span(pe, SEND, self.src[m], self.sent_at[m], now, 0.0, 0.0,
+                          self.dst_pe[m], m)
+        if self.logp:
+            self._next_send(pe, self.src[m])
+            return
+        left = self.queue.get(pe)
+        if left:
+            m = left.pop()
+            if not left:
+                del self.queue[pe]
+            self._launch(m)
+        else:
+            self.e._release(pe, self.src[m], now)
+
+    def _arrive(self, m: int) -> None:
+        """Message m is in: its task, waiting in recv for its last message, begins."""
+        now = self.arrival[m] = self.env._now
         t = self.dst[m]
         self.missing[t] -= 1
         if self.arrivals is not None and t not in self.posted:
@@ -311,20 +321,22 @@ class Transport:
             if self.logp:
                 self._take_in(pe, t, post)
                 return
-            self._recv_spans(pe, t, post)
+            if self.in_ptr[t + 1] - self.in_ptr[t] == 1 and self.span is not None:
+                self.code(-1 - m)                   # _recv_spans of this one message
+                start, end = self.recvs
+                start[m], end[m] = post, now
+            else:
+                self._recv_spans(pe, t, post)
             self.e.cur_start[pe] = now
             self.e._begin(pe, t)
 
     def _recv_spans(self, pe: int, t: int, post: float) -> None:
-        """One recv span per incoming message, in arrival order, from `post` on."""
+        """One recv span per incoming message, in arrival order, from `post` on (one
+        message: inline in receive and _arrive)."""
         span = self.span
         if span is None:
             return
         a, b = self.in_ptr[t], self.in_ptr[t + 1]
-        if b - a == 1:
-            m = self.in_idx[a]
-            span(-1 - m, post, max(post, self.arrival[m]))
-            return
         msgs = sorted(self.in_idx[a:b], key=lambda m: (self.arrival[m], m))
         cursor = post
         for m in msgs:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from simpy.events import Timeout
 
-from .ops import Compute, Thread
+from .ops import ROW, Compute, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -72,8 +72,8 @@ class Cpu:
     def _compute_end(self: Executor, ev) -> None:
         th, op, start = ev._value
         end = self.env.now
-        self.compute_log.extend((th.pe, self.line_id(op.line), start,
-                                 min(start + op.seconds, end), end, op.flops, op.nbytes,
-                                 op.lanes, th.id))
+        self.compute_log.frombytes(ROW(th.pe, self.line_id(op.line), start,
+                                       min(start + op.seconds, end), end, op.flops,
+                                       op.nbytes, op.lanes, th.id))
         self.cpu_free(th.pe)
         self._resume(th, None)

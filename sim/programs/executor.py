@@ -19,9 +19,9 @@ from __future__ import annotations
 import gc
 from array import array
 from collections import deque
+from heapq import heappop
 
 import simpy
-from simpy.core import EmptySchedule
 from simpy.events import Timeout
 
 from ..engine.fluid import FluidModel
@@ -31,7 +31,7 @@ from ..machine.network import LogGOPS, Network, network_for
 from .cpu import Cpu
 from .errors import ProgramError
 from .messages import Messaging
-from .ops import WAIT, Compute, Message, Request, Thread
+from .ops import ROW, WAIT, Channel, Compute, Message, Request, Thread
 from .reports import Reports
 from .waiting import Waiting
 
@@ -71,6 +71,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
+        self.flow_next = [self._flow]           # a message's callbacks, latency over
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
         pes = machine.pes
@@ -86,9 +87,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                                                    # bytes, msg) per message between nodes
         self.posted: list[list[Request]] = [[] for _ in range(ranks)]
         self.unexpected: list[list[Message]] = [[] for _ in range(ranks)]
-        self.sent_seq: dict[tuple[int, int], int] = {}
-        self.next_seq: dict[tuple[int, int], int] = {}
-        self.held: dict[tuple[int, int], dict[int, Message]] = {}
+        self.channels: list[dict[int, Channel]] = [{} for _ in range(ranks)]  # [src][dst]
         self.all_threads: list[Thread] = []
         self.live = 0
         self.operations = 0
@@ -146,19 +145,14 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.running = True
         count = chained = 0
         chainable, rank_live, rank = self.chainable, self.rank_live, th.rank
-        log, ids = self.compute_log.extend, self.label.ids
+        log, ids = self.compute_log.frombytes, self.label.ids
         try:
             while True:
                 try:
                     op = gen.send(value)
-                except StopIteration as stop:
-                    self._ended(th, stop.value)
+                except Exception as exc:    # (StopIteration: it ended; else raised)
+                    self._stopped(th, exc)
                     break
-                except ProgramError:
-                    raise
-                except Exception as exc:
-                    from .loader import user_error
-                    raise user_error(exc, th.rank) from None
                 count += 1
                 if count == GUARD_STEP:            # a loop that never waits is stopped too
                     self.operations += count
@@ -181,8 +175,8 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     start = th.clock
                     th.clock = end = start + op.seconds
                     task = ids.get(op.line)
-                    log((th.pe, self.label.id(op.line) if task is None else task, start, end,
-                         end, op.flops, 0.0, op.lanes, th.id))
+                    log(ROW(th.pe, self.label.id(op.line) if task is None else task, start,
+                            end, end, op.flops, 0.0, op.lanes, th.id))
                     value = None
                     continue
                 if th.ahead:
@@ -194,7 +188,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     break
                 if type(op) is Request and op.waiter is None:      # the common wait
                     if op.done:                     # (_wait_one, inline)
-                        self._wait_spans(th, (op,), self.env._now)
+                        self._wait_span(th, op, self.env._now)
                         value = op.value
                         continue
                     th.t_block = self.env._now
@@ -210,7 +204,19 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         finally:
             self.operations += count
             self.running = False
-        self._guard(th)
+        if self.operations > self.max_operations:
+            self._guard(th)
+
+    def _stopped(self, th: Thread, exc: Exception) -> None:
+        """`th`'s generator raised `exc`: StopIteration, it ended; a ProgramError goes
+        on up; any other exception is the user's (loader.user_error names its line)."""
+        if isinstance(exc, StopIteration):
+            self._ended(th, exc.value)
+            return
+        if isinstance(exc, ProgramError):
+            raise exc
+        from .loader import user_error
+        raise user_error(exc, th.rank) from None
 
     def _guard(self, th: Thread) -> None:
         """SimulationTooLarge once the program has issued more than max_operations."""
@@ -231,7 +237,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         """`yield req` (nobody else waits on it): (True, value) if done, else wait.
         (_resume does the same inline.)"""
         if req.done:
-            self._wait_spans(th, (req,), self.env._now)
+            self._wait_span(th, req, self.env._now)
             return True, req.value
         th.t_block = self.env._now
         th.wait_reqs = (req,)
@@ -271,9 +277,9 @@ class Executor(Cpu, Messaging, Waiting, Reports):
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1) -> None:
-        """Record a span (as TraceRecorder.span, lanes 0): kept in `span_log`, one
-        extend a span, and put into the recorder, in the same order, by trace()."""
-        self.span_log.extend((pe, kind, task, start, end, flops, nbytes, peer, msg))
+        """Record a span (as TraceRecorder.span, lanes 0): kept in `span_log`, a row
+        of 9 doubles a span, and put into the recorder, in the same order, by trace()."""
+        self.span_log.frombytes(ROW(pe, kind, task, start, end, flops, nbytes, peer, msg))
 
     def now_of(self, th: Thread) -> float:
         """The time as thread `th` sees it (its own clock when it ran ahead)."""
@@ -338,20 +344,29 @@ class Executor(Cpu, Messaging, Waiting, Reports):
     # -- driving ------------------------------------------------------------------------
 
     def run(self) -> float:
-        """Run every thread to its end; the makespan (seconds). The garbage collector's
-        first threshold is raised meanwhile (a message allocates a few small objects;
-        collecting every 700 allocations costs about a tenth of the run), then restored."""
-        step = self.env.step
+        """Run every thread to its end; the makespan (seconds). Environment.step inlined
+        (as engine.drive): pop the earliest (time, priority, id, event), set the clock,
+        call the event's callbacks with it; every event here is a Timeout or a message
+        whose latency elapses (_carry): it never fails and nothing waits on it once
+        processed. The garbage collector's first threshold is raised meanwhile, then
+        restored: a message allocates a few small objects, which leave no reference
+        cycle once it is delivered, so collections are rare and find little to walk
+        (the collector stays on for cycles the user's own code may make)."""
+        env = self.env
+        queue, pop = env._queue, heappop
         thresholds = gc.get_threshold()
         gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
         try:
-            while True:
+            while queue:
                 for _ in range(4096):
-                    step()
-                if self.cancel is not None and self.cancel():
-                    raise Cancelled("simulation cancelled")
-        except EmptySchedule:
-            pass
+                    if not queue:
+                        break
+                    env._now, _, _, ev = pop(queue)
+                    for callback in ev.callbacks:
+                        callback(ev)
+                else:                               # (polled as step did: every 4096)
+                    if self.cancel is not None and self.cancel():
+                        raise Cancelled("simulation cancelled")
         finally:
             gc.set_threshold(*thresholds)
         if self.live:

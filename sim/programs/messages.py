@@ -34,15 +34,18 @@ from __future__ import annotations
 
 import math
 from functools import partial
+from heapq import heappush
 from typing import TYPE_CHECKING
 
-from simpy.events import Timeout
+from simpy.events import NORMAL, Timeout
 
 from ..engine.transport import intra_node
-from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Message, Request, Status, Thread
+from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Channel, Message, Request, Status, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
+
+_tuple_new = tuple.__new__      # Status(*fields) without the named tuple's Python __new__
 
 
 class Messaging:
@@ -70,13 +73,11 @@ class Messaging:
               on_start=None, thread: Thread | None = None) -> Request:
         """Start a send from `rank` (when `thread` is caught up); returns its request
         (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
-        req = Request(SEND, rank, dest, tag, nbytes, line)
-        req.callback, req.on_start = callback, on_start
-        key = (rank, dest)
-        sent_seq = self.sent_seq
-        seq = sent_seq.get(key, 0)
-        sent_seq[key] = seq + 1
-        msg = Message(self, self.messages, rank, dest, tag, nbytes, seq, req, line)
+        req = Request(SEND, rank, dest, tag, nbytes, line, callback, on_start)
+        ch = self.channels[rank].get(dest)
+        if ch is None:
+            ch = self._channel(rank, dest)
+        msg = Message(self, self.messages, rank, dest, tag, nbytes, ch, req, line)
         self.messages += 1
         self.bytes_sent += nbytes
         req.msg = msg
@@ -85,13 +86,31 @@ class Messaging:
             thread.pending.append(lambda: self.cpu(src_pe, msg.begin))
         elif self.cpu_busy[src_pe]:
             self.cpu_queue[src_pe].append(msg.begin)
-        else:
+        elif msg.remote and self.nic_send[src_pe] > self.env._now:
             self.cpu_busy[src_pe] = True
-            if msg.remote and self.nic_send[src_pe] > self.env._now:
-                self._send_begin(msg)          # (waits for the NIC's gap)
-            else:
-                self._send_start(msg)          # (what _send_begin would do, at once)
+            self._send_begin(msg)              # (waits for the NIC's gap)
+        elif self.cost.first_byte or on_start is not None:
+            self.cpu_busy[src_pe] = True
+            self._send_start(msg)              # (what _send_begin would do, at once)
+        else:               # no LogGOPS setting: _send_start's part that applies, inline
+            now = self.env._now                # (no overhead: the CPU stays free; no
+            if msg.remote:                     #  threshold: it completes on delivery)
+                self.nic_send[src_pe] = now + msg.payload * self.cost.G
+            req.t0 = now
+            self._carry(msg)
         return req
+
+    def _channel(self: Executor, src: int, dst: int) -> Channel:
+        """The channel from rank src to rank dst, made on its first message."""
+        a, b = self.rank_pe[src], self.rank_pe[dst]
+        na, nb = a // self.m.cores, b // self.m.cores
+        links: tuple = ()
+        latency = 0.0
+        if na != nb:
+            assert self.net is not None             # nodes differ: a network exists
+            links, latency = self.net.route(na, nb)
+        ch = self.channels[src][dst] = Channel(a, b, na != nb, links, latency)
+        return ch
 
     def _send_begin(self: Executor, msg: Message) -> None:
         """The sender's CPU is free: wait for its NIC's gap, then start."""
@@ -104,6 +123,7 @@ class Messaging:
 
     def _send_start(self: Executor, msg: Message) -> None:
         req, src_pe, payload = msg.send, msg.src_pe, msg.payload
+        assert req is not None                  # (not yet delivered)
         c, now = self.cost, self.env._now
         if req.on_start is not None:
             req.on_start()
@@ -156,23 +176,20 @@ class Messaging:
 
     def _carry(self: Executor, msg: Message) -> None:
         """The data leaves now: latency, then the payload as a flow."""
-        a, b = msg.src_pe, msg.dst_pe
-        if a == b:
+        if msg.remote:
+            latency = msg.ch.latency
+        elif msg.src_pe == msg.dst_pe:
             self._delivered(msg)
             return
-        cores = self.m.cores
-        na, nb = a // cores, b // cores
-        if na == nb:                       # as the engine's transport (intra_node)
+        else:                              # as the engine's transport (intra_node)
             latency, factor, cap = intra_node(self.m, msg.payload)
             msg.intra = (factor * msg.payload, cap)
-        else:
-            assert self.net is not None
-            msg.links, latency = self.net.route(na, nb)
-        Timeout(self.env, latency, msg).callbacks.append(self._flow)
+        msg.callbacks = self.flow_next              # the message is the event (events.at,
+        env = self.env                              # inline: as a Timeout, in its order)
+        heappush(env._queue, (env._now + latency, NORMAL, next(env._eid), msg))
 
-    def _flow(self: Executor, ev) -> None:
+    def _flow(self: Executor, msg: Message) -> None:
         """The latency is over: the payload flows (a copy through memory within a node)."""
-        msg = ev._value
         payload = msg.payload
         if payload <= 0:
             self._delivered(msg)
@@ -184,9 +201,9 @@ class Messaging:
                 return
             self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap,
                                                           partial(self._delivered, msg))
-        else:                                # between nodes (_carry set msg.links)
+        else:                                # between nodes
             assert self.links is not None
-            self.links.start(payload, msg.links, math.inf, partial(self._delivered, msg))
+            self.links.start(payload, msg.ch.links, math.inf, partial(self._delivered, msg))
 
     def _delivered(self: Executor, msg: Message, _t=None) -> None:
         """The last byte is at the receiver (at _t, now, from a flow's end): its NIC gap,
@@ -194,26 +211,31 @@ class Messaging:
         c, now = self.cost, self.env._now
         msg.delivered = True
         dst_pe = msg.dst_pe
-        send = msg.send
+        send, msg.send = msg.send, None      # (no reference cycle left: msg.send is done)
+        assert send is not None
         if (msg.rdv or c.no_threshold) and send.t0 >= 0:   # its CPU overhead is over
             send.t1 = now
             self.complete(send)
-        extra = msg.payload * (c.O - c.G)
-        o = c.o + (0.0 if 0.0 > extra else extra)           # c.o + max(extra, 0.0)
-        delay = 0.0
-        if msg.remote and c.first_byte:
-            delay = max(self.nic_recv[dst_pe] - now, 0.0)
-            self.nic_recv[dst_pe] = now + delay + c.g
-        if o <= 0 and delay <= 0:
-            if msg.recv is None:            # _processed(msg, now), inline
-                msg.arrival = now
-                self._in_order(msg)
-            else:
-                self._processed(msg, now)
-            return
+        if c.first_byte:                    # LogGOPS (else no overhead, no NIC gap)
+            extra = msg.payload * (c.O - c.G)
+            o = c.o + (0.0 if 0.0 > extra else extra)       # c.o + max(extra, 0.0)
+            delay = 0.0
+            if msg.remote:
+                delay = max(self.nic_recv[dst_pe] - now, 0.0)
+                self.nic_recv[dst_pe] = now + delay + c.g
+            if o > 0 or delay > 0:
+                self._overhead(msg, o, delay)
+                return
+        if msg.recv is None:                # _processed(msg, now), inline
+            msg.arrival = now
+            self._in_order(msg)
+        else:
+            self._processed(msg, now)
 
+    def _overhead(self: Executor, msg: Message, o: float, delay: float) -> None:
+        """After `delay` (the receiver NIC's gap), the receiver's CPU overhead `o`."""
         def process(_ev=None):
-            self.recv_overhead(dst_pe, msg.line, o, msg.src_pe, msg.id,
+            self.recv_overhead(msg.dst_pe, msg.line, o, msg.src_pe, msg.id,
                                lambda t: self._processed(msg, t))
         if delay > 0:
             Timeout(self.env, delay).callbacks.append(process)
@@ -223,9 +245,9 @@ class Messaging:
     def _processed(self: Executor, msg: Message, t_cpu: float) -> None:
         """The receiver's CPU has taken the message in (its overhead started at t_cpu)."""
         if msg.recv is not None:          # rendezvous: matched before its data came
-            req = msg.recv
+            req, msg.recv = msg.recv, None  # (no reference cycle left)
             req.t1 = t_cpu
-            self.complete(req, Status(msg.src, msg.tag, msg.nbytes))
+            self.complete(req, _tuple_new(Status, (msg.src, msg.tag, msg.nbytes)))
             return
         msg.arrival = t_cpu
         self._in_order(msg)
@@ -237,18 +259,18 @@ class Messaging:
 
     def _in_order(self: Executor, msg: Message) -> None:
         """Match messages of one sender in the order it sent them (no overtaking)."""
-        key = (msg.src, msg.dst)
-        expect = self.next_seq.get(key, 0)
-        nxt: Message | None = msg
+        ch = msg.ch
+        expect = ch.expect
         if msg.seq != expect:
-            self.held.setdefault(key, {})[msg.seq] = msg
+            ch.held[msg.seq] = msg
             return
-        while nxt is not None:
-            self._match_message(nxt)
+        self._match_message(msg)
+        expect += 1
+        held = ch.held
+        while held and expect in held:      # the ones it let wait
+            self._match_message(held.pop(expect))
             expect += 1
-            held = self.held.get(key)
-            nxt = held.pop(expect, None) if held else None
-        self.next_seq[key] = expect
+        ch.expect = expect
 
     def _match_message(self: Executor, msg: Message) -> None:
         posted = self.posted[msg.dst]
@@ -265,8 +287,7 @@ class Messaging:
               thread: Thread | None = None) -> Request:
         """Post a receive on `rank` (when `thread` is caught up); returns its request
         (`callback(req)` when done)."""
-        req = Request(RECV, rank, source, tag, 0.0, line)
-        req.callback = callback
+        req = Request(RECV, rank, source, tag, 0.0, line, callback)
         if thread is not None and thread.ahead:
             thread.pending.append(lambda: self._post(req))
         else:
@@ -277,13 +298,14 @@ class Messaging:
         rank, now = req.rank, self.env._now
         req.t0 = now
         queue = self.unexpected[rank]
-        peer, tag = req.peer, req.tag
-        for i, msg in enumerate(queue):         # the first that fits(req, msg), inline
-            if ((peer == ANY_SOURCE or peer == msg.src)
-                    and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
-                del queue[i]
-                self._matched(req, msg, now)
-                return
+        if queue:
+            peer, tag = req.peer, req.tag
+            for i, msg in enumerate(queue):     # the first that fits(req, msg), inline
+                if ((peer == ANY_SOURCE or peer == msg.src)
+                        and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
+                    del queue[i]
+                    self._matched(req, msg, now)
+                    return
         self.posted[rank].append(req)
 
     def _matched(self: Executor, req: Request, msg: Message, at: float) -> None:
@@ -295,4 +317,10 @@ class Messaging:
             return
         arrival = msg.arrival
         req.t1 = arrival if arrival > at else at        # max(at, msg.arrival)
-        self.complete(req, Status(msg.src, msg.tag, msg.nbytes))
+        status = _tuple_new(Status, (msg.src, msg.tag, msg.nbytes))    # Status(...)
+        if req.waiter is None and req.callback is None:     # complete(req, status),
+            req.done = True                                 # inline: nobody to call
+            req.value = status
+            req.t2 = self.env._now
+        else:
+            self.complete(req, status)

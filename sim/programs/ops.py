@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
 
 COMPUTE, STALL, SEND, RECV, WAIT = (KIND_CODE[k] for k in
                                     ("compute", "stall", "send", "recv", "wait"))
+ROW = struct.Struct("9d").pack  # a row of the executor's span and compute logs as bytes:
+                                # log.frombytes(ROW(...)) takes half extend((...))'s time
 ANY_SOURCE = -1
 ANY_TAG = -1
 COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
@@ -35,15 +38,15 @@ class Request:
     __slots__ = ("kind", "rank", "peer", "tag", "nbytes", "line", "done", "value", "waiter",
                  "t0", "t1", "t2", "msg", "callback", "on_start", "logged")
 
-    def __init__(self, kind, rank, peer, tag, nbytes, line):
+    def __init__(self, kind, rank, peer, tag, nbytes, line, callback=None, on_start=None):
         self.kind = kind             # SEND or RECV
         self.rank = rank
         self.peer = peer
         self.tag = tag
         self.nbytes = nbytes
         self.line = line
-        self.callback = None         # called with the request when it completes
-        self.on_start = None         # a send: called when its CPU overhead starts
+        self.callback = callback     # called with the request when it completes
+        self.on_start = on_start     # a send: called when its CPU overhead starts
         self.done = False
         self.logged = False          # a send: its span with the bytes is recorded
         self.value = None
@@ -60,31 +63,45 @@ class Request:
         return f"recv(source={src}, tag={tag}) at {label(self.line)}"
 
 
+class Channel:
+    """The messages from one rank to another: their PEs, whether they go between nodes,
+    the route there (its links and latency) and their order (MPI's: no overtaking)."""
+
+    __slots__ = ("src_pe", "dst_pe", "remote", "links", "latency", "sent", "expect", "held")
+
+    def __init__(self, src_pe: int, dst_pe: int, remote: bool, links: tuple, latency: float):
+        self.src_pe, self.dst_pe, self.remote = src_pe, dst_pe, remote
+        self.links, self.latency = links, latency   # between nodes (else (), 0.0)
+        self.sent = 0                    # messages sent: the next one's seq
+        self.expect = 0                  # the seq the receiver matches next
+        self.held: dict[int, Message] = {}          # arrived before their turn, by seq
+
+
 class Message:
-    """A message sent: its envelope, its route and where it is."""
+    """A message sent: its envelope, its channel and where it is."""
 
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
                  "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
-                 "links")
+                 "ch", "callbacks")
+
+    callbacks: list       # as an event once its latency is under way (_carry): [_flow]
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
-                 seq: int, send: Request, line):
+                 ch: Channel, send: Request, line):
         self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
-        self.nbytes, self.seq, self.send, self.line = nbytes, seq, send, line
+        self.nbytes, self.line, self.ch = nbytes, line, ch
+        self.seq = ch.sent
+        ch.sent += 1
+        self.send: Request | None = send        # (None once delivered: no reference cycle)
         cost = ex.cost
         self.rdv = nbytes > cost.S               # rendezvous: waits for the match
         self.recv: Request | None = None         # the receive a rendezvous matched
         self.arrival = 0.0
         self.delivered = False
-        rank_pe = ex.rank_pe
-        self.src_pe = src_pe = rank_pe[src]
-        self.dst_pe = dst_pe = rank_pe[dst]
+        self.src_pe, self.dst_pe, self.remote = ch.src_pe, ch.dst_pe, ch.remote
         payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
         self.payload = 0.0 if 0.0 > payload else payload
-        self.remote = (ex.net is not None
-                       and src_pe // ex.m.cores != dst_pe // ex.m.cores)
         self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
-        self.links: tuple = ()                   # between nodes: its route's links
 
     def begin(self) -> None:
         self.ex._send_begin(self)

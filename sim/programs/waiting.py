@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ProgramError
-from .ops import RECV, SEND, Request, Thread
+from .ops import RECV, ROW, SEND, Request, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -39,7 +39,7 @@ class Waiting:
         if any_:
             for i, r in enumerate(reqs):
                 if r.done:
-                    self._wait_spans(th, [r], now)
+                    self._wait_span(th, r, now)
                     return True, (i, r.value)
         left = sum(1 for r in reqs if not r.done)
         if not left:
@@ -78,7 +78,7 @@ class Waiting:
                 r.waiter = None
             i = reqs.index(req)
             th.wait_reqs = ()
-            self._wait_spans(th, [req], th.t_block)
+            self._wait_span(th, req, th.t_block)
             self._wake_now(th, (i, value))
             return
         th.wait_left -= 1
@@ -86,8 +86,12 @@ class Waiting:
             return
         reqs = th.wait_reqs
         th.wait_reqs = ()
-        self._wait_spans(th, reqs, th.t_block)
-        value = reqs[0].value if th.single else [r.value for r in reqs]
+        if th.single:
+            self._wait_span(th, req, th.t_block)
+            value = req.value
+        else:
+            self._wait_spans(th, reqs, th.t_block)
+            value = [r.value for r in reqs]
         th.blocked = ""                         # _wake_now(th, value), inline
         if self.running:
             self.wake_later(th, value)
@@ -102,29 +106,33 @@ class Waiting:
             self._resume(th, value)
 
     def _wait_spans(self: Executor, th: Thread, reqs: Sequence[Request], t_block: float) -> None:
-        """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1]."""
-        log, pe = self.span_log.extend, th.pe            # (self.span, inline)
-        ids = self.label.ids
+        """The waits on th's PE: per request, in order of t1, [max(cursor, t0), t1] (the
+        cursor: t_block, then the latest completion so far)."""
         cursor = t_block
-        for r in reqs if len(reqs) == 1 else sorted(reqs, key=_by_t1_t2):
-            t0, t1 = r.t0, r.t1
-            start = cursor if cursor > t0 else t0
-            msg = r.msg
-            assert msg is not None               # a completed request has its message
-            kind = r.kind                      # (t1 if t1 > start else start: max(start, t1))
-            if kind == RECV:
-                end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.src_pe
-            elif not r.logged:                 # the send's one span with its bytes
-                r.logged = True
-                end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.dst_pe
-            elif t1 > start:
-                end, nbytes, peer = t1, 0.0, msg.dst_pe
-            else:
-                end = None
-            if end is not None:
-                task = ids.get(r.line)         # self.line_id(r.line), inline
-                if task is None:
-                    task = self.label.id(r.line)
-                log((pe, kind, task, start, end, 0.0, nbytes, peer, msg.id))
+        for r in sorted(reqs, key=_by_t1_t2):
+            self._wait_span(th, r, cursor)
             if r.t2 > cursor:
                 cursor = r.t2
+
+    def _wait_span(self: Executor, th: Thread, r: Request, cursor: float) -> None:
+        """The wait for request `r` on th's PE from `cursor`: [max(cursor, t0), max(that,
+        t1)] with its message's bytes (a send's bytes once); a send already logged only
+        if it took time."""
+        t0, t1 = r.t0, r.t1
+        start = cursor if cursor > t0 else t0
+        msg = r.msg
+        assert msg is not None                   # a completed request has its message
+        kind = r.kind                      # (t1 if t1 > start else start: max(start, t1))
+        if kind == RECV:
+            end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.src_pe
+        elif not r.logged:                 # the send's one span with its bytes
+            r.logged = True
+            end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.dst_pe
+        elif t1 > start:
+            end, nbytes, peer = t1, 0.0, msg.dst_pe
+        else:
+            return
+        task = self.label.ids.get(r.line)          # self.line_id(r.line), inline
+        if task is None:
+            task = self.label.id(r.line)
+        self.span_log.frombytes(ROW(th.pe, kind, task, start, end, 0.0, nbytes, peer, msg.id))

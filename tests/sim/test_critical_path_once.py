@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 from parasim.sim import scenario as scenario_mod
 from parasim.sim.engine.engine import Engine
-from parasim.sim.engine.transport import programs as program_order
+from parasim.sim.engine.program_order import programs as program_order
 from parasim.sim.machine.costs import min_durations
 from parasim.sim.machine.machine import Machine
 from parasim.sim.simulate import build_graph, simulate

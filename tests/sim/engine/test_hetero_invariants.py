@@ -71,6 +71,7 @@ def test_hetero_invariants(setup):
                 assert start[t] >= end[p] - eps       # deps respected
     # data copied before use: every cross-domain read of a task has arrived by its start
     arrive = {}
+    reads = g.dep_bytes if g.dep_bytes is not None else np.zeros(len(g.dep_idx))
     for node, _, d_, _, t1, _, p in e.copies:
         arrive[(p, node, d_)] = min(t1, arrive.get((p, node, d_), np.inf))
     for t in range(g.n):
@@ -79,7 +80,7 @@ def test_hetero_invariants(setup):
             p = g.dep_idx[k]
             q = e.ran_on[p]
             same_node = q // m.cores == pe // m.cores
-            if g.dep_bytes[k] > 0 and same_node and e.pe_domain[q] != e.pe_domain[pe]:
+            if reads[k] > 0 and same_node and e.pe_domain[q] != e.pe_domain[pe]:
                 key = (p, pe // m.cores, e.pe_domain[pe])
                 assert key in arrive
                 if np.isfinite(start[t]):             # tasks taking no time have no span
