@@ -102,3 +102,13 @@ def test_processes_and_run_until_match_simpy():
     ref_env.run()
     cal_env.run()
     assert cal == ref and len(ref) == 20
+
+
+def test_every_scheduled_event_takes_the_next_id_as_in_simpy():
+    ref_env, env = simpy.Environment(), CalendarEnvironment()
+    for e in (ref_env, env):
+        at(e, 1.0, Later([], 0))
+        e.timeout(0.0)
+        e.process(iter(()))                  # URGENT
+        at(e, 1.0, Later([], 1))
+    assert next(env._eid) == next(ref_env._eid) == 4
