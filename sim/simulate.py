@@ -21,6 +21,7 @@ from .analysis.layers import layer_rows
 from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine import serial
+from .engine.gc_hold import held
 from .engine.program_order import links_shared
 from .engine.timeslice import has_io, make_engine
 from .machine.costs import compute_times
@@ -146,6 +147,9 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     (sim.sweep shares one among runs); it is used as T1 instead of re-simulating it.
     `limit_s`: refuse (size_guard.RunTooLong) a run estimated to take longer, and stop
     one that is on course to (size_guard.Watchdog).
+    The cyclic garbage collector is held off meanwhile (engine/gc_hold.py): the graph,
+    the engine and the analysis build as many containers as the run has tasks, and the
+    collector's passes over all of them grew faster than the run.
     """
     runner = RUNNERS.get(scenario.workload.kind)
     if runner is not None:                      # a workload with its own pipeline
@@ -153,6 +157,14 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
             check_run(scenario, limit_s)
             progress, cancel = size_guard.watch(limit_s, progress, cancel)
         return runner(scenario, progress, cancel)
+    with held():
+        return _simulate(scenario, progress, cancel, baseline, serial_s, limit_s)
+
+
+def _simulate(scenario: Scenario, progress: Callable[[float], None] | None,
+              cancel: Callable[[], bool] | None, baseline: bool, serial_s: float | None,
+              limit_s: float | None) -> Run:
+    """simulate() of a task-graph workload (no runner of its own)."""
     machine = Machine(scenario.machine)
     graph = build_graph(scenario, machine)
     if limit_s is not None:                     # the clock starts with the engine

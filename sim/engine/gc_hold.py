@@ -5,6 +5,8 @@ SimPy events in the queue); every full collection walks all of them, so on large
 message-passing runs the collector took about half the engine's time, growing faster
 than the run. The executors create no garbage cycles on their hot path (what they drop
 is freed by reference counting), so holding the collector off costs no memory.
+simulate() holds it for a whole task-graph run (graph, engines, analysis): their
+containers too grow with the run, and so did the collections' passes over them.
 
 `held()` disables automatic collection for its block and restores the state it found
 on the way out, whatever the exit: a return, an exception, engine.Cancelled. Nested

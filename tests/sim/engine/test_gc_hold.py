@@ -77,3 +77,20 @@ def test_nested_and_concurrent_holds_restore_once_the_last_ends(gc_state):
     release.set()
     t.join(10)
     assert gc.isenabled() == gc_state
+
+
+def test_simulate_holds_it_from_the_graph_to_the_summary(monkeypatch, gc_state):
+    from parasim.sim import scenario as sm
+    from parasim.sim import simulate as simulate_module
+    seen = []
+
+    def spy(real):
+        def call(*args, **kwargs):
+            seen.append(gc.isenabled())
+            return real(*args, **kwargs)
+        return call
+    for name in ("build_graph", "summarize", "critical_path"):
+        monkeypatch.setattr(simulate_module, name, spy(getattr(simulate_module, name)))
+    simulate_module.simulate(sm.load("cluster-stencil", ["machine.nodes=4"]))
+    assert len(seen) == 3 and not any(seen)
+    assert gc.isenabled() == gc_state
