@@ -33,12 +33,12 @@ negative tags the collectives use.
 from __future__ import annotations
 
 import math
-from functools import partial
 from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simpy.events import NORMAL, Timeout
 
+from ..engine.fluid import Flow
 from ..engine.transport import intra_node
 from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Channel, Message, Request, Status, Thread
 
@@ -175,39 +175,33 @@ class Messaging:
         return self.net.route(na, nb)[1]
 
     def _carry(self: Executor, msg: Message) -> None:
-        """The data leaves now: latency, then the payload as a flow."""
+        """The data leaves now: latency, then the payload as a flow (start_after: no
+        event of its own when it follows on another start for the same time); a message
+        that is all latency is the event itself, delivered when it fires."""
+        payload = msg.payload
         if msg.remote:
+            if payload > 0:
+                assert self.links is not None       # nodes differ: a network exists
+                self.links.start_after(msg.ch.latency, Flow(
+                    payload, msg.ch.links, math.inf, self._delivered, msg))
+                return
             latency = msg.ch.latency
         elif msg.src_pe == msg.dst_pe:
             self._delivered(msg)
             return
         else:                              # as the engine's transport (intra_node)
-            latency, factor, cap = intra_node(self.m, msg.payload)
-            msg.intra = (factor * msg.payload, cap)
-        msg.callbacks = self.flow_next              # the message is the event (events.at,
+            latency, factor, cap = intra_node(self.m, payload)
+            amount = factor * payload
+            if payload > 0 and amount > 0:          # (else in the caches: all latency)
+                self.memory[msg.src_pe // self.m.cores].start_after(
+                    latency, Flow(amount, (0,), cap, self._delivered, msg))
+                return
+        msg.callbacks = self.deliver                # the message is the event (events.at,
         env = self.env                              # inline: as a Timeout, in its order)
         heappush(env._queue, (env._now + latency, NORMAL, next(env._eid), msg))
 
-    def _flow(self: Executor, msg: Message) -> None:
-        """The latency is over: the payload flows (a copy through memory within a node)."""
-        payload = msg.payload
-        if payload <= 0:
-            self._delivered(msg)
-            return
-        if not msg.remote:                   # within a node (_carry set msg.intra)
-            amount, cap = msg.intra
-            if amount <= 0:                  # in the caches: all latency
-                self._delivered(msg)
-                return
-            self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap,
-                                                          partial(self._delivered, msg))
-        else:                                # between nodes
-            assert self.links is not None
-            self.links.start(payload, msg.ch.links, math.inf, partial(self._delivered, msg))
-
-    def _delivered(self: Executor, msg: Message, _t=None) -> None:
-        """The last byte is at the receiver (at _t, now, from a flow's end): its NIC gap,
-        then its CPU overhead."""
+    def _delivered(self: Executor, msg: Message) -> None:
+        """The last byte is at the receiver (now): its NIC gap, then its CPU overhead."""
         c, now = self.cost, self.env._now
         msg.delivered = True
         dst_pe = msg.dst_pe

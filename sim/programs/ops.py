@@ -81,10 +81,10 @@ class Message:
     """A message sent: its envelope, its channel and where it is."""
 
     __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
-                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
-                 "ch", "callbacks")
+                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "ch",
+                 "callbacks")
 
-    callbacks: list       # as an event once its latency is under way (_carry): [_flow]
+    callbacks: list       # as an event when it is all latency (_carry): [_delivered]
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
                  ch: Channel, send: Request, line):
@@ -101,7 +101,6 @@ class Message:
         self.src_pe, self.dst_pe, self.remote = ch.src_pe, ch.dst_pe, ch.remote
         payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
         self.payload = 0.0 if 0.0 > payload else payload
-        self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
 
     def begin(self) -> None:
         self.ex._send_begin(self)
