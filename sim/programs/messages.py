@@ -252,30 +252,31 @@ class Messaging:
         self._in_order(msg)
 
     def _in_order(self: Executor, msg: Message) -> None:
-        """Match messages of one sender in the order it sent them (no overtaking)."""
+        """Match messages of one sender in the order it sent them (no overtaking): each
+        with the first posted receive that fits (MPI's rule, ops.fits, inline), else it
+        waits as unexpected."""
         ch = msg.ch
         expect = ch.expect
         if msg.seq != expect:
             ch.held[msg.seq] = msg
             return
-        self._match_message(msg)
-        expect += 1
         held = ch.held
-        while held and expect in held:      # the ones it let wait
-            self._match_message(held.pop(expect))
-            expect += 1
-        ch.expect = expect
-
-    def _match_message(self: Executor, msg: Message) -> None:
         posted = self.posted[msg.dst]
-        src, tag = msg.src, msg.tag
-        for i, req in enumerate(posted):        # the first that fits(req, msg), inline
-            if ((req.peer == ANY_SOURCE or req.peer == src)
-                    and (req.tag == tag or (req.tag == ANY_TAG and tag >= 0))):
-                del posted[i]
-                self._matched(req, msg, req.t0)
-                return
-        self.unexpected[msg.dst].append(msg)
+        while True:
+            src, tag = msg.src, msg.tag
+            for i, req in enumerate(posted):
+                if ((req.peer == ANY_SOURCE or req.peer == src)
+                        and (req.tag == tag or (req.tag == ANY_TAG and tag >= 0))):
+                    del posted[i]
+                    self._matched(req, msg, req.t0)
+                    break
+            else:
+                self.unexpected[msg.dst].append(msg)
+            expect += 1
+            if not held or expect not in held:     # (else the one it let wait)
+                break
+            msg = held.pop(expect)
+        ch.expect = expect
 
     def irecv(self: Executor, rank: int, source: int, tag: int, line, callback=None,
               thread: Thread | None = None) -> Request:

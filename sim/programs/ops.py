@@ -149,7 +149,7 @@ class Compute:
 
 
 def fits(req: Request, msg: Message) -> bool:
-    """MPI's matching rule (messages.py's _match_message and _post have it inline)."""
+    """MPI's matching rule (messages.py's _in_order and _post have it inline)."""
     return ((req.peer == ANY_SOURCE or req.peer == msg.src)
             and (req.tag == msg.tag or (req.tag == ANY_TAG and msg.tag >= 0)))
 
