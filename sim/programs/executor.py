@@ -186,7 +186,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                 if type(op) is Compute:
                     self._compute(th, op)
                     break
-                if type(op) is Request and op.waiter is None:      # the common wait
+                if (type(op) is Request or type(op) is Message) and op.waiter is None:
                     if op.done:                     # (_wait_one, inline)
                         self._wait_span(th, op, self.env._now)
                         value = op.value
