@@ -71,7 +71,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
-        self.flow_next = [self._flow]           # a message's callbacks, latency over
+        self.deliver = [self._delivered]        # a message's callbacks when all latency
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
         pes = machine.pes
@@ -186,7 +186,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                 if type(op) is Compute:
                     self._compute(th, op)
                     break
-                if type(op) is Request and op.waiter is None:      # the common wait
+                if (type(op) is Request or type(op) is Message) and op.waiter is None:
                     if op.done:                     # (_wait_one, inline)
                         self._wait_span(th, op, self.env._now)
                         value = op.value

@@ -29,7 +29,8 @@ class Status(NamedTuple):
 
 
 class Request:
-    """A message in flight or a receive posted: `yield req` (or comm.wait) waits for it.
+    """A message in flight (a Message) or a receive posted: `yield req` (or comm.wait)
+    waits for it.
 
     Times kept for the trace: the waiting part of a wait is [t0, t1] (t0: the send's
     CPU overhead ended or the receive was posted; t1: the data was processed, or the
@@ -53,7 +54,7 @@ class Request:
         self.waiter = None
         self.t0 = -1.0
         self.t1 = self.t2 = 0.0
-        self.msg: Message | None = None
+        self.msg: Message | None = None      # a receive: the message it matched
 
     def describe(self, label) -> str:
         if self.kind == SEND:
@@ -77,31 +78,34 @@ class Channel:
         self.held: dict[int, Message] = {}          # arrived before their turn, by seq
 
 
-class Message:
-    """A message sent: its envelope, its channel and where it is."""
+class Message(Request):
+    """A send: its request (rank sends to peer) is its message, with its envelope, its
+    channel and where it is (one object a message)."""
 
-    __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
-                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
-                 "ch", "callbacks")
+    __slots__ = ("id", "seq", "rdv", "recv", "arrival", "delivered", "src_pe", "dst_pe",
+                 "payload", "remote", "ex", "ch", "callbacks")
 
-    callbacks: list       # as an event once its latency is under way (_carry): [_flow]
+    callbacks: list       # as an event when it is all latency (_carry): [_delivered]
 
     def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
-                 ch: Channel, send: Request, line):
-        self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
-        self.nbytes, self.line, self.ch = nbytes, line, ch
+                 ch: Channel, line, callback=None, on_start=None):
+        # Request's fields (as Request.__init__(SEND, src, dst, ...)), but no `msg`
+        self.kind, self.rank, self.peer, self.tag, self.nbytes, self.line = (
+            SEND, src, dst, tag, nbytes, line)
+        self.callback, self.on_start = callback, on_start
+        self.done = self.logged = self.delivered = False
+        self.value = self.waiter = None
+        self.recv: Request | None = None         # the receive a rendezvous matched
+        self.t0 = -1.0
+        self.t1 = self.t2 = self.arrival = 0.0
+        self.ex, self.id, self.ch = ex, id, ch
         self.seq = ch.sent
         ch.sent += 1
-        self.send: Request | None = send        # (None once delivered: no reference cycle)
         cost = ex.cost
         self.rdv = nbytes > cost.S               # rendezvous: waits for the match
-        self.recv: Request | None = None         # the receive a rendezvous matched
-        self.arrival = 0.0
-        self.delivered = False
         self.src_pe, self.dst_pe, self.remote = ch.src_pe, ch.dst_pe, ch.remote
         payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
         self.payload = 0.0 if 0.0 > payload else payload
-        self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
 
     def begin(self) -> None:
         self.ex._send_begin(self)
@@ -150,7 +154,7 @@ class Compute:
 
 
 def fits(req: Request, msg: Message) -> bool:
-    """MPI's matching rule (messages.py's _match_message and _post have it inline)."""
-    return ((req.peer == ANY_SOURCE or req.peer == msg.src)
+    """MPI's matching rule (messages.py's _in_order and _post have it inline)."""
+    return ((req.peer == ANY_SOURCE or req.peer == msg.rank)
             and (req.tag == msg.tag or (req.tag == ANY_TAG and msg.tag >= 0)))
 
