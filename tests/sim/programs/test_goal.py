@@ -119,3 +119,22 @@ def test_a_schedule_larger_than_the_machine_is_refused(tmp_path):
     with pytest.raises(ScenarioError, match=r"the schedule's num_ranks \(4\) must "
                                              r"be at most the machine's 2 PEs"):
         goal_run(path, nodes=2)
+
+
+def test_the_garbage_collector_is_held_through_a_schedule_and_restored(tmp_path, monkeypatch):
+    """run_goal holds the cyclic collector off from the parse to the summary (no user code
+    runs) and restores it after a run and after a malformed file."""
+    import gc
+
+    seen = []
+    real_run = goal.run
+    monkeypatch.setattr(goal, "run", lambda ex, s: seen.append(gc.isenabled()) or
+                        real_run(ex, s))
+    assert gc.isenabled()
+    goal_run(DATA / "dissemination_16.goal")
+    assert seen == [False] and gc.isenabled()
+    bad = tmp_path / "bad.goal"
+    bad.write_text("num_ranks 2\nrank 0 {\nl1: jump 5\n}\n")
+    with pytest.raises(ScenarioError):
+        goal_run(bad)
+    assert gc.isenabled()
