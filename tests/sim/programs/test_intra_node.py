@@ -6,15 +6,9 @@ from __future__ import annotations
 import pytest
 
 from parasim.sim.machine.machine import Machine
+from tests.sim.programs.helpers import ONE_MESSAGE as ONE
 from tests.sim.programs.helpers import program_scenario, run_program
 
-ONE = """
-def main(comm, n):
-    if comm.rank == 0:
-        yield comm.send(1, n)
-    else:
-        yield comm.recv(0)
-"""
 NET = {"latency_us": 10.0, "bandwidth_gbs": 1.0, "intra_latency_us": 0.5}
 
 

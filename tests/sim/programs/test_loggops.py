@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parasim.sim.trace import KIND_CODE
+from tests.sim.programs.helpers import ONE_MESSAGE as ONE
 from tests.sim.programs.helpers import run_program
 
 US = 1e-6
@@ -18,13 +19,6 @@ def net(**kw):
     return base
 
 
-ONE = """
-def main(comm, n):
-    if comm.rank == 0:
-        yield comm.send(1, n)
-    else:
-        yield comm.recv(0)
-"""
 
 
 def test_one_message_costs_o_L_sG_o(tmp_path):
