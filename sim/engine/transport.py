@@ -56,6 +56,7 @@ from ..machine.network import LogGOPS, network_for
 from ..trace import KIND_CODE
 from .events import Later, at
 from .fluid import Flow, FluidModel
+from .routes import MessageRoutes
 
 if TYPE_CHECKING:
     from .arrivals import ArrivalOverheads
@@ -113,12 +114,13 @@ class Transport:
         self.sent_at = [0.0] * len(self.src)
         self.arrival = [0.0] * len(self.src)
         self.posted: dict[int, tuple[int, float]] = {}     # task -> (pe, time) in recv
-        self.queue: dict[int, list[int]] = {}              # pe -> blocking sends left
+        self.queue: list[list[int] | None] = [None] * m.pes   # pe -> blocking sends left
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
-        self.nodes = m.nodes
-        self.paths: dict[int, tuple[tuple[int, ...], float]] = {}   # net.route by node pair
+        self.routes = MessageRoutes(self.net, owner[g.msg_src] // m.cores,
+                                    owner[g.msg_dst] // m.cores)
+        self.route = self.routes.of                 # message -> (links, latency) or None
         self.count = 0
         self.bytes_sent = 0.0
         self.cost = LogGOPS.of(m.spec.network)
@@ -128,6 +130,7 @@ class Transport:
                         if self.logp else self.nbytes)        # bytes after the first one
         self._landed = [self._land]
         self._done = (self._arrive, self._sent)     # a flow's end: by blocking (bound once)
+        self._ideal: list[float] | None = None      # ideal_times, once computed
         self.span = None                    # send / recv spans of a message (not LogGOPS)
         if self.rec is not None and not self.logp:
             self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
@@ -213,20 +216,31 @@ class Transport:
         return out
 
     def ideal_time(self, m: int) -> float:
-        """Message m alone on an idle path: latency + bytes / bottleneck bandwidth."""
+        """Message m alone on an idle path (ideal_times)."""
+        return self.ideal_times()[m]
+
+    def ideal_times(self) -> list[float]:
+        """Each message alone on an idle path: 0 to its own PE; within a node, latency +
+        factor x payload / min(cap, memory bandwidth) (intra_node); between nodes, the
+        route's latency + payload / its narrowest link. Computed once."""
+        if self._ideal is None:
+            self._ideal = self._ideal_times()
+        return self._ideal
+
+    def _ideal_times(self) -> list[float]:
+        """ideal_times, vectorised over the messages between nodes (their routes)."""
+        src_pe, dst_pe = np.asarray(self.src_pe, np.int64), np.asarray(self.dst_pe, np.int64)
+        nb = np.asarray(self.payload, np.float64)
+        out = np.zeros(len(nb))
+        r = self.routes
+        out[r.inter] = r.latency + nb[r.inter] / r.narrowest
         mach = self.e.m
-        sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
-        if self.src_pe[m] == self.dst_pe[m]:
-            return 0.0
-        nb = self.cost.payload(self.nbytes[m])
-        if sn == dn:
-            latency, factor, cap = intra_node(mach, nb)
-            if factor == 0.0:
-                return latency
-            return latency + factor * nb / min(cap, mach.mem_bandwidth)
-        assert self.net is not None                 # nodes differ: a network exists
-        links, latency = self.net.route(sn, dn)
-        return latency + nb / min(self.net.capacity[k] for k in links)
+        same_node = src_pe // self.cores == dst_pe // self.cores
+        for m in np.flatnonzero(same_node & (src_pe != dst_pe)).tolist():
+            size = float(nb[m])
+            lat, factor, cap = intra_node(mach, size)
+            out[m] = lat if factor == 0.0 else lat + factor * size / min(cap, mach.mem_bandwidth)
+        return out.tolist()
 
     def task_times(self) -> list[float]:
         """Each task's contention-free duration (costs.min_durations)."""
@@ -236,8 +250,7 @@ class Transport:
         """TaskGraph.longest_path through the dependencies (program order included) and
         the messages, each task at its contention-free duration and each message at
         ideal_time: a lower bound on the makespan."""
-        return self.e.g.longest_path(self.task_times(),
-                                     [self.ideal_time(m) for m in range(len(self.src))])
+        return self.e.g.longest_path(self.task_times(), self.ideal_times())
 
     # -- carrying ----------------------------------------------------------------------
 
@@ -252,17 +265,12 @@ class Transport:
         done = self._done[self.blocking[m]]
         nb = self.payload[m]
         a, b = self.src_pe[m], self.dst_pe[m]
-        sn, dn = a // self.cores, b // self.cores
-        if sn != dn:
-            key = sn * self.nodes + dn
-            path = self.paths.get(key)
-            if path is None:
-                assert self.net is not None
-                path = self.paths[key] = self.net.route(sn, dn)
+        path = self.route[m]
+        if path is not None:                        # between nodes
             model, (links, latency), amount, cap = self.links, path, nb, math.inf
         elif a != b:
             latency, factor, cap = intra_node(self.e.m, nb)
-            model, links, amount = self.e.memory[sn], (0,), factor * nb
+            model, links, amount = self.e.memory[a // self.cores], (0,), factor * nb
         else:
             at(env, 0.0, Later(self._landed, m))
             return
@@ -300,11 +308,11 @@ class Transport:
         if self.logp:
             self._next_send(pe, self.src[m])
             return
-        left = self.queue.get(pe)
+        left = self.queue[pe]
         if left:
             m = left.pop()
             if not left:
-                del self.queue[pe]
+                self.queue[pe] = None
             self._launch(m)
         else:
             self.e._release(pe, self.src[m], now)
@@ -351,7 +359,7 @@ class Transport:
         leaves o after the overhead starts. None left: release the PE."""
         left, now = self.queue[pe], self.env.now
         if not left:
-            del self.queue[pe]
+            self.queue[pe] = None
             self.e._release(pe, t, now)
             return
         m, c = left.pop(), self.cost
