@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import math
 import operator
+from array import array
 from collections.abc import Callable, Sequence
 
 import simpy
@@ -93,7 +94,7 @@ class FluidModel:
         self._times: list[float] = []            # heap of projected completion times
         self._due_at: dict[float, list[Flow]] = {}  # each of those times: its flows
         self._seq = 0
-        self._carried = [0.0] * len(self.capacity)
+        self._carried = array("d", bytes(8 * len(self.capacity)))   # bytes by resource
         self._timer_at = math.inf
         self._generation = 0
         self._one = len(self.capacity) == 1       # one resource: one component

@@ -56,30 +56,12 @@ from ..machine.network import LogGOPS, network_for
 from ..trace import KIND_CODE
 from .events import Later, at
 from .fluid import Flow, FluidModel
-from .routes import MessageRoutes
+from .routes import MessageRoutes, ideal_times, intra_node
 
 if TYPE_CHECKING:
     from .arrivals import ArrivalOverheads
 
 SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
-
-
-def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
-    """(delay s, memory bytes per message byte, rate cap B/s) of a message of nbytes
-    between two cores of a node: (memory latency, 2, core bandwidth) unless the network
-    sets intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth);
-    a cached one (nbytes <= intra_cached_bytes) is all delay: (latency + nbytes /
-    intra_cached_bandwidth, 0, 0)."""
-    net = machine.spec.network
-    if net is None:
-        return machine.mem_latency, 2.0, machine.core_bandwidth
-    lat, bw = net.intra_latency_us, net.intra_bandwidth_gbs
-    latency = machine.mem_latency if lat is None else lat * 1e-6
-    if net.intra_cached_bytes is not None and nbytes <= net.intra_cached_bytes:
-        return latency + nbytes / (net.intra_cached_bandwidth_gbs * 1e9), 0.0, 0.0
-    if bw is None:
-        return latency, 2.0, machine.core_bandwidth
-    return latency, 1.0, bw * 1e9
 
 
 def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
@@ -228,19 +210,8 @@ class Transport:
         return self._ideal
 
     def _ideal_times(self) -> list[float]:
-        """ideal_times, vectorised over the messages between nodes (their routes)."""
-        src_pe, dst_pe = np.asarray(self.src_pe, np.int64), np.asarray(self.dst_pe, np.int64)
-        nb = np.asarray(self.payload, np.float64)
-        out = np.zeros(len(nb))
-        r = self.routes
-        out[r.inter] = r.latency + nb[r.inter] / r.narrowest
-        mach = self.e.m
-        same_node = src_pe // self.cores == dst_pe // self.cores
-        for m in np.flatnonzero(same_node & (src_pe != dst_pe)).tolist():
-            size = float(nb[m])
-            lat, factor, cap = intra_node(mach, size)
-            out[m] = lat if factor == 0.0 else lat + factor * size / min(cap, mach.mem_bandwidth)
-        return out.tolist()
+        """ideal_times (routes.ideal_times)."""
+        return ideal_times(self.routes, self.e.m, self.src_pe, self.dst_pe, self.payload)
 
     def task_times(self) -> list[float]:
         """Each task's contention-free duration (costs.min_durations)."""

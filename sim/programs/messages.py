@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from simpy.events import NORMAL, Timeout
 
 from ..engine.fluid import Flow
-from ..engine.transport import intra_node
+from ..engine.routes import intra_node
 from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Channel, Message, Request, Status, Thread
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ class Messaging:
         elif msg.src_pe == msg.dst_pe:
             self._delivered(msg)
             return
-        else:                              # as the engine's transport (intra_node)
+        else:                              # as the engine's transport (routes.intra_node)
             latency, factor, cap = intra_node(self.m, payload)
             amount = factor * payload
             if payload > 0 and amount > 0:          # (else in the caches: all latency)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parasim.sim.engine.engine import Engine
-from parasim.sim.engine.transport import intra_node
+from parasim.sim.engine.routes import intra_node
 from tests.netutil import cluster
 from tests.sim.engine.test_network_invariants import programs
 

@@ -1,5 +1,5 @@
 """Messages between two cores of one node (a program's): through the node's memory, or
-all latency when cached (transport.intra_node's costs), against hand values."""
+all latency when cached (routes.intra_node's costs), against hand values."""
 
 from __future__ import annotations
 
