@@ -99,7 +99,7 @@ class Engine:
             self.log_end = self.rec.task_end
         end = [self._wake]
         self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
-        self.run_head: Wake = self.wake[0] if pes else None   # the open same-time run:
+        self.run_head = Wake(-1, [])           # the open same-time run (none yet):
         self.run_time, self.run_eid = 0.0, -2                 # its time, its last event id
         self.done_count = 0
         self.net = Transport(self) if len(graph.msg_src) else None
