@@ -88,8 +88,8 @@ class FluidModel:
         self.env = env
         self.capacity = list(capacities)
         # each resource's flows by start number; None while it has none (a dict is made
-        # when a flow arrives and dropped when the last one leaves: the few dicts in use
-        # are recent ones, not one per link of a large network)
+        # when a flow arrives and dropped when the last one leaves: only resources in use
+        # hold one, made recently, not every link of a large network for the whole run)
         self.users: list[dict[int, Flow] | None] = [None] * len(self.capacity)
         self._times: list[float] = []            # heap of projected completion times
         self._due_at: dict[float, list[Flow]] = {}  # each of those times: its flows
