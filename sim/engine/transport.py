@@ -64,12 +64,13 @@ if TYPE_CHECKING:
 SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
 
 
-def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
-    """Message indices grouped by task (`keys`), each group in message order."""
+def _csr(keys: np.ndarray, n: int, ints: np.ndarray) -> tuple[list[int], list[int]]:
+    """Message indices grouped by task (`keys`), each group in message order; the
+    numbers are the objects of `ints` (ints[i] is i: see Transport.__init__)."""
     idx = np.argsort(keys, kind="stable")
     ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
-    return ptr.tolist(), idx.tolist()
+    return ints[ptr].tolist(), ints[idx].tolist()
 
 
 class Transport:
@@ -83,15 +84,20 @@ class Transport:
         self.env = engine.env
         self.rec = engine.rec
         g, m = engine.g, engine.m
-        self.src, self.dst = g.msg_src.tolist(), g.msg_dst.tolist()
+        # the per-message lists hold one int object per task, PE or message number
+        # (arange of objects, indexed), not one per entry: a pointer per message each
+        tasks = np.arange(g.n, dtype=object)
+        self.src, self.dst = tasks[g.msg_src].tolist(), tasks[g.msg_dst].tolist()
         self.nbytes = g.msg_bytes.tolist()
         blocking = g.msg_blocking if len(g.msg_blocking) else np.zeros(len(self.src), bool)
         self.blocking = blocking.tolist()
         owner = np.asarray(engine.owner)
-        self.src_pe = owner[g.msg_src].tolist()
-        self.dst_pe = owner[g.msg_dst].tolist()
-        self.out_ptr, self.out_idx = _csr(g.msg_src, g.n)
-        self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n)
+        pes = np.arange(m.pes, dtype=object)
+        self.src_pe = pes[owner[g.msg_src]].tolist()
+        self.dst_pe = pes[owner[g.msg_dst]].tolist()
+        msgs = np.arange(len(self.src) + 1, dtype=object)
+        self.out_ptr, self.out_idx = _csr(g.msg_src, g.n, msgs)
+        self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n, msgs)
         self.missing = np.bincount(g.msg_dst, minlength=g.n).tolist()   # messages not in
         self.sent_at = [0.0] * len(self.src)
         self.arrival = [0.0] * len(self.src)
