@@ -297,7 +297,8 @@ class FluidModel:
         now = self.env.now
         flows = self._live
         cap = flows[0].cap
-        self._fill_one(flows, self.capacity[0], now, any(f.cap != cap for f in flows))
+        by_cap = len(flows) > 1 and any(f.cap != cap for f in flows)
+        self._fill_one(flows, self.capacity[0], now, by_cap)
         for f in flows:
             f.finish = now + f.remaining / f.rate if f.remaining > 0 else now
 
