@@ -87,10 +87,8 @@ class FluidModel:
     def __init__(self, env: simpy.Environment, capacities: Sequence[float]):
         self.env = env
         self.capacity = list(capacities)
-        # each resource's flows by start number; None while it has none (a dict is made
-        # when a flow arrives and dropped when the last one leaves: only resources in use
-        # hold one, made recently, not every link of a large network for the whole run)
-        self.users: list[dict[int, Flow] | None] = [None] * len(self.capacity)
+        # each resource's flows by start number (a one-resource model keeps them in _live)
+        self.users: list[dict[int, Flow]] = [{} for _ in self.capacity]
         self._times: list[float] = []            # heap of projected completion times
         self._due_at: dict[float, list[Flow]] = {}  # each of those times: its flows
         self._seq = 0
@@ -150,11 +148,9 @@ class FluidModel:
         alone = True
         for r in f.resources:
             u = users[r]
-            if u is None:
-                users[r] = {seq: f}
-            else:
+            if u:
                 alone = False
-                u[seq] = f
+            u[seq] = f
         if not alone:
             f.rate, f.finish = 0.0, math.inf
             self._reshare(self._component(f.resources))
@@ -181,8 +177,7 @@ class FluidModel:
             return list(self._live)
         live: dict[int, Flow] = {}
         for u in self.users:
-            if u is not None:
-                live.update(u)
+            live.update(u)
         return [live[s] for s in sorted(live)]
 
     def rates(self) -> list[float]:
@@ -207,16 +202,14 @@ class FluidModel:
         users = self.users
         if len(resources) == 1:                    # one resource whose flows use it alone
             (r,) = resources
-            u = users[r]
-            flows = list(u.values()) if u is not None else []
+            flows = list(users[r].values())
             if all(len(f.resources) == 1 for f in flows):
                 return flows
         seen_r = set(resources)
         stack = list(seen_r)
         found: dict[int, Flow] = {}
         while stack:
-            u = users[stack.pop()]
-            for f in u.values() if u is not None else ():
+            for f in users[stack.pop()].values():
                 if f.seq not in found:
                     found[f.seq] = f
                     for r in f.resources:
@@ -359,13 +352,10 @@ class FluidModel:
             seq, amount = f.seq, f.amount
             for r in f.resources:
                 u = users[r]
-                assert u is not None
                 del u[seq]
                 carried[r] += amount
                 if u:
                     touched.add(r)
-                else:
-                    users[r] = None
         if touched:
             rest = self._component(touched)
             if rest:
