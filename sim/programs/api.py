@@ -44,7 +44,6 @@ from .threads import (
 )
 
 INF = math.inf
-_isfinite = math.isfinite
 
 
 class Comm(Collectives):
@@ -117,22 +116,26 @@ class Comm(Collectives):
         """Start sending nbytes to rank `dest`; returns the request (yield it to wait)."""
         if not (type(dest) is int and 0 <= dest < self.size):      # the common case at once
             self._check_peer(dest, "dest", False)
-        if not (isinstance(tag, int) and tag >= 0) and tag != COLL:
-            raise self._fail(f"tag must be an integer >= 0, got {tag!r}")
-        if not (nbytes >= 0 and _isfinite(nbytes)):
+        if not (type(tag) is int and tag >= 0):
+            self._check_tag(tag)
+        if not (nbytes >= 0 and nbytes < INF):      # (isfinite: False for inf and NaN)
             raise self._fail(f"nbytes must be >= 0, got {nbytes!r}")
         th = self._th
         return self._ex.isend(self.rank, dest, float(nbytes), tag, th.gen.gi_frame.f_lineno,
-                              thread=th)
+                              None, None, th)
 
     send = isend          # blocking: `yield comm.send(...)` waits for the request
+
+    def _check_tag(self, tag) -> None:
+        if not (isinstance(tag, int) and tag >= 0) and tag != COLL:
+            raise self._fail(f"tag must be an integer >= 0, got {tag!r}")
 
     def irecv(self, source: int = ANY_SOURCE, tag: int = ANY_TAG) -> Request:
         """Post a receive; returns the request, whose value is a Status."""
         if not (type(source) is int and 0 <= source < self.size):  # the common case at once
             self._check_peer(source, "source", True)
         th = self._th
-        return self._ex.irecv(self.rank, source, tag, th.gen.gi_frame.f_lineno, thread=th)
+        return self._ex.irecv(self.rank, source, tag, th.gen.gi_frame.f_lineno, None, th)
 
     recv = irecv          # blocking: `status = yield comm.recv(...)`
 

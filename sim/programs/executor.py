@@ -72,6 +72,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
         self.deliver = [self._delivered]        # a message's callbacks when all latency
+        self.flow_done = self._delivered        # a message's flow's (one bound method)
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
         pes = machine.pes
@@ -158,7 +159,20 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     self.operations += count
                     count = 0
                     self._guard(th)
-                if (type(op) is Compute and chainable and op.nbytes == 0
+                tp = type(op)
+                if (tp is Message or tp is Request) and op.waiter is None and not th.ahead:
+                    if op.done:                     # (_wait_one, inline)
+                        self._wait_span(th, op, self.env._now)
+                        value = op.value
+                        continue
+                    th.t_block = self.env._now
+                    th.wait_reqs = (op,)
+                    th.wait_left = 1
+                    th.wait_any = False
+                    th.single = True
+                    op.waiter = th
+                    break
+                if (tp is Compute and chainable and op.nbytes == 0
                         and chained < CHAIN and rank_live[rank] == 1):
                     chained += 1
                     if not th.ahead:
@@ -183,20 +197,8 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     th.held = (op, None)
                     self._sync_at(th)
                     break
-                if type(op) is Compute:
+                if tp is Compute:
                     self._compute(th, op)
-                    break
-                if (type(op) is Request or type(op) is Message) and op.waiter is None:
-                    if op.done:                     # (_wait_one, inline)
-                        self._wait_span(th, op, self.env._now)
-                        value = op.value
-                        continue
-                    th.t_block = self.env._now
-                    th.wait_reqs = (op,)
-                    th.wait_left = 1
-                    th.wait_any = False
-                    th.single = True
-                    op.waiter = th
                     break
                 done, value = self._dispatch(th, op)
                 if not done:

@@ -45,6 +45,7 @@ from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Channel, Message, Request, Sta
 if TYPE_CHECKING:
     from .executor import Executor
 
+_INF = math.inf
 _tuple_new = tuple.__new__      # Status(*fields) without the named tuple's Python __new__
 
 
@@ -77,26 +78,33 @@ class Messaging:
         ch = self.channels[rank].get(dest)
         if ch is None:
             ch = self._channel(rank, dest)
-        msg = Message(self, self.messages, rank, dest, tag, nbytes, ch, line, callback,
-                      on_start)
+        cost = self.cost
+        payload = nbytes - cost.first_byte              # cost.payload(nbytes), inline
+        if payload < 0.0:
+            payload = 0.0
+        msg = Message(self.messages, rank, dest, tag, nbytes, ch, line, callback, on_start,
+                      nbytes > cost.S, payload)
         self.messages += 1
         self.bytes_sent += nbytes
-        src_pe = msg.src_pe
+        src_pe = ch.src_pe
         if thread is not None and thread.ahead:
-            thread.pending.append(lambda: self.cpu(src_pe, msg.begin))
+            thread.pending.append(lambda: self.cpu(src_pe, lambda: self._send_begin(msg)))
         elif self.cpu_busy[src_pe]:
-            self.cpu_queue[src_pe].append(msg.begin)
-        elif msg.remote and self.nic_send[src_pe] > self.env._now:
+            self.cpu_queue[src_pe].append(lambda: self._send_begin(msg))
+        elif ch.remote and self.nic_send[src_pe] > self.env._now:
             self.cpu_busy[src_pe] = True
             self._send_begin(msg)              # (waits for the NIC's gap)
-        elif self.cost.first_byte or on_start is not None:
+        elif cost.first_byte or on_start is not None:
             self.cpu_busy[src_pe] = True
             self._send_start(msg)              # (what _send_begin would do, at once)
         else:               # no LogGOPS setting: _send_start's part that applies, inline
-            now = self.env._now                # (no overhead: the CPU stays free; no
-            if msg.remote:                     #  threshold: it completes on delivery)
-                self.nic_send[src_pe] = now + msg.payload * self.cost.G
-            msg.t0 = now
+            now = msg.t0 = self.env._now       # (no overhead: the CPU stays free; no
+            if ch.remote:                      #  threshold: it completes on delivery)
+                self.nic_send[src_pe] = now + payload * cost.G
+                if payload > 0:                # (_carry, inline; nodes differ: links exist)
+                    self.links.start_after(     # type: ignore[union-attr]
+                        ch.latency, Flow(payload, ch.links, _INF, self.flow_done, msg))
+                    return msg
             self._carry(msg)
         return msg
 
@@ -182,7 +190,7 @@ class Messaging:
             if payload > 0:
                 assert self.links is not None       # nodes differ: a network exists
                 self.links.start_after(msg.ch.latency, Flow(
-                    payload, msg.ch.links, math.inf, self._delivered, msg))
+                    payload, msg.ch.links, _INF, self.flow_done, msg))
                 return
             latency = msg.ch.latency
         elif msg.src_pe == msg.dst_pe:
@@ -193,7 +201,7 @@ class Messaging:
             amount = factor * payload
             if payload > 0 and amount > 0:          # (else in the caches: all latency)
                 self.memory[msg.src_pe // self.m.cores].start_after(
-                    latency, Flow(amount, (0,), cap, self._delivered, msg))
+                    latency, Flow(amount, (0,), cap, self.flow_done, msg))
                 return
         msg.callbacks = self.deliver                # the message is the event (events.at,
         env = self.env                              # inline: as a Timeout, in its order)

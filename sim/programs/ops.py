@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ..trace import KIND_CODE
-
-if TYPE_CHECKING:
-    from .executor import Executor
 
 COMPUTE, STALL, SEND, RECV, WAIT = (KIND_CODE[k] for k in
                                     ("compute", "stall", "send", "recv", "wait"))
@@ -39,8 +36,11 @@ class Request:
     __slots__ = ("kind", "rank", "peer", "tag", "nbytes", "line", "done", "value", "waiter",
                  "t0", "t1", "t2", "msg", "callback", "on_start", "logged")
 
+    msg: Message | None
+    waiter: Thread | None
+
     def __init__(self, kind, rank, peer, tag, nbytes, line, callback=None, on_start=None):
-        self.kind = kind             # SEND or RECV
+        self.kind = kind             # SEND or RECV        (one store a line: the fastest)
         self.rank = rank
         self.peer = peer
         self.tag = tag
@@ -48,13 +48,10 @@ class Request:
         self.line = line
         self.callback = callback     # called with the request when it completes
         self.on_start = on_start     # a send: called when its CPU overhead starts
-        self.done = False
-        self.logged = False          # a send: its span with the bytes is recorded
-        self.value = None
-        self.waiter = None
+        self.done = self.logged = False     # logged: a send's span with the bytes is recorded
+        self.value = self.waiter = self.msg = None    # msg: a receive's, the message it matched
         self.t0 = -1.0
         self.t1 = self.t2 = 0.0
-        self.msg: Message | None = None      # a receive: the message it matched
 
     def describe(self, label) -> str:
         if self.kind == SEND:
@@ -83,32 +80,36 @@ class Message(Request):
     channel and where it is (one object a message)."""
 
     __slots__ = ("id", "seq", "rdv", "recv", "arrival", "delivered", "src_pe", "dst_pe",
-                 "payload", "remote", "ex", "ch", "callbacks")
+                 "payload", "remote", "ch", "callbacks")
 
     callbacks: list       # as an event when it is all latency (_carry): [_delivered]
+    recv: Request | None
 
-    def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
-                 ch: Channel, line, callback=None, on_start=None):
-        # Request's fields (as Request.__init__(SEND, src, dst, ...)), but no `msg`
-        self.kind, self.rank, self.peer, self.tag, self.nbytes, self.line = (
-            SEND, src, dst, tag, nbytes, line)
-        self.callback, self.on_start = callback, on_start
+    def __init__(self, id: int, src: int, dst: int, tag: int, nbytes: float, ch: Channel,
+                 line, callback, on_start, rdv: bool, payload: float):
+        # Request's fields (as Request.__init__(SEND, src, dst, ...)), but no `msg`;
+        # rdv: a rendezvous (nbytes > S), payload: what flows after the latency
+        self.kind = SEND
+        self.rank = src
+        self.peer = dst
+        self.tag = tag
+        self.nbytes = nbytes
+        self.line = line
+        self.callback = callback
+        self.on_start = on_start
         self.done = self.logged = self.delivered = False
-        self.value = self.waiter = None
-        self.recv: Request | None = None         # the receive a rendezvous matched
+        self.value = self.waiter = self.recv = None    # recv: the receive a rendezvous matched
         self.t0 = -1.0
         self.t1 = self.t2 = self.arrival = 0.0
-        self.ex, self.id, self.ch = ex, id, ch
+        self.id = id
+        self.ch = ch
         self.seq = ch.sent
         ch.sent += 1
-        cost = ex.cost
-        self.rdv = nbytes > cost.S               # rendezvous: waits for the match
-        self.src_pe, self.dst_pe, self.remote = ch.src_pe, ch.dst_pe, ch.remote
-        payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
-        self.payload = 0.0 if 0.0 > payload else payload
-
-    def begin(self) -> None:
-        self.ex._send_begin(self)
+        self.rdv = rdv
+        self.src_pe = ch.src_pe
+        self.dst_pe = ch.dst_pe
+        self.remote = ch.remote
+        self.payload = payload
 
 
 class Thread:

@@ -118,19 +118,21 @@ class Waiting:
         t1)] with its message's bytes (a send's bytes once); a send already logged only
         if it took time."""
         t0, t1 = r.t0, r.t1
-        start = cursor if cursor > t0 else t0
-        kind = r.kind                      # (t1 if t1 > start else start: max(start, t1))
-        msg = r.msg if kind == RECV else r       # (a send is its message)
-        assert isinstance(msg, Message)          # a completed receive has its message
-        if kind == RECV:
-            end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.src_pe
-        elif not r.logged:                 # the send's one span with its bytes
-            r.logged = True
-            end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.dst_pe
-        elif t1 > start:
-            end, nbytes, peer = t1, 0.0, msg.dst_pe
-        else:
-            return
+        start = cursor if cursor > t0 else t0     # (t1 if t1 > start else start: max(start, t1))
+        if r.kind == RECV:                       # (a completed receive has its message;
+            msg: Message = r.msg                 # type: ignore[assignment]
+            kind, nbytes, peer = RECV, msg.nbytes, msg.src_pe
+            end = t1 if t1 > start else start
+        else:                                    #  a send is its message)
+            msg = r                              # type: ignore[assignment]
+            kind, nbytes, peer = SEND, msg.nbytes, msg.dst_pe
+            if not r.logged:                 # the send's one span with its bytes
+                r.logged = True
+                end = t1 if t1 > start else start
+            elif t1 > start:
+                end, nbytes = t1, 0.0
+            else:
+                return
         task = self.label.ids.get(r.line)          # self.line_id(r.line), inline
         if task is None:
             task = self.label.id(r.line)
