@@ -71,8 +71,9 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
-        self.deliver = [self._delivered]        # a message's callbacks when all latency
-        self.flow_done = self._delivered        # a message's flow's (one bound method)
+        self.flow_done = (self._delivered if self.cost.first_byte   # a message's last
+                          else self._delivered_plain)               # byte is there
+        self.deliver = [self.flow_done]         # a message's callbacks when all latency
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
         pes = machine.pes

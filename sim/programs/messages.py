@@ -122,24 +122,24 @@ class Messaging:
 
     def _send_begin(self: Executor, msg: Message) -> None:
         """The sender's CPU is free: wait for its NIC's gap, then start."""
-        now = self.env._now
-        if msg.remote and self.nic_send[msg.src_pe] > now:
-            Timeout(self.env, self.nic_send[msg.src_pe] - now, msg).callbacks.append(
+        now, ch = self.env._now, msg.ch
+        if ch.remote and self.nic_send[ch.src_pe] > now:
+            Timeout(self.env, self.nic_send[ch.src_pe] - now, msg).callbacks.append(
                 lambda ev: self._send_start(ev._value))
         else:
             self._send_start(msg)
 
     def _send_start(self: Executor, msg: Message) -> None:
-        src_pe, payload = msg.src_pe, msg.payload
-        c, now = self.cost, self.env._now
+        ch, payload = msg.ch, msg.payload
+        src_pe, c, now = ch.src_pe, self.cost, self.env._now
         if msg.on_start is not None:
             msg.on_start()
-        if msg.remote:
+        if ch.remote:
             self.nic_send[src_pe] = free = now + c.g + payload * c.G
             if self.nic_log is not None:
                 self.nic_log.extend((src_pe, now, free, msg.nbytes, msg.id))
         o = c.o + payload * c.O
-        dst_pe = msg.dst_pe
+        dst_pe = ch.dst_pe
         if o > 0:                       # the CPU overhead, with the message's bytes
             msg.logged = True
             self.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
@@ -185,22 +185,22 @@ class Messaging:
         """The data leaves now: latency, then the payload as a flow (start_after: no
         event of its own when it follows on another start for the same time); a message
         that is all latency is the event itself, delivered when it fires."""
-        payload = msg.payload
-        if msg.remote:
+        payload, ch = msg.payload, msg.ch
+        if ch.remote:
             if payload > 0:
                 assert self.links is not None       # nodes differ: a network exists
-                self.links.start_after(msg.ch.latency, Flow(
-                    payload, msg.ch.links, _INF, self.flow_done, msg))
+                self.links.start_after(ch.latency, Flow(
+                    payload, ch.links, _INF, self.flow_done, msg))
                 return
-            latency = msg.ch.latency
-        elif msg.src_pe == msg.dst_pe:
-            self._delivered(msg)
+            latency = ch.latency
+        elif ch.src_pe == ch.dst_pe:
+            self.flow_done(msg)
             return
         else:                              # as the engine's transport (intra_node)
             latency, factor, cap = intra_node(self.m, payload)
             amount = factor * payload
             if payload > 0 and amount > 0:          # (else in the caches: all latency)
-                self.memory[msg.src_pe // self.m.cores].start_after(
+                self.memory[ch.src_pe // self.m.cores].start_after(
                     latency, Flow(amount, (0,), cap, self.flow_done, msg))
                 return
         msg.callbacks = self.deliver                # the message is the event (events.at,
@@ -211,7 +211,7 @@ class Messaging:
         """The last byte is at the receiver (now): its NIC gap, then its CPU overhead."""
         c, now = self.cost, self.env._now
         msg.delivered = True
-        dst_pe = msg.dst_pe
+        dst_pe = msg.ch.dst_pe
         if (msg.rdv or c.no_threshold) and msg.t0 >= 0:    # its CPU overhead is over:
             msg.t1 = now                                    # the send completes
             self.complete(msg)
@@ -219,7 +219,7 @@ class Messaging:
             extra = msg.payload * (c.O - c.G)
             o = c.o + (0.0 if 0.0 > extra else extra)       # c.o + max(extra, 0.0)
             delay = 0.0
-            if msg.remote:
+            if msg.ch.remote:
                 delay = max(self.nic_recv[dst_pe] - now, 0.0)
                 self.nic_recv[dst_pe] = now + delay + c.g
             if o > 0 or delay > 0:
@@ -231,10 +231,19 @@ class Messaging:
         else:
             self._processed(msg, now)
 
+    def _delivered_plain(self: Executor, msg: Message) -> None:
+        """_delivered with no LogGOPS setting (no overhead, no NIC gap, no threshold, so
+        no rendezvous; its send started before its data left): the send completes, then
+        the message is matched."""
+        msg.t1 = msg.arrival = self.env._now
+        msg.delivered = True
+        self.complete(msg)
+        self._in_order(msg)
+
     def _overhead(self: Executor, msg: Message, o: float, delay: float) -> None:
         """After `delay` (the receiver NIC's gap), the receiver's CPU overhead `o`."""
         def process(_ev=None):
-            self.recv_overhead(msg.dst_pe, msg.line, o, msg.src_pe, msg.id,
+            self.recv_overhead(msg.ch.dst_pe, msg.line, o, msg.ch.src_pe, msg.id,
                                lambda t: self._processed(msg, t))
         if delay > 0:
             Timeout(self.env, delay).callbacks.append(process)
@@ -312,7 +321,7 @@ class Messaging:
         req.msg = msg
         if msg.rdv:                       # a rendezvous envelope: fetch the data now
             msg.recv = req
-            back = self._latency(msg.dst_pe, msg.src_pe)
+            back = self._latency(msg.ch.dst_pe, msg.ch.src_pe)
             Timeout(self.env, back).callbacks.append(lambda _ev: self._carry(msg))
             return
         arrival = msg.arrival

@@ -77,10 +77,11 @@ class Channel:
 
 class Message(Request):
     """A send: its request (rank sends to peer) is its message, with its envelope, its
-    channel and where it is (one object a message)."""
+    channel (its PEs and route: ch.src_pe, ch.dst_pe, ch.remote) and where it is (one
+    object a message)."""
 
-    __slots__ = ("id", "seq", "rdv", "recv", "arrival", "delivered", "src_pe", "dst_pe",
-                 "payload", "remote", "ch", "callbacks")
+    __slots__ = ("id", "seq", "rdv", "recv", "arrival", "delivered", "payload", "ch",
+                 "callbacks")
 
     callbacks: list       # as an event when it is all latency (_carry): [_delivered]
     recv: Request | None
@@ -106,9 +107,6 @@ class Message(Request):
         self.seq = ch.sent
         ch.sent += 1
         self.rdv = rdv
-        self.src_pe = ch.src_pe
-        self.dst_pe = ch.dst_pe
-        self.remote = ch.remote
         self.payload = payload
 
 
