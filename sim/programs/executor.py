@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 from array import array
 from collections import deque
+from functools import partial
 from heapq import heappop
 
 import simpy
@@ -40,6 +41,11 @@ GC_THRESHOLD = 100_000         # allocations between young-generation collection
 GUARD_STEP = 4096               # operations between size-guard checks within one resume
 CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
 _END = object()                 # held "op" of a thread that ended while ahead
+
+
+def _call(ev) -> None:
+    fn, args = ev._value
+    fn(*args)
 
 
 def cpu_pes(machine) -> list[int]:
@@ -122,7 +128,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.resident[th.pe] += 1
         self.rank_live[rank] += 1
         if parent is not None and parent.ahead:
-            parent.pending.append(lambda: self.wake_later(th))
+            parent.pending.append(partial(self.wake_later, th))
         else:
             self.wake_later(th)
         return th
@@ -133,6 +139,10 @@ class Executor(Cpu, Messaging, Waiting, Reports):
 
     def wake_later(self, th: Thread, value=None) -> None:
         Timeout(self.env, 0.0, (th, value)).callbacks.append(self._wake)
+
+    def later(self, delay: float, fn, *args) -> None:
+        """fn(*args) `delay` seconds from now, as a Timeout made now (in its order)."""
+        Timeout(self.env, delay, (fn, args)).callbacks.append(_call)
 
     def _resume(self, th: Thread, value=None) -> None:
         """Run `th` until it yields something it must wait for (or ends).

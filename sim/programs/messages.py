@@ -33,10 +33,11 @@ negative tags the collectives use.
 from __future__ import annotations
 
 import math
+from functools import partial
 from heapq import heappush
 from typing import TYPE_CHECKING
 
-from simpy.events import NORMAL, Timeout
+from simpy.events import NORMAL
 
 from ..engine.fluid import Flow
 from ..engine.transport import intra_node
@@ -51,24 +52,6 @@ _tuple_new = tuple.__new__      # Status(*fields) without the named tuple's Pyth
 
 class Messaging:
     """The executor's messages (a part of Executor)."""
-
-    def recv_overhead(self: Executor, pe: int, line, seconds: float, peer: int, msg: int,
-                      then) -> None:
-        """The receiver's CPU overhead of `seconds` on `pe` once it is free (a recv span
-        when it takes time), then `then(t)` with t its start."""
-        def start():
-            t = self.env.now
-            if seconds > 0:
-                def end(_ev):
-                    self.span(pe, RECV, self.line_id(line), t, t + seconds, 0.0, 0.0,
-                              peer, msg)
-                    self.cpu_free(pe)
-                    then(t)
-                Timeout(self.env, seconds).callbacks.append(end)
-            else:
-                self.cpu_free(pe)
-                then(t)
-        self.cpu(pe, start)
 
     def isend(self: Executor, rank: int, dest: int, nbytes: float, tag: int, line, callback=None,
               on_start=None, thread: Thread | None = None) -> Request:
@@ -87,10 +70,10 @@ class Messaging:
         self.messages += 1
         self.bytes_sent += nbytes
         src_pe = ch.src_pe
-        if thread is not None and thread.ahead:
-            thread.pending.append(lambda: self.cpu(src_pe, lambda: self._send_begin(msg)))
-        elif self.cpu_busy[src_pe]:
-            self.cpu_queue[src_pe].append(lambda: self._send_begin(msg))
+        if thread is not None and thread.ahead:       # (partial, not lambda: no closure
+            thread.pending.append(partial(self.cpu, src_pe, partial(self._send_begin, msg)))
+        elif self.cpu_busy[src_pe]:                   #  cells made at every call)
+            self.cpu_queue[src_pe].append(partial(self._send_begin, msg))
         elif ch.remote and self.nic_send[src_pe] > self.env._now:
             self.cpu_busy[src_pe] = True
             self._send_begin(msg)              # (waits for the NIC's gap)
@@ -124,8 +107,7 @@ class Messaging:
         """The sender's CPU is free: wait for its NIC's gap, then start."""
         now, ch = self.env._now, msg.ch
         if ch.remote and self.nic_send[ch.src_pe] > now:
-            Timeout(self.env, self.nic_send[ch.src_pe] - now, msg).callbacks.append(
-                lambda ev: self._send_start(ev._value))
+            self.later(self.nic_send[ch.src_pe] - now, self._send_start, msg)
         else:
             self._send_start(msg)
 
@@ -144,7 +126,7 @@ class Messaging:
             msg.logged = True
             self.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
                       dst_pe, msg.id)
-            Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(msg, src_pe))
+            self.later(o, self._sent, msg, src_pe)
         else:                           # logged by its wait, or when it completes
             self.cpu_free(src_pe)           # _sent(msg, src_pe), inline (now is its now)
             msg.t0 = now
@@ -153,10 +135,9 @@ class Messaging:
                 self.complete(msg)                     #  leave now, below)
         # the data (or a rendezvous envelope) leaves after o
         if msg.rdv:
-            Timeout(self.env, c.o + self._latency(src_pe, dst_pe), msg).callbacks.append(
-                lambda ev: self._envelope(ev._value))
+            self.later(c.o + self._latency(src_pe, dst_pe), self._envelope, msg)
         elif c.o > 0:
-            Timeout(self.env, c.o).callbacks.append(lambda _ev: self._carry(msg))
+            self.later(c.o, self._carry, msg)
         else:
             self._carry(msg)
 
@@ -241,14 +222,27 @@ class Messaging:
         self._in_order(msg)
 
     def _overhead(self: Executor, msg: Message, o: float, delay: float) -> None:
-        """After `delay` (the receiver NIC's gap), the receiver's CPU overhead `o`."""
-        def process(_ev=None):
-            self.recv_overhead(msg.ch.dst_pe, msg.line, o, msg.ch.src_pe, msg.id,
-                               lambda t: self._processed(msg, t))
+        """After `delay` (the receiver NIC's gap), the receiver's CPU overhead `o` once
+        its PE is free (a recv span when it takes time), then _processed(msg, its start)."""
         if delay > 0:
-            Timeout(self.env, delay).callbacks.append(process)
+            self.later(delay, self.cpu, msg.ch.dst_pe, partial(self._recv_start, msg, o))
         else:
-            process()
+            self.cpu(msg.ch.dst_pe, partial(self._recv_start, msg, o))
+
+    def _recv_start(self: Executor, msg: Message, o: float) -> None:
+        t = self.env._now
+        if o > 0:
+            self.later(o, self._recv_end, msg, o, t)
+        else:
+            self.cpu_free(msg.ch.dst_pe)
+            self._processed(msg, t)
+
+    def _recv_end(self: Executor, msg: Message, o: float, t: float) -> None:
+        ch = msg.ch
+        self.span(ch.dst_pe, RECV, self.line_id(msg.line), t, t + o, 0.0, 0.0, ch.src_pe,
+                  msg.id)
+        self.cpu_free(ch.dst_pe)
+        self._processed(msg, t)
 
     def _processed(self: Executor, msg: Message, t_cpu: float) -> None:
         """The receiver's CPU has taken the message in (its overhead started at t_cpu)."""
@@ -298,7 +292,7 @@ class Messaging:
         (`callback(req)` when done)."""
         req = Request(RECV, rank, source, tag, 0.0, line, callback)
         if thread is not None and thread.ahead:
-            thread.pending.append(lambda: self._post(req))
+            thread.pending.append(partial(self._post, req))
         else:
             self._post(req)
         return req
@@ -320,9 +314,8 @@ class Messaging:
     def _matched(self: Executor, req: Request, msg: Message, at: float) -> None:
         req.msg = msg
         if msg.rdv:                       # a rendezvous envelope: fetch the data now
-            msg.recv = req
-            back = self._latency(msg.ch.dst_pe, msg.ch.src_pe)
-            Timeout(self.env, back).callbacks.append(lambda _ev: self._carry(msg))
+            msg.recv = req                # (after the answer's trip back)
+            self.later(self._latency(msg.ch.dst_pe, msg.ch.src_pe), self._carry, msg)
             return
         arrival = msg.arrival
         req.t1 = arrival if arrival > at else at        # max(at, msg.arrival)
