@@ -32,7 +32,7 @@ from ..machine.network import LogGOPS, Network, network_for
 from .cpu import Cpu
 from .errors import ProgramError
 from .messages import Messaging
-from .ops import ROW, WAIT, Channel, Compute, Message, Request, Thread
+from .ops import ROW, WAIT, Channel, Compute, Costs, Message, Request, Thread
 from .reports import Reports
 from .waiting import Waiting
 
@@ -73,7 +73,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                                               #  peer, msg) per span but a compute's (span)
         self.compute_log: array = array("d")  # (pe, task, start, compute end, end, flops,
         spec = machine.spec.network           #  bytes, lanes, thread id) per compute
-        self.cost: LogGOPS = LogGOPS.of(spec)
+        self.cost = Costs(LogGOPS.of(spec))
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None

@@ -298,6 +298,8 @@ class Messaging:
         return req
 
     def _post(self: Executor, req: Request) -> None:
+        """Receive `req` is posted now: the first unexpected message that fits matches
+        it, else it waits in `posted`."""
         rank, now = req.rank, self.env._now
         req.t0 = now
         queue = self.unexpected[rank]
@@ -307,7 +309,15 @@ class Messaging:
                 if ((peer == ANY_SOURCE or peer == msg.rank)
                         and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
                     del queue[i]
-                    self._matched(req, msg, now)
+                    if msg.rdv or req.waiter is not None or req.callback is not None:
+                        self._matched(req, msg, now)
+                        return
+                    arrival = msg.arrival       # _matched(req, msg, now), inline: its
+                    req.msg = msg               # data is in, nobody to call
+                    req.t1 = arrival if arrival > now else now
+                    req.value = _tuple_new(Status, (msg.rank, msg.tag, msg.nbytes))
+                    req.done = True
+                    req.t2 = now
                     return
         self.posted[rank].append(req)
 
