@@ -60,6 +60,7 @@ class Comm(Collectives):
         self._pe = ex.pe_of(rank, index)
         self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"], pe=self._pe)
         self._seed = seed
+        self._lines: dict[int, int] = {}      # its generator's instruction offset -> line
 
     # -- basics -------------------------------------------------------------------------
 
@@ -79,7 +80,13 @@ class Comm(Collectives):
         return self._ex.now_of(self._th)
 
     def _line(self) -> int:
-        return self._th.gen.gi_frame.f_lineno
+        """The line the thread's generator is at: frame.f_lineno, cached by the frame's
+        instruction offset (f_lineno walks the code's line table at every read)."""
+        frame = self._th.gen.gi_frame
+        line = self._lines.get(frame.f_lasti)
+        if line is None:
+            line = self._lines[frame.f_lasti] = frame.f_lineno
+        return line
 
     def _fail(self, what: str) -> ProgramError:
         ex = self._ex
@@ -101,7 +108,9 @@ class Comm(Collectives):
             except KeyError:
                 raise self._fail(f"compute precision must be one of fp64, fp32, fp16, bf16, "
                                  f"got {precision!r}") from None
-        line = self._th.gen.gi_frame.f_lineno
+        line = self._lines.get(self._th.gen.gi_frame.f_lasti)      # self._line(), inline
+        if line is None:
+            line = self._line()
         return Compute(flops, bytes, flops * k, lanes, line if name is None else (line, name))
 
     # -- point to point -----------------------------------------------------------------
@@ -121,8 +130,10 @@ class Comm(Collectives):
         if not (nbytes >= 0 and nbytes < INF):      # (isfinite: False for inf and NaN)
             raise self._fail(f"nbytes must be >= 0, got {nbytes!r}")
         th = self._th
-        return self._ex.isend(self.rank, dest, float(nbytes), tag, th.gen.gi_frame.f_lineno,
-                              None, None, th)
+        line = self._lines.get(th.gen.gi_frame.f_lasti)      # self._line(), inline
+        if line is None:
+            line = self._line()
+        return self._ex.isend(self.rank, dest, float(nbytes), tag, line, None, None, th)
 
     send = isend          # blocking: `yield comm.send(...)` waits for the request
 
@@ -135,7 +146,10 @@ class Comm(Collectives):
         if not (type(source) is int and 0 <= source < self.size):  # the common case at once
             self._check_peer(source, "source", True)
         th = self._th
-        return self._ex.irecv(self.rank, source, tag, th.gen.gi_frame.f_lineno, None, th)
+        line = self._lines.get(th.gen.gi_frame.f_lasti)      # self._line(), inline
+        if line is None:
+            line = self._line()
+        return self._ex.irecv(self.rank, source, tag, line, None, th)
 
     recv = irecv          # blocking: `status = yield comm.recv(...)`
 
