@@ -156,8 +156,6 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         gen = th.gen
         self.running = True
         count = chained = 0
-        chainable, rank_live, rank = self.chainable, self.rank_live, th.rank
-        log, ids = self.compute_log.frombytes, self.label.ids
         try:
             while True:
                 try:
@@ -183,8 +181,8 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     th.single = True
                     op.waiter = th
                     break
-                if (tp is Compute and chainable and op.nbytes == 0
-                        and chained < CHAIN and rank_live[rank] == 1):
+                if (tp is Compute and self.chainable and op.nbytes == 0
+                        and chained < CHAIN and self.rank_live[th.rank] == 1):
                     chained += 1
                     if not th.ahead:
                         if self.cpu_busy[th.pe]:
@@ -199,9 +197,10 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                         break
                     start = th.clock
                     th.clock = end = start + op.seconds
-                    task = ids.get(op.line)
-                    log(ROW(th.pe, self.label.id(op.line) if task is None else task, start,
-                            end, end, op.flops, 0.0, op.lanes, th.id))
+                    task = self.label.ids.get(op.line)
+                    self.compute_log.frombytes(ROW(
+                        th.pe, self.label.id(op.line) if task is None else task, start, end,
+                        end, op.flops, 0.0, op.lanes, th.id))
                     value = None
                     continue
                 if th.ahead:

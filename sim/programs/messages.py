@@ -270,6 +270,10 @@ class Messaging:
             return
         held = ch.held
         posted = self.posted[msg.peer]
+        if not posted and not held:             # nothing to match, nothing after it
+            self.unexpected[msg.peer].append(msg)
+            ch.expect = expect + 1
+            return
         while True:
             src, tag = msg.rank, msg.tag
             for i, req in enumerate(posted):
