@@ -169,18 +169,6 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     count = 0
                     self._guard(th)
                 tp = type(op)
-                if (tp is Message or tp is Request) and op.waiter is None and not th.ahead:
-                    if op.done:                     # (_wait_one, inline)
-                        self._wait_span(th, op, self.env._now)
-                        value = op.value
-                        continue
-                    th.t_block = self.env._now
-                    th.wait_reqs = (op,)
-                    th.wait_left = 1
-                    th.wait_any = False
-                    th.single = True
-                    op.waiter = th
-                    break
                 if (tp is Compute and self.chainable and op.nbytes == 0
                         and chained < CHAIN and self.rank_live[th.rank] == 1):
                     chained += 1
@@ -203,6 +191,18 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                         end, op.flops, 0.0, op.lanes, th.id))
                     value = None
                     continue
+                if (tp is Message or tp is Request) and op.waiter is None and not th.ahead:
+                    if op.done:                     # (_wait_one, inline)
+                        self._wait_span(th, op, self.env._now)
+                        value = op.value
+                        continue
+                    th.t_block = self.env._now
+                    th.wait_reqs = (op,)
+                    th.wait_left = 1
+                    th.wait_any = False
+                    th.single = True
+                    op.waiter = th
+                    break
                 if th.ahead:
                     th.held = (op, None)
                     self._sync_at(th)
