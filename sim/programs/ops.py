@@ -20,14 +20,21 @@ COLL = -2                        # the tag of the collectives' messages (never A
 
 class Costs:
     """A network's LogGOPS costs (machine/network.py LogGOPS: o, g, O, G, S, no_threshold,
-    first_byte) as slots, which the executor reads per message faster than a NamedTuple's
-    fields."""
+    first_byte) as slots of the same names and values, which the executor reads per
+    message faster than a NamedTuple's fields."""
 
-    __slots__ = ("o", "g", "O", "G", "S", "no_threshold", "first_byte")
+    __slots__ = LogGOPS._fields
+    o: float
+    g: float
+    O: float                  # noqa: E741 (the model's own name)
+    G: float
+    S: float
+    no_threshold: bool
+    first_byte: float
 
     def __init__(self, cost: LogGOPS):
-        self.o, self.g, self.O, self.G = cost.o, cost.g, cost.O, cost.G
-        self.S, self.no_threshold, self.first_byte = cost.S, cost.no_threshold, cost.first_byte
+        for name, value in zip(LogGOPS._fields, cost):
+            setattr(self, name, value)
 
 
 class Status(NamedTuple):
