@@ -90,24 +90,33 @@ class TaskGraph:
         n = self.n
         if n == 0:
             return 0.0
-        dur = np.asarray(durations, np.float64).tolist()
-        ptr, idx = self.dep_ptr.tolist(), self.dep_idx.tolist()
-        in_ptr, in_src, in_s = [0] * (n + 1), [], []
+        durs = np.asarray(durations, np.float64)
+        inward = np.diff(self.dep_ptr) > 0           # tasks with a dependency or a message in
+        in_ptr: list[int] = []
+        in_src: list[int] = []
+        in_s: list[float] = []
         if msg_s is not None and len(self.msg_src):
             by_dst = np.argsort(self.msg_dst, kind="stable")
-            in_ptr = np.r_[0, np.cumsum(np.bincount(self.msg_dst, minlength=n))].tolist()
+            counts = np.bincount(self.msg_dst, minlength=n)
+            inward |= counts > 0
+            in_ptr = np.r_[0, np.cumsum(counts)].tolist()
             in_src = self.msg_src[by_dst].tolist()
             in_s = np.asarray(msg_s, np.float64)[by_dst].tolist()
-        finish = [0.0] * n
-        for t in range(n):
+        # the others finish at their duration: only these need the loop (a bag of
+        # independent tasks needs none)
+        finish = (0.0 + durs).tolist()
+        dur = durs.tolist()
+        ptr, idx = self.dep_ptr.tolist(), self.dep_idx.tolist()
+        for t in np.flatnonzero(inward).tolist():
             start = 0.0
             for d in idx[ptr[t]:ptr[t + 1]]:
                 if finish[d] > start:
                     start = finish[d]
-            for k in range(in_ptr[t], in_ptr[t + 1]):
-                f = finish[in_src[k]] + in_s[k]
-                if f > start:
-                    start = f
+            if in_ptr:
+                for k in range(in_ptr[t], in_ptr[t + 1]):
+                    f = finish[in_src[k]] + in_s[k]
+                    if f > start:
+                        start = f
             finish[t] = start + dur[t]
         return max(finish)
 

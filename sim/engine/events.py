@@ -5,6 +5,13 @@
 without building a Timeout and its callback list. `engine.drive` pops it and calls
 each of `ev.callbacks` with `ev`. A Wake is reused (one per PE: its running task's
 end); a Later carries a value (a message's route while its latency elapses).
+
+Same-time runs: wake-ups for one time scheduled back to back (no other event scheduled
+between them, so their event ids follow on) need only the first on the queue, its
+`more` listing the PEs of the rest. SimPy would pop them one after another anyway:
+nothing else has an id between theirs, and the executors schedule no URGENT events,
+so firing them together keeps the order of everything (FluidModel.start_after batches
+flow starts the same way).
 """
 
 from __future__ import annotations
@@ -16,13 +23,15 @@ from simpy.events import NORMAL
 
 
 class Wake:
-    """A reusable event: `pe` and the callbacks it runs each time it fires."""
+    """A reusable event: `pe`, the callbacks it runs each time it fires, and `more`:
+    the PEs whose wake-ups for the same time followed on this one (a same-time run)."""
 
-    __slots__ = ("callbacks", "pe")
+    __slots__ = ("callbacks", "pe", "more")
 
     def __init__(self, pe: int, callbacks: list):
         self.callbacks = callbacks
         self.pe = pe
+        self.more: list[int] = []
 
 
 class Later:
