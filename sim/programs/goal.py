@@ -326,13 +326,16 @@ class _Rank:
 
     def issue(self, i: int) -> None:
         """Start operation i, its dependencies met (partial, not closures: no cell
-        objects made per operation)."""
+        objects made per operation). A send reports its start only when an operation
+        irequires it (else done() marks it started; a send with no on_start and no LogGOPS
+        setting starts inline, messages.isend)."""
         op, ex, r = self.ops[i], self.ex, self.r
         self.state[i] = "issued"
         kind = op.kind
         if kind == "send":
+            on_start = partial(self.started, i) if self.after_start[i] else None
             ex.isend(r, op.peer, float(op.size), op.tag, op.line, partial(self.done, i),
-                     partial(self.started, i))
+                     on_start)
         elif kind == "recv":
             self.started(i)
             ex.irecv(r, op.peer, op.tag, op.line, partial(self.done, i))
