@@ -151,3 +151,17 @@ def test_receive_overhead_is_charged_when_the_message_arrives(tmp_path):
     early = (t.kind == KIND_CODE["recv"]) & (t.peer == 0) & (t.end_s > t.start_s)
     assert t.start_s[early] == pytest.approx([13 * US], rel=1e-12)
     assert t.end_s[early] == pytest.approx([15 * US], rel=1e-12)
+
+
+def test_the_executor_reads_every_loggops_cost_as_given():
+    """ops.Costs (slots, read per message) holds LogGOPS.of's fields, same names and
+    values, for the defaults (Hockney) and a LogGOPS network."""
+    from parasim.sim.machine.network import LogGOPS, NetworkSpec
+    from parasim.sim.programs.ops import Costs
+    for spec in (None, NetworkSpec(overhead_us=1.5, gap_us=0.5, overhead_per_byte_ns=0.2,
+                                   rendezvous_bytes=4096)):
+        cost = LogGOPS.of(spec)
+        c = Costs(cost)
+        assert tuple(getattr(c, f) for f in LogGOPS._fields) == tuple(cost)
+    c = Costs(LogGOPS.of(NetworkSpec(overhead_us=1.5, gap_us=0.5, rendezvous_bytes=4096)))
+    assert (c.o, c.g, c.S, c.no_threshold, c.first_byte) == (1.5e-6, 0.5e-6, 4096, False, 1.0)
