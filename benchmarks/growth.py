@@ -2,12 +2,13 @@
 peak RSS, for smp-matmul, cluster-allreduce and cluster-stencil scaled up.
 
     python benchmarks/growth.py [--cases smp-matmul ...] [--max-s 15] [--max-spans N]
-                                [--gc-off]
+                                [--gc-off] [--repeats 3]
 
-Each size runs in its own process (simulate(): graph, run, baseline, summary; its peak
-RSS is that process's). A case grows (spans about x2 a step) until the size guard
-refuses the scenario, a run takes more than --max-s CPU seconds, or the spans pass
---max-spans. Per case it prints the table and the fitted exponent b of
+Each size runs in its own process, --repeats times (simulate(): graph, run, baseline,
+summary; the table shows the median CPU and wall time and the largest peak RSS: one run
+alone moved the exponent by up to 0.05 here). A case grows (spans about x2 a step)
+until the size guard refuses the scenario, a run takes more than --max-s CPU seconds,
+or the spans pass --max-spans. Per case it prints the table and the fitted exponent b of
 CPU = a x spans^b (least squares on logs, over the sizes of at least 0.2 s, where the
 fixed start-up no longer dominates); the target is b <= 1.05. Timings on a shared
 machine are noisy: compare exponents, not single figures. --gc-off holds Python's
@@ -68,7 +69,28 @@ def exponent(rows: list[dict]) -> float | None:
     return float(np.polyfit(*np.log(np.array(pts).T), 1)[0])
 
 
-def grow(case: str, max_s: float, max_spans: float, gc_off: bool = False) -> list[dict]:
+def measured(preset: str, overrides: list[str], repeats: int, gc_off: bool) -> dict:
+    """`one` in `repeats` fresh processes, one after another: the median CPU and wall
+    seconds (a busy moment on a shared machine disturbs one run, not the median), the
+    largest peak RSS."""
+    flag = ["--gc-off"] if gc_off else []
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, __file__, *flag, "--one", preset, *overrides],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.splitlines()[-1])
+        if "refused" in r:
+            return r
+        runs.append(r)
+    r = dict(runs[0])
+    for key in ("cpu_s", "wall_s"):
+        r[key] = float(np.median([x[key] for x in runs]))
+    r["rss_mb"] = max(x["rss_mb"] for x in runs)
+    return r
+
+
+def grow(case: str, max_s: float, max_spans: float, gc_off: bool = False,
+         repeats: int = 3) -> list[dict]:
     preset, sizes, k, step = CASES[case]
     rows: list[dict] = []
     print(f"\n{case}  ({preset}{', cyclic GC held' if gc_off else ''})")
@@ -81,10 +103,7 @@ def grow(case: str, max_s: float, max_spans: float, gc_off: bool = False) -> lis
         if size in seen:
             continue
         seen.add(size)
-        flag = ["--gc-off"] if gc_off else []
-        out = subprocess.run([sys.executable, __file__, *flag, "--one", preset, *sizes(size)],
-                             capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.splitlines()[-1])
+        r = measured(preset, sizes(size), repeats, gc_off)
         if "refused" in r:
             print(f"{size:>8} the size guard refuses: {r['refused']}")
             break
@@ -110,13 +129,15 @@ def main(argv=None) -> None:
                     help="stop a case after a run of more spans than this")
     ap.add_argument("--gc-off", action="store_true",
                     help="hold the cyclic garbage collector during each run")
+    ap.add_argument("--repeats", type=int, default=3,
+                    help="processes per size; the table shows their median times")
     ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)   # preset overrides...
     a = ap.parse_args(argv)
     if a.one:
         print(json.dumps(one(a.one[0], a.one[1:], a.gc_off)))
         return
     for case in a.cases:
-        grow(case, a.max_s, a.max_spans, a.gc_off)
+        grow(case, a.max_s, a.max_spans, a.gc_off, a.repeats)
 
 
 if __name__ == "__main__":

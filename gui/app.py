@@ -52,12 +52,11 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _show_file(win, run, path: str, wait: bool = False) -> None:
-    """A session reopens with its view state (read again in the window's FileLoader;
-    `wait`: until it is shown); a trace CSV already read is shown."""
-    if path.endswith(session.SUFFIX):
-        win.open_file_now(path) if wait else win.open_file(path)
-    else:
-        win.show_trace(run, path)
+    """Show a file the command line has read and checked, through the window's
+    FileLoader (`wait`: until it is shown): a session is read again there (for its view
+    state), a trace CSV's run is only indexed there, off the GUI thread."""
+    csv_run = None if path.endswith(session.SUFFIX) else run
+    win.open_file_now(path, csv_run) if wait else win.open_file(path, csv_run)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,11 +52,13 @@ def is_session(path: str) -> bool:
     return path.endswith(session.SUFFIX)
 
 
-def load(path: str) -> Opened:
+def load(path: str, run: Run | None = None) -> Opened:
     """Read `path` (a session if it ends in .parasim, else a trace CSV) and index it;
-    raises one of BAD_FILE on a file that cannot be read or drawn."""
+    raises one of BAD_FILE on a file that cannot be read or drawn. `run`: a trace CSV's
+    run already read (the command line checks it before the window opens)."""
     s = session.read(path) if is_session(path) else None
-    run = Run.from_session(s) if s is not None else Run.from_trace_csv(path)
+    if run is None or s is not None:
+        run = Run.from_session(s) if s is not None else Run.from_trace_csv(path)
     problem = undrawable(run)
     if problem:
         raise TraceFormatError(problem)
@@ -70,9 +72,10 @@ class FileLoader(QThread):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, path: str, parent=None):
+    def __init__(self, path: str, parent=None, run: Run | None = None):
         super().__init__(parent)
         self.path = path
+        self.run_read = run                 # a trace CSV's run already read, or None
         self._stop = threading.Event()
 
     def cancel(self) -> None:
@@ -80,7 +83,7 @@ class FileLoader(QThread):
 
     def run(self) -> None:
         try:
-            opened = load(self.path)
+            opened = load(self.path, self.run_read)
         except BAD_FILE as exc:
             self.failed.emit(f"{clip(self.path, 200)[1:-1]}:\n{one_line(str(exc))}")
             return

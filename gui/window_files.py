@@ -29,26 +29,27 @@ class FilesMixin:
         if path:
             self.open_file(path)
 
-    def open_file(self, path: str) -> bool:
+    def open_file(self, path: str, run: Run | None = None) -> bool:
         """Read a session (.parasim) or a trace CSV in a FileLoader thread (its TraceIndex
         built there too) and show it when read (`_on_opened`); a file that cannot be read
         or drawn: a dialog, and the run shown stays. Cancel drops it. False (nothing
-        started) while a run or another file is under way."""
+        started) while a run or another file is under way. `run`: the CSV's run, already
+        read (only indexed in the thread)."""
         if self.worker is not None:
             self.status.setText("busy: cancel the run (or the file being opened) first")
             return False
-        w = FileLoader(path, self)
+        w = FileLoader(path, self, run)
         self._start_worker(w, ((w.done, self._on_opened), (w.failed, self._on_open_failed),
                                (w.cancelled, self._on_cancelled)),
                            f"opening {path}…", "Opening the file… its run appears here "
                            "when it is read.")
         return True
 
-    def open_file_now(self, path: str) -> bool:
+    def open_file_now(self, path: str, run: Run | None = None) -> bool:
         """open_file, returning once the file is shown or refused (the event loop runs
         meanwhile): True if it is shown. For the command line and scripts."""
         before = self.state.run
-        if not self.open_file(path):
+        if not self.open_file(path, run):
             return False
         w, loop = self.worker, QEventLoop()
         w.finished.connect(loop.quit)           # queued after _on_thread_finished

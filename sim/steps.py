@@ -19,22 +19,29 @@ def count_steps(start: np.ndarray, end: np.ndarray, group: np.ndarray | None = N
     """(ptr, t_s, level) of every group's coverage count (see the module docstring)."""
     start = np.asarray(start, np.float64)
     end = np.asarray(end, np.float64)
-    if group is None:
-        group = np.zeros(len(start), np.int64)
-    g_all = np.arange(groups, dtype=np.int64)
+    n = len(start)
     t = np.concatenate([start, end, np.zeros(groups), np.full(groups, float(horizon))])
-    g = np.concatenate([group, group, g_all, g_all]).astype(np.int64)
-    d = np.concatenate([np.ones(len(start)), -np.ones(len(end)), np.zeros(2 * groups)])
-    order = np.argsort(t, kind="stable") if groups == 1 else np.lexsort((t, g))
-    t, g, d = t[order], g[order], d[order]
-    new = np.ones(len(t), bool)
-    new[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
-    slot = np.cumsum(new) - 1
-    delta = np.bincount(slot, weights=d, minlength=int(new.sum()))
-    level = np.rint(np.cumsum(delta)).astype(np.int64)   # each group's deltas sum to 0
-    ptr = np.zeros(groups + 1, np.int64)
-    np.cumsum(np.bincount(g[new], minlength=groups), out=ptr[1:])
-    return ptr, t[new], level
+    if groups == 1:
+        order = np.argsort(t, kind="stable")
+        t = t[order]
+        last = np.ones(len(t), bool)             # the last entry of each time
+        last[:-1] = t[1:] != t[:-1]
+        ptr = np.array([0, int(last.sum())], np.int64)
+    else:
+        g_all = np.arange(groups, dtype=np.int64)
+        if group is None:
+            group = np.zeros(n, np.int64)
+        g = np.concatenate([group, group, g_all, g_all]).astype(np.int64)
+        order = np.lexsort((t, g))
+        t, g = t[order], g[order]
+        last = np.ones(len(t), bool)             # the last entry of each (group, time)
+        last[:-1] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+        ptr = np.zeros(groups + 1, np.int64)
+        np.cumsum(np.bincount(g[last], minlength=groups), out=ptr[1:])
+    # +1 at a start, -1 at an end, 0 at the bounds; each group's sum is 0, so the
+    # running sum restarts at every group and, at a time's last entry, is its level
+    step = (order < n).astype(np.int64) - ((order >= n) & (order < 2 * n))
+    return ptr, t[last], np.cumsum(step)[last]
 
 
 def level_at(t_s: np.ndarray, level: np.ndarray, at: np.ndarray) -> np.ndarray:

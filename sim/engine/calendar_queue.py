@@ -40,11 +40,15 @@ class CalendarEnvironment(simpy.Environment):
     def at(self, delay: float, ev: Any) -> None:
         """Schedule `ev` (NORMAL) `delay` seconds from now."""
         next(self._eid)
-        t = self._now + delay
-        b = self.buckets.get(t)
+        self.put(self._now + delay, ev)
+
+    def put(self, time: float, ev: Any) -> None:
+        """`ev` (NORMAL) to the end of `time`'s list, its event id already taken from
+        `_eid` by the caller (engine.py's same-time runs read the id first)."""
+        b = self.buckets.get(time)
         if b is None:
-            self.buckets[t] = [ev]
-            heappush(self.times, t)
+            self.buckets[time] = [ev]
+            heappush(self.times, time)
         else:
             b.append(ev)
 
@@ -52,13 +56,7 @@ class CalendarEnvironment(simpy.Environment):
         """SimPy's schedule: NORMAL events to the calendar, others to SimPy's heap."""
         if priority == NORMAL:
             next(self._eid)
-            t = self._now + delay
-            b = self.buckets.get(t)
-            if b is None:
-                self.buckets[t] = [event]
-                heappush(self.times, t)
-            else:
-                b.append(event)
+            self.put(self._now + delay, event)
         else:
             heappush(self._queue, (self._now + delay, priority, next(self._eid), event))
 

@@ -9,9 +9,9 @@ arithmetic and, if memory finished later, a `stall` span for the wait.
 When a static PE has assigned work that is not ready yet, the gap is a `wait` span.
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
 one event, its PE's reusable Wake (no object allocated), a task with memory traffic
-two (flow end, task end). `drive` steps the event queue itself (Environment.step
-inlined over calendar_queue.py's per-time lists) with the garbage collector held off
-(gc_hold.py).
+two (flow end, task end); tasks ending at one time whose wake-ups were scheduled back
+to back share one event (a same-time run, events.py). `drive` steps SimPy's queue
+itself (Environment.step inlined) with the garbage collector held off (gc_hold.py).
 Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
 task's receive before it begins and its sends after its arithmetic.
 """
@@ -33,7 +33,7 @@ from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
 from .arrivals import ArrivalOverheads
 from .calendar_queue import CalendarEnvironment
-from .events import Wake, at
+from .events import Wake
 from .fluid import FluidModel
 from .gc_hold import held
 from .program_order import programs
@@ -97,8 +97,10 @@ class Engine:
             self.log = self.rec.done.append
             self.log_pe, self.log_start = self.rec.task_pe, self.rec.task_start
             self.log_end = self.rec.task_end
-        end = [self._finish]
-        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on the calendar
+        end = [self._wake]
+        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
+        self.run_head = Wake(-1, [])           # the open same-time run (none yet):
+        self.run_time, self.run_eid = 0.0, -2                 # its time, its last event id
         self.done_count = 0
         self.net = Transport(self) if len(graph.msg_src) else None
         self.arrivals: ArrivalOverheads | None = None     # LogGOPS: overheads at arrival
@@ -180,8 +182,31 @@ class Engine:
             return                                  # waits in recv; the transport begins t
         if self.nbytes[t] > 0:
             self._begin(pe, t)
-        else:                                       # the common case, inlined: compute only
-            env.at(self.ctime[t], self.wake[pe])
+            return
+        time = env._now + self.ctime[t]             # compute only: _end_after inlined
+        eid = next(env._eid)
+        if eid == self.run_eid + 1 and time == self.run_time:
+            self.run_head.more.append(pe)
+        else:
+            w = self.run_head = self.wake[pe]
+            self.run_time = time
+            env.put(time, w)
+        self.run_eid = eid
+
+    def _end_after(self, pe: int, delay: float) -> None:
+        """PE `pe`'s task ends `delay` from now: its Wake goes on SimPy's queue, unless the
+        last wake-up scheduled is for the same time and nothing was scheduled since (the
+        event ids follow on): then it joins that one's run (events.py)."""
+        env = self.env
+        time = env._now + delay
+        eid = next(env._eid)
+        if eid == self.run_eid + 1 and time == self.run_time:
+            self.run_head.more.append(pe)
+        else:
+            w = self.run_head = self.wake[pe]
+            self.run_time = time
+            env.put(time, w)
+        self.run_eid = eid
 
     def _begin(self, pe: int, t: int) -> None:
         """Start task t's memory flow and arithmetic on `pe` (at cur_start[pe], now)."""
@@ -190,18 +215,32 @@ class Engine:
             self.memory[pe // self.m.cores].start(b, (0,), self.m.core_bandwidth,
                                                   lambda t1, pe=pe: self._memory_done(pe, t1))  # type: ignore[misc]
         else:
-            at(self.env, self.ctime[t], self.wake[pe])
+            self._end_after(pe, self.ctime[t])
 
     def _memory_done(self, pe: int, t1: float) -> None:
         """The memory flow ended at t1: the task ends when its arithmetic does too."""
         now = self.env.now
         end = max(self.cur_start[pe] + self.ctime[self.cur_task[pe]], t1 + self.m.mem_latency)
-        at(self.env, max(end - now, 0.0), self.wake[pe])
+        self._end_after(pe, max(end - now, 0.0))
 
-    def _finish(self, ev: Wake) -> None:
-        """PE `ev.pe` ended its task now: log it, then (after its blocking sends, when it
+    def _wake(self, ev: Wake) -> None:
+        """Wake `ev` fired: its PE's task, then those of its same-time run, end now (a
+        wake that fired closes its run: its `more` is emptied first, as the PEs' next
+        wake-ups may start a new run on the same Wake)."""
+        more = ev.more
+        if ev is self.run_head:
+            self.run_eid = -2
+        if more:
+            ev.more = []
+            self._finish(ev.pe)
+            for pe in more:
+                self._finish(pe)
+        else:
+            self._finish(ev.pe)
+
+    def _finish(self, pe: int) -> None:
+        """PE `pe` ended its task now: log it, then (after its blocking sends, when it
         has some: the transport calls `_release`) release it."""
-        pe = ev.pe
         end = self.env._now
         t = self.cur_task[pe]
         if self.log is not None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import math
 import operator
+from array import array
 from collections.abc import Callable, Sequence
 
 import simpy
@@ -32,6 +33,7 @@ import simpy
 from . import events
 
 _start_order = operator.attrgetter("seq")
+_end_order = operator.attrgetter("finish", "seq")
 
 
 class Flow:
@@ -85,15 +87,16 @@ class FluidModel:
     def __init__(self, env: simpy.Environment, capacities: Sequence[float]):
         self.env = env
         self.capacity = list(capacities)
+        # each resource's flows by start number (a one-resource model keeps them in _live)
         self.users: list[dict[int, Flow]] = [{} for _ in self.capacity]
         self._times: list[float] = []            # heap of projected completion times
         self._due_at: dict[float, list[Flow]] = {}  # each of those times: its flows
         self._seq = 0
-        self._carried = [0.0] * len(self.capacity)
+        self._carried = array("d", bytes(8 * len(self.capacity)))   # bytes by resource
         self._timer_at = math.inf
         self._generation = 0
         self._one = len(self.capacity) == 1       # one resource: one component
-        self._caps: dict[float, int] = {}         # one resource: flows per cap
+        self._live: list[Flow] = []               # one resource: its flows, in start order
         self._starts: _Starts | None = None       # start_after's open run
         self._run_starts = [self._start_all]
         self._ticks = [self._wake]
@@ -135,14 +138,13 @@ class FluidModel:
         now = f.t = self.env._now
         seq = f.seq = self._seq
         self._seq = seq + 1
-        users = self.users
         if self._one:
             f.rate = 0.0
-            users[0][seq] = f
-            self._caps[f.cap] = self._caps.get(f.cap, 0) + 1
+            self._live.append(f)
             self._refill_one()
             self._schedule()
             return
+        users = self.users
         alone = True
         for r in f.resources:
             u = users[r]
@@ -171,6 +173,8 @@ class FluidModel:
 
     def _flows(self) -> list[Flow]:
         """The active flows in start order."""
+        if self._one:
+            return list(self._live)
         live: dict[int, Flow] = {}
         for u in self.users:
             live.update(u)
@@ -284,16 +288,18 @@ class FluidModel:
     def _refill_one(self) -> None:
         """_reshare of every flow of a one-resource model, with no heap."""
         now = self.env.now
-        flows = list(self.users[0].values())
-        self._fill_one(flows, self.capacity[0], now, len(self._caps) > 1)
+        flows = self._live
+        cap = flows[0].cap
+        by_cap = len(flows) > 1 and any(f.cap != cap for f in flows)
+        self._fill_one(flows, self.capacity[0], now, by_cap)
         for f in flows:
             f.finish = now + f.remaining / f.rate if f.remaining > 0 else now
 
     def _schedule(self) -> None:
         """Make the one live timeout fire at the earliest projected completion."""
         if self._one:
-            flows = self.users[0]
-            at = min(f.finish for f in flows.values()) if flows else math.inf
+            flows = self._live
+            at = min(f.finish for f in flows) if flows else math.inf
         else:
             times, due_at = self._times, self._due_at
             while times and all(f.finish != times[0] for f in due_at[times[0]]):
@@ -312,13 +318,16 @@ class FluidModel:
         events.at(self.env, max(at - now, 0.0), _Tick(self._ticks, self._generation))
 
     def _due_one(self, limit: float) -> list[Flow]:
-        """A one-resource model's flows due by `limit`, in (finish, start) order."""
-        finished = sorted((f for f in self.users[0].values() if f.finish <= limit),
-                          key=lambda f: (f.finish, f.seq))
-        for f in finished:
-            self._caps[f.cap] -= 1
-            if not self._caps[f.cap]:
-                del self._caps[f.cap]
+        """A one-resource model's flows due by `limit`, in (finish, start) order, taken
+        off its live flows."""
+        live = self._live
+        finished = [f for f in live if f.finish <= limit]
+        if len(finished) == len(live):
+            self._live = []
+        else:
+            self._live = [f for f in live if f.finish > limit]
+        if len(finished) > 1:
+            finished.sort(key=_end_order)
         return finished
 
     def _due(self, limit: float) -> list[Flow]:
@@ -334,15 +343,9 @@ class FluidModel:
                     finished.append(f)
         return finished
 
-    def _wake(self, ev) -> None:
-        """The timer: end the flows due now (within 1e-12 relative), in (finish, start)
-        order, refill the rest of their components, re-arm, then call their `done`s."""
-        if ev.value != self._generation:
-            return
-        self._timer_at = math.inf
-        now = self.env._now
-        limit = now + 1e-12 * now + 1e-15
-        finished = self._due_one(limit) if self._one else self._due(limit)
+    def _end(self, finished: list[Flow]) -> None:
+        """Take `finished` off their resources (counting their bytes) and refill the
+        rest of their components."""
         touched = set()                            # resources that may still have flows
         users, carried = self.users, self._carried
         for f in finished:
@@ -353,13 +356,29 @@ class FluidModel:
                 carried[r] += amount
                 if u:
                     touched.add(r)
-        if self._one:
-            if touched:
-                self._refill_one()
-        elif touched:
+        if touched:
             rest = self._component(touched)
             if rest:
                 self._reshare(rest)
+
+    def _wake(self, ev) -> None:
+        """The timer: end the flows due now (within 1e-12 relative), in (finish, start)
+        order, refill the rest of their components, re-arm, then call their `done`s."""
+        if ev.value != self._generation:
+            return
+        self._timer_at = math.inf
+        now = self.env._now
+        limit = now + 1e-12 * now + 1e-15
+        if self._one:
+            finished = self._due_one(limit)
+            carried = self._carried
+            for f in finished:
+                carried[0] += f.amount
+            if finished and self._live:
+                self._refill_one()
+        else:
+            finished = self._due(limit)
+            self._end(finished)
         self._schedule()
         for f in finished:
             if f.key is None:

@@ -56,12 +56,15 @@ class HeteroTransport(Transport):
         self.e._hop(self.src[m], self.dst_pe[m] // self.cores, -1, d, self.nbytes[m],
                     lambda: Transport._arrive(self, m))
 
-    def ideal_time(self, m: int) -> float:
-        """transport's ideal time plus the staging copies alone (placement.copy_time)."""
-        nb, mach = self.nbytes[m], self.e.m
-        out = copy_time(mach, self.out_dev[m], -1, nb) if self.out_dev[m] >= 0 else 0.0
-        into = copy_time(mach, -1, self.in_dev[m], nb) if self.in_dev[m] >= 0 else 0.0
-        return out + super().ideal_time(m) + into
+    def _ideal_times(self) -> list[float]:
+        """transport's ideal times plus the staging copies alone (placement.copy_time)."""
+        mach, base = self.e.m, super()._ideal_times()
+        out = []
+        for m, nb in enumerate(self.nbytes):
+            to = copy_time(mach, self.out_dev[m], -1, nb) if self.out_dev[m] >= 0 else 0.0
+            into = copy_time(mach, -1, self.in_dev[m], nb) if self.in_dev[m] >= 0 else 0.0
+            out.append(to + base[m] + into)
+        return out
 
     def task_times(self) -> list[float]:
         """Each task's contention-free duration on its owner's group (group_durations)."""

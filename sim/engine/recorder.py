@@ -85,10 +85,12 @@ class TraceRecorder:
                 "task": np.where(send, src, dst), "start": start, "end": end,
                 "flops": np.zeros(len(m)), "bytes": nbytes,
                 "peer": np.where(send, dst_pe, src_pe), "msg": m, "lanes": np.zeros(len(m))}
+        del src_pe, dst_pe, src, dst, nbytes, start, end, send, m
         if not len(self.pe):                        # message rows only
-            return {k: rows[k].astype(c.dtype) for k, c in col.items()}
+            return {k: rows.pop(k).astype(c.dtype, copy=False) for k, c in col.items()}
         at = np.frombuffer(self.span_at, np.int32)
-        return {k: np.insert(rows[k].astype(c.dtype), at, c) for k, c in col.items()}
+        return {k: np.insert(rows.pop(k).astype(c.dtype, copy=False), at, c)
+                for k, c in col.items()}
 
     def span(self, pe: int, kind: int, task: int, start: float, end: float,
              flops: float = 0.0, nbytes: float = 0.0, peer: int = -1, msg: int = -1,
@@ -150,15 +152,19 @@ class TraceRecorder:
         """
         t = self._task_spans(flops, nbytes, lanes, ctime)
         other = self._generic()
-        col = {k: np.concatenate([t[k], c]) if len(c) else t[k] for k, c in other.items()}
+        col = {}
+        for k in list(other):                       # each part freed once joined
+            c, tk = other.pop(k), t.pop(k)
+            col[k] = np.concatenate([tk, c]) if len(c) else tk
+            del c, tk
         order: Any = np.lexsort((col["end"], col["pe"], col["start"]))
         if np.all(order[1:] > order[:-1]):          # already in order: skip the gather
             order = slice(None)
-        pe = col["pe"][order]
+        out = {k: col.pop(k)[order] for k in list(col)}   # each column freed once gathered
+        pe = out["pe"]
         return Trace(
             pe=pe, node=(pe // cores_per_node).astype(np.int32),
-            core=(pe % cores_per_node).astype(np.int32), kind=col["kind"][order],
-            task=col["task"][order], start_s=col["start"][order], end_s=col["end"][order],
-            flops=col["flops"][order], bytes=col["bytes"][order], peer=col["peer"][order],
-            msg=col["msg"][order], lanes_active=col["lanes"][order],
+            core=(pe % cores_per_node).astype(np.int32), kind=out["kind"], task=out["task"],
+            start_s=out["start"], end_s=out["end"], flops=out["flops"], bytes=out["bytes"],
+            peer=out["peer"], msg=out["msg"], lanes_active=out["lanes"],
         )

@@ -56,6 +56,7 @@ from ..machine.network import LogGOPS, network_for
 from ..trace import KIND_CODE
 from .events import Later, at
 from .fluid import Flow, FluidModel
+from .routes import MessageRoutes, ideal_times, intra_node
 
 if TYPE_CHECKING:
     from .arrivals import ArrivalOverheads
@@ -63,30 +64,13 @@ if TYPE_CHECKING:
 SEND, RECV = KIND_CODE["send"], KIND_CODE["recv"]
 
 
-def intra_node(machine, nbytes: float) -> tuple[float, float, float]:
-    """(delay s, memory bytes per message byte, rate cap B/s) of a message of nbytes
-    between two cores of a node: (memory latency, 2, core bandwidth) unless the network
-    sets intra_latency_us / intra_bandwidth_gbs (then that latency, 1, that bandwidth);
-    a cached one (nbytes <= intra_cached_bytes) is all delay: (latency + nbytes /
-    intra_cached_bandwidth, 0, 0)."""
-    net = machine.spec.network
-    if net is None:
-        return machine.mem_latency, 2.0, machine.core_bandwidth
-    lat, bw = net.intra_latency_us, net.intra_bandwidth_gbs
-    latency = machine.mem_latency if lat is None else lat * 1e-6
-    if net.intra_cached_bytes is not None and nbytes <= net.intra_cached_bytes:
-        return latency + nbytes / (net.intra_cached_bandwidth_gbs * 1e9), 0.0, 0.0
-    if bw is None:
-        return latency, 2.0, machine.core_bandwidth
-    return latency, 1.0, bw * 1e9
-
-
-def _csr(keys: np.ndarray, n: int) -> tuple[list[int], list[int]]:
-    """Message indices grouped by task (`keys`), each group in message order."""
+def _csr(keys: np.ndarray, n: int, ints: np.ndarray) -> tuple[list[int], list[int]]:
+    """Message indices grouped by task (`keys`), each group in message order; the
+    numbers are the objects of `ints` (ints[i] is i: see Transport.__init__)."""
     idx = np.argsort(keys, kind="stable")
     ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
-    return ptr.tolist(), idx.tolist()
+    return ints[ptr].tolist(), ints[idx].tolist()
 
 
 class Transport:
@@ -100,25 +84,31 @@ class Transport:
         self.env = engine.env
         self.rec = engine.rec
         g, m = engine.g, engine.m
-        self.src, self.dst = g.msg_src.tolist(), g.msg_dst.tolist()
+        # the per-message lists hold one int object per task, PE or message number
+        # (arange of objects, indexed), not one per entry: a pointer per message each
+        tasks = np.arange(g.n, dtype=object)
+        self.src, self.dst = tasks[g.msg_src].tolist(), tasks[g.msg_dst].tolist()
         self.nbytes = g.msg_bytes.tolist()
         blocking = g.msg_blocking if len(g.msg_blocking) else np.zeros(len(self.src), bool)
         self.blocking = blocking.tolist()
         owner = np.asarray(engine.owner)
-        self.src_pe = owner[g.msg_src].tolist()
-        self.dst_pe = owner[g.msg_dst].tolist()
-        self.out_ptr, self.out_idx = _csr(g.msg_src, g.n)
-        self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n)
+        pes = np.arange(m.pes, dtype=object)
+        self.src_pe = pes[owner[g.msg_src]].tolist()
+        self.dst_pe = pes[owner[g.msg_dst]].tolist()
+        msgs = np.arange(len(self.src) + 1, dtype=object)
+        self.out_ptr, self.out_idx = _csr(g.msg_src, g.n, msgs)
+        self.in_ptr, self.in_idx = _csr(g.msg_dst, g.n, msgs)
         self.missing = np.bincount(g.msg_dst, minlength=g.n).tolist()   # messages not in
         self.sent_at = [0.0] * len(self.src)
         self.arrival = [0.0] * len(self.src)
         self.posted: dict[int, tuple[int, float]] = {}     # task -> (pe, time) in recv
-        self.queue: dict[int, list[int]] = {}              # pe -> blocking sends left
+        self.queue: list[list[int] | None] = [None] * m.pes   # pe -> blocking sends left
         self.cores = m.cores
         self.net = network_for(m.spec.network, m.nodes) if m.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
-        self.nodes = m.nodes
-        self.paths: dict[int, tuple[tuple[int, ...], float]] = {}   # net.route by node pair
+        self.routes = MessageRoutes(self.net, owner[g.msg_src] // m.cores,
+                                    owner[g.msg_dst] // m.cores)
+        self.route = self.routes.of                 # message -> (links, latency) or None
         self.count = 0
         self.bytes_sent = 0.0
         self.cost = LogGOPS.of(m.spec.network)
@@ -128,6 +118,7 @@ class Transport:
                         if self.logp else self.nbytes)        # bytes after the first one
         self._landed = [self._land]
         self._done = (self._arrive, self._sent)     # a flow's end: by blocking (bound once)
+        self._ideal: list[float] | None = None      # ideal_times, once computed
         self.span = None                    # send / recv spans of a message (not LogGOPS)
         if self.rec is not None and not self.logp:
             self.rec.messages(owner[g.msg_src], owner[g.msg_dst], g.msg_src, g.msg_dst,
@@ -213,20 +204,20 @@ class Transport:
         return out
 
     def ideal_time(self, m: int) -> float:
-        """Message m alone on an idle path: latency + bytes / bottleneck bandwidth."""
-        mach = self.e.m
-        sn, dn = self.src_pe[m] // self.cores, self.dst_pe[m] // self.cores
-        if self.src_pe[m] == self.dst_pe[m]:
-            return 0.0
-        nb = self.cost.payload(self.nbytes[m])
-        if sn == dn:
-            latency, factor, cap = intra_node(mach, nb)
-            if factor == 0.0:
-                return latency
-            return latency + factor * nb / min(cap, mach.mem_bandwidth)
-        assert self.net is not None                 # nodes differ: a network exists
-        links, latency = self.net.route(sn, dn)
-        return latency + nb / min(self.net.capacity[k] for k in links)
+        """Message m alone on an idle path (ideal_times)."""
+        return self.ideal_times()[m]
+
+    def ideal_times(self) -> list[float]:
+        """Each message alone on an idle path: 0 to its own PE; within a node, latency +
+        factor x payload / min(cap, memory bandwidth) (intra_node); between nodes, the
+        route's latency + payload / its narrowest link. Computed once."""
+        if self._ideal is None:
+            self._ideal = self._ideal_times()
+        return self._ideal
+
+    def _ideal_times(self) -> list[float]:
+        """ideal_times (routes.ideal_times)."""
+        return ideal_times(self.routes, self.e.m, self.src_pe, self.dst_pe, self.payload)
 
     def task_times(self) -> list[float]:
         """Each task's contention-free duration (costs.min_durations)."""
@@ -236,8 +227,7 @@ class Transport:
         """TaskGraph.longest_path through the dependencies (program order included) and
         the messages, each task at its contention-free duration and each message at
         ideal_time: a lower bound on the makespan."""
-        return self.e.g.longest_path(self.task_times(),
-                                     [self.ideal_time(m) for m in range(len(self.src))])
+        return self.e.g.longest_path(self.task_times(), self.ideal_times())
 
     # -- carrying ----------------------------------------------------------------------
 
@@ -252,17 +242,12 @@ class Transport:
         done = self._done[self.blocking[m]]
         nb = self.payload[m]
         a, b = self.src_pe[m], self.dst_pe[m]
-        sn, dn = a // self.cores, b // self.cores
-        if sn != dn:
-            key = sn * self.nodes + dn
-            path = self.paths.get(key)
-            if path is None:
-                assert self.net is not None
-                path = self.paths[key] = self.net.route(sn, dn)
+        path = self.route[m]
+        if path is not None:                        # between nodes
             model, (links, latency), amount, cap = self.links, path, nb, math.inf
         elif a != b:
             latency, factor, cap = intra_node(self.e.m, nb)
-            model, links, amount = self.e.memory[sn], (0,), factor * nb
+            model, links, amount = self.e.memory[a // self.cores], (0,), factor * nb
         else:
             at(env, 0.0, Later(self._landed, m))
             return
@@ -300,11 +285,11 @@ class Transport:
         if self.logp:
             self._next_send(pe, self.src[m])
             return
-        left = self.queue.get(pe)
+        left = self.queue[pe]
         if left:
             m = left.pop()
             if not left:
-                del self.queue[pe]
+                self.queue[pe] = None
             self._launch(m)
         else:
             self.e._release(pe, self.src[m], now)
@@ -351,7 +336,7 @@ class Transport:
         leaves o after the overhead starts. None left: release the PE."""
         left, now = self.queue[pe], self.env.now
         if not left:
-            del self.queue[pe]
+            self.queue[pe] = None
             self.e._release(pe, t, now)
             return
         m, c = left.pop(), self.cost

@@ -73,9 +73,14 @@ def write_csv(trace: Trace, path: str | os.PathLike, names=None) -> None:
     write_atomic(path, csv_chunks(trace, names=names))
 
 def read_csv(path: str | os.PathLike) -> Trace:
+    """The trace in a CSV file. The bytes are read at once and parsed from memory: parsed
+    from the open file, every read would release and retake the GIL, and in a worker
+    thread that starves the GUI thread for up to a second (CPython's convoy effect)."""
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            return parse_csv(fh)
+        with open(path, "rb") as fh:
+            data = fh.read()
+        with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="") as text:
+            return parse_csv(text)
     except UnicodeDecodeError:
         raise TraceFormatError(_first_non_utf8(path)) from None
 

@@ -44,7 +44,6 @@ from .threads import (
 )
 
 INF = math.inf
-_isfinite = math.isfinite
 
 
 class Comm(Collectives):
@@ -61,6 +60,7 @@ class Comm(Collectives):
         self._pe = ex.pe_of(rank, index)
         self._rate = ex.rate(defaults["precision"], defaults["vector_fraction"], pe=self._pe)
         self._seed = seed
+        self._lines: dict[int, int] = {}      # its generator's instruction offset -> line
 
     # -- basics -------------------------------------------------------------------------
 
@@ -80,7 +80,13 @@ class Comm(Collectives):
         return self._ex.now_of(self._th)
 
     def _line(self) -> int:
-        return self._th.gen.gi_frame.f_lineno
+        """The line the thread's generator is at: frame.f_lineno, cached by the frame's
+        instruction offset (f_lineno walks the code's line table at every read)."""
+        frame = self._th.gen.gi_frame
+        line = self._lines.get(frame.f_lasti)
+        if line is None:
+            line = self._lines[frame.f_lasti] = frame.f_lineno
+        return line
 
     def _fail(self, what: str) -> ProgramError:
         ex = self._ex
@@ -102,7 +108,9 @@ class Comm(Collectives):
             except KeyError:
                 raise self._fail(f"compute precision must be one of fp64, fp32, fp16, bf16, "
                                  f"got {precision!r}") from None
-        line = self._th.gen.gi_frame.f_lineno
+        line = self._lines.get(self._th.gen.gi_frame.f_lasti)      # self._line(), inline
+        if line is None:
+            line = self._line()
         return Compute(flops, bytes, flops * k, lanes, line if name is None else (line, name))
 
     # -- point to point -----------------------------------------------------------------
@@ -117,22 +125,31 @@ class Comm(Collectives):
         """Start sending nbytes to rank `dest`; returns the request (yield it to wait)."""
         if not (type(dest) is int and 0 <= dest < self.size):      # the common case at once
             self._check_peer(dest, "dest", False)
-        if not (isinstance(tag, int) and tag >= 0) and tag != COLL:
-            raise self._fail(f"tag must be an integer >= 0, got {tag!r}")
-        if not (nbytes >= 0 and _isfinite(nbytes)):
+        if not (type(tag) is int and tag >= 0):
+            self._check_tag(tag)
+        if not (nbytes >= 0 and nbytes < INF):      # (isfinite: False for inf and NaN)
             raise self._fail(f"nbytes must be >= 0, got {nbytes!r}")
         th = self._th
-        return self._ex.isend(self.rank, dest, float(nbytes), tag, th.gen.gi_frame.f_lineno,
-                              thread=th)
+        line = self._lines.get(th.gen.gi_frame.f_lasti)      # self._line(), inline
+        if line is None:
+            line = self._line()
+        return self._ex.isend(self.rank, dest, float(nbytes), tag, line, None, None, th)
 
     send = isend          # blocking: `yield comm.send(...)` waits for the request
+
+    def _check_tag(self, tag) -> None:
+        if not (isinstance(tag, int) and tag >= 0) and tag != COLL:
+            raise self._fail(f"tag must be an integer >= 0, got {tag!r}")
 
     def irecv(self, source: int = ANY_SOURCE, tag: int = ANY_TAG) -> Request:
         """Post a receive; returns the request, whose value is a Status."""
         if not (type(source) is int and 0 <= source < self.size):  # the common case at once
             self._check_peer(source, "source", True)
         th = self._th
-        return self._ex.irecv(self.rank, source, tag, th.gen.gi_frame.f_lineno, thread=th)
+        line = self._lines.get(th.gen.gi_frame.f_lasti)      # self._line(), inline
+        if line is None:
+            line = self._line()
+        return self._ex.irecv(self.rank, source, tag, line, None, th)
 
     recv = irecv          # blocking: `status = yield comm.recv(...)`
 

@@ -5,6 +5,7 @@ served (computes and message overheads); a compute's rate and its memory flow.""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from simpy.events import Timeout
@@ -50,7 +51,7 @@ class Cpu:
     def _compute(self: Executor, th: Thread, op: Compute) -> None:
         pe = th.pe
         if self.cpu_busy[pe]:
-            self.cpu_queue[pe].append(lambda: self._compute_start(th, op))
+            self.cpu_queue[pe].append(partial(self._compute_start, th, op))
         else:
             self.cpu_busy[pe] = True
             self._compute_start(th, op)
@@ -58,16 +59,21 @@ class Cpu:
     def _compute_start(self: Executor, th: Thread, op: Compute) -> None:
         now = self.env.now
         if op.nbytes > 0:
-            end_c = now + op.seconds
-            m = self.m
-
-            def memory_done(t1):
-                end = max(end_c, t1 + m.mem_latency)
-                Timeout(self.env, max(end - self.env.now, 0.0),
-                        (th, op, now)).callbacks.append(self._compute_end)
-            self.memory[th.pe // m.cores].start(op.nbytes, (0,), m.core_bandwidth, memory_done)
+            self._compute_memory(th, op, now)
         else:
             Timeout(self.env, op.seconds, (th, op, now)).callbacks.append(self._compute_end)
+
+    def _compute_memory(self: Executor, th: Thread, op: Compute, now: float) -> None:
+        """A compute with memory traffic, started at `now`: it ends at max(its arithmetic's
+        end, its flow's end + the memory latency)."""
+        end_c = now + op.seconds
+        m = self.m
+
+        def memory_done(t1):
+            end = max(end_c, t1 + m.mem_latency)
+            Timeout(self.env, max(end - self.env.now, 0.0),
+                    (th, op, now)).callbacks.append(self._compute_end)
+        self.memory[th.pe // m.cores].start(op.nbytes, (0,), m.core_bandwidth, memory_done)
 
     def _compute_end(self: Executor, ev) -> None:
         th, op, start = ev._value

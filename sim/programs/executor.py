@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 from array import array
 from collections import deque
+from functools import partial
 from heapq import heappop
 
 import simpy
@@ -31,7 +32,7 @@ from ..machine.network import LogGOPS, Network, network_for
 from .cpu import Cpu
 from .errors import ProgramError
 from .messages import Messaging
-from .ops import ROW, WAIT, Channel, Compute, Message, Request, Thread
+from .ops import ROW, WAIT, Channel, Compute, Costs, Message, Request, Thread
 from .reports import Reports
 from .waiting import Waiting
 
@@ -40,6 +41,11 @@ GC_THRESHOLD = 100_000         # allocations between young-generation collection
 GUARD_STEP = 4096               # operations between size-guard checks within one resume
 CHAIN = 10_000                  # computes a thread may run ahead before the clock catches up
 _END = object()                 # held "op" of a thread that ended while ahead
+
+
+def _call(ev) -> None:
+    fn, args = ev._value
+    fn(*args)
 
 
 def cpu_pes(machine) -> list[int]:
@@ -67,11 +73,13 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                                               #  peer, msg) per span but a compute's (span)
         self.compute_log: array = array("d")  # (pe, task, start, compute end, end, flops,
         spec = machine.spec.network           #  bytes, lanes, thread id) per compute
-        self.cost: LogGOPS = LogGOPS.of(spec)
+        self.cost = Costs(LogGOPS.of(spec))
         self.chainable = self.cost.o == 0 and self.cost.O == 0
         self.net: Network | None = network_for(spec, machine.nodes) if machine.nodes > 1 else None
         self.links = FluidModel(self.env, self.net.capacity) if self.net else None
-        self.flow_next = [self._flow]           # a message's callbacks, latency over
+        self.flow_done = (self._delivered if self.cost.first_byte   # a message's last
+                          else self._delivered_plain)               # byte is there
+        self.deliver = [self.flow_done]         # a message's callbacks when all latency
         self.memory = [FluidModel(self.env, [machine.mem_bandwidth])
                        for _ in range(machine.nodes)]
         pes = machine.pes
@@ -120,7 +128,7 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         self.resident[th.pe] += 1
         self.rank_live[rank] += 1
         if parent is not None and parent.ahead:
-            parent.pending.append(lambda: self.wake_later(th))
+            parent.pending.append(partial(self.wake_later, th))
         else:
             self.wake_later(th)
         return th
@@ -131,6 +139,10 @@ class Executor(Cpu, Messaging, Waiting, Reports):
 
     def wake_later(self, th: Thread, value=None) -> None:
         Timeout(self.env, 0.0, (th, value)).callbacks.append(self._wake)
+
+    def later(self, delay: float, fn, *args) -> None:
+        """fn(*args) `delay` seconds from now, as a Timeout made now (in its order)."""
+        Timeout(self.env, delay, (fn, args)).callbacks.append(_call)
 
     def _resume(self, th: Thread, value=None) -> None:
         """Run `th` until it yields something it must wait for (or ends).
@@ -144,8 +156,6 @@ class Executor(Cpu, Messaging, Waiting, Reports):
         gen = th.gen
         self.running = True
         count = chained = 0
-        chainable, rank_live, rank = self.chainable, self.rank_live, th.rank
-        log, ids = self.compute_log.frombytes, self.label.ids
         try:
             while True:
                 try:
@@ -158,8 +168,9 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     self.operations += count
                     count = 0
                     self._guard(th)
-                if (type(op) is Compute and chainable and op.nbytes == 0
-                        and chained < CHAIN and rank_live[rank] == 1):
+                tp = type(op)
+                if (tp is Compute and self.chainable and op.nbytes == 0
+                        and chained < CHAIN and self.rank_live[th.rank] == 1):
                     chained += 1
                     if not th.ahead:
                         if self.cpu_busy[th.pe]:
@@ -174,19 +185,13 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                         break
                     start = th.clock
                     th.clock = end = start + op.seconds
-                    task = ids.get(op.line)
-                    log(ROW(th.pe, self.label.id(op.line) if task is None else task, start,
-                            end, end, op.flops, 0.0, op.lanes, th.id))
+                    task = self.label.ids.get(op.line)
+                    self.compute_log.frombytes(ROW(
+                        th.pe, self.label.id(op.line) if task is None else task, start, end,
+                        end, op.flops, 0.0, op.lanes, th.id))
                     value = None
                     continue
-                if th.ahead:
-                    th.held = (op, None)
-                    self._sync_at(th)
-                    break
-                if type(op) is Compute:
-                    self._compute(th, op)
-                    break
-                if type(op) is Request and op.waiter is None:      # the common wait
+                if (tp is Message or tp is Request) and op.waiter is None and not th.ahead:
                     if op.done:                     # (_wait_one, inline)
                         self._wait_span(th, op, self.env._now)
                         value = op.value
@@ -197,6 +202,13 @@ class Executor(Cpu, Messaging, Waiting, Reports):
                     th.wait_any = False
                     th.single = True
                     op.waiter = th
+                    break
+                if th.ahead:
+                    th.held = (op, None)
+                    self._sync_at(th)
+                    break
+                if tp is Compute:
+                    self._compute(th, op)
                     break
                 done, value = self._dispatch(th, op)
                 if not done:

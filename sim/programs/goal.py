@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..trace import KIND_CODE
 from .errors import ProgramError
@@ -301,47 +302,60 @@ class _Rank:
             self.issue(i)
 
     def release(self, waiters: list[int]) -> None:
+        left = self.left
         for j in waiters:
-            self.left[j] -= 1
-            if self.left[j] == 0:
+            left[j] -= 1
+            if left[j] == 0:
                 self.issue(j)
 
     def started(self, i: int) -> None:
         self.state[i] = "started"
-        self.release(self.after_start[i])
+        if self.after_start[i]:
+            self.release(self.after_start[i])
 
-    def done(self, i: int) -> None:
+    def done(self, i: int, _req=None) -> None:
+        """Operation i completed (a send's or receive's callback: its request)."""
         if self.state[i] != "started":
             self.started(i)
         self.state[i] = "done"
-        self.t_end = self.ex.env.now
-        self.ex.live -= 1
-        self.release(self.after_done[i])
+        ex = self.ex
+        self.t_end = ex.env._now
+        ex.live -= 1
+        if self.after_done[i]:
+            self.release(self.after_done[i])
 
     def issue(self, i: int) -> None:
+        """Start operation i, its dependencies met (partial, not closures: no cell
+        objects made per operation). A send reports its start only when an operation
+        irequires it (else done() marks it started; a send with no on_start and no LogGOPS
+        setting starts inline, messages.isend)."""
         op, ex, r = self.ops[i], self.ex, self.r
         self.state[i] = "issued"
-        if op.kind == "send":
-            ex.isend(r, op.peer, float(op.size), op.tag, op.line,
-                     callback=lambda _req: self.done(i), on_start=lambda: self.started(i))
-        elif op.kind == "recv":
+        kind = op.kind
+        if kind == "send":
+            on_start = partial(self.started, i) if self.after_start[i] else None
+            ex.isend(r, op.peer, float(op.size), op.tag, op.line, partial(self.done, i),
+                     on_start)
+        elif kind == "recv":
             self.started(i)
-            ex.irecv(r, op.peer, op.tag, op.line, callback=lambda _req: self.done(i))
+            ex.irecv(r, op.peer, op.tag, op.line, partial(self.done, i))
         else:
-            pe = ex.pe_of(r)
+            ex.cpu(ex.pe_of(r), partial(self._calc, i))
 
-            def start():
-                t = ex.env.now
-                self.started(i)
+    def _calc(self, i: int) -> None:
+        """Calc i has the rank's CPU: it keeps it op.size ns."""
+        self.started(i)
+        ex = self.ex
+        ex.later(self.ops[i].size * 1e-9, self._calc_end, i, ex.env._now)
 
-                def end(_ev):
-                    ex.span(pe, COMPUTE, ex.line_id(op.line), t, ex.env.now)
-                    if ex.env.now > t:
-                        self.calcs.append((t, ex.env.now))
-                    ex.cpu_free(pe)
-                    self.done(i)
-                ex.env.timeout(op.size * 1e-9).callbacks.append(end)
-            ex.cpu(pe, start)
+    def _calc_end(self, i: int, t: float) -> None:
+        ex, now = self.ex, self.ex.env._now
+        pe = ex.pe_of(self.r)
+        ex.span(pe, COMPUTE, ex.line_id(self.ops[i].line), t, now)
+        if now > t:
+            self.calcs.append((t, now))
+        ex.cpu_free(pe)
+        self.done(i)
 
     def report(self) -> list[str]:
         """The operations this rank never completed, for the deadlock message."""

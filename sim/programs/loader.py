@@ -15,24 +15,33 @@ from .errors import ProgramError
 
 
 class Labels:
-    """Source lines as trace names: line number <-> a small id, id -> "file:line"."""
+    """Source lines as trace names: line number <-> a small id, id -> "file:line" (the
+    names formatted when asked for: a GOAL schedule has a line per operation)."""
 
     def __init__(self, file: str):
         self.file = os.path.basename(file)
         self.ids: dict = {}
-        self.names: list[str] = []
+        self.lines: list = []           # id -> its line number, or (line, name)
 
     def id(self, line) -> int:
         """The id of a line number, or of a (line, name) pair: "file:line name"."""
         i = self.ids.get(line)
         if i is None:
-            i = self.ids[line] = len(self.names)
-            self.names.append(f"{self.file}:{line}" if isinstance(line, int)
-                              else f"{self.file}:{line[0]} {line[1]}")
+            i = self.ids[line] = len(self.lines)
+            self.lines.append(line)
         return i
 
+    def _name(self, line) -> str:
+        return (f"{self.file}:{line}" if isinstance(line, int)
+                else f"{self.file}:{line[0]} {line[1]}")
+
+    @property
+    def names(self) -> list[str]:
+        """Every id's name, in id order."""
+        return [self._name(line) for line in self.lines]
+
     def __call__(self, i: int) -> str:
-        return self.names[i]
+        return self._name(self.lines[i])
 
 
 def load_main(path: str):

@@ -37,68 +37,59 @@ from functools import partial
 from heapq import heappush
 from typing import TYPE_CHECKING
 
-from simpy.events import NORMAL, Timeout
+from simpy.events import NORMAL
 
-from ..engine.transport import intra_node
+from ..engine.fluid import Flow
+from ..engine.routes import intra_node
 from .ops import ANY_SOURCE, ANY_TAG, RECV, SEND, Channel, Message, Request, Status, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
 
+_INF = math.inf
 _tuple_new = tuple.__new__      # Status(*fields) without the named tuple's Python __new__
 
 
 class Messaging:
     """The executor's messages (a part of Executor)."""
 
-    def recv_overhead(self: Executor, pe: int, line, seconds: float, peer: int, msg: int,
-                      then) -> None:
-        """The receiver's CPU overhead of `seconds` on `pe` once it is free (a recv span
-        when it takes time), then `then(t)` with t its start."""
-        def start():
-            t = self.env.now
-            if seconds > 0:
-                def end(_ev):
-                    self.span(pe, RECV, self.line_id(line), t, t + seconds, 0.0, 0.0,
-                              peer, msg)
-                    self.cpu_free(pe)
-                    then(t)
-                Timeout(self.env, seconds).callbacks.append(end)
-            else:
-                self.cpu_free(pe)
-                then(t)
-        self.cpu(pe, start)
-
     def isend(self: Executor, rank: int, dest: int, nbytes: float, tag: int, line, callback=None,
               on_start=None, thread: Thread | None = None) -> Request:
         """Start a send from `rank` (when `thread` is caught up); returns its request
-        (`on_start()` when its CPU overhead starts, `callback(req)` when it completes)."""
-        req = Request(SEND, rank, dest, tag, nbytes, line, callback, on_start)
+        (`on_start()` when its CPU overhead starts, `callback(req)` when it completes):
+        its message."""
         ch = self.channels[rank].get(dest)
         if ch is None:
             ch = self._channel(rank, dest)
-        msg = Message(self, self.messages, rank, dest, tag, nbytes, ch, req, line)
+        cost = self.cost
+        payload = nbytes - cost.first_byte              # cost.payload(nbytes), inline
+        if payload < 0.0:
+            payload = 0.0
+        msg = Message(self.messages, rank, dest, tag, nbytes, ch, line, callback, on_start,
+                      nbytes > cost.S, payload)
         self.messages += 1
         self.bytes_sent += nbytes
-        req.msg = msg
-        src_pe = msg.src_pe
-        if thread is not None and thread.ahead:
-            thread.pending.append(lambda: self.cpu(src_pe, msg.begin))
-        elif self.cpu_busy[src_pe]:
-            self.cpu_queue[src_pe].append(msg.begin)
-        elif msg.remote and self.nic_send[src_pe] > self.env._now:
+        src_pe = ch.src_pe
+        if thread is not None and thread.ahead:       # (partial, not lambda: no closure
+            thread.pending.append(partial(self.cpu, src_pe, partial(self._send_begin, msg)))
+        elif self.cpu_busy[src_pe]:                   #  cells made at every call)
+            self.cpu_queue[src_pe].append(partial(self._send_begin, msg))
+        elif ch.remote and self.nic_send[src_pe] > self.env._now:
             self.cpu_busy[src_pe] = True
             self._send_begin(msg)              # (waits for the NIC's gap)
-        elif self.cost.first_byte or on_start is not None:
+        elif cost.first_byte or on_start is not None:
             self.cpu_busy[src_pe] = True
             self._send_start(msg)              # (what _send_begin would do, at once)
         else:               # no LogGOPS setting: _send_start's part that applies, inline
-            now = self.env._now                # (no overhead: the CPU stays free; no
-            if msg.remote:                     #  threshold: it completes on delivery)
-                self.nic_send[src_pe] = now + msg.payload * self.cost.G
-            req.t0 = now
+            now = msg.t0 = self.env._now       # (no overhead: the CPU stays free; no
+            if ch.remote:                      #  threshold: it completes on delivery)
+                self.nic_send[src_pe] = now + payload * cost.G
+                if payload > 0:                # (_carry, inline; nodes differ: links exist)
+                    self.links.start_after(     # type: ignore[union-attr]
+                        ch.latency, Flow(payload, ch.links, _INF, self.flow_done, msg))
+                    return msg
             self._carry(msg)
-        return req
+        return msg
 
     def _channel(self: Executor, src: int, dst: int) -> Channel:
         """The channel from rank src to rank dst, made on its first message."""
@@ -114,56 +105,53 @@ class Messaging:
 
     def _send_begin(self: Executor, msg: Message) -> None:
         """The sender's CPU is free: wait for its NIC's gap, then start."""
-        now = self.env._now
-        if msg.remote and self.nic_send[msg.src_pe] > now:
-            Timeout(self.env, self.nic_send[msg.src_pe] - now, msg).callbacks.append(
-                lambda ev: self._send_start(ev._value))
+        now, ch = self.env._now, msg.ch
+        if ch.remote and self.nic_send[ch.src_pe] > now:
+            self.later(self.nic_send[ch.src_pe] - now, self._send_start, msg)
         else:
             self._send_start(msg)
 
     def _send_start(self: Executor, msg: Message) -> None:
-        req, src_pe, payload = msg.send, msg.src_pe, msg.payload
-        assert req is not None                  # (not yet delivered)
-        c, now = self.cost, self.env._now
-        if req.on_start is not None:
-            req.on_start()
-        if msg.remote:
+        ch, payload = msg.ch, msg.payload
+        src_pe, c, now = ch.src_pe, self.cost, self.env._now
+        if msg.on_start is not None:
+            msg.on_start()
+        if ch.remote:
             self.nic_send[src_pe] = free = now + c.g + payload * c.G
             if self.nic_log is not None:
                 self.nic_log.extend((src_pe, now, free, msg.nbytes, msg.id))
         o = c.o + payload * c.O
-        dst_pe = msg.dst_pe
+        dst_pe = ch.dst_pe
         if o > 0:                       # the CPU overhead, with the message's bytes
-            req.logged = True
+            msg.logged = True
             self.span(src_pe, SEND, self.line_id(msg.line), now, now + o, 0.0, msg.nbytes,
                       dst_pe, msg.id)
-            Timeout(self.env, o).callbacks.append(lambda _ev: self._sent(req, msg, src_pe))
+            self.later(o, self._sent, msg, src_pe)
         else:                           # logged by its wait, or when it completes
-            self.cpu_free(src_pe)           # _sent(req, msg, src_pe), inline (now is its now)
-            req.t0 = now
+            self.cpu_free(src_pe)           # _sent(msg, src_pe), inline (now is its now)
+            msg.t0 = now
             if not msg.rdv and not c.no_threshold:     # eager: complete now
-                req.t1 = now                           # (not delivered: its data is to
-                self.complete(req)                     #  leave now, below)
+                msg.t1 = now                           # (not delivered: its data is to
+                self.complete(msg)                     #  leave now, below)
         # the data (or a rendezvous envelope) leaves after o
         if msg.rdv:
-            Timeout(self.env, c.o + self._latency(src_pe, dst_pe), msg).callbacks.append(
-                lambda ev: self._envelope(ev._value))
+            self.later(c.o + self._latency(src_pe, dst_pe), self._envelope, msg)
         elif c.o > 0:
-            Timeout(self.env, c.o).callbacks.append(lambda _ev: self._carry(msg))
+            self.later(c.o, self._carry, msg)
         else:
             self._carry(msg)
 
-    def _sent(self: Executor, req, msg, src_pe) -> None:
+    def _sent(self: Executor, msg: Message, src_pe: int) -> None:
         """The sender's CPU overhead is over."""
         self.cpu_free(src_pe)
         now = self.env._now
-        req.t0 = now
+        msg.t0 = now
         if not msg.rdv and not self.cost.no_threshold:     # eager: complete now
-            req.t1 = now
-            self.complete(req)
-        elif msg.delivered and not req.done:               # delivered during the overhead
-            req.t1 = now
-            self.complete(req)
+            msg.t1 = now
+            self.complete(msg)
+        elif msg.delivered and not msg.done:               # delivered during the overhead
+            msg.t1 = now
+            self.complete(msg)
 
     def _latency(self: Executor, a: int, b: int) -> float:
         if a == b:
@@ -175,52 +163,44 @@ class Messaging:
         return self.net.route(na, nb)[1]
 
     def _carry(self: Executor, msg: Message) -> None:
-        """The data leaves now: latency, then the payload as a flow."""
-        if msg.remote:
-            latency = msg.ch.latency
-        elif msg.src_pe == msg.dst_pe:
-            self._delivered(msg)
+        """The data leaves now: latency, then the payload as a flow (start_after: no
+        event of its own when it follows on another start for the same time); a message
+        that is all latency is the event itself, delivered when it fires."""
+        payload, ch = msg.payload, msg.ch
+        if ch.remote:
+            if payload > 0:
+                assert self.links is not None       # nodes differ: a network exists
+                self.links.start_after(ch.latency, Flow(
+                    payload, ch.links, _INF, self.flow_done, msg))
+                return
+            latency = ch.latency
+        elif ch.src_pe == ch.dst_pe:
+            self.flow_done(msg)
             return
-        else:                              # as the engine's transport (intra_node)
-            latency, factor, cap = intra_node(self.m, msg.payload)
-            msg.intra = (factor * msg.payload, cap)
-        msg.callbacks = self.flow_next              # the message is the event (events.at,
+        else:                              # as the engine's transport (routes.intra_node)
+            latency, factor, cap = intra_node(self.m, payload)
+            amount = factor * payload
+            if payload > 0 and amount > 0:          # (else in the caches: all latency)
+                self.memory[ch.src_pe // self.m.cores].start_after(
+                    latency, Flow(amount, (0,), cap, self.flow_done, msg))
+                return
+        msg.callbacks = self.deliver                # the message is the event (events.at,
         env = self.env                              # inline: as a Timeout, in its order)
         heappush(env._queue, (env._now + latency, NORMAL, next(env._eid), msg))
 
-    def _flow(self: Executor, msg: Message) -> None:
-        """The latency is over: the payload flows (a copy through memory within a node)."""
-        payload = msg.payload
-        if payload <= 0:
-            self._delivered(msg)
-            return
-        if not msg.remote:                   # within a node (_carry set msg.intra)
-            amount, cap = msg.intra
-            if amount <= 0:                  # in the caches: all latency
-                self._delivered(msg)
-                return
-            self.memory[msg.src_pe // self.m.cores].start(amount, (0,), cap,
-                                                          partial(self._delivered, msg))
-        else:                                # between nodes
-            assert self.links is not None
-            self.links.start(payload, msg.ch.links, math.inf, partial(self._delivered, msg))
-
-    def _delivered(self: Executor, msg: Message, _t=None) -> None:
-        """The last byte is at the receiver (at _t, now, from a flow's end): its NIC gap,
-        then its CPU overhead."""
+    def _delivered(self: Executor, msg: Message) -> None:
+        """The last byte is at the receiver (now): its NIC gap, then its CPU overhead."""
         c, now = self.cost, self.env._now
         msg.delivered = True
-        dst_pe = msg.dst_pe
-        send, msg.send = msg.send, None      # (no reference cycle left: msg.send is done)
-        assert send is not None
-        if (msg.rdv or c.no_threshold) and send.t0 >= 0:   # its CPU overhead is over
-            send.t1 = now
-            self.complete(send)
+        dst_pe = msg.ch.dst_pe
+        if (msg.rdv or c.no_threshold) and msg.t0 >= 0:    # its CPU overhead is over:
+            msg.t1 = now                                    # the send completes
+            self.complete(msg)
         if c.first_byte:                    # LogGOPS (else no overhead, no NIC gap)
             extra = msg.payload * (c.O - c.G)
             o = c.o + (0.0 if 0.0 > extra else extra)       # c.o + max(extra, 0.0)
             delay = 0.0
-            if msg.remote:
+            if msg.ch.remote:
                 delay = max(self.nic_recv[dst_pe] - now, 0.0)
                 self.nic_recv[dst_pe] = now + delay + c.g
             if o > 0 or delay > 0:
@@ -232,22 +212,44 @@ class Messaging:
         else:
             self._processed(msg, now)
 
+    def _delivered_plain(self: Executor, msg: Message) -> None:
+        """_delivered with no LogGOPS setting (no overhead, no NIC gap, no threshold, so
+        no rendezvous; its send started before its data left): the send completes, then
+        the message is matched."""
+        msg.t1 = msg.arrival = self.env._now
+        msg.delivered = True
+        self.complete(msg)
+        self._in_order(msg)
+
     def _overhead(self: Executor, msg: Message, o: float, delay: float) -> None:
-        """After `delay` (the receiver NIC's gap), the receiver's CPU overhead `o`."""
-        def process(_ev=None):
-            self.recv_overhead(msg.dst_pe, msg.line, o, msg.src_pe, msg.id,
-                               lambda t: self._processed(msg, t))
+        """After `delay` (the receiver NIC's gap), the receiver's CPU overhead `o` once
+        its PE is free (a recv span when it takes time), then _processed(msg, its start)."""
         if delay > 0:
-            Timeout(self.env, delay).callbacks.append(process)
+            self.later(delay, self.cpu, msg.ch.dst_pe, partial(self._recv_start, msg, o))
         else:
-            process()
+            self.cpu(msg.ch.dst_pe, partial(self._recv_start, msg, o))
+
+    def _recv_start(self: Executor, msg: Message, o: float) -> None:
+        t = self.env._now
+        if o > 0:
+            self.later(o, self._recv_end, msg, o, t)
+        else:
+            self.cpu_free(msg.ch.dst_pe)
+            self._processed(msg, t)
+
+    def _recv_end(self: Executor, msg: Message, o: float, t: float) -> None:
+        ch = msg.ch
+        self.span(ch.dst_pe, RECV, self.line_id(msg.line), t, t + o, 0.0, 0.0, ch.src_pe,
+                  msg.id)
+        self.cpu_free(ch.dst_pe)
+        self._processed(msg, t)
 
     def _processed(self: Executor, msg: Message, t_cpu: float) -> None:
         """The receiver's CPU has taken the message in (its overhead started at t_cpu)."""
         if msg.recv is not None:          # rendezvous: matched before its data came
             req, msg.recv = msg.recv, None  # (no reference cycle left)
             req.t1 = t_cpu
-            self.complete(req, _tuple_new(Status, (msg.src, msg.tag, msg.nbytes)))
+            self.complete(req, _tuple_new(Status, (msg.rank, msg.tag, msg.nbytes)))
             return
         msg.arrival = t_cpu
         self._in_order(msg)
@@ -258,30 +260,35 @@ class Messaging:
         self._in_order(msg)
 
     def _in_order(self: Executor, msg: Message) -> None:
-        """Match messages of one sender in the order it sent them (no overtaking)."""
+        """Match messages of one sender in the order it sent them (no overtaking): each
+        with the first posted receive that fits (MPI's rule, ops.fits, inline), else it
+        waits as unexpected."""
         ch = msg.ch
         expect = ch.expect
         if msg.seq != expect:
             ch.held[msg.seq] = msg
             return
-        self._match_message(msg)
-        expect += 1
         held = ch.held
-        while held and expect in held:      # the ones it let wait
-            self._match_message(held.pop(expect))
+        posted = self.posted[msg.peer]
+        if not posted and not held:             # nothing to match, nothing after it
+            self.unexpected[msg.peer].append(msg)
+            ch.expect = expect + 1
+            return
+        while True:
+            src, tag = msg.rank, msg.tag
+            for i, req in enumerate(posted):
+                if ((req.peer == ANY_SOURCE or req.peer == src)
+                        and (req.tag == tag or (req.tag == ANY_TAG and tag >= 0))):
+                    del posted[i]
+                    self._matched(req, msg, req.t0)
+                    break
+            else:
+                self.unexpected[msg.peer].append(msg)
             expect += 1
+            if not held or expect not in held:     # (else the one it let wait)
+                break
+            msg = held.pop(expect)
         ch.expect = expect
-
-    def _match_message(self: Executor, msg: Message) -> None:
-        posted = self.posted[msg.dst]
-        src, tag = msg.src, msg.tag
-        for i, req in enumerate(posted):        # the first that fits(req, msg), inline
-            if ((req.peer == ANY_SOURCE or req.peer == src)
-                    and (req.tag == tag or (req.tag == ANY_TAG and tag >= 0))):
-                del posted[i]
-                self._matched(req, msg, req.t0)
-                return
-        self.unexpected[msg.dst].append(msg)
 
     def irecv(self: Executor, rank: int, source: int, tag: int, line, callback=None,
               thread: Thread | None = None) -> Request:
@@ -289,35 +296,44 @@ class Messaging:
         (`callback(req)` when done)."""
         req = Request(RECV, rank, source, tag, 0.0, line, callback)
         if thread is not None and thread.ahead:
-            thread.pending.append(lambda: self._post(req))
+            thread.pending.append(partial(self._post, req))
         else:
             self._post(req)
         return req
 
     def _post(self: Executor, req: Request) -> None:
+        """Receive `req` is posted now: the first unexpected message that fits matches
+        it, else it waits in `posted`."""
         rank, now = req.rank, self.env._now
         req.t0 = now
         queue = self.unexpected[rank]
         if queue:
             peer, tag = req.peer, req.tag
             for i, msg in enumerate(queue):     # the first that fits(req, msg), inline
-                if ((peer == ANY_SOURCE or peer == msg.src)
+                if ((peer == ANY_SOURCE or peer == msg.rank)
                         and (tag == msg.tag or (tag == ANY_TAG and msg.tag >= 0))):
                     del queue[i]
-                    self._matched(req, msg, now)
+                    if msg.rdv or req.waiter is not None or req.callback is not None:
+                        self._matched(req, msg, now)
+                        return
+                    arrival = msg.arrival       # _matched(req, msg, now), inline: its
+                    req.msg = msg               # data is in, nobody to call
+                    req.t1 = arrival if arrival > now else now
+                    req.value = _tuple_new(Status, (msg.rank, msg.tag, msg.nbytes))
+                    req.done = True
+                    req.t2 = now
                     return
         self.posted[rank].append(req)
 
     def _matched(self: Executor, req: Request, msg: Message, at: float) -> None:
         req.msg = msg
         if msg.rdv:                       # a rendezvous envelope: fetch the data now
-            msg.recv = req
-            back = self._latency(self.pe_of(msg.dst), self.pe_of(msg.src))
-            Timeout(self.env, back).callbacks.append(lambda _ev: self._carry(msg))
+            msg.recv = req                # (after the answer's trip back)
+            self.later(self._latency(msg.ch.dst_pe, msg.ch.src_pe), self._carry, msg)
             return
         arrival = msg.arrival
         req.t1 = arrival if arrival > at else at        # max(at, msg.arrival)
-        status = _tuple_new(Status, (msg.src, msg.tag, msg.nbytes))    # Status(...)
+        status = _tuple_new(Status, (msg.rank, msg.tag, msg.nbytes))    # Status(...)
         if req.waiter is None and req.callback is None:     # complete(req, status),
             req.done = True                                 # inline: nobody to call
             req.value = status

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from ..machine.network import LogGOPS
 from ..trace import KIND_CODE
-
-if TYPE_CHECKING:
-    from .executor import Executor
 
 COMPUTE, STALL, SEND, RECV, WAIT = (KIND_CODE[k] for k in
                                     ("compute", "stall", "send", "recv", "wait"))
@@ -18,6 +16,25 @@ ROW = struct.Struct("9d").pack  # a row of the executor's span and compute logs 
 ANY_SOURCE = -1
 ANY_TAG = -1
 COLL = -2                        # the tag of the collectives' messages (never ANY_TAG's)
+
+
+class Costs:
+    """A network's LogGOPS costs (machine/network.py LogGOPS: o, g, O, G, S, no_threshold,
+    first_byte) as slots of the same names and values, which the executor reads per
+    message faster than a NamedTuple's fields."""
+
+    __slots__ = LogGOPS._fields
+    o: float
+    g: float
+    O: float                  # noqa: E741 (the model's own name)
+    G: float
+    S: float
+    no_threshold: bool
+    first_byte: float
+
+    def __init__(self, cost: LogGOPS):
+        for name, value in zip(LogGOPS._fields, cost):
+            setattr(self, name, value)
 
 
 class Status(NamedTuple):
@@ -29,7 +46,8 @@ class Status(NamedTuple):
 
 
 class Request:
-    """A message in flight or a receive posted: `yield req` (or comm.wait) waits for it.
+    """A message in flight (a Message) or a receive posted: `yield req` (or comm.wait)
+    waits for it.
 
     Times kept for the trace: the waiting part of a wait is [t0, t1] (t0: the send's
     CPU overhead ended or the receive was posted; t1: the data was processed, or the
@@ -38,8 +56,11 @@ class Request:
     __slots__ = ("kind", "rank", "peer", "tag", "nbytes", "line", "done", "value", "waiter",
                  "t0", "t1", "t2", "msg", "callback", "on_start", "logged")
 
+    msg: Message | None
+    waiter: Thread | None
+
     def __init__(self, kind, rank, peer, tag, nbytes, line, callback=None, on_start=None):
-        self.kind = kind             # SEND or RECV
+        self.kind = kind             # SEND or RECV        (one store a line: the fastest)
         self.rank = rank
         self.peer = peer
         self.tag = tag
@@ -47,13 +68,10 @@ class Request:
         self.line = line
         self.callback = callback     # called with the request when it completes
         self.on_start = on_start     # a send: called when its CPU overhead starts
-        self.done = False
-        self.logged = False          # a send: its span with the bytes is recorded
-        self.value = None
-        self.waiter = None
+        self.done = self.logged = False     # logged: a send's span with the bytes is recorded
+        self.value = self.waiter = self.msg = None    # msg: a receive's, the message it matched
         self.t0 = -1.0
         self.t1 = self.t2 = 0.0
-        self.msg: Message | None = None
 
     def describe(self, label) -> str:
         if self.kind == SEND:
@@ -77,34 +95,39 @@ class Channel:
         self.held: dict[int, Message] = {}          # arrived before their turn, by seq
 
 
-class Message:
-    """A message sent: its envelope, its channel and where it is."""
+class Message(Request):
+    """A send: its request (rank sends to peer) is its message, with its envelope, its
+    channel (its PEs and route: ch.src_pe, ch.dst_pe, ch.remote) and where it is (one
+    object a message)."""
 
-    __slots__ = ("id", "src", "dst", "tag", "nbytes", "seq", "send", "rdv", "recv", "arrival",
-                 "delivered", "line", "src_pe", "dst_pe", "payload", "remote", "ex", "intra",
-                 "ch", "callbacks")
+    __slots__ = ("id", "seq", "rdv", "recv", "arrival", "delivered", "payload", "ch",
+                 "callbacks")
 
-    callbacks: list       # as an event once its latency is under way (_carry): [_flow]
+    callbacks: list       # as an event when it is all latency (_carry): [_delivered]
+    recv: Request | None
 
-    def __init__(self, ex: Executor, id: int, src: int, dst: int, tag: int, nbytes: float,
-                 ch: Channel, send: Request, line):
-        self.ex, self.id, self.src, self.dst, self.tag = ex, id, src, dst, tag
-        self.nbytes, self.line, self.ch = nbytes, line, ch
+    def __init__(self, id: int, src: int, dst: int, tag: int, nbytes: float, ch: Channel,
+                 line, callback, on_start, rdv: bool, payload: float):
+        # Request's fields (as Request.__init__(SEND, src, dst, ...)), but no `msg`;
+        # rdv: a rendezvous (nbytes > S), payload: what flows after the latency
+        self.kind = SEND
+        self.rank = src
+        self.peer = dst
+        self.tag = tag
+        self.nbytes = nbytes
+        self.line = line
+        self.callback = callback
+        self.on_start = on_start
+        self.done = self.logged = self.delivered = False
+        self.value = self.waiter = self.recv = None    # recv: the receive a rendezvous matched
+        self.t0 = -1.0
+        self.t1 = self.t2 = self.arrival = 0.0
+        self.id = id
+        self.ch = ch
         self.seq = ch.sent
         ch.sent += 1
-        self.send: Request | None = send        # (None once delivered: no reference cycle)
-        cost = ex.cost
-        self.rdv = nbytes > cost.S               # rendezvous: waits for the match
-        self.recv: Request | None = None         # the receive a rendezvous matched
-        self.arrival = 0.0
-        self.delivered = False
-        self.src_pe, self.dst_pe, self.remote = ch.src_pe, ch.dst_pe, ch.remote
-        payload = nbytes - cost.first_byte       # cost.payload(nbytes), inline
-        self.payload = 0.0 if 0.0 > payload else payload
-        self.intra = (0.0, 0.0)                  # within a node: (memory bytes, rate cap)
-
-    def begin(self) -> None:
-        self.ex._send_begin(self)
+        self.rdv = rdv
+        self.payload = payload
 
 
 class Thread:
@@ -150,7 +173,7 @@ class Compute:
 
 
 def fits(req: Request, msg: Message) -> bool:
-    """MPI's matching rule (messages.py's _match_message and _post have it inline)."""
-    return ((req.peer == ANY_SOURCE or req.peer == msg.src)
+    """MPI's matching rule (messages.py's _in_order and _post have it inline)."""
+    return ((req.peer == ANY_SOURCE or req.peer == msg.rank)
             and (req.tag == msg.tag or (req.tag == ANY_TAG and msg.tag >= 0)))
 

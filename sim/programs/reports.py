@@ -55,7 +55,7 @@ class Reports:
 
     def unmatched_report(self: Executor, left: list) -> str:
         label = lambda i: self.label(self.line_id(i))      # noqa: E731
-        parts = [f"rank {m.src}'s send(dest={m.dst}, tag={m.tag}, {m.nbytes:g} B) at "
+        parts = [f"rank {m.rank}'s send(dest={m.peer}, tag={m.tag}, {m.nbytes:g} B) at "
                  f"{label(m.line)}" for m in left[:8]]
         more = f"; and {len(left) - 8} more" if len(left) > 8 else ""
         return (f"{len(left)} message(s) were never received: " + "; ".join(parts) + more)

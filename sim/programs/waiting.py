@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ProgramError
-from .ops import RECV, ROW, SEND, Request, Thread
+from .ops import RECV, ROW, SEND, Message, Request, Thread
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -66,10 +66,9 @@ class Waiting:
         if th is None:
             if not req.logged and req.kind == SEND:     # nobody waits: log it
                 req.logged = True
-                msg = req.msg
-                assert msg is not None                  # a send has its message
-                self.span(msg.src_pe, SEND, self.line_id(msg.line), req.t0, req.t0, 0.0,
-                          msg.nbytes, msg.dst_pe, msg.id)
+                assert isinstance(req, Message)         # a send is its message
+                self.span(req.ch.src_pe, SEND, self.line_id(req.line), req.t0, req.t0, 0.0,
+                          req.nbytes, req.ch.dst_pe, req.id)
             return
         req.waiter = None
         if th.wait_any:
@@ -119,19 +118,21 @@ class Waiting:
         t1)] with its message's bytes (a send's bytes once); a send already logged only
         if it took time."""
         t0, t1 = r.t0, r.t1
-        start = cursor if cursor > t0 else t0
-        msg = r.msg
-        assert msg is not None                   # a completed request has its message
-        kind = r.kind                      # (t1 if t1 > start else start: max(start, t1))
-        if kind == RECV:
-            end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.src_pe
-        elif not r.logged:                 # the send's one span with its bytes
-            r.logged = True
-            end, nbytes, peer = (t1 if t1 > start else start), msg.nbytes, msg.dst_pe
-        elif t1 > start:
-            end, nbytes, peer = t1, 0.0, msg.dst_pe
-        else:
-            return
+        start = cursor if cursor > t0 else t0     # (t1 if t1 > start else start: max(start, t1))
+        if r.kind == RECV:                       # (a completed receive has its message;
+            msg: Message = r.msg                 # type: ignore[assignment]
+            kind, nbytes, peer = RECV, msg.nbytes, msg.ch.src_pe
+            end = t1 if t1 > start else start
+        else:                                    #  a send is its message)
+            msg = r                              # type: ignore[assignment]
+            kind, nbytes, peer = SEND, msg.nbytes, msg.ch.dst_pe
+            if not r.logged:                 # the send's one span with its bytes
+                r.logged = True
+                end = t1 if t1 > start else start
+            elif t1 > start:
+                end, nbytes = t1, 0.0
+            else:
+                return
         task = self.label.ids.get(r.line)          # self.line_id(r.line), inline
         if task is None:
             task = self.label.id(r.line)

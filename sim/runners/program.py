@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from ..analysis.metrics import summarize
 from ..analysis.observe import observe
+from ..engine.gc_hold import held
 from ..errors import ScenarioError
 from ..machine.groups import unit_names
 from ..machine.machine import Machine
@@ -68,16 +69,20 @@ def start_program(scenario, cancel=None) -> tuple[Machine, Executor, Labels]:
 
 
 def run_goal(scenario, progress=None, cancel=None) -> Run:
+    """A GOAL schedule's Run. No user code runs, so the cyclic garbage collector is held
+    off throughout (engine/gc_hold.py): its passes over the schedule's and the run's
+    objects cost more than the run itself on large schedules."""
     path = find(scenario.workload.file, "workload.file")
-    sched = goal.load(path)
-    machine = Machine(scenario.machine)
-    labels = Labels(str(path))
-    ranks = len(sched.ranks)
-    ex = Executor(machine, ranks, _layout(machine, ranks, "the schedule's num_ranks"),
-                  labels, cancel)
-    goal_ranks = goal.run(ex, sched)
-    return _finish(scenario, machine, ex, labels, progress, path,
-                   lambda: goal.tasks_table(ex, goal_ranks))
+    with held():
+        sched = goal.load(path)
+        machine = Machine(scenario.machine)
+        labels = Labels(str(path))
+        ranks = len(sched.ranks)
+        ex = Executor(machine, ranks, _layout(machine, ranks, "the schedule's num_ranks"),
+                      labels, cancel)
+        goal_ranks = goal.run(ex, sched)
+        return _finish(scenario, machine, ex, labels, progress, path,
+                       lambda: goal.tasks_table(ex, goal_ranks))
 
 
 def _finish(scenario, machine, ex: Executor, labels: Labels, progress, path,

@@ -82,3 +82,19 @@ def test_views_say_a_file_is_being_opened(window, qtbot, big_csv):
     assert window.tasks.message.text().startswith("Opening the file")
     qtbot.waitUntil(lambda: window.worker is None, timeout=60000)
     assert len(window.state.run.trace) == SPANS and not window.state.busy
+
+
+def test_the_command_lines_trace_is_indexed_off_the_gui_thread(ran, big_csv, monkeypatch):
+    """`parasim view trace.csv` reads and checks the CSV before the window opens; the
+    window then shows that run with its TraceIndex built in the FileLoader thread."""
+    import threading
+
+    from parasim.gui import app, file_loader
+    threads = []
+    real_index = file_loader.TraceIndex
+    monkeypatch.setattr(file_loader, "TraceIndex", lambda run: threads.append(
+        threading.current_thread()) or real_index(run))
+    run = Run.from_trace_csv(big_csv)
+    app._show_file(ran, run, big_csv, wait=True)
+    assert ran.state.run is run and ran.state.index.run is run
+    assert threads and threads[0] is not threading.main_thread()

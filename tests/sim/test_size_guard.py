@@ -87,8 +87,8 @@ def test_long_runs_are_refused_with_their_estimate(capsys, name, sets, counted, 
 
 def test_ten_million_compute_only_tasks_fit_and_more_costly_runs_are_refused(capsys):
     """10 M compute-only tasks are estimated under MAX_RUN_S (they take about half a
-    minute of CPU, benchmarks/task_cost.py); 5 M tasks moving memory on 16 cores
-    (5 M x (14 + 0.45 x 8) us = 88 s) are over it: refused with the estimate and a fix."""
+    minute of CPU, benchmarks/task_cost.py); 6 M tasks moving memory on 16 cores
+    (6 M x (9 + 0.45 x 8) us = 76 s) are over it: refused with the estimate and a fix."""
     bag = types.SimpleNamespace(n=10_000_000, bytes=np.zeros(10_000_000),
                                 dep_idx=np.zeros(0, np.int32), msg_src=np.zeros(0, np.int32),
                                 io_count=None)
@@ -97,9 +97,9 @@ def test_ten_million_compute_only_tasks_fit_and_more_costly_runs_are_refused(cap
     assert est.seconds == pytest.approx(10e6 * size_guard.COST_US["task"] * 1e-6
                                         + size_guard.COST_US["run"] * 1e-6)
     assert est.seconds < size_guard.MAX_RUN_S
-    assert main(["run", "smp-memory-wall", "--set", "workload.tasks=5000000"]) == 2
+    assert main(["run", "smp-memory-wall", "--set", "workload.tasks=6000000"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: this run would take about 88 s to simulate (5,000,000 "
+    assert err.startswith("error: this run would take about 76 s to simulate (6,000,000 "
                           "memory flows), over the 60 s limit; use fewer tasks or fewer "
                           "cores per node") and err.count("\n") == 1
 

@@ -25,3 +25,12 @@ def program_scenario(tmp_path, source: str, nodes: int = 2, cores: int = 1, rank
 
 def run_program(tmp_path, source: str, **kw):
     return simulate(program_scenario(tmp_path, source, **kw))
+
+
+ONE_MESSAGE = """
+def main(comm, n):
+    if comm.rank == 0:
+        yield comm.send(1, n)
+    else:
+        yield comm.recv(0)
+"""        # rank 0 sends n bytes to rank 1

@@ -406,3 +406,33 @@ def test_auto_picks_as_the_library_does(tmp_path, call, sizes, ranks):
         assert prog.makespan == pytest.approx(lib.makespan, rel=1e-9)
     # the sizes reach more than one choice (bcast and alltoall have one below 8 ranks)
     assert len(picks) > 1 or (ranks < 8 and call in ("bcast", "alltoall"))
+
+
+def test_each_operation_is_named_by_its_own_line_every_time(tmp_path):
+    """The API caches a thread's line by its frame's instruction offset: two yields on
+    one line, and lines taken in turn, each keep their own line in every iteration."""
+    src = """
+    def main(comm, n):
+        other = 1 - comm.rank
+        for k in range(n):
+            if k % 2:
+                yield comm.send(other, 10.0, tag=k); yield comm.recv(other, tag=k)
+            else:
+                yield comm.compute(1e3)
+                req = comm.irecv(other, tag=k)
+                yield comm.send(other, 20.0, tag=k)
+                yield req
+    """
+    run = run_program(tmp_path, src, args={"n": 6})
+    t = run.trace
+    line = {(int(k), float(b)): run.task_names[i]
+            for k, b, i in zip(t.kind, t.bytes, t.task) if b > 0 or k == KIND_CODE["compute"]}
+    send, recv, comp = KIND_CODE["send"], KIND_CODE["recv"], KIND_CODE["compute"]
+    assert line == {(send, 10.0): "prog.py:6", (recv, 10.0): "prog.py:6",
+                    (comp, 0.0): "prog.py:8", (send, 20.0): "prog.py:10",
+                    (recv, 20.0): "prog.py:9"}      # (a receive: its irecv's line)
+    counts: dict[tuple[str, int], int] = {}
+    for k, i in zip(t.kind, t.task):
+        counts[run.task_names[i], int(k)] = counts.get((run.task_names[i], int(k)), 0) + 1
+    assert counts[("prog.py:6", send)] == counts[("prog.py:6", recv)] == 3 * 2
+    assert counts[("prog.py:10", send)] == counts[("prog.py:9", recv)] == 3 * 2

@@ -7,6 +7,7 @@ import pytest
 from parasim.sim.errors import ScenarioError
 from parasim.sim.programs import goal
 from parasim.sim.programs.errors import ProgramError
+from parasim.sim.trace import KIND_CODE
 from tests.sim.programs.goal_helpers import DATA, goal_run
 
 
@@ -54,6 +55,33 @@ c: recv 1b from -1 tag -1
     run = goal_run(path, nodes=2)
     # the send waits for the CPU (busy with the calc until 1000 ns): 1000 + 5500
     assert run.makespan == pytest.approx(6500e-9, rel=1e-12)
+
+
+@pytest.mark.parametrize("network", [{"latency_us": 1.0, "bandwidth_gbs": 1.0}, None])
+def test_an_operation_that_irequires_a_send_starts_when_the_send_starts(tmp_path, network):
+    """d irequires send b, which waits for the CPU until calc a ends (1000 ns): d starts
+    at 1000 ns, not when b completes. Hockney (a send with no overhead starts inline,
+    d then has the CPU at once) and LogGOPSim's defaults (d waits for b's o = 1500 ns)."""
+    path = tmp_path / "s.goal"
+    path.write_text("""num_ranks 2
+rank 0 {
+a: calc 1000
+b: send 1000b to 1 tag 0
+d: calc 500
+b irequires a
+d irequires b
+}
+rank 1 {
+c: recv 1000b from 0 tag 0
+}
+""")
+    run = goal_run(path, nodes=2, network=network)
+    t = run.trace
+    calc = t.kind == KIND_CODE["compute"]
+    spans = sorted(zip(t.start_s[calc].tolist(), t.end_s[calc].tolist()))
+    d_start = 1000e-9 if network is not None else 1000e-9 + 1500e-9
+    assert [x for span in spans for x in span] == pytest.approx(
+        [0.0, 1000e-9, d_start, d_start + 500e-9], rel=1e-12, abs=1e-18)
 
 
 def binomial_tree(P: int) -> str:
@@ -119,3 +147,22 @@ def test_a_schedule_larger_than_the_machine_is_refused(tmp_path):
     with pytest.raises(ScenarioError, match=r"the schedule's num_ranks \(4\) must "
                                              r"be at most the machine's 2 PEs"):
         goal_run(path, nodes=2)
+
+
+def test_the_garbage_collector_is_held_through_a_schedule_and_restored(tmp_path, monkeypatch):
+    """run_goal holds the cyclic collector off from the parse to the summary (no user code
+    runs) and restores it after a run and after a malformed file."""
+    import gc
+
+    seen = []
+    real_run = goal.run
+    monkeypatch.setattr(goal, "run", lambda ex, s: seen.append(gc.isenabled()) or
+                        real_run(ex, s))
+    assert gc.isenabled()
+    goal_run(DATA / "dissemination_16.goal")
+    assert seen == [False] and gc.isenabled()
+    bad = tmp_path / "bad.goal"
+    bad.write_text("num_ranks 2\nrank 0 {\nl1: jump 5\n}\n")
+    with pytest.raises(ScenarioError):
+        goal_run(bad)
+    assert gc.isenabled()

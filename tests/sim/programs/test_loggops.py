@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parasim.sim.trace import KIND_CODE
+from tests.sim.programs.helpers import ONE_MESSAGE as ONE
 from tests.sim.programs.helpers import run_program
 
 US = 1e-6
@@ -18,13 +19,6 @@ def net(**kw):
     return base
 
 
-ONE = """
-def main(comm, n):
-    if comm.rank == 0:
-        yield comm.send(1, n)
-    else:
-        yield comm.recv(0)
-"""
 
 
 def test_one_message_costs_o_L_sG_o(tmp_path):
@@ -157,3 +151,17 @@ def test_receive_overhead_is_charged_when_the_message_arrives(tmp_path):
     early = (t.kind == KIND_CODE["recv"]) & (t.peer == 0) & (t.end_s > t.start_s)
     assert t.start_s[early] == pytest.approx([13 * US], rel=1e-12)
     assert t.end_s[early] == pytest.approx([15 * US], rel=1e-12)
+
+
+def test_the_executor_reads_every_loggops_cost_as_given():
+    """ops.Costs (slots, read per message) holds LogGOPS.of's fields, same names and
+    values, for the defaults (Hockney) and a LogGOPS network."""
+    from parasim.sim.machine.network import LogGOPS, NetworkSpec
+    from parasim.sim.programs.ops import Costs
+    for spec in (None, NetworkSpec(overhead_us=1.5, gap_us=0.5, overhead_per_byte_ns=0.2,
+                                   rendezvous_bytes=4096)):
+        cost = LogGOPS.of(spec)
+        c = Costs(cost)
+        assert tuple(getattr(c, f) for f in LogGOPS._fields) == tuple(cost)
+    c = Costs(LogGOPS.of(NetworkSpec(overhead_us=1.5, gap_us=0.5, rendezvous_bytes=4096)))
+    assert (c.o, c.g, c.S, c.no_threshold, c.first_byte) == (1.5e-6, 0.5e-6, 4096, False, 1.0)
