@@ -12,10 +12,15 @@ and go before the NORMAL events of their time, as in SimPy.
 
 `step`, `peek` and `schedule` keep SimPy's contracts, so processes, Timeout and
 run() work unchanged; `at(delay, ev)` is schedule for the executors' own light events
-(events.py), and `engine.drive` walks the lists itself. `head` counts the events
-already taken from the earliest time's list. Every scheduled event still takes the
-next id of `_eid`, as in SimPy: the calendar does not need it, but
-fluid.start_after reads it to tell starts scheduled back to back.
+(events.py), `put(time, ev)` the same for a caller that took the event id itself, and
+`engine.drive` walks the lists itself. `head` counts the events already taken from the
+earliest time's list. Every scheduled event still takes the next id of `_eid`, as in
+SimPy: the calendar does not need it, but the same-time runs of engine.py and
+fluid.start_after read it to tell events scheduled back to back.
+
+In a large lockstep run (cluster-stencil at 8,192 nodes) this cut the event loop's
+cost per span by 9 % (2.81 to 2.56 us), and by 3 % at 1,024 nodes: the heap's pops
+walked ever more scattered tuples as the run grew.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ When a static PE has assigned work that is not ready yet, the gap is a `wait` sp
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
 one event, its PE's reusable Wake (no object allocated), a task with memory traffic
 two (flow end, task end); tasks ending at one time whose wake-ups were scheduled back
-to back share one event (a same-time run, events.py). `drive` steps SimPy's queue
-itself (Environment.step inlined) with the garbage collector held off (gc_hold.py).
+to back share one event (a same-time run, events.py). Events wait on a calendar (one
+list per time, calendar_queue.py) in SimPy's order; `drive` walks it itself
+(Environment.step inlined) with the garbage collector held off (gc_hold.py).
 Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
 task's receive before it begins and its sends after its arithmetic.
 """

@@ -5,9 +5,9 @@ delay, NORMAL priority, the next event id: after the events already scheduled), 
 events keep their order, without building a Timeout and its callback list: on a
 CalendarEnvironment (the executors') at the end of its time's list, on a plain
 simpy.Environment (the program executor, the fluid model's tests) on SimPy's heap.
-`engine.drive` takes it and calls
-each of `ev.callbacks` with `ev`. A Wake is reused (one per PE: its running task's
-end); a Later carries a value (a message's route while its latency elapses).
+`engine.drive` takes it and calls each of `ev.callbacks` with `ev`. A Wake is reused
+(one per PE: its running task's end); a Later carries a value (a message's route while
+its latency elapses).
 
 Same-time runs: wake-ups for one time scheduled back to back (no other event scheduled
 between them, so their event ids follow on) need only the first on the calendar, its
