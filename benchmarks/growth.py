@@ -4,11 +4,12 @@ peak RSS, for smp-matmul, cluster-allreduce and cluster-stencil scaled up.
     python benchmarks/growth.py [--cases smp-matmul ...] [--max-s 15] [--max-spans N]
                                 [--gc-off] [--repeats 3]
 
-Each size runs in its own process, --repeats times (simulate(): graph, run, baseline,
-summary; the table shows the median CPU and wall time and the largest peak RSS: one run
-alone moved the exponent by up to 0.05 here). A case grows (spans about x2 a step)
-until the size guard refuses the scenario, a run takes more than --max-s CPU seconds,
-or the spans pass --max-spans. Per case it prints the table and the fitted exponent b of
+Each size runs in its own process, --repeats times, in passes over all the sizes
+(simulate(): graph, run, baseline, summary; the table shows the median CPU and wall
+time and the largest peak RSS: one run alone moved the exponent by up to 0.05 here,
+and passes spread a slow spell of the machine over every size). A case grows (spans
+about x2 a step) until the size guard refuses the scenario, a run takes more than
+--max-s CPU seconds, or the spans pass --max-spans. Per case it prints the table and the fitted exponent b of
 CPU = a x spans^b (least squares on logs, over the sizes of at least 0.2 s, where the
 fixed start-up no longer dominates); the target is b <= 1.05. Timings on a shared
 machine are noisy: compare exponents, not single figures. --gc-off holds Python's
@@ -69,20 +70,17 @@ def exponent(rows: list[dict]) -> float | None:
     return float(np.polyfit(*np.log(np.array(pts).T), 1)[0])
 
 
-def measured(preset: str, overrides: list[str], repeats: int, gc_off: bool) -> dict:
-    """`one` in `repeats` fresh processes, one after another: the median CPU and wall
-    seconds (a busy moment on a shared machine disturbs one run, not the median), the
-    largest peak RSS."""
+def run_one(preset: str, overrides: list[str], gc_off: bool) -> dict:
+    """`one` in a fresh process."""
     flag = ["--gc-off"] if gc_off else []
-    runs = []
-    for _ in range(repeats):
-        out = subprocess.run([sys.executable, __file__, *flag, "--one", preset, *overrides],
-                             capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.splitlines()[-1])
-        if "refused" in r:
-            return r
-        runs.append(r)
-    r = dict(runs[0])
+    out = subprocess.run([sys.executable, __file__, *flag, "--one", preset, *overrides],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def median_row(size: int, runs: list[dict]) -> dict:
+    """One size's runs: the median CPU and wall seconds, the largest peak RSS."""
+    r = dict(runs[0], size=size)
     for key in ("cpu_s", "wall_s"):
         r[key] = float(np.median([x[key] for x in runs]))
     r["rss_mb"] = max(x["rss_mb"] for x in runs)
@@ -91,29 +89,42 @@ def measured(preset: str, overrides: list[str], repeats: int, gc_off: bool) -> d
 
 def grow(case: str, max_s: float, max_spans: float, gc_off: bool = False,
          repeats: int = 3) -> list[dict]:
-    preset, sizes, k, step = CASES[case]
-    rows: list[dict] = []
+    """The case's table and exponent. A first pass finds the sizes (growing until the
+    guard refuses, a run passes max_s CPU seconds or max_spans spans); `repeats` - 1
+    more passes run them all again, in the same order, so that a slow spell of the
+    machine falls on every size alike rather than on the largest ones only."""
+    preset, overrides, k, step = CASES[case]
     print(f"\n{case}  ({preset}{', cyclic GC held' if gc_off else ''})")
-    print(f"{'size':>8} {'tasks':>10} {'spans':>10} {'CPU s':>8} {'wall s':>8} "
-          f"{'us/span':>8} {'RSS MB':>7} {'guard s':>8}")
-    seen = set()
+    runs: dict[int, list[dict]] = {}
+    refused = ""
+    print("  pass 1:", end="", flush=True)
     while True:
         size = round(k)
         k *= step
-        if size in seen:
+        if size in runs:
             continue
-        seen.add(size)
-        r = measured(preset, sizes(size), repeats, gc_off)
+        r = run_one(preset, overrides(size), gc_off)
         if "refused" in r:
-            print(f"{size:>8} the size guard refuses: {r['refused']}")
+            refused = f"{size:>8} the size guard refuses: {r['refused']}"
             break
-        r["size"] = size
-        rows.append(r)
-        print(f"{size:>8} {r['tasks']:>10,} {r['spans']:>10,} {r['cpu_s']:>8.2f} "
-              f"{r['wall_s']:>8.2f} {1e6 * r['cpu_s'] / r['spans']:>8.1f} "
-              f"{r['rss_mb']:>7.0f} {r['estimate_s']:>8.2f}", flush=True)
+        runs[size] = [r]
+        print(f" {size} ({r['cpu_s']:.2f} s)", end="", flush=True)
         if r["cpu_s"] > max_s or r["spans"] > max_spans:
             break
+    for p in range(2, repeats + 1):
+        print(f"\n  pass {p}:", end="", flush=True)
+        for size in runs:
+            runs[size].append(run_one(preset, overrides(size), gc_off))
+            print(f" {size}", end="", flush=True)
+    print(f"\n{'size':>8} {'tasks':>10} {'spans':>10} {'CPU s':>8} {'wall s':>8} "
+          f"{'us/span':>8} {'RSS MB':>7} {'guard s':>8}")
+    rows = [median_row(size, rs) for size, rs in runs.items()]
+    for r in rows:
+        print(f"{r['size']:>8} {r['tasks']:>10,} {r['spans']:>10,} {r['cpu_s']:>8.2f} "
+              f"{r['wall_s']:>8.2f} {1e6 * r['cpu_s'] / r['spans']:>8.1f} "
+              f"{r['rss_mb']:>7.0f} {r['estimate_s']:>8.2f}")
+    if refused:
+        print(refused)
     b = exponent(rows)
     print(f"fitted exponent (CPU ~ spans^b, runs >= {FIT_MIN_S} s): "
           + (f"b = {b:.3f} (target <= 1.05)" if b is not None else "too few sizes"))

@@ -22,6 +22,7 @@ from .analysis.metrics import summarize, unit_summary
 from .analysis.observe import observe
 from .engine import serial
 from .engine.gc_hold import held
+from .engine.page_hold import small_pages
 from .engine.program_order import links_shared
 from .engine.timeslice import has_io, make_engine
 from .machine.costs import compute_times
@@ -149,7 +150,8 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     one that is on course to (size_guard.Watchdog).
     The cyclic garbage collector is held off meanwhile (engine/gc_hold.py): the graph,
     the engine and the analysis build as many containers as the run has tasks, and the
-    collector's passes over all of them grew faster than the run.
+    collector's passes over all of them grew faster than the run. So is numpy's request
+    for huge pages (engine/page_hold.py): clearing them cost more than they saved.
     """
     runner = RUNNERS.get(scenario.workload.kind)
     if runner is not None:                      # a workload with its own pipeline
@@ -157,7 +159,7 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
             check_run(scenario, limit_s)
             progress, cancel = size_guard.watch(limit_s, progress, cancel)
         return runner(scenario, progress, cancel)
-    with held():
+    with held(), small_pages():
         return _simulate(scenario, progress, cancel, baseline, serial_s, limit_s)
 
 

@@ -10,8 +10,9 @@ When a static PE has assigned work that is not ready yet, the gap is a `wait` sp
 The engine is callback-driven (no SimPy process per task): a compute-only task costs
 one event, its PE's reusable Wake (no object allocated), a task with memory traffic
 two (flow end, task end); tasks ending at one time whose wake-ups were scheduled back
-to back share one event (a same-time run, events.py). `drive` steps SimPy's queue
-itself (Environment.step inlined) with the garbage collector held off (gc_hold.py).
+to back share one event (a same-time run, events.py). Events wait on a calendar (one
+list per time, calendar_queue.py) in SimPy's order; `drive` walks it itself
+(Environment.step inlined) with the garbage collector held off (gc_hold.py).
 Messages (send/recv spans, the network) live in transport.py, behind two hooks: a
 task's receive before it begins and its sends after its arithmetic.
 """
@@ -21,12 +22,10 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable
-from heapq import heappush
+from heapq import heappop
 from typing import Any
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL
 
 from ..errors import Cancelled, SimulationTooLarge
 from ..machine.costs import compute_times, lanes_active, min_durations
@@ -34,6 +33,7 @@ from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
 from .arrivals import ArrivalOverheads
+from .calendar_queue import CalendarEnvironment
 from .events import Wake
 from .fluid import FluidModel
 from .gc_hold import held
@@ -43,6 +43,7 @@ from .schedule import STATIC_POLICIES, place
 from .transport import Transport
 
 MAX_SPANS = 20_000_000
+CHECK_EVERY = 8192            # events between checks of cancel, the span limit, progress
 WAIT = KIND_CODE["wait"]
 
 
@@ -60,7 +61,7 @@ class Engine:
         self.policy = policy
         self.progress = progress
         self.cancel = cancel
-        self.env = simpy.Environment()
+        self.env = CalendarEnvironment()
         self.rec = TraceRecorder(graph.n) if record else None
         pes = machine.pes
         owner = graph.owner
@@ -190,7 +191,7 @@ class Engine:
         else:
             w = self.run_head = self.wake[pe]
             self.run_time = time
-            heappush(env._queue, (time, NORMAL, eid, w))
+            env.put(time, w)
         self.run_eid = eid
 
     def _end_after(self, pe: int, delay: float) -> None:
@@ -205,7 +206,7 @@ class Engine:
         else:
             w = self.run_head = self.wake[pe]
             self.run_time = time
-            heappush(env._queue, (time, NORMAL, eid, w))
+            env.put(time, w)
         self.run_eid = eid
 
     def _begin(self, pe: int, t: int) -> None:
@@ -316,20 +317,40 @@ def drive(ex, fix: str) -> Trace | None:
 
 
 def _drive(ex, fix: str) -> Trace | None:
-    """Environment.step inlined: pop the earliest (time, priority, id, event), set the
-    clock, run the event's callbacks. Every event here is a Timeout or a Wake: they
-    never fail and nothing waits on one once it is processed, so step's failure check
-    and its clearing of the callbacks are left out."""
+    """Environment.step inlined over the calendar (calendar_queue.py): take the earliest
+    time's events in order, set the clock, run each event's callbacks (events of that
+    time that they schedule join the end of the list). Every NORMAL event here is a
+    Timeout or a light event of events.py: they never fail and nothing waits on one
+    once it is processed, so step's failure check and its clearing of the callbacks
+    are left out. Events of other priorities (none in the executors) go through
+    env.step at their turn."""
     env, n = ex.env, max(ex.g.n, 1)
-    queue, pop = env._queue, heapq.heappop
-    while queue:
-        for _ in range(8192):
-            if not queue:
-                break
-            env._now, _, _, ev = pop(queue)
-            for callback in ev.callbacks:
-                callback(ev)
+    buckets, times, urgent = env.buckets, env.times, env._queue
+    left = CHECK_EVERY
+    while times or urgent:
+        if urgent and env.urgent_first():
+            env.step()
+            left -= 1
         else:
+            t = times[0]
+            bucket = buckets[t]
+            env._now = t
+            i = env.head
+            while i < len(bucket):
+                ev = bucket[i]
+                i += 1
+                for callback in ev.callbacks:
+                    callback(ev)
+                left -= 1
+                if not left or urgent:
+                    break
+            if i == len(bucket):
+                heappop(times)
+                del buckets[t]
+                i = 0
+            env.head = i
+        if left <= 0:
+            left = CHECK_EVERY
             if ex.cancel is not None and ex.cancel():
                 raise Cancelled("simulation cancelled")
             if ex.rec is not None and len(ex.rec) > MAX_SPANS:

@@ -9,37 +9,28 @@ simulate() holds it for a whole task-graph run (graph, engines, analysis): their
 containers too grow with the run, and so did the collections' passes over them.
 
 `held()` disables automatic collection for its block and restores the state it found
-on the way out, whatever the exit: a return, an exception, engine.Cancelled. Nested
-and concurrent holds (runs in worker threads) share one count: the first disables,
-the last restores. A collector already off stays off (the app collects from a timer
-in its GUI thread, gui/app.py).
+on the way out, whatever the exit: a return, an exception, engine.Cancelled (hold.py:
+nested and concurrent holds share one count). A collector already off stays off (the
+app collects from a timer in its GUI thread, gui/app.py).
 """
 
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-_lock = threading.Lock()
-_depth = 0
-_was_enabled = False
+from .hold import Hold
 
 
-@contextmanager
-def held() -> Iterator[None]:
-    """Automatic garbage collection off inside the block, as before after it."""
-    global _depth, _was_enabled
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+def _collector_off() -> bool:
+    was = gc.isenabled()
+    gc.disable()
+    return was
+
+
+def _restore(was: bool) -> None:
+    if was:
+        gc.enable()
+
+
+held = Hold(_collector_off, _restore)
+"""`with held():` automatic garbage collection off inside the block, as before after it."""

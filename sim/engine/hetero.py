@@ -41,13 +41,13 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-import simpy
 from simpy.events import Timeout
 
 from ..machine.costs import allowed_groups, group_compute_times, group_durations
 from ..machine.machine import Machine
 from ..taskgraph import PRECISIONS, TaskGraph
 from ..trace import KIND_CODE, Trace
+from .calendar_queue import CalendarEnvironment
 from .engine import drive
 from .fluid import FluidModel
 from .hetero_transport import HeteroTransport
@@ -66,7 +66,7 @@ class HeteroEngine:
                  cancel: Callable[[], bool] | None = None):
         self.m, self.policy = machine, policy
         self.progress, self.cancel = progress, cancel
-        self.env = simpy.Environment()
+        self.env = CalendarEnvironment()
         self.rec = TraceRecorder() if record else None
         groups = machine.groups
         self.G = G = len(groups)

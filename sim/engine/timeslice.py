@@ -37,7 +37,6 @@ from collections import deque
 from collections.abc import Callable
 
 import numpy as np
-import simpy
 from simpy.events import Timeout
 
 from ..errors import ScenarioError
@@ -45,6 +44,7 @@ from ..machine.costs import compute_times, lanes_active
 from ..machine.machine import Machine
 from ..taskgraph import TaskGraph
 from ..trace import KIND_CODE, Trace
+from .calendar_queue import CalendarEnvironment
 from .engine import Engine, drive
 from .fluid import FluidModel
 from .hetero import HeteroEngine
@@ -102,7 +102,7 @@ class TimeSlicer:
         self.quantum = quantum_s if self.preempt else math.inf
         self.switch = context_switch_s if self.preempt else 0.0
         self.progress, self.cancel = progress, cancel
-        self.env = simpy.Environment()
+        self.env = CalendarEnvironment()
         self.rec = TraceRecorder() if record else None
         pes, n = machine.pes, graph.n
         owner = place(graph.owner, pes, policy) if policy in STATIC_POLICIES else graph.owner
