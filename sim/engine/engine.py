@@ -99,7 +99,7 @@ class Engine:
             self.log_pe, self.log_start = self.rec.task_pe, self.rec.task_start
             self.log_end = self.rec.task_end
         end = [self._wake]
-        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on SimPy's queue
+        self.wake: list[Any] = [Wake(pe, end) for pe in range(pes)]   # on the calendar
         self.run_head = Wake(-1, [])           # the open same-time run (none yet):
         self.run_time, self.run_eid = 0.0, -2                 # its time, its last event id
         self.done_count = 0
@@ -195,7 +195,7 @@ class Engine:
         self.run_eid = eid
 
     def _end_after(self, pe: int, delay: float) -> None:
-        """PE `pe`'s task ends `delay` from now: its Wake goes on SimPy's queue, unless the
+        """PE `pe`'s task ends `delay` from now: its Wake goes on the calendar, unless the
         last wake-up scheduled is for the same time and nothing was scheduled since (the
         event ids follow on): then it joins that one's run (events.py)."""
         env = self.env
